@@ -1,0 +1,54 @@
+// Builds Pylot's three bundles — the extension (CommonJS, `vscode` external), the sidecar (ESM,
+// node-llama-cpp external: it is ESM-only and loads native binaries by path) and the webview app
+// (browser) — plus, with --tests, the test files. Type-checking is `npm run typecheck`.
+import * as esbuild from 'esbuild';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const withTests = args.has('--tests');
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { PYLOT_VERSION: JSON.stringify(version) },
+};
+const node = { ...common, platform: 'node', target: 'node20' };
+// CommonJS dependencies bundled into an ES module still call require().
+const esmRequire = { js: "import { createRequire as __pylotRequire } from 'node:module'; const require = __pylotRequire(import.meta.url);" };
+
+const builds = [
+  { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode'] },
+  { ...node, entryPoints: ['sidecar/main.ts'], outfile: 'dist/sidecar.mjs', format: 'esm', external: ['node-llama-cpp'], banner: esmRequire },
+  { ...common, entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022' },
+];
+
+if (withTests) {
+  const suite = 'test/integration/suite';
+  const tests = filesUnder('test').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  builds.push(
+    // Runs inside the VS Code extension host, which loads CommonJS.
+    { ...node, entryPoints: tests.filter((f) => f.startsWith(suite)), outdir: 'out/test/integration/suite', outbase: suite, format: 'cjs', external: ['vscode', 'mocha'] },
+    { ...node, entryPoints: tests.filter((f) => !f.startsWith(suite)), outdir: 'out/test', outbase: 'test', format: 'esm', packages: 'external', outExtension: { '.js': '.mjs' }, banner: esmRequire },
+  );
+}
+
+if (!watch) rmSync('dist', { recursive: true, force: true });
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
+
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name).split(path.sep).join('/'));
+}

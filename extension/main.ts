@@ -1,0 +1,101 @@
+// Pylot's extension entry: a thin client. Activation only wires things up; the sidecar (and with it
+// llama.cpp) starts on first need.
+const moduleLoadedAt = performance.now();
+
+import * as vscode from 'vscode';
+import { ErrorCodes } from '../protocol/rpc';
+import type { PanelState } from '../protocol/webview';
+import { message, registerCommands, showError } from './commands';
+import { InlineCompletionProvider } from './completion/inlineProvider';
+import { ModelManager } from './models/modelManager';
+import { promptForModel } from './onboarding';
+import { StatusViewProvider } from './panel/statusView';
+import { readSettings, restartKeys, type PylotSettings } from './settings';
+import { forwardSidecarLog } from './sidecar/logForwarding';
+import { Sidecar } from './sidecar/supervisor';
+import { StatusBar } from './statusBar';
+
+/** What activate() returns; integration tests use it to observe and poke the running extension. */
+export interface PylotApi {
+  readonly sidecar: Sidecar;
+  readonly models: ModelManager;
+  readonly activationMs: number;
+  statusText(): string;
+}
+
+let running: Sidecar | undefined;
+
+export function activate(context: vscode.ExtensionContext): PylotApi {
+  const log = vscode.window.createOutputChannel('Pylot', { log: true });
+  let settings: PylotSettings = readSettings((warning) => log.warn(warning));
+  const sidecar = new Sidecar({
+    modulePath: context.asAbsolutePath('dist/sidecar.mjs'),
+    nodePath: settings.nodePath || undefined,
+    client: { name: 'pylot-vscode', version: String(context.extension.packageJSON.version) },
+    settings: () => ({ threads: settings.threads, gpu: settings.gpu }),
+    log: (line) => forwardSidecarLog(log, line),
+  });
+  running = sidecar;
+  const models = new ModelManager(sidecar, (role) =>
+    role === 'completion' && settings.completionModel ? { path: settings.completionModel, contextSize: settings.contextSize } : undefined,
+  );
+  const statusBar = new StatusBar(sidecar, models);
+  const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
+  const refresh = () => {
+    statusBar.update();
+    panel.refresh();
+  };
+
+  context.subscriptions.push(
+    log,
+    statusBar,
+    models,
+    { dispose: () => void sidecar.dispose() },
+    { dispose: sidecar.onStatus(refresh) },
+    models.onDidChange(refresh),
+    vscode.window.registerWebviewViewProvider(StatusViewProvider.viewId, panel),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new InlineCompletionProvider(sidecar, models, () => settings, log)),
+    ...registerCommands({ sidecar, models, log }),
+    models.onDidFail(({ role, error }) => {
+      if (error.code !== ErrorCodes.NoModel) void showError(`Pylot could not load the ${role} model: ${error.message}`, log, 'Select Model…');
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('pylot')) return;
+      settings = readSettings((warning) => log.warn(warning));
+      if (restartKeys.some((key) => event.affectsConfiguration(key)) && sidecar.status.status === 'ready') {
+        log.info('Engine settings changed; restarting the sidecar.');
+        void sidecar.restart().catch((error: unknown) => log.error(`Restart failed: ${message(error)}`));
+      }
+      if (event.affectsConfiguration('pylot.models.completion') || event.affectsConfiguration('pylot.contextSize')) void models.reconcile('completion');
+      refresh();
+    }),
+  );
+  sidecar.onReady((info) => {
+    const { hardware } = info;
+    log.info(`Engine ready: ${hardware.backend}, ${hardware.cpu.simd}, ${hardware.cpu.threads} threads (pid ${info.server.pid})`);
+    if (hardware.gpuNotice) void vscode.window.showWarningMessage(`Pylot: ${hardware.gpuNotice}`);
+  });
+  sidecar.onStatus(({ status, detail, gaveUp }) => {
+    if (status !== 'stopped' || !detail) return;
+    const text = gaveUp ? `Pylot's engine stopped because ${detail}.` : `Pylot's engine stopped: ${detail}`;
+    void showError(text, log, 'Restart');
+  });
+
+  if (!settings.completionModel) void promptForModel(context.globalState);
+  const activationMs = performance.now() - moduleLoadedAt;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms; the engine starts on first use.`);
+  return { sidecar, models, activationMs, statusText: () => statusBar.text };
+}
+
+export function deactivate(): Promise<void> | undefined {
+  return running?.dispose();
+}
+
+function panelState(sidecar: Sidecar, models: ModelManager): PanelState {
+  const completion = models.state('completion');
+  return {
+    sidecar: { ...sidecar.status, pid: sidecar.pid },
+    hardware: sidecar.info?.hardware,
+    roles: [{ role: 'completion', path: completion.path, state: completion.state, progress: completion.progress, model: completion.model, error: completion.error?.message }],
+  };
+}

@@ -1,0 +1,32 @@
+// First contact: with no model set, say what Pylot needs and how to get it, once.
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { chooseModelFile } from './commands';
+import { setCompletionModel } from './settings';
+
+const dismissedKey = 'pylot.noModelPromptDismissed';
+
+/** `npm start` generates a small scripted model and names it here, so the path can be tried offline. */
+export function demoModelPath(): string | undefined {
+  const path = process.env.PYLOT_DEMO_MODEL;
+  return path && existsSync(path) ? path : undefined;
+}
+
+export async function promptForModel(state: vscode.Memento): Promise<void> {
+  if (state.get(dismissedKey)) return;
+  const demo = demoModelPath();
+  const choose = 'Choose GGUF File…';
+  const useDemo = 'Use Demo Model';
+  const never = "Don't Show Again";
+  const choice = await vscode.window.showInformationMessage(
+    'Pylot needs a completion model: a GGUF file with fill-in-the-middle support, such as a Qwen2.5-Coder, StarCoder2 or DeepSeek-Coder base model. ' +
+      'Choose one, or set "pylot.models.completion" to its path.' +
+      (demo ? ' A small offline demo model is also available: it always suggests the same line, to show the path working.' : ''),
+    choose,
+    ...(demo ? [useDemo] : []),
+    never,
+  );
+  if (choice === choose) await chooseModelFile();
+  else if (choice === useDemo && demo) await setCompletionModel(demo);
+  else if (choice === never) await state.update(dismissedKey, true);
+}

@@ -1,0 +1,79 @@
+// The shape of a typed message: a method name with zod schemas for what travels. Both ends of
+// every channel (extension ⇄ sidecar, extension ⇄ webview) validate against these, so a malformed
+// message becomes an error value, never a crash.
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+z.config(en());
+
+export interface RequestDef<P extends z.ZodMiniType = z.ZodMiniType, R extends z.ZodMiniType = z.ZodMiniType> {
+  readonly kind: 'request';
+  readonly method: string;
+  readonly params: P;
+  readonly result: R;
+}
+
+export interface NotificationDef<P extends z.ZodMiniType = z.ZodMiniType> {
+  readonly kind: 'notification';
+  readonly method: string;
+  readonly params: P;
+}
+
+export function request<P extends z.ZodMiniType, R extends z.ZodMiniType>(method: string, params: P, result: R): RequestDef<P, R> {
+  return { kind: 'request', method, params, result };
+}
+
+export function notification<P extends z.ZodMiniType>(method: string, params: P): NotificationDef<P> {
+  return { kind: 'notification', method, params };
+}
+
+export type ParamsOf<D extends RequestDef | NotificationDef> = z.infer<D['params']>;
+export type ResultOf<D extends RequestDef> = z.infer<D['result']>;
+
+/** JSON-RPC error codes. Pylot's own live in the server-error range the spec reserves. */
+export const ErrorCodes = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** A request arrived before `initialize` succeeded. */
+  NotInitialized: -32002,
+  /** The extension and the sidecar speak different major protocol versions. */
+  ProtocolMismatch: -32001,
+  /** A request needed a model for a role that has none loaded. */
+  NoModel: -32010,
+  ModelNotFound: -32011,
+  /** Not a GGUF file, or a corrupt or truncated one. */
+  ModelInvalid: -32012,
+  /** The model and its context would not fit in this machine's free memory. */
+  ModelTooLarge: -32013,
+  ModelLoadFailed: -32014,
+  /** The model cannot do what was asked (e.g. fill-in-the-middle without FIM tokens). */
+  Unsupported: -32015,
+  EngineFailed: -32020,
+  /** The sidecar exited (crash or restart) while the request was in flight. Set by the client. */
+  SidecarExited: -32098,
+  /** The request did not get an answer in time. Set by the client. */
+  Timeout: -32097,
+  /** LSP's RequestCancelled: the caller gave up. */
+  Cancelled: -32800,
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** An error that crosses a process boundary: a code to branch on, a message a user can act on. */
+export class PylotError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+    this.name = 'PylotError';
+  }
+}
+
+/** Validates `value`; throws a PylotError(InvalidParams) naming every bad field. */
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data as z.infer<S>;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new PylotError(ErrorCodes.InvalidParams, `Invalid ${what}: ${problems.join('; ')}`);
+}

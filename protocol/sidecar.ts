@@ -1,0 +1,146 @@
+// Every message between the extension host and the sidecar process. Read this file to know the
+// whole contract. Changes only add optional fields; a breaking change bumps the major version.
+import * as z from 'zod/mini';
+import { notification, request } from './rpc';
+
+/** major.minor — majors must match; a newer minor only adds optional fields. */
+export const PROTOCOL_VERSION = '1.0';
+
+export const Role = z.enum(['completion', 'chat', 'embeddings']);
+export type Role = z.infer<typeof Role>;
+
+export const GpuSetting = z.enum(['auto', 'cpu', 'cuda', 'vulkan', 'metal']);
+export type GpuSetting = z.infer<typeof GpuSetting>;
+
+export const Backend = z.enum(['cuda', 'vulkan', 'metal', 'cpu']);
+export type Backend = z.infer<typeof Backend>;
+
+const bytes = z.number().check(z.nonnegative());
+const count = z.int().check(z.nonnegative());
+
+export const HardwareReport = z.object({
+  backend: Backend,
+  gpuDevices: z.array(z.string()),
+  /** Set when the requested or detected GPU could not be used and the CPU took over. */
+  gpuNotice: z.optional(z.string()),
+  cpu: z.object({
+    model: z.string(),
+    cores: count,
+    /** Threads llama.cpp uses for generation. */
+    threads: count,
+    /** SIMD features the loaded llama.cpp binary uses (AVX, AVX2, AVX512, FMA, F16C, NEON…). */
+    features: z.array(z.string()),
+    /** The best SIMD level among them, e.g. "AVX2"; "basic" when none. */
+    simd: z.string(),
+  }),
+  ram: z.object({ total: bytes, free: bytes }),
+  vram: z.object({ total: bytes, free: bytes }),
+  platform: z.string(),
+  arch: z.string(),
+  /** node-llama-cpp's version, the llama.cpp release it carries, and whether the binary was prebuilt. */
+  engine: z.object({ name: z.string(), version: z.string(), llamaCpp: z.string(), buildType: z.string() }),
+});
+export type HardwareReport = z.infer<typeof HardwareReport>;
+
+export const SidecarSettings = z.object({
+  /** 0 = choose from the core count. */
+  threads: z.optional(count),
+  gpu: z.optional(GpuSetting),
+});
+export type SidecarSettings = z.infer<typeof SidecarSettings>;
+
+export const Initialize = request(
+  'initialize',
+  z.object({
+    protocolVersion: z.string(),
+    client: z.object({ name: z.string(), version: z.string() }),
+    settings: SidecarSettings,
+  }),
+  z.object({
+    protocolVersion: z.string(),
+    server: z.object({ name: z.string(), version: z.string(), pid: z.int() }),
+    capabilities: z.object({ roles: z.array(Role), infill: z.boolean(), streaming: z.boolean() }),
+    hardware: HardwareReport,
+  }),
+);
+
+/** Unloads every model and frees memory; the extension disconnects after it answers. */
+export const Shutdown = request('shutdown', z.nullish(z.object({})), z.null());
+
+/** Heartbeat: answered from the event loop, so a wedged sidecar is found and replaced. */
+export const Ping = request(
+  '$/ping',
+  z.nullish(z.object({})),
+  z.object({ uptimeMs: z.number(), rssBytes: bytes }),
+);
+
+export const ModelInfo = z.object({
+  role: Role,
+  path: z.string(),
+  name: z.string(),
+  architecture: z.string(),
+  sizeBytes: bytes,
+  parameters: z.optional(z.number()),
+  quantization: z.optional(z.string()),
+  trainContextSize: z.optional(count),
+  /** The context actually allocated. */
+  contextSize: count,
+  /** The GGUF carries fill-in-the-middle tokens. */
+  fim: z.boolean(),
+  gpuLayers: count,
+  loadMs: z.number(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const LoadModel = request(
+  'model/load',
+  z.object({
+    role: Role,
+    /** Absolute path to a .gguf file. */
+    path: z.string().check(z.minLength(1)),
+    /** Upper bound for the context; the model's training context caps it too. */
+    contextSize: z.optional(z.int().check(z.minimum(256), z.maximum(1 << 20))),
+  }),
+  ModelInfo,
+);
+
+export const UnloadModel = request('model/unload', z.object({ role: Role }), z.null());
+
+export const ModelState = z.enum(['unloaded', 'loading', 'ready', 'error']);
+export type ModelState = z.infer<typeof ModelState>;
+
+export const ModelStateChanged = notification(
+  'model/didChangeState',
+  z.object({
+    role: Role,
+    state: ModelState,
+    path: z.optional(z.string()),
+    /** 0..1 while loading. */
+    progress: z.optional(z.number()),
+    model: z.optional(ModelInfo),
+    error: z.optional(z.object({ code: z.int(), message: z.string() })),
+  }),
+);
+
+export const Infill = request(
+  'completion/infill',
+  z.object({
+    prefix: z.string(),
+    suffix: z.string(),
+    /** Workspace-relative or file name, for logs and future repo-level prompts. */
+    filename: z.optional(z.string()),
+    maxTokens: z.optional(z.int().check(z.minimum(1), z.maximum(1024))),
+    temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
+    /** When set, text arrives early as `completion/delta` notifications carrying this id. */
+    streamId: z.optional(z.string()),
+  }),
+  z.object({
+    text: z.string(),
+    stopReason: z.enum(['eos', 'maxTokens', 'stopTrigger', 'aborted']),
+    tokens: count,
+    /** Time spent inside the engine for this request. */
+    engineMs: z.number(),
+  }),
+);
+
+export const InfillDelta = notification('completion/delta', z.object({ streamId: z.string(), text: z.string() }));

@@ -1,0 +1,42 @@
+// What this machine offers the engine: CPU SIMD level, cores, RAM. Pure facts, no llama.cpp calls.
+import os from 'node:os';
+import fs from 'node:fs';
+
+const simdOrder = ['AVX512', 'AVX2', 'AVX', 'SSE3', 'NEON'];
+
+/** Reads llama.cpp's system-info line ("CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | …") into feature names. */
+export function parseSystemInfo(systemInfo: string): string[] {
+  const features = new Set<string>();
+  for (const match of systemInfo.matchAll(/([A-Z][A-Z0-9_]*)\s*=\s*1/g)) {
+    const name = match[1]!;
+    // Only SIMD/ISA flags; llama.cpp also lists build features such as LLAMAFILE and REPACK.
+    if (/^(SSE\d*|SSSE3|AVX\w*|FMA|F16C|BMI2|NEON|ARM_FMA|FP16_VA|SVE\w*|DOTPROD|MATMUL_INT8|AMX\w*|VSX|RVV)$/.test(name)) features.add(name);
+  }
+  return [...features];
+}
+
+export function simdLevel(features: readonly string[]): string {
+  const has = (prefix: string) => features.some((f) => f === prefix || f.startsWith(`${prefix}_`));
+  return simdOrder.find(has) ?? 'basic';
+}
+
+/**
+ * llama.cpp's threads spin while they wait, so more threads than free cores slows generation down
+ * badly (measured here: 100× on 2 vCPUs). Small machines keep a core for the editor; larger ones
+ * get one thread per physical core, assuming two hardware threads per core.
+ */
+export function defaultThreads(logicalCores = os.availableParallelism()): number {
+  if (logicalCores <= 4) return Math.max(1, logicalCores - 1);
+  return Math.max(3, Math.floor(logicalCores / 2));
+}
+
+/** A GPU the driver exposes even though no GPU backend loaded: worth telling the user about. */
+export function visibleGpuDriver(): string | undefined {
+  if (process.platform === 'linux' && fs.existsSync('/dev/nvidia0')) return 'NVIDIA';
+  if (process.platform === 'linux' && fs.existsSync('/dev/kfd')) return 'AMD';
+  return undefined;
+}
+
+export function cpuModel(): string {
+  return os.cpus()[0]?.model.trim() ?? os.arch();
+}

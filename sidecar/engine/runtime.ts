@@ -1,0 +1,66 @@
+// Loads llama.cpp once per sidecar through node-llama-cpp: GPU autodetect with a CPU fallback that
+// says why, prebuilt binaries only (a silent multi-minute source build is never acceptable), and an
+// explicit thread count.
+import os from 'node:os';
+import type { Llama, LlamaGpuType } from 'node-llama-cpp';
+import type { GpuSetting, HardwareReport, SidecarSettings } from '../../protocol/sidecar';
+import { cpuModel, defaultThreads, parseSystemInfo, simdLevel, visibleGpuDriver } from './hardware';
+import { describeError, log } from '../log';
+
+export type NodeLlamaCpp = typeof import('node-llama-cpp');
+
+export interface Runtime {
+  readonly llama: Llama;
+  readonly lib: NodeLlamaCpp;
+  readonly hardware: HardwareReport;
+}
+
+export async function createRuntime(settings: SidecarSettings): Promise<Runtime> {
+  const lib = await import('node-llama-cpp');
+  const threads = settings.threads || defaultThreads();
+  const requested = settings.gpu ?? 'auto';
+  const load = (gpu: 'auto' | LlamaGpuType) =>
+    lib.getLlama({
+      gpu,
+      build: 'never',
+      maxThreads: threads,
+      logLevel: lib.LlamaLogLevel.warn,
+      logger: (level, message) => log(level === 'error' || level === 'fatal' ? 'error' : 'warn', `llama.cpp: ${message.trimEnd()}`),
+    });
+
+  let llama: Llama;
+  let gpuNotice: string | undefined;
+  try {
+    llama = await load(toLlamaGpu(requested));
+  } catch (error) {
+    if (requested === 'cpu') throw error;
+    gpuNotice = `The ${requested === 'auto' ? 'GPU' : requested.toUpperCase()} backend could not be started (${describeError(error)}); running on the CPU.`;
+    log('warn', gpuNotice);
+    llama = await load(false);
+  }
+  if (!gpuNotice && llama.gpu === false) {
+    const driver = visibleGpuDriver();
+    if (requested !== 'cpu' && driver) gpuNotice = `An ${driver} GPU is present but no GPU build of llama.cpp could use it; running on the CPU.`;
+  }
+  return { llama, lib, hardware: await describeHardware(llama, await lib.getModuleVersion(), threads, gpuNotice) };
+}
+
+function toLlamaGpu(setting: GpuSetting): 'auto' | LlamaGpuType {
+  return setting === 'cpu' ? false : setting;
+}
+
+async function describeHardware(llama: Llama, version: string, threads: number, gpuNotice: string | undefined): Promise<HardwareReport> {
+  const features = parseSystemInfo(llama.systemInfo);
+  const vram = llama.gpu === false ? { total: 0, free: 0 } : await llama.getVramState();
+  return {
+    backend: llama.gpu === false ? 'cpu' : llama.gpu,
+    gpuDevices: llama.gpu === false ? [] : await llama.getGpuDeviceNames(),
+    ...(gpuNotice ? { gpuNotice } : {}),
+    cpu: { model: cpuModel(), cores: os.availableParallelism(), threads, features, simd: simdLevel(features) },
+    ram: { total: os.totalmem(), free: os.freemem() },
+    vram: { total: vram.total, free: vram.free },
+    platform: process.platform,
+    arch: process.arch,
+    engine: { name: 'node-llama-cpp', version, llamaCpp: llama.llamaCppRelease.release, buildType: llama.buildType },
+  };
+}

@@ -1,0 +1,28 @@
+// Entry of the sidecar process: forked by the extension host, speaking JSON-RPC over the IPC channel.
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { log } from './log';
+import { serve } from './server';
+
+if (!process.send) {
+  process.stderr.write('The Pylot sidecar must be started by the extension with an IPC channel (child_process.fork).\n');
+  process.exit(2);
+}
+
+const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process), {
+  error: (message) => log('error', message),
+  warn: (message) => log('warn', message),
+  info: (message) => log('info', message),
+  log: (message) => log('debug', message),
+});
+
+// When the extension host goes away, so do we: an orphan would keep holding RAM and VRAM.
+process.on('disconnect', () => process.exit(0));
+process.on('uncaughtException', (error) => {
+  log('error', `Uncaught exception, exiting: ${error.stack ?? error.message}`);
+  process.exit(1);
+});
+process.on('unhandledRejection', (reason) => log('error', `Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+
+serve(connection);
+connection.listen();
+log('info', `Sidecar ${process.pid} listening (node ${process.version})`);

@@ -1,0 +1,88 @@
+// Checks a model file before llama.cpp sees it, so each way a file can be wrong gets its own clear
+// message instead of llama.cpp's generic "failed to load model", and a model that cannot fit is
+// refused before anything is allocated.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { GgufFileInfo, GgufInsights } from 'node-llama-cpp';
+import { ErrorCodes, PylotError } from '../../protocol/rpc';
+import { formatBytes } from '../../protocol/units';
+import type { Runtime } from '../engine/runtime';
+import { describeError } from '../log';
+
+export interface InspectedModel {
+  readonly path: string;
+  readonly name: string;
+  readonly sizeBytes: number;
+  readonly info: GgufFileInfo;
+  readonly insights: GgufInsights;
+}
+
+// The vocabulary arrays are the bulk of a header and are not needed to judge the file.
+const skippedKeys = ['tokenizer.ggml.tokens', 'tokenizer.ggml.scores', 'tokenizer.ggml.token_type', 'tokenizer.ggml.merges'];
+
+export async function inspectModel(runtime: Runtime, modelPath: string): Promise<InspectedModel> {
+  const name = path.basename(modelPath);
+  if (!path.isAbsolute(modelPath)) {
+    throw new PylotError(ErrorCodes.ModelNotFound, `The model path must be absolute: "${modelPath}".`);
+  }
+  const stat = await fs.stat(modelPath).catch(() => undefined);
+  if (!stat) throw new PylotError(ErrorCodes.ModelNotFound, `Model file not found: ${modelPath}`);
+  if (!stat.isFile()) throw new PylotError(ErrorCodes.ModelNotFound, `Not a file: ${modelPath}`);
+
+  const magic = await readMagic(modelPath);
+  if (magic !== 'GGUF') {
+    throw new PylotError(ErrorCodes.ModelInvalid, `${name} is not a GGUF model file (it does not start with "GGUF"). Pylot runs llama.cpp models in GGUF format.`);
+  }
+
+  let info: GgufFileInfo;
+  try {
+    info = await runtime.lib.readGgufFileInfo(modelPath, { sourceType: 'filesystem', ignoreKeys: skippedKeys, logWarnings: false });
+  } catch (error) {
+    throw new PylotError(ErrorCodes.ModelInvalid, `${name} is corrupt or truncated: its GGUF header cannot be read (${describeError(error)}).`);
+  }
+  const insights = await runtime.lib.GgufInsights.from(info, runtime.llama);
+  if (info.splicedParts <= 1 && info.infoEndOffset !== undefined && info.infoEndOffset + insights.modelSize > stat.size) {
+    throw new PylotError(
+      ErrorCodes.ModelInvalid,
+      `${name} is truncated: its header describes ${formatBytes(info.infoEndOffset + insights.modelSize)} but the file has ${formatBytes(stat.size)}. Download it again.`,
+    );
+  }
+  if (!insights.isSupportedByLlamaCpp) {
+    const arch = info.metadata.general?.architecture ?? 'unknown';
+    throw new PylotError(ErrorCodes.ModelInvalid, `${name} uses the "${arch}" architecture, which this llama.cpp build does not support.`);
+  }
+  return { path: modelPath, name, sizeBytes: stat.size, info, insights };
+}
+
+/**
+ * Decides how many layers go to the GPU and refuses a model whose weights and context cannot fit in
+ * free memory, before anything is allocated. Returns the GPU layer count to load with.
+ */
+export async function planLoad(runtime: Runtime, model: InspectedModel, contextSize: number): Promise<number> {
+  const resolved = runtime.llama.gpu === false ? 0 : await model.insights.configurationResolver.resolveModelGpuLayersV2('auto');
+  const gpuLayers = typeof resolved === 'number' ? resolved : resolved.gpuLayers;
+  const weights = await model.insights.estimateModelResourceRequirementsV2({ gpuLayers });
+  const context = await model.insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences: 1 });
+  const ramNeeded = weights.cpuRam + context.cpuRam;
+  const ramFree = os.freemem();
+  if (ramNeeded > ramFree) {
+    throw new PylotError(
+      ErrorCodes.ModelTooLarge,
+      `${model.name} needs about ${formatBytes(ramNeeded)} of memory for its weights and a ${contextSize.toLocaleString('en-US')}-token context, ` +
+        `but only ${formatBytes(ramFree)} is free. Choose a smaller model or quantization (weights up to about ${formatBytes(Math.max(0, ramFree - context.cpuRam))} would fit).`,
+    );
+  }
+  return gpuLayers;
+}
+
+async function readMagic(file: string): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(buffer, 0, 4, 0);
+    return buffer.subarray(0, bytesRead).toString('latin1');
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,80 @@
+// The sidecar's request handlers: one line per contract method, the work lives in the services.
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { ErrorCodes, PylotError } from '../protocol/rpc';
+import { Infill, InfillDelta, Initialize, LoadModel, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import { InfillService } from './completion/infill';
+import { createRuntime, type Runtime } from './engine/runtime';
+import { describeError, log } from './log';
+import { ModelSlots } from './models/slots';
+import { handle, notify } from './rpc';
+
+declare const PYLOT_VERSION: string;
+
+export function serve(connection: MessageConnection): void {
+  const startedAt = performance.now();
+  let runtime: Promise<Runtime> | undefined;
+  const requireRuntime = () => runtime ?? Promise.reject(new PylotError(ErrorCodes.NotInitialized, 'The sidecar has not been initialized.'));
+  const slots = new ModelSlots(requireRuntime, (state) => notify(connection, ModelStateChanged, state));
+  const infill = new InfillService(slots);
+
+  handle(connection, Initialize, async (params) => {
+    checkProtocolVersion(params.protocolVersion);
+    runtime ??= createRuntime(params.settings).catch((error: unknown) => {
+      runtime = undefined;
+      throw engineStartError(error);
+    });
+    const { hardware } = await runtime;
+    log('info', `Initialized for ${params.client.name} ${params.client.version}: ${hardware.backend} backend, ${hardware.cpu.simd}, ${hardware.cpu.threads} threads`);
+    if (hardware.gpuNotice) log('warn', hardware.gpuNotice);
+    return {
+      protocolVersion: PROTOCOL_VERSION,
+      server: { name: 'pylot-sidecar', version: PYLOT_VERSION, pid: process.pid },
+      capabilities: { roles: ['completion' as const], infill: true, streaming: true },
+      hardware,
+    };
+  });
+
+  handle(connection, Ping, async () => ({ uptimeMs: performance.now() - startedAt, rssBytes: process.memoryUsage.rss() }));
+
+  handle(connection, Shutdown, async () => {
+    await slots.unloadAll();
+    await (await runtime?.catch(() => undefined))?.llama.dispose();
+    return null;
+  });
+
+  handle(connection, LoadModel, async (params, signal) => {
+    await requireRuntime();
+    return slots.load(params.role, params.path, params.contextSize, signal);
+  });
+
+  handle(connection, UnloadModel, async (params) => {
+    await slots.unload(params.role);
+    return null;
+  });
+
+  handle(connection, Infill, async (params, signal) => {
+    await requireRuntime();
+    const { streamId } = params;
+    return infill.run(params, signal, streamId ? (text) => notify(connection, InfillDelta, { streamId, text }) : undefined);
+  });
+}
+
+function checkProtocolVersion(clientVersion: string): void {
+  const major = (version: string) => version.split('.')[0];
+  if (major(clientVersion) !== major(PROTOCOL_VERSION)) {
+    throw new PylotError(
+      ErrorCodes.ProtocolMismatch,
+      `The Pylot sidecar speaks protocol ${PROTOCOL_VERSION} but the extension speaks ${clientVersion}. Reinstall Pylot so both parts match.`,
+    );
+  }
+}
+
+function engineStartError(error: unknown): PylotError {
+  if (error instanceof Error && error.name === 'NoBinaryFoundError') {
+    return new PylotError(
+      ErrorCodes.EngineFailed,
+      `No prebuilt llama.cpp binary works on ${process.platform}-${process.arch}. Reinstall Pylot for this platform, or point Pylot at an external llama.cpp server.`,
+    );
+  }
+  return new PylotError(ErrorCodes.EngineFailed, `llama.cpp could not start: ${describeError(error)}`);
+}

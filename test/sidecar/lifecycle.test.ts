@@ -1,0 +1,140 @@
+// Supervision of the real sidecar process: lazy start, typed failures for in-flight requests,
+// restart with backoff, giving up after repeated crashes, heartbeat, and no orphans.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ErrorCodes } from '../../protocol/rpc';
+import { Infill, LoadModel, Ping } from '../../protocol/sidecar';
+import { fimModel } from '../fixtures/models';
+import { rejectsWithCode, repoRoot, startHarness, waitForExit } from './harness';
+
+const fast = { restartDelaysMs: [50, 100], heartbeatIntervalMs: 60_000 };
+
+describe('sidecar supervision', () => {
+  it('starts only on first need, then answers', async () => {
+    const { sidecar } = startHarness();
+    try {
+      assert.equal(sidecar.status.status, 'idle');
+      assert.equal(sidecar.pid, undefined);
+      const pong = await sidecar.request(Ping, null);
+      assert.equal(sidecar.status.status, 'ready');
+      assert.ok(pong.rssBytes > 0);
+      assert.equal(sidecar.info?.server.pid, sidecar.pid);
+    } finally {
+      await sidecar.dispose();
+    }
+  });
+
+  it('fails in-flight requests with a typed error when the process dies, then restarts and serves again', async () => {
+    const { sidecar, waitForStatus } = startHarness({ timing: fast });
+    try {
+      await sidecar.request(LoadModel, { role: 'completion', path: await fimModel() });
+      const firstPid = sidecar.pid!;
+      const ready = new Promise((resolve) => sidecar.onReady(resolve));
+      const inFlight = sidecar.request(Infill, { prefix: 'function add(a, b) {', suffix: '}', maxTokens: 1024, temperature: 1 });
+      process.kill(firstPid, 'SIGKILL');
+      const error = await rejectsWithCode(inFlight, ErrorCodes.SidecarExited);
+      assert.match(error.message, /SIGKILL/);
+      await ready;
+      await waitForStatus('ready');
+      assert.notEqual(sidecar.pid, firstPid);
+      await waitForExit(firstPid);
+      // A restarted sidecar is empty until the extension reloads its model.
+      await rejectsWithCode(sidecar.request(Infill, { prefix: 'a', suffix: 'b' }), ErrorCodes.NoModel);
+    } finally {
+      await sidecar.dispose();
+    }
+  });
+
+  it('stops after 5 crashes in the window, says so, and starts again on an explicit restart', async () => {
+    const { sidecar, statuses, waitForStatus } = startHarness({ timing: { ...fast, crashLimit: 5 } });
+    try {
+      await sidecar.ensureStarted();
+      for (let crash = 1; crash <= 5; crash++) {
+        process.kill(sidecar.pid!, 'SIGKILL');
+        await waitForStatus(crash < 5 ? 'restarting' : 'stopped');
+        if (crash < 5) await waitForStatus('ready');
+      }
+      assert.equal(sidecar.status.status, 'stopped');
+      assert.equal(sidecar.status.gaveUp, true);
+      assert.match(sidecar.status.detail ?? '', /crashed 5 times in 3 minutes/);
+      const refused = await rejectsWithCode(sidecar.request(Ping, null), ErrorCodes.SidecarExited);
+      assert.match(refused.message, /Restart Sidecar/);
+      assert.ok(statuses.filter((s) => s.status === 'restarting').length === 4);
+
+      await sidecar.restart();
+      assert.equal(sidecar.status.status, 'ready');
+      await sidecar.request(Ping, null);
+    } finally {
+      await sidecar.dispose();
+    }
+  });
+
+  it('replaces a sidecar that stops answering heartbeats', async () => {
+    const { sidecar, waitForStatus, logs } = startHarness({ timing: { ...fast, heartbeatIntervalMs: 150, heartbeatTimeoutMs: 150 } });
+    try {
+      await sidecar.ensureStarted();
+      const wedged = sidecar.pid!;
+      process.kill(wedged, 'SIGSTOP');
+      await waitForExit(wedged);
+      await waitForStatus('ready');
+      assert.notEqual(sidecar.pid, wedged);
+      assert.ok(logs.some((line) => /missed two heartbeats/.test(line)));
+    } finally {
+      await sidecar.dispose();
+    }
+  });
+
+  it('kills a sidecar that never answers initialize and counts it as a crash', async () => {
+    const silent = path.join(os.tmpdir(), `pylot-silent-${process.pid}.mjs`);
+    writeFileSync(silent, 'setInterval(() => {}, 1000);\n');
+    const { sidecar, waitForStatus } = startHarness({ modulePath: silent, timing: { ...fast, initializeTimeoutMs: 300, crashLimit: 2 } });
+    try {
+      const error = await rejectsWithCode(sidecar.ensureStarted(), ErrorCodes.Timeout);
+      assert.match(error.message, /did not answer initialize/);
+      await waitForStatus('stopped');
+      assert.equal(sidecar.status.gaveUp, true);
+    } finally {
+      await sidecar.dispose();
+    }
+  });
+
+  it('reports a Node binary that cannot be started, without a restart loop', async () => {
+    const { sidecar, statuses } = startHarness({ nodePath: '/nonexistent/node' });
+    try {
+      const error = await rejectsWithCode(sidecar.ensureStarted(), ErrorCodes.SidecarExited);
+      assert.match(error.message, /\/nonexistent\/node/);
+      assert.equal(sidecar.status.status, 'stopped');
+      assert.ok(!statuses.some((s) => s.status === 'restarting'));
+    } finally {
+      await sidecar.dispose();
+    }
+  });
+
+  it('leaves no orphan when the extension host dies', async () => {
+    // A stand-in extension host: starts the sidecar through the supervisor, prints its pid, waits.
+    const host = path.join(repoRoot, 'out/test/sidecar/orphanHost.mjs');
+    const parent = spawn(process.execPath, [host], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sidecarPid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.on('data', (chunk: Buffer) => {
+        const match = /sidecar-pid=(\d+)/.exec(chunk.toString());
+        if (match) resolve(Number(match[1]));
+      });
+      parent.once('exit', (code) => reject(new Error(`host exited early (${code})`)));
+    });
+    process.kill(parent.pid!, 'SIGKILL');
+    await waitForExit(sidecarPid, 10_000);
+  });
+
+  it('stops cleanly: shutdown, disconnect, exit', async () => {
+    const { sidecar } = startHarness();
+    await sidecar.request(LoadModel, { role: 'completion', path: await fimModel() });
+    const pid = sidecar.pid!;
+    await sidecar.stop();
+    await waitForExit(pid, 5_000);
+    assert.equal(sidecar.status.status, 'stopped');
+  });
+});

@@ -1,0 +1,98 @@
+// The Pylot panel: what the engine runs on and what it has loaded, with the actions that fix a
+// problem. Runs in the webview (browser, no Node); every message is checked against the contract.
+import { HostMessage, type PanelCommand, type PanelState, type RoleView, type WebviewMessage } from '../protocol/webview';
+import { formatBytes } from '../protocol/units';
+
+declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = HostMessage.safeParse(event.data);
+  if (parsed.success) render(parsed.data.state);
+});
+vscode.postMessage({ type: 'ready' });
+
+function render(state: PanelState): void {
+  app.replaceChildren(
+    section('Engine', [row('Status', engineStatus(state)), ...hardwareRows(state)]),
+    ...state.roles.map(roleSection),
+    actions([
+      ['selectModel', 'Select Model…'],
+      ['restartSidecar', 'Restart Engine'],
+      ['showLogs', 'Show Logs'],
+    ]),
+  );
+}
+
+function engineStatus(state: PanelState): string {
+  const { status, detail } = state.sidecar;
+  const label = { idle: 'not started (starts on first use)', starting: 'starting…', ready: 'ready', restarting: 'restarting…', stopped: 'stopped' }[status];
+  return detail ? `${label}: ${detail}` : label;
+}
+
+function hardwareRows(state: PanelState): HTMLElement[] {
+  const hw = state.hardware;
+  if (!hw) return [];
+  const backend = hw.backend === 'cpu' ? `CPU (${hw.cpu.simd})` : `${hw.backend.toUpperCase()}${hw.gpuDevices.length ? ` — ${hw.gpuDevices.join(', ')}` : ''}`;
+  const rows = [
+    row('Backend', backend),
+    row('CPU', `${hw.cpu.model}, ${hw.cpu.threads} of ${hw.cpu.cores} threads`),
+    row('Memory', `${formatBytes(hw.ram.free)} free of ${formatBytes(hw.ram.total)}`),
+  ];
+  if (hw.vram.total > 0) rows.push(row('GPU memory', `${formatBytes(hw.vram.free)} free of ${formatBytes(hw.vram.total)}`));
+  if (hw.gpuNotice) rows.push(row('Notice', hw.gpuNotice, 'warning'));
+  return rows;
+}
+
+function roleSection(view: RoleView): HTMLElement {
+  const title = `${view.role[0]!.toUpperCase()}${view.role.slice(1)} model`;
+  if (view.state === 'none') return section(title, [row('Model', 'none set — choose a .gguf file')]);
+  const rows = [row('File', view.path ?? '')];
+  if (view.state === 'loading') rows.push(row('State', `loading${view.progress ? ` ${Math.round(view.progress * 100)}%` : '…'}`));
+  else if (view.state === 'error') rows.push(row('Error', view.error ?? 'could not be loaded', 'error'));
+  else if (view.state === 'ready' && view.model) {
+    const m = view.model;
+    rows.push(
+      row('Model', `${m.name} — ${m.architecture}${m.quantization ? `, ${m.quantization}` : ''}`),
+      row('Context', `${m.contextSize.toLocaleString()} tokens${m.fim ? ', fill-in-the-middle' : ''}`),
+      row('Size', formatBytes(m.sizeBytes)),
+    );
+  } else rows.push(row('State', 'not loaded yet'));
+  return section(title, rows);
+}
+
+function section(title: string, children: HTMLElement[]): HTMLElement {
+  const element = document.createElement('section');
+  const heading = document.createElement('h2');
+  heading.textContent = title;
+  const list = document.createElement('dl');
+  list.append(...children);
+  element.append(heading, list);
+  return element;
+}
+
+function row(label: string, value: string, tone?: 'warning' | 'error'): HTMLElement {
+  const wrapper = document.createElement('div');
+  const term = document.createElement('dt');
+  term.textContent = label;
+  const detail = document.createElement('dd');
+  detail.textContent = value;
+  if (tone) detail.className = tone;
+  wrapper.append(term, detail);
+  return wrapper;
+}
+
+function actions(items: Array<[PanelCommand, string]>): HTMLElement {
+  const bar = document.createElement('div');
+  bar.className = 'actions';
+  for (const [command, label] of items) {
+    const button = document.createElement('button');
+    button.textContent = label;
+    button.dataset.command = command;
+    button.addEventListener('click', () => vscode.postMessage({ type: 'command', command }));
+    bar.append(button);
+  }
+  return bar;
+}
