@@ -1,0 +1,45 @@
+// The architecture's rules, checked: `vscode` only under extension/, a contract that imports
+// neither `vscode` nor Node, a webview with no Node, and no model code in the extension host.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+
+function sources(dir: string): Array<{ file: string; imports: string[] }> {
+  return readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.(ts|mts)$/.test(entry.name))
+    .map((entry) => {
+      const file = path.relative(root, path.join(entry.parentPath, entry.name));
+      const text = readFileSync(path.join(root, file), 'utf8');
+      const imports = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+      return { file, imports };
+    });
+}
+
+const offenders = (dir: string, banned: (specifier: string) => boolean) =>
+  sources(dir).flatMap(({ file, imports }) => imports.filter(banned).map((specifier) => `${file} imports ${specifier}`));
+
+const isNode = (s: string) => s.startsWith('node:') || ['fs', 'path', 'os', 'child_process', 'crypto', 'vscode-jsonrpc/node'].includes(s);
+
+describe('layering', () => {
+  it('imports vscode only under extension/', () => {
+    for (const dir of ['protocol', 'sidecar', 'webview-ui']) assert.deepEqual(offenders(dir, (s) => s === 'vscode'), []);
+  });
+
+  it('keeps the contract pure: no vscode, no Node', () => {
+    assert.deepEqual(offenders('protocol', (s) => s === 'vscode' || isNode(s)), []);
+  });
+
+  it('keeps Node out of the webview', () => {
+    assert.deepEqual(offenders('webview-ui', isNode), []);
+  });
+
+  it('never loads model code in the extension host', () => {
+    const sidecarDir = path.join(root, 'sidecar') + path.sep;
+    const reachesSidecar = ({ file, imports }: { file: string; imports: string[] }) =>
+      imports.filter((s) => s.startsWith('node-llama-cpp') || (s.startsWith('.') && path.resolve(root, path.dirname(file), s).startsWith(sidecarDir)));
+    assert.deepEqual(sources('extension').flatMap(reachesSidecar), []);
+  });
+});
