@@ -24,7 +24,8 @@ const node = { ...common, platform: 'node', target: 'node20' };
 const esmRequire = { js: "import { createRequire as __pylotRequire } from 'node:module'; const require = __pylotRequire(import.meta.url);" };
 
 const builds = [
-  { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode'] },
+  // The banner times the bundle's own evaluation (reported as part of activation).
+  { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode'], banner: { js: 'const __pylotLoadStart = performance.now();' } },
   { ...node, entryPoints: ['sidecar/main.ts'], outfile: 'dist/sidecar.mjs', format: 'esm', external: ['node-llama-cpp'], banner: esmRequire },
   { ...common, entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022' },
 ];

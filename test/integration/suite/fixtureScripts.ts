@@ -1,0 +1,13 @@
+// What the generated models say, shared by the runner (which makes them) and the suite (which checks them).
+export const script = 'return a + b;';
+export const otherScript = 'return a * b;';
+
+/** Paths of generated models, handed to the extension host in PYLOT_TEST_MODELS. */
+export interface TestModels {
+  scripted: string;
+  scriptedOther: string;
+  fim: string;
+  notGguf: string;
+  truncatedData: string;
+  tooLarge: string;
+}

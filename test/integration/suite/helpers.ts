@@ -1,0 +1,60 @@
+// Shared by the integration tests: the extension's API, settings, fixture models, polling.
+import * as vscode from 'vscode';
+import type { PylotApi } from '../../../extension/main';
+import type { TestModels } from './fixtureScripts';
+
+export { otherScript, script } from './fixtureScripts';
+
+export function testModels(): TestModels {
+  const raw = process.env.PYLOT_TEST_MODELS;
+  if (!raw) throw new Error('PYLOT_TEST_MODELS is not set: run the integration tests through `npm test`.');
+  return JSON.parse(raw) as TestModels;
+}
+
+export async function pylot(): Promise<PylotApi> {
+  const extension = vscode.extensions.getExtension<PylotApi>('pylot.pylot');
+  if (!extension) throw new Error('the Pylot extension is not installed in this VS Code');
+  return extension.isActive ? extension.exports : extension.activate();
+}
+
+export async function setting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('pylot').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Opens a fresh TypeScript editor with the cursor where a function body goes. */
+export async function functionEditor(): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'function add(a: number, b: number): number {\n  \n}\n' });
+  const editor = await vscode.window.showTextDocument(document);
+  editor.selection = new vscode.Selection(1, 2, 1, 2);
+  return editor;
+}
+
+/** Asks VS Code for ghost text and accepts it with its own commands, until the document has `text`. */
+export async function acceptGhostText(editor: vscode.TextEditor, text: string, timeoutMs = 60_000): Promise<void> {
+  await waitFor(`ghost text "${text}"`, async () => {
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    await sleep(400);
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+    return editor.document.getText().includes(text);
+  }, timeoutMs);
+}

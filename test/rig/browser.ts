@@ -1,0 +1,145 @@
+// Headless Debian Chromium driven by playwright-core (no browser download), and the workbench
+// gestures UI tests share: waiting for the workbench, quick open, palette, status bar, ghost text, screenshots.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', // we run as root in CI
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Generous: the workbench took 4–10 s to load on 2 busy cores. */
+const UI_TIMEOUT_MS = 60_000;
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  /** Closes Chromium and removes its fresh profile. */
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<BrowserSession> {
+  // A fresh profile each time; Playwright refuses --user-data-dir in args, so it is the first parameter.
+  const profileDir = await mkdtemp(join(tmpdir(), 'pylot-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    return {
+      context,
+      page,
+      close: async () => {
+        await context.close().catch(() => undefined);
+        await rm(profileDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(profileDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export async function waitForWorkbench(page: Page, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Opens a workspace file through quick open (Ctrl+P) and waits for its editor tab to be active. */
+export async function openFile(page: Page, relativePath: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  const name = relativePath.split('/').pop() ?? relativePath;
+  const input = await openQuickInput(page, 'Control+P', timeoutMs);
+  await input.fill(relativePath);
+  // File search runs on the server: wait until the file is listed before accepting.
+  await quickInputRow(page, name).waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.editor-instance .monaco-editor.focused').waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Runs a command by its palette title (Ctrl+Shift+P), e.g. "Pylot: Show Status". */
+export async function runCommand(page: Page, title: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  const input = await openQuickInput(page, 'Control+Shift+P', timeoutMs);
+  await input.fill(`>${title}`);
+  const row = quickInputRow(page, title).filter({ hasText: new RegExp(`^${escapeRegExp(title)}`) }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  await row.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/** A status bar item whose text starts with `prefix`. */
+export function statusBarItem(page: Page, prefix: string): Locator {
+  return page
+    .locator('.part.statusbar .statusbar-item')
+    .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(prefix)}`) })
+    .first();
+}
+
+export async function waitForStatusBarItem(page: Page, prefix: string, timeoutMs = UI_TIMEOUT_MS): Promise<Locator> {
+  const item = statusBarItem(page, prefix);
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  return item;
+}
+
+/** Inline-suggestion ghost text in the active editor. */
+export function ghostText(page: Page): Locator {
+  return page.locator('.monaco-editor.focused').locator('.ghost-text-decoration, .ghost-text');
+}
+
+export async function waitForGhostText(page: Page, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
+  const ghost = ghostText(page).first();
+  await ghost.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await ghostText(page).allTextContents()).join('');
+}
+
+export interface Screenshots {
+  dir: string;
+  /** Saves `NN-step.png`, numbered in the order taken; returns its path. */
+  take(step: string): Promise<string>;
+}
+
+/** Screenshots of one test under out/test-results/ui/<test>/ (relative to the working directory). */
+export async function screenshots(page: Page, testName: string, root = 'out/test-results/ui'): Promise<Screenshots> {
+  const dir = resolve(root, slug(testName));
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  let count = 0;
+  return {
+    dir,
+    take: async (step) => {
+      count += 1;
+      const file = join(dir, `${String(count).padStart(2, '0')}-${slug(step)}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+  };
+}
+
+async function openQuickInput(page: Page, shortcut: string, timeoutMs: number): Promise<Locator> {
+  await page.keyboard.press(shortcut);
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  return input;
+}
+
+function quickInputRow(page: Page, text: string): Locator {
+  return page.locator('.quick-input-widget .monaco-list-row', { hasText: text });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '');
+}
