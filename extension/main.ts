@@ -11,7 +11,7 @@ import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { ModelManager } from './models/modelManager';
-import { promptForModel } from './onboarding';
+import { promptForModel, warnIfAiFeaturesDisabled } from './onboarding';
 import { StatusViewProvider } from './panel/statusView';
 import { readSettings, restartKeys, type PylotSettings } from './settings';
 import { forwardSidecarLog } from './sidecar/logForwarding';
@@ -87,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   });
 
   if (!settings.completionModel) void promptForModel(context.globalState);
+  else if (settings.completionEnabled) void warnIfAiFeaturesDisabled(context.globalState);
   const activationMs = bundleLoadMs + performance.now() - activateStart;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (bundle ${bundleLoadMs.toFixed(1)} ms); the engine starts on first use.`);
   return { sidecar, models, activationMs, statusText: () => statusBar.text };

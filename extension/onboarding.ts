@@ -30,3 +30,22 @@ export async function promptForModel(state: vscode.Memento): Promise<void> {
   else if (choice === useDemo && demo) await setCompletionModel(demo);
   else if (choice === never) await state.update(dismissedKey, true);
 }
+
+const aiWarningDismissedKey = 'pylot.aiFeaturesWarningDismissed';
+
+/**
+ * VS Code's "Disable AI Features" (chat.disableAIFeatures) stops the editor from asking extensions
+ * for inline suggestions while typing (seen on VS Code 1.139), so Pylot would look broken. Say so.
+ */
+export async function warnIfAiFeaturesDisabled(state: vscode.Memento): Promise<void> {
+  if (state.get(aiWarningDismissedKey) || vscode.workspace.getConfiguration('chat').get('disableAIFeatures') !== true) return;
+  const turnOn = 'Enable Inline Suggestions';
+  const never = "Don't Show Again";
+  const choice = await vscode.window.showWarningMessage(
+    'VS Code\'s "Disable AI Features" setting is on, so the editor does not ask Pylot for suggestions while you type. Pylot runs locally; turning the setting off does not send code anywhere.',
+    turnOn,
+    never,
+  );
+  if (choice === turnOn) await vscode.workspace.getConfiguration('chat').update('disableAIFeatures', false, vscode.ConfigurationTarget.Global);
+  else if (choice === never) await state.update(aiWarningDismissedKey, true);
+}

@@ -16,7 +16,7 @@ vscode.postMessage({ type: 'ready' });
 
 function render(state: PanelState): void {
   app.replaceChildren(
-    section('Engine', [row('Status', engineStatus(state)), ...hardwareRows(state)]),
+    section('Engine', [row('Status', engineStatus(state)), ...(state.sidecar.pid ? [row('Process', `pid ${state.sidecar.pid}`)] : []), ...hardwareRows(state)]),
     ...state.roles.map(roleSection),
     actions([
       ['selectModel', 'Select Model…'],

@@ -26,7 +26,11 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<BrowserSession> {
+/**
+ * `ownSignals`: the caller handles SIGINT/SIGTERM/SIGHUP itself and closes the browser; otherwise Playwright
+ * does, and its SIGINT handler then exits the process (code 130) before any cleanup of the caller's runs.
+ */
+export async function launchBrowser(opts: { ownSignals?: boolean } = {}): Promise<BrowserSession> {
   // A fresh profile each time; Playwright refuses --user-data-dir in args, so it is the first parameter.
   const profileDir = await mkdtemp(join(tmpdir(), 'pylot-chromium-'));
   try {
@@ -35,6 +39,11 @@ export async function launchBrowser(): Promise<BrowserSession> {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 800 },
+      handleSIGINT: !opts.ownSignals,
+      handleSIGTERM: !opts.ownSignals,
+      handleSIGHUP: !opts.ownSignals,
+      // Chromium's crash handler writes under $XDG_CONFIG_HOME/chromium: keep that in the fresh profile too.
+      env: { ...process.env, XDG_CONFIG_HOME: join(profileDir, 'xdg-config'), XDG_CACHE_HOME: join(profileDir, 'xdg-cache') },
     });
     const page = context.pages()[0] ?? (await context.newPage());
     return {

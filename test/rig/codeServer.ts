@@ -20,6 +20,8 @@ export const TEST_SETTINGS: Readonly<Record<string, unknown>> = {
   'chat.disableAIFeatures': true,
   'telemetry.telemetryLevel': 'off',
   'workbench.startupEditor': 'none',
+  // The (empty, with AI features off) chat side bar would take a third of every screenshot.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.enableExperiments': false,
   'workbench.tips.enabled': false,
   'extensions.autoCheckUpdates': false,
@@ -30,6 +32,11 @@ export const TEST_SETTINGS: Readonly<Record<string, unknown>> = {
 export interface CodeServerOptions {
   /** Merged over TEST_SETTINGS into the profile's User/settings.json. */
   settings?: Record<string, unknown>;
+  /**
+   * The remote machine's settings (Machine/settings.json). VS Code ignores machine-scoped settings
+   * in User settings when the window is remote, and a code-server window always is.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Extra environment for code-server and so for the extension host. */
   env?: Record<string, string>;
   /** `--vscode-option enable-smoke-test-driver`: the workbench then honours a URL `payload` and calls window.codeAutomation*. */
@@ -53,6 +60,8 @@ export interface CodeServer extends Profile {
   logFile: string;
   /** Settles when the code-server process exits. */
   exited: Promise<void>;
+  /** installExtension into this server's profile; call it before a window opens. */
+  installExtension(vsixPath: string): Promise<void>;
   /** Stops code-server's process group and removes the temp folder; keepLogs leaves the logs in `dir`. */
   stop(opts?: { keepLogs?: boolean }): Promise<void>;
 }
@@ -63,7 +72,7 @@ process.on('exit', () => liveGroups.forEach((pid) => killGroup(pid, 'SIGKILL')))
 
 export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
   const tools = findTestTools();
-  const profile = await createProfile({ ...TEST_SETTINGS, ...opts.settings });
+  const profile = await createProfile({ ...TEST_SETTINGS, ...opts.settings }, opts.machineSettings ?? {});
   const logFile = join(profile.dir, 'code-server.log');
   let child: ChildProcess | undefined;
   try {
@@ -93,12 +102,13 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     const pid = child.pid;
     if (pid === undefined) throw new Error('code-server did not start');
     liveGroups.add(pid);
-    const exited = once(child, 'exit').then(() => undefined);
+    const exited = once(child, 'exit').then(() => undefined, () => undefined);
     const url = `http://127.0.0.1:${port}/`;
     await waitForHealthz(url, child, opts.readyTimeoutMs ?? 90_000);
     const server = child;
     return {
       ...profile, url, port, logFile, exited,
+      installExtension: (vsixPath) => installExtension(vsixPath, profile),
       stop: async ({ keepLogs = false } = {}) => {
         await stopGroup(server);
         await removeProfile(profile, keepLogs);
@@ -112,7 +122,10 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   }
 }
 
-/** `code-server --install-extension` into a profile (before start: a running server scans extensions once). */
+/**
+ * `code-server --install-extension` into a profile: before start, or while running but before a window opens
+ * (the window's extension host takes the list of installed extensions when it starts).
+ */
 export async function installExtension(vsixPath: string, profile: Profile): Promise<void> {
   const tools = findTestTools();
   const args = [tools.codeServerEntry, '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir,
@@ -125,13 +138,15 @@ export async function installExtension(vsixPath: string, profile: Profile): Prom
   });
 }
 
-async function createProfile(settings: Record<string, unknown>): Promise<Profile> {
+async function createProfile(settings: Record<string, unknown>, machineSettings: Record<string, unknown>): Promise<Profile> {
   const dir = await mkdtemp(join(tmpdir(), 'pylot-code-server-'));
   const profile = { dir, userDataDir: join(dir, 'user-data'), extensionsDir: join(dir, 'extensions') };
   for (const sub of ['xdg-config', 'xdg-data', 'xdg-cache', 'tmp', 'extensions', 'user-data/User']) {
     await mkdir(join(dir, sub), { recursive: true });
   }
   await writeFile(join(profile.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  await mkdir(join(profile.userDataDir, 'Machine'), { recursive: true });
+  await writeFile(join(profile.userDataDir, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
   return profile;
 }
 
@@ -156,7 +171,7 @@ async function removeProfile(profile: Profile, keepLogs: boolean): Promise<void>
     if (name !== 'code-server.log' && name !== 'user-data') await rm(join(profile.dir, name), { recursive: true, force: true });
   }
   for (const name of await readdir(profile.userDataDir)) {
-    if (name !== 'logs') await rm(join(profile.userDataDir, name), { recursive: true, force: true });
+    if (name !== 'logs' && name !== 'User') await rm(join(profile.userDataDir, name), { recursive: true, force: true });
   }
 }
 

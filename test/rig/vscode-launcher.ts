@@ -98,7 +98,7 @@ async function main(): Promise<number> {
     server = await startCodeServer({ smokeTestDriver: true });
     note(`code-server ready at ${server.url}`);
     server.exited.then(() => settle.fail(new Error('code-server exited during the run')));
-    browser = await launchBrowser();
+    browser = await launchBrowser({ ownSignals: true });
     const { page } = browser;
     await page.exposeFunction('codeAutomationExit', (code: number) => settle.exit(code));
     await page.exposeFunction('codeAutomationLog', forwardLog);
@@ -109,8 +109,11 @@ async function main(): Promise<number> {
     exitCode = await finished;
     note(`tests finished with exit code ${exitCode}`);
   } catch (err) {
-    exitCode = 1;
-    note(`failed: ${(err as Error).message}`);
+    // After a signal, errors are the shutdown's own (an aborted page load): keep the signal's exit code.
+    if (!stopping) {
+      exitCode = 1;
+      note(`failed: ${(err as Error).message}`);
+    }
   } finally {
     clearTimeout(timer);
     await stopAll();

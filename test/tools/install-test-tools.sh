@@ -2,7 +2,7 @@
 # Installs what the real-VS-Code tests need on a clean Debian machine, into a cache outside the clone:
 # apt chromium + libkrb5-dev, Node 24 (code-server refuses Node 20) and code-server (= VS Code 1.139.1).
 # Idempotent: a finished install is kept and reused. Writes the paths to $cache/test-tools.env and prints them.
-set -euo pipefail
+set -Eeuo pipefail
 
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
@@ -35,7 +35,7 @@ npm_install_into() { # dir package allowScriptsJson [extra env...]
   local stage="$dir.staging"
   rm -rf "$stage" && mkdir -p "$stage"
   printf '{ "private": true, "allowScripts": %s }\n' "$allow" > "$stage/package.json"
-  (cd "$stage" && env "$@" npm install --no-save --no-audit --no-fund --loglevel=error "$pkg" >&2)
+  env -C "$stage" "$@" npm install --no-save --no-audit --no-fund --loglevel=error "$pkg" >&2
   rm -rf "$dir" && mv "$stage" "$dir"
 }
 
