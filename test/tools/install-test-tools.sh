@@ -18,8 +18,12 @@ cs_ok="$cs_dir/.installed"
 log() { echo "install-test-tools: $*" >&2; }
 trap 'log "FAILED (line $LINENO): $BASH_COMMAND"' ERR
 
+# --no-browser: only what code-server needs (npm start), not the Chromium the UI tests drive.
+apt_packages=(chromium libkrb5-dev)
+[ "${1:-}" = "--no-browser" ] && apt_packages=(libkrb5-dev)
+
 missing_apt=()
-for pkg in chromium libkrb5-dev; do
+for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing_apt+=("$pkg")
 done
 if [ ${#missing_apt[@]} -gt 0 ]; then

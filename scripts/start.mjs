@@ -1,0 +1,86 @@
+// `npm start`: builds and packages Pylot, installs it into a persistent VS Code (code-server 1.139)
+// under .pylot-dev/, and serves it on 127.0.0.1 with a demo workspace. A small scripted demo model
+// is generated (offline) and offered when no model is set. Ctrl+C stops it.
+// Environment: PORT (default 8080), PYLOT_CACHE (tool and model cache, default ~/.cache/pylot).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dev = path.join(root, '.pylot-dev');
+const port = Number(process.env.PORT ?? 8080);
+const run = (command, args, options = {}) => execFileSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...options }).trim();
+const step = (message) => console.log(`\x1b[1m▸ ${message}\x1b[0m`);
+
+step('Installing VS Code for the browser (code-server) into the cache, if needed');
+const tools = Object.fromEntries(
+  run('bash', ['test/tools/install-test-tools.sh', '--no-browser'])
+    .split('\n')
+    .map((line) => line.split('=')),
+);
+
+step('Building and packaging Pylot');
+run(process.execPath, ['esbuild.mjs', '--tests']);
+const vsix = path.join(dev, 'pylot.vsix');
+mkdirSync(dev, { recursive: true });
+run(process.execPath, ['scripts/package.mjs', '--out', vsix]);
+
+step('Generating the offline demo model');
+const demoModel = run(process.execPath, ['out/test/fixtures/cli.mjs', 'scripted', '--script', 'return a + b;', '--name', 'demo']);
+
+const userData = path.join(dev, 'user-data');
+const extensions = path.join(dev, 'extensions');
+const workspace = path.join(dev, 'workspace');
+mkdirSync(path.join(userData, 'User'), { recursive: true });
+mkdirSync(workspace, { recursive: true });
+const settingsFile = path.join(userData, 'User', 'settings.json');
+if (!existsSync(settingsFile)) writeFileSync(settingsFile, `${JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'telemetry.telemetryLevel': 'off' }, null, 2)}\n`);
+const demoFile = path.join(workspace, 'demo.ts');
+if (!existsSync(demoFile)) writeFileSync(demoFile, readFileSync(path.join(root, 'media/demo.ts'), 'utf8'));
+
+const codeServer = (args) => [tools.PYLOT_CODE_SERVER, '--user-data-dir', userData, '--extensions-dir', extensions, ...args];
+step('Installing Pylot into it');
+run(tools.PYLOT_NODE24, codeServer(['--install-extension', vsix, '--force']));
+
+const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+step(`Starting VS Code on ${url}`);
+const server = spawn(
+  tools.PYLOT_NODE24,
+  codeServer(['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override']),
+  {
+    cwd: workspace,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    // No marketplace: nothing leaves the machine.
+    env: { ...process.env, PYLOT_DEMO_MODEL: demoModel, EXTENSIONS_GALLERY: '{}' },
+    detached: true,
+  },
+);
+const stop = () => {
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {}
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+server.on('exit', (code) => process.exit(code ?? 0));
+
+await waitForHealth(`http://127.0.0.1:${port}/healthz`);
+console.log(`
+  Pylot is running in VS Code at:
+
+      ${url}
+
+  Open demo.ts and follow the comment at its top. Pylot will offer the demo model (a tiny
+  scripted model that always suggests the same line); "Pylot: Select Model…" takes a real one.
+  Settings and extensions persist in ${dev}. Ctrl+C stops.
+`);
+
+async function waitForHealth(healthz) {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    try {
+      if ((await fetch(healthz)).ok) return;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`code-server did not answer on ${healthz}`);
+}
