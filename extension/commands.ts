@@ -22,7 +22,12 @@ export function registerCommands({ sidecar, models, log }: CommandDeps): vscode.
   return [
     vscode.commands.registerCommand('pylot.restartSidecar', restart),
     vscode.commands.registerCommand('pylot.showLogs', () => log.show()),
-    vscode.commands.registerCommand('pylot.selectModel', chooseModelFile),
+    vscode.commands.registerCommand('pylot.selectModel', async () => {
+      if (!(await chooseModelFile())) return;
+      // Choosing the same file again (e.g. after replacing a broken download) retries it.
+      models.clearErrors();
+      await models.reconcile('completion');
+    }),
     vscode.commands.registerCommand('pylot.showMenu', async () => {
       const items: Array<vscode.QuickPickItem & { command: string }> = [
         { label: '$(file-binary) Select Model…', description: 'Choose the completion model (.gguf)', command: 'pylot.selectModel' },
@@ -35,14 +40,17 @@ export function registerCommands({ sidecar, models, log }: CommandDeps): vscode.
   ];
 }
 
-export async function chooseModelFile(): Promise<void> {
+/** Resolves true when a file was chosen and saved in the settings. */
+export async function chooseModelFile(): Promise<boolean> {
   const picked = await vscode.window.showOpenDialog({
     title: 'Choose a completion model',
     openLabel: 'Use This Model',
     canSelectMany: false,
     filters: { 'GGUF models': ['gguf'] },
   });
-  if (picked?.[0]) await setCompletionModel(picked[0].fsPath);
+  if (!picked?.[0]) return false;
+  await setCompletionModel(picked[0].fsPath);
+  return true;
 }
 
 export async function showError(text: string, log: vscode.LogOutputChannel, ...extra: string[]): Promise<void> {

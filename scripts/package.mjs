@@ -15,7 +15,8 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 const out = path.resolve(option('--out', path.join(root, `pylot-${target}-${manifest.version}.vsix`)));
 const stage = path.join(root, 'out/package');
 
-const binaryPackage = `@node-llama-cpp/${target}`;
+// The default binary of each platform: CPU on Linux and Windows, Metal on Apple silicon.
+const binaryPackage = `@node-llama-cpp/${target === 'mac-arm64' ? 'mac-arm64-metal' : target}`;
 if (!existsSync(path.join(root, 'node_modules', binaryPackage))) {
   console.error(`No prebuilt llama.cpp binaries for ${target} (${binaryPackage}); install them with npm first.`);
   process.exit(1);
