@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchBrowser, openFile, runCommand, screenshots, waitForGhostText, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
-import { scriptedModel } from '../fixtures/models';
+import { badModelFiles, scriptedModel } from '../fixtures/models';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const vsix = path.join(root, 'out/pylot.vsix');
@@ -83,6 +83,22 @@ describe('Pylot in the browser, installed from its .vsix', { timeout: 10 * 60_00
     await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+CPU-\w+ · pylot-test-scripted/ }).waitFor({ timeout });
     await shots.take('restarted');
     assert.match(await panel.locator('body').innerText(), /Completion model[\s\S]*pylot-test-scripted/i);
+  });
+
+  it('says why a bad model cannot load, in a notification and the status bar, and recovers', async () => {
+    const shots = await screenshots(page, 'bad-model');
+    const machineSettings = path.join(server.userDataDir, 'Machine', 'settings.json');
+    const good = JSON.parse(await readFile(machineSettings, 'utf8')) as Record<string, unknown>;
+    const { notGguf } = await badModelFiles();
+    await writeFile(machineSettings, JSON.stringify({ ...good, 'pylot.models.completion': notGguf }));
+    const toast = page.locator('.notification-toast', { hasText: 'Pylot could not load the completion model' });
+    await toast.waitFor({ timeout });
+    assert.match(await toast.innerText(), /is not a GGUF model file/);
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+model error/ }).waitFor({ timeout });
+    await shots.take('refused');
+    await writeFile(machineSettings, JSON.stringify(good));
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+CPU-\w+ · pylot-test-scripted/ }).waitFor({ timeout });
+    await shots.take('recovered');
     passed = true;
   });
 });
