@@ -1,7 +1,7 @@
 // Pylot's commands. Each keeps working, or says clearly why not, while the sidecar is down.
 import * as vscode from 'vscode';
 import type { ModelManager } from './models/modelManager';
-import { setCompletionModel } from './settings';
+import { setModel } from './settings';
 import type { Sidecar } from './sidecar/supervisor';
 
 export interface CommandDeps {
@@ -49,7 +49,7 @@ export async function chooseModelFile(): Promise<boolean> {
     filters: { 'GGUF models': ['gguf'] },
   });
   if (!picked?.[0]) return false;
-  await setCompletionModel(picked[0].fsPath);
+  await setModel('completion', picked[0].fsPath);
   return true;
 }
 

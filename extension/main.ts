@@ -11,6 +11,7 @@ import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { ModelManager } from './models/modelManager';
+import { resolveSpec } from './models/sources';
 import { promptForModel, warnIfAiFeaturesDisabled } from './onboarding';
 import { StatusViewProvider } from './panel/statusView';
 import { readSettings, restartKeys, type PylotSettings } from './settings';
@@ -41,9 +42,19 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     log: (line) => forwardSidecarLog(log, line),
   });
   running = sidecar;
-  const models = new ModelManager(sidecar, (role) =>
-    role === 'completion' && settings.completionModel ? { path: settings.completionModel, contextSize: settings.contextSize } : undefined,
-  );
+  const models = new ModelManager(sidecar, (role) => {
+    const spec = settings.models[role];
+    if (!spec) return undefined;
+    const fallback = settings.fallbacks[role];
+    return {
+      spec,
+      contextSize: settings.contextSize,
+      resolve: async () => ({
+        source: await resolveSpec(spec, settings, context.secrets),
+        fallback: fallback ? await resolveSpec(fallback, settings, context.secrets) : undefined,
+      }),
+    };
+  });
   const statusBar = new StatusBar(sidecar, models);
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
   const refresh = () => {
@@ -71,7 +82,11 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
         log.info('Engine settings changed; restarting the sidecar.');
         void sidecar.restart().catch((error: unknown) => log.error(`Restart failed: ${message(error)}`));
       }
-      if (event.affectsConfiguration('pylot.models.completion') || event.affectsConfiguration('pylot.contextSize')) void models.reconcile('completion');
+      for (const role of ['completion', 'chat', 'embeddings'] as const) {
+        if (['models', 'fallback'].some((group) => event.affectsConfiguration(`pylot.${group}.${role}`)) || event.affectsConfiguration('pylot.contextSize') || event.affectsConfiguration('pylot.servers')) {
+          void models.reconcile(role);
+        }
+      }
       refresh();
     }),
   );
@@ -86,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     void showError(text, log, 'Restart');
   });
 
-  if (!settings.completionModel) void promptForModel(context.globalState);
+  if (!settings.models.completion) void promptForModel(context.globalState);
   else if (settings.completionEnabled) void warnIfAiFeaturesDisabled(context.globalState);
   const activationMs = bundleLoadMs + performance.now() - activateStart;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (bundle ${bundleLoadMs.toFixed(1)} ms); the engine starts on first use.`);
@@ -102,6 +117,6 @@ function panelState(sidecar: Sidecar, models: ModelManager): PanelState {
   return {
     sidecar: { ...sidecar.status, pid: sidecar.pid },
     hardware: sidecar.info?.hardware,
-    roles: [{ role: 'completion', path: completion.path, state: completion.state, progress: completion.progress, model: completion.model, error: completion.error?.message }],
+    roles: [{ role: 'completion', spec: completion.spec, state: completion.state, progress: completion.progress, model: completion.model, error: completion.error?.message }],
   };
 }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { chooseModelFile } from './commands';
-import { setCompletionModel } from './settings';
+import { setModel } from './settings';
 
 const dismissedKey = 'pylot.noModelPromptDismissed';
 
@@ -27,7 +27,7 @@ export async function promptForModel(state: vscode.Memento): Promise<void> {
     never,
   );
   if (choice === choose) await chooseModelFile();
-  else if (choice === useDemo && demo) await setCompletionModel(demo);
+  else if (choice === useDemo && demo) await setModel('completion', demo);
   else if (choice === never) await state.update(dismissedKey, true);
 }
 

@@ -2,10 +2,28 @@
 // says so in the log instead of breaking a feature.
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
-import { GpuSetting } from '../protocol/sidecar';
+import { GpuSetting, type Role } from '../protocol/sidecar';
+
+export const ServerProfile = z.object({
+  name: z.string().check(z.minLength(1)),
+  api: z.enum(['llama-server', 'openai-compatible']),
+  baseUrl: z.url(),
+  /** The model name an OpenAI-compatible server expects. */
+  model: z.optional(z.string()),
+  connectTimeoutMs: z.optional(z.int().check(z.minimum(100))),
+  readTimeoutMs: z.optional(z.int().check(z.minimum(100))),
+  retries: z.optional(z.int().check(z.minimum(0), z.maximum(10))),
+});
+export type ServerProfile = z.infer<typeof ServerProfile>;
+
+const RoleSpecs = z.object({ completion: z.string(), chat: z.string(), embeddings: z.string() });
 
 const Settings = z.object({
-  completionModel: z.string(),
+  /** Per role: a .gguf path, `server:<profile>` or `catalog:<id>`; '' for none. */
+  models: RoleSpecs,
+  /** Per role: what takes over when the model above cannot be had. */
+  fallbacks: RoleSpecs,
+  servers: z.array(ServerProfile),
   completionEnabled: z.boolean(),
   maxTokens: z.int().check(z.minimum(1), z.maximum(1024)),
   contextSize: z.int().check(z.minimum(256), z.maximum(1 << 20)),
@@ -15,8 +33,11 @@ const Settings = z.object({
 });
 export type PylotSettings = z.infer<typeof Settings>;
 
+const noRoles = { completion: '', chat: '', embeddings: '' };
 const defaults: PylotSettings = {
-  completionModel: '',
+  models: noRoles,
+  fallbacks: noRoles,
+  servers: [],
   completionEnabled: true,
   maxTokens: 64,
   contextSize: 4096,
@@ -25,8 +46,9 @@ const defaults: PylotSettings = {
   nodePath: '',
 };
 
-const keys: Record<keyof PylotSettings, string> = {
-  completionModel: 'models.completion',
+type Scalar = Exclude<keyof PylotSettings, 'models' | 'fallbacks'>;
+const keys: Record<Scalar, string> = {
+  servers: 'servers',
   completionEnabled: 'completion.enabled',
   maxTokens: 'completion.maxTokens',
   contextSize: 'contextSize',
@@ -34,23 +56,32 @@ const keys: Record<keyof PylotSettings, string> = {
   gpu: 'gpu',
   nodePath: 'sidecar.nodePath',
 };
+const roles: Role[] = ['completion', 'chat', 'embeddings'];
 
 /** Settings whose change needs a fresh sidecar process. */
 export const restartKeys = ['pylot.threads', 'pylot.gpu', 'pylot.sidecar.nodePath'];
 
 export function readSettings(warn: (message: string) => void): PylotSettings {
   const config = vscode.workspace.getConfiguration('pylot');
-  const settings = { ...defaults };
-  for (const [field, key] of Object.entries(keys) as Array<[keyof PylotSettings, string]>) {
-    const value = config.get(key);
-    if (value === undefined || value === null) continue;
-    const parsed = Settings.shape[field].safeParse(typeof value === 'string' ? value.trim() : value);
-    if (parsed.success) Object.assign(settings, { [field]: parsed.data });
-    else warn(`Ignoring invalid setting pylot.${key} (${JSON.stringify(value)}): ${parsed.error.issues[0]?.message ?? 'invalid'}; using ${JSON.stringify(defaults[field])}.`);
+  const read = <T>(key: string, schema: z.ZodMiniType<T>, fallback: T): T => {
+    const value = config.get<unknown>(key);
+    if (value === undefined || value === null) return fallback;
+    const parsed = schema.safeParse(typeof value === 'string' ? value.trim() : value);
+    if (parsed.success) return parsed.data;
+    warn(`Ignoring invalid setting pylot.${key} (${JSON.stringify(value)}): ${parsed.error.issues[0]?.message ?? 'invalid'}; using ${JSON.stringify(fallback)}.`);
+    return fallback;
+  };
+  const settings = { ...defaults, models: { ...noRoles }, fallbacks: { ...noRoles } };
+  for (const [field, key] of Object.entries(keys) as Array<[Scalar, string]>) {
+    Object.assign(settings, { [field]: read(key, Settings.shape[field] as z.ZodMiniType<unknown>, defaults[field]) });
+  }
+  for (const role of roles) {
+    settings.models[role] = read(`models.${role}`, z.string(), '');
+    settings.fallbacks[role] = read(`fallback.${role}`, z.string(), '');
   }
   return settings;
 }
 
-export async function setCompletionModel(path: string): Promise<void> {
-  await vscode.workspace.getConfiguration('pylot').update(keys.completionModel, path, vscode.ConfigurationTarget.Global);
+export async function setModel(role: Role, spec: string): Promise<void> {
+  await vscode.workspace.getConfiguration('pylot').update(`models.${role}`, spec, vscode.ConfigurationTarget.Global);
 }

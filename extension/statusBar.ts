@@ -42,7 +42,7 @@ function describe(sidecar: Sidecar, completion: RoleState): StatusView {
   if (status === 'stopped' && detail) return { text: '$(error) stopped', tooltip: `Pylot's engine is stopped: ${detail}. Click to restart.`, severity: 'error' };
   if (status === 'restarting') return { text: '$(sync~spin) restarting', tooltip: `Pylot's engine is restarting: ${detail ?? ''}`, severity: 'warning' };
   if (completion.state === 'none') return { text: '$(circle-slash) no model', tooltip: 'No completion model is set. Click to choose a GGUF file.' };
-  const name = completion.model?.name ?? basename(completion.path ?? '');
+  const name = completion.model?.name ?? basename(completion.spec ?? '');
   if (completion.state === 'error') return { text: '$(warning) model error', tooltip: completion.error?.message ?? 'The model could not be loaded.', severity: 'warning' };
   if (status === 'starting') return { text: '$(loading~spin) starting', tooltip: 'Starting Pylot\'s engine…' };
   if (completion.state === 'loading') {

@@ -74,21 +74,73 @@ export const Ping = request(
   z.object({ uptimeMs: z.number(), rssBytes: bytes }),
 );
 
+export const EngineKind = z.enum(['local', 'llama-server', 'openai-compatible']);
+export type EngineKind = z.infer<typeof EngineKind>;
+
+export const FileSource = z.object({
+  kind: z.literal('file'),
+  /** Absolute path to a .gguf file. */
+  path: z.string().check(z.minLength(1)),
+});
+
+export const ServerSource = z.object({
+  kind: z.literal('server'),
+  api: z.enum(['llama-server', 'openai-compatible']),
+  /** The profile's name, as the user knows it. */
+  name: z.string(),
+  baseUrl: z.string().check(z.minLength(1)),
+  /** The model to ask an OpenAI-compatible server for; llama-server serves the one it loaded. */
+  model: z.optional(z.string()),
+  /** From VS Code's SecretStorage; never logged, never echoed back. */
+  apiKey: z.optional(z.string()),
+  connectTimeoutMs: z.optional(z.int().check(z.minimum(100))),
+  readTimeoutMs: z.optional(z.int().check(z.minimum(100))),
+  retries: z.optional(z.int().check(z.minimum(0), z.maximum(10))),
+});
+
+/** Where a role's model comes from: a local GGUF file or a server. */
+export const ModelSource = z.discriminatedUnion('kind', [FileSource, ServerSource]);
+export type ModelSource = z.infer<typeof ModelSource>;
+
+/** A stable identity for a source, without secrets: what states and logs refer to. */
+export function sourceKey(source: ModelSource): string {
+  return source.kind === 'file' ? source.path : `${source.api}:${source.name}@${source.baseUrl}`;
+}
+
+export const Capabilities = z.object({
+  /** Native fill-in-the-middle: FIM tokens in the GGUF, or a server /infill endpoint. */
+  infill: z.boolean(),
+  chat: z.boolean(),
+  /** The model's own tool-call format (node-llama-cpp functions, llama-server --jinja). */
+  tools: z.boolean(),
+  embeddings: z.boolean(),
+  /** JSON-schema constrained output. */
+  grammar: z.boolean(),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
+
 export const ModelInfo = z.object({
   role: Role,
-  path: z.string(),
+  /** sourceKey() of what was asked for. */
+  key: z.string(),
+  engine: EngineKind,
   name: z.string(),
-  architecture: z.string(),
-  sizeBytes: bytes,
+  /** The file path or the server's base URL. */
+  location: z.string(),
+  architecture: z.optional(z.string()),
+  sizeBytes: z.optional(bytes),
   parameters: z.optional(z.number()),
   quantization: z.optional(z.string()),
   trainContextSize: z.optional(count),
-  /** The context actually allocated. */
+  /** The context actually allocated (local) or served (server). */
   contextSize: count,
-  /** The GGUF carries fill-in-the-middle tokens. */
+  /** Kept for readers of 1.0: same as capabilities.infill. */
   fim: z.boolean(),
-  gpuLayers: count,
+  capabilities: Capabilities,
+  gpuLayers: z.optional(count),
   loadMs: z.number(),
+  /** Set when the primary source failed and the fallback serves instead. */
+  fallbackFrom: z.optional(z.object({ key: z.string(), reason: z.string() })),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
@@ -96,8 +148,9 @@ export const LoadModel = request(
   'model/load',
   z.object({
     role: Role,
-    /** Absolute path to a .gguf file. */
-    path: z.string().check(z.minLength(1)),
+    source: ModelSource,
+    /** Tried when the primary source cannot be reached or loaded (e.g. server down → local model). */
+    fallback: z.optional(ModelSource),
     /** Upper bound for the context; the model's training context caps it too. */
     contextSize: z.optional(z.int().check(z.minimum(256), z.maximum(1 << 20))),
   }),
@@ -114,7 +167,8 @@ export const ModelStateChanged = notification(
   z.object({
     role: Role,
     state: ModelState,
-    path: z.optional(z.string()),
+    /** sourceKey() of the source this is about. */
+    key: z.optional(z.string()),
     /** 0..1 while loading. */
     progress: z.optional(z.number()),
     model: z.optional(ModelInfo),
@@ -138,6 +192,9 @@ export const Infill = request(
     text: z.string(),
     stopReason: z.enum(['eos', 'maxTokens', 'stopTrigger', 'aborted']),
     tokens: count,
+    /** Prompt tokens the engine evaluated, and those it reused from its KV cache, when it reports them. */
+    promptTokens: z.optional(count),
+    cachedTokens: z.optional(count),
     /** Time spent inside the engine for this request. */
     engineMs: z.number(),
   }),

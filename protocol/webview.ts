@@ -8,8 +8,8 @@ export type SidecarStatus = z.infer<typeof SidecarStatus>;
 
 export const RoleView = z.object({
   role: Role,
-  /** The configured model path; absent when none is set. */
-  path: z.optional(z.string()),
+  /** The setting's value (a .gguf path, `server:<profile>` or `catalog:<id>`); absent when none is set. */
+  spec: z.optional(z.string()),
   state: z.union([ModelState, z.literal('none')]),
   progress: z.optional(z.number()),
   model: z.optional(ModelInfo),

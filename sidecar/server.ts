@@ -44,7 +44,7 @@ export function serve(connection: MessageConnection): void {
 
   handle(connection, LoadModel, async (params, signal) => {
     await requireRuntime();
-    return slots.load(params.role, params.path, params.contextSize, signal);
+    return slots.load(params, signal);
   });
 
   handle(connection, UnloadModel, async (params) => {

@@ -49,7 +49,7 @@ function hardwareRows(state: PanelState): HTMLElement[] {
 function roleSection(view: RoleView): HTMLElement {
   const title = `${view.role[0]!.toUpperCase()}${view.role.slice(1)} model`;
   if (view.state === 'none') return section(title, [row('Model', 'none set — choose a .gguf file')]);
-  const rows = [row('File', view.path ?? '')];
+  const rows = [row(view.spec?.startsWith('server:') ? 'Server' : 'File', view.model?.location ?? view.spec ?? '')];
   if (view.state === 'loading') rows.push(row('State', `loading${view.progress ? ` ${Math.round(view.progress * 100)}%` : '…'}`));
   else if (view.state === 'error') rows.push(row('Error', view.error ?? 'could not be loaded', 'error'));
   else if (view.state === 'ready' && view.model) {
@@ -57,7 +57,7 @@ function roleSection(view: RoleView): HTMLElement {
     rows.push(
       row('Model', `${m.name} — ${m.architecture}${m.quantization ? `, ${m.quantization}` : ''}`),
       row('Context', `${m.contextSize.toLocaleString()} tokens${m.fim ? ', fill-in-the-middle' : ''}`),
-      row('Size', formatBytes(m.sizeBytes)),
+      ...(m.sizeBytes === undefined ? [] : [row('Size', formatBytes(m.sizeBytes))]),
     );
   } else rows.push(row('State', 'not loaded yet'));
   return section(title, rows);

@@ -3,11 +3,12 @@
 // not retried on every keystroke.
 import * as vscode from 'vscode';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
-import { LoadModel, ModelStateChanged, UnloadModel, type ModelInfo, type ModelState, type Role } from '../../protocol/sidecar';
+import { LoadModel, ModelStateChanged, UnloadModel, type ModelInfo, type ModelSource, type ModelState, type Role } from '../../protocol/sidecar';
 import type { Sidecar } from '../sidecar/supervisor';
 
 export interface RoleState {
-  readonly path?: string;
+  /** The setting's value: a .gguf path, `server:<profile>` or `catalog:<id>`. */
+  readonly spec?: string;
   readonly state: ModelState | 'none';
   readonly progress?: number;
   readonly model?: ModelInfo;
@@ -15,13 +16,15 @@ export interface RoleState {
 }
 
 export interface DesiredModel {
-  readonly path: string;
+  readonly spec: string;
   readonly contextSize: number;
+  /** Turns the spec (and the fallback's) into sources; throws a PylotError the user can act on. */
+  resolve(): Promise<{ source: ModelSource; fallback?: ModelSource }>;
 }
 
 export class ModelManager implements vscode.Disposable {
   private readonly states = new Map<Role, RoleState>();
-  private readonly loads = new Map<Role, { path: string; done: Promise<ModelInfo> }>();
+  private readonly loads = new Map<Role, { spec: string; done: Promise<ModelInfo> }>();
   private readonly changed = new vscode.EventEmitter<Role>();
   private readonly failed = new vscode.EventEmitter<{ role: Role; error: PylotError }>();
   readonly onDidChange = this.changed.event;
@@ -34,14 +37,13 @@ export class ModelManager implements vscode.Disposable {
     private readonly desired: (role: Role) => DesiredModel | undefined,
   ) {
     sidecar.onNotification(ModelStateChanged, (event) => {
-      if (event.state === 'loading' && event.path === this.desired(event.role)?.path) {
-        this.set(event.role, { path: event.path, state: 'loading', progress: event.progress });
-      }
+      const current = this.states.get(event.role);
+      if (event.state === 'loading' && current?.state === 'loading') this.set(event.role, { ...current, progress: event.progress });
     });
     this.unsubscribe.push(
       sidecar.onStatus(({ status }) => {
         if (status === 'restarting' || status === 'stopped') {
-          for (const [role, state] of this.states) if (state.state === 'ready' || state.state === 'loading') this.set(role, { path: state.path, state: 'unloaded' });
+          for (const [role, state] of this.states) if (state.state === 'ready' || state.state === 'loading') this.set(role, { spec: state.spec, state: 'unloaded' });
         }
       }),
       // A restarted sidecar starts empty: bring back what was loaded before.
@@ -55,18 +57,18 @@ export class ModelManager implements vscode.Disposable {
     const desired = this.desired(role);
     if (!desired) return { state: 'none' };
     const state = this.states.get(role);
-    return state?.path === desired.path ? state : { path: desired.path, state: 'unloaded' };
+    return state?.spec === desired.spec ? state : { spec: desired.spec, state: 'unloaded' };
   }
 
   /** Resolves with the loaded model, loading it (and starting the sidecar) on first need. */
   async ensureLoaded(role: Role, signal?: AbortSignal): Promise<ModelInfo> {
     const desired = this.desired(role);
-    if (!desired) throw new PylotError(ErrorCodes.NoModel, `No ${role} model is set. Run "Pylot: Select Model" to choose a .gguf file.`);
+    if (!desired) throw new PylotError(ErrorCodes.NoModel, `No ${role} model is set. Run "Pylot: Select Model…" to choose one.`);
     const current = this.state(role);
     if (current.state === 'ready' && current.model) return current.model;
     if (current.state === 'error' && current.error) throw current.error;
     let load = this.loads.get(role);
-    if (load?.path !== desired.path) load = this.startLoad(role, desired);
+    if (load?.spec !== desired.spec) load = this.startLoad(role, desired);
     return signal ? raceAbort(load.done, signal) : load.done;
   }
 
@@ -80,13 +82,13 @@ export class ModelManager implements vscode.Disposable {
       if (running) await this.sidecar.request(UnloadModel, { role }).catch(() => undefined);
       return;
     }
-    this.set(role, { path: desired.path, state: 'unloaded' });
+    this.set(role, { spec: desired.spec, state: 'unloaded' });
     if (running) await this.ensureLoaded(role).catch(() => undefined);
   }
 
   /** Forgets failures, e.g. after the user restarts the sidecar. */
   clearErrors(): void {
-    for (const [role, state] of this.states) if (state.state === 'error') this.set(role, { path: state.path, state: 'unloaded' });
+    for (const [role, state] of this.states) if (state.state === 'error') this.set(role, { spec: state.spec, state: 'unloaded' });
   }
 
   dispose(): void {
@@ -95,25 +97,29 @@ export class ModelManager implements vscode.Disposable {
     this.failed.dispose();
   }
 
-  private startLoad(role: Role, desired: DesiredModel): { path: string; done: Promise<ModelInfo> } {
-    this.set(role, { path: desired.path, state: 'loading', progress: 0 });
-    const done = this.sidecar.request(LoadModel, { role, path: desired.path, contextSize: desired.contextSize }).then(
-      (model) => {
-        if (this.desired(role)?.path === desired.path) this.set(role, { path: desired.path, state: 'ready', model });
-        return model;
-      },
-      (error: unknown) => {
-        const failure = loadFailure(desired.path, error);
-        if (failure.code === ErrorCodes.Cancelled) {
-          if (this.states.get(role)?.path === desired.path) this.set(role, { path: desired.path, state: 'unloaded' });
-        } else if (this.desired(role)?.path === desired.path) {
-          this.set(role, { path: desired.path, state: 'error', error: failure });
-          this.failed.fire({ role, error: failure });
-        }
-        throw failure;
-      },
-    );
-    const load = { path: desired.path, done };
+  private startLoad(role: Role, desired: DesiredModel): { spec: string; done: Promise<ModelInfo> } {
+    const { spec } = desired;
+    this.set(role, { spec, state: 'loading', progress: 0 });
+    const done = desired
+      .resolve()
+      .then(({ source, fallback }) => this.sidecar.request(LoadModel, { role, source, fallback, contextSize: desired.contextSize }))
+      .then(
+        (model) => {
+          if (this.desired(role)?.spec === spec) this.set(role, { spec, state: 'ready', model });
+          return model;
+        },
+        (error: unknown) => {
+          const failure = loadFailure(spec, error);
+          if (failure.code === ErrorCodes.Cancelled) {
+            if (this.states.get(role)?.spec === spec) this.set(role, { spec, state: 'unloaded' });
+          } else if (this.desired(role)?.spec === spec) {
+            this.set(role, { spec, state: 'error', error: failure });
+            this.failed.fire({ role, error: failure });
+          }
+          throw failure;
+        },
+      );
+    const load = { spec, done };
     this.loads.set(role, load);
     const forget = () => {
       if (this.loads.get(role) === load) this.loads.delete(role);
@@ -128,11 +134,11 @@ export class ModelManager implements vscode.Disposable {
   }
 }
 
-function loadFailure(path: string, error: unknown): PylotError {
+function loadFailure(spec: string, error: unknown): PylotError {
   const failure = error instanceof PylotError ? error : new PylotError(ErrorCodes.ModelLoadFailed, String(error));
   // Retrying a file that took the sidecar down would only crash it again.
   if (failure.code === ErrorCodes.SidecarExited) {
-    return new PylotError(ErrorCodes.ModelLoadFailed, `The Pylot sidecar stopped while loading ${path}; the file may be corrupt or unsupported. (${failure.message})`);
+    return new PylotError(ErrorCodes.ModelLoadFailed, `The Pylot sidecar stopped while loading ${spec}; the file may be corrupt or unsupported. (${failure.message})`);
   }
   return failure;
 }

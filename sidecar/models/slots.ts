@@ -1,59 +1,65 @@
-// The models the sidecar holds, one per role, each with its own context sequence. Loading a model
-// for a role frees that role's previous model first, and every state change is announced.
-import type { LlamaCompletion, LlamaContext, LlamaModel } from 'node-llama-cpp';
-import { ErrorCodes, PylotError } from '../../protocol/rpc';
-import type { ModelInfo, ModelStateChanged, Role } from '../../protocol/sidecar';
-import type { ParamsOf } from '../../protocol/rpc';
+// The engine each role runs on: loading a role's model frees that role's previous one first, a
+// fallback source takes over when the primary cannot be had, and every state change is announced.
+import { ErrorCodes, PylotError, type ParamsOf } from '../../protocol/rpc';
+import { sourceKey, type ModelInfo, type ModelSource, type ModelStateChanged, type Role } from '../../protocol/sidecar';
+import { createEngine } from '../engine/create';
+import { withInfo, type Engine } from '../engine/engine';
+import { ModelPool } from '../engine/local/modelPool';
 import type { Runtime } from '../engine/runtime';
 import { describeError, log } from '../log';
-import { inspectModel, planLoad } from './inspect';
-
-export interface LoadedModel {
-  readonly info: ModelInfo;
-  readonly model: LlamaModel;
-  readonly context: LlamaContext;
-  readonly completion: LlamaCompletion;
-  /** Aborted when the model is unloaded, so generations on it stop first. */
-  readonly lifetime: AbortController;
-}
 
 const defaultContextSize = 4096;
 
+export interface LoadRequest {
+  readonly role: Role;
+  readonly source: ModelSource;
+  readonly fallback?: ModelSource;
+  readonly contextSize?: number;
+}
+
 interface PendingLoad {
-  readonly path: string;
-  readonly contextSize: number;
+  readonly key: string;
   readonly abort: AbortController;
   readonly done: Promise<ModelInfo>;
 }
 
 export class ModelSlots {
-  private readonly loaded = new Map<Role, LoadedModel>();
+  private readonly engines = new Map<Role, Engine>();
   private readonly pending = new Map<Role, PendingLoad>();
+  private readonly pool = new ModelPool();
 
   constructor(
     private readonly runtime: () => Promise<Runtime>,
     private readonly announce: (state: ParamsOf<typeof ModelStateChanged>) => void,
   ) {}
 
-  get(role: Role): LoadedModel | undefined {
-    return this.loaded.get(role);
+  get(role: Role): Engine | undefined {
+    return this.engines.get(role);
   }
 
-  async load(role: Role, path: string, requestedContext: number | undefined, signal: AbortSignal): Promise<ModelInfo> {
-    const contextSize = requestedContext ?? defaultContextSize;
-    const current = this.loaded.get(role);
-    if (current && current.info.path === path && current.info.contextSize <= contextSize && !this.pending.has(role)) return current.info;
+  /** The role's engine, or a NoModel error that says how to get one. */
+  require(role: Role): Engine {
+    const engine = this.engines.get(role);
+    if (!engine) throw new PylotError(ErrorCodes.NoModel, `No ${role} model is loaded. Set "pylot.models.${role}" to a .gguf file or a server.`);
+    return engine;
+  }
+
+  async load(request: LoadRequest, signal: AbortSignal): Promise<ModelInfo> {
+    const { role } = request;
+    const key = loadKey(request);
+    const current = this.engines.get(role);
+    if (current && current.info.key === sourceKey(request.source) && !current.info.fallbackFrom && !this.pending.has(role)) return current.info;
     const pending = this.pending.get(role);
-    if (pending && pending.path === path && pending.contextSize === contextSize) return pending.done;
+    if (pending?.key === key) return pending.done;
     pending?.abort.abort();
 
     const abort = new AbortController();
     signal.addEventListener('abort', () => abort.abort(), { once: true });
     const done = (async () => {
       await pending?.done.catch(() => undefined);
-      return this.loadNow(role, path, contextSize, abort.signal);
+      return this.loadNow(request, abort.signal);
     })();
-    const entry = { path, contextSize, abort, done };
+    const entry = { key, abort, done };
     this.pending.set(role, entry);
     try {
       return await done;
@@ -68,79 +74,80 @@ export class ModelSlots {
   }
 
   async unloadAll(): Promise<void> {
-    for (const role of [...new Set([...this.loaded.keys(), ...this.pending.keys()])]) await this.unload(role);
+    for (const role of [...new Set([...this.engines.keys(), ...this.pending.keys()])]) await this.unload(role);
   }
 
   private async release(role: Role): Promise<void> {
-    const current = this.loaded.get(role);
-    if (!current) return;
-    this.loaded.delete(role);
-    current.lifetime.abort();
-    await current.context.dispose();
-    await current.model.dispose();
-    this.announce({ role, state: 'unloaded' });
-    log('info', `Unloaded ${current.info.name} (${role})`);
+    const engine = this.engines.get(role);
+    if (!engine) return;
+    this.engines.delete(role);
+    await engine.dispose();
+    this.announce({ role, state: 'unloaded', key: engine.info.key });
+    log('info', `Unloaded ${engine.info.name} (${role})`);
   }
 
-  private async loadNow(role: Role, path: string, contextSize: number, signal: AbortSignal): Promise<ModelInfo> {
-    this.announce({ role, state: 'loading', path, progress: 0 });
+  private async loadNow(request: LoadRequest, signal: AbortSignal): Promise<ModelInfo> {
+    const { role, source, fallback } = request;
+    const key = sourceKey(source);
+    this.announce({ role, state: 'loading', key, progress: 0 });
+    // Free the role's old model first: swapping must not need room for both.
+    await this.release(role);
     try {
-      const runtime = await this.runtime();
-      const inspected = await inspectModel(runtime, path);
-      const trainContextSize = inspected.insights.trainContextSize;
-      const size = Math.min(contextSize, trainContextSize ?? contextSize);
-      // Free the role's old model before measuring what fits: swapping must not need room for both.
-      await this.release(role);
-      const gpuLayers = await planLoad(runtime, inspected, size);
-      const started = performance.now();
-      const model = await runtime.llama.loadModel({
-        modelPath: path,
-        gpuLayers,
-        loadSignal: signal,
-        onLoadProgress: (progress) => this.announce({ role, state: 'loading', path, progress }),
-      });
-      let context: LlamaContext;
+      return this.install(role, await this.start(request, source, signal));
+    } catch (primaryError) {
+      const primary = asLoadError(key, primaryError, signal);
+      if (!fallback || primary.code === ErrorCodes.Cancelled) return this.fail(role, key, primary);
+      log('warn', `${role}: ${primary.message} Falling back to ${sourceKey(fallback)}.`);
       try {
-        context = await model.createContext({ contextSize: size, sequences: 1 });
-      } catch (error) {
-        await model.dispose();
-        throw error;
+        const engine = await this.start(request, fallback, signal);
+        const info: ModelInfo = { ...engine.info, key, fallbackFrom: { key, reason: primary.message } };
+        return this.install(role, withInfo(engine, info));
+      } catch (fallbackError) {
+        const second = asLoadError(sourceKey(fallback), fallbackError, signal);
+        return this.fail(role, key, new PylotError(primary.code, `${primary.message} The fallback failed too: ${second.message}`));
       }
-      const completion = new runtime.lib.LlamaCompletion({ contextSequence: context.getSequence() });
-      const general = inspected.info.metadata.general;
-      const fileType = general?.file_type;
-      const info: ModelInfo = {
-        role,
-        path,
-        name: general?.name || inspected.name,
-        architecture: String(general?.architecture ?? 'unknown'),
-        sizeBytes: inspected.sizeBytes,
-        parameters: inspected.insights.totalParameters || undefined,
-        quantization: fileType === undefined ? undefined : runtime.lib.GgufFileType[fileType]?.replace(/^MOSTLY_/, ''),
-        trainContextSize,
-        contextSize: context.contextSize,
-        fim: completion.infillSupported,
-        gpuLayers: model.gpuLayers,
-        loadMs: Math.round(performance.now() - started),
-      };
-      this.loaded.set(role, { info, model, context, completion, lifetime: new AbortController() });
-      this.announce({ role, state: 'ready', path, model: info });
-      log('info', `Loaded ${info.name} (${role}) in ${info.loadMs} ms: ${info.architecture}, context ${info.contextSize}, ${info.gpuLayers} GPU layers`);
-      return info;
-    } catch (error) {
-      const failure = asLoadError(path, error, signal);
-      this.announce({ role, state: 'error', path, error: { code: failure.code, message: failure.message } });
-      throw failure;
     }
+  }
+
+  private start(request: LoadRequest, source: ModelSource, signal: AbortSignal): Promise<Engine> {
+    const key = sourceKey(request.source);
+    return createEngine(
+      {
+        role: request.role,
+        source,
+        contextSize: request.contextSize ?? defaultContextSize,
+        signal,
+        onProgress: (progress) => this.announce({ role: request.role, state: 'loading', key, progress }),
+      },
+      this.runtime,
+      this.pool,
+    );
+  }
+
+  private install(role: Role, engine: Engine): ModelInfo {
+    this.engines.set(role, engine);
+    const { info } = engine;
+    this.announce({ role, state: 'ready', key: info.key, model: info });
+    log('info', `Loaded ${info.name} (${role}, ${info.engine}) in ${info.loadMs} ms: context ${info.contextSize}${info.gpuLayers !== undefined ? `, ${info.gpuLayers} GPU layers` : ''}`);
+    return info;
+  }
+
+  private fail(role: Role, key: string, error: PylotError): never {
+    this.announce({ role, state: 'error', key, error: { code: error.code, message: error.message } });
+    throw error;
   }
 }
 
-function asLoadError(path: string, error: unknown, signal: AbortSignal): PylotError {
+function loadKey(request: LoadRequest): string {
+  return `${sourceKey(request.source)}|${request.fallback ? sourceKey(request.fallback) : ''}|${request.contextSize ?? defaultContextSize}`;
+}
+
+function asLoadError(key: string, error: unknown, signal: AbortSignal): PylotError {
   if (error instanceof PylotError) return error;
-  if (signal.aborted) return new PylotError(ErrorCodes.Cancelled, `Loading ${path} was cancelled.`);
+  if (signal.aborted) return new PylotError(ErrorCodes.Cancelled, `Loading ${key} was cancelled.`);
   const message = describeError(error);
   if (error instanceof Error && error.name === 'InsufficientMemoryError') {
-    return new PylotError(ErrorCodes.ModelTooLarge, `Not enough memory to load ${path}: ${message}`);
+    return new PylotError(ErrorCodes.ModelTooLarge, `Not enough memory to load ${key}: ${message}`);
   }
-  return new PylotError(ErrorCodes.ModelLoadFailed, `llama.cpp could not load ${path}: ${message}`);
+  return new PylotError(ErrorCodes.ModelLoadFailed, `llama.cpp could not load ${key}: ${message}`);
 }

@@ -32,7 +32,7 @@ const completion = new LlamaCompletion({ contextSequence: directContext.getSeque
 const { sidecar } = startHarness({ settings: () => ({ threads }) });
 await sidecar.ensureStarted();
 const idle = await sidecar.request(Ping, null);
-await sidecar.request(LoadModel, { role: 'completion', path: model, contextSize: 2048 });
+await sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: model }, contextSize: 2048 });
 
 const directMs: number[] = [];
 const pylotMs: number[] = [];

@@ -31,7 +31,7 @@ describe('sidecar supervision', () => {
   it('fails in-flight requests with a typed error when the process dies, then restarts and serves again', async () => {
     const { sidecar, waitForStatus } = startHarness({ timing: fast });
     try {
-      await sidecar.request(LoadModel, { role: 'completion', path: await fimModel() });
+      await sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await fimModel() } });
       const firstPid = sidecar.pid!;
       const ready = new Promise((resolve) => sidecar.onReady(resolve));
       const inFlight = sidecar.request(Infill, { prefix: 'function add(a, b) {', suffix: '}', maxTokens: 1024, temperature: 1 });
@@ -131,7 +131,7 @@ describe('sidecar supervision', () => {
 
   it('stops cleanly: shutdown, disconnect, exit', async () => {
     const { sidecar } = startHarness();
-    await sidecar.request(LoadModel, { role: 'completion', path: await fimModel() });
+    await sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await fimModel() } });
     const pid = sidecar.pid!;
     await sidecar.stop();
     await waitForExit(pid, 5_000);

@@ -19,11 +19,11 @@ describe('models in the sidecar', () => {
   before(async () => {
     [scripted, fim, bad] = await Promise.all([scriptedModel(script), fimModel(), badModelFiles()]);
     harness = startHarness({ settings: () => ({ threads: 1 }) });
-    harness.sidecar.onNotification(ModelStateChanged, (event) => states.push(`${event.state}:${event.path?.split('/').pop() ?? ''}`));
+    harness.sidecar.onNotification(ModelStateChanged, (event) => states.push(`${event.state}:${event.key?.split('/').pop() ?? ''}`));
   });
   after(() => harness.sidecar.dispose());
 
-  const load = (path: string) => harness.sidecar.request(LoadModel, { role: 'completion', path, contextSize: 2048 });
+  const load = (path: string) => harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path }, contextSize: 2048 });
 
   it('loads a FIM model and describes it', async () => {
     const info = await load(scripted);
@@ -32,7 +32,9 @@ describe('models in the sidecar', () => {
     assert.equal(info.contextSize, 2048);
     assert.equal(info.trainContextSize, 4096);
     assert.equal(info.gpuLayers, 0);
-    assert.ok(info.sizeBytes > 1_000_000);
+    assert.ok(info.sizeBytes! > 1_000_000);
+    assert.equal(info.engine, 'local');
+    assert.deepEqual(info.capabilities, { infill: true, chat: true, tools: true, embeddings: false, grammar: true });
     assert.deepEqual(states.slice(-2).map((s) => s.split(':')[0]), ['loading', 'ready']);
   });
 

@@ -51,7 +51,7 @@ describe('sidecar contract boundary', () => {
     const error = await rejectsWithCode(rpc.sendRequest('completion/infill', { prefix: 42 }), ErrorCodes.InvalidParams);
     assert.match(error.message, /prefix/);
     assert.match(error.message, /suffix/);
-    await rejectsWithCode(rpc.sendRequest('model/load', { role: 'nonsense', path: '/x.gguf' }), ErrorCodes.InvalidParams);
+    await rejectsWithCode(rpc.sendRequest('model/load', { role: 'nonsense', source: { kind: 'file', path: '/x.gguf' } }), ErrorCodes.InvalidParams);
     await rejectsWithCode(rpc.sendRequest('model/load', null), ErrorCodes.InvalidParams);
     await rejectsWithCode(rpc.sendRequest('completion/infill', { prefix: '', suffix: '', maxTokens: -5 }), ErrorCodes.InvalidParams);
   });
@@ -71,7 +71,7 @@ describe('sidecar contract boundary', () => {
   });
 
   it('rejects a relative model path without touching the disk', async () => {
-    const error = await rejectsWithCode(connection.request(LoadModel, { role: 'completion', path: 'models/x.gguf' }), ErrorCodes.ModelNotFound);
+    const error = await rejectsWithCode(connection.request(LoadModel, { role: 'completion', source: { kind: 'file', path: 'models/x.gguf' } }), ErrorCodes.ModelNotFound);
     assert.match(error.message, /absolute/);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCodes, parseOrThrow, PylotError } from '../../protocol/rpc';
-import { Infill, Initialize, LoadModel, PROTOCOL_VERSION } from '../../protocol/sidecar';
+import { Infill, Initialize, LoadModel, PROTOCOL_VERSION, sourceKey } from '../../protocol/sidecar';
 import { formatBytes } from '../../protocol/units';
 import { HostMessage, WebviewMessage } from '../../protocol/webview';
 
@@ -23,8 +23,8 @@ describe('the contract', () => {
   });
 
   it('accepts a well-formed request and fills nothing in', () => {
-    const params = parseOrThrow(LoadModel.params, { role: 'completion', path: '/m.gguf' }, 'load');
-    assert.deepEqual(params, { role: 'completion', path: '/m.gguf' });
+    const params = parseOrThrow(LoadModel.params, { role: 'completion', source: { kind: 'file', path: '/m.gguf' } }, 'load');
+    assert.deepEqual(params, { role: 'completion', source: { kind: 'file', path: '/m.gguf' } });
   });
 
   it('lets a newer peer add fields without breaking an older one', () => {
@@ -33,7 +33,14 @@ describe('the contract', () => {
   });
 
   it('rejects a context size outside what llama.cpp can take', () => {
-    assert.throws(() => parseOrThrow(LoadModel.params, { role: 'chat', path: '/m.gguf', contextSize: 10 }, 'load'), PylotError);
+    assert.throws(() => parseOrThrow(LoadModel.params, { role: 'chat', source: { kind: 'file', path: '/m.gguf' }, contextSize: 10 }, 'load'), PylotError);
+  });
+
+  it('identifies sources without their secrets', () => {
+    assert.equal(sourceKey({ kind: 'file', path: '/m.gguf' }), '/m.gguf');
+    const key = sourceKey({ kind: 'server', api: 'llama-server', name: 'gpu-box', baseUrl: 'http://10.0.0.2:8080', apiKey: 'sk-secret' });
+    assert.equal(key, 'llama-server:gpu-box@http://10.0.0.2:8080');
+    assert.ok(!key.includes('secret'));
   });
 
   it('validates webview messages in both directions', () => {

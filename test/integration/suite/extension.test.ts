@@ -44,7 +44,7 @@ suite('Pylot in a real VS Code', () => {
 
   test('hot-swaps the model when the setting changes', async () => {
     await setting('models.completion', models.scriptedOther);
-    await waitFor('the new model', () => api.models.state('completion').model?.path === models.scriptedOther);
+    await waitFor('the new model', () => api.models.state('completion').model?.location === models.scriptedOther);
     const editor = await functionEditor();
     await acceptGhostText(editor, otherScript);
   });
@@ -61,7 +61,7 @@ suite('Pylot in a real VS Code', () => {
       await setting('models.completion', path);
       const state = await waitFor(`an error for ${path}`, () => {
         const current = api.models.state('completion');
-        return current.state === 'error' && current.path === path && current;
+        return current.state === 'error' && current.spec === path && current;
       });
       assert.match(state.error?.message ?? '', reason);
       assert.match(api.statusText(), /^Pylot .*model error/);

@@ -5,10 +5,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { GgufFileInfo, GgufInsights } from 'node-llama-cpp';
-import { ErrorCodes, PylotError } from '../../protocol/rpc';
-import { formatBytes } from '../../protocol/units';
-import type { Runtime } from '../engine/runtime';
-import { describeError } from '../log';
+import { ErrorCodes, PylotError } from '../../../protocol/rpc';
+import { formatBytes } from '../../../protocol/units';
+import type { Runtime } from '../runtime';
+import { describeError } from '../../log';
 
 export interface InspectedModel {
   readonly path: string;
@@ -55,25 +55,45 @@ export async function inspectModel(runtime: Runtime, modelPath: string): Promise
   return { path: modelPath, name, sizeBytes: stat.size, info, insights };
 }
 
+export interface LoadPlan {
+  readonly gpuLayers: number;
+  readonly contextSize: number;
+  /** Set when the requested context did not fit and a smaller one was chosen. */
+  readonly shrunkFrom?: number;
+}
+
+/** The smallest context worth loading a model with for code. */
+const minimumContext = 512;
+/** Kept free for the editor, the OS and llama.cpp's own scratch buffers. */
+const reserveBytes = 512 * 2 ** 20;
+
 /**
- * Decides how many layers go to the GPU and refuses a model whose weights and context cannot fit in
- * free memory, before anything is allocated. Returns the GPU layer count to load with.
+ * Decides GPU layers and context size from the free memory the roles share, before anything is
+ * allocated: a context that does not fit is halved down to 512 tokens; a model that does not fit
+ * even then is refused with a message that says what would.
  */
-export async function planLoad(runtime: Runtime, model: InspectedModel, contextSize: number): Promise<number> {
+export async function planLoad(runtime: Runtime, model: InspectedModel, requestedContext: number, weightsAlreadyLoaded: boolean): Promise<LoadPlan> {
   const resolved = runtime.llama.gpu === false ? 0 : await model.insights.configurationResolver.resolveModelGpuLayersV2('auto');
   const gpuLayers = typeof resolved === 'number' ? resolved : resolved.gpuLayers;
-  const weights = await model.insights.estimateModelResourceRequirementsV2({ gpuLayers });
-  const context = await model.insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences: 1 });
-  const ramNeeded = weights.cpuRam + context.cpuRam;
-  const ramFree = os.freemem();
-  if (ramNeeded > ramFree) {
-    throw new PylotError(
-      ErrorCodes.ModelTooLarge,
-      `${model.name} needs about ${formatBytes(ramNeeded)} of memory for its weights and a ${contextSize.toLocaleString('en-US')}-token context, ` +
-        `but only ${formatBytes(ramFree)} is free. Choose a smaller model or quantization (weights up to about ${formatBytes(Math.max(0, ramFree - context.cpuRam))} would fit).`,
-    );
+  const weights = weightsAlreadyLoaded ? { cpuRam: 0, gpuVram: 0 } : await model.insights.estimateModelResourceRequirementsV2({ gpuLayers });
+  const ramFree = os.freemem() - reserveBytes;
+  const trainContext = model.insights.trainContextSize ?? requestedContext;
+  const wanted = Math.min(requestedContext, trainContext);
+  let contextSize = wanted;
+  for (;;) {
+    const context = await model.insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences: 1 });
+    if (weights.cpuRam + context.cpuRam <= ramFree) break;
+    if (contextSize <= minimumContext) {
+      throw new PylotError(
+        ErrorCodes.ModelTooLarge,
+        `${model.name} needs about ${formatBytes(weights.cpuRam + context.cpuRam)} of memory for its weights and a ${contextSize.toLocaleString('en-US')}-token context, ` +
+          `but only ${formatBytes(Math.max(0, ramFree))} is free. Choose a smaller model or quantization (weights up to about ${formatBytes(Math.max(0, ramFree - context.cpuRam))} would fit), ` +
+          'or free memory by unloading another role\'s model.',
+      );
+    }
+    contextSize = Math.max(minimumContext, Math.floor(contextSize / 2));
   }
-  return gpuLayers;
+  return { gpuLayers, contextSize, ...(contextSize < wanted ? { shrunkFrom: wanted } : {}) };
 }
 
 async function readMagic(file: string): Promise<string> {

@@ -1,0 +1,21 @@
+// Turns a model source into a running engine: a local GGUF file through node-llama-cpp, or a server.
+import type { ModelSource, Role } from '../../protocol/sidecar';
+import type { Engine } from './engine';
+import { loadLocalEngine } from './local/localEngine';
+import type { ModelPool } from './local/modelPool';
+import type { Runtime } from './runtime';
+import { connectServerEngine } from './server/connect';
+
+export interface EngineRequest {
+  readonly role: Role;
+  readonly source: ModelSource;
+  readonly contextSize: number;
+  readonly signal: AbortSignal;
+  readonly onProgress: (progress: number) => void;
+}
+
+export async function createEngine(request: EngineRequest, runtime: () => Promise<Runtime>, pool: ModelPool): Promise<Engine> {
+  const { source } = request;
+  if (source.kind === 'server') return connectServerEngine(request.role, source, request.signal);
+  return loadLocalEngine({ ...request, runtime: await runtime(), pool, path: source.path });
+}

@@ -1,0 +1,68 @@
+// One interface for every place a model can run: node-llama-cpp in this process, a llama-server,
+// or any OpenAI-compatible server. Callers check `capabilities`; a method the engine cannot serve
+// throws PylotError(Unsupported) with a message that says what would.
+import type { Capabilities, ModelInfo } from '../../protocol/sidecar';
+
+export type StopReason = 'eos' | 'maxTokens' | 'stopTrigger' | 'aborted';
+
+export interface GenerateOptions {
+  readonly maxTokens?: number;
+  /** 0 = greedy (the default for code). */
+  readonly temperature?: number;
+  readonly stop?: readonly string[];
+  /** Output must match this JSON schema (grammar on the local engine, json_schema on servers). */
+  readonly jsonSchema?: Readonly<Record<string, unknown>>;
+  /** Stops generation early; the text so far is returned with stopReason 'aborted'. */
+  readonly signal: AbortSignal;
+  readonly onText?: (text: string) => void;
+}
+
+export interface Generation {
+  readonly text: string;
+  readonly stopReason: StopReason;
+  /** Tokens generated. */
+  readonly tokens: number;
+  /** Prompt tokens the engine had to evaluate, and those it reused from its cache, when it says. */
+  readonly promptTokens?: number;
+  readonly cachedTokens?: number;
+  readonly engineMs: number;
+}
+
+export interface InfillInput {
+  readonly prefix: string;
+  readonly suffix: string;
+  /** Other files' snippets for repo-level prompts, most relevant last. */
+  readonly extra?: ReadonlyArray<{ readonly filename: string; readonly text: string }>;
+}
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface Engine {
+  readonly info: ModelInfo;
+  readonly capabilities: Capabilities;
+  infill(input: InfillInput, options: GenerateOptions): Promise<Generation>;
+  /** Continues a raw prompt, special tokens included (e.g. a FIM template Pylot built itself). */
+  complete(prompt: string, options: GenerateOptions): Promise<Generation>;
+  chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation>;
+  embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]>;
+  tokenize(text: string, signal: AbortSignal): Promise<number[]>;
+  /** Frees what the engine holds (memory, connections); in-flight calls end first. */
+  dispose(): Promise<void>;
+}
+
+/** The same engine, described differently (e.g. a fallback standing in for the source asked for). */
+export function withInfo(engine: Engine, info: ModelInfo): Engine {
+  return {
+    info,
+    capabilities: engine.capabilities,
+    infill: (input, options) => engine.infill(input, options),
+    complete: (prompt, options) => engine.complete(prompt, options),
+    chat: (messages, options) => engine.chat(messages, options),
+    embed: (texts, signal) => engine.embed(texts, signal),
+    tokenize: (text, signal) => engine.tokenize(text, signal),
+    dispose: () => engine.dispose(),
+  };
+}

@@ -1,0 +1,226 @@
+// node-llama-cpp in the sidecar: a GGUF file checked and sized to fit before loading, a context of
+// its own per role (the weights are shared through the pool), and generation that reports how
+// many prompt tokens it really evaluated, so KV-cache reuse can be measured.
+import type { ChatHistoryItem, LlamaChat, LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
+import path from 'node:path';
+import { ErrorCodes, PylotError } from '../../../protocol/rpc';
+import type { Capabilities, ModelInfo, Role } from '../../../protocol/sidecar';
+import { log } from '../../log';
+import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason } from '../engine';
+import type { Runtime } from '../runtime';
+import { inspectModel, planLoad } from './inspect';
+import type { ModelPool } from './modelPool';
+
+export interface LocalLoadOptions {
+  readonly runtime: Runtime;
+  readonly pool: ModelPool;
+  readonly role: Role;
+  readonly path: string;
+  readonly contextSize: number;
+  readonly signal: AbortSignal;
+  readonly onProgress: (progress: number) => void;
+}
+
+export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalEngine> {
+  const { runtime, pool, role, path: modelPath, signal } = options;
+  const inspected = await inspectModel(runtime, modelPath);
+  const plan = await planLoad(runtime, inspected, options.contextSize, pool.isLoaded(modelPath));
+  if (plan.shrunkFrom) log('warn', `${inspected.name}: a ${plan.shrunkFrom}-token context does not fit in free memory; loading with ${plan.contextSize}.`);
+  const started = performance.now();
+  const model = await pool.acquire(modelPath, () =>
+    runtime.llama.loadModel({ modelPath, gpuLayers: plan.gpuLayers, loadSignal: signal, onLoadProgress: options.onProgress }),
+  );
+  try {
+    const general = inspected.info.metadata.general;
+    const fileType = general?.file_type;
+    const describe = (contextSize: number, capabilities: Capabilities): ModelInfo => ({
+      role,
+      key: modelPath,
+      engine: 'local',
+      name: general?.name || path.basename(modelPath),
+      location: modelPath,
+      architecture: String(general?.architecture ?? 'unknown'),
+      sizeBytes: inspected.sizeBytes,
+      parameters: inspected.insights.totalParameters || undefined,
+      quantization: fileType === undefined ? undefined : runtime.lib.GgufFileType[fileType]?.replace(/^MOSTLY_/, ''),
+      trainContextSize: inspected.insights.trainContextSize,
+      contextSize,
+      fim: capabilities.infill,
+      capabilities,
+      gpuLayers: model.gpuLayers,
+      loadMs: Math.round(performance.now() - started),
+    });
+    if (role === 'embeddings') {
+      const embedding = await model.createEmbeddingContext({ contextSize: plan.contextSize });
+      const capabilities = { infill: false, chat: false, tools: false, embeddings: true, grammar: false };
+      return new LocalEngine(runtime, pool, model, describe(plan.contextSize, capabilities), { embedding });
+    }
+    const context = await model.createContext({ contextSize: plan.contextSize, sequences: 1 });
+    const sequence = context.getSequence();
+    const completion = new runtime.lib.LlamaCompletion({ contextSequence: sequence });
+    const capabilities = { infill: completion.infillSupported, chat: true, tools: true, embeddings: false, grammar: true };
+    return new LocalEngine(runtime, pool, model, describe(context.contextSize, capabilities), { context, sequence, completion });
+  } catch (error) {
+    await pool.release(modelPath);
+    throw error;
+  }
+}
+
+interface Generator {
+  readonly context: LlamaContext;
+  readonly sequence: LlamaContextSequence;
+  readonly completion: LlamaCompletion;
+}
+
+interface Embedder {
+  readonly embedding: LlamaEmbeddingContext;
+}
+
+export class LocalEngine implements Engine {
+  readonly capabilities: Capabilities;
+  /** One sequence serves the role: calls take turns. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private chatSession: LlamaChat | undefined;
+  private readonly lifetime = new AbortController();
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly pool: ModelPool,
+    private readonly model: LlamaModel,
+    readonly info: ModelInfo,
+    private readonly parts: Generator | Embedder,
+  ) {
+    this.capabilities = info.capabilities;
+  }
+
+  infill(input: InfillInput, options: GenerateOptions): Promise<Generation> {
+    const { completion } = this.generator('fill in the middle');
+    if (!completion.infillSupported) {
+      throw new PylotError(
+        ErrorCodes.Unsupported,
+        `${this.info.name} has no fill-in-the-middle tokens, so it cannot complete code inline. Choose a FIM code model (e.g. Qwen2.5-Coder, StarCoder2 or DeepSeek-Coder base).`,
+      );
+    }
+    return this.generate(options, async (settings) => completion.generateInfillCompletionWithMeta(input.prefix, input.suffix, settings));
+  }
+
+  complete(prompt: string, options: GenerateOptions): Promise<Generation> {
+    const { completion } = this.generator('complete a prompt');
+    // Special-token text in the prompt (FIM markers, file separators) becomes the special tokens.
+    const tokens = this.model.tokenize(prompt, true);
+    return this.generate(options, async (settings) => completion.generateCompletionWithMeta(tokens, settings));
+  }
+
+  chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation> {
+    const { sequence } = this.generator('chat');
+    this.chatSession ??= new this.runtime.lib.LlamaChat({ contextSequence: sequence });
+    const chat = this.chatSession;
+    const history: ChatHistoryItem[] = messages.map((message) =>
+      message.role === 'assistant' ? { type: 'model', response: [message.content] } : { type: message.role, text: message.content },
+    );
+    history.push({ type: 'model', response: [] });
+    return this.generate(options, async (settings) => {
+      const { response, metadata } = await chat.generateResponse(history, settings);
+      return { response, metadata };
+    });
+  }
+
+  async embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]> {
+    if (!('embedding' in this.parts)) throw new PylotError(ErrorCodes.Unsupported, `${this.info.name} is loaded for ${this.info.role}, not embeddings.`);
+    const { embedding } = this.parts;
+    return this.exclusive(async () => {
+      const vectors: number[][] = [];
+      for (const text of texts) {
+        if (signal.aborted) throw new PylotError(ErrorCodes.Cancelled, 'Embedding was cancelled.');
+        vectors.push([...(await embedding.getEmbeddingFor(text)).vector]);
+      }
+      return vectors;
+    });
+  }
+
+  async tokenize(text: string): Promise<number[]> {
+    return this.model.tokenize(text, false) as Token[] as number[];
+  }
+
+  async dispose(): Promise<void> {
+    this.lifetime.abort();
+    await this.turn.catch(() => undefined);
+    this.chatSession?.dispose();
+    if ('embedding' in this.parts) await this.parts.embedding.dispose();
+    else await this.parts.context.dispose();
+    await this.pool.release(this.info.location);
+  }
+
+  private generator(what: string): Generator {
+    if ('embedding' in this.parts) throw new PylotError(ErrorCodes.Unsupported, `${this.info.name} is loaded as an embedding model and cannot ${what}.`);
+    return this.parts;
+  }
+
+  private async generate(
+    options: GenerateOptions,
+    run: (settings: GenerationSettings) => Promise<{ response: string; metadata: { stopReason: string } }>,
+  ): Promise<Generation> {
+    const { sequence } = this.generator('generate');
+    return this.exclusive(async () => {
+      const signal = AbortSignal.any([options.signal, this.lifetime.signal]);
+      if (signal.aborted) return { text: '', stopReason: 'aborted', tokens: 0, engineMs: 0 };
+      const meter = sequence.tokenMeter.getState();
+      const grammar = options.jsonSchema ? await this.grammarFor(options.jsonSchema) : undefined;
+      const started = performance.now();
+      const { response, metadata } = await run({
+        maxTokens: options.maxTokens,
+        temperature: options.temperature ?? 0,
+        signal,
+        stopOnAbortSignal: true,
+        customStopTriggers: options.stop?.length ? [...options.stop] : undefined,
+        grammar,
+        onTextChunk: options.onText,
+      });
+      const used = sequence.tokenMeter.diff(meter);
+      return {
+        text: response,
+        stopReason: stopReasons[metadata.stopReason] ?? 'eos',
+        tokens: used.usedOutputTokens,
+        promptTokens: Math.max(0, used.usedInputTokens - used.usedOutputTokens),
+        engineMs: performance.now() - started,
+      };
+    });
+  }
+
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+
+  private grammarFor(schema: Readonly<Record<string, unknown>>): Promise<LlamaGrammar> {
+    const key = JSON.stringify(schema);
+    let grammar = this.grammars.get(key);
+    if (!grammar) {
+      grammar = this.runtime.llama.createGrammarForJsonSchema(schema as never) as Promise<LlamaGrammar>;
+      this.grammars.set(key, grammar);
+    }
+    return grammar;
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(task);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+}
+
+interface GenerationSettings {
+  maxTokens?: number;
+  temperature: number;
+  signal: AbortSignal;
+  stopOnAbortSignal: true;
+  customStopTriggers?: string[];
+  grammar?: LlamaGrammar;
+  onTextChunk?: (text: string) => void;
+}
+
+const stopReasons: Record<string, StopReason> = {
+  eogToken: 'eos',
+  eosToken: 'eos',
+  maxTokens: 'maxTokens',
+  stopGenerationTrigger: 'stopTrigger',
+  customStopTrigger: 'stopTrigger',
+  abort: 'aborted',
+};
