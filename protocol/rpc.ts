@@ -52,6 +52,8 @@ export const ErrorCodes = {
   /** The model cannot do what was asked (e.g. fill-in-the-middle without FIM tokens). */
   Unsupported: -32015,
   EngineFailed: -32020,
+  /** Background work (embeddings, indexing) gave way to a completion or chat; retry it. */
+  Preempted: -32021,
   /** The sidecar exited (crash or restart) while the request was in flight. Set by the client. */
   SidecarExited: -32098,
   /** The request did not get an answer in time. Set by the client. */

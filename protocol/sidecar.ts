@@ -46,6 +46,10 @@ export const SidecarSettings = z.object({
   /** 0 = choose from the core count. */
   threads: z.optional(count),
   gpu: z.optional(GpuSetting),
+  /** Advanced: llama.cpp flash attention ('auto' lets llama.cpp decide). */
+  flashAttention: z.optional(z.enum(['auto', 'on', 'off'])),
+  /** Advanced: KV cache precision; q8_0/q4_0 halve or quarter context memory at some quality cost. */
+  kvCacheType: z.optional(z.enum(['f16', 'q8_0', 'q4_0'])),
 });
 export type SidecarSettings = z.infer<typeof SidecarSettings>;
 
@@ -201,3 +205,43 @@ export const Infill = request(
 );
 
 export const InfillDelta = notification('completion/delta', z.object({ streamId: z.string(), text: z.string() }));
+
+const ChatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+
+/**
+ * One generation on a role's model: a raw `prompt`, or chat `messages` through the model's chat
+ * template. With `jsonSchema` the output is constrained to it (a grammar locally, `json_schema` on
+ * servers) and returned parsed as `json` — what refactor commands and the agent build on.
+ */
+export const Generate = request(
+  'model/generate',
+  z.object({
+    role: Role,
+    prompt: z.optional(z.string()),
+    messages: z.optional(z.array(ChatMessage).check(z.minLength(1))),
+    jsonSchema: z.optional(z.record(z.string(), z.unknown())),
+    maxTokens: z.optional(z.int().check(z.minimum(1), z.maximum(32_768))),
+    temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
+    stop: z.optional(z.array(z.string())),
+    /** When set, text arrives early as `model/delta` notifications carrying this id. */
+    streamId: z.optional(z.string()),
+  }),
+  z.object({
+    text: z.string(),
+    json: z.optional(z.unknown()),
+    stopReason: z.enum(['eos', 'maxTokens', 'stopTrigger', 'aborted']),
+    tokens: count,
+    promptTokens: z.optional(count),
+    cachedTokens: z.optional(count),
+    engineMs: z.number(),
+  }),
+);
+
+export const GenerateDelta = notification('model/delta', z.object({ streamId: z.string(), text: z.string() }));
+
+/** Embeds texts on the embeddings role's model, at background priority (completions pre-empt it). */
+export const Embed = request(
+  'model/embed',
+  z.object({ texts: z.array(z.string()).check(z.minLength(1), z.maxLength(256)) }),
+  z.object({ vectors: z.array(z.array(z.number())) }),
+);

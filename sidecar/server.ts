@@ -1,7 +1,9 @@
 // The sidecar's request handlers: one line per contract method, the work lives in the services.
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
-import { Infill, InfillDelta, Initialize, LoadModel, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import { Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, LoadModel, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import { generate } from './completion/generate';
+import { Scheduler } from './engine/scheduler';
 import { InfillService } from './completion/infill';
 import { createRuntime, type Runtime } from './engine/runtime';
 import { describeError, log } from './log';
@@ -16,6 +18,7 @@ export function serve(connection: MessageConnection): void {
   const requireRuntime = () => runtime ?? Promise.reject(new PylotError(ErrorCodes.NotInitialized, 'The sidecar has not been initialized.'));
   const slots = new ModelSlots(requireRuntime, (state) => notify(connection, ModelStateChanged, state));
   const infill = new InfillService(slots);
+  const scheduler = new Scheduler();
 
   handle(connection, Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);
@@ -29,7 +32,7 @@ export function serve(connection: MessageConnection): void {
     return {
       protocolVersion: PROTOCOL_VERSION,
       server: { name: 'pylot-sidecar', version: PYLOT_VERSION, pid: process.pid },
-      capabilities: { roles: ['completion' as const], infill: true, streaming: true },
+      capabilities: { roles: ['completion' as const, 'chat' as const, 'embeddings' as const], infill: true, streaming: true },
       hardware,
     };
   });
@@ -55,7 +58,22 @@ export function serve(connection: MessageConnection): void {
   handle(connection, Infill, async (params, signal) => {
     await requireRuntime();
     const { streamId } = params;
-    return infill.run(params, signal, streamId ? (text) => notify(connection, InfillDelta, { streamId, text }) : undefined);
+    const onDelta = streamId ? (text: string) => notify(connection, InfillDelta, { streamId, text }) : undefined;
+    return scheduler.run('completion', signal, (granted) => infill.run(params, granted, onDelta));
+  });
+
+  handle(connection, Generate, async (params, signal) => {
+    await requireRuntime();
+    const { streamId } = params;
+    const onDelta = streamId ? (text: string) => notify(connection, GenerateDelta, { streamId, text }) : undefined;
+    const priority = params.role === 'completion' ? 'completion' : params.role === 'chat' ? 'chat' : 'background';
+    return scheduler.run(priority, signal, (granted) => generate(slots.require(params.role), params, granted, onDelta));
+  });
+
+  handle(connection, Embed, async (params, signal) => {
+    await requireRuntime();
+    const engine = slots.require('embeddings');
+    return { vectors: await scheduler.run('background', signal, (granted) => engine.embed(params.texts, granted)) };
   });
 }
 

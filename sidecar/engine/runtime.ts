@@ -13,6 +13,19 @@ export interface Runtime {
   readonly llama: Llama;
   readonly lib: NodeLlamaCpp;
   readonly hardware: HardwareReport;
+  /** Applied to every context the sidecar creates, and to its memory estimates. */
+  readonly contextOptions: ContextOptions;
+}
+
+export interface ContextOptions {
+  readonly flashAttention: 'auto' | boolean;
+  readonly kvCacheType?: 'F16' | 'Q8_0' | 'Q4_0';
+}
+
+function contextOptions(settings: SidecarSettings): ContextOptions {
+  const flashAttention = settings.flashAttention === 'on' ? true : settings.flashAttention === 'off' ? false : 'auto';
+  const kvCacheType = settings.kvCacheType ? (settings.kvCacheType.toUpperCase() as ContextOptions['kvCacheType']) : undefined;
+  return { flashAttention, kvCacheType };
 }
 
 export async function createRuntime(settings: SidecarSettings): Promise<Runtime> {
@@ -42,7 +55,7 @@ export async function createRuntime(settings: SidecarSettings): Promise<Runtime>
     const driver = visibleGpuDriver();
     if (requested !== 'cpu' && driver) gpuNotice = `An ${driver} GPU is present but no GPU build of llama.cpp could use it; running on the CPU.`;
   }
-  return { llama, lib, hardware: await describeHardware(llama, await lib.getModuleVersion(), threads, gpuNotice) };
+  return { llama, lib, hardware: await describeHardware(llama, await lib.getModuleVersion(), threads, gpuNotice), contextOptions: contextOptions(settings) };
 }
 
 function toLlamaGpu(setting: GpuSetting): 'auto' | LlamaGpuType {

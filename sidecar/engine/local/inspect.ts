@@ -81,7 +81,7 @@ export async function planLoad(runtime: Runtime, model: InspectedModel, requeste
   const wanted = Math.min(requestedContext, trainContext);
   let contextSize = wanted;
   for (;;) {
-    const context = await model.insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences: 1 });
+    const context = await model.insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences: 1, ...kvEstimate(runtime) });
     if (weights.cpuRam + context.cpuRam <= ramFree) break;
     if (contextSize <= minimumContext) {
       throw new PylotError(
@@ -94,6 +94,12 @@ export async function planLoad(runtime: Runtime, model: InspectedModel, requeste
     contextSize = Math.max(minimumContext, Math.floor(contextSize / 2));
   }
   return { gpuLayers, contextSize, ...(contextSize < wanted ? { shrunkFrom: wanted } : {}) };
+}
+
+function kvEstimate(runtime: Runtime) {
+  const { flashAttention, kvCacheType } = runtime.contextOptions;
+  const type = kvCacheType ? runtime.lib.GgmlType[kvCacheType] : undefined;
+  return { flashAttention: flashAttention === true, ...(type === undefined ? {} : { kvCacheKeyType: type, kvCacheValueType: type }) };
 }
 
 async function readMagic(file: string): Promise<string> {

@@ -55,7 +55,13 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
       const capabilities = { infill: false, chat: false, tools: false, embeddings: true, grammar: false };
       return new LocalEngine(runtime, pool, model, describe(plan.contextSize, capabilities), { embedding });
     }
-    const context = await model.createContext({ contextSize: plan.contextSize, sequences: 1 });
+    const { flashAttention, kvCacheType } = runtime.contextOptions;
+    const context = await model.createContext({
+      contextSize: plan.contextSize,
+      sequences: 1,
+      flashAttention,
+      ...(kvCacheType ? { experimentalKvCacheKeyType: kvCacheType, experimentalKvCacheValueType: kvCacheType } : {}),
+    });
     const sequence = context.getSequence();
     const completion = new runtime.lib.LlamaCompletion({ contextSequence: sequence });
     const capabilities = { infill: completion.infillSupported, chat: true, tools: true, embeddings: false, grammar: true };

@@ -1,0 +1,78 @@
+// All three roles on the real sidecar at once: completion, chat (with JSON-schema constrained
+// output) and embeddings, sharing weights when they share a file, and the scheduler letting a
+// completion pre-empt background embedding work.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ErrorCodes } from '../../protocol/rpc';
+import { Embed, Generate, GenerateDelta, Infill, LoadModel, UnloadModel } from '../../protocol/sidecar';
+import { embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
+import { rejectsWithCode, startHarness, type Harness } from './harness';
+
+const script = 'return a + b;';
+
+describe('roles in the sidecar', () => {
+  let harness: Harness;
+  let scripted: string;
+
+  before(async () => {
+    scripted = await scriptedModel(script);
+    harness = startHarness({ settings: () => ({ threads: 1 }) });
+    await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: scripted }, contextSize: 1024 });
+    await harness.sidecar.request(LoadModel, { role: 'chat', source: { kind: 'file', path: await fimModel() }, contextSize: 1024 });
+    await harness.sidecar.request(LoadModel, { role: 'embeddings', source: { kind: 'file', path: await embeddingModel() } });
+  });
+  after(() => harness.sidecar.dispose());
+
+  it('keeps every role loaded: loading chat and embeddings did not evict completion', async () => {
+    const result = await harness.sidecar.request(Infill, { prefix: 'x', suffix: 'y' });
+    assert.equal(result.text, script);
+  });
+
+  it('constrains chat output to a JSON schema and hands it back parsed', async () => {
+    const schema = { type: 'object', properties: { answer: { enum: ['yes', 'no'] } }, required: ['answer'] };
+    const result = await harness.sidecar.request(Generate, {
+      role: 'chat',
+      messages: [{ role: 'user', content: 'Is this code correct?' }],
+      jsonSchema: schema,
+      maxTokens: 64,
+      temperature: 1,
+    });
+    assert.ok(result.json && typeof result.json === 'object');
+    assert.ok(['yes', 'no'].includes((result.json as { answer: string }).answer), result.text);
+  });
+
+  it('streams a raw prompt on the completion role', async () => {
+    const deltas: string[] = [];
+    harness.sidecar.onNotification(GenerateDelta, (delta) => delta.streamId === 'g1' && deltas.push(delta.text));
+    // The completion model's FIM prompt is built by hand here, special tokens included.
+    const result = await harness.sidecar.request(Generate, { role: 'completion', prompt: '<｜fim▁begin｜>a<｜fim▁hole｜>b<｜fim▁end｜>', streamId: 'g1' });
+    assert.equal(result.text, script);
+    assert.equal(deltas.join(''), script);
+  });
+
+  it('embeds texts', async () => {
+    const { vectors } = await harness.sidecar.request(Embed, { texts: ['function add(a, b)', 'class Stack'] });
+    assert.equal(vectors.length, 2);
+    assert.equal(vectors[0]!.length, 64);
+    assert.notDeepEqual(vectors[0], vectors[1]);
+  });
+
+  it('lets a completion pre-empt background embedding work', async () => {
+    const long = 'const value = compute(input, options);\n'.repeat(40);
+    const batch = rejectsWithCode(harness.sidecar.request(Embed, { texts: Array.from({ length: 256 }, (_, i) => `${i} ${long}`) }), ErrorCodes.Preempted);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const completion = await harness.sidecar.request(Infill, { prefix: 'x', suffix: 'y' });
+    assert.equal(completion.text, script);
+    await batch;
+    // Retried once the completion is done, the same work goes through.
+    const retried = await harness.sidecar.request(Embed, { texts: ['again'] });
+    assert.equal(retried.vectors.length, 1);
+  });
+
+  it('refuses what a role cannot do, with a reason', async () => {
+    await rejectsWithCode(harness.sidecar.request(Generate, { role: 'embeddings', prompt: 'x' }), ErrorCodes.Unsupported);
+    await rejectsWithCode(harness.sidecar.request(Generate, { role: 'chat' }), ErrorCodes.InvalidParams);
+    await harness.sidecar.request(UnloadModel, { role: 'embeddings' });
+    await rejectsWithCode(harness.sidecar.request(Embed, { texts: ['x'] }), ErrorCodes.NoModel);
+  });
+});
