@@ -1,16 +1,30 @@
 // Pylot's commands. Each keeps working, or says clearly why not, while the sidecar is down.
 import * as vscode from 'vscode';
+import type { Role } from '../protocol/sidecar';
+import type { LatencyTracker } from './completion/latency';
+import { showDiagnostics } from './diagnostics';
+import type { Log } from './log';
 import type { ModelManager } from './models/modelManager';
-import { setModel } from './settings';
+import { selectModel, type SelectModelDeps } from './models/selectModel';
+import { setServerApiKey } from './models/serverKeys';
+import type { PylotSettings } from './settings';
 import type { Sidecar } from './sidecar/supervisor';
 
 export interface CommandDeps {
   readonly sidecar: Sidecar;
   readonly models: ModelManager;
-  readonly log: vscode.LogOutputChannel;
+  readonly log: Log;
+  readonly latency: LatencyTracker;
+  readonly settings: () => PylotSettings;
+  readonly secrets: vscode.SecretStorage;
+  readonly version: string;
+  readonly moreChoices?: SelectModelDeps['moreChoices'];
 }
 
-export function registerCommands({ sidecar, models, log }: CommandDeps): vscode.Disposable[] {
+const roles: Role[] = ['completion', 'chat', 'embeddings'];
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { sidecar, models, log } = deps;
   const restart = async () => {
     models.clearErrors();
     try {
@@ -22,17 +36,23 @@ export function registerCommands({ sidecar, models, log }: CommandDeps): vscode.
   return [
     vscode.commands.registerCommand('pylot.restartSidecar', restart),
     vscode.commands.registerCommand('pylot.showLogs', () => log.show()),
-    vscode.commands.registerCommand('pylot.selectModel', async () => {
-      if (!(await chooseModelFile())) return;
+    vscode.commands.registerCommand('pylot.showDiagnostics', () => showDiagnostics(deps)),
+    vscode.commands.registerCommand('pylot.selectModel', async (role?: Role) => {
       // Choosing the same file again (e.g. after replacing a broken download) retries it.
       models.clearErrors();
-      await models.reconcile('completion');
+      await selectModel(deps, roles.includes(role as Role) ? role : undefined);
+    }),
+    vscode.commands.registerCommand('pylot.setServerApiKey', async () => {
+      const profile = await setServerApiKey(deps.settings(), deps.secrets);
+      if (!profile) return;
+      for (const role of roles) if (deps.settings().models[role] === `server:${profile}`) await models.reconcile(role);
     }),
     vscode.commands.registerCommand('pylot.showMenu', async () => {
       const items: Array<vscode.QuickPickItem & { command: string }> = [
-        { label: '$(file-binary) Select Model…', description: 'Choose the completion model (.gguf)', command: 'pylot.selectModel' },
-        { label: '$(debug-restart) Restart Engine', description: 'Restart the sidecar and reload the model', command: 'pylot.restartSidecar' },
+        { label: '$(file-binary) Select Model…', description: 'For completions, chat or embeddings', command: 'pylot.selectModel' },
+        { label: '$(debug-restart) Restart Engine', description: 'Restart the sidecar and reload its models', command: 'pylot.restartSidecar' },
         { label: '$(output) Show Logs', command: 'pylot.showLogs' },
+        { label: '$(pulse) Show Diagnostics', description: 'A report to attach to a bug', command: 'pylot.showDiagnostics' },
       ];
       const picked = await vscode.window.showQuickPick(items, { title: 'Pylot' });
       if (picked) await vscode.commands.executeCommand(picked.command);
@@ -40,20 +60,7 @@ export function registerCommands({ sidecar, models, log }: CommandDeps): vscode.
   ];
 }
 
-/** Resolves true when a file was chosen and saved in the settings. */
-export async function chooseModelFile(): Promise<boolean> {
-  const picked = await vscode.window.showOpenDialog({
-    title: 'Choose a completion model',
-    openLabel: 'Use This Model',
-    canSelectMany: false,
-    filters: { 'GGUF models': ['gguf'] },
-  });
-  if (!picked?.[0]) return false;
-  await setModel('completion', picked[0].fsPath);
-  return true;
-}
-
-export async function showError(text: string, log: vscode.LogOutputChannel, ...extra: string[]): Promise<void> {
+export async function showError(text: string, log: Log, ...extra: string[]): Promise<void> {
   log.error(text);
   const choice = await vscode.window.showErrorMessage(text, ...extra, 'Show Logs');
   if (choice === 'Show Logs') log.show();

@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import { ErrorCodes } from '../protocol/rpc';
 import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
+import { createLog } from './log';
 import { InlineCompletionProvider } from './completion/inlineProvider';
+import { LatencyTracker } from './completion/latency';
 import { ModelManager } from './models/modelManager';
 import { resolveSpec } from './models/sources';
 import { promptForModel, warnIfAiFeaturesDisabled } from './onboarding';
@@ -32,13 +34,14 @@ let running: Sidecar | undefined;
 
 export function activate(context: vscode.ExtensionContext): PylotApi {
   const activateStart = performance.now();
-  const log = vscode.window.createOutputChannel('Pylot', { log: true });
+  const log = createLog();
   let settings: PylotSettings = readSettings((warning) => log.warn(warning));
+  const version = String(context.extension.packageJSON.version);
   const sidecar = new Sidecar({
     modulePath: context.asAbsolutePath('dist/sidecar.mjs'),
     nodePath: settings.nodePath || undefined,
-    client: { name: 'pylot-vscode', version: String(context.extension.packageJSON.version) },
-    settings: () => ({ threads: settings.threads, gpu: settings.gpu }),
+    client: { name: 'pylot-vscode', version },
+    settings: () => ({ threads: settings.threads, gpu: settings.gpu, flashAttention: settings.flashAttention, kvCacheType: settings.kvCacheType }),
     log: (line) => forwardSidecarLog(log, line),
   });
   running = sidecar;
@@ -55,7 +58,8 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       }),
     };
   });
-  const statusBar = new StatusBar(sidecar, models);
+  const latency = new LatencyTracker(() => statusBar.update());
+  const statusBar = new StatusBar(sidecar, models, () => latency.summary());
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
   const refresh = () => {
     statusBar.update();
@@ -70,8 +74,8 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     { dispose: sidecar.onStatus(refresh) },
     models.onDidChange(refresh),
     vscode.window.registerWebviewViewProvider(StatusViewProvider.viewId, panel),
-    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new InlineCompletionProvider(sidecar, models, () => settings, log)),
-    ...registerCommands({ sidecar, models, log }),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new InlineCompletionProvider(sidecar, models, () => settings, log, latency)),
+    ...registerCommands({ sidecar, models, log, latency, settings: () => settings, secrets: context.secrets, version }),
     models.onDidFail(({ role, error }) => {
       if (error.code !== ErrorCodes.NoModel) void showError(`Pylot could not load the ${role} model: ${error.message}`, log, 'Select Model…');
     }),

@@ -1,7 +1,6 @@
 // First contact: with no model set, say what Pylot needs and how to get it, once.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { chooseModelFile } from './commands';
 import { setModel } from './settings';
 
 const dismissedKey = 'pylot.noModelPromptDismissed';
@@ -15,7 +14,7 @@ export function demoModelPath(): string | undefined {
 export async function promptForModel(state: vscode.Memento): Promise<void> {
   if (state.get(dismissedKey)) return;
   const demo = demoModelPath();
-  const choose = 'Choose GGUF File…';
+  const choose = 'Choose a Model…';
   const useDemo = 'Use Demo Model';
   const never = "Don't Show Again";
   const choice = await vscode.window.showInformationMessage(
@@ -26,7 +25,7 @@ export async function promptForModel(state: vscode.Memento): Promise<void> {
     ...(demo ? [useDemo] : []),
     never,
   );
-  if (choice === choose) await chooseModelFile();
+  if (choice === choose) await vscode.commands.executeCommand('pylot.selectModel', 'completion');
   else if (choice === useDemo && demo) await setModel('completion', demo);
   else if (choice === never) await state.update(dismissedKey, true);
 }

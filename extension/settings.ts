@@ -29,6 +29,10 @@ const Settings = z.object({
   contextSize: z.int().check(z.minimum(256), z.maximum(1 << 20)),
   threads: z.int().check(z.minimum(0), z.maximum(1024)),
   gpu: GpuSetting,
+  flashAttention: z.enum(['auto', 'on', 'off']),
+  kvCacheType: z.enum(['f16', 'q8_0', 'q4_0']),
+  /** Folders scanned for .gguf files, besides node-llama-cpp's own models folder. */
+  modelFolders: z.array(z.string()),
   nodePath: z.string(),
 });
 export type PylotSettings = z.infer<typeof Settings>;
@@ -43,6 +47,9 @@ const defaults: PylotSettings = {
   contextSize: 4096,
   threads: 0,
   gpu: 'auto',
+  flashAttention: 'auto',
+  kvCacheType: 'f16',
+  modelFolders: [],
   nodePath: '',
 };
 
@@ -54,12 +61,15 @@ const keys: Record<Scalar, string> = {
   contextSize: 'contextSize',
   threads: 'threads',
   gpu: 'gpu',
+  flashAttention: 'advanced.flashAttention',
+  kvCacheType: 'advanced.kvCacheType',
+  modelFolders: 'modelFolders',
   nodePath: 'sidecar.nodePath',
 };
 const roles: Role[] = ['completion', 'chat', 'embeddings'];
 
 /** Settings whose change needs a fresh sidecar process. */
-export const restartKeys = ['pylot.threads', 'pylot.gpu', 'pylot.sidecar.nodePath'];
+export const restartKeys = ['pylot.threads', 'pylot.gpu', 'pylot.advanced', 'pylot.sidecar.nodePath'];
 
 export function readSettings(warn: (message: string) => void): PylotSettings {
   const config = vscode.workspace.getConfiguration('pylot');

@@ -1,14 +1,20 @@
-// The status bar item is the sidecar's health at a glance: starting, loading, ready (backend and
-// model), error, stopped. Clicking it opens the Pylot menu.
+// The status bar item is Pylot's health at a glance: the engine's state, the backend and the
+// completion model when ready (with its speed), a fallback standing in, errors. Its tooltip lists
+// every role; clicking it opens the Pylot menu.
 import * as vscode from 'vscode';
-import type { HardwareReport } from '../protocol/sidecar';
+import type { HardwareReport, Role } from '../protocol/sidecar';
+import type { LatencySummary } from './completion/latency';
 import type { ModelManager, RoleState } from './models/modelManager';
 import type { Sidecar } from './sidecar/supervisor';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('pylot.status', vscode.StatusBarAlignment.Right, 100);
 
-  constructor(private readonly sidecar: Sidecar, private readonly models: ModelManager) {
+  constructor(
+    private readonly sidecar: Sidecar,
+    private readonly models: ModelManager,
+    private readonly latency: () => LatencySummary,
+  ) {
     this.item.name = 'Pylot';
     this.item.command = 'pylot.showMenu';
     this.update();
@@ -16,9 +22,11 @@ export class StatusBar implements vscode.Disposable {
   }
 
   update(): void {
-    const view = describe(this.sidecar, this.models.state('completion'));
+    const view = describe(this.sidecar, this.models.state('completion'), this.latency());
     this.item.text = `Pylot ${view.text}`;
-    this.item.tooltip = view.tooltip;
+    const tooltip = new vscode.MarkdownString(`**Pylot** — ${view.tooltip}\n\n${roleLines(this.models, this.sidecar.info?.hardware, this.latency())}`);
+    tooltip.supportThemeIcons = true;
+    this.item.tooltip = tooltip;
     this.item.backgroundColor = view.severity ? new vscode.ThemeColor(`statusBarItem.${view.severity}Background`) : undefined;
   }
 
@@ -37,23 +45,27 @@ interface StatusView {
   severity?: 'warning' | 'error';
 }
 
-function describe(sidecar: Sidecar, completion: RoleState): StatusView {
+function describe(sidecar: Sidecar, completion: RoleState, latency: LatencySummary): StatusView {
   const { status, detail } = sidecar.status;
-  if (status === 'stopped' && detail) return { text: '$(error) stopped', tooltip: `Pylot's engine is stopped: ${detail}. Click to restart.`, severity: 'error' };
-  if (status === 'restarting') return { text: '$(sync~spin) restarting', tooltip: `Pylot's engine is restarting: ${detail ?? ''}`, severity: 'warning' };
-  if (completion.state === 'none') return { text: '$(circle-slash) no model', tooltip: 'No completion model is set. Click to choose a GGUF file.' };
+  if (status === 'stopped' && detail) return { text: '$(error) stopped', tooltip: `the engine is stopped: ${detail}. Click to restart.`, severity: 'error' };
+  if (status === 'restarting') return { text: '$(sync~spin) restarting', tooltip: `the engine is restarting: ${detail ?? ''}`, severity: 'warning' };
+  if (completion.state === 'none') return { text: '$(circle-slash) no model', tooltip: 'no completion model is set. Click to choose one.' };
   const name = completion.model?.name ?? basename(completion.spec ?? '');
-  if (completion.state === 'error') return { text: '$(warning) model error', tooltip: completion.error?.message ?? 'The model could not be loaded.', severity: 'warning' };
-  if (status === 'starting') return { text: '$(loading~spin) starting', tooltip: 'Starting Pylot\'s engine…' };
+  if (completion.state === 'error') return { text: '$(warning) model error', tooltip: completion.error?.message ?? 'the model could not be loaded.', severity: 'warning' };
+  if (status === 'starting') return { text: '$(loading~spin) starting', tooltip: 'starting the engine…' };
   if (completion.state === 'loading') {
     const percent = completion.progress ? ` ${Math.round(completion.progress * 100)}%` : '';
-    return { text: `$(loading~spin) loading model${percent}`, tooltip: `Loading ${name}…` };
+    return { text: `$(loading~spin) loading model${percent}`, tooltip: `loading ${name}…` };
   }
   if (status === 'ready' && completion.state === 'ready' && completion.model) {
-    const hardware = sidecar.info?.hardware;
-    return { text: `$(check) ${backendLabel(hardware)} · ${name}`, tooltip: readyTooltip(hardware, completion) };
+    const speed = latency.tokensPerSecond ? ` · ${Math.round(latency.tokensPerSecond)} tok/s` : '';
+    if (completion.model.fallbackFrom) {
+      return { text: `$(warning) fallback · ${name}${speed}`, tooltip: `${name} stands in: ${completion.model.fallbackFrom.reason}`, severity: 'warning' };
+    }
+    const where = completion.model.engine === 'local' ? backendLabel(sidecar.info?.hardware) : completion.model.engine;
+    return { text: `$(check) ${where} · ${name}${speed}`, tooltip: 'ready.' };
   }
-  return { text: '$(circle-outline) idle', tooltip: `Pylot will load ${name} when you first need a completion.` };
+  return { text: '$(circle-outline) idle', tooltip: `${name} loads when you first need a completion.` };
 }
 
 export function backendLabel(hardware: HardwareReport | undefined): string {
@@ -62,13 +74,16 @@ export function backendLabel(hardware: HardwareReport | undefined): string {
   return hardware.backend === 'cpu' ? `CPU-${hardware.cpu.simd}` : names[hardware.backend];
 }
 
-function readyTooltip(hardware: HardwareReport | undefined, completion: RoleState): string {
-  const model = completion.model!;
-  const lines = [`Completion model: ${model.name} (${model.architecture}${model.quantization ? `, ${model.quantization}` : ''})`, `Context: ${model.contextSize} tokens`];
-  if (hardware) {
-    lines.push(`Backend: ${backendLabel(hardware)}${hardware.gpuDevices.length ? ` on ${hardware.gpuDevices.join(', ')}` : ''}, ${hardware.cpu.threads} threads`);
-    if (hardware.gpuNotice) lines.push(hardware.gpuNotice);
-  }
+function roleLines(models: ModelManager, hardware: HardwareReport | undefined, latency: LatencySummary): string {
+  const roles: Role[] = ['completion', 'chat', 'embeddings'];
+  const lines = roles.map((role) => {
+    const state = models.state(role);
+    const model = state.model;
+    const what = model ? `${model.name} (${model.engine === 'local' ? `${model.quantization ?? 'local'}, ${model.contextSize} ctx` : model.location})` : state.spec ? basename(state.spec) : 'none';
+    return `- ${role}: ${what} — ${state.state === 'none' ? 'not set' : state.state}`;
+  });
+  if (hardware) lines.push(`- backend: ${backendLabel(hardware)}${hardware.gpuDevices.length ? ` on ${hardware.gpuDevices.join(', ')}` : ''}, ${hardware.cpu.threads} threads${hardware.gpuNotice ? ` — ${hardware.gpuNotice}` : ''}`);
+  if (latency.count) lines.push(`- completion latency: last ${Math.round(latency.lastMs!)} ms, p50 ${Math.round(latency.p50Ms!)} ms, p95 ${Math.round(latency.p95Ms!)} ms`);
   return lines.join('\n');
 }
 

@@ -1,11 +1,13 @@
 // Ghost text from the sidecar's completion model. The provider only cuts the fill-in-the-middle
 // window out of the document; the prompt and the model live in the sidecar.
+import type { Log } from '../log';
 import * as vscode from 'vscode';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import { Infill } from '../../protocol/sidecar';
 import type { ModelManager } from '../models/modelManager';
 import type { PylotSettings } from '../settings';
 import type { Sidecar } from '../sidecar/supervisor';
+import type { LatencyTracker } from './latency';
 
 /** Characters of context on each side of the cursor; the sidecar trims further to the model's context. */
 const prefixChars = 6_000;
@@ -18,7 +20,8 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     private readonly sidecar: Sidecar,
     private readonly models: ModelManager,
     private readonly settings: () => PylotSettings,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly log: Log,
+    private readonly latency: LatencyTracker,
   ) {}
 
   async provideInlineCompletionItems(
@@ -34,6 +37,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     try {
       if (context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic && !(await pause(debounceMs, abort.signal))) return undefined;
       await this.models.ensureLoaded('completion', abort.signal);
+      const started = performance.now();
       const offset = document.offsetAt(position);
       const text = document.getText();
       const result = await this.sidecar.request(
@@ -46,6 +50,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
         },
         { signal: abort.signal },
       );
+      this.latency.record(performance.now() - started, result.tokens, result.engineMs);
       this.log.debug(`completion: ${result.tokens} tokens in ${result.engineMs.toFixed(0)} ms (${result.stopReason})`);
       if (!result.text.trim()) return undefined;
       return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];

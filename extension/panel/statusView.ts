@@ -1,5 +1,6 @@
 // Hosts the Pylot panel (webview-ui/) in the activity bar: strict CSP with a nonce, messages
 // validated against the shared contract in both directions.
+import type { Log } from '../log';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { WebviewMessage, type HostMessage, type PanelState } from '../../protocol/webview';
@@ -11,7 +12,7 @@ export class StatusViewProvider implements vscode.WebviewViewProvider {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly state: () => PanelState,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly log: Log,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {

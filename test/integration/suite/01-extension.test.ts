@@ -1,3 +1,4 @@
+// Files run in name order: 01 needs a freshly activated extension with its engine not yet started.
 // Pylot inside a real VS Code extension host (code-server 1.139): activation, the status bar,
 // ghost text from the real sidecar and a real GGUF model, bad models, restarts and crashes.
 import * as assert from 'node:assert/strict';
