@@ -75,7 +75,7 @@ export const Shutdown = request('shutdown', z.nullish(z.object({})), z.null());
 export const Ping = request(
   '$/ping',
   z.nullish(z.object({})),
-  z.object({ uptimeMs: z.number(), rssBytes: bytes }),
+  z.object({ uptimeMs: z.number(), rssBytes: bytes, heapBytes: z.optional(bytes) }),
 );
 
 export const EngineKind = z.enum(['local', 'llama-server', 'openai-compatible']);

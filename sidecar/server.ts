@@ -37,7 +37,10 @@ export function serve(connection: MessageConnection): void {
     };
   });
 
-  handle(connection, Ping, async () => ({ uptimeMs: performance.now() - startedAt, rssBytes: process.memoryUsage.rss() }));
+  handle(connection, Ping, async () => {
+    const memory = process.memoryUsage();
+    return { uptimeMs: performance.now() - startedAt, rssBytes: memory.rss, heapBytes: memory.heapTotal + memory.external };
+  });
 
   handle(connection, Shutdown, async () => {
     await slots.unloadAll();

@@ -82,6 +82,8 @@ export class ModelSlots {
     if (!engine) return;
     this.engines.delete(role);
     await engine.dispose();
+    // Model metadata read while loading is garbage now; collect it so the memory goes back too.
+    (globalThis as { gc?: () => void }).gc?.();
     this.announce({ role, state: 'unloaded', key: engine.info.key });
     log('info', `Unloaded ${engine.info.name} (${role})`);
   }
