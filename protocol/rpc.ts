@@ -52,6 +52,8 @@ export const ErrorCodes = {
   /** The model cannot do what was asked (e.g. fill-in-the-middle without FIM tokens). */
   Unsupported: -32015,
   EngineFailed: -32020,
+  /** A download failed: the network, the server or the disk; the message says which. */
+  DownloadFailed: -32030,
   /** Background work (embeddings, indexing) gave way to a completion or chat; retry it. */
   Preempted: -32021,
   /** The sidecar exited (crash or restart) while the request was in flight. Set by the client. */

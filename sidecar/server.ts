@@ -7,6 +7,7 @@ import { Scheduler } from './engine/scheduler';
 import { InfillService } from './completion/infill';
 import { createRuntime, type Runtime } from './engine/runtime';
 import { describeError, log } from './log';
+import { registerModelHandlers } from './models/handlers';
 import { ModelSlots } from './models/slots';
 import { handle, notify } from './rpc';
 
@@ -18,6 +19,7 @@ export function serve(connection: MessageConnection): void {
   const requireRuntime = () => runtime ?? Promise.reject(new PylotError(ErrorCodes.NotInitialized, 'The sidecar has not been initialized.'));
   const slots = new ModelSlots(requireRuntime, (state) => notify(connection, ModelStateChanged, state));
   const infill = new InfillService(slots);
+  registerModelHandlers(connection, requireRuntime);
   const scheduler = new Scheduler();
 
   handle(connection, Initialize, async (params) => {
