@@ -70,6 +70,7 @@ export async function showError(text: string, log: Log, ...extra: string[]): Pro
 const commandFor: Record<string, string> = {
   'Restart': 'pylot.restartSidecar',
   'Select Model…': 'pylot.selectModel',
+  'Set Server API Key': 'pylot.setServerApiKey',
 };
 
 export function message(error: unknown): string {

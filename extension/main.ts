@@ -13,6 +13,8 @@ import { createLog } from './log';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { LatencyTracker } from './completion/latency';
 import { ModelManager } from './models/modelManager';
+import { sidecarChoices } from './models/choices';
+import { ServerHealthMonitor } from './models/health';
 import { resolveSpec } from './models/sources';
 import { promptForModel, warnIfAiFeaturesDisabled } from './onboarding';
 import { StatusViewProvider } from './panel/statusView';
@@ -25,6 +27,8 @@ import { StatusBar } from './statusBar';
 export interface PylotApi {
   readonly sidecar: Sidecar;
   readonly models: ModelManager;
+  /** Looks at the servers roles run on now, instead of at the next poll. */
+  readonly serverHealth: ServerHealthMonitor;
   /** Evaluating the bundle plus running activate(): what Pylot adds to VS Code's start. */
   readonly activationMs: number;
   statusText(): string;
@@ -60,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   });
   const latency = new LatencyTracker(() => statusBar.update());
   const statusBar = new StatusBar(sidecar, models, () => latency.summary());
+  const serverHealth = new ServerHealthMonitor(sidecar, models, log);
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
   const refresh = () => {
     statusBar.update();
@@ -75,10 +80,19 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     models.onDidChange(refresh),
     vscode.window.registerWebviewViewProvider(StatusViewProvider.viewId, panel),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new InlineCompletionProvider(sidecar, models, () => settings, log, latency)),
-    ...registerCommands({ sidecar, models, log, latency, settings: () => settings, secrets: context.secrets, version }),
+    ...registerCommands({ sidecar, models, log, latency, settings: () => settings, secrets: context.secrets, version, moreChoices: sidecarChoices(sidecar, () => settings, log) }),
     models.onDidFail(({ role, error }) => {
-      if (error.code !== ErrorCodes.NoModel) void showError(`Pylot could not load the ${role} model: ${error.message}`, log, 'Select Model…');
+      if (error.code === ErrorCodes.NoModel) return;
+      const action = error.code === ErrorCodes.AuthFailed ? 'Set Server API Key' : 'Select Model…';
+      void showError(`Pylot could not load the ${role} model: ${error.message}`, log, action);
     }),
+    models.onDidFallBack(({ role, model }) => {
+      log.warn(`${role}: ${model.name} stands in for ${model.fallbackFrom?.key}: ${model.fallbackFrom?.reason}`);
+      void vscode.window.showWarningMessage(`Pylot: ${role} now runs on the fallback, ${model.name}. ${model.fallbackFrom?.reason ?? ''}`, 'Restart Engine').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('pylot.restartSidecar');
+      });
+    }),
+    serverHealth,
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('pylot')) return;
       settings = readSettings((warning) => log.warn(warning));
@@ -109,7 +123,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   else if (settings.completionEnabled) void warnIfAiFeaturesDisabled(context.globalState);
   const activationMs = bundleLoadMs + performance.now() - activateStart;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (bundle ${bundleLoadMs.toFixed(1)} ms); the engine starts on first use.`);
-  return { sidecar, models, activationMs, statusText: () => statusBar.text };
+  return { sidecar, models, serverHealth, activationMs, statusText: () => statusBar.text };
 }
 
 export function deactivate(): Promise<void> | undefined {

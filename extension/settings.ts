@@ -33,6 +33,8 @@ const Settings = z.object({
   kvCacheType: z.enum(['f16', 'q8_0', 'q4_0']),
   /** Folders scanned for .gguf files, besides node-llama-cpp's own models folder. */
   modelFolders: z.array(z.string()),
+  /** A Hugging Face mirror for catalog downloads; '' for huggingface.co. */
+  huggingFaceEndpoint: z.string(),
   nodePath: z.string(),
 });
 export type PylotSettings = z.infer<typeof Settings>;
@@ -50,6 +52,7 @@ const defaults: PylotSettings = {
   flashAttention: 'auto',
   kvCacheType: 'f16',
   modelFolders: [],
+  huggingFaceEndpoint: '',
   nodePath: '',
 };
 
@@ -64,12 +67,13 @@ const keys: Record<Scalar, string> = {
   flashAttention: 'advanced.flashAttention',
   kvCacheType: 'advanced.kvCacheType',
   modelFolders: 'modelFolders',
+  huggingFaceEndpoint: 'advanced.huggingFaceEndpoint',
   nodePath: 'sidecar.nodePath',
 };
 const roles: Role[] = ['completion', 'chat', 'embeddings'];
 
 /** Settings whose change needs a fresh sidecar process. */
-export const restartKeys = ['pylot.threads', 'pylot.gpu', 'pylot.advanced', 'pylot.sidecar.nodePath'];
+export const restartKeys = ['pylot.threads', 'pylot.gpu', 'pylot.advanced.flashAttention', 'pylot.advanced.kvCacheType', 'pylot.sidecar.nodePath'];
 
 export function readSettings(warn: (message: string) => void): PylotSettings {
   const config = vscode.workspace.getConfiguration('pylot');

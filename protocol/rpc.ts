@@ -49,6 +49,8 @@ export const ErrorCodes = {
   /** The model and its context would not fit in this machine's free memory. */
   ModelTooLarge: -32013,
   ModelLoadFailed: -32014,
+  /** A server refused Pylot's API key, or wants one. */
+  AuthFailed: -32016,
   /** The model cannot do what was asked (e.g. fill-in-the-middle without FIM tokens). */
   Unsupported: -32015,
   EngineFailed: -32020,

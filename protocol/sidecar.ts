@@ -157,8 +157,17 @@ export const LoadModel = request(
     fallback: z.optional(ModelSource),
     /** Upper bound for the context; the model's training context caps it too. */
     contextSize: z.optional(z.int().check(z.minimum(256), z.maximum(1 << 20))),
+    /** Load again even if this source is what the role runs (e.g. its server went down: try the fallback). */
+    reload: z.optional(z.boolean()),
   }),
   ModelInfo,
+);
+
+/** Whether the server behind a role is up; `local` for a model in the sidecar. */
+export const ModelHealth = request(
+  'model/health',
+  z.object({ role: Role }),
+  z.object({ state: z.enum(['ok', 'loading', 'down', 'local']) }),
 );
 
 export const UnloadModel = request('model/unload', z.object({ role: Role }), z.null());

@@ -23,9 +23,10 @@ const testFiles = (dir) =>
 
 const steps = {
   unit: () => [['node', ['--test', ...testFiles('out/test/unit'), ...testFiles('out/test/fixtures')]]],
-  // One at a time: each starts sidecars and loads models on a machine with two cores.
-  sidecar: () => [['node', ['--test', '--test-concurrency=1', ...testFiles('out/test/sidecar')]]],
-  integration: () => [['bash', ['test/tools/install-test-tools.sh']], ['node', ['out/test/integration/runTests.mjs']]],
+  // One at a time: each starts sidecars and loads models on a machine with two cores. The server
+  // engines are tested against a real llama-server, built once from node-llama-cpp's llama.cpp source.
+  sidecar: () => [['bash', ['test/tools/build-llama-server.sh']], ['node', ['--test', '--test-concurrency=1', ...testFiles('out/test/sidecar')]]],
+  integration: () => [['bash', ['test/tools/install-test-tools.sh']], ['bash', ['test/tools/build-llama-server.sh']], ['node', ['out/test/integration/runTests.mjs']]],
   ui: () => [['bash', ['test/tools/install-test-tools.sh']], ['node', ['scripts/package.mjs', '--out', 'out/pylot.vsix']], ['node', ['--test', '--test-concurrency=1', ...testFiles('out/test/ui')]]],
 };
 

@@ -1,7 +1,7 @@
 // The sidecar's request handlers: one line per contract method, the work lives in the services.
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
-import { Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, LoadModel, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import { Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, LoadModel, ModelHealth, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
 import { generate } from './completion/generate';
 import { Scheduler } from './engine/scheduler';
 import { InfillService } from './completion/infill';
@@ -53,6 +53,11 @@ export function serve(connection: MessageConnection): void {
   handle(connection, LoadModel, async (params, signal) => {
     await requireRuntime();
     return slots.load(params, signal);
+  });
+
+  handle(connection, ModelHealth, async (params, signal) => {
+    const engine = slots.require(params.role);
+    return { state: engine.health ? await engine.health(signal) : ('local' as const) };
   });
 
   handle(connection, UnloadModel, async (params) => {

@@ -27,9 +27,12 @@ export class ModelManager implements vscode.Disposable {
   private readonly loads = new Map<Role, { spec: string; done: Promise<ModelInfo> }>();
   private readonly changed = new vscode.EventEmitter<Role>();
   private readonly failed = new vscode.EventEmitter<{ role: Role; error: PylotError }>();
+  private readonly fellBack = new vscode.EventEmitter<{ role: Role; model: ModelInfo }>();
   readonly onDidChange = this.changed.event;
   /** A load failed for a reason the user must act on. */
   readonly onDidFail = this.failed.event;
+  /** A role's fallback now serves instead of the model asked for: say so. */
+  readonly onDidFallBack = this.fellBack.event;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -86,6 +89,17 @@ export class ModelManager implements vscode.Disposable {
     if (running) await this.ensureLoaded(role).catch(() => undefined);
   }
 
+  /**
+   * The role's server stopped answering: load again, so its fallback takes over if it has one
+   * (else the role shows the error). A no-op unless the role runs on a server right now.
+   */
+  async serverDown(role: Role): Promise<void> {
+    const desired = this.desired(role);
+    const current = this.states.get(role);
+    if (!desired || current?.state !== 'ready' || current.model?.engine === 'local' || this.loads.has(role)) return;
+    await this.startLoad(role, desired, true).done.catch(() => undefined);
+  }
+
   /** Forgets failures, e.g. after the user restarts the sidecar. */
   clearErrors(): void {
     for (const [role, state] of this.states) if (state.state === 'error') this.set(role, { spec: state.spec, state: 'unloaded' });
@@ -95,17 +109,21 @@ export class ModelManager implements vscode.Disposable {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.changed.dispose();
     this.failed.dispose();
+    this.fellBack.dispose();
   }
 
-  private startLoad(role: Role, desired: DesiredModel): { spec: string; done: Promise<ModelInfo> } {
+  private startLoad(role: Role, desired: DesiredModel, reload = false): { spec: string; done: Promise<ModelInfo> } {
     const { spec } = desired;
     this.set(role, { spec, state: 'loading', progress: 0 });
     const done = desired
       .resolve()
-      .then(({ source, fallback }) => this.sidecar.request(LoadModel, { role, source, fallback, contextSize: desired.contextSize }))
+      .then(({ source, fallback }) => this.sidecar.request(LoadModel, { role, source, fallback, contextSize: desired.contextSize, reload }))
       .then(
         (model) => {
-          if (this.desired(role)?.spec === spec) this.set(role, { spec, state: 'ready', model });
+          if (this.desired(role)?.spec === spec) {
+            this.set(role, { spec, state: 'ready', model });
+            if (model.fallbackFrom) this.fellBack.fire({ role, model });
+          }
           return model;
         },
         (error: unknown) => {

@@ -1,10 +1,12 @@
 // Turns a role's setting into a model source for the sidecar: a .gguf path, `server:<profile>`
 // (with its API key from SecretStorage: never in settings.json, never in logs) or `catalog:<id>`.
+import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { ModelSource } from '../../protocol/sidecar';
 import type { PylotSettings } from '../settings';
+import { modelFolders } from './choices';
 
 export function apiKeySecret(profile: string): string {
   return `pylot.server.${profile}.apiKey`;
@@ -18,9 +20,17 @@ export async function resolveSpec(spec: string, settings: PylotSettings, secrets
     const apiKey = await secrets.get(apiKeySecret(name));
     return { kind: 'server', ...profile, ...(apiKey ? { apiKey } : {}) };
   }
-  if (spec.startsWith('catalog:')) {
-    throw new PylotError(ErrorCodes.ModelNotFound, `${spec} is not downloaded yet. Run "Pylot: Select Model…" to download it.`);
-  }
+  if (spec.startsWith('catalog:')) return { kind: 'file', path: await downloadedCatalogFile(spec.slice('catalog:'.length), settings) };
   if (!path.isAbsolute(spec)) throw new PylotError(ErrorCodes.ModelNotFound, `The model path must be absolute: "${spec}".`);
   return { kind: 'file', path: spec };
+}
+
+/** Catalog downloads are saved as `<id>.<QUANT>.gguf` in the first models folder. */
+async function downloadedCatalogFile(id: string, settings: PylotSettings): Promise<string> {
+  for (const folder of modelFolders(settings)) {
+    const files = await readdir(folder).catch(() => [] as string[]);
+    const match = files.find((file) => file.startsWith(`${id}.`) && file.endsWith('.gguf'));
+    if (match) return path.join(folder, match);
+  }
+  throw new PylotError(ErrorCodes.ModelNotFound, `catalog:${id} is not downloaded yet. Run "Pylot: Select Model…" and pick it from the catalog to download it.`);
 }

@@ -82,7 +82,8 @@ export class Sidecar {
   private readonly inFlight = new Set<(error: Error) => void>();
   private readonly statusListeners = new Set<Listener<StatusChange>>();
   private readonly readyListeners = new Set<Listener<InitializeResult>>();
-  private readonly notificationHandlers: Array<(connection: TypedConnection) => void> = [];
+  /** Per method: the contract entry and its listeners (JSON-RPC allows one handler per method). */
+  private readonly notificationListeners = new Map<string, { def: NotificationDef; listeners: Set<(params: never) => void> }>();
 
   constructor(private readonly options: SidecarOptions) {
     this.timing = { ...defaultTiming, ...options.timing };
@@ -111,10 +112,23 @@ export class Sidecar {
     return () => this.readyListeners.delete(listener);
   }
 
-  onNotification<D extends NotificationDef>(def: D, handler: (params: ParamsOf<D>) => void): void {
-    const attach = (connection: TypedConnection) => connection.onNotification(def, handler);
-    this.notificationHandlers.push(attach);
-    if (this.session) attach(this.session.connection);
+  /** Listens to a notification from every sidecar process, restarts included; returns the unsubscribe. */
+  onNotification<D extends NotificationDef>(def: D, handler: (params: ParamsOf<D>) => void): () => void {
+    let entry = this.notificationListeners.get(def.method);
+    if (!entry) {
+      entry = { def, listeners: new Set() };
+      this.notificationListeners.set(def.method, entry);
+      if (this.session) this.dispatch(this.session.connection, entry);
+    }
+    const listeners = entry.listeners as Set<(params: ParamsOf<D>) => void>;
+    listeners.add(handler);
+    return () => listeners.delete(handler);
+  }
+
+  private dispatch(connection: TypedConnection, entry: { def: NotificationDef; listeners: Set<(params: never) => void> }): void {
+    connection.onNotification(entry.def, (params) => {
+      for (const listener of entry.listeners) (listener as (params: unknown) => void)(params);
+    });
   }
 
   /** Sends a request, starting the sidecar first if this is the first need. */
@@ -195,7 +209,7 @@ export class Sidecar {
     }
     const rpc = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     const session: Session = { child, rpc, connection: new TypedConnection(rpc) };
-    for (const attach of this.notificationHandlers) attach(session.connection);
+    for (const entry of this.notificationListeners.values()) this.dispatch(session.connection, entry);
     this.session = session;
     const spawnFailed = new Promise<never>((_, reject) =>
       child.once('error', (error) => {

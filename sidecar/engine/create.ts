@@ -16,6 +16,6 @@ export interface EngineRequest {
 
 export async function createEngine(request: EngineRequest, runtime: () => Promise<Runtime>, pool: ModelPool): Promise<Engine> {
   const { source } = request;
-  if (source.kind === 'server') return connectServerEngine(request.role, source, request.signal);
+  if (source.kind === 'server') return connectServerEngine(request.role, source, request.signal, request.contextSize);
   return loadLocalEngine({ ...request, runtime: await runtime(), pool, path: source.path });
 }

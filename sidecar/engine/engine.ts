@@ -5,6 +5,8 @@ import type { Capabilities, ModelInfo } from '../../protocol/sidecar';
 
 export type StopReason = 'eos' | 'maxTokens' | 'stopTrigger' | 'aborted';
 
+export type ServerHealth = 'ok' | 'loading' | 'down';
+
 export interface GenerateOptions {
   readonly maxTokens?: number;
   /** 0 = greedy (the default for code). */
@@ -49,6 +51,8 @@ export interface Engine {
   chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation>;
   embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]>;
   tokenize(text: string, signal: AbortSignal): Promise<number[]>;
+  /** Servers only: one quick look at whether the server is up. */
+  health?(signal: AbortSignal): Promise<ServerHealth>;
   /** Frees what the engine holds (memory, connections); in-flight calls end first. */
   dispose(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
     chat: (messages, options) => engine.chat(messages, options),
     embed: (texts, signal) => engine.embed(texts, signal),
     tokenize: (text, signal) => engine.tokenize(text, signal),
+    ...(engine.health ? { health: (signal: AbortSignal) => engine.health!(signal) } : {}),
     dispose: () => engine.dispose(),
   };
 }

@@ -15,6 +15,7 @@ export interface LoadRequest {
   readonly source: ModelSource;
   readonly fallback?: ModelSource;
   readonly contextSize?: number;
+  readonly reload?: boolean;
 }
 
 interface PendingLoad {
@@ -25,6 +26,8 @@ interface PendingLoad {
 
 export class ModelSlots {
   private readonly engines = new Map<Role, Engine>();
+  /** What each role's engine was loaded from, API keys included: a new key means a new connection. */
+  private readonly loadedFrom = new Map<Role, string>();
   private readonly pending = new Map<Role, PendingLoad>();
   private readonly pool = new ModelPool();
 
@@ -48,7 +51,7 @@ export class ModelSlots {
     const { role } = request;
     const key = loadKey(request);
     const current = this.engines.get(role);
-    if (current && current.info.key === sourceKey(request.source) && !current.info.fallbackFrom && !this.pending.has(role)) return current.info;
+    if (current && !request.reload && this.loadedFrom.get(role) === key && !this.pending.has(role)) return current.info;
     const pending = this.pending.get(role);
     if (pending?.key === key) return pending.done;
     pending?.abort.abort();
@@ -81,6 +84,7 @@ export class ModelSlots {
     const engine = this.engines.get(role);
     if (!engine) return;
     this.engines.delete(role);
+    this.loadedFrom.delete(role);
     await engine.dispose();
     // Model metadata read while loading is garbage now; collect it so the memory goes back too.
     (globalThis as { gc?: () => void }).gc?.();
@@ -95,7 +99,7 @@ export class ModelSlots {
     // Free the role's old model first: swapping must not need room for both.
     await this.release(role);
     try {
-      return this.install(role, await this.start(request, source, signal));
+      return this.install(request, await this.start(request, source, signal));
     } catch (primaryError) {
       const primary = asLoadError(key, primaryError, signal);
       if (!fallback || primary.code === ErrorCodes.Cancelled) return this.fail(role, key, primary);
@@ -103,7 +107,7 @@ export class ModelSlots {
       try {
         const engine = await this.start(request, fallback, signal);
         const info: ModelInfo = { ...engine.info, key, fallbackFrom: { key, reason: primary.message } };
-        return this.install(role, withInfo(engine, info));
+        return this.install(request, withInfo(engine, info));
       } catch (fallbackError) {
         const second = asLoadError(sourceKey(fallback), fallbackError, signal);
         return this.fail(role, key, new PylotError(primary.code, `${primary.message} The fallback failed too: ${second.message}`));
@@ -126,8 +130,10 @@ export class ModelSlots {
     );
   }
 
-  private install(role: Role, engine: Engine): ModelInfo {
+  private install(request: LoadRequest, engine: Engine): ModelInfo {
+    const { role } = request;
     this.engines.set(role, engine);
+    this.loadedFrom.set(role, loadKey(request));
     const { info } = engine;
     this.announce({ role, state: 'ready', key: info.key, model: info });
     log('info', `Loaded ${info.name} (${role}, ${info.engine}) in ${info.loadMs} ms: context ${info.contextSize}${info.gpuLayers !== undefined ? `, ${info.gpuLayers} GPU layers` : ''}`);
@@ -140,8 +146,9 @@ export class ModelSlots {
   }
 }
 
+/** Everything a load depends on; it holds API keys, so it is compared, never logged. */
 function loadKey(request: LoadRequest): string {
-  return `${sourceKey(request.source)}|${request.fallback ? sourceKey(request.fallback) : ''}|${request.contextSize ?? defaultContextSize}`;
+  return JSON.stringify([request.source, request.fallback ?? null, request.contextSize ?? defaultContextSize]);
 }
 
 function asLoadError(key: string, error: unknown, signal: AbortSignal): PylotError {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
 import { badModelFiles, fimModel, scriptedModel } from '../fixtures/models';
+import { startLlamaServer } from '../fixtures/llamaServer';
 import { otherScript, script, type TestModels } from './suite/fixtureScripts';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/test/integration
@@ -35,6 +36,9 @@ const models: TestModels = {
   tooLarge: bad.tooLarge,
 };
 
+// A real llama-server for the server-profile tests; they may stop it themselves.
+const server = await startLlamaServer({ model: models.scripted });
+
 const scratch = await mkdtemp(join(tmpdir(), 'pylot-integration-'));
 const workspace = join(scratch, 'workspace');
 try {
@@ -43,7 +47,7 @@ try {
     vscodeExecutablePath: values.vscode ?? launcher,
     extensionDevelopmentPath: resolve(values.extension),
     extensionTestsPath: resolve(values.tests),
-    extensionTestsEnv: { PYLOT_TEST_MODELS: JSON.stringify(models) },
+    extensionTestsEnv: { PYLOT_TEST_MODELS: JSON.stringify(models), PYLOT_TEST_SERVER: JSON.stringify({ url: server.url, pid: server.pid }) },
     // A fresh workspace and profile; the launcher makes its own profile, a desktop VS Code uses these.
     launchArgs: [workspace, '--disable-extensions', `--user-data-dir=${join(scratch, 'user-data')}`,
       `--extensions-dir=${join(scratch, 'extensions')}`],
@@ -52,5 +56,6 @@ try {
   console.error(`integration tests failed: ${(err as Error).message}`);
   process.exitCode = 1;
 } finally {
+  await server.stop();
   await rm(scratch, { recursive: true, force: true });
 }

@@ -13,6 +13,11 @@ out="$cache/llama-server/$commit"
 bin="$out/bin/llama-server"
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 
+if ! command -v cmake >/dev/null || ! command -v g++ >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "cmake and g++ are needed to build llama-server" >&2; exit 1; }
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake g++ >&2
+fi
+
 work="$out.build"
 rm -rf "$work" && mkdir -p "$work"
 git clone -q "$bundle" "$work/src" >&2

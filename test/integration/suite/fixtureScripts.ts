@@ -11,3 +11,9 @@ export interface TestModels {
   truncatedData: string;
   tooLarge: string;
 }
+
+/** A real llama-server the runner started for the suite, serving the `scripted` model. */
+export interface TestServer {
+  url: string;
+  pid: number;
+}
