@@ -76,14 +76,18 @@ export async function openFile(page: Page, relativePath: string, timeoutMs = UI_
   await page.locator('.editor-instance .monaco-editor.focused').waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
-/** Runs a command by its palette title (Ctrl+Shift+P), e.g. "Pylot: Show Status". */
-export async function runCommand(page: Page, title: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+/**
+ * Runs a command by its palette title (Ctrl+Shift+P), e.g. "Pylot: Show Status". A command that
+ * opens a quick pick of its own leaves the widget open: pass `opensQuickPick`.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = UI_TIMEOUT_MS, opensQuickPick = false): Promise<void> {
   const input = await openQuickInput(page, 'Control+Shift+P', timeoutMs);
   await input.fill(`>${title}`);
   const row = quickInputRow(page, title).filter({ hasText: new RegExp(`^${escapeRegExp(title)}`) }).first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   await row.click();
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+  if (opensQuickPick) await row.waitFor({ state: 'detached', timeout: timeoutMs });
+  else await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
 /** A status bar item whose text starts with `prefix`. */
