@@ -1,7 +1,8 @@
 // Packages Pylot as a platform-specific .vsix that works with no network: the production bundles
-// plus the sidecar's runtime (node-llama-cpp, its dependencies, and only the target platform's
-// prebuilt llama.cpp binary package) staged under dist/node_modules, where the sidecar resolves it.
-// Usage: node scripts/package.mjs [--target linux-x64] [--out file.vsix]
+// plus the sidecar's runtime (node-llama-cpp, its dependencies, and the target platform's prebuilt
+// llama.cpp binaries: CPU, plus Vulkan where there is a build — it runs on AMD, Intel and NVIDIA
+// GPUs) staged under dist/node_modules, where the sidecar resolves it. CUDA's binaries (0.5 GB)
+// are left out. Usage: node scripts/package.mjs [--target linux-x64] [--out file.vsix] [--cpu-only]
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,8 +16,10 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 const out = path.resolve(option('--out', path.join(root, `pylot-${target}-${manifest.version}.vsix`)));
 const stage = path.join(root, 'out/package');
 
-// The default binary of each platform: CPU on Linux and Windows, Metal on Apple silicon.
+// The default binary of each platform (CPU on Linux and Windows, Metal on Apple silicon) and Vulkan.
 const binaryPackage = `@node-llama-cpp/${target === 'mac-arm64' ? 'mac-arm64-metal' : target}`;
+const gpuPackages = args.includes('--cpu-only') ? [] : [`@node-llama-cpp/${target}-vulkan`].filter((name) => existsSync(path.join(root, 'node_modules', name)));
+const binaryPackages = new Set([binaryPackage, ...gpuPackages]);
 if (!existsSync(path.join(root, 'node_modules', binaryPackage))) {
   console.error(`No prebuilt llama.cpp binaries for ${target} (${binaryPackage}); install them with npm first.`);
   process.exit(1);
@@ -56,7 +59,7 @@ execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--target'
   cwd: stage,
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-console.log(`${out} (${files} runtime files for ${target})`);
+console.log(`${out} (${files} runtime files for ${target}: ${[...binaryPackages].join(', ')})`);
 
 /** Directories of `name` and everything it needs at run time, resolved the way Node resolves them. */
 function runtimeClosure(name) {
@@ -68,7 +71,7 @@ function runtimeClosure(name) {
     const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
     for (const child of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
       // Prebuilt binaries only for the target platform.
-      if (child.startsWith('@node-llama-cpp/') && child !== binaryPackage) continue;
+      if (child.startsWith('@node-llama-cpp/') && !binaryPackages.has(child)) continue;
       visit(child, dir);
     }
   };
