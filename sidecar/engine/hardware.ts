@@ -22,12 +22,14 @@ export function simdLevel(features: readonly string[]): string {
 
 /**
  * llama.cpp's threads spin while they wait, so more threads than free cores slows generation down
- * badly (measured here: 100× on 2 vCPUs). Small machines keep a core for the editor; larger ones
- * get one thread per physical core, assuming two hardware threads per core.
+ * badly (measured here: 100× on 2 vCPUs). Cores already busy (the load average) are left alone;
+ * of the rest, small machines keep one for the editor and larger ones get one thread per physical
+ * core, assuming two hardware threads per core.
  */
-export function defaultThreads(logicalCores = os.availableParallelism()): number {
-  if (logicalCores <= 4) return Math.max(1, logicalCores - 1);
-  return Math.max(3, Math.floor(logicalCores / 2));
+export function defaultThreads(logicalCores = os.availableParallelism(), loadAverage = os.loadavg()[0] ?? 0): number {
+  const free = Math.max(1, logicalCores - Math.min(logicalCores - 1, Math.round(loadAverage)));
+  if (free <= 4) return Math.max(1, free - 1);
+  return Math.max(3, Math.floor(free / 2));
 }
 
 /** A GPU the driver exposes even though no GPU backend loaded: worth telling the user about. */

@@ -16,10 +16,16 @@ describe('hardware facts', () => {
   });
 
   it('leaves a core for the editor on small machines and uses physical cores on large ones', () => {
-    assert.equal(defaultThreads(1), 1);
-    assert.equal(defaultThreads(2), 1);
-    assert.equal(defaultThreads(4), 3);
-    assert.equal(defaultThreads(16), 8);
-    assert.equal(defaultThreads(6), 3);
+    assert.equal(defaultThreads(1, 0), 1);
+    assert.equal(defaultThreads(2, 0), 1);
+    assert.equal(defaultThreads(4, 0), 3);
+    assert.equal(defaultThreads(16, 0), 8);
+    assert.equal(defaultThreads(6, 0), 3);
+  });
+
+  it('leaves cores that are already busy alone', () => {
+    assert.equal(defaultThreads(16, 8), 4);
+    assert.equal(defaultThreads(8, 4.4), 3);
+    assert.equal(defaultThreads(4, 10), 1);
   });
 });
