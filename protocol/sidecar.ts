@@ -254,3 +254,59 @@ export const Embed = request(
   z.object({ texts: z.array(z.string()).check(z.minLength(1), z.maxLength(256)) }),
   z.object({ vectors: z.array(z.array(z.number())) }),
 );
+
+// ── Documents, mirrored LSP-style so a keystroke sends a few bytes ──────────────────────────────
+
+export const Position = z.object({ line: count, character: count });
+/** Positions count UTF-16 code units, as VS Code (and tree-sitter) do. */
+export const Range = z.object({ start: Position, end: Position });
+
+export const DidOpenDocument = notification(
+  'document/didOpen',
+  z.object({ uri: z.string(), languageId: z.string(), version: z.int(), text: z.string() }),
+);
+
+export const DidChangeDocument = notification(
+  'document/didChange',
+  z.object({
+    uri: z.string(),
+    version: z.int(),
+    /** Applied in order; a change without a range replaces the whole text. */
+    changes: z.array(z.object({ range: z.optional(Range), text: z.string() })),
+  }),
+);
+
+export const DidCloseDocument = notification('document/didClose', z.object({ uri: z.string() }));
+
+/**
+ * An inline completion at a position of a mirrored document: the sidecar cuts the window, builds
+ * the model's FIM prompt (keeping it stable as the user types, so the KV cache is reused),
+ * generates under a time cap and post-processes. `items` holds up to `alternatives` suggestions.
+ */
+export const InlineCompletion = request(
+  'completion/inline',
+  z.object({
+    uri: z.string(),
+    /** The document version the position refers to; an older mirror is refused as stale. */
+    version: z.int(),
+    position: Position,
+    maxTokens: z.optional(z.int().check(z.minimum(1), z.maximum(1024))),
+    /** Wall-time cap: what has arrived by then is shown. */
+    timeLimitMs: z.optional(z.int().check(z.minimum(50), z.maximum(30_000))),
+    alternatives: z.optional(z.int().check(z.minimum(1), z.maximum(3))),
+    /** Other files' snippets for the prompt, most relevant last. */
+    snippets: z.optional(z.array(z.object({ filename: z.string(), text: z.string() }))),
+  }),
+  z.object({
+    items: z.array(z.string()),
+    /** The raw generation, for logs and tests. */
+    raw: z.string(),
+    stopReason: z.enum(['eos', 'maxTokens', 'stopTrigger', 'aborted', 'timeLimit']),
+    tokens: count,
+    promptTokens: z.optional(count),
+    cachedTokens: z.optional(count),
+    engineMs: z.number(),
+    /** The prompt continued an earlier one (typed-through): only the newly typed text was evaluated. */
+    anchored: z.boolean(),
+  }),
+);

@@ -34,3 +34,16 @@ function toResponseError(method: string, error: unknown): ResponseError<void> {
   log('error', `${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return new ResponseError(ErrorCodes.InternalError, `${method} failed: ${describeError(error)}`);
 }
+
+/** Typed notification handling: a malformed notification is logged and dropped (there is no one to answer). */
+export function onNotify<D extends NotificationDef>(connection: MessageConnection, def: D, handler: (params: ParamsOf<D>) => void): void {
+  connection.onNotification(new NotificationType<unknown>(def.method), (raw: unknown) => {
+    const parsed = def.params.safeParse(raw);
+    if (!parsed.success) return log('warn', `Dropped a malformed ${def.method} notification.`);
+    try {
+      handler(parsed.data as ParamsOf<D>);
+    } catch (error) {
+      log('error', `${def.method} failed: ${describeError(error)}`);
+    }
+  });
+}

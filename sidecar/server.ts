@@ -1,7 +1,9 @@
 // The sidecar's request handlers: one line per contract method, the work lives in the services.
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
-import { Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, LoadModel, ModelHealth, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import { InlineCompletionService } from './completion/inline';
+import { DocumentStore } from './documents/store';
 import { generate } from './completion/generate';
 import { Scheduler } from './engine/scheduler';
 import { InfillService } from './completion/infill';
@@ -9,7 +11,7 @@ import { createRuntime, type Runtime } from './engine/runtime';
 import { describeError, log } from './log';
 import { registerModelHandlers } from './models/handlers';
 import { ModelSlots } from './models/slots';
-import { handle, notify } from './rpc';
+import { handle, notify, onNotify } from './rpc';
 
 declare const PYLOT_VERSION: string;
 
@@ -19,6 +21,11 @@ export function serve(connection: MessageConnection): void {
   const requireRuntime = () => runtime ?? Promise.reject(new PylotError(ErrorCodes.NotInitialized, 'The sidecar has not been initialized.'));
   const slots = new ModelSlots(requireRuntime, (state) => notify(connection, ModelStateChanged, state));
   const infill = new InfillService(slots);
+  const documents = new DocumentStore();
+  const inline = new InlineCompletionService(slots, documents);
+  onNotify(connection, DidOpenDocument, (params) => documents.open(params));
+  onNotify(connection, DidChangeDocument, (params) => documents.change(params));
+  onNotify(connection, DidCloseDocument, (params) => documents.close(params.uri));
   registerModelHandlers(connection, requireRuntime);
   const scheduler = new Scheduler();
 
@@ -70,6 +77,11 @@ export function serve(connection: MessageConnection): void {
     const { streamId } = params;
     const onDelta = streamId ? (text: string) => notify(connection, InfillDelta, { streamId, text }) : undefined;
     return scheduler.run('completion', signal, (granted) => infill.run(params, granted, onDelta));
+  });
+
+  handle(connection, InlineCompletion, async (params, signal) => {
+    await requireRuntime();
+    return scheduler.run('completion', signal, (granted) => inline.complete(params, granted));
   });
 
   handle(connection, Generate, async (params, signal) => {

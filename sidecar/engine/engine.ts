@@ -2,6 +2,7 @@
 // or any OpenAI-compatible server. Callers check `capabilities`; a method the engine cannot serve
 // throws PylotError(Unsupported) with a message that says what would.
 import type { Capabilities, ModelInfo } from '../../protocol/sidecar';
+import type { FimTokens } from '../completion/templates';
 
 export type StopReason = 'eos' | 'maxTokens' | 'stopTrigger' | 'aborted';
 
@@ -51,6 +52,8 @@ export interface Engine {
   chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation>;
   embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]>;
   tokenize(text: string, signal: AbortSignal): Promise<number[]>;
+  /** Local models: the FIM marker tokens, to build the prompt ourselves (servers build their own). */
+  fimTokens?(): FimTokens | undefined;
   /** Servers only: one quick look at whether the server is up. */
   health?(signal: AbortSignal): Promise<ServerHealth>;
   /** Frees what the engine holds (memory, connections); in-flight calls end first. */
@@ -68,6 +71,7 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
     embed: (texts, signal) => engine.embed(texts, signal),
     tokenize: (text, signal) => engine.tokenize(text, signal),
     ...(engine.health ? { health: (signal: AbortSignal) => engine.health!(signal) } : {}),
+    ...(engine.fimTokens ? { fimTokens: () => engine.fimTokens!() } : {}),
     dispose: () => engine.dispose(),
   };
 }

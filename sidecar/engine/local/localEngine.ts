@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import type { Capabilities, ModelInfo, Role } from '../../../protocol/sidecar';
 import { log } from '../../log';
+import type { FimTokens } from '../../completion/templates';
 import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason } from '../engine';
 import type { Runtime } from '../runtime';
 import { inspectModel, planLoad } from './inspect';
@@ -142,6 +143,20 @@ export class LocalEngine implements Engine {
       }
       return vectors;
     });
+  }
+
+  fimTokens(): FimTokens | undefined {
+    const { prefixString, suffixString, middleString } = this.model.tokens.infill;
+    if (!prefixString || !suffixString || !middleString) return undefined;
+    return {
+      prefix: prefixString,
+      suffix: suffixString,
+      middle: middleString,
+      has: (token) => {
+        const tokens = this.model.tokenize(token, true);
+        return tokens.length === 1 && this.model.detokenize(tokens, true) === token;
+      },
+    };
   }
 
   async tokenize(text: string): Promise<number[]> {

@@ -1,0 +1,89 @@
+// completion/inline: an inline completion at a position of a mirrored document. Local models get
+// a prompt Pylot builds from the model's own FIM tokens and keeps stable while the user types
+// (anchor.ts); servers get /infill with the snippets as input_extra. A wall-time cap keeps what
+// arrived; post-processing decides what is shown. One completion runs at a time — a new one
+// supersedes the one in flight.
+import type { ParamsOf, ResultOf } from '../../protocol/rpc';
+import type { InlineCompletion } from '../../protocol/sidecar';
+import type { DocumentStore } from '../documents/store';
+import type { Engine, Generation } from '../engine/engine';
+import type { ModelSlots } from '../models/slots';
+import { continueAnchor, type Anchor } from './anchor';
+import { postprocess } from './postprocess';
+import { detectTemplate, type FimTemplate } from './templates';
+import { cutWindow } from './window';
+
+type Params = ParamsOf<typeof InlineCompletion>;
+type Result = ResultOf<typeof InlineCompletion>;
+
+const defaults = { maxTokens: 64, timeLimitMs: 1_500, alternativeTemperature: 0.6 };
+
+export class InlineCompletionService {
+  private anchor: Anchor | undefined;
+  private current: AbortController | undefined;
+  private readonly templates = new WeakMap<Engine, FimTemplate | null>();
+
+  constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore) {}
+
+  async complete(params: Params, signal: AbortSignal): Promise<Result> {
+    const engine = this.slots.require('completion');
+    const document = this.documents.get(params.uri, params.version);
+    const window = cutWindow(document.text, document.offsetAt(params.position));
+    this.current?.abort();
+    const superseded = new AbortController();
+    this.current = superseded;
+    const timeLimit = AbortSignal.timeout(params.timeLimitMs ?? defaults.timeLimitMs);
+    const stop = AbortSignal.any([signal, superseded.signal, timeLimit]);
+    const options = { maxTokens: params.maxTokens ?? defaults.maxTokens, signal: stop };
+    try {
+      const template = this.templateFor(engine);
+      let anchored = false;
+      const generate = async (temperature: number): Promise<Generation> => {
+        if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: params.snippets }, { ...options, temperature });
+        let prompt = continueAnchor(this.anchor, document.uri, document.text, window);
+        anchored = prompt !== undefined;
+        if (prompt === undefined) {
+          prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: params.snippets });
+          this.anchor = { uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
+        }
+        return engine.complete(prompt, { ...options, temperature, stop: template.stop });
+      };
+      const first = await generate(0);
+      const generations = [first];
+      for (let i = 1; i < (params.alternatives ?? 1) && !stop.aborted; i++) generations.push(await generate(defaults.alternativeTemperature));
+      const items = [...new Set(generations.map((g) => postprocess({ prefix: window.prefix, suffix: window.suffix, languageId: document.languageId, text: g.text })).filter((t): t is string => t !== undefined))];
+      return {
+        items,
+        raw: first.text,
+        stopReason: first.stopReason === 'aborted' && timeLimit.aborted && !signal.aborted && !superseded.signal.aborted ? 'timeLimit' : first.stopReason,
+        tokens: first.tokens,
+        promptTokens: first.promptTokens,
+        cachedTokens: first.cachedTokens,
+        engineMs: generations.reduce((sum, g) => sum + g.engineMs, 0),
+        anchored,
+      };
+    } finally {
+      if (this.current === superseded) this.current = undefined;
+    }
+  }
+
+  /** Forget the anchored prompt (e.g. the model changed). */
+  reset(): void {
+    this.anchor = undefined;
+  }
+
+  private templateFor(engine: Engine): FimTemplate | undefined {
+    let template = this.templates.get(engine);
+    if (template === undefined) {
+      const tokens = engine.fimTokens?.();
+      template = (tokens && detectTemplate(tokens)) ?? null;
+      this.templates.set(engine, template);
+      if (template === null) this.anchor = undefined;
+    }
+    return template ?? undefined;
+  }
+}
+
+function filenameOf(uri: string): string {
+  return decodeURIComponent(uri.split('/').pop() ?? uri);
+}

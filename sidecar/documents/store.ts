@@ -1,0 +1,73 @@
+// The sidecar's mirror of the editor's open documents, kept current by incremental edits.
+import { ErrorCodes, PylotError, type ParamsOf } from '../../protocol/rpc';
+import type { DidChangeDocument, DidOpenDocument } from '../../protocol/sidecar';
+
+type Position = { line: number; character: number };
+
+export class TextDocument {
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly languageId: string,
+    public version: number,
+    public text: string,
+  ) {}
+
+  /** UTF-16 offset of a line/character position, clamped to the text. */
+  offsetAt(position: Position): number {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    if (position.line >= starts.length) return this.text.length;
+    const start = starts[position.line]!;
+    const end = position.line + 1 < starts.length ? starts[position.line + 1]! - 1 : this.text.length;
+    return Math.min(start + position.character, end);
+  }
+
+  apply(change: { range?: { start: Position; end: Position }; text: string }): void {
+    if (!change.range) {
+      this.text = change.text;
+    } else {
+      const start = this.offsetAt(change.range.start);
+      const end = Math.max(start, this.offsetAt(change.range.end));
+      this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
+    }
+    this.lineStarts = undefined;
+  }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+export class DocumentStore {
+  private readonly documents = new Map<string, TextDocument>();
+
+  open(params: ParamsOf<typeof DidOpenDocument>): void {
+    this.documents.set(params.uri, new TextDocument(params.uri, params.languageId, params.version, params.text));
+  }
+
+  change(params: ParamsOf<typeof DidChangeDocument>): void {
+    const document = this.documents.get(params.uri);
+    if (!document) return;
+    for (const change of params.changes) document.apply(change);
+    document.version = params.version;
+  }
+
+  close(uri: string): void {
+    this.documents.delete(uri);
+  }
+
+  /** The document at exactly this version; a mismatch means the mirror lags the editor. */
+  get(uri: string, version: number): TextDocument {
+    const document = this.documents.get(uri);
+    if (!document) throw new PylotError(ErrorCodes.InvalidParams, `${uri} is not open in the sidecar.`);
+    if (document.version !== version) throw new PylotError(ErrorCodes.Cancelled, `${uri} changed (version ${document.version}, asked for ${version}).`);
+    return document;
+  }
+
+  get size(): number {
+    return this.documents.size;
+  }
+}

@@ -1,0 +1,80 @@
+// completion/inline on the real sidecar: mirrored documents, the FIM template chosen from the
+// GGUF's tokens, a prompt that stays anchored while the user types (so only new tokens are
+// evaluated), post-processing, the wall-time cap, and stale versions refused.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ErrorCodes } from '../../protocol/rpc';
+import { DidChangeDocument, DidCloseDocument, DidOpenDocument, InlineCompletion, LoadModel } from '../../protocol/sidecar';
+import { fimModel, scriptedModel } from '../fixtures/models';
+import { rejectsWithCode, startHarness, type Harness } from './harness';
+
+const script = 'return a + b;';
+const uri = 'file:///work/math.ts';
+
+describe('inline completions in the sidecar', () => {
+  let harness: Harness;
+  let version = 1;
+  const notify = async (def: typeof DidOpenDocument | typeof DidChangeDocument | typeof DidCloseDocument, params: object) => {
+    // Notifications ride the same session as requests; start it first.
+    const session = await harness.sidecar.ensureStarted();
+    await session.rpc.sendNotification(def.method, params);
+  };
+  const type = (line: number, character: number, text: string) =>
+    notify(DidChangeDocument, { uri, version: ++version, changes: [{ range: { start: { line, character }, end: { line, character } }, text }] });
+  const complete = (line: number, character: number, extra: object = {}) =>
+    harness.sidecar.request(InlineCompletion, { uri, version, position: { line, character }, ...extra });
+
+  before(async () => {
+    harness = startHarness({ settings: () => ({ threads: 1 }) });
+    await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await scriptedModel(script) }, contextSize: 2048 });
+    const body = Array.from({ length: 60 }, (_, i) => `  const value${i} = input[${i}] * ${i};`).join('\n');
+    await notify(DidOpenDocument, { uri, languageId: 'typescript', version, text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n` });
+  });
+  after(() => harness.sidecar.dispose());
+
+  it('completes at a position of the mirrored document, post-processed', async () => {
+    const result = await complete(1, 2);
+    assert.deepEqual(result.items, [script]);
+    assert.equal(result.raw, script);
+    assert.equal(result.anchored, false);
+    assert.ok(result.promptTokens! > 100, `the first prompt is evaluated in full (${result.promptTokens})`);
+  });
+
+  it('keeps the prompt anchored while the user types, evaluating only the new tokens', async () => {
+    const full = (await complete(1, 2)).promptTokens!;
+    let evaluated = 0;
+    let typed = '';
+    for (const char of 'const') {
+      await type(1, 2 + typed.length, char);
+      typed += char;
+      const result = await complete(1, 2 + typed.length);
+      assert.equal(result.anchored, true);
+      evaluated += result.promptTokens!;
+    }
+    assert.ok(evaluated <= 12, `5 keystrokes evaluated ${evaluated} prompt tokens (a rebuilt prompt costs ${full})`);
+  });
+
+  it('rebuilds the prompt when the edit is not typing at the cursor', async () => {
+    await type(0, 0, '// header\n');
+    const result = await complete(2, 7);
+    assert.equal(result.anchored, false);
+  });
+
+  it('refuses a position in a version the mirror does not have', async () => {
+    await rejectsWithCode(harness.sidecar.request(InlineCompletion, { uri, version: version + 5, position: { line: 0, character: 0 } }), ErrorCodes.Cancelled);
+    await rejectsWithCode(harness.sidecar.request(InlineCompletion, { uri: 'file:///nope.ts', version: 1, position: { line: 0, character: 0 } }), ErrorCodes.InvalidParams);
+  });
+
+  it('shows what arrived when the time limit hits', async () => {
+    await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await fimModel() }, contextSize: 2048 });
+    // Random weights rarely stop on their own; 60 ms is far less than 1,000 tokens take.
+    const result = await complete(2, 2, { maxTokens: 1000, timeLimitMs: 60 });
+    assert.equal(result.stopReason, 'timeLimit');
+    assert.ok(result.tokens < 1000);
+  });
+
+  it('forgets a closed document', async () => {
+    await notify(DidCloseDocument, { uri });
+    await rejectsWithCode(complete(0, 0), ErrorCodes.InvalidParams);
+  });
+});
