@@ -47,7 +47,7 @@ export async function diagnosticsReport({ sidecar, models, latency, log, version
     lines.push(`- ${role}: ${state.state}${state.error ? ` — ${state.error.message}` : ''} — ${detail}`);
   }
   const summary = latency.summary();
-  lines.push('', '## Completion latency', '', summary.count ? `- last ${ms(summary.lastMs)}, p50 ${ms(summary.p50Ms)}, p95 ${ms(summary.p95Ms)} over ${summary.count} completions${summary.tokensPerSecond ? `, ${summary.tokensPerSecond.toFixed(1)} tokens/s` : ''}` : '- no completions yet');
+  lines.push('', '## Completion latency', '', summary.count ? `- last ${ms(summary.lastMs)}, p50 ${ms(summary.p50Ms)}, p95 ${ms(summary.p95Ms)} over ${summary.count} completions${summary.tokensPerSecond ? `, ${summary.tokensPerSecond.toFixed(1)} tokens/s` : ''}${summary.cacheHitRate !== undefined ? `, ${Math.round(summary.cacheHitRate * 100)} % from the cache` : ''}` : '- no completions yet');
   lines.push('', '## Settings', '', '```json', JSON.stringify(redact(vscode.workspace.getConfiguration().get('pylot')), null, 2), '```');
   lines.push('', '## Recent errors', '', ...(log.errors().length ? log.errors().map((line) => `- ${line}`) : ['- none']));
   lines.push('', '## Last log lines', '', '```', ...log.recent(), '```', '');

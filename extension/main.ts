@@ -11,7 +11,11 @@ import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
 import { createLog } from './log';
 import { InlineCompletionProvider } from './completion/inlineProvider';
+import { CompletionCache } from './completion/cache';
+import { DocumentSync } from './completion/documentSync';
 import { LatencyTracker } from './completion/latency';
+import { PrivacyFilter } from './completion/privacy';
+import { AdaptiveDebounce } from './completion/trigger';
 import { ModelManager } from './models/modelManager';
 import { sidecarChoices } from './models/choices';
 import { ServerHealthMonitor } from './models/health';
@@ -62,9 +66,14 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       }),
     };
   });
-  const latency = new LatencyTracker(() => statusBar.update());
+  const cache = new CompletionCache();
+  const latency = new LatencyTracker(() => statusBar.update(), () => cache);
   const statusBar = new StatusBar(sidecar, models, () => latency.summary());
   const serverHealth = new ServerHealthMonitor(sidecar, models, log);
+  const privacy = new PrivacyFilter(() => settings.exclude);
+  const documents = new DocumentSync(sidecar, privacy);
+  let cachedFor: string | undefined;
+  const completions = new InlineCompletionProvider({ sidecar, models, settings: () => settings, log, latency, cache, debounce: new AdaptiveDebounce(), documents, privacy });
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
   const refresh = () => {
     statusBar.update();
@@ -79,7 +88,20 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     { dispose: sidecar.onStatus(refresh) },
     models.onDidChange(refresh),
     vscode.window.registerWebviewViewProvider(StatusViewProvider.viewId, panel),
-    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new InlineCompletionProvider(sidecar, models, () => settings, log, latency)),
+    privacy,
+    documents,
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completions),
+    vscode.commands.registerCommand('pylot.completionAccepted', () => {
+      // After VS Code has applied the accepted text: the next completion is likely wanted right there.
+      setTimeout(() => vscode.window.activeTextEditor && void completions.prefetch(vscode.window.activeTextEditor), 0);
+    }),
+    models.onDidChange((role) => {
+      const model = models.state('completion').model;
+      if (role === 'completion' && model?.key !== cachedFor) {
+        cachedFor = model?.key;
+        cache.clear();
+      }
+    }),
     ...registerCommands({ sidecar, models, log, latency, settings: () => settings, secrets: context.secrets, version, moreChoices: sidecarChoices(sidecar, () => settings, log) }),
     models.onDidFail(({ role, error }) => {
       if (error.code === ErrorCodes.NoModel) return;
@@ -96,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('pylot')) return;
       settings = readSettings((warning) => log.warn(warning));
+      if (event.affectsConfiguration('pylot.completion.exclude')) void privacy.reload();
       if (restartKeys.some((key) => event.affectsConfiguration(key)) && sidecar.status.status === 'ready') {
         log.info('Engine settings changed; restarting the sidecar.');
         void sidecar.restart().catch((error: unknown) => log.error(`Restart failed: ${message(error)}`));

@@ -3,7 +3,7 @@
 // every role; clicking it opens the Pylot menu.
 import * as vscode from 'vscode';
 import type { HardwareReport, Role } from '../protocol/sidecar';
-import type { LatencySummary } from './completion/latency';
+import { slowP95Ms, type LatencySummary } from './completion/latency';
 import type { ModelManager, RoleState } from './models/modelManager';
 import type { Sidecar } from './sidecar/supervisor';
 
@@ -63,6 +63,13 @@ function describe(sidecar: Sidecar, completion: RoleState, latency: LatencySumma
       return { text: `$(warning) fallback · ${name}${speed}`, tooltip: `${name} stands in: ${completion.model.fallbackFrom.reason}`, severity: 'warning' };
     }
     const where = completion.model.engine === 'local' ? backendLabel(sidecar.info?.hardware) : completion.model.engine;
+    if (latency.count >= 10 && latency.p95Ms! > slowP95Ms) {
+      return {
+        text: `$(watch) ${where} · ${name} · slow`,
+        tooltip: `completions are slow: 95 % take up to ${(latency.p95Ms! / 1000).toFixed(1)} s. A smaller model or quantization, a GPU, or a smaller context makes them faster.`,
+        severity: 'warning',
+      };
+    }
     return { text: `$(check) ${where} · ${name}${speed}`, tooltip: 'ready.' };
   }
   return { text: '$(circle-outline) idle', tooltip: `${name} loads when you first need a completion.` };
@@ -84,6 +91,7 @@ function roleLines(models: ModelManager, hardware: HardwareReport | undefined, l
   });
   if (hardware) lines.push(`- backend: ${backendLabel(hardware)}${hardware.gpuDevices.length ? ` on ${hardware.gpuDevices.join(', ')}` : ''}, ${hardware.cpu.threads} threads${hardware.gpuNotice ? ` — ${hardware.gpuNotice}` : ''}`);
   if (latency.count) lines.push(`- completion latency: last ${Math.round(latency.lastMs!)} ms, p50 ${Math.round(latency.p50Ms!)} ms, p95 ${Math.round(latency.p95Ms!)} ms`);
+  if (latency.cacheHitRate !== undefined) lines.push(`- answered from the cache: ${Math.round(latency.cacheHitRate * 100)} %`);
   return lines.join('\n');
 }
 

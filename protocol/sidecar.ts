@@ -291,7 +291,7 @@ export const InlineCompletion = request(
     version: z.int(),
     position: Position,
     maxTokens: z.optional(z.int().check(z.minimum(1), z.maximum(1024))),
-    /** Wall-time cap: what has arrived by then is shown. */
+    /** How long generation may run after its first token; what has arrived by then is shown. */
     timeLimitMs: z.optional(z.int().check(z.minimum(50), z.maximum(30_000))),
     alternatives: z.optional(z.int().check(z.minimum(1), z.maximum(3))),
     /** Other files' snippets for the prompt, most relevant last. */

@@ -1,28 +1,43 @@
-// Ghost text from the sidecar's completion model. The provider only cuts the fill-in-the-middle
-// window out of the document; the prompt and the model live in the sidecar.
-import type { Log } from '../log';
+// Ghost text from the sidecar's completion engine. This side decides when to ask (adaptive
+// debounce, not mid-line, never in excluded files) and answers from its cache when it can —
+// exact positions and typed-through suggestions — so the engine runs as little as possible, at
+// most one generation at a time, and a generation the user is typing through is awaited, not
+// restarted. The prompt, the model and post-processing live in the sidecar.
 import * as vscode from 'vscode';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
-import { Infill } from '../../protocol/sidecar';
+import { InlineCompletion } from '../../protocol/sidecar';
+import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
 import type { PylotSettings } from '../settings';
 import type { Sidecar } from '../sidecar/supervisor';
+import { afterChars, beforeChars, typedThroughChars, type Around, type CompletionCache } from './cache';
+import type { DocumentSync } from './documentSync';
 import type { LatencyTracker } from './latency';
+import type { PrivacyFilter } from './privacy';
+import { longSuffixFollows, type AdaptiveDebounce } from './trigger';
 
-/** Characters of context on each side of the cursor; the sidecar trims further to the model's context. */
-const prefixChars = 6_000;
-const suffixChars = 2_000;
-/** Typing pauses shorter than this do not start a generation. */
-const debounceMs = 120;
+export interface ProviderDeps {
+  readonly sidecar: Sidecar;
+  readonly models: ModelManager;
+  readonly settings: () => PylotSettings;
+  readonly log: Log;
+  readonly latency: LatencyTracker;
+  readonly cache: CompletionCache;
+  readonly debounce: AdaptiveDebounce;
+  readonly documents: DocumentSync;
+  readonly privacy: PrivacyFilter;
+}
+
+interface InFlight {
+  readonly around: Around;
+  readonly abort: AbortController;
+  readonly done: Promise<readonly string[]>;
+}
 
 export class InlineCompletionProvider implements vscode.InlineCompletionItemProvider {
-  constructor(
-    private readonly sidecar: Sidecar,
-    private readonly models: ModelManager,
-    private readonly settings: () => PylotSettings,
-    private readonly log: Log,
-    private readonly latency: LatencyTracker,
-  ) {}
+  private inflight: InFlight | undefined;
+
+  constructor(private readonly deps: ProviderDeps) {}
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -30,47 +45,116 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    const settings = this.settings();
-    if (!settings.completionEnabled || this.models.state('completion').state === 'none') return undefined;
-    const abort = new AbortController();
-    const subscription = token.onCancellationRequested(() => abort.abort());
+    const { models, cache, privacy } = this.deps;
+    const settings = this.deps.settings();
+    if (!settings.completionEnabled || models.state('completion').state === 'none' || privacy.isExcluded(document.uri)) return undefined;
+    const automatic = context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic;
+    if (automatic && longSuffixFollows(document.lineAt(position.line).text.slice(position.character))) return undefined;
+
+    const around = aroundCursor(document, position);
+    const between = (from: number, to: number) => document.getText(new vscode.Range(document.positionAt(from), document.positionAt(to)));
+    const cached = cache.lookup(around, between);
+    if (cached) return items(cached, position, document);
+
     try {
-      if (context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic && !(await pause(debounceMs, abort.signal))) return undefined;
-      await this.models.ensureLoaded('completion', abort.signal);
+      const typedThrough = this.typedThroughInFlight(around, between);
+      if (typedThrough) return items(await untilCancelled(typedThrough, token), position, document);
+      this.inflight?.abort.abort();
+      this.inflight = undefined;
+      if (automatic && !(await pause(this.deps.debounce.delay(Date.now(), this.deps.latency.summary().p50Ms), token))) return undefined;
+      const found = await this.generate(document, position, around, automatic ? 1 : 3, token);
+      return items(found, position, document);
+    } catch (error) {
+      const quiet = error instanceof PylotError && [ErrorCodes.Cancelled, ErrorCodes.NoModel, ErrorCodes.ModelInvalid, ErrorCodes.ModelNotFound, ErrorCodes.ModelTooLarge, ErrorCodes.ModelLoadFailed, ErrorCodes.AuthFailed].includes(error.code as never);
+      // Load failures are reported once by the model manager; a completion that failed is only logged.
+      if (!quiet) this.deps.log.warn(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Fills the cache for where the cursor is now, e.g. right after a suggestion was accepted. */
+  async prefetch(editor: vscode.TextEditor): Promise<void> {
+    if (this.deps.models.state('completion').state !== 'ready' || this.deps.privacy.isExcluded(editor.document.uri)) return;
+    const position = editor.selection.active;
+    const around = aroundCursor(editor.document, position);
+    if (this.deps.cache.lookup(around, () => '')) return;
+    const source = new vscode.CancellationTokenSource();
+    await this.generate(editor.document, position, around, 1, source.token).catch(() => undefined);
+    source.dispose();
+  }
+
+  private async generate(document: vscode.TextDocument, position: vscode.Position, around: Around, alternatives: number, token: vscode.CancellationToken): Promise<readonly string[]> {
+    const { sidecar, models, documents, cache, latency, log } = this.deps;
+    const abort = new AbortController();
+    const loading = models.ensureLoaded('completion', abort.signal);
+    const done = (async () => {
+      await loading;
+      if (!documents.ensure(document)) return [];
       const started = performance.now();
-      const offset = document.offsetAt(position);
-      const text = document.getText();
-      const result = await this.sidecar.request(
-        Infill,
-        {
-          prefix: text.slice(Math.max(0, offset - prefixChars), offset),
-          suffix: text.slice(offset, offset + suffixChars),
-          filename: vscode.workspace.asRelativePath(document.uri),
-          maxTokens: settings.maxTokens,
-        },
+      const settings = this.deps.settings();
+      const result = await sidecar.request(
+        InlineCompletion,
+        { uri: document.uri.toString(), version: document.version, position: { line: position.line, character: position.character }, maxTokens: settings.maxTokens, timeLimitMs: settings.timeLimitMs, alternatives },
         { signal: abort.signal },
       );
-      this.latency.record(performance.now() - started, result.tokens, result.engineMs);
-      this.log.debug(`completion: ${result.tokens} tokens in ${result.engineMs.toFixed(0)} ms (${result.stopReason})`);
-      if (!result.text.trim()) return undefined;
-      return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
-    } catch (error) {
-      const quiet = error instanceof PylotError && [ErrorCodes.Cancelled, ErrorCodes.NoModel, ErrorCodes.ModelInvalid, ErrorCodes.ModelNotFound, ErrorCodes.ModelTooLarge, ErrorCodes.ModelLoadFailed].includes(error.code as never);
-      // Load failures are reported once by the model manager; a completion that failed is only logged.
-      if (!quiet) this.log.warn(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    } finally {
-      subscription.dispose();
-    }
+      latency.record(performance.now() - started, result.tokens, result.engineMs);
+      log.debug(`completion: ${result.items.length} item(s), ${result.tokens} tokens, ${result.promptTokens ?? '?'} prompt tokens evaluated${result.anchored ? ' (anchored)' : ''}, ${result.engineMs.toFixed(0)} ms (${result.stopReason})`);
+      cache.remember(around, result.items);
+      return result.items;
+    })();
+    const inflight = { around, abort, done };
+    this.inflight = inflight;
+    void done.finally(() => this.inflight === inflight && (this.inflight = undefined)).catch(() => undefined);
+    // A cancelled call leaves its generation running: the next keystroke may be typing through it.
+    return untilCancelled(done, token);
+  }
+
+  /** The generation in flight, trimmed, when the user has only typed the start of what it produces. */
+  private typedThroughInFlight(around: Around, between: (from: number, to: number) => string): Promise<readonly string[]> | undefined {
+    const inflight = this.inflight;
+    if (!inflight || inflight.around.uri !== around.uri) return undefined;
+    const typedLength = around.offset - inflight.around.offset;
+    if (typedLength <= 0 || typedLength > typedThroughChars) return undefined;
+    const typed = between(inflight.around.offset, around.offset);
+    if ((inflight.around.before + typed).slice(-beforeChars) !== around.before || inflight.around.after !== around.after) return undefined;
+    return inflight.done.then((found) => found.filter((item) => item.startsWith(typed) && item.length > typed.length).map((item) => item.slice(typed.length)));
   }
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+export function aroundCursor(document: vscode.TextDocument, position: vscode.Position): Around {
+  const offset = document.offsetAt(position);
+  return {
+    uri: document.uri.toString(),
+    offset,
+    before: document.getText(new vscode.Range(document.positionAt(Math.max(0, offset - beforeChars)), position)),
+    after: document.getText(new vscode.Range(position, document.positionAt(offset + afterChars))),
+  };
+}
+
+function items(found: readonly string[], position: vscode.Position, document: vscode.TextDocument): vscode.InlineCompletionItem[] | undefined {
+  if (!found.length) return undefined;
+  const accepted: vscode.Command = { command: 'pylot.completionAccepted', title: 'Prefetch the next completion', arguments: [document.uri.toString()] };
+  return found.map((text) => new vscode.InlineCompletionItem(text, new vscode.Range(position, position), accepted));
+}
+
+function untilCancelled<T>(promise: Promise<T>, token: vscode.CancellationToken): Promise<T> {
+  if (token.isCancellationRequested) return Promise.reject(new PylotError(ErrorCodes.Cancelled, 'Cancelled'));
+  return new Promise<T>((resolve, reject) => {
+    const subscription = token.onCancellationRequested(() => reject(new PylotError(ErrorCodes.Cancelled, 'Cancelled')));
+    promise.then(resolve, reject).finally(() => subscription.dispose());
+  });
+}
+
+function pause(ms: number, token: vscode.CancellationToken): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(!signal.aborted), ms);
-    signal.addEventListener('abort', () => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      resolve(!token.isCancellationRequested);
+    }, ms);
+    const subscription = token.onCancellationRequested(() => {
       clearTimeout(timer);
+      subscription.dispose();
       resolve(false);
-    }, { once: true });
+    });
   });
 }

@@ -6,14 +6,23 @@ export interface LatencySummary {
   readonly p95Ms?: number;
   /** Generation speed of the last completion that produced tokens. */
   readonly tokensPerSecond?: number;
+  /** Share of completions answered from the cache, without the engine. */
+  readonly cacheHitRate?: number;
 }
+
+/** p95 above this for a while means completions feel broken: the status bar warns. */
+export const slowP95Ms = 1_500;
 
 export class LatencyTracker {
   private readonly samples: number[] = [];
   private tokensPerSecond: number | undefined;
 
-  /** `onRecord` runs after each sample, e.g. to refresh the status bar. */
-  constructor(private readonly onRecord: () => void = () => undefined, private readonly window = 100) {}
+  /** `onRecord` runs after each sample, e.g. to refresh the status bar; `cache` counts hits and misses. */
+  constructor(
+    private readonly onRecord: () => void = () => undefined,
+    private readonly cache: () => { hits: number; misses: number } = () => ({ hits: 0, misses: 0 }),
+    private readonly window = 100,
+  ) {}
 
   record(totalMs: number, tokens: number, engineMs: number): void {
     this.samples.push(totalMs);
@@ -31,6 +40,11 @@ export class LatencyTracker {
       p50Ms: sorted.length ? at(50) : undefined,
       p95Ms: sorted.length ? at(95) : undefined,
       tokensPerSecond: this.tokensPerSecond,
+      cacheHitRate: hitRate(this.cache()),
     };
   }
+}
+
+function hitRate({ hits, misses }: { hits: number; misses: number }): number | undefined {
+  return hits + misses ? hits / (hits + misses) : undefined;
 }

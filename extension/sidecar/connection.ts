@@ -44,6 +44,10 @@ export class TypedConnection {
     }
   }
 
+  notify<D extends NotificationDef>(def: D, params: ParamsOf<D>): Promise<void> {
+    return this.connection.sendNotification(new NotificationType<unknown>(def.method), parseOrThrow(def.params, params, `${def.method} params`));
+  }
+
   onNotification<D extends NotificationDef>(def: D, handler: (params: ParamsOf<D>) => void): void {
     this.connection.onNotification(new NotificationType<unknown>(def.method), (raw: unknown) => {
       const parsed = def.params.safeParse(raw);

@@ -131,6 +131,13 @@ export class Sidecar {
     });
   }
 
+  /** Sends a notification if the sidecar runs; dropped otherwise (the receiver resyncs on start). */
+  notify<D extends NotificationDef>(def: D, params: ParamsOf<D>): void {
+    const session = this.session;
+    if (!session?.info) return;
+    void session.connection.notify(def, params).catch(() => undefined);
+  }
+
   /** Sends a request, starting the sidecar first if this is the first need. */
   async request<D extends RequestDef>(def: D, params: ParamsOf<D>, options?: RequestOptions): Promise<ResultOf<D>> {
     const session = await this.ensureStarted();

@@ -16,7 +16,9 @@ import { cutWindow } from './window';
 type Params = ParamsOf<typeof InlineCompletion>;
 type Result = ResultOf<typeof InlineCompletion>;
 
-const defaults = { maxTokens: 64, timeLimitMs: 1_500, alternativeTemperature: 0.6 };
+const defaults = { maxTokens: 64, timeLimitMs: 500, alternativeTemperature: 0.6 };
+/** Prompt evaluation is not capped by the time limit (a cold prompt can take seconds on a CPU), only by this. */
+const hardLimitMs = 30_000;
 
 export class InlineCompletionService {
   private anchor: Anchor | undefined;
@@ -32,9 +34,12 @@ export class InlineCompletionService {
     this.current?.abort();
     const superseded = new AbortController();
     this.current = superseded;
-    const timeLimit = AbortSignal.timeout(params.timeLimitMs ?? defaults.timeLimitMs);
-    const stop = AbortSignal.any([signal, superseded.signal, timeLimit]);
-    const options = { maxTokens: params.maxTokens ?? defaults.maxTokens, signal: stop };
+    // The time limit starts with the first token: generation is capped, prompt evaluation is not.
+    const timeLimit = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const onText = () => (timer ??= setTimeout(() => timeLimit.abort(), params.timeLimitMs ?? defaults.timeLimitMs));
+    const stop = AbortSignal.any([signal, superseded.signal, timeLimit.signal, AbortSignal.timeout(hardLimitMs)]);
+    const options = { maxTokens: params.maxTokens ?? defaults.maxTokens, signal: stop, onText };
     try {
       const template = this.templateFor(engine);
       let anchored = false;
@@ -55,7 +60,7 @@ export class InlineCompletionService {
       return {
         items,
         raw: first.text,
-        stopReason: first.stopReason === 'aborted' && timeLimit.aborted && !signal.aborted && !superseded.signal.aborted ? 'timeLimit' : first.stopReason,
+        stopReason: first.stopReason === 'aborted' && timeLimit.signal.aborted && !signal.aborted && !superseded.signal.aborted ? 'timeLimit' : first.stopReason,
         tokens: first.tokens,
         promptTokens: first.promptTokens,
         cachedTokens: first.cachedTokens,
@@ -63,6 +68,7 @@ export class InlineCompletionService {
         anchored,
       };
     } finally {
+      clearTimeout(timer);
       if (this.current === superseded) this.current = undefined;
     }
   }
