@@ -31,6 +31,8 @@ import { StatusBar } from './statusBar';
 export interface PylotApi {
   readonly sidecar: Sidecar;
   readonly models: ModelManager;
+  /** How completions were answered: by the engine, or from the cache. */
+  completionStats(): { engineCalls: number; cacheHits: number; cacheMisses: number };
   /** Looks at the servers roles run on now, instead of at the next poll. */
   readonly serverHealth: ServerHealthMonitor;
   /** Evaluating the bundle plus running activate(): what Pylot adds to VS Code's start. */
@@ -146,7 +148,14 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   else if (settings.completionEnabled) void warnIfAiFeaturesDisabled(context.globalState);
   const activationMs = bundleLoadMs + performance.now() - activateStart;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (bundle ${bundleLoadMs.toFixed(1)} ms); the engine starts on first use.`);
-  return { sidecar, models, serverHealth, activationMs, statusText: () => statusBar.text };
+  return {
+    sidecar,
+    models,
+    serverHealth,
+    activationMs,
+    statusText: () => statusBar.text,
+    completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: cache.hits, cacheMisses: cache.misses }),
+  };
 }
 
 export function deactivate(): Promise<void> | undefined {
