@@ -75,7 +75,13 @@ export const Shutdown = request('shutdown', z.nullish(z.object({})), z.null());
 export const Ping = request(
   '$/ping',
   z.nullish(z.object({})),
-  z.object({ uptimeMs: z.number(), rssBytes: bytes, heapBytes: z.optional(bytes) }),
+  z.object({
+    uptimeMs: z.number(),
+    rssBytes: bytes,
+    heapBytes: z.optional(bytes),
+    /** Inline completions generating now, and the most that ever were at once. */
+    completions: z.optional(z.object({ inFlight: count, maxInFlight: count, total: count })),
+  }),
 );
 
 export const EngineKind = z.enum(['local', 'llama-server', 'openai-compatible']);

@@ -48,7 +48,7 @@ export function serve(connection: MessageConnection): void {
 
   handle(connection, Ping, async () => {
     const memory = process.memoryUsage();
-    return { uptimeMs: performance.now() - startedAt, rssBytes: memory.rss, heapBytes: memory.heapTotal + memory.external };
+    return { uptimeMs: performance.now() - startedAt, rssBytes: memory.rss, heapBytes: memory.heapTotal + memory.external, completions: { ...inline.stats } };
   });
 
   handle(connection, Shutdown, async () => {

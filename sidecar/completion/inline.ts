@@ -23,7 +23,11 @@ const hardLimitMs = 30_000;
 export class InlineCompletionService {
   private anchor: Anchor | undefined;
   private current: AbortController | undefined;
+  /** The generation before this one: the next starts only once it has stopped. */
+  private previous: Promise<unknown> = Promise.resolve();
   private readonly templates = new WeakMap<Engine, FimTemplate | null>();
+  /** Generations running now, the most ever at once, and how many ran: for diagnostics and the bench. */
+  readonly stats = { inFlight: 0, maxInFlight: 0, total: 0 };
 
   constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore) {}
 
@@ -53,7 +57,7 @@ export class InlineCompletionService {
         }
         return engine.complete(prompt, { ...options, temperature, stop: template.stop });
       };
-      const first = await generate(0);
+      const first = await this.oneAtATime(() => generate(0));
       const generations = [first];
       for (let i = 1; i < (params.alternatives ?? 1) && !stop.aborted; i++) generations.push(await generate(defaults.alternativeTemperature));
       const items = [...new Set(generations.map((g) => postprocess({ prefix: window.prefix, suffix: window.suffix, languageId: document.languageId, text: g.text })).filter((t): t is string => t !== undefined))];
@@ -71,6 +75,21 @@ export class InlineCompletionService {
       clearTimeout(timer);
       if (this.current === superseded) this.current = undefined;
     }
+  }
+
+  /** Runs after the previous generation (already told to stop) has ended: never two at once. */
+  private oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+    const turn = this.previous.then(async () => {
+      this.stats.total++;
+      this.stats.maxInFlight = Math.max(this.stats.maxInFlight, ++this.stats.inFlight);
+      try {
+        return await run();
+      } finally {
+        this.stats.inFlight--;
+      }
+    });
+    this.previous = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Forget the anchored prompt (e.g. the model changed). */
