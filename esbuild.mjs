@@ -1,9 +1,11 @@
 // Builds Pylot's three bundles — the extension (CommonJS, `vscode` external), the sidecar (ESM,
 // node-llama-cpp external: it is ESM-only and loads native binaries by path) and the webview app
-// (browser) — plus, with --tests, the test files. Type-checking is `npm run typecheck`.
+// (browser), and copies the tree-sitter grammars into grammars/ — plus, with --tests, the test files.
+// Type-checking is `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { copyGrammars } from './scripts/grammars.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -26,7 +28,7 @@ const esmRequire = { js: "import { createRequire as __pylotRequire } from 'node:
 const builds = [
   // The banner times the bundle's own evaluation (reported as part of activation).
   { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode'], banner: { js: 'const __pylotLoadStart = performance.now();' } },
-  { ...node, entryPoints: ['sidecar/main.ts'], outfile: 'dist/sidecar.mjs', format: 'esm', external: ['node-llama-cpp'], banner: esmRequire },
+  { ...node, entryPoints: ['sidecar/main.ts'], outfile: 'dist/sidecar.mjs', format: 'esm', external: ['node-llama-cpp', 'web-tree-sitter'], banner: esmRequire },
   { ...common, entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022' },
 ];
 
@@ -41,6 +43,7 @@ if (withTests) {
 }
 
 if (!watch) rmSync('dist', { recursive: true, force: true });
+copyGrammars();
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('esbuild: watching for changes');

@@ -38,7 +38,7 @@ for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md', 'media', 'grammars',
 // What node-llama-cpp needs at run time; build sources, the llama.cpp git bundle and typings stay behind.
 const unneeded = /(\.map|\.d\.[cm]?ts|\.md)$|^node-llama-cpp\/(llama\/(gitRelease\.bundle|addon|cmake|toolchains|patches|xpack|profiles|CMakeLists\.txt)|templates)(\/|$)/;
 let files = 0;
-for (const dir of runtimeClosure('node-llama-cpp')) {
+for (const dir of [...runtimeClosure('node-llama-cpp'), ...runtimeClosure('web-tree-sitter')]) {
   const relative = path.relative(path.join(root, 'node_modules'), dir);
   cpSync(dir, path.join(stage, 'dist/node_modules', relative), {
     recursive: true,
