@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
 import { DidChangeDocument, DidCloseDocument, DidOpenDocument, InlineCompletion, LoadModel } from '../../protocol/sidecar';
+import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { fimModel, scriptedModel } from '../fixtures/models';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
 
@@ -54,6 +55,12 @@ describe('inline completions in the sidecar', () => {
     assert.ok(evaluated <= 12, `5 keystrokes evaluated ${evaluated} prompt tokens (a rebuilt prompt costs ${full})`);
   });
 
+  it('offers alternatives when asked, without duplicates', async () => {
+    // The scripted model says the same thing at any temperature: three generations, one suggestion.
+    const result = await complete(1, 7, { alternatives: 3 });
+    assert.deepEqual(result.items, [script]);
+  });
+
   it('rebuilds the prompt when the edit is not typing at the cursor', async () => {
     await type(0, 0, '// header\n');
     const result = await complete(2, 7);
@@ -76,5 +83,47 @@ describe('inline completions in the sidecar', () => {
   it('forgets a closed document', async () => {
     await notify(DidCloseDocument, { uri });
     await rejectsWithCode(complete(0, 0), ErrorCodes.InvalidParams);
+  });
+});
+
+describe('inline completions through llama-server', () => {
+  let harness: Harness;
+  let server: LlamaServer;
+  let version = 1;
+  const serverUri = 'file:///work/server.ts';
+  const notify = async (def: typeof DidOpenDocument | typeof DidChangeDocument, params: object) => {
+    const session = await harness.sidecar.ensureStarted();
+    await session.rpc.sendNotification(def.method, params);
+  };
+  const complete = (line: number, character: number) => harness.sidecar.request(InlineCompletion, { uri: serverUri, version, position: { line, character } });
+
+  before(async () => {
+    server = await startLlamaServer({ model: await scriptedModel(script), args: ['--parallel', '2'] });
+    harness = startHarness({ settings: () => ({ threads: 1 }) });
+    const body = Array.from({ length: 60 }, (_, i) => `  const value${i} = input[${i}] * ${i};`).join('\n');
+    await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'server', api: 'llama-server', name: 'test', baseUrl: server.url } });
+    await notify(DidOpenDocument, { uri: serverUri, languageId: 'typescript', version, text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n` });
+  });
+  after(async () => {
+    await harness.sidecar.dispose();
+    await server.stop();
+  });
+
+  it('builds the FIM prompt from the probed tokens and keeps it anchored: the server evaluates only the new tokens', async () => {
+    const first = await complete(1, 2);
+    assert.deepEqual(first.items, [script]);
+    assert.equal(first.anchored, false);
+    assert.ok(first.promptTokens! > 100, `the first prompt is evaluated in full (${first.promptTokens})`);
+    let evaluated = 0;
+    let typed = '';
+    for (const char of 'const') {
+      await notify(DidChangeDocument, { uri: serverUri, version: ++version, changes: [{ range: { start: { line: 1, character: 2 + typed.length }, end: { line: 1, character: 2 + typed.length } }, text: char }] });
+      typed += char;
+      const result = await complete(1, 2 + typed.length);
+      assert.equal(result.anchored, true);
+      assert.ok(result.cachedTokens! > 100, `the server reused its KV cache (${result.cachedTokens})`);
+      evaluated += result.promptTokens!;
+    }
+    assert.ok(evaluated <= 12, `5 keystrokes evaluated ${evaluated} prompt tokens on the server (a rebuilt prompt costs ${first.promptTokens})`);
   });
 });

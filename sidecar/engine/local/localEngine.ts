@@ -202,7 +202,8 @@ export class LocalEngine implements Engine {
         text: response,
         stopReason: stopReasons[metadata.stopReason] ?? 'eos',
         tokens: used.usedOutputTokens,
-        promptTokens: Math.max(0, used.usedInputTokens - used.usedOutputTokens),
+        // The meter counts tokens evaluated for logits as output: the prompt's last token is one of them.
+        promptTokens: used.usedInputTokens + Math.min(1, used.usedOutputTokens),
         engineMs: performance.now() - started,
       };
     });

@@ -5,9 +5,11 @@
 import * as z from 'zod/mini';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import { sourceKey, type Capabilities, type ModelInfo, type Role } from '../../../protocol/sidecar';
+import type { FimTokens } from '../../completion/templates';
 import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason } from '../engine';
 import { ServerHttp, type ServerSource } from './http';
 import { chatRequest, embed, Timings } from './openaiApi';
+import { probeFimTokens } from './fimProbe';
 import { ServerEngine } from './serverEngine';
 import type { StreamPiece } from './streaming';
 
@@ -18,6 +20,7 @@ const Props = z.object({
   model_ftype: z.optional(z.string()),
   chat_template: z.optional(z.string()),
   chat_template_caps: z.optional(z.record(z.string(), z.unknown())),
+  total_slots: z.optional(z.number()),
 });
 
 /** /v1/models: llama-server adds the model's metadata. */
@@ -88,7 +91,8 @@ export async function connectLlamaServer(role: Role, source: ServerSource, signa
       capabilities,
       loadMs: Math.round(performance.now() - started),
     };
-    return new LlamaServerEngine(http, info);
+    const fimTokens = capabilities.infill ? await probeFimTokens(http, signal) : undefined;
+    return new LlamaServerEngine(http, info, fimTokens, (props.total_slots ?? 1) > 1);
   } catch (error) {
     http.destroy();
     throw error;
@@ -96,6 +100,21 @@ export async function connectLlamaServer(role: Role, source: ServerSource, signa
 }
 
 export class LlamaServerEngine extends ServerEngine implements Engine {
+  constructor(
+    http: ServerHttp,
+    info: ModelInfo,
+    private readonly fim: FimTokens | undefined,
+    /** The server has several slots: completions pin slot 0, so chat never takes their KV cache. */
+    private readonly pinSlot: boolean,
+  ) {
+    super(http, info);
+  }
+
+  /** The served model's FIM markers, probed at connect, so Pylot can build the prompt itself. */
+  fimTokens(): FimTokens | undefined {
+    return this.fim;
+  }
+
   async infill(input: InfillInput, options: GenerateOptions): Promise<Generation> {
     const noFim = `${this.http.label} serves ${this.info.name}, which has no fill-in-the-middle tokens, so it cannot complete code inline. Load a FIM code model in llama-server (e.g. Qwen2.5-Coder, StarCoder2 or DeepSeek-Coder base).`;
     if (!this.capabilities.infill) throw new PylotError(ErrorCodes.Unsupported, this.capabilities.embeddings ? this.embeddingsOnly('complete code') : noFim);
@@ -104,6 +123,7 @@ export class LlamaServerEngine extends ServerEngine implements Engine {
       input_suffix: input.suffix,
       input_extra: (input.extra ?? []).map(({ filename, text }) => ({ filename, text })),
       ...this.sampling(options),
+      ...this.completionSlot(),
     };
     return this.generate({ path: '/infill', body, read: this.readNative, unsupported: noFim }, options);
   }
@@ -111,7 +131,7 @@ export class LlamaServerEngine extends ServerEngine implements Engine {
   async complete(prompt: string, options: GenerateOptions): Promise<Generation> {
     if (this.capabilities.embeddings) throw new PylotError(ErrorCodes.Unsupported, this.embeddingsOnly('complete a prompt'));
     // The server parses special-token text in `prompt` (FIM markers, file separators) as special tokens.
-    return this.generate({ path: '/completion', body: { prompt, ...this.sampling(options) }, read: this.readNative }, options);
+    return this.generate({ path: '/completion', body: { prompt, ...this.sampling(options), ...this.completionSlot() }, read: this.readNative }, options);
   }
 
   async chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation> {
@@ -143,6 +163,10 @@ export class LlamaServerEngine extends ServerEngine implements Engine {
     } catch {
       return 'down';
     }
+  }
+
+  private completionSlot(): { id_slot?: number } {
+    return this.pinSlot && this.info.role === 'completion' ? { id_slot: 0 } : {};
   }
 
   private sampling(options: GenerateOptions): Record<string, unknown> {
