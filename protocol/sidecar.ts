@@ -79,8 +79,8 @@ export const Ping = request(
     uptimeMs: z.number(),
     rssBytes: bytes,
     heapBytes: z.optional(bytes),
-    /** Inline completions generating now, and the most that ever were at once. */
-    completions: z.optional(z.object({ inFlight: count, maxInFlight: count, total: count })),
+    /** Inline completions generating now, the most that ever were at once, how many ran, and how many a newer one or the client stopped. */
+    completions: z.optional(z.object({ inFlight: count, maxInFlight: count, total: count, cancelled: count })),
   }),
 );
 

@@ -57,8 +57,13 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     if (cached) return items(cached, position, document);
 
     try {
+      // Typing what is being generated: wait for it. The sidecar stops it once the typing departs
+      // from what it says, and then this asks anew.
       const typedThrough = this.typedThroughInFlight(around, between);
-      if (typedThrough) return items(await untilCancelled(typedThrough, token), position, document);
+      if (typedThrough) {
+        const found = await untilCancelled(typedThrough, token);
+        if (found.length || token.isCancellationRequested) return items(found, position, document);
+      }
       this.inflight?.abort.abort();
       this.inflight = undefined;
       if (automatic && !(await pause(this.deps.debounce.delay(Date.now(), this.deps.latency.summary().p50Ms), token))) return undefined;
@@ -99,7 +104,8 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
       );
       latency.record(performance.now() - started, result.tokens, result.engineMs);
       log.debug(`completion: ${result.items.length} item(s), ${result.tokens} tokens, ${result.promptTokens ?? '?'} prompt tokens evaluated${result.anchored ? ' (anchored)' : ''}, ${result.engineMs.toFixed(0)} ms (${result.stopReason})`);
-      cache.remember(around, result.items);
+      // What a stopped generation said is a fragment, not a suggestion worth keeping.
+      if (result.stopReason !== 'aborted') cache.remember(around, result.items);
       return result.items;
     })();
     const inflight = { around, abort, done };

@@ -5,7 +5,7 @@
 // supersedes the one in flight.
 import type { ParamsOf, ResultOf } from '../../protocol/rpc';
 import type { InlineCompletion } from '../../protocol/sidecar';
-import type { DocumentStore } from '../documents/store';
+import type { DocumentStore, Edit } from '../documents/store';
 import type { Engine, Generation } from '../engine/engine';
 import type { ModelSlots } from '../models/slots';
 import { continueAnchor, type Anchor } from './anchor';
@@ -17,6 +17,7 @@ type Params = ParamsOf<typeof InlineCompletion>;
 type Result = ResultOf<typeof InlineCompletion>;
 
 const defaults = { maxTokens: 64, timeLimitMs: 500, alternativeTemperature: 0.6 };
+const maxAlternatives = 3;
 /** Prompt evaluation is not capped by the time limit (a cold prompt can take seconds on a CPU), only by this. */
 const hardLimitMs = 30_000;
 
@@ -27,9 +28,25 @@ export class InlineCompletionService {
   private previous: Promise<unknown> = Promise.resolve();
   private readonly templates = new WeakMap<Engine, FimTemplate | null>();
   /** Generations running now, the most ever at once, and how many ran: for diagnostics and the bench. */
-  readonly stats = { inFlight: 0, maxInFlight: 0, total: 0 };
+  readonly stats = { inFlight: 0, maxInFlight: 0, total: 0, cancelled: 0 };
 
-  constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore) {}
+  /** The generation running now: where it completes, what the user typed there since, what it said so far. */
+  private running: { uri: string; offset: number; typed: string; generated: string; stop: AbortController } | undefined;
+
+  constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore) {
+    documents.onEdit((uri, edit) => this.stopIfTypedAway(uri, edit));
+  }
+
+  /** Typing what is being generated keeps the generation (the extension reuses it); anything else stops it. */
+  private stopIfTypedAway(uri: string, edit: Edit): void {
+    const running = this.running;
+    if (!running || running.uri !== uri) return;
+    if (edit.removed === 0 && edit.start === running.offset + running.typed.length) {
+      running.typed += edit.inserted;
+      if (running.generated.startsWith(running.typed) || running.typed.startsWith(running.generated)) return;
+    }
+    running.stop.abort();
+  }
 
   async complete(params: Params, signal: AbortSignal): Promise<Result> {
     const engine = this.slots.require('completion');
@@ -41,26 +58,40 @@ export class InlineCompletionService {
     // The time limit starts with the first token: generation is capped, prompt evaluation is not.
     const timeLimit = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const onText = () => (timer ??= setTimeout(() => timeLimit.abort(), params.timeLimitMs ?? defaults.timeLimitMs));
+    const running = { uri: document.uri, offset: window.offset, typed: '', generated: '', stop: superseded };
+    this.running = running;
+    const startTimer = () => (timer ??= setTimeout(() => timeLimit.abort(), params.timeLimitMs ?? defaults.timeLimitMs));
+    // The first generation's text so far tells whether the user is typing what it says; alternatives only run the clock.
+    const onFirstText = (text: string) => {
+      running.generated += text;
+      startTimer();
+    };
     const stop = AbortSignal.any([signal, superseded.signal, timeLimit.signal, AbortSignal.timeout(hardLimitMs)]);
-    const options = { maxTokens: params.maxTokens ?? defaults.maxTokens, signal: stop, onText };
+    const options = { maxTokens: params.maxTokens ?? defaults.maxTokens, signal: stop };
     try {
       const template = this.templateFor(engine);
       let anchored = false;
       const generate = async (temperature: number): Promise<Generation> => {
-        if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: params.snippets }, { ...options, temperature });
+        const onText = temperature === 0 ? onFirstText : startTimer;
+        if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: params.snippets }, { ...options, temperature, onText });
         let prompt = continueAnchor(this.anchor, document.uri, document.text, window);
         anchored = prompt !== undefined;
         if (prompt === undefined) {
           prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: params.snippets });
           this.anchor = { uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
         }
-        return engine.complete(prompt, { ...options, temperature, stop: template.stop });
+        return engine.complete(prompt, { ...options, temperature, onText, stop: template.stop });
       };
-      const first = await this.oneAtATime(() => generate(0));
-      const generations = [first];
-      for (let i = 1; i < (params.alternatives ?? 1) && !stop.aborted; i++) generations.push(await generate(defaults.alternativeTemperature));
-      const items = [...new Set(generations.map((g) => postprocess({ prefix: window.prefix, suffix: window.suffix, languageId: document.languageId, text: g.text })).filter((t): t is string => t !== undefined))];
+      const generations = await this.oneAtATime(async () => {
+        const done = [await generate(0)];
+        for (let i = 1; i < (params.alternatives ?? 1) && !stop.aborted; i++) done.push(await generate(defaults.alternativeTemperature));
+        return done;
+      });
+      const first = generations[0]!;
+      const shown = generations.map((g) => postprocess({ prefix: window.prefix, suffix: window.suffix, languageId: document.languageId, text: g.text })).filter((t): t is string => t !== undefined);
+      // Asked for alternatives: a block's first line alone is one too (take the line, not the block).
+      if ((params.alternatives ?? 1) > 1 && shown[0]?.includes('\n')) shown.push(shown[0].slice(0, shown[0].indexOf('\n')));
+      const items = [...new Set(shown)].filter((item) => item.trim()).slice(0, maxAlternatives);
       return {
         items,
         raw: first.text,
@@ -72,8 +103,10 @@ export class InlineCompletionService {
         anchored,
       };
     } finally {
+      if (signal.aborted || superseded.signal.aborted) this.stats.cancelled++;
       clearTimeout(timer);
       if (this.current === superseded) this.current = undefined;
+      if (this.running === running) this.running = undefined;
     }
   }
 

@@ -4,6 +4,12 @@ import type { DidChangeDocument, DidOpenDocument } from '../../protocol/sidecar'
 
 type Position = { line: number; character: number };
 
+export interface Edit {
+  readonly start: number;
+  readonly removed: number;
+  readonly inserted: string;
+}
+
 export class TextDocument {
   private lineStarts: number[] | undefined;
 
@@ -23,15 +29,20 @@ export class TextDocument {
     return Math.min(start + position.character, end);
   }
 
-  apply(change: { range?: { start: Position; end: Position }; text: string }): void {
+  /** Applies one edit; returns where it landed (offsets in the text before it), the whole text for a full replace. */
+  apply(change: { range?: { start: Position; end: Position }; text: string }): Edit {
+    let edit: Edit;
     if (!change.range) {
+      edit = { start: 0, removed: this.text.length, inserted: change.text };
       this.text = change.text;
     } else {
       const start = this.offsetAt(change.range.start);
       const end = Math.max(start, this.offsetAt(change.range.end));
+      edit = { start, removed: end - start, inserted: change.text };
       this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
     }
     this.lineStarts = undefined;
+    return edit;
   }
 }
 
@@ -48,10 +59,20 @@ export class DocumentStore {
     this.documents.set(params.uri, new TextDocument(params.uri, params.languageId, params.version, params.text));
   }
 
+  private readonly editListeners = new Set<(uri: string, edit: Edit) => void>();
+
+  /** Called with each edit as it is applied, e.g. to stop a generation the user typed away from. */
+  onEdit(listener: (uri: string, edit: Edit) => void): void {
+    this.editListeners.add(listener);
+  }
+
   change(params: ParamsOf<typeof DidChangeDocument>): void {
     const document = this.documents.get(params.uri);
     if (!document) return;
-    for (const change of params.changes) document.apply(change);
+    for (const change of params.changes) {
+      const edit = document.apply(change);
+      for (const listener of this.editListeners) listener(params.uri, edit);
+    }
     document.version = params.version;
   }
 

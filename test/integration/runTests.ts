@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
 import { badModelFiles, fimModel, scriptedModel } from '../fixtures/models';
 import { startLlamaServer } from '../fixtures/llamaServer';
-import { otherScript, script, type TestModels } from './suite/fixtureScripts';
+import { multiLineScript, otherScript, script, type TestModels } from './suite/fixtureScripts';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/test/integration
 const { values } = parseArgs({
@@ -30,6 +30,7 @@ const bad = await badModelFiles();
 const models: TestModels = {
   scripted: await scriptedModel(script),
   scriptedOther: await scriptedModel(otherScript, { name: 'scripted-other' }),
+  scriptedMultiLine: await scriptedModel(multiLineScript, { name: 'scripted-multiline' }),
   fim: await fimModel(),
   notGguf: bad.notGguf,
   truncatedData: bad.truncatedData,

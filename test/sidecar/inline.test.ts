@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
-import { DidChangeDocument, DidCloseDocument, DidOpenDocument, InlineCompletion, LoadModel } from '../../protocol/sidecar';
+import { DidChangeDocument, DidCloseDocument, DidOpenDocument, InlineCompletion, LoadModel, Ping } from '../../protocol/sidecar';
 import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { fimModel, scriptedModel } from '../fixtures/models';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
@@ -78,6 +78,19 @@ describe('inline completions in the sidecar', () => {
     const result = await complete(2, 2, { maxTokens: 1000, timeLimitMs: 60 });
     assert.equal(result.stopReason, 'timeLimit');
     assert.ok(result.tokens < 1000);
+  });
+
+  it('stops a generation once the user types something else where it completes', async () => {
+    const before = await harness.sidecar.request(Ping, null);
+    const started = performance.now();
+    const pending = complete(2, 2, { maxTokens: 1000, timeLimitMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await type(2, 2, '}');
+    const result = await pending;
+    const after = await harness.sidecar.request(Ping, null);
+    assert.equal(result.stopReason, 'aborted');
+    assert.ok(result.tokens < 1000, `stopped after ${result.tokens} tokens, ${(performance.now() - started).toFixed(0)} ms`);
+    assert.equal(after.completions!.cancelled, before.completions!.cancelled + 1);
   });
 
   it('forgets a closed document', async () => {

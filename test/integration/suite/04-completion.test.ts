@@ -2,6 +2,8 @@
 // call, word-by-word partial accept, and excluded files never completed nor sent to the engine.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { Ping } from '../../../protocol/sidecar';
+import { multiLineScript } from './fixtureScripts';
 import { acceptGhostText, functionEditor, pylot, script, setting, sleep, testModels, waitFor } from './helpers';
 
 suite('Pylot completion engine', () => {
@@ -46,6 +48,72 @@ suite('Pylot completion engine', () => {
     assert.ok(script.startsWith(partial) && partial.length < script.length, `partially accepted: "${partial}"`);
     await acceptGhostText(editor, script);
     assert.equal(editor.document.lineAt(1).text, `  ${script}`);
+  });
+
+  test('cycles alternatives with VS Code\'s next/previous suggestion commands', async () => {
+    await setting('models.completion', testModels().scriptedMultiLine);
+    try {
+      await (await pylot()).models.ensureLoaded('completion');
+      const firstLine = multiLineScript.slice(0, multiLineScript.indexOf('\n'));
+      // An explicit trigger asks for alternatives: the block first, then its first line alone.
+      const accepted = async (cycle: string[]) => {
+        const editor = await functionEditor();
+        await waitFor('a suggestion accepted', async () => {
+          await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+          await sleep(400);
+          for (const command of cycle) {
+            await vscode.commands.executeCommand(command);
+            await sleep(200);
+          }
+          await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+          return editor.document.lineAt(1).text.trim().length > 0;
+        });
+        const text = editor.document.getText();
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        return text;
+      };
+      assert.ok((await accepted([])).includes(multiLineScript), 'the first suggestion is the block');
+      const next = await accepted(['editor.action.inlineSuggest.showNext']);
+      assert.ok(next.includes(`  ${firstLine}\n}`) && !next.includes('return b'), `the next one is the first line alone: ${JSON.stringify(next)}`);
+      const back = await accepted(['editor.action.inlineSuggest.showNext', 'editor.action.inlineSuggest.showPrevious']);
+      assert.ok(back.includes(multiLineScript), 'previous goes back to the block');
+    } finally {
+      await setting('models.completion', testModels().scripted);
+      await (await pylot()).models.ensureLoaded('completion');
+    }
+  });
+
+  test('typing fast cancels what is no longer wanted: never more than one generation at a time', async () => {
+    const api = await pylot();
+    await setting('models.completion', testModels().fim);
+    await setting('completion.maxTokens', 128);
+    await setting('completion.timeLimitMs', 5_000);
+    try {
+      await api.models.ensureLoaded('completion');
+      const before = await api.sidecar.request(Ping, null);
+      const editor = await functionEditor();
+      const typed = 'const total = a + b';
+      // An explicit trigger starts a long generation (three alternatives of 128 tokens); typing supersedes it.
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await sleep(300);
+      for (const char of typed) {
+        await vscode.commands.executeCommand('type', { text: char });
+        await sleep(40);
+      }
+      await sleep(1_000);
+      const after = await api.sidecar.request(Ping, null);
+      assert.equal(editor.document.lineAt(1).text, `  ${typed}`, 'nothing but what was typed');
+      assert.ok(after.completions!.maxInFlight <= 1, `at most one generation at a time (${after.completions!.maxInFlight})`);
+      const started = after.completions!.total - before.completions!.total;
+      assert.ok(started < typed.length, `${started} generations for ${typed.length} keystrokes`);
+      assert.ok(after.completions!.cancelled > before.completions!.cancelled, 'a generation the user typed past was stopped');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      await setting('completion.maxTokens', undefined);
+      await setting('completion.timeLimitMs', undefined);
+      await setting('models.completion', testModels().scripted);
+      await api.models.ensureLoaded('completion');
+    }
   });
 
   test('never completes in, nor mirrors, a secret file', async () => {

@@ -1,11 +1,14 @@
 // What the generated models say, shared by the runner (which makes them) and the suite (which checks them).
 export const script = 'return a + b;';
 export const otherScript = 'return a * b;';
+/** Two lines: explicit triggers offer the block and its first line as alternatives. */
+export const multiLineScript = 'console.log(a)\n  return b';
 
 /** Paths of generated models, handed to the extension host in PYLOT_TEST_MODELS. */
 export interface TestModels {
   scripted: string;
   scriptedOther: string;
+  scriptedMultiLine: string;
   fim: string;
   notGguf: string;
   truncatedData: string;
