@@ -10,6 +10,7 @@ import { ErrorCodes } from '../protocol/rpc';
 import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
 import { createLog } from './log';
+import { registerWarmup } from './completion/warmup';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { CompletionCache } from './completion/cache';
 import { DocumentSync } from './completion/documentSync';
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     privacy,
     documents,
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completions),
+    registerWarmup({ sidecar, models, documents, privacy, enabled: () => settings.completionEnabled, log }),
     vscode.commands.registerCommand('pylot.completionAccepted', () => {
       // After VS Code has applied the accepted text: the next completion is likely wanted right there.
       setTimeout(() => vscode.window.activeTextEditor && void completions.prefetch(vscode.window.activeTextEditor), 0);

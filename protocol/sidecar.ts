@@ -285,6 +285,16 @@ export const DidChangeDocument = notification(
 export const DidCloseDocument = notification('document/didClose', z.object({ uri: z.string() }));
 
 /**
+ * Evaluates the completion prompt for a position where the user has stopped (background priority;
+ * any completion pre-empts it), so the next completion there only evaluates what is typed.
+ */
+export const WarmCompletion = request(
+  'completion/warm',
+  z.object({ uri: z.string(), version: z.int(), position: z.object({ line: count, character: count }) }),
+  z.object({ warmed: z.boolean(), promptTokens: z.optional(count) }),
+);
+
+/**
  * An inline completion at a position of a mirrored document: the sidecar cuts the window, builds
  * the model's FIM prompt (keeping it stable as the user types, so the KV cache is reused),
  * generates under a time cap and post-processes. `items` holds up to `alternatives` suggestions.

@@ -1,7 +1,7 @@
 // The sidecar's request handlers: one line per contract method, the work lives in the services.
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
-import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, WarmCompletion, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
 import { InlineCompletionService } from './completion/inline';
 import { DocumentStore } from './documents/store';
 import { generate } from './completion/generate';
@@ -82,6 +82,11 @@ export function serve(connection: MessageConnection): void {
   handle(connection, InlineCompletion, async (params, signal) => {
     await requireRuntime();
     return scheduler.run('completion', signal, (granted) => inline.complete(params, granted));
+  });
+
+  handle(connection, WarmCompletion, async (params, signal) => {
+    await requireRuntime();
+    return scheduler.run('background', signal, (granted) => inline.warm(params, granted));
   });
 
   handle(connection, Generate, async (params, signal) => {

@@ -4,7 +4,7 @@
 // arrived; post-processing decides what is shown. One completion runs at a time — a new one
 // supersedes the one in flight.
 import type { ParamsOf, ResultOf } from '../../protocol/rpc';
-import type { InlineCompletion } from '../../protocol/sidecar';
+import type { InlineCompletion, WarmCompletion } from '../../protocol/sidecar';
 import type { DocumentStore, Edit } from '../documents/store';
 import type { Engine, Generation } from '../engine/engine';
 import type { ModelSlots } from '../models/slots';
@@ -107,6 +107,29 @@ export class InlineCompletionService {
       clearTimeout(timer);
       if (this.current === superseded) this.current = undefined;
       if (this.running === running) this.running = undefined;
+    }
+  }
+
+  /**
+   * Evaluates the prompt for a position ahead of the user's next keystroke there, and anchors it.
+   * Skipped when it is already anchored, when a completion runs, or when the engine builds its own prompt.
+   */
+  async warm(params: ParamsOf<typeof WarmCompletion>, signal: AbortSignal): Promise<ResultOf<typeof WarmCompletion>> {
+    const engine = this.slots.require('completion');
+    const template = this.templateFor(engine);
+    const document = this.documents.get(params.uri, params.version);
+    const window = cutWindow(document.text, document.offsetAt(params.position));
+    if (!template || this.running || continueAnchor(this.anchor, document.uri, document.text, window) !== undefined) return { warmed: false };
+    const prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri) });
+    this.anchor = { uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
+    // A completion arriving meanwhile supersedes the warm-up like any other generation.
+    const superseded = new AbortController();
+    this.current = superseded;
+    try {
+      const generation = await this.oneAtATime(() => engine.complete(prompt, { maxTokens: 1, temperature: 0, signal: AbortSignal.any([signal, superseded.signal]) }));
+      return { warmed: generation.stopReason !== 'aborted', promptTokens: generation.promptTokens };
+    } finally {
+      if (this.current === superseded) this.current = undefined;
     }
   }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
-import { DidChangeDocument, DidCloseDocument, DidOpenDocument, InlineCompletion, LoadModel, Ping } from '../../protocol/sidecar';
+import { DidChangeDocument, DidCloseDocument, DidOpenDocument, InlineCompletion, LoadModel, Ping, WarmCompletion } from '../../protocol/sidecar';
 import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { fimModel, scriptedModel } from '../fixtures/models';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
@@ -53,6 +53,18 @@ describe('inline completions in the sidecar', () => {
       evaluated += result.promptTokens!;
     }
     assert.ok(evaluated <= 12, `5 keystrokes evaluated ${evaluated} prompt tokens (a rebuilt prompt costs ${full})`);
+  });
+
+  it('warms the prompt where the user stopped, so the next completion there evaluates almost nothing', async () => {
+    await type(4, 0, '\n');
+    const warm = await harness.sidecar.request(WarmCompletion, { uri, version, position: { line: 4, character: 0 } });
+    assert.equal(warm.warmed, true);
+    assert.ok(warm.promptTokens! > 100, `the warm-up evaluated the prompt (${warm.promptTokens})`);
+    const again = await harness.sidecar.request(WarmCompletion, { uri, version, position: { line: 4, character: 0 } });
+    assert.equal(again.warmed, false, 'already warm');
+    const result = await complete(4, 0);
+    assert.equal(result.anchored, true);
+    assert.ok(result.promptTokens! <= 2, `the completion after the warm-up evaluated ${result.promptTokens} prompt tokens`);
   });
 
   it('offers alternatives when asked, without duplicates', async () => {
