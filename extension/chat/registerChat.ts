@@ -2,7 +2,7 @@
 // calls registerChat() once; the returned ChatApi is how the agent plugs in (setBackend('agent', …))
 // and how tests and other commands (e.g. pylot.explain through pylot.openChat) drive the chat.
 import * as vscode from 'vscode';
-import type { Attachment, ChatModelView, ChatSummary, ChatTurn, ChatWebviewMessage, ChatMode } from '../../protocol/chat';
+import { ChatMode as ChatModeSchema, type Attachment, type ChatMode, type ChatModelView, type ChatSummary, type ChatTurn, type ChatWebviewMessage } from '../../protocol/chat';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
@@ -30,6 +30,8 @@ export interface OpenChatArgs {
   readonly attachments?: ReadonlyArray<{ readonly label: string; readonly text: string; readonly uri?: string }>;
   /** Send at once instead of leaving it in the composer. */
   readonly send?: boolean;
+  /** Switch the chat to this mode first (e.g. a "debug this" command opens Debug). */
+  readonly mode?: ChatMode;
 }
 
 export interface ChatApi {
@@ -108,6 +110,11 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
       .filter((a) => typeof a?.label === 'string' && typeof a.text === 'string')
       .map((a) => ({ kind: 'text', label: a.label, text: a.text, ...(typeof a.uri === 'string' ? { uri: a.uri } : {}) }));
     const prompt = typeof args?.prompt === 'string' ? args.prompt : undefined;
+    const mode = ChatModeSchema.safeParse(args?.mode);
+    if (mode.success) {
+      await controller.setMode(mode.data);
+      controller.showChat();
+    }
     if (args?.send && prompt?.trim()) return controller.send({ text: prompt, attachments });
     if (prompt !== undefined || attachments.length) view.post({ type: 'compose', text: prompt, attachments });
     return undefined;
