@@ -120,4 +120,37 @@ suite('Chat', () => {
     const reply = await api.chat.open({ prompt: 'Again', send: true });
     assert.match(reply?.error ?? '', /Agent mode is not available/);
   });
+
+  test('Stop aborts a real generation; a sidecar crash mid-answer fails the turn saying so, and chat works after the restart', async () => {
+    const firstDelta = () => new Promise<void>((resolve) => {
+      const unsubscribe = api.sidecar.onNotification(GenerateDelta, () => {
+        unsubscribe();
+        resolve();
+      });
+    });
+    await setting('models.chat', models.bench);
+    await vscode.commands.executeCommand('pylot.newChat');
+    let streaming = firstDelta();
+    const stopped = api.chat.open({ prompt: 'Tell me a long story', mode: 'ask', send: true });
+    await streaming;
+    await vscode.commands.executeCommand('pylot.stopChat');
+    const reply = await stopped;
+    assert.equal(reply?.stopped, true);
+    assert.ok((reply?.text.length ?? 0) > 0, 'what had arrived is kept');
+
+    streaming = firstDelta();
+    const crashed = api.chat.open({ prompt: 'Another long story', send: true });
+    await streaming;
+    const pid = api.sidecar.pid!;
+    process.kill(pid, 'SIGKILL');
+    const failed = await crashed;
+    assert.match(failed?.error ?? '', /engine stopped while answering .*your message is kept/);
+    assert.equal(failed?.action, 'restartSidecar');
+    assert.deepEqual(api.chat.current().turns.at(-2)?.text, 'Another long story');
+
+    await waitFor('the restarted sidecar', () => api.sidecar.status.status === 'ready' && api.sidecar.pid !== pid);
+    await setting('models.chat', models.scripted);
+    const answered = await api.chat.open({ prompt: 'Still there?', send: true });
+    assert.equal(answered?.text, script);
+  });
 });

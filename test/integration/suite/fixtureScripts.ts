@@ -7,6 +7,8 @@ export interface TestModels {
   scripted: string;
   scriptedOther: string;
   fim: string;
+  /** 0.5B-shaped random model: slow enough to stop or crash mid-answer. */
+  bench: string;
   notGguf: string;
   truncatedData: string;
   tooLarge: string;
