@@ -32,8 +32,11 @@ async function resolve(deps: ContextDeps, mention: Mention, query: string, signa
       return fileAttachment(deps, mention.path);
     case 'symbol':
       return symbolAttachment(deps, mention.name);
-    case 'selection':
-      return selectionAttachment(deps.lastEditor()) ?? { kind: 'selection', label: 'selection: nothing selected', text: '' };
+    case 'selection': {
+      const editor = deps.lastEditor();
+      if (editor && deps.isExcluded(editor.document.uri)) return { kind: 'selection', label: 'selection: in an excluded file', text: '' };
+      return selectionAttachment(editor) ?? { kind: 'selection', label: 'selection: nothing selected', text: '' };
+    }
     case 'problems':
       return problemsAttachment();
     case 'codebase': {

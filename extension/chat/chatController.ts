@@ -146,7 +146,8 @@ export class ChatController implements vscode.Disposable {
       this.log.warn(`Chat: could not resolve mentions: ${String(error)}`);
       return [];
     });
-    const attachments = [...(request.attachments ?? []), ...mentioned];
+    // A retried question brings its resolved mentions along, and they resolve again from its text.
+    const attachments = unique([...(request.attachments ?? []), ...mentioned]);
     const user: ChatTurn = { id: `${turnId}-user`, role: 'user', text: request.text, ...(attachments.length ? { attachments } : {}) };
     const earlier = this.chat.turns;
     this.chat = { ...this.chat, mode, title: earlier.length ? this.chat.title : titleFor(request.text), turns: [...earlier, user], updatedAt: Date.now() };
@@ -248,6 +249,16 @@ function describeFailure(error: unknown): Pick<ChatTurn, 'error' | 'action'> {
     default:
       return { error: error.message, action: 'showLogs' };
   }
+}
+
+function unique(attachments: readonly Attachment[]): Attachment[] {
+  const seen = new Set<string>();
+  return attachments.filter((a) => {
+    const key = `${a.kind}\u0000${a.label}\u0000${a.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function shorten(text: string, max = 4000): string {

@@ -82,6 +82,30 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await shots.take('inserted');
   });
 
+  it('Apply to file shows a diff first, applies one undoable edit', async () => {
+    const shots = await screenshots(page, 'chat-apply');
+    const file = path.join(workspace, 'math.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Control+L'); // line 2, its line break included
+    await panel.getByRole('button', { name: 'Apply to file' }).click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ timeout });
+    const toast = page.locator('.notification-toast', { hasText: "Replace the selection in math.ts with Pylot's code?" });
+    await toast.waitFor({ timeout });
+    await shots.take('diff');
+    assert.equal(await readFile(file, 'utf8'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n', 'nothing written before Apply');
+    await toast.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('.monaco-diff-editor').waitFor({ state: 'detached', timeout });
+    await page.locator('.editor-instance .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+S');
+    await waitForFile(file, (text) => text === 'export function add(a: number, b: number): number {\nreturn a + b;}\n');
+    await shots.take('applied');
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+S');
+    await waitForFile(file, (text) => text === 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+  });
+
   it('keeps the chat in the history, found by its title', async () => {
     const shots = await screenshots(page, 'chat-history');
     await panel.getByRole('button', { name: 'New chat' }).click();
