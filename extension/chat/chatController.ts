@@ -245,7 +245,10 @@ function describeFailure(error: unknown): Pick<ChatTurn, 'error' | 'action'> {
     case ErrorCodes.Unsupported:
       return { error: error.message, action: 'selectModel' };
     case ErrorCodes.SidecarExited:
-      return { error: `Pylot's engine stopped while answering (${error.message}). It restarts by itself; your message is kept, so press Retry.`, action: 'restartSidecar' };
+      // A crash mid-answer restarts by itself; an engine that gave up waits for the user.
+      return /in flight/.test(error.message)
+        ? { error: `Pylot's engine stopped while answering (${error.message}). It restarts by itself; your message is kept, so press Retry.`, action: 'restartSidecar' }
+        : { error: `Pylot's engine is not running: ${error.message} Your message is kept: restart the engine, then press Retry.`, action: 'restartSidecar' };
     default:
       return { error: error.message, action: 'showLogs' };
   }

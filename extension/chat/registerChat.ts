@@ -40,6 +40,8 @@ export interface ChatApi {
   /** Past chats of this workspace, newest first, filtered by title. */
   history(query?: string): ChatSummary[];
   current(): StoredChat;
+  /** Whether the chat view is on screen. */
+  visible(): boolean;
   /** Plugs in the backend of a mode; the agent registers for 'agent'. */
   setBackend(mode: ChatMode, backend: ChatBackend): vscode.Disposable;
 }
@@ -152,6 +154,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
     open,
     history: (query) => history.list(query),
     current: () => controller.current,
+    visible: () => view.visible,
     setBackend: (mode, backend) => controller.setBackend(mode, backend),
   };
 }
