@@ -94,10 +94,14 @@ export type ChatModelView = z.infer<typeof ChatModelView>;
 
 const id = z.string().check(z.minLength(1), z.maxLength(200));
 
+/** The reply being written when the panel (re)loads: what has arrived so far. */
+export const BusyTurn = z.object({ turnId: z.string(), text: z.string(), toolCalls: z.array(ToolCallCard) });
+export type BusyTurn = z.infer<typeof BusyTurn>;
+
 /** Host → chat panel. */
 export const ChatHostMessage = z.discriminatedUnion('type', [
   /** The whole chat on show (on load, New chat, opening one from the history). */
-  z.object({ type: z.literal('chat'), chatId: z.string(), title: z.string(), mode: ChatMode, turns: z.array(ChatTurn), busyTurnId: z.optional(z.string()), agentAvailable: z.boolean() }),
+  z.object({ type: z.literal('chat'), chatId: z.string(), title: z.string(), mode: ChatMode, turns: z.array(ChatTurn), busy: z.optional(BusyTurn), agentAvailable: z.boolean() }),
   z.object({ type: z.literal('model'), model: ChatModelView }),
   z.object({ type: z.literal('history'), chats: z.array(ChatSummary) }),
   /** A turn began: the user's message and the id its reply streams under. */

@@ -22,6 +22,13 @@ interface Running {
   readonly turnId: string;
   readonly abort: AbortController;
   readonly done: Promise<ChatTurn>;
+  /** What has arrived so far, for a panel that (re)loads mid-turn. */
+  readonly progress: Progress;
+}
+
+interface Progress {
+  text: string;
+  readonly cards: ToolCallCard[];
 }
 
 interface PendingCall {
@@ -63,7 +70,9 @@ export class ChatController implements vscode.Disposable {
 
   showChat(): void {
     const { id, title, mode, turns } = this.chat;
-    this.post({ type: 'chat', chatId: id, title, mode, turns: [...turns], busyTurnId: this.running?.turnId, agentAvailable: this.backends.has('agent') });
+    const running = this.running;
+    const busy = running && { turnId: running.turnId, text: running.progress.text, toolCalls: [...running.progress.cards] };
+    this.post({ type: 'chat', chatId: id, title, mode, turns: [...turns], busy, agentAvailable: this.backends.has('agent') });
     this.post({ type: 'history', chats: this.history.list() });
   }
 
@@ -73,8 +82,9 @@ export class ChatController implements vscode.Disposable {
     const turnId = request.turnId ?? `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     const mode = request.mode ?? this.chat.mode;
     const abort = new AbortController();
-    const done = this.run(turnId, mode, request, abort.signal);
-    this.running = { turnId, abort, done };
+    const progress: Progress = { text: '', cards: [] };
+    const done = this.run(turnId, mode, request, abort.signal, progress);
+    this.running = { turnId, abort, done, progress };
     try {
       return await done;
     } finally {
@@ -98,6 +108,7 @@ export class ChatController implements vscode.Disposable {
 
   async newChat(): Promise<void> {
     await this.stopRunning();
+    this.calls.clear();
     this.chat = emptyChat(this.chat.mode);
     this.showChat();
   }
@@ -106,6 +117,7 @@ export class ChatController implements vscode.Disposable {
     const chat = this.history.get(id);
     if (!chat) return;
     await this.stopRunning();
+    this.calls.clear();
     this.chat = chat;
     this.showChat();
   }
@@ -140,7 +152,7 @@ export class ChatController implements vscode.Disposable {
     await running.done.catch(() => undefined);
   }
 
-  private async run(turnId: string, mode: ChatMode, request: SendRequest, signal: AbortSignal): Promise<ChatTurn> {
+  private async run(turnId: string, mode: ChatMode, request: SendRequest, signal: AbortSignal, progress: Progress): Promise<ChatTurn> {
     const chatId = this.chat.id;
     const mentioned = await resolveMentions(this.context, request.text, signal).catch((error: unknown) => {
       this.log.warn(`Chat: could not resolve mentions: ${String(error)}`);
@@ -152,11 +164,10 @@ export class ChatController implements vscode.Disposable {
     const earlier = this.chat.turns;
     this.chat = { ...this.chat, mode, title: earlier.length ? this.chat.title : titleFor(request.text), turns: [...earlier, user], updatedAt: Date.now() };
     this.post({ type: 'turnStart', user, replyId: turnId });
-    let text = '';
-    const cards: ToolCallCard[] = [];
+    const cards = progress.cards;
     const events: ChatEvents = {
       text: (delta) => {
-        text += delta;
+        progress.text += delta;
         this.post({ type: 'turnDelta', turnId, text: delta });
       },
       toolCall: (info) => this.toolCall(turnId, info, cards, signal),
@@ -169,13 +180,13 @@ export class ChatController implements vscode.Disposable {
         { chatId, turnId, mode, systemPrompt: await this.prompts.get(mode), history: promptHistory([...earlier, user]), attachments, signal },
         events,
       );
-      reply = { id: turnId, role: 'assistant', text: result.text || text, usage: result.usage, ...(result.stopped || signal.aborted ? { stopped: true } : {}) };
+      reply = { id: turnId, role: 'assistant', text: result.text || progress.text, usage: result.usage, ...(result.stopped || signal.aborted ? { stopped: true } : {}) };
     } catch (error) {
+      const { text } = progress;
       reply = signal.aborted ? { id: turnId, role: 'assistant', text, stopped: true } : { id: turnId, role: 'assistant', text, ...describeFailure(error) };
       if (!signal.aborted) this.log.warn(`Chat turn failed: ${reply.error}`);
     }
-    for (const call of cards) this.calls.delete(call.id);
-    if (cards.length) reply = { ...reply, toolCalls: cards.map((card) => this.calls.get(card.id)?.card ?? card) };
+    if (cards.length) reply = { ...reply, toolCalls: [...cards] };
     // The user may have opened another chat meanwhile: the reply belongs to the one it was asked in.
     const chat = this.chat.id === chatId ? this.chat : this.history.get(chatId);
     if (chat) {

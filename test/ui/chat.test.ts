@@ -124,6 +124,30 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await shots.take('reopened');
   });
 
+  it('attaches a file through @file and VS Code\'s own picker, shown as a chip', async () => {
+    const shots = await screenshots(page, 'chat-mention');
+    await panel.getByRole('button', { name: 'New chat' }).click();
+    const input = panel.getByLabel('Message to Pylot');
+    await input.click();
+    await input.pressSequentially('What does this do? @fi');
+    await panel.locator('.mention-popup [role=option]', { hasText: '@file' }).waitFor({ timeout });
+    await shots.take('mention-popup');
+    await input.press('Enter');
+    const pick = page.locator('.quick-input-widget .quick-input-box input');
+    await pick.waitFor({ state: 'visible', timeout });
+    await pick.fill('math.ts');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'math.ts' }).waitFor({ timeout });
+    await pick.press('Enter');
+    await panel.locator('.composer .chip', { hasText: '@file math.ts' }).waitFor({ timeout });
+    await shots.take('chip');
+    assert.equal(await input.inputValue(), 'What does this do? ');
+    await input.click();
+    await input.press('Enter');
+    await panel.locator('.turn.user .chip', { hasText: '@file math.ts' }).waitFor({ timeout });
+    await panel.locator('.turn.assistant .code-block code', { hasText: 'return a + b;' }).waitFor({ timeout });
+    await shots.take('answered');
+  });
+
   it('sanitises model output: raw HTML loses its event handlers', async () => {
     await useChatModel(await scriptedModel(htmlScript, { name: 'chat-html' }));
     await panel.getByRole('button', { name: 'New chat' }).click();

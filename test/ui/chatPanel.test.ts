@@ -171,6 +171,15 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.ok(await page.getByLabel('Message to Pylot').isVisible(), 'back to the chat');
   });
 
+  it('shows what had arrived of a running reply when it (re)loads mid-turn, and can stop it', async () => {
+    const card = { id: 'call9', turnId: 't9', tool: 'read_file', summary: 'read_file src/a.ts', risk: 'read', hasDiff: false, state: 'pending' } as const;
+    await host({ type: 'chat', chatId: 'c3', title: 'Busy', mode: 'agent', turns: [{ id: 't9-user', role: 'user', text: 'look' }], busy: { turnId: 't9', text: 'Reading **now**', toolCalls: [card] }, agentAvailable: true });
+    await page.locator('.turn.assistant.streaming strong', { hasText: 'now' }).waitFor();
+    assert.equal(await page.locator('[data-call-id="call9"]').getByRole('button', { name: 'Allow once' }).count(), 1);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    assert.deepEqual(await lastSent(), { type: 'abort', turnId: 't9' });
+  });
+
   it('marks Agent as unavailable until the agent is wired in', async () => {
     await host({ type: 'chat', chatId: 'c2', title: 'New chat', mode: 'ask', turns: [], agentAvailable: false });
     assert.equal(await page.locator('option[value="agent"]').isDisabled(), true);

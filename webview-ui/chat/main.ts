@@ -54,8 +54,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       modeSelect.value = message.mode;
       (modeSelect.querySelector('option[value="agent"]') as HTMLOptionElement).disabled = !message.agentAvailable;
       (modeSelect.querySelector('option[value="agent"]') as HTMLOptionElement).textContent = message.agentAvailable ? 'Agent' : 'Agent (not available yet)';
-      transcript.show(message.turns, message.busyTurnId);
-      setBusy(message.busyTurnId);
+      transcript.show(message.turns, message.busy);
+      setBusy(message.busy?.turnId);
       return;
     case 'model':
       return renderModel(message.model);

@@ -1,6 +1,6 @@
 // The conversation: user messages with their chips, replies streamed as sanitised Markdown, tool-call
 // cards, token use per turn, and failed turns with what to do about them.
-import type { Attachment, ChatCommand, ChatTurn, ToolCallCard, TurnUsage } from '../../protocol/chat';
+import type { Attachment, BusyTurn, ChatCommand, ChatTurn, ToolCallCard, TurnUsage } from '../../protocol/chat';
 import { button, el } from './dom';
 import { postToHost } from './host';
 import { renderMarkdown, type CodeHandler } from './markdown';
@@ -21,10 +21,14 @@ export class Transcript {
 
   constructor(private readonly onCode: CodeHandler, private readonly onFailedTurn: (question: ChatTurn | undefined) => void) {}
 
-  show(turns: readonly ChatTurn[], busyTurnId?: string): void {
+  show(turns: readonly ChatTurn[], busy?: BusyTurn): void {
     this.streams.clear();
     this.element.replaceChildren(...turns.map((turn) => this.turnElement(turn)));
-    if (busyTurnId) this.start(busyTurnId);
+    if (busy) {
+      this.start(busy.turnId);
+      busy.toolCalls.forEach((card) => this.toolCall(card));
+      if (busy.text) this.delta(busy.turnId, busy.text);
+    }
     if (!turns.length) this.element.append(el('p', { className: 'empty' }, 'Ask about your code. Type @ to attach a file, symbol, the selection, problems or the codebase.'));
     this.scroll();
   }
