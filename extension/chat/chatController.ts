@@ -100,7 +100,8 @@ export class ChatController implements vscode.Disposable {
   async retry(turnId: string): Promise<ChatTurn | undefined> {
     const index = this.chat.turns.findIndex((turn) => turn.id === turnId);
     const question = this.chat.turns[index - 1];
-    if (index < 1 || question?.role !== 'user' || this.running) return undefined;
+    // Only the last reply: retrying an older one would drop the conversation after it.
+    if (index < 1 || index !== this.chat.turns.length - 1 || question?.role !== 'user' || this.running) return undefined;
     this.chat = { ...this.chat, turns: this.chat.turns.slice(0, index - 1) };
     this.showChat();
     return this.send({ text: question.text, attachments: question.attachments });

@@ -72,7 +72,12 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         return offerSelection();
       case 'send':
         // Long-running: the panel follows it through turnStart/turnDelta/turnEnd.
-        void controller.send({ turnId: message.turnId, text: message.text, mode: message.mode, attachments: message.attachments }).catch((error: unknown) => log.warn(`Chat: ${String(error)}`));
+        void controller.send({ turnId: message.turnId, text: message.text, mode: message.mode, attachments: message.attachments }).catch((error: unknown) => {
+          // Refused before it started (another turn is running): give the message back, end the wait.
+          log.warn(`Chat: ${String(error)}`);
+          view.post({ type: 'compose', text: message.text, attachments: message.attachments });
+          view.post({ type: 'turnEnd', turn: { id: message.turnId, role: 'assistant', text: '', error: error instanceof Error ? error.message : String(error) } });
+        });
         return;
       case 'abort':
         return controller.abort(message.turnId);

@@ -104,6 +104,7 @@ suite('Chat', () => {
       await vscode.commands.executeCommand('pylot.newChat');
       const turn = api.chat.open({ prompt: 'Make answer 43', attachments: [{ label: 'snippet', text: 'let x = 1;' }], mode: 'agent', send: true });
       await waitFor('the approval card', () => request, 10_000);
+      await assert.rejects(api.chat.open({ prompt: 'And another thing', send: true }), /still answering/);
       await vscode.commands.executeCommand('pylot.stopChat');
       const reply = await turn;
       assert.equal(reply?.stopped, true);
