@@ -28,6 +28,8 @@ export const TurnUsage = z.object({
   tokens: z.int(),
   /** Our estimate of the whole prompt, against the model's context size. */
   estimatedPromptTokens: z.optional(z.int()),
+  /** The model's context size the prompt was fitted to. */
+  contextSize: z.optional(z.int()),
   /** Earlier messages left out so the conversation fits the context. */
   droppedMessages: z.optional(z.int()),
 });

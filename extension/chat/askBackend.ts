@@ -40,6 +40,7 @@ export class AskBackend implements ChatBackend {
           promptTokens: result.promptTokens,
           tokens: result.tokens,
           estimatedPromptTokens: fitted.estimatedTokens,
+          contextSize: model.contextSize,
           droppedMessages: fitted.droppedMessages || undefined,
         },
       };

@@ -89,8 +89,8 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       await page.getByRole('button', { name }).click();
       assert.deepEqual(await lastSent(), { type: 'code', action, code: 'return a + b;', language: 'ts' });
     }
-    await host({ type: 'turnEnd', turn: { id: 't1', role: 'assistant', text: 'Use:\n\n```ts\nreturn a + b;\n```\n', usage: { promptTokens: 120, tokens: 9, droppedMessages: 2 } } });
-    assert.match(await page.locator('.usage').innerText(), /120 prompt tokens evaluated · 9 tokens generated · 2 earlier messages left out/);
+    await host({ type: 'turnEnd', turn: { id: 't1', role: 'assistant', text: 'Use:\n\n```ts\nreturn a + b;\n```\n', usage: { promptTokens: 120, tokens: 9, estimatedPromptTokens: 3900, contextSize: 4096, droppedMessages: 2 } } });
+    assert.equal(await page.locator('.usage').innerText(), '120 prompt tokens evaluated · 9 tokens generated · prompt ≈ 3,900 of 4,096 tokens · 2 earlier messages left out to fit the context');
     await page.getByRole('button', { name: 'Send' }).waitFor();
   });
 

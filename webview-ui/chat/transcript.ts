@@ -127,7 +127,10 @@ export function chips(attachments: readonly Attachment[], onRemove?: (index: num
 function usageText(usage: TurnUsage): string {
   const parts = [`${usage.tokens.toLocaleString()} tokens generated`];
   if (usage.promptTokens !== undefined) parts.unshift(`${usage.promptTokens.toLocaleString()} prompt tokens evaluated`);
-  if (usage.estimatedPromptTokens !== undefined) parts.push(`prompt ≈ ${usage.estimatedPromptTokens.toLocaleString()} tokens`);
+  if (usage.estimatedPromptTokens !== undefined) {
+    const of = usage.contextSize ? ` of ${usage.contextSize.toLocaleString()}` : '';
+    parts.push(`prompt ≈ ${usage.estimatedPromptTokens.toLocaleString()}${of} tokens`);
+  }
   if (usage.droppedMessages) parts.push(`${usage.droppedMessages} earlier message${usage.droppedMessages === 1 ? '' : 's'} left out to fit the context`);
   return parts.join(' · ');
 }

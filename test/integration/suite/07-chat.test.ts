@@ -54,6 +54,7 @@ suite('Chat', () => {
       assert.ok((reply?.usage?.tokens ?? 0) > 0);
       assert.ok((reply?.usage?.promptTokens ?? 0) > 0);
       assert.ok((reply?.usage?.estimatedPromptTokens ?? 0) > 0);
+      assert.equal(reply?.usage?.contextSize, 4096);
     } finally {
       unsubscribe();
     }
