@@ -72,6 +72,30 @@ suite('Chat', () => {
     assert.deepEqual(api.chat.history().slice(0, 2).map((c) => c.title), ['Second question', 'How do I add two numbers?']);
   });
 
+  test('a long conversation is trimmed to the context the engine reports, and still answered', async () => {
+    await setting('contextSize', 512);
+    try {
+      await waitFor('the chat model reloaded with a 512-token context', async () => {
+        await api.models.ensureLoaded('chat').catch(() => undefined);
+        return api.models.state('chat').model?.contextSize === 512;
+      });
+      await vscode.commands.executeCommand('pylot.newChat');
+      const pasted = (n: number) => [{ label: `log ${n}`, text: `line ${n}: ${'x'.repeat(600)}` }];
+      const first = await api.chat.open({ prompt: 'What is in log 1?', attachments: pasted(1), send: true });
+      assert.equal(first?.usage?.droppedMessages, undefined);
+      await api.chat.open({ prompt: 'And in log 2?', attachments: pasted(2), send: true });
+      const third = await api.chat.open({ prompt: 'And in log 3?', attachments: pasted(3), send: true });
+      assert.equal(third?.error, undefined);
+      assert.equal(third?.text, script);
+      assert.equal(third?.usage?.contextSize, 512);
+      assert.ok((third?.usage?.droppedMessages ?? 0) >= 2, `dropped ${third?.usage?.droppedMessages}`);
+      assert.ok((third?.usage?.estimatedPromptTokens ?? 0) <= 512 - 128);
+      assert.ok((third?.usage?.promptTokens ?? 0) < 512, 'what the engine evaluated fits its context');
+    } finally {
+      await setting('contextSize', undefined);
+    }
+  });
+
   test('mentions attach the file, problems and the selection; @codebase says when there is no index', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     const file = vscode.Uri.joinPath(folder, 'calc.ts');
