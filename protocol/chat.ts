@@ -138,6 +138,8 @@ export const ChatWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pickMention'), kind: z.enum(['file', 'symbol']) }),
   z.object({ type: z.literal('approval'), callId: id, decision: ApprovalDecision, feedback: z.optional(z.string().check(z.maxLength(4000))) }),
   z.object({ type: z.literal('showDiff'), callId: id }),
+  /** Open the document a chip came from. */
+  z.object({ type: z.literal('openAttachment'), uri: z.string().check(z.minLength(1), z.maxLength(4000)) }),
   z.object({ type: z.literal('command'), command: ChatCommand }),
 ]);
 export type ChatWebviewMessage = z.infer<typeof ChatWebviewMessage>;

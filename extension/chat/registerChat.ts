@@ -105,6 +105,13 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         return controller.answerApproval(message.callId, { decision: message.decision, feedback: message.feedback });
       case 'showDiff':
         return controller.showDiff(message.callId);
+      case 'openAttachment': {
+        const uri = vscode.Uri.parse(message.uri, true);
+        // Only documents: the panel must not be a way to open arbitrary URIs.
+        if (!['file', 'vscode-remote', 'untitled'].includes(uri.scheme)) return;
+        await vscode.window.showTextDocument(uri, { preview: true });
+        return;
+      }
       case 'command':
         await vscode.commands.executeCommand(`pylot.${message.command}`, ...(message.command === 'selectModel' ? ['chat'] : []));
         return;

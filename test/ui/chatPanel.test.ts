@@ -72,6 +72,10 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.equal(send.text, 'Why\ndoes it fail?');
     assert.equal(send.mode, 'debug');
     assert.deepEqual(send.attachments.map((a) => a.label), ['math.ts:2', 'snippet']);
+    await host({ type: 'turnStart', user: { id: `${send.turnId}-user`, role: 'user', text: send.text, attachments: send.attachments }, replyId: send.turnId });
+    await page.locator('.turn.user').getByRole('link', { name: '@selection math.ts:2' }).click();
+    assert.deepEqual(await lastSent(), { type: 'openAttachment', uri: 'file:///w/math.ts' });
+    assert.equal(await page.locator('.turn.user').getByRole('link', { name: /snippet/ }).count(), 0, 'pasted text has nothing to open');
     assert.equal(await input().inputValue(), '');
     assert.equal(await page.locator('.composer .chip').count(), 0, 'chips went with the message');
     await page.getByRole('button', { name: 'Stop' }).waitFor();
@@ -81,6 +85,10 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
 
   it('streams a reply as Markdown whose code blocks post Copy, Insert and Apply', async () => {
     await host({ type: 'turnStart', user: { id: 't1-user', role: 'user', text: 'add?' }, replyId: 't1' });
+    await host({ type: 'model', model: { state: 'loading', name: 'coder.gguf' } });
+    await page.locator('.thinking', { hasText: 'Loading the chat model…' }).waitFor();
+    await host({ type: 'model', model: { state: 'ready', name: 'coder', contextSize: 4096 } });
+    await page.locator('.thinking', { hasText: 'Thinking…' }).waitFor();
     for (const text of ['Use:\n\n```ts\n', 'return a', ' + b;\n```\n']) await host({ type: 'turnDelta', turnId: 't1', text });
     const code = page.locator('.turn.assistant .code-block code');
     await code.waitFor();

@@ -100,6 +100,7 @@ function showHistory(): void {
 }
 
 function renderModel(model: ChatModelView): void {
+  transcript.setWaitingLabel(model.state === 'loading' ? 'Loading the chat model…' : 'Thinking…');
   const parts: Array<Node | string> = [];
   if (model.state === 'none') {
     parts.push(el('span', { className: 'warning' }, 'No chat model is set.'), button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' }), { className: 'primary' }));

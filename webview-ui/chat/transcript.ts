@@ -18,6 +18,7 @@ interface Streaming {
 export class Transcript {
   readonly element = el('div', { className: 'transcript', role: 'log', 'aria-label': 'Conversation', 'aria-live': 'polite' });
   private readonly streams = new Map<string, Streaming>();
+  private waitingLabel = 'Thinking…';
 
   constructor(private readonly onCode: CodeHandler, private readonly onFailedTurn: (question: ChatTurn | undefined) => void) {}
 
@@ -74,8 +75,14 @@ export class Transcript {
     this.scroll();
   }
 
+  /** What a reply shows before its first word: the model may still be loading. */
+  setWaitingLabel(label: string): void {
+    this.waitingLabel = label;
+    for (const span of Array.from(this.element.querySelectorAll('.thinking'))) span.textContent = label;
+  }
+
   private start(turnId: string): void {
-    const body = el('div', { className: 'markdown' }, el('span', { className: 'thinking' }, 'Thinking…'));
+    const body = el('div', { className: 'markdown' }, el('span', { className: 'thinking' }, this.waitingLabel));
     const element = el('div', { className: 'turn assistant streaming', 'data-turn-id': turnId, 'aria-busy': 'true' }, el('div', { className: 'tool-calls' }), body);
     this.element.append(element);
     this.streams.set(turnId, { text: '', body });
@@ -120,8 +127,19 @@ export class Transcript {
 export function chips(attachments: readonly Attachment[], onRemove?: (index: number) => void, auto?: boolean): HTMLElement {
   return el('ul', { className: 'chips', 'aria-label': 'Attached context' }, ...attachments.map((attachment, index) =>
     el('li', { className: `chip chip-${attachment.kind}${auto ? ' auto' : ''}${attachment.text ? '' : ' empty'}`, title: attachment.text.slice(0, 400) || attachment.label },
-      el('span', {}, `@${attachment.kind === 'text' ? '' : `${attachment.kind} `}${attachment.label}`.replace(/^@(\w+) \1: /, '@$1: ')),
+      chipLabel(attachment),
       onRemove ? button('×', () => onRemove(index), { 'aria-label': `Remove ${attachment.label}`, className: 'chip-remove' }) : undefined)));
+}
+
+/** A chip from a document opens it; one without (pasted text, problems) is just a label. */
+function chipLabel(attachment: Attachment): HTMLElement {
+  const text = `@${attachment.kind === 'text' ? '' : `${attachment.kind} `}${attachment.label}`.replace(/^@(\w+) \1: /, '@$1: ');
+  if (!attachment.uri) return el('span', {}, text);
+  const uri = attachment.uri;
+  return el('a', { href: '#', className: 'chip-open', title: `Open ${attachment.label}`, onclick: (event: Event) => {
+    event.preventDefault();
+    postToHost({ type: 'openAttachment', uri });
+  } }, text);
 }
 
 function usageText(usage: TurnUsage): string {
