@@ -1,6 +1,6 @@
 // Builds Pylot's three bundles — the extension (CommonJS, `vscode` external), the sidecar (ESM,
 // node-llama-cpp external: it is ESM-only and loads native binaries by path) and the webview app
-// (browser), and copies the tree-sitter grammars into grammars/ — plus, with --tests, the test files.
+// and chat panel apps (browser), and copies the tree-sitter grammars into grammars/ — plus, with --tests, the test files.
 // Type-checking is `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -30,6 +30,7 @@ const builds = [
   { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode'], banner: { js: 'const __pylotLoadStart = performance.now();' } },
   { ...node, entryPoints: ['sidecar/main.ts'], outfile: 'dist/sidecar.mjs', format: 'esm', external: ['node-llama-cpp', 'web-tree-sitter'], banner: esmRequire },
   { ...common, entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022' },
+  { ...common, entryPoints: ['webview-ui/chat/main.ts'], outfile: 'dist/chat.js', format: 'iife', platform: 'browser', target: 'es2022' },
 ];
 
 if (withTests) {

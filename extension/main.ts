@@ -27,6 +27,7 @@ import { readSettings, restartKeys, type PylotSettings } from './settings';
 import { forwardSidecarLog } from './sidecar/logForwarding';
 import { Sidecar } from './sidecar/supervisor';
 import { StatusBar } from './statusBar';
+import { registerChat, type ChatApi } from './chat/registerChat';
 
 /** What activate() returns; integration tests use it to observe and poke the running extension. */
 export interface PylotApi {
@@ -39,6 +40,7 @@ export interface PylotApi {
   /** Evaluating the bundle plus running activate(): what Pylot adds to VS Code's start. */
   readonly activationMs: number;
   statusText(): string;
+  readonly chat: ChatApi;
 }
 
 let running: Sidecar | undefined;
@@ -156,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     serverHealth,
     activationMs,
     statusText: () => statusBar.text,
+    chat: registerChat(context, { sidecar, models, log, privacy }),
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: cache.hits, cacheMisses: cache.misses }),
   };
 }

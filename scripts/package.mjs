@@ -31,7 +31,7 @@ mkdirSync(stage, { recursive: true });
 
 const { scripts, devDependencies, allowScripts, ...shipped } = manifest;
 writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(shipped, null, 2)}\n`);
-for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md', 'media', 'grammars', 'dist/extension.js', 'dist/sidecar.mjs', 'dist/webview.js']) {
+for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md', 'media', 'grammars', 'dist/extension.js', 'dist/sidecar.mjs', 'dist/webview.js', 'dist/chat.js']) {
   if (existsSync(path.join(root, file))) cpSync(path.join(root, file), path.join(stage, file), { recursive: true });
 }
 

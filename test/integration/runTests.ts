@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
-import { badModelFiles, fimModel, scriptedModel } from '../fixtures/models';
+import { badModelFiles, benchModel, fimModel, scriptedModel } from '../fixtures/models';
 import { startLlamaServer } from '../fixtures/llamaServer';
 import { multiLineScript, otherScript, script, type TestModels } from './suite/fixtureScripts';
 
@@ -32,6 +32,7 @@ const models: TestModels = {
   scriptedOther: await scriptedModel(otherScript, { name: 'scripted-other' }),
   scriptedMultiLine: await scriptedModel(multiLineScript, { name: 'scripted-multiline' }),
   fim: await fimModel(),
+  bench: await benchModel(),
   notGguf: bad.notGguf,
   truncatedData: bad.truncatedData,
   tooLarge: bad.tooLarge,

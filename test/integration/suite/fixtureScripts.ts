@@ -10,6 +10,8 @@ export interface TestModels {
   scriptedOther: string;
   scriptedMultiLine: string;
   fim: string;
+  /** 0.5B-shaped random model: slow enough to stop or crash mid-answer. */
+  bench: string;
   notGguf: string;
   truncatedData: string;
   tooLarge: string;

@@ -1,0 +1,79 @@
+// Hosts the chat panel (webview-ui/chat/) in Pylot's activity-bar container: strict CSP with a nonce,
+// every message validated against protocol/chat.ts both ways. Messages posted before the panel is
+// ready wait for it, so `pylot.openChat` can fill the composer of a panel that is still loading.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { ChatWebviewMessage, type ChatHostMessage } from '../../protocol/chat';
+import type { Log } from '../log';
+
+export class ChatViewProvider implements vscode.WebviewViewProvider {
+  static readonly viewId = 'pylot.chat';
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private queued: ChatHostMessage[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly onMessage: (message: ChatWebviewMessage) => void | Promise<void>,
+    private readonly log: Log,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    view.webview.html = page(view.webview, vscode.Uri.joinPath(dist, 'chat.js'), vscode.Uri.joinPath(media, 'chat.css'));
+    view.webview.onDidReceiveMessage((raw: unknown) => {
+      const parsed = ChatWebviewMessage.safeParse(raw);
+      if (!parsed.success) return this.log.warn(`Ignoring malformed message from the chat panel: ${JSON.stringify(raw).slice(0, 200)}`);
+      if (parsed.data.type === 'ready') {
+        this.ready = true;
+        const queued = this.queued;
+        this.queued = [];
+        void Promise.resolve(this.onMessage(parsed.data)).then(() => queued.forEach((message) => this.post(message)));
+        return;
+      }
+      Promise.resolve(this.onMessage(parsed.data)).catch((error: unknown) => this.log.error(`Chat panel: ${parsed.data.type} failed: ${error instanceof Error ? error.message : String(error)}`));
+    });
+    view.onDidDispose(() => {
+      this.view = undefined;
+      this.ready = false;
+    });
+  }
+
+  get visible(): boolean {
+    return !!this.view?.visible;
+  }
+
+  /** Shows the panel (opening its container) and waits until its script can take messages. */
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+  }
+
+  post(message: ChatHostMessage): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+    // Whole-state messages are resent on `ready`; only what the user asked for waits.
+    else if (message.type === 'compose' || message.type === 'showHistory') this.queued.push(message);
+  }
+}
+
+function page(webview: vscode.Webview, script: vscode.Uri, style: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${webview.asWebviewUri(style)}">
+<title>Pylot Chat</title>
+</head>
+<body>
+<div id="chat-app"></div>
+<script nonce="${nonce}" src="${webview.asWebviewUri(script)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,91 @@
+// A code block's buttons: Copy, Insert at cursor, Apply to file. Apply shows VS Code's diff of the
+// file against a virtual document holding the change, and writes only after the user says Apply,
+// as one WorkspaceEdit (so Undo takes it back).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+const scheme = 'pylot-proposed';
+
+export class CodeBlockActions implements vscode.Disposable {
+  private readonly proposals = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly registration: vscode.Disposable;
+  private counter = 0;
+
+  constructor(private readonly lastEditor: () => vscode.TextEditor | undefined) {
+    this.registration = vscode.workspace.registerTextDocumentContentProvider(scheme, {
+      onDidChange: this.changed.event,
+      provideTextDocumentContent: (uri) => this.proposals.get(uri.toString()) ?? '',
+    });
+  }
+
+  async copy(code: string): Promise<void> {
+    await vscode.env.clipboard.writeText(code);
+    void vscode.window.setStatusBarMessage('Pylot: code copied', 2000);
+  }
+
+  /** Replaces the selection (or inserts at the cursor) of the editor the user was last in. */
+  async insert(code: string): Promise<boolean> {
+    const editor = await this.targetEditor('insert the code');
+    if (!editor) return false;
+    const done = await editor.edit((edit) => {
+      for (const selection of editor.selections) edit.replace(selection, code);
+    });
+    if (!done) void vscode.window.showWarningMessage('Pylot could not insert the code: the editor changed. Try again.');
+    return done;
+  }
+
+  /** Proposes the code for the selection, or for the whole file when nothing is selected. */
+  async apply(code: string): Promise<boolean> {
+    const editor = await this.targetEditor('apply the code to');
+    if (!editor) return false;
+    const { document } = editor;
+    const range = editor.selection.isEmpty ? fullRange(document) : editor.selection;
+    const version = document.version;
+    const proposed = document.getText().slice(0, document.offsetAt(range.start)) + code + document.getText().slice(document.offsetAt(range.end));
+    const name = path.basename(document.uri.path);
+    const proposedUri = vscode.Uri.from({ scheme, path: `/${name}`, query: String(++this.counter) });
+    this.proposals.set(proposedUri.toString(), proposed);
+    try {
+      await vscode.commands.executeCommand('vscode.diff', document.uri, proposedUri, `${name} ↔ Pylot's change`, { preview: true });
+      const what = editor.selection.isEmpty ? `the whole of ${name}` : `the selection in ${name}`;
+      const choice = await vscode.window.showInformationMessage(`Replace ${what} with Pylot's code?`, 'Apply', 'Discard');
+      if (choice !== 'Apply') return false;
+      if (document.version !== version) {
+        void vscode.window.showWarningMessage(`${name} changed while the diff was open; nothing was applied. Apply again to see the new diff.`);
+        return false;
+      }
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, fullRange(document), proposed);
+      return await vscode.workspace.applyEdit(edit);
+    } finally {
+      await closeDiff(proposedUri);
+      this.proposals.delete(proposedUri.toString());
+    }
+  }
+
+  private async targetEditor(action: string): Promise<vscode.TextEditor | undefined> {
+    const editor = this.lastEditor();
+    if (!editor || editor.document.isClosed) {
+      void vscode.window.showInformationMessage(`Open a file first: Pylot needs an editor to ${action}.`);
+      return undefined;
+    }
+    // Brings it back to the front (the chat panel has the focus) and keeps its selection.
+    return vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection, preserveFocus: false });
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.changed.dispose();
+  }
+}
+
+function fullRange(document: vscode.TextDocument): vscode.Range {
+  return new vscode.Range(0, 0, document.lineCount, 0);
+}
+
+async function closeDiff(proposed: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+  const diff = tabs.filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposed.toString());
+  if (diff.length) await vscode.window.tabGroups.close(diff);
+}

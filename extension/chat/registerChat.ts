@@ -1,0 +1,184 @@
+// The chat panel's wiring: view, controller, backends, commands and the selection offer. main.ts
+// calls registerChat() once; the returned ChatApi is how the agent plugs in (setBackend('agent', …))
+// and how tests and other commands (e.g. pylot.explain through pylot.openChat) drive the chat.
+import * as vscode from 'vscode';
+import { ChatMode as ChatModeSchema, type Attachment, type ChatMode, type ChatModelView, type ChatSummary, type ChatTurn, type ChatWebviewMessage } from '../../protocol/chat';
+import type { Log } from '../log';
+import type { ModelManager } from '../models/modelManager';
+import type { Sidecar } from '../sidecar/supervisor';
+import { AskBackend } from './askBackend';
+import type { ChatBackend } from './backend';
+import { selectionAttachment, type ContextDeps } from './chatContext';
+import { ChatController } from './chatController';
+import { ChatHistory, type StoredChat } from './chatHistory';
+import { ChatViewProvider } from './chatView';
+import { CodeBlockActions } from './codeActions';
+import { pickFile, pickSymbol } from './pickers';
+import { ModePrompts } from './prompts';
+
+export interface ChatDeps {
+  readonly sidecar: Sidecar;
+  readonly models: ModelManager;
+  readonly log: Log;
+  /** Secret and ignore-listed files are never attached. */
+  readonly privacy: { isExcluded(uri: vscode.Uri): boolean };
+}
+
+/** `pylot.openChat`'s argument: what other commands hand the chat. */
+export interface OpenChatArgs {
+  readonly prompt?: string;
+  readonly attachments?: ReadonlyArray<{ readonly label: string; readonly text: string; readonly uri?: string }>;
+  /** Send at once instead of leaving it in the composer. */
+  readonly send?: boolean;
+  /** Switch the chat to this mode first (e.g. a "debug this" command opens Debug). */
+  readonly mode?: ChatMode;
+}
+
+export interface ChatApi {
+  /** What `pylot.openChat` does; with `send` it resolves with the reply once it has ended. */
+  open(args?: OpenChatArgs): Promise<ChatTurn | undefined>;
+  /** Past chats of this workspace, newest first, filtered by title. */
+  history(query?: string): ChatSummary[];
+  current(): StoredChat;
+  /** Whether the chat view is on screen. */
+  visible(): boolean;
+  /** Plugs in the backend of a mode; the agent registers for 'agent'. */
+  setBackend(mode: ChatMode, backend: ChatBackend): vscode.Disposable;
+}
+
+export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): ChatApi {
+  const { sidecar, models, log } = deps;
+  let lastEditor = vscode.window.activeTextEditor;
+  const contextDeps: ContextDeps = { sidecar, isExcluded: (uri) => deps.privacy.isExcluded(uri), lastEditor: () => lastEditor };
+  const history = new ChatHistory(context.workspaceState);
+  const actions = new CodeBlockActions(() => lastEditor);
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, (message) => handle(message), log);
+  const controller = new ChatController(history, new ModePrompts(context.extensionUri), contextDeps, (message) => view.post(message), log);
+  const ask = new AskBackend(sidecar, models);
+  for (const mode of ['ask', 'debug', 'architect'] as const) controller.setBackend(mode, ask);
+
+  const postModel = () => view.post({ type: 'model', model: modelView(sidecar, models) });
+  const offerSelection = () => {
+    const attachment = selectionAttachment(lastEditor);
+    view.post({ type: 'selection', attachment: attachment && !deps.privacy.isExcluded(lastEditor!.document.uri) ? attachment : undefined });
+  };
+  let selectionTimer: NodeJS.Timeout | undefined;
+
+  async function handle(message: ChatWebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        controller.showChat();
+        postModel();
+        return offerSelection();
+      case 'send':
+        // Long-running: the panel follows it through turnStart/turnDelta/turnEnd.
+        void controller.send({ turnId: message.turnId, text: message.text, mode: message.mode, attachments: message.attachments }).catch((error: unknown) => {
+          // Refused before it started (another turn is running): give the message back, end the wait.
+          log.warn(`Chat: ${String(error)}`);
+          view.post({ type: 'compose', text: message.text, attachments: message.attachments });
+          view.post({ type: 'turnEnd', turn: { id: message.turnId, role: 'assistant', text: '', error: error instanceof Error ? error.message : String(error) } });
+        });
+        return;
+      case 'abort':
+        return controller.abort(message.turnId);
+      case 'retry':
+        void controller.retry(message.turnId);
+        return;
+      case 'newChat':
+        return controller.newChat();
+      case 'openChat':
+        return controller.openChat(message.chatId);
+      case 'deleteChat':
+        return controller.deleteChat(message.chatId);
+      case 'setMode':
+        return controller.setMode(message.mode);
+      case 'code':
+        if (message.action === 'copy') return actions.copy(message.code);
+        await (message.action === 'insert' ? actions.insert(message.code) : actions.apply(message.code));
+        return;
+      case 'pickMention': {
+        const attachment = message.kind === 'file' ? await pickFile(contextDeps) : await pickSymbol(contextDeps);
+        if (attachment) view.post({ type: 'compose', attachments: [attachment] });
+        return;
+      }
+      case 'approval':
+        return controller.answerApproval(message.callId, { decision: message.decision, feedback: message.feedback });
+      case 'showDiff':
+        return controller.showDiff(message.callId);
+      case 'openAttachment': {
+        const uri = vscode.Uri.parse(message.uri, true);
+        // Only documents: the panel must not be a way to open arbitrary URIs.
+        if (!['file', 'vscode-remote', 'untitled'].includes(uri.scheme)) return;
+        await vscode.window.showTextDocument(uri, { preview: true });
+        return;
+      }
+      case 'command':
+        await vscode.commands.executeCommand(`pylot.${message.command}`, ...(message.command === 'selectModel' ? ['chat'] : []));
+        return;
+    }
+  }
+
+  const open = async (args?: OpenChatArgs): Promise<ChatTurn | undefined> => {
+    await view.reveal();
+    const attachments: Attachment[] = (Array.isArray(args?.attachments) ? args.attachments : [])
+      .filter((a) => typeof a?.label === 'string' && typeof a.text === 'string')
+      .map((a) => ({ kind: 'text', label: a.label, text: a.text, ...(typeof a.uri === 'string' ? { uri: a.uri } : {}) }));
+    const prompt = typeof args?.prompt === 'string' ? args.prompt : undefined;
+    const mode = ChatModeSchema.safeParse(args?.mode);
+    if (mode.success) {
+      await controller.setMode(mode.data);
+      controller.showChat();
+    }
+    if (args?.send && prompt?.trim()) return controller.send({ text: prompt, attachments });
+    if (prompt !== undefined || attachments.length) view.post({ type: 'compose', text: prompt, attachments });
+    return undefined;
+  };
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: true } }),
+    controller,
+    actions,
+    vscode.commands.registerCommand('pylot.openChat', (args?: OpenChatArgs) => open(args)),
+    vscode.commands.registerCommand('pylot.newChat', async () => {
+      await view.reveal();
+      await controller.newChat();
+    }),
+    vscode.commands.registerCommand('pylot.showChatHistory', async () => {
+      await view.reveal();
+      view.post({ type: 'showHistory' });
+    }),
+    vscode.commands.registerCommand('pylot.stopChat', () => controller.abort()),
+    models.onDidChange((role) => role === 'chat' && postModel()),
+    { dispose: sidecar.onStatus(postModel) },
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor) lastEditor = editor;
+    }),
+    vscode.window.onDidChangeTextEditorSelection((event) => {
+      if (event.textEditor !== lastEditor && event.textEditor !== vscode.window.activeTextEditor) return;
+      lastEditor = event.textEditor;
+      clearTimeout(selectionTimer);
+      selectionTimer = setTimeout(offerSelection, 250);
+    }),
+    { dispose: () => clearTimeout(selectionTimer) },
+  );
+
+  return {
+    open,
+    history: (query) => history.list(query),
+    current: () => controller.current,
+    visible: () => view.visible,
+    setBackend: (mode, backend) => controller.setBackend(mode, backend),
+  };
+}
+
+function modelView(sidecar: Sidecar, models: ModelManager): ChatModelView {
+  const state = models.state('chat');
+  const engine = sidecar.status.status === 'restarting' || sidecar.status.status === 'stopped' ? `${sidecar.status.status}${sidecar.status.detail ? `: ${sidecar.status.detail}` : ''}` : undefined;
+  return {
+    state: state.state,
+    name: state.model?.name ?? state.spec?.split(/[\\/]/).pop(),
+    contextSize: state.model?.contextSize,
+    error: state.error?.message,
+    ...(engine ? { engine } : {}),
+  };
+}

@@ -1,0 +1,190 @@
+// The chat panel as a person uses it, in Chromium against the packaged .vsix: a question streams an
+// answer from a scripted GGUF model into the panel, its code block's Insert at cursor edits the file,
+// the chat is in the history, model output is sanitised, and Stop ends a long answer from a
+// 0.5B-shaped model. Screenshots go to out/test-results/ui/.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
+import { launchBrowser, openFile, runCommand, screenshots, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { benchModel, scriptedModel } from '../fixtures/models';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const timeout = 180_000;
+// A fenced block. A lone "\r" breaks the line (Markdown reads it as one): a chat template's prompt
+// ends in "\n", and a scripted model continues from any script token the prompt ends with.
+const codeScript = '```ts\rreturn a + b;';
+const htmlScript = 'Try <img src onerror=alert(1)> now';
+
+describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
+  let workspace: string;
+  let server: CodeServer;
+  let browser: BrowserSession;
+  let page: Page;
+  let panel: FrameLocator;
+  let passed = false;
+
+  const useChatModel = async (model: string) => {
+    const file = path.join(server.userDataDir, 'Machine', 'settings.json');
+    const settings = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...settings, 'pylot.models.chat': model }));
+    await panel.locator('.model', { hasText: path.basename(model) }).waitFor({ timeout });
+  };
+  const ask = async (question: string) => {
+    const input = panel.getByLabel('Message to Pylot');
+    await input.fill(question);
+    await input.press('Enter');
+  };
+
+  before(async () => {
+    const codeModel = await scriptedModel(codeScript, { name: 'chat-code' });
+    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-chat-'));
+    await writeFile(path.join(workspace, 'math.ts'), 'export function add(a: number, b: number): number {\n  \n}\n');
+    server = await startCodeServer({ extensions: [path.join(root, 'out/pylot.vsix')], machineSettings: { 'pylot.models.chat': codeModel, 'pylot.threads': 1 } });
+    browser = await launchBrowser();
+    page = browser.page;
+    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
+    await waitForWorkbench(page);
+    await waitForStatusBarItem(page, 'Pylot', timeout);
+    panel = page.frameLocator('.webview.ready').frameLocator('#active-frame');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop({ keepLogs: !passed });
+    await rm(workspace, { recursive: true, force: true });
+  });
+
+  it('streams an answer into the panel, and Insert at cursor puts its code into the editor', async () => {
+    const shots = await screenshots(page, 'chat-insert');
+    await openFile(page, 'math.ts');
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await runCommand(page, 'Pylot: Open Chat');
+    await panel.getByLabel('Message to Pylot').waitFor({ timeout });
+    await shots.take('chat-open');
+    await ask('How do I add a and b?');
+    const code = panel.locator('.turn.assistant .code-block code');
+    await code.waitFor({ timeout });
+    assert.equal((await code.textContent())?.trim(), 'return a + b;');
+    await panel.locator('.turn.assistant .usage', { hasText: 'tokens generated' }).waitFor({ timeout });
+    assert.match(await panel.locator('.model').innerText(), /pylot-test-chat-code · 4,096-token context/);
+    await shots.take('answered');
+    await panel.getByRole('button', { name: 'Insert at cursor' }).click();
+    await page.locator('.monaco-editor.focused').waitFor({ timeout });
+    await page.keyboard.press('Control+S');
+    const saved = await waitForFile(path.join(workspace, 'math.ts'), (text) => text.includes('return a + b;'));
+    assert.equal(saved, 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+    await shots.take('inserted');
+  });
+
+  it('Apply to file shows a diff first, applies one undoable edit', async () => {
+    const shots = await screenshots(page, 'chat-apply');
+    const file = path.join(workspace, 'math.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Control+L'); // line 2, its line break included
+    await panel.getByRole('button', { name: 'Apply to file' }).click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ timeout });
+    const toast = page.locator('.notification-toast', { hasText: "Replace the selection in math.ts with Pylot's code?" });
+    await toast.waitFor({ timeout });
+    await shots.take('diff');
+    assert.equal(await readFile(file, 'utf8'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n', 'nothing written before Apply');
+    await toast.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('.monaco-diff-editor').waitFor({ state: 'detached', timeout });
+    await page.locator('.editor-instance .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+S');
+    await waitForFile(file, (text) => text === 'export function add(a: number, b: number): number {\nreturn a + b;}\n');
+    await shots.take('applied');
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+S');
+    await waitForFile(file, (text) => text === 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+  });
+
+  it('keeps the chat in the history, found by its title', async () => {
+    const shots = await screenshots(page, 'chat-history');
+    await panel.getByRole('button', { name: 'New chat' }).click();
+    await panel.locator('.transcript .empty').waitFor({ timeout });
+    await panel.getByRole('button', { name: 'Chat history' }).click();
+    const search = panel.getByLabel('Search chats by title');
+    await search.fill('add a and');
+    const entry = panel.locator('.history-open', { hasText: 'How do I add a and b?' });
+    await entry.waitFor({ timeout });
+    await shots.take('history');
+    await search.fill('nothing like it');
+    await panel.locator('.history-list .empty').waitFor({ timeout });
+    await search.fill('');
+    await entry.click();
+    await panel.locator('.turn.assistant .code-block code', { hasText: 'return a + b;' }).waitFor({ timeout });
+    await shots.take('reopened');
+  });
+
+  it('attaches a file through @file and VS Code\'s own picker, shown as a chip', async () => {
+    const shots = await screenshots(page, 'chat-mention');
+    await panel.getByRole('button', { name: 'New chat' }).click();
+    const input = panel.getByLabel('Message to Pylot');
+    await input.click();
+    await input.pressSequentially('What does this do? @fi');
+    await panel.locator('.mention-popup [role=option]', { hasText: '@file' }).waitFor({ timeout });
+    await shots.take('mention-popup');
+    await input.press('Enter');
+    const pick = page.locator('.quick-input-widget .quick-input-box input');
+    await pick.waitFor({ state: 'visible', timeout });
+    await pick.fill('math.ts');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'math.ts' }).waitFor({ timeout });
+    await pick.press('Enter');
+    await panel.locator('.composer .chip', { hasText: '@file math.ts' }).waitFor({ timeout });
+    await shots.take('chip');
+    assert.equal(await input.inputValue(), 'What does this do? ');
+    await input.click();
+    await input.press('Enter');
+    await panel.locator('.turn.user .chip', { hasText: '@file math.ts' }).waitFor({ timeout });
+    await panel.locator('.turn.assistant .code-block code', { hasText: 'return a + b;' }).waitFor({ timeout });
+    await shots.take('answered');
+  });
+
+  it('sanitises model output: raw HTML loses its event handlers', async () => {
+    await useChatModel(await scriptedModel(htmlScript, { name: 'chat-html' }));
+    await panel.getByRole('button', { name: 'New chat' }).click();
+    await ask('Show me an image');
+    const answer = panel.locator('.turn.assistant .markdown', { hasText: 'now' });
+    await answer.waitFor({ timeout });
+    const html = await answer.innerHTML();
+    assert.match(html, /<img src="">/);
+    assert.doesNotMatch(html, /onerror|alert/);
+  });
+
+  it('Stop ends a long answer and the panel is ready for the next question', async () => {
+    const shots = await screenshots(page, 'chat-stop');
+    await useChatModel(await benchModel());
+    await panel.getByRole('button', { name: 'New chat' }).click();
+    await ask('Write a long story');
+    const streaming = panel.locator('.turn.assistant.streaming .markdown');
+    await streaming.filter({ hasNotText: 'Thinking…' }).waitFor({ timeout });
+    await shots.take('streaming');
+    await panel.getByRole('button', { name: 'Stop' }).click();
+    await panel.locator('.turn.assistant .turn-note', { hasText: 'Stopped.' }).waitFor({ timeout: 30_000 });
+    await panel.getByRole('button', { name: 'Send' }).waitFor({ timeout: 10_000 });
+    const text = await panel.locator('.turn.assistant .markdown').last().innerText();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(await panel.locator('.turn.assistant .markdown').last().innerText(), text, 'nothing arrived after Stop');
+    await shots.take('stopped');
+    passed = true;
+  });
+});
+
+async function waitForFile(file: string, ready: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await readFile(file, 'utf8');
+    if (ready(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${file} never got the expected text; it has:\n${text}`);
+}

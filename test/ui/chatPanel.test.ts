@@ -1,0 +1,195 @@
+// The chat panel's app (dist/chat.js) in headless Chromium with a stand-in for VS Code's webview API:
+// what it posts to the host for each gesture, and what it renders for each host message — approval
+// cards, sanitised Markdown, mentions, keyboard, failures. Seconds, where a code-server run takes minutes.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { ChatHostMessage, ChatWebviewMessage } from '../../protocol/chat';
+import { launchBrowser, type BrowserSession } from '../rig/browser';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+
+/** The page's globals this test sets and reads (the test itself has no DOM types). */
+interface Window {
+  postMessage(message: unknown, targetOrigin: string): void;
+  sent: ChatWebviewMessage[];
+  state: unknown;
+  acquireVsCodeApi: unknown;
+  hacked?: number;
+}
+
+describe('the chat panel app', { timeout: 120_000 }, () => {
+  let browser: BrowserSession;
+  let page: Page;
+
+  const host = (message: ChatHostMessage) => page.evaluate((m) => (globalThis as unknown as Window).postMessage(m, '*'), message);
+  const sent = () => page.evaluate(() => (globalThis as unknown as Window).sent);
+  const lastSent = async () => (await sent()).at(-1);
+  const input = () => page.getByLabel('Message to Pylot');
+
+  before(async () => {
+    browser = await launchBrowser();
+    page = browser.page;
+  });
+  after(() => browser?.close());
+
+  beforeEach(async () => {
+    const [script, style] = await Promise.all([readFile(path.join(root, 'dist/chat.js'), 'utf8'), readFile(path.join(root, 'media/chat.css'), 'utf8')]);
+    await page.setContent(`<!DOCTYPE html><html><head><style>${style}</style></head><body><div id="chat-app"></div></body></html>`);
+    await page.evaluate(() => {
+      const w = globalThis as unknown as Window;
+      w.sent = [];
+      w.state = undefined; // no draft left over from the previous test
+      w.acquireVsCodeApi = () => ({ postMessage: (m: ChatWebviewMessage) => w.sent.push(m), getState: () => w.state, setState: (s: unknown) => (w.state = s) });
+    });
+    await page.addScriptTag({ content: script });
+    await host({ type: 'chat', chatId: 'c1', title: 'New chat', mode: 'ask', turns: [], agentAvailable: true });
+  });
+
+  it('says it is ready, and without a chat model offers to pick one', async () => {
+    assert.deepEqual((await sent())[0], { type: 'ready' });
+    await host({ type: 'model', model: { state: 'none' } });
+    await page.getByRole('button', { name: 'Select Model…' }).click();
+    assert.deepEqual(await lastSent(), { type: 'command', command: 'selectModel' });
+    await host({ type: 'model', model: { state: 'ready', name: 'qwen2.5-coder-1.5b-instruct', contextSize: 8192 } });
+    assert.equal(await page.locator('.model').innerText(), 'qwen2.5-coder-1.5b-instruct · 8,192-token context');
+  });
+
+  it('sends on Enter with the mode and the offered selection, keeps Shift+Enter as a new line, and Escape stops', async () => {
+    await host({ type: 'selection', attachment: { kind: 'selection', label: 'math.ts:2', text: 'return a;', uri: 'file:///w/math.ts' } });
+    await host({ type: 'compose', attachments: [{ kind: 'text', label: 'snippet', text: 'let x = 1;' }] });
+    assert.equal(await page.locator('.composer .chip').count(), 2);
+    await page.getByLabel('Mode').selectOption('debug');
+    assert.deepEqual(await lastSent(), { type: 'setMode', mode: 'debug' });
+    await input().fill('Why');
+    await input().press('Shift+Enter');
+    await input().pressSequentially('does it fail?');
+    await input().press('Enter');
+    const send = (await lastSent()) as Extract<ChatWebviewMessage, { type: 'send' }>;
+    assert.equal(send.type, 'send');
+    assert.equal(send.text, 'Why\ndoes it fail?');
+    assert.equal(send.mode, 'debug');
+    assert.deepEqual(send.attachments.map((a) => a.label), ['math.ts:2', 'snippet']);
+    await host({ type: 'turnStart', user: { id: `${send.turnId}-user`, role: 'user', text: send.text, attachments: send.attachments }, replyId: send.turnId });
+    await page.locator('.turn.user').getByRole('link', { name: '@selection math.ts:2' }).click();
+    assert.deepEqual(await lastSent(), { type: 'openAttachment', uri: 'file:///w/math.ts' });
+    assert.equal(await page.locator('.turn.user').getByRole('link', { name: /snippet/ }).count(), 0, 'pasted text has nothing to open');
+    assert.equal(await input().inputValue(), '');
+    assert.equal(await page.locator('.composer .chip').count(), 0, 'chips went with the message');
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    await input().press('Escape');
+    assert.deepEqual(await lastSent(), { type: 'abort', turnId: send.turnId });
+  });
+
+  it('streams a reply as Markdown whose code blocks post Copy, Insert and Apply', async () => {
+    await host({ type: 'turnStart', user: { id: 't1-user', role: 'user', text: 'add?' }, replyId: 't1' });
+    await host({ type: 'model', model: { state: 'loading', name: 'coder.gguf' } });
+    await page.locator('.thinking', { hasText: 'Loading the chat model…' }).waitFor();
+    await host({ type: 'model', model: { state: 'ready', name: 'coder', contextSize: 4096 } });
+    await page.locator('.thinking', { hasText: 'Thinking…' }).waitFor();
+    for (const text of ['Use:\n\n```ts\n', 'return a', ' + b;\n```\n']) await host({ type: 'turnDelta', turnId: 't1', text });
+    const code = page.locator('.turn.assistant .code-block code');
+    await code.waitFor();
+    assert.equal(await code.textContent(), 'return a + b;\n');
+    for (const [name, action] of [['Copy', 'copy'], ['Insert at cursor', 'insert'], ['Apply to file', 'apply']] as const) {
+      await page.getByRole('button', { name }).click();
+      assert.deepEqual(await lastSent(), { type: 'code', action, code: 'return a + b;', language: 'ts' });
+    }
+    await host({ type: 'turnEnd', turn: { id: 't1', role: 'assistant', text: 'Use:\n\n```ts\nreturn a + b;\n```\n', usage: { promptTokens: 120, tokens: 9, estimatedPromptTokens: 3900, contextSize: 4096, droppedMessages: 2 } } });
+    assert.equal(await page.locator('.usage').innerText(), '120 prompt tokens evaluated · 9 tokens generated · prompt ≈ 3,900 of 4,096 tokens · 2 earlier messages left out to fit the context');
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+  });
+
+  it('sanitises what the model writes: no scripts, handlers or javascript: links', async () => {
+    const evil = 'Hi <script>window.hacked = 1</script><img src="x" onerror="window.hacked = 2"> <a href="javascript:window.hacked=3">link</a> <iframe src="https://example.com"></iframe>';
+    await host({ type: 'turnEnd', turn: { id: 't2', role: 'assistant', text: evil } });
+    const body = page.locator('.turn.assistant .markdown');
+    await body.waitFor();
+    const html = await body.innerHTML();
+    assert.doesNotMatch(html, /script|onerror|javascript:|iframe/i);
+    await body.locator('a', { hasText: 'link' }).click();
+    assert.equal(await page.evaluate(() => (globalThis as unknown as Window).hacked), undefined);
+  });
+
+  it('offers mentions on @: arrows and Enter choose, files and symbols come from the host picker', async () => {
+    await input().pressSequentially('Explain @co');
+    const options = page.locator('.mention-popup').getByRole('option');
+    assert.deepEqual(await options.allInnerTexts(), ['@codebase search the workspace index']);
+    await input().press('Enter');
+    assert.equal(await input().inputValue(), 'Explain @codebase ');
+    await input().pressSequentially('and @');
+    assert.equal(await options.count(), 5);
+    await input().press('ArrowDown'); // @file → @symbol
+    await input().press('Enter');
+    assert.deepEqual(await lastSent(), { type: 'pickMention', kind: 'symbol' });
+    assert.equal(await input().inputValue(), 'Explain @codebase and ');
+    await host({ type: 'compose', attachments: [{ kind: 'symbol', label: 'Stack (src/stack.ts:3)', text: 'class Stack {}' }] });
+    await page.getByRole('button', { name: 'Remove Stack (src/stack.ts:3)' }).click();
+    assert.equal(await page.locator('.composer .chip').count(), 0);
+  });
+
+  it('renders an agent tool call with its risk, diff link and the four decisions', async () => {
+    await host({ type: 'turnStart', user: { id: 't3-user', role: 'user', text: 'fix it' }, replyId: 't3' });
+    const card = { turnId: 't3', tool: 'edit_file', summary: 'edit_file src/a.ts (lines 3-9)', risk: 'write', reason: 'writes a file', hasDiff: true, state: 'pending' } as const;
+    await host({ type: 'toolCall', card: { ...card, id: 'call1' } });
+    const first = page.locator('[data-call-id="call1"]');
+    assert.match(await first.innerText(), /edit_file src\/a\.ts \(lines 3-9\)[\s\S]*writes files[\s\S]*writes a file[\s\S]*Show diff[\s\S]*waiting for your decision/);
+    await first.getByRole('link', { name: 'Show diff' }).click();
+    assert.deepEqual(await lastSent(), { type: 'showDiff', callId: 'call1' });
+    await first.getByRole('button', { name: 'Allow for this session' }).click();
+    assert.deepEqual(await lastSent(), { type: 'approval', callId: 'call1', decision: 'session' });
+    await host({ type: 'toolCall', card: { ...card, id: 'call1', state: 'done', result: 'edited 7 lines' } });
+    assert.equal(await first.getByRole('button').count(), 0, 'no decision buttons once decided');
+
+    await host({ type: 'toolCall', card: { ...card, id: 'call2', tool: 'run_command', summary: 'run_command npm test', risk: 'command' } });
+    const second = page.locator('[data-call-id="call2"]');
+    await second.getByRole('button', { name: 'Deny…' }).click();
+    await second.getByLabel('Feedback for the model').fill('run only the unit tests');
+    await second.getByRole('button', { name: 'Deny', exact: true }).click();
+    assert.deepEqual(await lastSent(), { type: 'approval', callId: 'call2', decision: 'deny', feedback: 'run only the unit tests' });
+    for (const name of ['Allow once', 'Always']) assert.equal(await second.getByRole('button', { name, exact: true }).count(), 1);
+  });
+
+  it('shows a failed turn with its fix and Retry, and puts the question back in the composer', async () => {
+    await host({ type: 'turnStart', user: { id: 't4-user', role: 'user', text: 'Is anyone there?' }, replyId: 't4' });
+    await host({ type: 'turnEnd', turn: { id: 't4', role: 'assistant', text: '', error: "Pylot's engine stopped while answering.", action: 'restartSidecar' } });
+    await page.getByRole('alert').waitFor();
+    assert.equal(await input().inputValue(), 'Is anyone there?');
+    await page.getByRole('button', { name: 'Restart Engine' }).click();
+    assert.deepEqual(await lastSent(), { type: 'command', command: 'restartSidecar' });
+    await page.getByRole('button', { name: 'Retry' }).click();
+    assert.deepEqual(await lastSent(), { type: 'retry', turnId: 't4' });
+  });
+
+  it('lists past chats, searches them by title, opens and deletes them', async () => {
+    await host({ type: 'history', chats: [
+      { id: 'a', title: 'Fix the parser crash', updatedAt: 2, turns: 4 },
+      { id: 'b', title: 'Explain the cache', updatedAt: 1, turns: 2 },
+    ] });
+    await page.getByRole('button', { name: 'Chat history' }).click();
+    await page.getByLabel('Search chats by title').fill('PARSER');
+    assert.deepEqual(await page.locator('.history-open').allInnerTexts(), ['Fix the parser crash']);
+    await page.getByRole('button', { name: 'Delete chat Fix the parser crash' }).click();
+    assert.deepEqual(await lastSent(), { type: 'deleteChat', chatId: 'a' });
+    await page.getByLabel('Search chats by title').fill('');
+    await page.getByRole('button', { name: 'Explain the cache', exact: true }).click();
+    assert.deepEqual(await lastSent(), { type: 'openChat', chatId: 'b' });
+    assert.ok(await page.getByLabel('Message to Pylot').isVisible(), 'back to the chat');
+  });
+
+  it('shows what had arrived of a running reply when it (re)loads mid-turn, and can stop it', async () => {
+    const card = { id: 'call9', turnId: 't9', tool: 'read_file', summary: 'read_file src/a.ts', risk: 'read', hasDiff: false, state: 'pending' } as const;
+    await host({ type: 'chat', chatId: 'c3', title: 'Busy', mode: 'agent', turns: [{ id: 't9-user', role: 'user', text: 'look' }], busy: { turnId: 't9', text: 'Reading **now**', toolCalls: [card] }, agentAvailable: true });
+    await page.locator('.turn.assistant.streaming strong', { hasText: 'now' }).waitFor();
+    assert.equal(await page.locator('[data-call-id="call9"]').getByRole('button', { name: 'Allow once' }).count(), 1);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    assert.deepEqual(await lastSent(), { type: 'abort', turnId: 't9' });
+  });
+
+  it('marks Agent as unavailable until the agent is wired in', async () => {
+    await host({ type: 'chat', chatId: 'c2', title: 'New chat', mode: 'ask', turns: [], agentAvailable: false });
+    assert.equal(await page.locator('option[value="agent"]').isDisabled(), true);
+  });
+});

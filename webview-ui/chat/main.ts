@@ -1,0 +1,116 @@
+// The chat panel: header (model, context size, mode, New chat, History), the conversation and the
+// composer. Runs in the webview (browser, no Node); every message is checked against the contract.
+import { ChatHostMessage, type ChatMode, type ChatModelView } from '../../protocol/chat';
+import { button, el } from './dom';
+import { postToHost } from './host';
+import { Composer } from './composer';
+import { HistoryList } from './historyList';
+import { Transcript } from './transcript';
+
+const modeLabels: Record<ChatMode, string> = { ask: 'Ask', agent: 'Agent', debug: 'Debug', architect: 'Architect' };
+
+let busyTurnId: string | undefined;
+let turnCounter = 0;
+
+const modelBadge = el('div', { className: 'model', 'aria-live': 'polite' });
+const modeSelect = el('select', { 'aria-label': 'Mode', title: 'Ask: questions, read-only. Agent: edits and runs with your approval. Debug and Architect: Ask with a specialised prompt.' });
+for (const mode of Object.keys(modeLabels) as ChatMode[]) modeSelect.append(el('option', { value: mode }, modeLabels[mode]));
+modeSelect.addEventListener('change', () => postToHost({ type: 'setMode', mode: modeSelect.value as ChatMode }));
+
+const transcript = new Transcript(
+  (action, code, language) => postToHost({ type: 'code', action, code, ...(language ? { language } : {}) }),
+  (question) => question && composer.restore(question.text),
+);
+const composer = new Composer({
+  send: (text, attachments) => {
+    const turnId = `w${Date.now().toString(36)}-${++turnCounter}`;
+    setBusy(turnId);
+    postToHost({ type: 'send', turnId, text, mode: modeSelect.value as ChatMode, attachments });
+  },
+  stop: () => busyTurnId && postToHost({ type: 'abort', turnId: busyTurnId }),
+});
+const history = new HistoryList(() => {
+  history.element.hidden = true;
+  chatView.hidden = false;
+  composer.focus();
+});
+const chatView = el('section', { className: 'chat', 'aria-label': 'Chat' }, transcript.element, composer.element);
+const header = el('header', {}, modelBadge, el('div', { className: 'header-actions' },
+  modeSelect,
+  button('New chat', () => {
+    postToHost({ type: 'newChat' });
+    composer.focus();
+  }, { 'aria-label': 'New chat' }),
+  button('History', () => showHistory(), { 'aria-label': 'Chat history' })));
+
+document.getElementById('chat-app')!.append(header, history.element, chatView);
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = ChatHostMessage.safeParse(event.data);
+  if (!parsed.success) return;
+  const message = parsed.data;
+  switch (message.type) {
+    case 'chat':
+      modeSelect.value = message.mode;
+      (modeSelect.querySelector('option[value="agent"]') as HTMLOptionElement).disabled = !message.agentAvailable;
+      (modeSelect.querySelector('option[value="agent"]') as HTMLOptionElement).textContent = message.agentAvailable ? 'Agent' : 'Agent (not available yet)';
+      transcript.show(message.turns, message.busy);
+      setBusy(message.busy?.turnId);
+      return;
+    case 'model':
+      return renderModel(message.model);
+    case 'history':
+      return history.update(message.chats);
+    case 'turnStart':
+      setBusy(message.replyId);
+      return transcript.addUser(message.user, message.replyId);
+    case 'turnDelta':
+      return transcript.delta(message.turnId, message.text);
+    case 'turnEnd':
+      transcript.end(message.turn);
+      if (busyTurnId === message.turn.id) setBusy(undefined);
+      return;
+    case 'toolCall':
+      return transcript.toolCall(message.card);
+    case 'compose':
+      return composer.compose(message.text, message.attachments);
+    case 'selection':
+      return composer.offerSelection(message.attachment);
+    case 'showHistory':
+      return showHistory();
+  }
+});
+
+// Escape stops a running turn wherever the focus is in the panel.
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && busyTurnId && !event.defaultPrevented) postToHost({ type: 'abort', turnId: busyTurnId });
+});
+
+postToHost({ type: 'ready' });
+composer.focus();
+
+function setBusy(turnId: string | undefined): void {
+  busyTurnId = turnId;
+  composer.setBusy(!!turnId);
+}
+
+function showHistory(): void {
+  chatView.hidden = true;
+  history.show();
+}
+
+function renderModel(model: ChatModelView): void {
+  transcript.setWaitingLabel(model.state === 'loading' ? 'Loading the chat model…' : 'Thinking…');
+  const parts: Array<Node | string> = [];
+  if (model.state === 'none') {
+    parts.push(el('span', { className: 'warning' }, 'No chat model is set.'), button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' }), { className: 'primary' }));
+  } else if (model.state === 'error') {
+    parts.push(el('span', { className: 'error' }, `${model.name ?? 'Chat model'}: ${model.error ?? 'could not be loaded'}`), button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' })));
+  } else {
+    const context = model.contextSize ? ` · ${model.contextSize.toLocaleString()}-token context` : '';
+    const state = model.state === 'loading' ? ' · loading…' : model.state === 'unloaded' ? ' · loads on first message' : '';
+    parts.push(el('span', { className: 'model-name', title: 'Chat model' }, `${model.name ?? 'Chat model'}${context}${state}`));
+  }
+  if (model.engine) parts.push(el('span', { className: 'warning engine' }, `Engine ${model.engine}`));
+  modelBadge.replaceChildren(...parts);
+}

@@ -1,0 +1,46 @@
+// An agent tool call as a card: the call, its risk and why, a "Show diff" link for edits, and while
+// it waits the four decisions (Deny asks what to do instead, which goes back to the model).
+import type { ApprovalDecision, ToolCallCard } from '../../protocol/chat';
+import { button, el } from './dom';
+import { postToHost } from './host';
+
+const riskLabels = { read: 'reads', write: 'writes files', command: 'runs a command' } as const;
+const stateLabels = { pending: 'waiting for your decision', allowed: 'allowed', denied: 'denied', running: 'running…', done: 'done', failed: 'failed' } as const;
+
+export function renderToolCard(card: ToolCallCard): HTMLElement {
+  const decide = (decision: ApprovalDecision, feedback?: string) => postToHost({ type: 'approval', callId: card.id, decision, ...(feedback ? { feedback } : {}) });
+  const element = el(
+    'div',
+    { className: `tool-card risk-${card.risk} state-${card.state}`, 'data-call-id': card.id, role: 'group', 'aria-label': `Tool call ${card.tool}` },
+    el('div', { className: 'tool-head' }, el('code', { className: 'tool-summary' }, card.summary), el('span', { className: `risk risk-${card.risk}` }, riskLabels[card.risk])),
+    card.reason ? el('div', { className: 'tool-reason' }, card.reason) : undefined,
+    card.hasDiff ? el('a', { href: '#', className: 'show-diff', onclick: (event: Event) => {
+      event.preventDefault();
+      postToHost({ type: 'showDiff', callId: card.id });
+    } }, 'Show diff') : undefined,
+    el('div', { className: 'tool-state', 'aria-live': 'polite' }, stateLabels[card.state]),
+  );
+  if (card.state === 'pending') element.append(approvalButtons(decide));
+  if (card.result) element.append(el('details', {}, el('summary', {}, card.state === 'denied' ? 'Feedback' : 'Output'), el('pre', {}, card.result)));
+  return element;
+}
+
+function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string) => void): HTMLElement {
+  const feedback = el('input', { type: 'text', className: 'deny-feedback', placeholder: 'What should it do instead? (optional)', 'aria-label': 'Feedback for the model' });
+  const denyRow = el('div', { className: 'deny-row', hidden: true }, feedback, button('Deny', () => decide('deny', feedback.value.trim() || undefined), { className: 'danger' }));
+  feedback.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') decide('deny', feedback.value.trim() || undefined);
+  });
+  const row = el(
+    'div',
+    { className: 'approval-buttons' },
+    button('Allow once', () => decide('once'), { className: 'primary' }),
+    button('Allow for this session', () => decide('session')),
+    button('Always', () => decide('always'), { title: 'Save a rule that allows this from now on' }),
+    button('Deny…', () => {
+      denyRow.hidden = false;
+      feedback.focus();
+    }),
+  );
+  return el('div', {}, row, denyRow);
+}

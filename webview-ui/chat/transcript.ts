@@ -1,0 +1,154 @@
+// The conversation: user messages with their chips, replies streamed as sanitised Markdown, tool-call
+// cards, token use per turn, and failed turns with what to do about them.
+import type { Attachment, BusyTurn, ChatCommand, ChatTurn, ToolCallCard, TurnUsage } from '../../protocol/chat';
+import { button, el } from './dom';
+import { postToHost } from './host';
+import { renderMarkdown, type CodeHandler } from './markdown';
+import { renderToolCard } from './toolCard';
+
+const actionLabels: Record<ChatCommand, string> = { selectModel: 'Select Model…', restartSidecar: 'Restart Engine', showLogs: 'Show Logs' };
+const renderDelayMs = 40;
+
+interface Streaming {
+  text: string;
+  body: HTMLElement;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+export class Transcript {
+  readonly element = el('div', { className: 'transcript', role: 'log', 'aria-label': 'Conversation', 'aria-live': 'polite' });
+  private readonly streams = new Map<string, Streaming>();
+  private waitingLabel = 'Thinking…';
+
+  constructor(private readonly onCode: CodeHandler, private readonly onFailedTurn: (question: ChatTurn | undefined) => void) {}
+
+  show(turns: readonly ChatTurn[], busy?: BusyTurn): void {
+    this.streams.clear();
+    this.element.replaceChildren(...turns.map((turn) => this.turnElement(turn)));
+    if (busy) {
+      this.start(busy.turnId);
+      busy.toolCalls.forEach((card) => this.toolCall(card));
+      if (busy.text) this.delta(busy.turnId, busy.text);
+    }
+    if (!turns.length) this.element.append(el('p', { className: 'empty' }, 'Ask about your code. Type @ to attach a file, symbol, the selection, problems or the codebase.'));
+    this.scroll();
+  }
+
+  addUser(turn: ChatTurn, replyId: string): void {
+    this.element.querySelector('.empty')?.remove();
+    this.element.append(this.turnElement(turn));
+    this.start(replyId);
+    this.scroll();
+  }
+
+  delta(turnId: string, text: string): void {
+    const stream = this.streams.get(turnId);
+    if (!stream) return;
+    stream.text += text;
+    stream.timer ??= setTimeout(() => {
+      stream.timer = undefined;
+      renderMarkdown(stream.body, stream.text, this.onCode);
+      this.scroll();
+    }, renderDelayMs);
+  }
+
+  end(turn: ChatTurn): void {
+    const stream = this.streams.get(turn.id);
+    if (stream?.timer) clearTimeout(stream.timer);
+    this.streams.delete(turn.id);
+    const old = this.element.querySelector(`[data-turn-id="${CSS.escape(turn.id)}"]`);
+    const fresh = this.turnElement(turn);
+    if (old) old.replaceWith(fresh);
+    else this.element.append(fresh);
+    if (turn.error) this.onFailedTurn(this.questionBefore(fresh));
+    this.scroll();
+  }
+
+  toolCall(card: ToolCallCard): void {
+    const turn = this.element.querySelector(`[data-turn-id="${CSS.escape(card.turnId)}"]`);
+    if (!turn) return;
+    const fresh = renderToolCard(card);
+    const old = turn.querySelector(`[data-call-id="${CSS.escape(card.id)}"]`);
+    if (old) old.replaceWith(fresh);
+    else turn.querySelector('.tool-calls')?.append(fresh);
+    if (card.state === 'pending') fresh.querySelector<HTMLButtonElement>('.approval-buttons button')?.focus();
+    this.scroll();
+  }
+
+  /** What a reply shows before its first word: the model may still be loading. */
+  setWaitingLabel(label: string): void {
+    this.waitingLabel = label;
+    for (const span of Array.from(this.element.querySelectorAll('.thinking'))) span.textContent = label;
+  }
+
+  private start(turnId: string): void {
+    const body = el('div', { className: 'markdown' }, el('span', { className: 'thinking' }, this.waitingLabel));
+    const element = el('div', { className: 'turn assistant streaming', 'data-turn-id': turnId, 'aria-busy': 'true' }, el('div', { className: 'tool-calls' }), body);
+    this.element.append(element);
+    this.streams.set(turnId, { text: '', body });
+  }
+
+  private turnElement(turn: ChatTurn): HTMLElement {
+    const element = el('div', { className: `turn ${turn.role}${turn.error ? ' failed' : ''}`, 'data-turn-id': turn.id });
+    if (turn.role === 'user') {
+      element.append(el('div', { className: 'user-text' }, turn.text));
+      if (turn.attachments?.length) element.append(chips(turn.attachments));
+      return element;
+    }
+    element.append(el('div', { className: 'tool-calls' }, ...(turn.toolCalls ?? []).map(renderToolCard)));
+    const body = el('div', { className: 'markdown' });
+    if (turn.text) renderMarkdown(body, turn.text, this.onCode);
+    element.append(body);
+    if (turn.stopped) element.append(el('div', { className: 'turn-note' }, 'Stopped.'));
+    if (turn.error) {
+      element.append(
+        el('div', { className: 'turn-error', role: 'alert' },
+          el('span', {}, turn.error),
+          el('div', { className: 'actions' },
+            turn.action ? button(actionLabels[turn.action], () => postToHost({ type: 'command', command: turn.action! })) : undefined,
+            button('Retry', () => postToHost({ type: 'retry', turnId: turn.id })))),
+      );
+    }
+    if (turn.usage) element.append(el('div', { className: 'usage' }, usageText(turn.usage)));
+    return element;
+  }
+
+  private questionBefore(element: HTMLElement): ChatTurn | undefined {
+    const previous = element.previousElementSibling;
+    const text = previous?.classList.contains('user') ? previous.querySelector('.user-text')?.textContent : undefined;
+    return text ? { id: previous!.getAttribute('data-turn-id') ?? '', role: 'user', text } : undefined;
+  }
+
+  private scroll(): void {
+    this.element.scrollTop = this.element.scrollHeight;
+  }
+}
+
+export function chips(attachments: readonly Attachment[], onRemove?: (index: number) => void, auto?: boolean): HTMLElement {
+  return el('ul', { className: 'chips', 'aria-label': 'Attached context' }, ...attachments.map((attachment, index) =>
+    el('li', { className: `chip chip-${attachment.kind}${auto ? ' auto' : ''}${attachment.text ? '' : ' empty'}`, title: attachment.text.slice(0, 400) || attachment.label },
+      chipLabel(attachment),
+      onRemove ? button('×', () => onRemove(index), { 'aria-label': `Remove ${attachment.label}`, className: 'chip-remove' }) : undefined)));
+}
+
+/** A chip from a document opens it; one without (pasted text, problems) is just a label. */
+function chipLabel(attachment: Attachment): HTMLElement {
+  const text = `@${attachment.kind === 'text' ? '' : `${attachment.kind} `}${attachment.label}`.replace(/^@(\w+) \1: /, '@$1: ');
+  if (!attachment.uri) return el('span', {}, text);
+  const uri = attachment.uri;
+  return el('a', { href: '#', className: 'chip-open', title: `Open ${attachment.label}`, onclick: (event: Event) => {
+    event.preventDefault();
+    postToHost({ type: 'openAttachment', uri });
+  } }, text);
+}
+
+function usageText(usage: TurnUsage): string {
+  const parts = [`${usage.tokens.toLocaleString()} tokens generated`];
+  if (usage.promptTokens !== undefined) parts.unshift(`${usage.promptTokens.toLocaleString()} prompt tokens evaluated`);
+  if (usage.estimatedPromptTokens !== undefined) {
+    const of = usage.contextSize ? ` of ${usage.contextSize.toLocaleString()}` : '';
+    parts.push(`prompt ≈ ${usage.estimatedPromptTokens.toLocaleString()}${of} tokens`);
+  }
+  if (usage.droppedMessages) parts.push(`${usage.droppedMessages} earlier message${usage.droppedMessages === 1 ? '' : 's'} left out to fit the context`);
+  return parts.join(' · ');
+}
