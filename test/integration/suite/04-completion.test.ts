@@ -85,7 +85,8 @@ suite('Pylot completion engine', () => {
 
   test('typing fast cancels what is no longer wanted: never more than one generation at a time', async () => {
     const api = await pylot();
-    await setting('models.completion', testModels().fim);
+    // The 0.5B-shaped bench model: slow enough on a CPU that typing always overtakes its generations.
+    await setting('models.completion', testModels().bench);
     await setting('completion.maxTokens', 128);
     await setting('completion.timeLimitMs', 5_000);
     try {
@@ -93,7 +94,7 @@ suite('Pylot completion engine', () => {
       const before = await api.sidecar.request(Ping, null);
       const editor = await functionEditor();
       const typed = 'const total = a + b';
-      // An explicit trigger starts a long generation (three alternatives of 128 tokens); typing supersedes it.
+      // An explicit trigger starts a long generation (up to three alternatives of 128 tokens); typing supersedes it.
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       await sleep(300);
       for (const char of typed) {
