@@ -7,6 +7,7 @@ const bundleLoadMs = performance.now() - __pylotLoadStart;
 
 import * as vscode from 'vscode';
 import { ErrorCodes } from '../protocol/rpc';
+import { registerAgent, type AgentApi } from './agent/register';
 import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
 import { createLog } from './log';
@@ -38,6 +39,8 @@ export interface PylotApi {
   /** Evaluating the bundle plus running activate(): what Pylot adds to VS Code's start. */
   readonly activationMs: number;
   statusText(): string;
+  /** The agent: runAgentTurn(request, ui) for the chat panel and the tests. */
+  readonly agent: AgentApi;
 }
 
 let running: Sidecar | undefined;
@@ -154,6 +157,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     serverHealth,
     activationMs,
     statusText: () => statusBar.text,
+    agent: registerAgent(context, sidecar, models, log),
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: cache.hits, cacheMisses: cache.misses }),
   };
 }

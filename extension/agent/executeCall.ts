@@ -51,12 +51,13 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
 
   let change: { target: Target; before: string | undefined; after: string } | undefined;
   if (checked.risk === 'write') {
-    const prepared = await prepareWrite(call, checked.paths.get('path')!, deps.backend);
+    const prepared = await prepareWrite(call, checked.paths.get('path')!, deps.backend).catch((error: unknown) => ({ error: message(error) }));
     if ('error' in prepared) return failed(prepared.error);
     change = prepared;
   }
 
   if (verdict.kind === 'ask') {
+    const preview = change ? deps.backend.preview(change.target, change.before, change.after) : undefined;
     const decision = await decide(deps, signal, {
       call,
       risk: checked.risk,
@@ -64,8 +65,8 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
       reasons: verdict.reasons,
       options: AgentPolicy.options(verdict),
       ...(verdict.rule ? { rememberText: describeRule(verdict.rule) } : {}),
-      ...(change ? { change: deps.backend.preview(change.target, change.before, change.after) } : {}),
-    });
+      ...(preview ? { change: preview } : {}),
+    }).finally(() => preview?.dispose?.().catch(() => undefined));
     if (decision.kind === 'deny') return { status: 'denied', output: decision.why, ...(decision.feedback ? { feedback: decision.feedback } : {}) };
     if (verdict.rule && (decision.kind === 'allowSession' || decision.kind === 'always')) {
       deps.policy.rememberForSession(verdict.rule);
@@ -77,8 +78,7 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
   try {
     return await run(call, checked.paths, change, deps, signal);
   } catch (error) {
-    if (error instanceof ToolError) return failed(error.message);
-    return failed(`${call.tool} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return failed(error instanceof ToolError ? error.message : `${call.tool} failed: ${message(error)}`);
   }
 }
 
@@ -115,7 +115,7 @@ async function decide(deps: ExecuteDeps, signal: AbortSignal, request: Parameter
     if (!request.options.includes(answer.kind)) return { kind: 'allowOnce' };
     return { kind: answer.kind };
   } catch (error) {
-    return { kind: 'deny', why: `The approval prompt failed (${error instanceof Error ? error.message : String(error)}), so it was denied.` };
+    return { kind: 'deny', why: `The approval prompt failed (${message(error)}), so it was denied.` };
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', stop);
@@ -157,4 +157,8 @@ function describeRule(rule: RememberedRule): string {
   if (rule.kind === 'reads') return 'all file reads';
   if (rule.kind === 'commands') return `commands starting with ${rule.patterns.map((p) => `"${p}"`).join(', ')}`;
   return `writes to ${rule.patterns.map((p) => p.replace(/^\//, '')).join(', ')}`;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -15,6 +15,8 @@ export interface ProposedChange {
   readonly after: string;
   /** Opens VS Code's diff editor: the file against the proposal, a virtual document (the file is untouched). */
   show(): Promise<void>;
+  /** Closes the diff editor; the executor calls it once the decision is made. */
+  dispose?(): Promise<void>;
 }
 
 export interface ApprovalRequest {

@@ -5,8 +5,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { secretPatterns } from './secretPatterns';
 
-export { secretPatterns };
-
 export class PrivacyFilter implements vscode.Disposable {
   private readonly rules = new Map<string, Ignore>();
   private readonly watcher = vscode.workspace.createFileSystemWatcher('**/.pylotignore');

@@ -49,6 +49,10 @@ describe('command policy', () => {
     const notDenied = denied.filter((line) => judgeCommand(line, { allow: ['ls', 'rm -rf', 'sudo', 'bash', 'curl', 'git push'], deny: rules.deny }).kind !== 'deny');
     assert.deepEqual(notDenied, []);
     assert.equal(judgeCommand('   ', rules).kind, 'deny');
+    // A denied word that is only an argument is not a command.
+    assert.equal(judgeCommand('grep sudo notes.txt', rules).kind, 'allow');
+    assert.equal(judgeCommand('nice -n 10 sudo ls', rules).kind, 'deny');
+    assert.equal(judgeCommand('find . -exec rm -rf {} ;', rules).kind, 'deny');
   });
 
   it('suggests a rule to remember from the program and its subcommand', () => {

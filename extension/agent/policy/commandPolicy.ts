@@ -2,7 +2,7 @@
 // ("npm test", "git status"). Deny wins, and looks through wrappers (sh -c "…", sudo, env …).
 // A line with substitution, redirection, subshells, expansions or wrappers always needs a person,
 // even when its prefix is allowed: the prefix does not say what such a line does.
-import { parseCommandLine, programName, type SimpleCommand } from './shellParse';
+import { parseCommandLine, programName, wrappers, type SimpleCommand } from './shellParse';
 
 export interface CommandRules {
   readonly allow: readonly string[];
@@ -44,8 +44,8 @@ function denyMatch(line: string, deny: readonly string[], depth = 0): string | u
   const denyRules = deny.map(ruleWords).filter((words) => words.length > 0);
   for (const command of parseCommandLine(line).commands) {
     const words = command.words.map(programName);
-    // Anywhere in the words: `sudo rm -rf /`, `env X=1 rm -rf /` and `xargs rm -rf /` all run the denied prefix.
-    for (let start = 0; start < words.length; start++) {
+    // `sudo rm -rf /`, `env X=1 rm -rf /`, `timeout 5 rm -rf /` and `find -exec rm -rf` all run the denied prefix.
+    for (const start of commandPositions(words)) {
       const rule = denyRules.find((rule) => startsWith(words.slice(start), rule));
       if (rule) return rule.join(' ');
     }
@@ -58,6 +58,22 @@ function denyMatch(line: string, deny: readonly string[], depth = 0): string | u
     }
   }
   return undefined;
+}
+
+/** Where a command may start in these words: the first word, and after wrappers with their options and arguments. */
+function commandPositions(words: readonly string[]): number[] {
+  const positions = [0];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (/^-(exec|execdir|ok|okdir)$/.test(word)) positions.push(i + 1);
+    const wrapping = i === 0 ? wrappers.has(word) : positions.includes(i) && wrappers.has(word);
+    if (!wrapping) continue;
+    // Skip the wrapper's options, assignments and numbers (nice -n 10, env X=1, timeout 5) to the command it runs.
+    let next = i + 1;
+    while (next < words.length && /^(-.*|[A-Za-z_][A-Za-z0-9_]*=.*|\d+[smhd]?)$/.test(words[next]!)) next++;
+    positions.push(next);
+  }
+  return positions;
 }
 
 function ruleWords(rule: string): string[] {

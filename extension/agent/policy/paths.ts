@@ -75,7 +75,8 @@ export class WorkspacePaths {
     this.ignoreRules.clear();
   }
 
-  private async protection(root: WorkspaceFolderRoot, relative: string): Promise<Protection | undefined> {
+  /** Why `relative` (inside `root`) is off limits, if it is. */
+  async protection(root: WorkspaceFolderRoot, relative: string): Promise<Protection | undefined> {
     if (!relative) return undefined;
     const parts = relative.split('/');
     if (parts.some((part) => part.toLowerCase() === '.git')) return 'git';

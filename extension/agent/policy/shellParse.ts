@@ -147,7 +147,7 @@ function splitAssignments(words: string[], risks: Set<string>): SimpleCommand {
 }
 
 /** Programs that run another command given as their arguments: what they run is not what the rule named. */
-const wrappers = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'csh', 'tcsh', 'eval', 'exec', 'env', 'xargs', 'command', 'builtin', 'nohup', 'time', 'timeout', 'nice', 'ionice', 'sudo', 'doas', 'su', 'ssh', 'watch', 'parallel', 'strace', 'chroot', 'setsid', 'stdbuf', 'script']);
+export const wrappers: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'csh', 'tcsh', 'eval', 'exec', 'env', 'xargs', 'command', 'builtin', 'nohup', 'time', 'timeout', 'nice', 'ionice', 'sudo', 'doas', 'su', 'ssh', 'watch', 'parallel', 'strace', 'chroot', 'setsid', 'stdbuf', 'script']);
 
 function wrapperRisks(command: SimpleCommand): string[] {
   const program = programName(command.words[0] ?? '');
