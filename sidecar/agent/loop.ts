@@ -1,14 +1,13 @@
-// One agent turn: the model proposes one tool call per step (grammar-constrained JSON where the
-// engine can constrain its output, else read leniently from its text), the extension executes it
+// One agent turn: the model proposes one tool call per step (in its own tool format, else as
+// grammar-constrained JSON, else read leniently from its text; see propose.ts), the extension executes it
 // (or the user denies it), the result goes back to the model, until it answers or a guard stops it.
 // The loop never touches files or processes itself.
 import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult, ToolSpec } from '../../protocol/agent';
 import { toolSpecs } from '../../protocol/agent';
-import type { ParamsOf, ResultOf } from '../../protocol/rpc';
-import type { ChatMessage, Engine, Generation } from '../engine/engine';
-import { callSchema } from './callSchema';
+import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
+import type { ChatMessage, Engine } from '../engine/engine';
 import { RepeatDetector } from './guards';
-import { parseReply } from './parseReply';
+import { bestMode, fallbackMode, propose, type Proposal } from './propose';
 import { callMessage, correctionMessage, resultMessage, systemPrompt } from './prompt';
 import { truncateByTokens } from './truncate';
 
@@ -36,10 +35,10 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
   };
   const tools = params.mode === 'ask' ? toolSpecs.filter((spec) => spec.risk === 'read') : toolSpecs;
   const { engine } = deps;
-  const schema = engine.capabilities.grammar ? callSchema(tools) : undefined;
+  let mode = bestMode(engine);
   const schedule = deps.schedule ?? ((s, task) => task(s));
   const messages: ChatMessage[] = [
-    { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? []) },
+    { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], mode === 'native') },
     ...(params.history ?? []),
     { role: 'user', content: params.task },
   ];
@@ -53,17 +52,26 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
 
   for (let step = 1; step <= limits.maxSteps; step++) {
     if (signal.aborted) return end('cancelled', '', step - 1);
-    const generation: Generation = await schedule(signal, (granted) =>
-      engine.chat(messages, { jsonSchema: schema, maxTokens: limits.maxTokens, temperature: 0, signal: granted }),
-    );
-    if (signal.aborted || generation.stopReason === 'aborted') return end('cancelled', '', step - 1);
-    const reply = parseReply(generation.text, tools);
+    let proposal: Proposal;
+    try {
+      proposal = await schedule(signal, (granted) => propose(engine, mode, messages, tools, { maxTokens: limits.maxTokens, signal: granted }));
+    } catch (error) {
+      if (mode !== 'native' || signal.aborted || (error instanceof PylotError && error.code === ErrorCodes.Cancelled)) throw error;
+      // The server or template refused tools (e.g. llama-server without --jinja): JSON calls work everywhere.
+      mode = fallbackMode(engine);
+      messages[0] = { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], false) };
+      notice(`The model's own tool-call format failed (${error instanceof Error ? error.message : String(error)}); using JSON calls instead.`);
+      step--;
+      continue;
+    }
+    if (signal.aborted || proposal.aborted) return end('cancelled', '', step - 1);
+    const { reply } = proposal;
 
     if (reply.kind === 'answer') return end('answered', reply.text, step);
     if (reply.kind === 'invalid') {
       notice(reply.problem);
       if (++errors >= limits.maxErrors) return end('errorLimit', `Stopped: the model made ${errors} mistakes in a row. Last: ${reply.problem}`, step);
-      messages.push({ role: 'assistant', content: generation.text }, correctionMessage(reply.problem));
+      messages.push({ role: 'assistant', content: proposal.raw }, correctionMessage(reply.problem));
       continue;
     }
 
@@ -76,7 +84,7 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     }
 
     const call: ToolCall = { id: `${turnId}.${step}`, tool: reply.tool, args: reply.args };
-    deps.emit({ type: 'toolCall', turnId, step, call, format: schema ? 'json' : 'text' });
+    deps.emit({ type: 'toolCall', turnId, step, call, format: proposal.format });
     const result = await deps.executeTool(call, step, signal);
     if (signal.aborted) return end('cancelled', '', step);
     const output = await truncateByTokens(result.output, limits.outputTokens, (text) => countTokens(engine, text, signal));

@@ -22,6 +22,11 @@ export function parseReply(text: string, tools: readonly ToolSpec[] = toolSpecs)
   return { kind: 'answer', text: trimmed };
 }
 
+/** A call the model made in its own tool format: the name, and the arguments as JSON text. */
+export function parseNativeCall(name: string, args: string, tools: readonly ToolSpec[] = toolSpecs): Reply {
+  return interpret({ name, arguments: args.trim() ? args : '{}' }, tools) ?? { kind: 'invalid', problem: `The call to ${name} could not be read.` };
+}
+
 function interpret(object: Record<string, unknown>, tools: readonly ToolSpec[]): Reply | undefined {
   const fn = object.function && typeof object.function === 'object' ? (object.function as Record<string, unknown>) : undefined;
   const name = object.tool ?? object.name ?? object.tool_name ?? fn?.name ?? (typeof object.function === 'string' ? object.function : undefined);

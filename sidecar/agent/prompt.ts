@@ -4,7 +4,8 @@
 import type { ToolCall, ToolResult, ToolSpec } from '../../protocol/agent';
 import type { ChatMessage } from '../engine/engine';
 
-export function systemPrompt(tools: readonly ToolSpec[], workspaceFolders: readonly string[]): string {
+/** native: the tools travel in the model's own format, so the prompt only says how to work. */
+export function systemPrompt(tools: readonly ToolSpec[], workspaceFolders: readonly string[], native = false): string {
   const toolLines = tools.map((spec) => {
     const params = Object.entries(spec.params)
       .map(([key, param]) => `${key}${param.required ? '' : '?'}: ${param.type} (${param.description})`)
@@ -12,9 +13,13 @@ export function systemPrompt(tools: readonly ToolSpec[], workspaceFolders: reado
     return `- ${spec.name}(${params}): ${spec.description}`;
   });
   const where = workspaceFolders.length ? `The workspace folders are: ${workspaceFolders.join(', ')}.` : '';
-  return [
+  const intro = [
     'You are Pylot, a coding agent working in the user\'s workspace. Use the tools to look at the code before changing it.',
     `${where} Paths are relative to the workspace.`,
+  ];
+  if (native) return [...intro, 'Call one tool at a time and wait for its result. When the task is done, answer the user in plain text.'].join('\n');
+  return [
+    ...intro,
     'Tools:',
     ...toolLines,
     'Reply with exactly one JSON object and nothing else:',

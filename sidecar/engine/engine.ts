@@ -43,6 +43,18 @@ export interface ChatMessage {
   readonly content: string;
 }
 
+/** A tool offered in the model's own tool-call format, its parameters as a JSON schema. */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+export interface ToolCallGeneration extends Generation {
+  /** The call the model made in its own format, arguments as JSON text; absent when it answered in text. */
+  readonly toolCall?: { readonly name: string; readonly arguments: string };
+}
+
 export interface Engine {
   readonly info: ModelInfo;
   readonly capabilities: Capabilities;
@@ -50,6 +62,8 @@ export interface Engine {
   /** Continues a raw prompt, special tokens included (e.g. a FIM template Pylot built itself). */
   complete(prompt: string, options: GenerateOptions): Promise<Generation>;
   chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation>;
+  /** Chat with tools in the model's trained tool-call format (capabilities.tools); at most one call. */
+  chatWithTools?(messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions): Promise<ToolCallGeneration>;
   embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]>;
   tokenize(text: string, signal: AbortSignal): Promise<number[]>;
   /** Local models: the FIM marker tokens, to build the prompt ourselves (servers build their own). */
@@ -68,6 +82,7 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
     infill: (input, options) => engine.infill(input, options),
     complete: (prompt, options) => engine.complete(prompt, options),
     chat: (messages, options) => engine.chat(messages, options),
+    ...(engine.chatWithTools ? { chatWithTools: (messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions) => engine.chatWithTools!(messages, tools, options) } : {}),
     embed: (texts, signal) => engine.embed(texts, signal),
     tokenize: (text, signal) => engine.tokenize(text, signal),
     ...(engine.health ? { health: (signal: AbortSignal) => engine.health!(signal) } : {}),

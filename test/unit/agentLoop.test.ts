@@ -16,12 +16,13 @@ interface Run {
 
 async function run(replies: ScriptedReply[], options: {
   grammar?: boolean;
+  native?: boolean;
   results?: (call: ToolCall) => ToolResult;
   keepGoing?: boolean;
   params?: Partial<Parameters<typeof runAgent>[0]>;
   signal?: AbortSignal;
 } = {}) {
-  const engine = new ScriptedEngine(replies, { grammar: options.grammar });
+  const engine = new ScriptedEngine(replies, { grammar: options.grammar, native: options.native });
   const state: Run = { engine, executed: [], events: [], asked: [] };
   const deps: AgentDeps = {
     engine,
@@ -72,6 +73,26 @@ describe('agent loop', () => {
     assert.deepEqual(free.executed.map((c) => [c.tool, c.args]), [['list_files', { path: '.' }]]);
     assert.equal(free.events.find((e) => e.type === 'toolCall')?.format, 'text');
     assert.equal(free.result.answer, 'All good.');
+  });
+
+  it('uses the model\'s own tool-call format when the engine has one', async () => {
+    const { result, executed, events, engine } = await run([{ toolCall: { name: 'search_text', arguments: '{"query": "TODO", "isRegex": false}' } }, 'Two TODOs left.'], { native: true });
+    assert.deepEqual(executed.map((c) => [c.tool, c.args]), [['search_text', { query: 'TODO', isRegex: false }]]);
+    assert.equal(events.find((e) => e.type === 'toolCall')?.format, 'native');
+    assert.equal(result.answer, 'Two TODOs left.');
+    assert.deepEqual(engine.calls[0]!.tools!.find((t) => t.name === 'read_file')!.parameters.required, ['path']);
+    assert.equal(engine.calls[0]!.jsonSchema, undefined);
+    assert.doesNotMatch(engine.calls[0]!.messages[0]!.content, /Reply with exactly one JSON object/);
+  });
+
+  it('falls back to grammar-constrained JSON when the model\'s own format fails', async () => {
+    const { result, executed, events, engine } = await run([{ fail: 'tools param requires --jinja flag' }, call('list_files', { path: '.' }), answer('listed')], { native: true });
+    assert.equal(result.outcome, 'answered');
+    assert.deepEqual(executed.map((c) => c.tool), ['list_files']);
+    assert.equal(events.find((e) => e.type === 'toolCall')?.format, 'json');
+    assert.match(events.find((e) => e.type === 'notice')?.type === 'notice' ? (events.find((e) => e.type === 'notice') as { message: string }).message : '', /--jinja/);
+    assert.ok(engine.calls[1]!.jsonSchema);
+    assert.match(engine.calls[1]!.messages[0]!.content, /Reply with exactly one JSON object/);
   });
 
   it('sends a denial and the user\'s feedback back to the model', async () => {
