@@ -138,6 +138,29 @@ suite('Pylot agent', () => {
     assert.match(outputs[1]!.output, /exit code 0[\s\S]*hello from the agent/);
   });
 
+  test('pylot.runAgent asks with the diff editor and a QuickPick; its checkpoint restores the file', async () => {
+    const api = await pylot();
+    server.reply(editCall, answer('fixed with the fallback UI'));
+    const run = vscode.commands.executeCommand<{ turnId: string; outcome: string } | undefined>('pylot.runAgent', 'Fix add in math.ts');
+    let settled = false;
+    void Promise.resolve(run).finally(() => (settled = true));
+    await waitFor('the diff editor with the proposal', () => diffTab(), 30_000);
+    assert.equal(readFileSync(file, 'utf8'), original, 'nothing written while the prompt is open');
+    // The first QuickPick item is "Allow once"; VS Code's own command accepts it, as Enter would.
+    await waitFor('the approval accepted', async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return settled || readFileSync(file, 'utf8') !== original;
+    }, 30_000);
+    const result = await run;
+    assert.equal(result?.outcome, 'answered');
+    assert.equal(readFileSync(file, 'utf8'), original.replace('a - b', 'a + b'));
+
+    assert.ok(api.agent.checkpoints().some((checkpoint) => checkpoint.turnId === result!.turnId));
+    assert.deepEqual(await api.agent.restoreCheckpoint(result!.turnId), [file]);
+    assert.equal(readFileSync(file, 'utf8'), original);
+  });
+
   test('no decision before the timeout means deny, and the prompt is closed', async () => {
     const api = await pylot();
     await setting('agent.approvalTimeoutSeconds', 1);
