@@ -204,7 +204,7 @@ export const AskContinue = request('agent/askContinue', z.object({ turnId: z.str
 export const AgentEvent = notification(
   'agent/event',
   z.discriminatedUnion('type', [
-    /** Text for the user: streamed model text, or the final answer. */
+    /** Text for the user, to append: the answer as it is generated, or its rest when the turn ends. */
     z.object({ type: z.literal('text'), turnId: z.string(), text: z.string() }),
     z.object({ type: z.literal('toolCall'), turnId: z.string(), step: count, call: ToolCall, format: CallFormat }),
     z.object({ type: z.literal('toolResult'), turnId: z.string(), step: count, callId: z.string(), status: ToolStatus, output: z.string() }),

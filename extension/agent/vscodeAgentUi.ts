@@ -18,7 +18,7 @@ export class VsCodeAgentUi implements AgentUi {
   onEvent(event: AgentEventParams): void {
     switch (event.type) {
       case 'text':
-        return this.output.appendLine(`\n${event.text}`);
+        return this.output.append(event.text);
       case 'toolCall':
         return this.output.appendLine(`\n▶ ${event.step}. ${event.call.tool} ${JSON.stringify(event.call.args)}`);
       case 'toolResult': {

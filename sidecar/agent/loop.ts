@@ -44,8 +44,11 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
   ];
   const repeats = new RepeatDetector();
   let errors = 0;
+  /** The answer's text already streamed this step: only the rest is sent at the end. */
+  let streamed = '';
   const end = (outcome: AgentOutcome, answer: string, steps: number): RunResult => {
-    if (answer) deps.emit({ type: 'text', turnId, text: answer });
+    const rest = answer.startsWith(streamed) ? answer.slice(streamed.length) : `\n${answer}`;
+    if (rest) deps.emit({ type: 'text', turnId, text: rest });
     return { turnId, outcome, answer, steps };
   };
   const notice = (message: string) => deps.emit({ type: 'notice', turnId, message });
@@ -54,7 +57,12 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     if (signal.aborted) return end('cancelled', '', step - 1);
     let proposal: Proposal;
     try {
-      proposal = await schedule(signal, (granted) => propose(engine, mode, messages, tools, { maxTokens: limits.maxTokens, signal: granted }));
+      streamed = '';
+      const onAnswerText = (text: string) => {
+        streamed += text;
+        deps.emit({ type: 'text', turnId, text });
+      };
+      proposal = await schedule(signal, (granted) => propose(engine, mode, messages, tools, { maxTokens: limits.maxTokens, signal: granted, onAnswerText }));
     } catch (error) {
       if (mode !== 'native' || signal.aborted || (error instanceof PylotError && error.code === ErrorCodes.Cancelled)) throw error;
       // The server or template refused tools (e.g. llama-server without --jinja): JSON calls work everywhere.

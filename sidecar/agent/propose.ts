@@ -4,6 +4,7 @@
 // text read leniently. Whatever the format, the result is one Reply.
 import type { CallFormat, ToolSpec } from '../../protocol/agent';
 import type { ChatMessage, Engine, ToolDefinition } from '../engine/engine';
+import { AnswerStream } from './answerStream';
 import { callSchema } from './callSchema';
 import { parseNativeCall, parseReply, type Reply } from './parseReply';
 
@@ -25,26 +26,32 @@ export interface Proposal {
   /** What the model said, for the transcript when it was not a valid call. */
   readonly raw: string;
   readonly aborted: boolean;
+  /** The answer text already streamed to the user while generating. */
+  readonly streamed: string;
 }
 
 export interface ProposeOptions {
   readonly maxTokens: number;
   readonly signal: AbortSignal;
+  /** Answer text as it is generated (not in free-text mode, where a call may follow prose). */
+  readonly onAnswerText?: (text: string) => void;
 }
 
 export async function propose(engine: Engine, mode: CallMode, messages: readonly ChatMessage[], tools: readonly ToolSpec[], options: ProposeOptions): Promise<Proposal> {
-  const settings = { maxTokens: options.maxTokens, temperature: 0, signal: options.signal };
+  const stream = options.onAnswerText && mode !== 'text' ? new AnswerStream(mode === 'native' ? 'plain' : 'json', options.onAnswerText) : undefined;
+  const settings = { maxTokens: options.maxTokens, temperature: 0, signal: options.signal, onText: stream && ((text: string) => stream.push(text)) };
+  const streamed = () => stream?.streamed ?? '';
   if (mode === 'native') {
     const generation = await engine.chatWithTools!(messages, toolDefinitions(tools), settings);
     const aborted = generation.stopReason === 'aborted';
     if (generation.toolCall) {
       const { name, arguments: args } = generation.toolCall;
-      return { reply: parseNativeCall(name, args, tools), format: 'native', raw: JSON.stringify({ tool: name, args }), aborted };
+      return { reply: parseNativeCall(name, args, tools), format: 'native', raw: JSON.stringify({ tool: name, args }), aborted, streamed: streamed() };
     }
-    return { reply: parseReply(generation.text, tools), format: 'text', raw: generation.text, aborted };
+    return { reply: parseReply(generation.text, tools), format: 'text', raw: generation.text, aborted, streamed: streamed() };
   }
   const generation = await engine.chat(messages, { ...settings, jsonSchema: mode === 'json' ? callSchema(tools) : undefined });
-  return { reply: parseReply(generation.text, tools), format: mode, raw: generation.text, aborted: generation.stopReason === 'aborted' };
+  return { reply: parseReply(generation.text, tools), format: mode, raw: generation.text, aborted: generation.stopReason === 'aborted', streamed: streamed() };
 }
 
 /** The tools as the model's own format wants them: a JSON schema per tool, optional parameters optional. */

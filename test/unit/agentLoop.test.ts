@@ -95,6 +95,15 @@ describe('agent loop', () => {
     assert.match(engine.calls[1]!.messages[0]!.content, /Reply with exactly one JSON object/);
   });
 
+  it('streams the answer once, as it is generated, in JSON and native modes', async () => {
+    for (const native of [false, true]) {
+      const { events, result } = await run([native ? 'Plain "answer"\nwith lines.' : '{"answer": "Plain \\"answer\\"\\nwith lines."}'], { native });
+      const texts = events.flatMap((e) => (e.type === 'text' ? [e.text] : []));
+      assert.equal(texts.join(''), 'Plain "answer"\nwith lines.', `native: ${native}`);
+      assert.equal(result.answer, 'Plain "answer"\nwith lines.');
+    }
+  });
+
   it('sends a denial and the user\'s feedback back to the model', async () => {
     const { engine, result } = await run([call('run_command', { command: 'rm -rf build' }), answer('ok, I will not')], {
       results: () => ({ status: 'denied', output: 'Denied by the user.', feedback: 'use npm run clean instead' }),

@@ -1,6 +1,8 @@
-// The lenient reader for models without a grammar: the shapes small models really write.
+// The lenient reader for models without a grammar: the shapes small models really write; and the
+// answer text streamed while a reply is generated.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { AnswerStream } from '../../sidecar/agent/answerStream';
 import { parseReply } from '../../sidecar/agent/parseReply';
 
 describe('reading a model reply as a tool call or an answer', () => {
@@ -20,5 +22,24 @@ describe('reading a model reply as a tool call or an answer', () => {
     assert.match((parseReply('{"tool": "rm", "args": {}}') as { problem: string }).problem, /no tool "rm"/);
     assert.match((parseReply('{"tool": "read_file", "args": {"path": true, "extra": 1}}') as { problem: string }).problem, /"path" must be a string; unknown parameter "extra"/);
     assert.equal(parseReply('  ').kind, 'invalid');
+  });
+});
+
+describe('streaming the answer while it is generated', () => {
+  const feed = (kind: 'plain' | 'json', chunks: string[]) => {
+    const shown: string[] = [];
+    const stream = new AnswerStream(kind, (text) => shown.push(text));
+    for (const chunk of chunks) stream.push(chunk);
+    return shown;
+  };
+
+  it('decodes a JSON answer chunk by chunk, holding back a split escape', () => {
+    assert.deepEqual(feed('json', ['{"ans', 'wer": "Line', ' one\\', 'nLine \\u00', 'e9', '"}']), ['Line', ' one', '\nLine ', 'é']);
+  });
+
+  it('shows nothing for a call', () => {
+    assert.deepEqual(feed('json', ['{"tool": "read_file", "args": {"path": "a"}}']), []);
+    assert.deepEqual(feed('plain', ['  {"name": "x"}']), []);
+    assert.deepEqual(feed('plain', ['Looking', ' now.']), ['Looking', ' now.']);
   });
 });
