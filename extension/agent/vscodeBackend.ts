@@ -19,7 +19,7 @@ const IndexSearch = request('index/search', z.object({ query: z.string(), limit:
 export class VsCodeBackend implements ToolBackend {
   constructor(
     private readonly paths: WorkspacePaths,
-    private readonly preview_: DiffPreview,
+    private readonly diffs: DiffPreview,
     private readonly sidecar: Sidecar,
     private readonly settings: () => AgentSettings,
     private readonly terminal: () => { write(text: string): void } | undefined,
@@ -94,11 +94,11 @@ export class VsCodeBackend implements ToolBackend {
       before,
       after,
       show: async () => {
-        if (shown) await this.preview_.close(shown);
-        shown = await this.preview_.show(target.relative, vscode.Uri.file(target.absolute), before, after);
+        if (shown) await this.diffs.close(shown);
+        shown = await this.diffs.show(target.relative, vscode.Uri.file(target.absolute), before, after);
       },
       dispose: async () => {
-        if (shown) await this.preview_.close(shown);
+        if (shown) await this.diffs.close(shown);
       },
     };
   }

@@ -29,7 +29,8 @@ export type ResolvedPath =
     }
   | { readonly ok: false; readonly reason: string };
 
-const lookalikes = /[\u2024\u2025\u2026\uFE52\uFF0E\uFF0F\uFF3C\u2215\u2044\u29F8\u29F9\u2216\uFE68\u3002]/;
+/** Dot and slash lookalikes: not separators to the OS, but a model writing them is up to something. */
+const lookalikes = /[\u2024\u2025\uFE52\uFF0E\uFF0F\uFF3C\u2215\u2044\u29F8\u29F9\u2216\uFE68]/;
 const controlChars = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 export class WorkspacePaths {

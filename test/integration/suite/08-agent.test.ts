@@ -161,6 +161,38 @@ suite('Pylot agent', () => {
     assert.equal(readFileSync(file, 'utf8'), original);
   });
 
+  test('the read-only tools run without asking and see what VS Code sees', async () => {
+    const api = await pylot();
+    writeFileSync(path.join(folder, '.env'), 'TOKEN=do-not-read\n');
+    const document = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.insert(new vscode.Position(3, 0), '// unsaved note\n'));
+    const call = (tool: string, args: object) => JSON.stringify({ tool, args });
+    server.reply(
+      call('read_file', { path: 'math.ts' }),
+      call('list_files', { path: '.' }),
+      call('search_text', { query: 'return a' }),
+      call('get_definitions', { symbol: 'add' }),
+      call('search_code', { query: 'addition' }),
+      call('read_file', { path: '.env' }),
+      answer('looked around'),
+    );
+    const ui = new TestUi(async () => ({ kind: 'deny' }));
+    const result = await api.agent.runAgentTurn({ task: 'Look around', mode: 'ask' }, ui);
+    assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
+    assert.deepEqual(ui.requests, [], 'reads were auto-approved');
+    const [read, list, search, definitions, index, secret] = ui.results();
+    assert.match(read!.output, /4 \| \/\/ unsaved note/, 'read_file sees the open editor\'s unsaved text');
+    assert.match(list!.output, /^math\.ts$/m);
+    assert.doesNotMatch(list!.output, /\.env/);
+    assert.match(search!.output, /math\.ts:2: return a - b;/);
+    assert.match(definitions!.output, /math\.ts/);
+    assert.deepEqual([index!.status, secret!.status], ['error', 'denied']);
+    assert.match(index!.output, /index is not available/);
+    assert.doesNotMatch(JSON.stringify(ui.events), /do-not-read/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('no decision before the timeout means deny, and the prompt is closed', async () => {
     const api = await pylot();
     await setting('agent.approvalTimeoutSeconds', 1);
