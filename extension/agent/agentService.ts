@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { CancellationToken, MessageConnection } from 'vscode-jsonrpc/node';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import * as vscode from 'vscode';
-import { AgentEvent, AgentRun, AskContinue, ExecuteTool, type AgentMode, type AgentOutcome, type ToolResult } from '../../protocol/agent';
+import { AgentEvent, AgentRun, AskContinue, ExecuteTool, toolSpec, type AgentMode, type AgentOutcome, type ToolResult } from '../../protocol/agent';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
@@ -40,6 +40,7 @@ interface Turn {
   readonly ui: AgentUi;
   readonly signal: AbortSignal;
   readonly settings: AgentSettings;
+  readonly mode: AgentMode;
 }
 
 export class AgentService implements vscode.Disposable {
@@ -83,7 +84,7 @@ export class AgentService implements vscode.Disposable {
       await this.models.ensureLoaded('chat', abort.signal);
       const session = await this.sidecar.ensureStarted();
       this.wire(session.rpc);
-      this.turns.set(turnId, { ui, signal: abort.signal, settings });
+      this.turns.set(turnId, { ui, signal: abort.signal, settings, mode: request.mode ?? 'agent' });
       const result = await this.sidecar.request(
         AgentRun,
         {
@@ -140,6 +141,8 @@ export class AgentService implements vscode.Disposable {
       const turn = this.turns.get(params.data.turnId);
       if (!turn) return { status: 'denied', output: 'This agent turn has ended.' };
       const { call } = params.data;
+      // Ask mode offers the model read-only tools; a write proposed anyway is refused here too.
+      if (turn.mode === 'ask' && toolSpec(call.tool).risk !== 'read') return { status: 'denied', output: `${call.tool} is not available in Ask mode.` };
       const signal = AbortSignal.any([turn.signal, abortOn(token)]);
       const policy = this.policy;
       const backend = new VsCodeBackend(policy.paths, this.preview, this.sidecar, () => turn.settings, () => this.commandTerminal());
@@ -151,7 +154,8 @@ export class AgentService implements vscode.Disposable {
         saveRule,
         beforeWrite: (target, before) => this.checkpoints.record(params.data.turnId, target.absolute, before),
       }, signal);
-      this.log.info(`Agent ${call.tool} ${result.status}: ${JSON.stringify(call.args).slice(0, 200)}`);
+      // The approval title names the file or command, never the code an edit carries.
+      this.log.info(`Agent: ${toolSpec(call.tool).approvalTitle(call.args).slice(0, 200)} → ${result.status}`);
       return result;
     });
     rpc.onRequest(AskContinue.method, async (raw: unknown, token: CancellationToken) => {
