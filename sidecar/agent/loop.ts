@@ -97,7 +97,8 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     if (signal.aborted) return end('cancelled', '', step);
     const output = await truncateByTokens(result.output, limits.outputTokens, (text) => countTokens(engine, text, signal));
     deps.emit({ type: 'toolResult', turnId, step, callId: call.id, status: result.status, output });
-    messages.push(callMessage(call), resultMessage(call, result, output));
+    const nativeId = proposal.format === 'native' ? `call_${step}` : undefined;
+    messages.push(callMessage(call, nativeId), resultMessage(call, result, output, nativeId));
     errors = result.status === 'error' ? errors + 1 : 0;
     if (errors >= limits.maxErrors) return end('errorLimit', `Stopped: ${errors} tool calls in a row failed. Last: ${output}`, step);
   }

@@ -29,15 +29,17 @@ export function systemPrompt(tools: readonly ToolSpec[], workspaceFolders: reado
   ].join('\n');
 }
 
-export function callMessage(call: Pick<ToolCall, 'tool' | 'args'>): ChatMessage {
-  return { role: 'assistant', content: JSON.stringify({ tool: call.tool, args: call.args }) };
+/** The call as the model made it; `nativeId` keeps it in the model's own tool format too. */
+export function callMessage(call: Pick<ToolCall, 'tool' | 'args'>, nativeId?: string): ChatMessage {
+  const content = JSON.stringify({ tool: call.tool, args: call.args });
+  return { role: 'assistant', content, ...(nativeId ? { toolCall: { id: nativeId, name: call.tool, arguments: JSON.stringify(call.args) } } : {}) };
 }
 
-export function resultMessage(call: Pick<ToolCall, 'tool'>, result: ToolResult, output: string): ChatMessage {
+export function resultMessage(call: Pick<ToolCall, 'tool'>, result: ToolResult, output: string, nativeId?: string): ChatMessage {
   const head =
     result.status === 'ok' ? `Result of ${call.tool}:` : result.status === 'denied' ? `The user denied ${call.tool}.` : `${call.tool} failed:`;
   const feedback = result.feedback ? `\nThe user says: ${result.feedback}` : '';
-  return { role: 'user', content: `${head}\n${output}${feedback}` };
+  return { role: 'user', content: `${head}\n${output}${feedback}`, ...(nativeId ? { toolResult: { id: nativeId } } : {}) };
 }
 
 export function correctionMessage(problem: string): ChatMessage {

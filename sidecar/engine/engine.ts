@@ -40,7 +40,12 @@ export interface InfillInput {
 
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';
+  /** Always the whole message as text: what engines without a tool format read. */
   readonly content: string;
+  /** assistant: the call it made in its own tool format; chatWithTools sends it as such. */
+  readonly toolCall?: { readonly id: string; readonly name: string; readonly arguments: string };
+  /** user: the result of the call with this id; chatWithTools sends it in the tool role. */
+  readonly toolResult?: { readonly id: string };
 }
 
 /** A tool offered in the model's own tool-call format, its parameters as a JSON schema. */

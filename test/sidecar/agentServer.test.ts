@@ -67,7 +67,12 @@ describe('agent on an OpenAI-compatible server', () => {
     assert.equal(events.find((e) => e.type === 'toolCall' && e.turnId === 'native-1')?.type === 'toolCall' && (events.find((e) => e.type === 'toolCall') as { format: string }).format, 'native');
     assert.equal(bodies[0]!.tools!.length, 8);
     assert.deepEqual(bodies[0]!.tools!.find((t) => t.function.name === 'edit_file')!.function.parameters.required, ['path', 'newText']);
-    assert.match(bodies[1]!.messages.at(-1)!.content, /Result of search_text:\nsrc\/a.ts:3/);
+    // The call and its result go back in the API's own shape: an assistant tool_calls entry and a tool message.
+    const [call, toolResult] = bodies[1]!.messages.slice(-2) as Array<Record<string, unknown>>;
+    assert.deepEqual(call, { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'search_text', arguments: '{"query":"TODO"}' } }] });
+    assert.equal(toolResult!.role, 'tool');
+    assert.equal(toolResult!.tool_call_id, 'call_1');
+    assert.match(String(toolResult!.content), /Result of search_text:\nsrc\/a.ts:3/);
   });
 
   it('switches to JSON calls when the server refuses tools', async () => {

@@ -67,7 +67,7 @@ export function chatRequest(
     path,
     body: {
       model,
-      messages: messages.map(({ role, content }) => ({ role, content })),
+      messages: tools ? messages.map(toolMessage) : messages.map(({ role, content }) => ({ role, content })),
       ...sampling(options),
       response_format: schema ? { type: 'json_schema', json_schema: { name: 'output', schema } } : undefined,
       // The server renders them with the model's own template (llama-server --jinja) and parses its calls.
@@ -86,6 +86,16 @@ export function chatRequest(
       return { text: choice?.delta?.content ?? undefined, ...counts(choice?.finish_reason, chunk.usage, chunk.timings) };
     },
   };
+}
+
+/** Earlier calls and their results in the API's own shape, so the model's template shows them as it was trained. */
+function toolMessage(message: ChatMessage): Record<string, unknown> {
+  if (message.toolCall) {
+    const { id, name, arguments: args } = message.toolCall;
+    return { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] };
+  }
+  if (message.toolResult) return { role: 'tool', tool_call_id: message.toolResult.id, content: message.content };
+  return { role: message.role, content: message.content };
 }
 
 /** A raw-prompt completion (no JSON schema: the OpenAI API has none for /completions). */
