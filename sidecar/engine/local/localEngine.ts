@@ -1,7 +1,7 @@
 // node-llama-cpp in the sidecar: a GGUF file checked and sized to fit before loading, a context of
 // its own per role (the weights are shared through the pool), and generation that reports how
 // many prompt tokens it really evaluated, so KV-cache reuse can be measured.
-import type { ChatHistoryItem, LlamaChat, LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
+import type { LlamaChat, LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import path from 'node:path';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import type { Capabilities, ModelInfo, Role } from '../../../protocol/sidecar';
@@ -10,6 +10,7 @@ import type { FimTokens } from '../../completion/templates';
 import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
 import type { Runtime } from '../runtime';
 import { inspectModel, planLoad } from './inspect';
+import { chatHistory } from './chatHistory';
 import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
 import type { ModelPool } from './modelPool';
 
@@ -137,7 +138,7 @@ export class LocalEngine implements Engine {
     const generation = await this.generate(options, async (settings) => {
       // Functions bring their own grammar; a JSON schema does not apply here.
       const { grammar: _grammar, ...rest } = settings;
-      const { response, metadata, functionCalls } = await chat.generateResponse(chatHistory(messages), { ...rest, functions, documentFunctionParams: true, maxParallelFunctionCalls: 1 });
+      const { response, metadata, functionCalls } = await chat.generateResponse(chatHistory(messages, true), { ...rest, functions, documentFunctionParams: true, maxParallelFunctionCalls: 1 });
       const [first] = functionCalls ?? [];
       if (first) toolCall = { name: first.functionName, arguments: JSON.stringify(first.params ?? {}) };
       return { response, metadata };
@@ -244,14 +245,6 @@ export class LocalEngine implements Engine {
     this.turn = result.catch(() => undefined);
     return result;
   }
-}
-
-function chatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = messages.map((message) =>
-    message.role === 'assistant' ? { type: 'model', response: [message.content] } : { type: message.role, text: message.content },
-  );
-  history.push({ type: 'model', response: [] });
-  return history;
 }
 
 /** The chat wrapper node-llama-cpp will use for this model has a tool-call syntax of its own. */
