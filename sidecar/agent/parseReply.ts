@@ -19,6 +19,8 @@ export function parseReply(text: string, tools: readonly ToolSpec[] = toolSpecs)
     if (reply) return reply;
   }
   if (!trimmed) return { kind: 'invalid', problem: 'The reply was empty.' };
+  // A call cut off (out of tokens) or mangled is not an answer to show the user.
+  if (/^(\{|```|<tool_call>)/.test(trimmed)) return { kind: 'invalid', problem: 'The reply was not complete, valid JSON. Keep edits small; write one JSON object.' };
   return { kind: 'answer', text: trimmed };
 }
 

@@ -22,6 +22,8 @@ describe('reading a model reply as a tool call or an answer', () => {
     assert.match((parseReply('{"tool": "rm", "args": {}}') as { problem: string }).problem, /no tool "rm"/);
     assert.match((parseReply('{"tool": "read_file", "args": {"path": true, "extra": 1}}') as { problem: string }).problem, /"path" must be a string; unknown parameter "extra"/);
     assert.equal(parseReply('  ').kind, 'invalid');
+    // Cut off by the token limit: not an answer.
+    assert.equal(parseReply('{"tool": "edit_file", "args": {"path": "a.ts", "newText": "function').kind, 'invalid');
   });
 });
 
