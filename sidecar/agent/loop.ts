@@ -6,6 +6,7 @@ import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult, To
 import { toolSpecs } from '../../protocol/agent';
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
 import type { ChatMessage, Engine } from '../engine/engine';
+import { fitToContext } from './fitContext';
 import { RepeatDetector } from './guards';
 import { bestMode, fallbackMode, propose, type Proposal } from './propose';
 import { callMessage, correctionMessage, resultMessage, systemPrompt } from './prompt';
@@ -42,6 +43,12 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     ...(params.history ?? []),
     { role: 'user', content: params.task },
   ];
+  // Tool results, oldest first: what gives way when the transcript outgrows the context.
+  const results: number[] = [];
+  const budget = engine.info.contextSize - limits.maxTokens - 64;
+  // Messages are counted every step; a server tokenizer is a request each, so remember the counts.
+  const tokenCounts = new Map<string, number>();
+  const counted = async (text: string) => tokenCounts.get(text) ?? tokenCounts.set(text, await countTokens(engine, text, signal)).get(text)!;
   const repeats = new RepeatDetector();
   let errors = 0;
   /** The answer's text already streamed this step: only the rest is sent at the end. */
@@ -55,6 +62,7 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
 
   for (let step = 1; step <= limits.maxSteps; step++) {
     if (signal.aborted) return end('cancelled', '', step - 1);
+    await fitToContext(messages, results, budget, counted);
     let proposal: Proposal;
     try {
       streamed = '';
@@ -99,6 +107,7 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     deps.emit({ type: 'toolResult', turnId, step, callId: call.id, status: result.status, output });
     const nativeId = proposal.format === 'native' ? `call_${step}` : undefined;
     messages.push(callMessage(call, nativeId), resultMessage(call, result, output, nativeId));
+    results.push(messages.length - 1);
     errors = result.status === 'error' ? errors + 1 : 0;
     if (errors >= limits.maxErrors) return end('errorLimit', `Stopped: ${errors} tool calls in a row failed. Last: ${output}`, step);
   }

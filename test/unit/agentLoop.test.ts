@@ -177,6 +177,22 @@ describe('agent loop', () => {
     assert.match(fed, /characters of \d+ \(\d+ tokens\) cut/);
   });
 
+  it('cuts the oldest tool results when the transcript would outgrow the context', async () => {
+    const big = (i: number) => `header ${i}\n${'x'.repeat(5000)}`;
+    const { engine, result } = await run([call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), answer('done')], {
+      results: (c) => ({ status: 'ok', output: big(['a', 'b', 'c'].indexOf(String(c.args.path))) }),
+      params: { toolOutputTokens: 2000, maxTokensPerStep: 1024 },
+    });
+    assert.equal(result.outcome, 'answered');
+    const last = engine.calls[3]!.messages;
+    // The scripted engine counts 4 characters a token and has a 4,096-token context.
+    const tokens = last.reduce((sum, m) => sum + Math.ceil(m.content.length / 4) + 8, 0);
+    assert.ok(tokens <= 4096 - 1024 - 64, `${tokens} tokens`);
+    assert.match(last.at(-1)!.content, /header 2\nxxxx/, 'the newest result is whole');
+    assert.match(last[3]!.content, /^Result of read_file:\n\[older output omitted/);
+    assert.equal(last[1]!.content, 'Fix the bug in math.ts', 'the task is never cut');
+  });
+
   it('cancel stops the model mid-generation and no tool runs', async () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 20);
