@@ -143,6 +143,8 @@ export class AgentService implements vscode.Disposable {
       const { call } = params.data;
       // Ask mode offers the model read-only tools; a write proposed anyway is refused here too.
       if (turn.mode === 'ask' && toolSpec(call.tool).risk !== 'read') return { status: 'denied', output: `${call.tool} is not available in Ask mode.` };
+      // Restricted Mode: a repository not yet trusted runs nothing, approved or not.
+      if (call.tool === 'run_command' && !vscode.workspace.isTrusted) return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
       const signal = AbortSignal.any([turn.signal, abortOn(token)]);
       const policy = this.policy;
       const backend = new VsCodeBackend(policy.paths, this.preview, this.sidecar, () => turn.settings, () => this.commandTerminal());
