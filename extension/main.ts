@@ -7,6 +7,7 @@ const bundleLoadMs = performance.now() - __pylotLoadStart;
 
 import * as vscode from 'vscode';
 import { ErrorCodes } from '../protocol/rpc';
+import { registerAgent, type AgentApi } from './agent/register';
 import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
 import { createLog } from './log';
@@ -41,6 +42,8 @@ export interface PylotApi {
   readonly activationMs: number;
   statusText(): string;
   readonly chat: ChatApi;
+  /** The agent: runAgentTurn(request, ui) for the chat panel and the tests. */
+  readonly agent: AgentApi;
 }
 
 let running: Sidecar | undefined;
@@ -159,6 +162,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     activationMs,
     statusText: () => statusBar.text,
     chat: registerChat(context, { sidecar, models, log, privacy }),
+    agent: registerAgent(context, sidecar, models, log),
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: cache.hits, cacheMisses: cache.misses }),
   };
 }

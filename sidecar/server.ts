@@ -8,6 +8,7 @@ import { generate } from './completion/generate';
 import { Scheduler } from './engine/scheduler';
 import { InfillService } from './completion/infill';
 import { createRuntime, type Runtime } from './engine/runtime';
+import { registerAgentHandlers } from './agent/handlers';
 import { describeError, log } from './log';
 import { registerModelHandlers } from './models/handlers';
 import { ModelSlots } from './models/slots';
@@ -28,6 +29,7 @@ export function serve(connection: MessageConnection): void {
   onNotify(connection, DidCloseDocument, (params) => documents.close(params.uri));
   registerModelHandlers(connection, requireRuntime);
   const scheduler = new Scheduler();
+  registerAgentHandlers(connection, slots, scheduler, requireRuntime);
 
   handle(connection, Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);

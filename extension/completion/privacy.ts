@@ -3,9 +3,7 @@
 import ignore, { type Ignore } from 'ignore';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-/** Secrets a model should never see, whatever the settings say. */
-export const secretPatterns = ['.env', '.env.*', '*.pem', '*.key', '*.p12', '*.pfx', 'id_rsa', 'id_ed25519', 'id_ecdsa', '.npmrc', '.pypirc', '.netrc', '*.kdbx', 'credentials', 'credentials.json', '.git-credentials', 'secrets.*'];
+import { secretPatterns } from './secretPatterns';
 
 export class PrivacyFilter implements vscode.Disposable {
   private readonly rules = new Map<string, Ignore>();

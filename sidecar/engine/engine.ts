@@ -40,7 +40,24 @@ export interface InfillInput {
 
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';
+  /** Always the whole message as text: what engines without a tool format read. */
   readonly content: string;
+  /** assistant: the call it made in its own tool format; chatWithTools sends it as such. */
+  readonly toolCall?: { readonly id: string; readonly name: string; readonly arguments: string };
+  /** user: the result of the call with this id; chatWithTools sends it in the tool role. */
+  readonly toolResult?: { readonly id: string };
+}
+
+/** A tool offered in the model's own tool-call format, its parameters as a JSON schema. */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+export interface ToolCallGeneration extends Generation {
+  /** The call the model made in its own format, arguments as JSON text; absent when it answered in text. */
+  readonly toolCall?: { readonly name: string; readonly arguments: string };
 }
 
 export interface Engine {
@@ -50,6 +67,8 @@ export interface Engine {
   /** Continues a raw prompt, special tokens included (e.g. a FIM template Pylot built itself). */
   complete(prompt: string, options: GenerateOptions): Promise<Generation>;
   chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation>;
+  /** Chat with tools in the model's trained tool-call format (capabilities.tools); at most one call. */
+  chatWithTools?(messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions): Promise<ToolCallGeneration>;
   embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]>;
   tokenize(text: string, signal: AbortSignal): Promise<number[]>;
   /** Local models: the FIM marker tokens, to build the prompt ourselves (servers build their own). */
@@ -68,6 +87,7 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
     infill: (input, options) => engine.infill(input, options),
     complete: (prompt, options) => engine.complete(prompt, options),
     chat: (messages, options) => engine.chat(messages, options),
+    ...(engine.chatWithTools ? { chatWithTools: (messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions) => engine.chatWithTools!(messages, tools, options) } : {}),
     embed: (texts, signal) => engine.embed(texts, signal),
     tokenize: (text, signal) => engine.tokenize(text, signal),
     ...(engine.health ? { health: (signal: AbortSignal) => engine.health!(signal) } : {}),

@@ -34,7 +34,8 @@ describe('models in the sidecar', () => {
     assert.equal(info.gpuLayers, 0);
     assert.ok(info.sizeBytes! > 1_000_000);
     assert.equal(info.engine, 'local');
-    assert.deepEqual(info.capabilities, { infill: true, chat: true, tools: true, embeddings: false, grammar: true });
+    // No chat template with a tool-call syntax of its own: the agent uses grammar-constrained JSON calls.
+    assert.deepEqual(info.capabilities, { infill: true, chat: true, tools: false, embeddings: false, grammar: true });
     assert.deepEqual(states.slice(-2).map((s) => s.split(':')[0]), ['loading', 'ready']);
   });
 

@@ -1,15 +1,17 @@
 // node-llama-cpp in the sidecar: a GGUF file checked and sized to fit before loading, a context of
 // its own per role (the weights are shared through the pool), and generation that reports how
 // many prompt tokens it really evaluated, so KV-cache reuse can be measured.
-import type { ChatHistoryItem, LlamaChat, LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
+import type { LlamaChat, LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import path from 'node:path';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import type { Capabilities, ModelInfo, Role } from '../../../protocol/sidecar';
 import { log } from '../../log';
 import type { FimTokens } from '../../completion/templates';
-import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason } from '../engine';
+import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
 import type { Runtime } from '../runtime';
 import { inspectModel, planLoad } from './inspect';
+import { chatHistory } from './chatHistory';
+import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
 import type { ModelPool } from './modelPool';
 
 export interface LocalLoadOptions {
@@ -65,7 +67,7 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
     });
     const sequence = context.getSequence();
     const completion = new runtime.lib.LlamaCompletion({ contextSequence: sequence });
-    const capabilities = { infill: completion.infillSupported, chat: true, tools: true, embeddings: false, grammar: true };
+    const capabilities = { infill: completion.infillSupported, chat: true, tools: ownToolFormat(runtime, model), embeddings: false, grammar: true };
     return new LocalEngine(runtime, pool, model, describe(context.contextSize, capabilities), { context, sequence, completion });
   } catch (error) {
     await pool.release(modelPath);
@@ -119,17 +121,35 @@ export class LocalEngine implements Engine {
   }
 
   chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation> {
-    const { sequence } = this.generator('chat');
-    this.chatSession ??= new this.runtime.lib.LlamaChat({ contextSequence: sequence });
-    const chat = this.chatSession;
-    const history: ChatHistoryItem[] = messages.map((message) =>
-      message.role === 'assistant' ? { type: 'model', response: [message.content] } : { type: message.role, text: message.content },
-    );
-    history.push({ type: 'model', response: [] });
+    const chat = this.chat_();
+    const history = chatHistory(messages);
     return this.generate(options, async (settings) => {
       const { response, metadata } = await chat.generateResponse(history, settings);
       return { response, metadata };
     });
+  }
+
+  /** Tools in the model's own call format (its chat wrapper's), only for models that have one. */
+  async chatWithTools(messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions): Promise<ToolCallGeneration> {
+    if (!this.capabilities.tools) throw new PylotError(ErrorCodes.Unsupported, `${this.info.name} has no tool-call format of its own.`);
+    const chat = this.chat_();
+    const functions = Object.fromEntries(tools.map((tool) => [tool.name, { description: tool.description, params: nullableOptionals(tool.parameters) as never }]));
+    let toolCall: ToolCallGeneration['toolCall'];
+    const generation = await this.generate(options, async (settings) => {
+      // Functions bring their own grammar; a JSON schema does not apply here.
+      const { grammar: _grammar, ...rest } = settings;
+      const { response, metadata, functionCalls } = await chat.generateResponse(chatHistory(messages, true), { ...rest, functions, documentFunctionParams: true, maxParallelFunctionCalls: 1 });
+      const [first] = functionCalls ?? [];
+      if (first) toolCall = { name: first.functionName, arguments: JSON.stringify(first.params ?? {}) };
+      return { response, metadata };
+    });
+    return { ...generation, ...(toolCall ? { toolCall } : {}) };
+  }
+
+  private chat_(): LlamaChat {
+    const { sequence } = this.generator('chat');
+    this.chatSession ??= new this.runtime.lib.LlamaChat({ contextSequence: sequence });
+    return this.chatSession;
   }
 
   async embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]> {
@@ -225,6 +245,15 @@ export class LocalEngine implements Engine {
     const result = this.turn.then(task);
     this.turn = result.catch(() => undefined);
     return result;
+  }
+}
+
+/** The chat wrapper node-llama-cpp will use for this model has a tool-call syntax of its own. */
+function ownToolFormat(runtime: Runtime, model: LlamaModel): boolean {
+  try {
+    return hasOwnToolFormat(runtime.lib.resolveChatWrapper(model), runtime.lib);
+  } catch {
+    return false;
   }
 }
 

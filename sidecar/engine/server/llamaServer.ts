@@ -6,10 +6,10 @@ import * as z from 'zod/mini';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import { sourceKey, type Capabilities, type ModelInfo, type Role } from '../../../protocol/sidecar';
 import type { FimTokens } from '../../completion/templates';
-import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason } from '../engine';
-import { ServerHttp, type ServerSource } from './http';
-import { chatRequest, embed, Timings } from './openaiApi';
+import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
 import { probeFimTokens } from './fimProbe';
+import { ServerHttp, type ServerSource } from './http';
+import { chatRequest, embed, Timings, ToolCallCollector } from './openaiApi';
 import { ServerEngine } from './serverEngine';
 import type { StreamPiece } from './streaming';
 
@@ -140,6 +140,14 @@ export class LlamaServerEngine extends ServerEngine implements Engine {
       throw new PylotError(ErrorCodes.Unsupported, this.capabilities.embeddings ? this.embeddingsOnly('chat') : noTemplate);
     }
     return this.generate(chatRequest(this.http, '/v1/chat/completions', undefined, messages, options), options);
+  }
+
+  /** The model's own tool calls: the server renders the tools with the model's Jinja template (--jinja) and parses its calls. */
+  async chatWithTools(messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions): Promise<ToolCallGeneration> {
+    if (!this.capabilities.tools) throw new PylotError(ErrorCodes.Unsupported, `${this.http.label} serves ${this.info.name} without tool calls. Start llama-server with --jinja and a model whose template supports tools.`);
+    const collector = new ToolCallCollector();
+    const generation = await this.generate(chatRequest(this.http, '/v1/chat/completions', undefined, messages, options, { definitions: tools, collector }), options);
+    return { ...generation, ...(collector.call ? { toolCall: collector.call } : {}) };
   }
 
   async embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]> {

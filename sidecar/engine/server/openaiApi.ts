@@ -2,7 +2,7 @@
 // the OpenAI-compatible engine and llama-server's own /v1 routes. llama-server adds `timings` to
 // the last chunk, which is where its prompt and cache counts come from.
 import * as z from 'zod/mini';
-import type { ChatMessage, GenerateOptions, StopReason } from '../engine';
+import type { ChatMessage, GenerateOptions, StopReason, ToolDefinition } from '../engine';
 import type { ServerHttp } from './http';
 import type { StreamPiece, StreamRequest } from './streaming';
 
@@ -16,8 +16,14 @@ export const Timings = z.object({ prompt_n: z.number(), cache_n: z.optional(z.nu
 
 const finishReason = z.nullish(z.string());
 
+/** A streamed tool call arrives in pieces: the name first, the arguments' JSON text in fragments. */
+const ToolCallDelta = z.object({
+  index: z.optional(z.number()),
+  function: z.optional(z.object({ name: z.nullish(z.string()), arguments: z.nullish(z.string()) })),
+});
+
 const ChatChunk = z.object({
-  choices: z.array(z.object({ delta: z.optional(z.object({ content: z.nullish(z.string()) })), finish_reason: finishReason })),
+  choices: z.array(z.object({ delta: z.optional(z.object({ content: z.nullish(z.string()), tool_calls: z.nullish(z.array(ToolCallDelta)) })), finish_reason: finishReason })),
   usage: z.nullish(Usage),
   timings: z.optional(Timings),
 });
@@ -30,22 +36,66 @@ const CompletionChunk = z.object({
 
 const Embeddings = z.object({ data: z.array(z.object({ embedding: z.array(z.number()), index: z.optional(z.number()) })) });
 
-export function chatRequest(http: ServerHttp, path: string, model: string | undefined, messages: readonly ChatMessage[], options: GenerateOptions): StreamRequest {
+/** Collects the first tool call of a streamed answer (the agent asks for one call per turn). */
+export class ToolCallCollector {
+  name = '';
+  arguments = '';
+
+  push(deltas: ReadonlyArray<z.infer<typeof ToolCallDelta>>): void {
+    for (const delta of deltas) {
+      if ((delta.index ?? 0) !== 0) continue;
+      this.name += delta.function?.name ?? '';
+      this.arguments += delta.function?.arguments ?? '';
+    }
+  }
+
+  get call(): { name: string; arguments: string } | undefined {
+    return this.name ? { name: this.name, arguments: this.arguments || '{}' } : undefined;
+  }
+}
+
+export function chatRequest(
+  http: ServerHttp,
+  path: string,
+  model: string | undefined,
+  messages: readonly ChatMessage[],
+  options: GenerateOptions,
+  tools?: { readonly definitions: readonly ToolDefinition[]; readonly collector: ToolCallCollector },
+): StreamRequest {
   const schema = options.jsonSchema;
   return {
     path,
     body: {
       model,
-      messages: messages.map(({ role, content }) => ({ role, content })),
+      messages: tools ? messages.map(toolMessage) : messages.map(({ role, content }) => ({ role, content })),
       ...sampling(options),
       response_format: schema ? { type: 'json_schema', json_schema: { name: 'output', schema } } : undefined,
+      // The server renders them with the model's own template (llama-server --jinja) and parses its calls.
+      ...(tools
+        ? {
+            tools: tools.definitions.map(({ name, description, parameters }) => ({ type: 'function', function: { name, description, parameters } })),
+            tool_choice: 'auto',
+            parallel_tool_calls: false,
+          }
+        : {}),
     },
     read: (value, request) => {
       const chunk = http.check(ChatChunk, value, request);
       const choice = chunk.choices[0];
+      if (choice?.delta?.tool_calls) tools?.collector.push(choice.delta.tool_calls);
       return { text: choice?.delta?.content ?? undefined, ...counts(choice?.finish_reason, chunk.usage, chunk.timings) };
     },
   };
+}
+
+/** Earlier calls and their results in the API's own shape, so the model's template shows them as it was trained. */
+function toolMessage(message: ChatMessage): Record<string, unknown> {
+  if (message.toolCall) {
+    const { id, name, arguments: args } = message.toolCall;
+    return { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] };
+  }
+  if (message.toolResult) return { role: 'tool', tool_call_id: message.toolResult.id, content: message.content };
+  return { role: message.role, content: message.content };
 }
 
 /** A raw-prompt completion (no JSON schema: the OpenAI API has none for /completions). */

@@ -6,9 +6,9 @@ import * as z from 'zod/mini';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import { sourceKey, type Capabilities, type ModelInfo, type Role } from '../../../protocol/sidecar';
 import { log } from '../../log';
-import type { ChatMessage, Engine, GenerateOptions, Generation } from '../engine';
+import type { ChatMessage, Engine, GenerateOptions, Generation, ToolCallGeneration, ToolDefinition } from '../engine';
 import { ServerHttp, type ServerSource } from './http';
-import { chatRequest, completionRequest, embed } from './openaiApi';
+import { chatRequest, completionRequest, embed, ToolCallCollector } from './openaiApi';
 import { ServerEngine } from './serverEngine';
 
 /** The API does not say how much context a model gets: a conservative guess (Ollama's default). */
@@ -98,6 +98,12 @@ export class OpenAiCompatibleEngine extends ServerEngine implements Engine {
 
   async chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation> {
     return this.generate(chatRequest(this.http, '/v1/chat/completions', this.info.name, messages, options), options);
+  }
+
+  async chatWithTools(messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions): Promise<ToolCallGeneration> {
+    const collector = new ToolCallCollector();
+    const generation = await this.generate(chatRequest(this.http, '/v1/chat/completions', this.info.name, messages, options, { definitions: tools, collector }), options);
+    return { ...generation, ...(collector.call ? { toolCall: collector.call } : {}) };
   }
 
   async embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]> {

@@ -1,0 +1,207 @@
+// The extension-side entry point of the agent: runAgentTurn(request, ui) runs one turn in the
+// sidecar and executes the calls it proposes — through the policy, the UI's approvals and the
+// tools — until the turn ends. Any UI can drive it: the chat panel, or VsCodeAgentUi.
+import { randomUUID } from 'node:crypto';
+import type { CancellationToken, MessageConnection } from 'vscode-jsonrpc/node';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import * as vscode from 'vscode';
+import { AgentEvent, AgentRun, AskContinue, ExecuteTool, toolSpec, type AgentMode, type AgentOutcome, type ToolResult } from '../../protocol/agent';
+import { ErrorCodes, PylotError } from '../../protocol/rpc';
+import type { Log } from '../log';
+import type { ModelManager } from '../models/modelManager';
+import type { Sidecar } from '../sidecar/supervisor';
+import { Checkpoints } from './checkpoints';
+import { DiffPreview } from './diffPreview';
+import { executeCall } from './executeCall';
+import { WorkspacePaths } from './policy/paths';
+import { AgentPolicy } from './policy/policy';
+import { readAgentSettings, saveRule, type AgentSettings } from './settings';
+import type { AgentUi } from './ui';
+import { VsCodeBackend } from './vscodeBackend';
+
+export interface AgentTurnRequest {
+  readonly task: string;
+  /** Earlier messages of the conversation, oldest first. */
+  readonly history?: ReadonlyArray<{ readonly role: 'user' | 'assistant'; readonly content: string }>;
+  /** ask: read-only tools only; agent (the default): every tool. */
+  readonly mode?: AgentMode;
+}
+
+export interface AgentTurnResult {
+  readonly turnId: string;
+  readonly outcome: AgentOutcome;
+  readonly answer: string;
+  readonly steps: number;
+  /** Files this turn changed or created (absolute paths). */
+  readonly changedFiles: readonly string[];
+}
+
+interface Turn {
+  readonly ui: AgentUi;
+  readonly signal: AbortSignal;
+  readonly settings: AgentSettings;
+  readonly mode: AgentMode;
+}
+
+export class AgentService implements vscode.Disposable {
+  readonly checkpoints = new Checkpoints();
+  private readonly turns = new Map<string, Turn>();
+  private readonly wired = new WeakSet<MessageConnection>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private policy: AgentPolicy;
+  private terminal: { write(text: string): void; terminal: vscode.Terminal } | undefined;
+
+  constructor(
+    private readonly sidecar: Sidecar,
+    private readonly models: ModelManager,
+    private readonly preview: DiffPreview,
+    private readonly log: Log,
+  ) {
+    this.policy = this.newPolicy();
+    const stopEvents = sidecar.onNotification(AgentEvent, (event) => this.turns.get(event.turnId)?.ui.onEvent(event));
+    const ignoreFiles = vscode.workspace.createFileSystemWatcher('**/.pylotignore');
+    const reload = () => this.policy.paths.reloadIgnores();
+    this.subscriptions.push(
+      { dispose: stopEvents },
+      ignoreFiles,
+      ignoreFiles.onDidChange(reload),
+      ignoreFiles.onDidCreate(reload),
+      ignoreFiles.onDidDelete(reload),
+      // Session rules belong to the folders they were given for.
+      vscode.workspace.onDidChangeWorkspaceFolders(() => (this.policy = this.newPolicy())),
+    );
+  }
+
+  async runAgentTurn(request: AgentTurnRequest, ui: AgentUi, signal?: AbortSignal): Promise<AgentTurnResult> {
+    const turnId = randomUUID();
+    const abort = new AbortController();
+    const cancel = () => abort.abort();
+    signal?.addEventListener('abort', cancel, { once: true });
+    if (signal?.aborted) abort.abort();
+    const settings = readAgentSettings();
+    this.checkpoints.begin(turnId, request.task.replace(/\s+/g, ' ').slice(0, 80));
+    try {
+      await this.models.ensureLoaded('chat', abort.signal);
+      const session = await this.sidecar.ensureStarted();
+      this.wire(session.rpc);
+      this.turns.set(turnId, { ui, signal: abort.signal, settings, mode: request.mode ?? 'agent' });
+      const result = await this.sidecar.request(
+        AgentRun,
+        {
+          turnId,
+          task: request.task,
+          history: request.history?.map(({ role, content }) => ({ role, content })),
+          mode: request.mode ?? 'agent',
+          workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.name),
+          maxSteps: settings.maxSteps,
+          maxConsecutiveErrors: settings.maxConsecutiveErrors,
+          toolOutputTokens: settings.toolOutputTokens,
+        },
+        { signal: abort.signal },
+      );
+      return { ...result, changedFiles: this.changedBy(turnId) };
+    } catch (error) {
+      if (error instanceof PylotError && error.code === ErrorCodes.Cancelled) {
+        return { turnId, outcome: 'cancelled', answer: '', steps: 0, changedFiles: this.changedBy(turnId) };
+      }
+      throw error;
+    } finally {
+      abort.abort(); // ends anything of this turn still waiting: a prompt, a command
+      this.turns.delete(turnId);
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** Puts back every file changed since `turnId` began (that turn and the ones after it). */
+  async restoreCheckpoint(turnId: string): Promise<string[]> {
+    return this.checkpoints.restoreTo(turnId, restoreFile);
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.terminal?.terminal.dispose();
+  }
+
+  private changedBy(turnId: string): string[] {
+    return this.checkpoints.list().find((checkpoint) => checkpoint.turnId === turnId)?.files.slice() ?? [];
+  }
+
+  private newPolicy(): AgentPolicy {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
+    return new AgentPolicy(new WorkspacePaths(folders), readAgentSettings);
+  }
+
+  /** The sidecar's requests to us, once per sidecar process (a restarted one is a new connection). */
+  private wire(rpc: MessageConnection): void {
+    if (this.wired.has(rpc)) return;
+    this.wired.add(rpc);
+    rpc.onRequest(ExecuteTool.method, async (raw: unknown, token: CancellationToken): Promise<ToolResult> => {
+      const params = ExecuteTool.params.safeParse(raw);
+      if (!params.success) throw new ResponseError(ErrorCodes.InvalidParams, 'Invalid agent/executeTool params.');
+      const turn = this.turns.get(params.data.turnId);
+      if (!turn) return { status: 'denied', output: 'This agent turn has ended.' };
+      const { call } = params.data;
+      // Ask mode offers the model read-only tools; a write proposed anyway is refused here too.
+      if (turn.mode === 'ask' && toolSpec(call.tool).risk !== 'read') return { status: 'denied', output: `${call.tool} is not available in Ask mode.` };
+      // Restricted Mode: a repository not yet trusted runs nothing, approved or not.
+      if (call.tool === 'run_command' && !vscode.workspace.isTrusted) return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
+      const signal = AbortSignal.any([turn.signal, abortOn(token)]);
+      const policy = this.policy;
+      const backend = new VsCodeBackend(policy.paths, this.preview, this.sidecar, () => turn.settings, () => this.commandTerminal());
+      const result = await executeCall(call, {
+        policy,
+        backend,
+        ui: turn.ui,
+        approvalTimeoutMs: turn.settings.approvalTimeoutMs,
+        saveRule,
+        beforeWrite: (target, before) => this.checkpoints.record(params.data.turnId, target.absolute, before),
+      }, signal);
+      // The approval title names the file or command, never the code an edit carries.
+      this.log.info(`Agent: ${toolSpec(call.tool).approvalTitle(call.args).slice(0, 200)} → ${result.status}`);
+      return result;
+    });
+    rpc.onRequest(AskContinue.method, async (raw: unknown, token: CancellationToken) => {
+      const params = AskContinue.params.safeParse(raw);
+      const turn = params.success ? this.turns.get(params.data.turnId) : undefined;
+      if (!params.success || !turn) return { continue: false };
+      return { continue: await turn.ui.askContinue(params.data.reason, AbortSignal.any([turn.signal, abortOn(token)])).catch(() => false) };
+    });
+  }
+
+  private commandTerminal(): { write(text: string): void } {
+    if (this.terminal && vscode.window.terminals.includes(this.terminal.terminal)) return this.terminal;
+    const writes = new vscode.EventEmitter<string>();
+    const terminal = vscode.window.createTerminal({ name: 'Pylot Agent', pty: { onDidWrite: writes.event, open: () => undefined, close: () => undefined } });
+    this.terminal = { terminal, write: (text) => writes.fire(text) };
+    terminal.show(true);
+    return this.terminal;
+  }
+}
+
+function abortOn(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
+/** A checkpoint restore: the old content as one undoable edit, or the file removed if it was new. */
+async function restoreFile(absolute: string, content: string | undefined): Promise<void> {
+  const uri = vscode.Uri.file(absolute);
+  const edit = new vscode.WorkspaceEdit();
+  if (content === undefined) {
+    edit.deleteFile(uri, { ignoreIfNotExists: true });
+    await vscode.workspace.applyEdit(edit);
+    return;
+  }
+  const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  if (!exists) {
+    edit.createFile(uri, { contents: new TextEncoder().encode(content) });
+    await vscode.workspace.applyEdit(edit);
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument(uri);
+  edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), content);
+  await vscode.workspace.applyEdit(edit);
+  await document.save();
+}

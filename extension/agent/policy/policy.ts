@@ -1,0 +1,121 @@
+// The policy engine: for each proposed call, allow it, deny it, or ask a person — and what a
+// "for this session" or "always" answer would remember. The sidecar's proposal carries no say in
+// this. Reads may be auto-approved by a setting; writes and commands only by a saved rule.
+import ignore from 'ignore';
+import path from 'node:path';
+import { toolSpec, type Risk, type ToolCall } from '../../../protocol/agent';
+import { judgeCommand } from './commandPolicy';
+import type { ResolvedPath, WorkspacePaths } from './paths';
+
+export interface PolicySettings {
+  readonly autoApproveReads: boolean;
+  readonly allowCommands: readonly string[];
+  readonly denyCommands: readonly string[];
+  /** gitignore-style patterns of workspace-relative paths the agent may write without asking. */
+  readonly allowWrites: readonly string[];
+}
+
+/** What "Allow for this session" / "Always" would remember for a call like this one. */
+export type RememberedRule =
+  | { readonly kind: 'reads' }
+  | { readonly kind: 'commands'; readonly patterns: readonly string[] }
+  | { readonly kind: 'writes'; readonly patterns: readonly string[] };
+
+export type Verdict =
+  | { readonly kind: 'allow'; readonly reason: string }
+  | { readonly kind: 'deny'; readonly reason: string }
+  | { readonly kind: 'ask'; readonly reasons: readonly string[]; readonly rule?: RememberedRule };
+
+export type ApprovalDecision = { readonly kind: 'allowOnce' } | { readonly kind: 'allowSession' } | { readonly kind: 'always' } | { readonly kind: 'deny'; readonly feedback?: string };
+export type DecisionKind = ApprovalDecision['kind'];
+
+export interface CheckedCall {
+  readonly call: ToolCall;
+  readonly risk: Risk;
+  readonly verdict: Verdict;
+  /** The call's path arguments, resolved (only when they all resolved inside the workspace). */
+  readonly paths: ReadonlyMap<string, Extract<ResolvedPath, { ok: true }>>;
+}
+
+const pathArgs: Readonly<Record<string, readonly string[]>> = {
+  read_file: ['path'],
+  list_files: ['path'],
+  search_text: ['path'],
+  edit_file: ['path'],
+  create_file: ['path'],
+  run_command: ['cwd'],
+};
+
+export class AgentPolicy {
+  private readonly session = { reads: false, commands: [] as string[], writes: [] as string[] };
+
+  constructor(
+    readonly paths: WorkspacePaths,
+    private readonly settings: () => PolicySettings,
+  ) {}
+
+  async check(call: ToolCall): Promise<CheckedCall> {
+    const risk = toolSpec(call.tool).risk;
+    const resolved = new Map<string, Extract<ResolvedPath, { ok: true }>>();
+    const checked = (verdict: Verdict): CheckedCall => ({ call, risk, verdict, paths: resolved });
+    for (const key of pathArgs[call.tool] ?? []) {
+      const value = call.args[key];
+      if (value === undefined) continue;
+      const where = await this.paths.resolve(value);
+      if (!where.ok) return checked({ kind: 'deny', reason: where.reason });
+      const protectedReason = protectionReason(where, risk);
+      if (protectedReason) return checked({ kind: 'deny', reason: protectedReason });
+      resolved.set(key, where);
+    }
+    const settings = this.settings();
+    if (risk === 'read') {
+      if (settings.autoApproveReads) return checked({ kind: 'allow', reason: 'pylot.agent.autoApproveReads' });
+      if (this.session.reads) return checked({ kind: 'allow', reason: 'reads allowed for this session' });
+      return checked({ kind: 'ask', reasons: ['reading needs approval (pylot.agent.autoApproveReads is off)'], rule: { kind: 'reads' } });
+    }
+    if (risk === 'write') {
+      const target = resolved.get('path')!;
+      const rules = ignore().add([...settings.allowWrites, ...this.session.writes]);
+      if (target.relative && rules.ignores(target.relative)) return checked({ kind: 'allow', reason: 'a saved write rule' });
+      return checked({ kind: 'ask', reasons: [`${call.tool === 'create_file' ? 'creates' : 'changes'} ${target.relative}`], rule: { kind: 'writes', patterns: [writePattern(target.relative)] } });
+    }
+    const verdict = judgeCommand(String(call.args.command ?? ''), { allow: [...settings.allowCommands, ...this.session.commands], deny: settings.denyCommands });
+    if (verdict.kind === 'allow') return checked({ kind: 'allow', reason: `allowed by ${verdict.rules.join(', ')}` });
+    if (verdict.kind === 'deny') return checked(verdict);
+    return checked({ kind: 'ask', reasons: verdict.reasons, ...(verdict.suggestedRules ? { rule: { kind: 'commands', patterns: verdict.suggestedRules } } : {}) });
+  }
+
+  /** The answers a prompt offers for this verdict: remembering needs a rule to remember. */
+  static options(verdict: Extract<Verdict, { kind: 'ask' }>): DecisionKind[] {
+    return verdict.rule ? ['allowOnce', 'allowSession', 'always', 'deny'] : ['allowOnce', 'deny'];
+  }
+
+  /** Remembers "Allow for this session"; "Always" is saved to settings by the caller. */
+  rememberForSession(rule: RememberedRule): void {
+    if (rule.kind === 'reads') this.session.reads = true;
+    else if (rule.kind === 'commands') this.session.commands.push(...rule.patterns);
+    else this.session.writes.push(...rule.patterns);
+  }
+}
+
+function protectionReason(where: Extract<ResolvedPath, { ok: true }>, risk: Risk): string | undefined {
+  const name = where.relative || '.';
+  switch (where.protection) {
+    case 'git':
+      return `${name} is inside .git/, which the agent may not touch.`;
+    case 'secret':
+      return `${name} looks like a secret file; the agent may not touch it.`;
+    case 'ignored':
+      return `${name} is listed in .pylotignore.`;
+    case 'vscode':
+      return risk === 'read' ? undefined : `${name} is inside .vscode/, which the agent may not change.`;
+    default:
+      return undefined;
+  }
+}
+
+/** A file at the root is remembered as itself, a deeper one as its folder: `src/a.ts` → `src/**`. */
+function writePattern(relative: string): string {
+  const dir = path.posix.dirname(relative);
+  return dir === '.' ? `/${relative}` : `/${dir}/**`;
+}

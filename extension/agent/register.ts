@@ -1,0 +1,89 @@
+// Wires the agent into the extension: the diff preview's document scheme, the agent service, and
+// the commands that drive it with VS Code's own UI until the chat panel does. Returns the API the
+// panel (and the integration tests) call.
+import * as vscode from 'vscode';
+import type { Log } from '../log';
+import type { ModelManager } from '../models/modelManager';
+import type { Sidecar } from '../sidecar/supervisor';
+import { AgentService, type AgentTurnRequest, type AgentTurnResult } from './agentService';
+import type { Checkpoint } from './checkpoints';
+import { DiffPreview } from './diffPreview';
+import type { AgentUi } from './ui';
+import { VsCodeAgentUi } from './vscodeAgentUi';
+
+export type { AgentTurnRequest, AgentTurnResult } from './agentService';
+export type { AgentUi, ApprovalDecision, ApprovalRequest, ProposedChange } from './ui';
+
+export interface AgentApi {
+  /** Runs one agent turn; `ui` shows progress and answers approvals. Cancel with `signal`. */
+  runAgentTurn(request: AgentTurnRequest, ui: AgentUi, signal?: AbortSignal): Promise<AgentTurnResult>;
+  checkpoints(): Checkpoint[];
+  /** Restores the files as they were before the turn `turnId` (undoing it and every later turn). */
+  restoreCheckpoint(turnId: string): Promise<string[]>;
+}
+
+export function registerAgent(context: vscode.ExtensionContext, sidecar: Sidecar, models: ModelManager, log: Log): AgentApi {
+  const preview = new DiffPreview();
+  const service = new AgentService(sidecar, models, preview, log);
+  const output = vscode.window.createOutputChannel('Pylot Agent');
+  const api: AgentApi = {
+    runAgentTurn: (request, ui, signal) => service.runAgentTurn(request, ui, signal),
+    checkpoints: () => service.checkpoints.list(),
+    restoreCheckpoint: (turnId) => service.restoreCheckpoint(turnId),
+  };
+  context.subscriptions.push(
+    preview,
+    service,
+    output,
+    vscode.workspace.registerTextDocumentContentProvider(DiffPreview.scheme, preview),
+    vscode.commands.registerCommand('pylot.runAgent', (task?: string) => runAgentCommand(api, output, task)),
+    vscode.commands.registerCommand('pylot.restoreCheckpoint', () => restoreCommand(api)),
+  );
+  return api;
+}
+
+async function runAgentCommand(api: AgentApi, output: vscode.OutputChannel, preset?: string): Promise<AgentTurnResult | undefined> {
+  const task = typeof preset === 'string' && preset ? preset : await vscode.window.showInputBox({ prompt: 'What should the Pylot agent do?', placeHolder: 'e.g. Fix the failing test in src/math.test.ts', ignoreFocusOut: true });
+  if (!task) return undefined;
+  output.show(true);
+  output.appendLine(`\n━━ ${task}`);
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Pylot agent', cancellable: true },
+      (_progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return api.runAgentTurn({ task }, new VsCodeAgentUi(output), abort.signal);
+      },
+    );
+    output.appendLine(`━━ ${result.outcome} after ${result.steps} steps`);
+    const actions = result.changedFiles.length ? ['Restore Files', 'Show Output'] : ['Show Output'];
+    const summary = result.outcome === 'answered' ? result.answer : result.answer || `The agent stopped (${result.outcome}).`;
+    void vscode.window.showInformationMessage(`Pylot agent: ${summary.slice(0, 300)}`, ...actions).then(async (choice) => {
+      if (choice === 'Show Output') output.show();
+      if (choice === 'Restore Files') {
+        const files = await api.restoreCheckpoint(result.turnId);
+        void vscode.window.showInformationMessage(`Pylot restored ${files.length} file(s).`);
+      }
+    });
+    return result;
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Pylot agent: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+async function restoreCommand(api: AgentApi): Promise<void> {
+  const checkpoints = api.checkpoints().reverse();
+  if (checkpoints.length === 0) {
+    void vscode.window.showInformationMessage('The Pylot agent has changed no files in this session.');
+    return;
+  }
+  const choice = await vscode.window.showQuickPick(
+    checkpoints.map((checkpoint) => ({ label: checkpoint.label, description: `${checkpoint.files.length} file(s)`, detail: checkpoint.files.map((f) => vscode.workspace.asRelativePath(f)).join(', '), turnId: checkpoint.turnId })),
+    { title: 'Restore files to before this agent turn (and undo the turns after it)' },
+  );
+  if (!choice) return;
+  const files = await api.restoreCheckpoint(choice.turnId);
+  void vscode.window.showInformationMessage(`Pylot restored ${files.length} file(s).`);
+}

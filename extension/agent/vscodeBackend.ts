@@ -1,0 +1,156 @@
+// The tools as VS Code runs them: reads prefer what the user sees in an open editor, an approved
+// change is one WorkspaceEdit (undoable) then saved, commands run in the background runner
+// (mirrored to a terminal if the user wants), definitions come from the language servers.
+import * as z from 'zod/mini';
+import * as vscode from 'vscode';
+import { ErrorCodes, PylotError, request } from '../../protocol/rpc';
+import type { Sidecar } from '../sidecar/supervisor';
+import { DiffPreview } from './diffPreview';
+import { ToolError, type Target, type ToolBackend } from './executeCall';
+import type { WorkspacePaths } from './policy/paths';
+import type { AgentSettings } from './settings';
+import { describeRun, runCommand } from './tools/commandRunner';
+import { listFolder, readNumbered, readTextFile, searchText, type SearchRoot } from './tools/fileTools';
+import type { ProposedChange } from './ui';
+
+/** The workspace index's search, served by the sidecar once the index exists (another part of Pylot). */
+const IndexSearch = request('index/search', z.object({ query: z.string(), limit: z.optional(z.int()) }), z.unknown());
+
+export class VsCodeBackend implements ToolBackend {
+  constructor(
+    private readonly paths: WorkspacePaths,
+    private readonly diffs: DiffPreview,
+    private readonly sidecar: Sidecar,
+    private readonly settings: () => AgentSettings,
+    private readonly terminal: () => { write(text: string): void } | undefined,
+  ) {}
+
+  async read(target: Target, startLine?: number, endLine?: number): Promise<string> {
+    return readNumbered(target.absolute, target.relative, openText(target), startLine, endLine);
+  }
+
+  list(target: Target, recursive: boolean): Promise<string> {
+    return listFolder(target.absolute, target.relative, recursive, async (relative) => (await this.paths.protection(target.folder, relative)) !== undefined);
+  }
+
+  async searchText(query: string, isRegex: boolean, under: Target | undefined, signal: AbortSignal): Promise<string> {
+    const roots = await this.paths.roots();
+    const searchRoots: SearchRoot[] = under
+      ? [{ absolute: under.absolute, relative: under.relative, ...(roots.length > 1 ? { label: under.folder.name } : {}) }]
+      : roots.map((root) => ({ absolute: root.path, relative: '', ...(roots.length > 1 ? { label: root.name } : {}) }));
+    const rootOf = (root: SearchRoot) => (under ? under.folder : roots.find((r) => r.path === root.absolute)!);
+    return searchText(searchRoots, query, isRegex, async (root, relative) => (await this.paths.protection(rootOf(root), relative)) !== undefined, signal);
+  }
+
+  async searchCode(query: string, signal: AbortSignal): Promise<string> {
+    try {
+      const answer = await this.sidecar.request(IndexSearch, { query, limit: 10 }, { signal, timeoutMs: 30_000 });
+      return await this.formatIndexResults(answer);
+    } catch (error) {
+      if (error instanceof PylotError && error.code === ErrorCodes.MethodNotFound) {
+        throw new ToolError('The workspace index is not available yet, so search_code cannot run. Use search_text (exact text) or get_definitions instead.');
+      }
+      throw error;
+    }
+  }
+
+  async definitions(symbol: string, signal: AbortSignal): Promise<string> {
+    if (!/^[\w$.:#-]{1,200}$/.test(symbol)) throw new ToolError('Give a single symbol name, e.g. parseConfig or Stack.push.');
+    const name = symbol.split(/[.:#]/).pop()!;
+    const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', name)) ?? [];
+    const exact = symbols.filter((s) => s.name === name || s.name.startsWith(`${name}(`));
+    const shown: string[] = [];
+    for (const found of exact.slice(0, 20)) {
+      if (signal.aborted || shown.length >= 5) break;
+      const where = await this.paths.resolve(vscode.workspace.asRelativePath(found.location.uri, (await this.paths.roots()).length > 1));
+      // A language server may point anywhere (node_modules typings, other folders): show only what the policy lets the agent read.
+      if (!where.ok || where.protection || where.absolute !== found.location.uri.fsPath) continue;
+      const start = found.location.range.start.line + 1;
+      const end = Math.max(found.location.range.end.line + 1, start + 14);
+      shown.push(await readNumbered(where.absolute, where.relative, openText(where), start, Math.min(end, start + 60)));
+    }
+    if (shown.length) return shown.join('\n\n');
+    // No language server knows it: look for the usual definition shapes instead.
+    const escaped = name.replace(/[$]/g, '\\$');
+    const pattern = `\\b(function\\*?|class|interface|type|enum|const|let|var|def|fn|func|struct|trait|module|namespace)\\s+${escaped}\\b`;
+    const found = await this.searchText(pattern, true, undefined, signal);
+    return found.startsWith('No matches') ? `No definition of ${symbol} was found.` : `Possible definitions of ${symbol}:\n${found}`;
+  }
+
+  async currentText(target: Target): Promise<string | undefined> {
+    const open = openText(target);
+    if (open !== undefined) return open;
+    if (!target.exists) return undefined;
+    return readTextFile(target.absolute, target.relative).catch((error: unknown) => {
+      if (error instanceof ToolError && /does not exist/.test(error.message)) return undefined;
+      throw error;
+    });
+  }
+
+  preview(target: Target, before: string | undefined, after: string): ProposedChange {
+    let shown: vscode.Uri | undefined;
+    return {
+      path: target.relative,
+      before,
+      after,
+      show: async () => {
+        if (shown) await this.diffs.close(shown);
+        shown = await this.diffs.show(target.relative, vscode.Uri.file(target.absolute), before, after);
+      },
+      dispose: async () => {
+        if (shown) await this.diffs.close(shown);
+      },
+    };
+  }
+
+  async write(target: Target, before: string | undefined, after: string): Promise<void> {
+    const uri = vscode.Uri.file(target.absolute);
+    const edit = new vscode.WorkspaceEdit();
+    if (before === undefined) {
+      edit.createFile(uri, { overwrite: false, contents: new TextEncoder().encode(after) });
+      if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(`VS Code could not create ${target.relative}.`);
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), after);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(`VS Code could not apply the edit to ${target.relative}.`);
+    await document.save();
+  }
+
+  async run(command: string, cwd: Target | undefined, signal: AbortSignal): Promise<string> {
+    const settings = this.settings();
+    const folder = cwd?.absolute ?? (await this.paths.roots())[0]?.path;
+    if (!folder) throw new ToolError('No workspace folder is open to run the command in.');
+    const terminal = settings.runCommandsInTerminal ? this.terminal() : undefined;
+    terminal?.write(`\r\n$ ${command}\r\n`);
+    const run = await runCommand(command, {
+      cwd: folder,
+      timeoutMs: settings.commandTimeoutMs,
+      outputLimit: settings.commandOutputLimit,
+      signal,
+      onOutput: terminal ? (text) => terminal.write(text.replace(/\r?\n/g, '\r\n')) : undefined,
+    });
+    return describeRun(command, run);
+  }
+
+  /** The index's answer, whatever its exact shape: results with a path, a line and text. */
+  private async formatIndexResults(answer: unknown): Promise<string> {
+    const list = Array.isArray(answer) ? answer : ((answer as { results?: unknown; chunks?: unknown })?.results ?? (answer as { chunks?: unknown })?.chunks);
+    if (!Array.isArray(list) || list.length === 0) return 'The index found nothing for that query.';
+    const shown: string[] = [];
+    for (const item of list.slice(0, 10) as Array<Record<string, unknown>>) {
+      const file = String(item.path ?? item.file ?? item.uri ?? '');
+      const relative = file.startsWith('file:') ? vscode.workspace.asRelativePath(vscode.Uri.parse(file), (await this.paths.roots()).length > 1) : file;
+      const where = await this.paths.resolve(relative);
+      if (!where.ok || where.protection) continue;
+      const line = item.startLine ?? item.line;
+      shown.push(`${where.relative}${line !== undefined ? `:${String(line)}` : ''}\n${String(item.text ?? item.content ?? item.snippet ?? '').trimEnd()}`);
+    }
+    return shown.length ? shown.join('\n\n') : 'The index found nothing the agent may read.';
+  }
+}
+
+/** The text of an open editor for this file (it may hold unsaved changes). */
+function openText(target: Target): string | undefined {
+  return vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === 'file' && doc.uri.fsPath === target.absolute)?.getText();
+}

@@ -1,0 +1,123 @@
+// One agent turn: the model proposes one tool call per step (in its own tool format, else as
+// grammar-constrained JSON, else read leniently from its text; see propose.ts), the extension executes it
+// (or the user denies it), the result goes back to the model, until it answers or a guard stops it.
+// The loop never touches files or processes itself.
+import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult, ToolSpec } from '../../protocol/agent';
+import { toolSpecs } from '../../protocol/agent';
+import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
+import type { ChatMessage, Engine } from '../engine/engine';
+import { fitToContext } from './fitContext';
+import { RepeatDetector } from './guards';
+import { bestMode, fallbackMode, propose, type Proposal } from './propose';
+import { callMessage, correctionMessage, resultMessage, systemPrompt } from './prompt';
+import { truncateByTokens } from './truncate';
+
+export const defaults = { maxSteps: 15, maxConsecutiveErrors: 3, toolOutputTokens: 1500, maxTokensPerStep: 1024 };
+
+export interface AgentDeps {
+  readonly engine: Engine;
+  /** Runs one generation when the scheduler allows (chat priority); the default runs it at once. */
+  readonly schedule?: <T>(signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+  readonly executeTool: (call: ToolCall, step: number, signal: AbortSignal) => Promise<ToolResult>;
+  readonly askContinue: (reason: string, signal: AbortSignal) => Promise<boolean>;
+  readonly emit: (event: AgentEventParams) => void;
+}
+
+type RunParams = ParamsOf<typeof AgentRun>;
+type RunResult = ResultOf<typeof AgentRun>;
+
+export async function runAgent(params: RunParams, deps: AgentDeps, signal: AbortSignal): Promise<RunResult> {
+  const { turnId } = params;
+  const limits = {
+    maxSteps: params.maxSteps ?? defaults.maxSteps,
+    maxErrors: params.maxConsecutiveErrors ?? defaults.maxConsecutiveErrors,
+    outputTokens: params.toolOutputTokens ?? defaults.toolOutputTokens,
+    maxTokens: params.maxTokensPerStep ?? defaults.maxTokensPerStep,
+  };
+  const tools = params.mode === 'ask' ? toolSpecs.filter((spec) => spec.risk === 'read') : toolSpecs;
+  const { engine } = deps;
+  let mode = bestMode(engine);
+  const schedule = deps.schedule ?? ((s, task) => task(s));
+  const messages: ChatMessage[] = [
+    { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], mode === 'native') },
+    ...(params.history ?? []),
+    { role: 'user', content: params.task },
+  ];
+  // Tool results, oldest first: what gives way when the transcript outgrows the context.
+  const results: number[] = [];
+  const budget = engine.info.contextSize - limits.maxTokens - 64;
+  // Messages are counted every step; a server tokenizer is a request each, so remember the counts.
+  const tokenCounts = new Map<string, number>();
+  const counted = async (text: string) => tokenCounts.get(text) ?? tokenCounts.set(text, await countTokens(engine, text, signal)).get(text)!;
+  const repeats = new RepeatDetector();
+  let errors = 0;
+  /** The answer's text already streamed this step: only the rest is sent at the end. */
+  let streamed = '';
+  const end = (outcome: AgentOutcome, answer: string, steps: number): RunResult => {
+    const rest = answer.startsWith(streamed) ? answer.slice(streamed.length) : `\n${answer}`;
+    if (rest) deps.emit({ type: 'text', turnId, text: rest });
+    return { turnId, outcome, answer, steps };
+  };
+  const notice = (message: string) => deps.emit({ type: 'notice', turnId, message });
+
+  for (let step = 1; step <= limits.maxSteps; step++) {
+    if (signal.aborted) return end('cancelled', '', step - 1);
+    await fitToContext(messages, results, budget, counted);
+    let proposal: Proposal;
+    try {
+      streamed = '';
+      const onAnswerText = (text: string) => {
+        streamed += text;
+        deps.emit({ type: 'text', turnId, text });
+      };
+      proposal = await schedule(signal, (granted) => propose(engine, mode, messages, tools, { maxTokens: limits.maxTokens, signal: granted, onAnswerText }));
+    } catch (error) {
+      if (mode !== 'native' || signal.aborted || (error instanceof PylotError && error.code === ErrorCodes.Cancelled)) throw error;
+      // The server or template refused tools (e.g. llama-server without --jinja): JSON calls work everywhere.
+      mode = fallbackMode(engine);
+      messages[0] = { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], false) };
+      notice(`The model's own tool-call format failed (${error instanceof Error ? error.message : String(error)}); using JSON calls instead.`);
+      step--;
+      continue;
+    }
+    if (signal.aborted || proposal.aborted) return end('cancelled', '', step - 1);
+    const { reply } = proposal;
+
+    if (reply.kind === 'answer') return end('answered', reply.text, step);
+    if (reply.kind === 'invalid') {
+      notice(reply.problem);
+      if (++errors >= limits.maxErrors) return end('errorLimit', `Stopped: the model made ${errors} mistakes in a row. Last: ${reply.problem}`, step);
+      messages.push({ role: 'assistant', content: proposal.raw }, correctionMessage(reply.problem));
+      continue;
+    }
+
+    if (repeats.repeated(reply.tool, reply.args)) {
+      const reason = `The model asked for the same ${reply.tool} call three times. Let it go on?`;
+      if (!(await deps.askContinue(reason, signal))) {
+        return end(signal.aborted ? 'cancelled' : 'loopStopped', signal.aborted ? '' : `Stopped: the model repeated ${reply.tool} with the same arguments three times.`, step);
+      }
+      repeats.forgive(reply.tool, reply.args);
+    }
+
+    const call: ToolCall = { id: `${turnId}.${step}`, tool: reply.tool, args: reply.args };
+    deps.emit({ type: 'toolCall', turnId, step, call, format: proposal.format });
+    const result = await deps.executeTool(call, step, signal);
+    if (signal.aborted) return end('cancelled', '', step);
+    const output = await truncateByTokens(result.output, limits.outputTokens, (text) => countTokens(engine, text, signal));
+    deps.emit({ type: 'toolResult', turnId, step, callId: call.id, status: result.status, output });
+    const nativeId = proposal.format === 'native' ? `call_${step}` : undefined;
+    messages.push(callMessage(call, nativeId), resultMessage(call, result, output, nativeId));
+    results.push(messages.length - 1);
+    errors = result.status === 'error' ? errors + 1 : 0;
+    if (errors >= limits.maxErrors) return end('errorLimit', `Stopped: ${errors} tool calls in a row failed. Last: ${output}`, step);
+  }
+  return end('stepLimit', `Stopped after ${limits.maxSteps} steps without an answer. Ask again to go on from here.`, limits.maxSteps);
+}
+
+async function countTokens(engine: Engine, text: string, signal: AbortSignal): Promise<number> {
+  try {
+    return (await engine.tokenize(text, signal)).length;
+  } catch {
+    return Math.ceil(text.length / 3); // a tokenizer-less server: a conservative estimate
+  }
+}

@@ -1,0 +1,68 @@
+// One step's proposal from the model, in the best format the engine has: the model's own trained
+// tool-call format (engines with chatWithTools: node-llama-cpp functions, llama-server --jinja,
+// OpenAI-style servers), else a JSON call under a grammar built from the tool specs, else free
+// text read leniently. Whatever the format, the result is one Reply.
+import type { CallFormat, ToolSpec } from '../../protocol/agent';
+import type { ChatMessage, Engine, ToolDefinition } from '../engine/engine';
+import { AnswerStream } from './answerStream';
+import { callSchema } from './callSchema';
+import { parseNativeCall, parseReply, type Reply } from './parseReply';
+
+export type CallMode = 'native' | 'json' | 'text';
+
+export function bestMode(engine: Engine): CallMode {
+  if (engine.capabilities.tools && engine.chatWithTools) return 'native';
+  return engine.capabilities.grammar ? 'json' : 'text';
+}
+
+/** What to fall back to when the model's own format fails on this engine. */
+export function fallbackMode(engine: Engine): CallMode {
+  return engine.capabilities.grammar ? 'json' : 'text';
+}
+
+export interface Proposal {
+  readonly reply: Reply;
+  readonly format: CallFormat;
+  /** What the model said, for the transcript when it was not a valid call. */
+  readonly raw: string;
+  readonly aborted: boolean;
+  /** The answer text already streamed to the user while generating. */
+  readonly streamed: string;
+}
+
+export interface ProposeOptions {
+  readonly maxTokens: number;
+  readonly signal: AbortSignal;
+  /** Answer text as it is generated (not in free-text mode, where a call may follow prose). */
+  readonly onAnswerText?: (text: string) => void;
+}
+
+export async function propose(engine: Engine, mode: CallMode, messages: readonly ChatMessage[], tools: readonly ToolSpec[], options: ProposeOptions): Promise<Proposal> {
+  const stream = options.onAnswerText && mode !== 'text' ? new AnswerStream(mode === 'native' ? 'plain' : 'json', options.onAnswerText) : undefined;
+  const settings = { maxTokens: options.maxTokens, temperature: 0, signal: options.signal, onText: stream && ((text: string) => stream.push(text)) };
+  const streamed = () => stream?.streamed ?? '';
+  if (mode === 'native') {
+    const generation = await engine.chatWithTools!(messages, toolDefinitions(tools), settings);
+    const aborted = generation.stopReason === 'aborted';
+    if (generation.toolCall) {
+      const { name, arguments: args } = generation.toolCall;
+      return { reply: parseNativeCall(name, args, tools), format: 'native', raw: JSON.stringify({ tool: name, args }), aborted, streamed: streamed() };
+    }
+    return { reply: parseReply(generation.text, tools), format: 'text', raw: generation.text, aborted, streamed: streamed() };
+  }
+  const generation = await engine.chat(messages, { ...settings, jsonSchema: mode === 'json' ? callSchema(tools) : undefined });
+  return { reply: parseReply(generation.text, tools), format: mode, raw: generation.text, aborted: generation.stopReason === 'aborted', streamed: streamed() };
+}
+
+/** The tools as the model's own format wants them: a JSON schema per tool, optional parameters optional. */
+export function toolDefinitions(tools: readonly ToolSpec[]): ToolDefinition[] {
+  return tools.map((spec) => ({
+    name: spec.name,
+    description: spec.description,
+    parameters: {
+      type: 'object',
+      properties: Object.fromEntries(Object.entries(spec.params).map(([key, param]) => [key, { type: param.type, description: param.description }])),
+      required: Object.entries(spec.params).filter(([, param]) => param.required).map(([key]) => key),
+    },
+  }));
+}

@@ -1,0 +1,209 @@
+// The agent in a real VS Code: the real sidecar runs the loop on a scripted OpenAI-compatible
+// model, the extension's policy and tools do the work, and the test answers the approvals through
+// the AgentUi the chat panel will implement. An edit shows a diff first and changes nothing until
+// approved; approved it is one undoable edit; denied or unanswered it changes nothing; commands ask.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { AgentEventParams } from '../../../protocol/agent';
+import type { AgentUi, ApprovalDecision, ApprovalRequest } from '../../../extension/agent/ui';
+import { pylot, setting, waitFor } from './helpers';
+import { startScriptedChatServer, type ScriptedChatServer } from './scriptedChatServer';
+
+const original = 'export function add(a: number, b: number): number {\n  return a - b;\n}\n';
+const editCall = JSON.stringify({ tool: 'edit_file', args: { path: 'math.ts', oldText: 'return a - b;', newText: 'return a + b;' } });
+const answer = (text: string) => JSON.stringify({ answer: text });
+
+/** An AgentUi whose decisions the test scripts; it checks what a person would see at each prompt. */
+class TestUi implements AgentUi {
+  readonly events: AgentEventParams[] = [];
+  readonly requests: ApprovalRequest[] = [];
+  diffShown = false;
+  fileWhileAsking: string | undefined;
+  promptClosed = false;
+
+  constructor(private readonly decide: (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>, private readonly file?: string) {}
+
+  onEvent(event: AgentEventParams): void {
+    this.events.push(event);
+  }
+
+  async requestApproval(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
+    this.requests.push(request);
+    signal.addEventListener('abort', () => (this.promptClosed = true));
+    if (request.change) {
+      await request.change.show();
+      this.diffShown = !!diffTab();
+      if (this.file) this.fileWhileAsking = readFileSync(this.file, 'utf8');
+    }
+    return this.decide(request, signal);
+  }
+
+  async askContinue(): Promise<boolean> {
+    return false;
+  }
+
+  results(): Array<{ status: string; output: string }> {
+    return this.events.flatMap((event) => (event.type === 'toolResult' ? [{ status: event.status, output: event.output }] : []));
+  }
+}
+
+function diffTab(): vscode.Tab | undefined {
+  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'pylot-proposed');
+}
+
+const never = (_request: ApprovalRequest, signal: AbortSignal) => new Promise<ApprovalDecision>((resolve) => signal.addEventListener('abort', () => resolve({ kind: 'allowOnce' })));
+
+suite('Pylot agent', () => {
+  let server: ScriptedChatServer;
+  let folder: string;
+  let file: string;
+
+  suiteSetup(async () => {
+    server = await startScriptedChatServer();
+    await setting('servers', [{ name: 'agent-lab', api: 'openai-compatible', baseUrl: server.url, model: 'scripted-agent', retries: 0 }]);
+    await setting('models.chat', 'server:agent-lab');
+    await setting('agent.allowCommands', ['echo']);
+    folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    file = path.join(folder, 'math.ts');
+  });
+
+  setup(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    writeFileSync(file, original);
+  });
+
+  suiteTeardown(async () => {
+    for (const key of ['models.chat', 'servers', 'agent.allowCommands', 'agent.approvalTimeoutSeconds']) await setting(key, undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await server.close();
+  });
+
+  test('an edit shows a diff and asks; approved, the file changes in one undoable edit', async () => {
+    const api = await pylot();
+    server.reply(editCall, answer('add now adds.'));
+    const ui = new TestUi(async () => ({ kind: 'allowOnce' }), file);
+    const result = await api.agent.runAgentTurn({ task: 'Fix add in math.ts' }, ui);
+
+    assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
+    assert.equal(result.answer, 'add now adds.');
+    const [request] = ui.requests;
+    assert.equal(request?.risk, 'write');
+    assert.equal(request?.title, 'Edit math.ts');
+    assert.deepEqual(request?.options, ['allowOnce', 'allowSession', 'always', 'deny']);
+    assert.ok(ui.diffShown, 'the diff editor showed the proposal');
+    assert.equal(ui.fileWhileAsking, original, 'nothing touched the file before approval');
+    assert.equal(diffTab(), undefined, 'the diff closed once decided');
+    const changed = original.replace('a - b', 'a + b');
+    assert.equal(readFileSync(file, 'utf8'), changed);
+    assert.deepEqual(result.changedFiles, [file]);
+
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the edit undone', () => document.getText() === original, 10_000);
+  });
+
+  test('denied, the file stays as it was and the feedback reaches the model', async () => {
+    const api = await pylot();
+    server.reply(editCall, answer('I left it.'));
+    const ui = new TestUi(async () => ({ kind: 'deny', feedback: 'subtraction is intended here' }), file);
+    const result = await api.agent.runAgentTurn({ task: 'Fix add in math.ts' }, ui);
+    assert.equal(result.outcome, 'answered');
+    assert.equal(readFileSync(file, 'utf8'), original);
+    assert.deepEqual(result.changedFiles, []);
+    assert.deepEqual(ui.results().map((r) => r.status), ['denied']);
+    assert.match(server.requests.at(-1)!.at(-1)!.content, /The user denied edit_file[\s\S]*subtraction is intended here/);
+  });
+
+  test('a command asks even when its prefix is allowed, if its shape can do more; a plain allowed one runs', async () => {
+    const api = await pylot();
+    const target = path.join(folder, 'made-by-agent.txt');
+    server.reply(
+      JSON.stringify({ tool: 'run_command', args: { command: 'echo pylot > made-by-agent.txt', cwd: null } }),
+      JSON.stringify({ tool: 'run_command', args: { command: 'echo hello from the agent', cwd: null } }),
+      answer('ran both'),
+    );
+    const ui = new TestUi(async () => ({ kind: 'allowOnce' }));
+    const result = await api.agent.runAgentTurn({ task: 'Write a file with echo' }, ui);
+    assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
+    assert.equal(ui.requests.length, 1, 'only the redirecting command asked');
+    assert.equal(ui.requests[0]!.risk, 'command');
+    assert.ok(ui.requests[0]!.reasons.includes('redirection'));
+    assert.deepEqual(ui.requests[0]!.options, ['allowOnce', 'deny']);
+    assert.equal(readFileSync(target, 'utf8').trim(), 'pylot');
+    const outputs = ui.results();
+    assert.deepEqual(outputs.map((r) => r.status), ['ok', 'ok']);
+    assert.match(outputs[1]!.output, /exit code 0[\s\S]*hello from the agent/);
+  });
+
+  test('pylot.runAgent asks with the diff editor and a QuickPick; its checkpoint restores the file', async () => {
+    const api = await pylot();
+    server.reply(editCall, answer('fixed with the fallback UI'));
+    const run = vscode.commands.executeCommand<{ turnId: string; outcome: string } | undefined>('pylot.runAgent', 'Fix add in math.ts');
+    let settled = false;
+    void Promise.resolve(run).finally(() => (settled = true));
+    await waitFor('the diff editor with the proposal', () => diffTab(), 30_000);
+    assert.equal(readFileSync(file, 'utf8'), original, 'nothing written while the prompt is open');
+    // The first QuickPick item is "Allow once"; VS Code's own command accepts it, as Enter would.
+    await waitFor('the approval accepted', async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return settled || readFileSync(file, 'utf8') !== original;
+    }, 30_000);
+    const result = await run;
+    assert.equal(result?.outcome, 'answered');
+    assert.equal(readFileSync(file, 'utf8'), original.replace('a - b', 'a + b'));
+
+    assert.ok(api.agent.checkpoints().some((checkpoint) => checkpoint.turnId === result!.turnId));
+    assert.deepEqual(await api.agent.restoreCheckpoint(result!.turnId), [file]);
+    assert.equal(readFileSync(file, 'utf8'), original);
+  });
+
+  test('the read-only tools run without asking and see what VS Code sees', async () => {
+    const api = await pylot();
+    writeFileSync(path.join(folder, '.env'), 'TOKEN=do-not-read\n');
+    const document = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.insert(new vscode.Position(3, 0), '// unsaved note\n'));
+    const call = (tool: string, args: object) => JSON.stringify({ tool, args });
+    server.reply(
+      call('read_file', { path: 'math.ts' }),
+      call('list_files', { path: '.' }),
+      call('search_text', { query: 'return a' }),
+      call('get_definitions', { symbol: 'add' }),
+      call('search_code', { query: 'addition' }),
+      call('read_file', { path: '.env' }),
+      answer('looked around'),
+    );
+    const ui = new TestUi(async () => ({ kind: 'deny' }));
+    const result = await api.agent.runAgentTurn({ task: 'Look around', mode: 'ask' }, ui);
+    assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
+    assert.deepEqual(ui.requests, [], 'reads were auto-approved');
+    const [read, list, search, definitions, index, secret] = ui.results();
+    assert.match(read!.output, /4 \| \/\/ unsaved note/, 'read_file sees the open editor\'s unsaved text');
+    assert.match(list!.output, /^math\.ts$/m);
+    assert.doesNotMatch(list!.output, /\.env/);
+    assert.match(search!.output, /math\.ts:2: return a - b;/);
+    assert.match(definitions!.output, /math\.ts/);
+    assert.deepEqual([index!.status, secret!.status], ['error', 'denied']);
+    assert.match(index!.output, /index is not available/);
+    assert.doesNotMatch(JSON.stringify(ui.events), /do-not-read/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('no decision before the timeout means deny, and the prompt is closed', async () => {
+    const api = await pylot();
+    await setting('agent.approvalTimeoutSeconds', 1);
+    server.reply(editCall, JSON.stringify({ tool: 'create_file', args: { path: 'never.ts', content: 'x' } }), answer('nothing approved'));
+    const ui = new TestUi(never, file);
+    const result = await api.agent.runAgentTurn({ task: 'Fix add in math.ts' }, ui);
+    assert.equal(result.outcome, 'answered');
+    assert.equal(readFileSync(file, 'utf8'), original);
+    assert.equal(existsSync(path.join(folder, 'never.ts')), false);
+    assert.ok(ui.promptClosed);
+    assert.deepEqual(ui.results().map((r) => r.status), ['denied', 'denied']);
+    assert.match(ui.results()[0]!.output, /No decision within 1 s/);
+  });
+});

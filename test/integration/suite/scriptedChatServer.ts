@@ -1,0 +1,47 @@
+// A tiny OpenAI-compatible chat server on loopback that replays scripted replies, one per chat
+// request: the model behind the agent in the integration tests, so every step of a turn is known.
+// It records each request's messages, so a test can see what the model was told.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ScriptedChatServer {
+  readonly url: string;
+  /** Queues the replies for the next chat requests. */
+  reply(...texts: string[]): void;
+  /** The messages of every chat request so far. */
+  readonly requests: Array<Array<{ role: string; content: string }>>;
+  close(): Promise<void>;
+}
+
+export async function startScriptedChatServer(model = 'scripted-agent'): Promise<ScriptedChatServer> {
+  const queue: string[] = [];
+  const requests: ScriptedChatServer['requests'] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      if (request.method === 'GET' && request.url === '/v1/models') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: model, context_length: 8192 }] }));
+        return;
+      }
+      if (request.method === 'POST' && request.url === '/v1/chat/completions') {
+        requests.push((JSON.parse(body) as { messages: Array<{ role: string; content: string }> }).messages);
+        const text = queue.shift() ?? '{"answer": "(the script ran out)"}';
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(`data: ${JSON.stringify({ choices: [{ delta: { content: text }, finish_reason: null }] })}\n\n`);
+        response.write(`data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: 'stop' }] })}\n\n`);
+        response.end('data: [DONE]\n\n');
+        return;
+      }
+      response.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    reply: (...texts) => queue.push(...texts),
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

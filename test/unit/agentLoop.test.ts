@@ -1,0 +1,203 @@
+// The agent loop, driven by a scripted engine through the Engine interface, with the extension's
+// side played by the test: calls are proposed (never executed by the loop), results and denials go
+// back to the model, and the guards stop runaway turns.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AgentEventParams, ToolCall, ToolResult } from '../../protocol/agent';
+import { runAgent, type AgentDeps } from '../../sidecar/agent/loop';
+import { ScriptedEngine, type ScriptedReply } from '../fixtures/scriptedEngine';
+
+interface Run {
+  engine: ScriptedEngine;
+  executed: ToolCall[];
+  events: AgentEventParams[];
+  asked: string[];
+}
+
+async function run(replies: ScriptedReply[], options: {
+  grammar?: boolean;
+  native?: boolean;
+  results?: (call: ToolCall) => ToolResult;
+  keepGoing?: boolean;
+  params?: Partial<Parameters<typeof runAgent>[0]>;
+  signal?: AbortSignal;
+} = {}) {
+  const engine = new ScriptedEngine(replies, { grammar: options.grammar, native: options.native });
+  const state: Run = { engine, executed: [], events: [], asked: [] };
+  const deps: AgentDeps = {
+    engine,
+    executeTool: async (call) => {
+      state.executed.push(call);
+      return options.results?.(call) ?? { status: 'ok', output: `output of ${call.tool}` };
+    },
+    askContinue: async (reason) => {
+      state.asked.push(reason);
+      return options.keepGoing ?? false;
+    },
+    emit: (event) => state.events.push(event),
+  };
+  const result = await runAgent({ turnId: 't1', task: 'Fix the bug in math.ts', ...options.params }, deps, options.signal ?? new AbortController().signal);
+  return { ...state, result };
+}
+
+const call = (tool: string, args: object) => JSON.stringify({ tool, args });
+const answer = (text: string) => JSON.stringify({ answer: text });
+
+describe('agent loop', () => {
+  it('proposes one call per step, feeds the result back and ends with the answer', async () => {
+    const { result, executed, engine, events } = await run([
+      call('read_file', { path: 'src/math.ts' }),
+      call('edit_file', { path: 'src/math.ts', oldText: 'a - b', newText: 'a + b' }),
+      answer('Fixed: add now adds.'),
+    ]);
+    assert.equal(result.outcome, 'answered');
+    assert.equal(result.answer, 'Fixed: add now adds.');
+    assert.equal(result.steps, 3);
+    assert.deepEqual(executed.map((c) => c.tool), ['read_file', 'edit_file']);
+    assert.deepEqual(executed[1]!.args, { path: 'src/math.ts', oldText: 'a - b', newText: 'a + b' });
+    // The second generation saw the first call's result.
+    const seen = engine.calls[1]!.messages.at(-1)!;
+    assert.equal(seen.role, 'user');
+    assert.match(seen.content, /Result of read_file:\noutput of read_file/);
+    assert.deepEqual(events.map((e) => e.type), ['toolCall', 'toolResult', 'toolCall', 'toolResult', 'text']);
+    assert.ok(events.every((e) => e.type !== 'toolCall' || e.format === 'json'));
+  });
+
+  it('constrains generation to the call schema when the engine has grammars, and reads text leniently when not', async () => {
+    const constrained = await run([answer('done')]);
+    const schema = constrained.engine.calls[0]!.jsonSchema as { oneOf: Array<{ properties: { tool?: { const: string } } }> };
+    assert.deepEqual(schema.oneOf.map((s) => s.properties.tool?.const).filter(Boolean), ['read_file', 'list_files', 'search_text', 'search_code', 'get_definitions', 'edit_file', 'create_file', 'run_command']);
+
+    const free = await run(['I will look first.\n```json\n{"name": "list_files", "arguments": {"path": "."}}\n```', 'All good.'], { grammar: false });
+    assert.equal(free.engine.calls[0]!.jsonSchema, undefined);
+    assert.deepEqual(free.executed.map((c) => [c.tool, c.args]), [['list_files', { path: '.' }]]);
+    assert.equal(free.events.find((e) => e.type === 'toolCall')?.format, 'text');
+    assert.equal(free.result.answer, 'All good.');
+  });
+
+  it('uses the model\'s own tool-call format when the engine has one', async () => {
+    const { result, executed, events, engine } = await run([{ toolCall: { name: 'search_text', arguments: '{"query": "TODO", "isRegex": false}' } }, 'Two TODOs left.'], { native: true });
+    assert.deepEqual(executed.map((c) => [c.tool, c.args]), [['search_text', { query: 'TODO', isRegex: false }]]);
+    assert.equal(events.find((e) => e.type === 'toolCall')?.format, 'native');
+    assert.equal(result.answer, 'Two TODOs left.');
+    assert.deepEqual(engine.calls[0]!.tools!.find((t) => t.name === 'read_file')!.parameters.required, ['path']);
+    assert.equal(engine.calls[0]!.jsonSchema, undefined);
+    assert.doesNotMatch(engine.calls[0]!.messages[0]!.content, /Reply with exactly one JSON object/);
+  });
+
+  it('falls back to grammar-constrained JSON when the model\'s own format fails', async () => {
+    const { result, executed, events, engine } = await run([{ fail: 'tools param requires --jinja flag' }, call('list_files', { path: '.' }), answer('listed')], { native: true });
+    assert.equal(result.outcome, 'answered');
+    assert.deepEqual(executed.map((c) => c.tool), ['list_files']);
+    assert.equal(events.find((e) => e.type === 'toolCall')?.format, 'json');
+    assert.match(events.find((e) => e.type === 'notice')?.type === 'notice' ? (events.find((e) => e.type === 'notice') as { message: string }).message : '', /--jinja/);
+    assert.ok(engine.calls[1]!.jsonSchema);
+    assert.match(engine.calls[1]!.messages[0]!.content, /Reply with exactly one JSON object/);
+  });
+
+  it('streams the answer once, as it is generated, in JSON and native modes', async () => {
+    for (const native of [false, true]) {
+      const { events, result } = await run([native ? 'Plain "answer"\nwith lines.' : '{"answer": "Plain \\"answer\\"\\nwith lines."}'], { native });
+      const texts = events.flatMap((e) => (e.type === 'text' ? [e.text] : []));
+      assert.equal(texts.join(''), 'Plain "answer"\nwith lines.', `native: ${native}`);
+      assert.equal(result.answer, 'Plain "answer"\nwith lines.');
+    }
+  });
+
+  it('sends a denial and the user\'s feedback back to the model', async () => {
+    const { engine, result } = await run([call('run_command', { command: 'rm -rf build' }), answer('ok, I will not')], {
+      results: () => ({ status: 'denied', output: 'Denied by the user.', feedback: 'use npm run clean instead' }),
+    });
+    assert.equal(result.outcome, 'answered');
+    const last = engine.calls[1]!.messages.at(-1)!.content;
+    assert.match(last, /The user denied run_command/);
+    assert.match(last, /use npm run clean instead/);
+  });
+
+  it('offers only read-only tools in Ask mode', async () => {
+    const { engine, executed, result } = await run([call('create_file', { path: 'x.ts', content: '' }), call('create_file', { path: 'y.ts', content: '' }), call('create_file', { path: 'z.ts', content: '' })], { params: { mode: 'ask' } });
+    assert.deepEqual(executed, []);
+    assert.equal(result.outcome, 'errorLimit');
+    const tools = (engine.calls[0]!.jsonSchema as { oneOf: Array<{ properties: { tool?: { const: string } } }> }).oneOf.map((s) => s.properties.tool?.const).filter(Boolean);
+    assert.deepEqual(tools, ['read_file', 'list_files', 'search_text', 'search_code', 'get_definitions']);
+  });
+
+  it('stops and asks when the same call comes three times', async () => {
+    const same = call('read_file', { path: 'a.ts' });
+    const stopped = await run([same, same, same, answer('never reached')]);
+    assert.equal(stopped.result.outcome, 'loopStopped');
+    assert.equal(stopped.executed.length, 2, 'the third identical call is not executed');
+    assert.equal(stopped.asked.length, 1);
+
+    const allowed = await run([same, same, same, answer('went on')], { keepGoing: true });
+    assert.equal(allowed.result.outcome, 'answered');
+    assert.equal(allowed.executed.length, 3);
+  });
+
+  it('stops at the step cap', async () => {
+    const replies = Array.from({ length: 10 }, (_, i) => call('read_file', { path: `f${i}.ts` }));
+    const { result, executed, engine } = await run(replies, { params: { maxSteps: 4 } });
+    assert.equal(result.outcome, 'stepLimit');
+    assert.equal(executed.length, 4);
+    assert.equal(engine.remaining, 6);
+  });
+
+  it('stops after consecutive errors, and a success resets the count', async () => {
+    const failing = await run([call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), answer('x')], {
+      results: () => ({ status: 'error', output: 'no such file' }),
+    });
+    assert.equal(failing.result.outcome, 'errorLimit');
+    assert.equal(failing.executed.length, 3);
+
+    let n = 0;
+    const mixed = await run([call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), call('read_file', { path: 'd' }), answer('done')], {
+      results: () => (++n === 3 ? { status: 'ok', output: 'fine' } : { status: 'error', output: 'no such file' }),
+    });
+    assert.equal(mixed.result.outcome, 'answered');
+  });
+
+  it('corrects a malformed call without executing anything', async () => {
+    const { executed, engine, result } = await run([call('delete_everything', { path: '/' }), call('read_file', { line: 3 }), answer('gave up')]);
+    assert.deepEqual(executed, []);
+    assert.equal(result.outcome, 'answered');
+    assert.match(engine.calls[1]!.messages.at(-1)!.content, /There is no tool "delete_everything"/);
+    assert.match(engine.calls[2]!.messages.at(-1)!.content, /"path" is required/);
+  });
+
+  it('truncates long tool output by tokens, keeping head and tail', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `line ${i} of the test log`).join('\n');
+    const { engine } = await run([call('run_command', { command: 'npm test' }), answer('seen')], {
+      results: () => ({ status: 'ok', output: lines }),
+      params: { toolOutputTokens: 200 },
+    });
+    const fed = engine.calls[1]!.messages.at(-1)!.content;
+    assert.ok(fed.length < 1200, `fed ${fed.length} characters`);
+    assert.match(fed, /line 0 of the test log/);
+    assert.match(fed, /line 1999 of the test log/);
+    assert.match(fed, /characters of \d+ \(\d+ tokens\) cut/);
+  });
+
+  it('cuts the oldest tool results when the transcript would outgrow the context', async () => {
+    const big = (i: number) => `header ${i}\n${'x'.repeat(5000)}`;
+    const { engine, result } = await run([call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), answer('done')], {
+      results: (c) => ({ status: 'ok', output: big(['a', 'b', 'c'].indexOf(String(c.args.path))) }),
+      params: { toolOutputTokens: 2000, maxTokensPerStep: 1024 },
+    });
+    assert.equal(result.outcome, 'answered');
+    const last = engine.calls[3]!.messages;
+    // The scripted engine counts 4 characters a token and has a 4,096-token context.
+    const tokens = last.reduce((sum, m) => sum + Math.ceil(m.content.length / 4) + 8, 0);
+    assert.ok(tokens <= 4096 - 1024 - 64, `${tokens} tokens`);
+    assert.match(last.at(-1)!.content, /header 2\nxxxx/, 'the newest result is whole');
+    assert.match(last[3]!.content, /^Result of read_file:\n\[older output omitted/);
+    assert.equal(last[1]!.content, 'Fix the bug in math.ts', 'the task is never cut');
+  });
+
+  it('cancel stops the model mid-generation and no tool runs', async () => {
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 20);
+    const { result, executed } = await run([{ hang: true }, call('read_file', { path: 'a' })], { signal: abort.signal });
+    assert.equal(result.outcome, 'cancelled');
+    assert.deepEqual(executed, []);
+  });
+});
