@@ -22,6 +22,7 @@ import { ServerHealthMonitor } from './models/health';
 import { resolveSpec } from './models/sources';
 import { promptForModel, warnIfAiFeaturesDisabled } from './onboarding';
 import { StatusViewProvider } from './panel/statusView';
+import { registerRefactorCommands, type RefactorApi } from './refactor/register';
 import { readSettings, restartKeys, type PylotSettings } from './settings';
 import { forwardSidecarLog } from './sidecar/logForwarding';
 import { Sidecar } from './sidecar/supervisor';
@@ -38,6 +39,8 @@ export interface PylotApi {
   /** Evaluating the bundle plus running activate(): what Pylot adds to VS Code's start. */
   readonly activationMs: number;
   statusText(): string;
+  /** The refactor commands' previews, for tests to accept or reject. */
+  readonly refactor: RefactorApi;
 }
 
 let running: Sidecar | undefined;
@@ -144,6 +147,8 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     void showError(text, log, 'Restart');
   });
 
+  const refactor = registerRefactorCommands(context, { sidecar, models, log });
+
   if (!settings.models.completion) void promptForModel(context.globalState);
   else if (settings.completionEnabled) void warnIfAiFeaturesDisabled(context.globalState);
   const activationMs = bundleLoadMs + performance.now() - activateStart;
@@ -153,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     models,
     serverHealth,
     activationMs,
+    refactor,
     statusText: () => statusBar.text,
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: cache.hits, cacheMisses: cache.misses }),
   };
