@@ -47,7 +47,8 @@ export async function review(proposal: Proposal, documents: ProposalDocuments, s
   const hunks = diffHunks(proposal.oldText, proposal.newText);
   if (hunks.length === 0) return [];
   const { left, right } = await sides(proposal, hunks, documents);
-  await vscode.commands.executeCommand('vscode.diff', left, right, `Pylot: ${proposal.title} (preview)`, { preview: true, preserveFocus: true });
+  // Beside the code, so the user's own editor stays open (a preview tab would replace it).
+  await vscode.commands.executeCommand('vscode.diff', left, right, `Pylot: ${proposal.title} (preview)`, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
   const pick = vscode.window.createQuickPick<HunkItem>();
   pick.canSelectMany = true;
   pick.ignoreFocusOut = true;

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
 import { badModelFiles, fimModel, scriptedModel } from '../fixtures/models';
 import { startLlamaServer } from '../fixtures/llamaServer';
-import { otherScript, script, type TestModels } from './suite/fixtureScripts';
+import { badRenameScript, otherScript, renameScript, script, type TestModels } from './suite/fixtureScripts';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/test/integration
 const { values } = parseArgs({
@@ -30,6 +30,8 @@ const bad = await badModelFiles();
 const models: TestModels = {
   scripted: await scriptedModel(script),
   scriptedOther: await scriptedModel(otherScript, { name: 'scripted-other' }),
+  renameNames: await scriptedModel(renameScript, { name: 'scripted-rename' }),
+  renameBadNames: await scriptedModel(badRenameScript, { name: 'scripted-rename-bad' }),
   fim: await fimModel(),
   notGguf: bad.notGguf,
   truncatedData: bad.truncatedData,

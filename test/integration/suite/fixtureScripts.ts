@@ -1,11 +1,17 @@
 // What the generated models say, shared by the runner (which makes them) and the suite (which checks them).
 export const script = 'return a + b;';
 export const otherScript = 'return a * b;';
+/** Chat models for the refactor commands: JSON their schemas accept, said through the real grammar. */
+export const renameScript = '{"names":["sumOf","addNumbers"]}';
+/** Valid JSON for the schema, but not an identifier: the zod check must catch it. */
+export const badRenameScript = '{"names":["bad name"]}';
 
 /** Paths of generated models, handed to the extension host in PYLOT_TEST_MODELS. */
 export interface TestModels {
   scripted: string;
   scriptedOther: string;
+  renameNames: string;
+  renameBadNames: string;
   fim: string;
   notGguf: string;
   truncatedData: string;
