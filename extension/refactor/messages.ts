@@ -3,11 +3,13 @@
 import * as vscode from 'vscode';
 import type { ChatMessage } from './ask';
 import { fillPrompt, type PromptFile } from './promptFile';
-import { diagnosticsIn, importLines, referenceLines, type Target } from './target';
+import { definitionLines, diagnosticsIn, importLines, referenceLines, type Target } from './target';
 
 export interface ContextParts {
   readonly imports?: readonly string[];
   readonly references?: readonly string[];
+  /** Definitions of names the code uses from elsewhere. */
+  readonly definitions?: readonly string[];
   readonly problems?: readonly string[];
   /** Extra sections, e.g. an example test file. */
   readonly extra?: ReadonlyArray<{ title: string; text: string }>;
@@ -19,6 +21,7 @@ const system = 'You are Pylot, a careful coding assistant working inside VS Code
 export function buildMessages(instruction: string, answer: string, code: { fileName: string; language: string; text: string }, context: ContextParts = {}): ChatMessage[] {
   const sections = [instruction.trim(), answer];
   if (context.imports?.length) sections.push(`The file's imports:\n${fence(context.imports.join('\n'), code.language)}`);
+  if (context.definitions?.length) sections.push(`Definitions of names it uses:\n${context.definitions.join('\n')}`);
   if (context.references?.length) sections.push(`Where it is used:\n${context.references.join('\n')}`);
   if (context.problems?.length) sections.push(`Problems reported in it:\n${context.problems.map((p) => `- ${p}`).join('\n')}`);
   for (const { title, text } of context.extra ?? []) sections.push(`${title}:\n${fence(text, '')}`);
@@ -34,12 +37,15 @@ export function instructionFor(prompt: PromptFile, target: Pick<Target, 'documen
   return fillPrompt(prompt.body, { language: languageName(target.document.languageId), fileName: fileNameOf(target.document), ...values });
 }
 
-/** Imports, references and problems for a target; each is skipped when it costs too much. */
+/** Imports, definitions, references and problems for a target; each is skipped when it costs too much. */
 export async function contextFor(target: Target, withReferences: boolean): Promise<ContextParts> {
   const imports = target.kind === 'file' ? [] : importLines(target.document);
-  const references = withReferences && target.symbol ? await referenceLines(target.document, target.symbol) : [];
+  const [definitions, references] = await Promise.all([
+    target.kind === 'file' ? [] : definitionLines(target),
+    withReferences && target.symbol ? referenceLines(target.document, target.symbol) : [],
+  ]);
   const problems = diagnosticsIn(target.document, target.range).map((d) => describeDiagnostic(d));
-  return { imports, references, problems };
+  return { imports, definitions, references, problems };
 }
 
 export function describeDiagnostic(diagnostic: vscode.Diagnostic): string {
@@ -60,7 +66,9 @@ export function languageName(languageId: string): string {
   return names[languageId] ?? languageId;
 }
 
-function fence(text: string, language: string): string {
+function fence(text: string, languageName: string): string {
+  // Fences name languages the way Markdown does: "typescript", not "TypeScript".
+  const language = languageName.toLowerCase().replace(/[^a-z0-9+#]/g, '');
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
   return `${ticks}${language}\n${text}\n${ticks}`;

@@ -88,7 +88,9 @@ async function sides(proposal: Proposal, hunks: readonly Hunk[], documents: Prop
 function hunkItem(hunk: Hunk, index: number, firstLine: number): HunkItem {
   const first = firstLine + hunk.oldStart + 1;
   const where = hunk.oldLines.length > 1 ? `lines ${first}–${first + hunk.oldLines.length - 1}` : hunk.oldLines.length === 1 ? `line ${first}` : `before line ${first}`;
-  const sample = (hunk.newLines.find((line) => line.trim()) ?? hunk.oldLines.find((line) => line.trim()) ?? '').trim();
+  // The first line with words in it: "/**" alone says little about a change.
+  const telling = (lines: readonly string[]) => lines.find((line) => /\w/.test(line)) ?? lines.find((line) => line.trim());
+  const sample = (telling(hunk.newLines) ?? telling(hunk.oldLines) ?? '').trim();
   return {
     index,
     label: `${hunk.newLines.length ? '+' : '−'} ${sample.slice(0, 80) || '(blank lines)'}`,

@@ -98,6 +98,36 @@ export async function referenceLines(document: vscode.TextDocument, symbol: vsco
   return lines;
 }
 
+/**
+ * Where the names the target uses but does not declare are defined, as "file:line: text": the
+ * signatures a model would otherwise guess. Asked of the definition provider for a few names at
+ * once, within a short time; names it cannot resolve are left out.
+ */
+export async function definitionLines(target: Target, limit = 8): Promise<string[]> {
+  const { document, range } = target;
+  const start = document.offsetAt(range.start);
+  const seen = new Set<string>();
+  const asks: Array<Promise<string | undefined>> = [];
+  for (const match of target.text.matchAll(/\b[A-Za-z_$][\w$]*(?=\s*[(<.])/g)) {
+    if (seen.has(match[0]) || keywords.has(match[0]) || asks.length >= limit) continue;
+    seen.add(match[0]);
+    const position = document.positionAt(start + match.index);
+    asks.push(withTimeout(vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink> | undefined>('vscode.executeDefinitionProvider', document.uri, position), symbolTimeoutMs)
+      .then(async (found) => {
+        const first = found?.[0];
+        if (!first) return undefined;
+        const uri = 'targetUri' in first ? first.targetUri : first.uri;
+        const at = 'targetUri' in first ? first.targetRange : first.range;
+        if (uri.toString() === document.uri.toString() && range.contains(at)) return undefined;
+        const doc = await vscode.workspace.openTextDocument(uri).then((d) => d, () => undefined);
+        return doc && `${vscode.workspace.asRelativePath(uri)}:${at.start.line + 1}: ${doc.lineAt(at.start.line).text.trim()}`;
+      }));
+  }
+  return (await Promise.all(asks)).filter((line): line is string => Boolean(line));
+}
+
+const keywords = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'await', 'typeof', 'new', 'super', 'this', 'self', 'def', 'print', 'console']);
+
 /** The diagnostics overlapping the range, most severe first. */
 export function diagnosticsIn(document: vscode.TextDocument, range: vscode.Range): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(document.uri)

@@ -82,6 +82,21 @@ suite('Pylot refactor commands', () => {
     assert.match(fake.requests[0]!.messages.at(-1)!.content, /use const/);
   });
 
+  test('the model sees the file\'s imports and where the names the code uses are defined', async () => {
+    await writeFile('src/lib.ts', 'export function scale(n: number, by: number): number {\n  return n * by;\n}\n');
+    const source = "import { scale } from './lib';\n\nexport function triple(n: number): number {\n  return scale(n, 3);\n}\n";
+    const editor = await openFile('src/uses.ts', source);
+    await waitForLanguageServer(editor.document);
+    editor.selection = new vscode.Selection(2, 0, 4, 1);
+    fake.answer({ code: 'export function triple(n: number): number {\n  return scale(n, 3);\n}' });
+    const outcome = await run('pylot.refactor', 'nothing to change');
+    assert.deepEqual(outcome, { kind: 'done', detail: 'no change proposed' });
+    const asked = fake.requests[0]!.messages.at(-1)!.content;
+    assert.match(asked, /The file's imports:\n```typescript\nimport \{ scale \} from '.\/lib';/);
+    assert.match(asked, /Definitions of names it uses:\nsrc\/lib\.ts:1: export function scale\(n: number, by: number\): number \{/);
+    assert.equal(editor.document.getText(), source);
+  });
+
   test('Refactor: rejecting the preview leaves the file alone', async () => {
     const source = 'let value = 1;\n';
     const editor = await openFile('src/reject.ts', source);
