@@ -73,6 +73,28 @@ export function withDocComment(languageId: string, declaration: readonly string[
   return [...declaration.slice(0, at + 1), ...formatDocComment(languageId, doc, bodyIndent), ...rest.slice(existing)];
 }
 
+/**
+ * Where the declaration starting at `start` ends, judged by indentation: its body is indented
+ * deeper, and a closing line (`}`, `end`, `)`) at its own indentation ends it. For when no symbol
+ * provider says so.
+ */
+export function declarationEnd(lines: readonly string[], start: number): number {
+  const indent = (line: string) => /^\s*/.exec(line)![0].length;
+  const own = indent(lines[start] ?? '');
+  let end = start;
+  for (let i = start + 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.trim()) continue;
+    if (indent(line) > own) {
+      end = i;
+      continue;
+    }
+    if (/^\s*(\}|\)|\]|end\b)/.test(line)) end = i;
+    break;
+  }
+  return end;
+}
+
 /** How many lines above the declaration (`above`, nearest last) are its existing doc comment. */
 export function existingCommentLines(languageId: string, above: readonly string[]): number {
   const { linePrefixes } = docConvention(languageId);

@@ -4,20 +4,21 @@
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import { askModel } from './ask';
-import { docConvention, existingCommentLines, withDocComment } from './docComment';
+import { declarationEnd, docConvention, existingCommentLines, withDocComment } from './docComment';
 import { reviewAndApply, type FlowDeps } from './editFlow';
 import { splitLines } from './hunks';
 import { buildMessages, contextFor, fileNameOf, instructionFor, languageName } from './messages';
 import { proposeEdit } from './proposal';
 import type { Prompts } from './prompts';
-import type { StepResult } from './run';
-import { findTarget } from './target';
+import { CommandRefused, type StepResult } from './run';
+import { findTarget, type Target } from './target';
 
 const DocAnswer = z.object({ doc: z.string().check(z.refine((doc) => doc.trim().length > 0, 'the doc comment is empty')) });
 const docAnswerSchema = { type: 'object', properties: { doc: { type: 'string' } }, required: ['doc'] };
 
 export async function documentCode(deps: FlowDeps, prompts: Prompts, editor: vscode.TextEditor, signal: AbortSignal): Promise<StepResult> {
-  const target = await findTarget(editor);
+  const found = await findTarget(editor);
+  const target = found.kind === 'file' ? declarationAtCursor(editor, found) : found;
   const { document } = target;
   const convention = docConvention(document.languageId);
   const instruction = instructionFor(await prompts.forCommand('document'), target, { docStyle: convention.style });
@@ -36,4 +37,15 @@ export async function documentCode(deps: FlowDeps, prompts: Prompts, editor: vsc
   const newText = withDocComment(document.languageId, declaration, doc, indentUnit).join('\n');
   const name = target.symbol?.name ?? 'the selection';
   return () => reviewAndApply(deps, proposeEdit(`Document ${name}`, document, target.version, range, newText));
+}
+
+/** Without a symbol provider, the declaration on the cursor's line and its indented body. */
+function declarationAtCursor(editor: vscode.TextEditor, whole: Target): Target {
+  const { document } = editor;
+  const line = editor.selection.active.line;
+  if (!document.lineAt(line).text.trim()) throw new CommandRefused('put the cursor on the declaration to document, or select it.');
+  const lines = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i).text);
+  const end = declarationEnd(lines, line);
+  const full = new vscode.Range(line, 0, end, document.lineAt(end).text.length);
+  return { ...whole, range: full, text: document.getText(full), kind: 'selection' };
 }

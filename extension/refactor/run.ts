@@ -59,14 +59,19 @@ export function reportFailure(title: string, error: unknown, log: Log): Outcome 
   }
   const text = error instanceof Error ? error.message : String(error);
   log.error(`${title} failed: ${text}`);
-  const noModel = error instanceof PylotError && (error.code === ErrorCodes.NoModel || error.code === ErrorCodes.ModelNotFound || error.code === ErrorCodes.ModelLoadFailed);
   // Not awaited: the command ends now; the message stays until the user answers it.
-  if (noModel) {
-    void vscode.window.showErrorMessage(`Pylot: ${title} needs a chat model. ${text}`, 'Select Chat Model…').then((choice) => {
+  if (error instanceof PylotError && error.code === ErrorCodes.NoModel) {
+    void vscode.window.showErrorMessage(`Pylot: ${title} needs a chat model (an instruct model), and none is set.`, 'Select Chat Model…').then((choice) => {
       if (choice) void vscode.commands.executeCommand('pylot.selectModel', 'chat');
     });
     return { kind: 'failed', detail: `needs a chat model: ${text}` };
   }
-  void vscode.window.showErrorMessage(`Pylot: ${title} failed. ${text}`, 'Show Logs').then((choice) => choice && log.show());
+  // A model that would not load can be swapped for another from here too.
+  const modelTrouble = error instanceof PylotError && [ErrorCodes.ModelNotFound, ErrorCodes.ModelInvalid, ErrorCodes.ModelTooLarge, ErrorCodes.ModelLoadFailed, ErrorCodes.AuthFailed].includes(error.code as never);
+  const actions = modelTrouble ? ['Select Chat Model…', 'Show Logs'] : ['Show Logs'];
+  void vscode.window.showErrorMessage(`Pylot: ${title} failed: ${text}`, ...actions).then((choice) => {
+    if (choice === 'Show Logs') log.show();
+    else if (choice) void vscode.commands.executeCommand('pylot.selectModel', 'chat');
+  });
   return { kind: 'failed', detail: text };
 }

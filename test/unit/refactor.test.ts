@@ -2,7 +2,7 @@
 // files' front matter, where a project keeps its tests, doc comments per language.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { existingCommentLines, formatDocComment, withDocComment } from '../../extension/refactor/docComment';
+import { declarationEnd, existingCommentLines, formatDocComment, withDocComment } from '../../extension/refactor/docComment';
 import { applyChanges, diffHunks, hunkChanges } from '../../extension/refactor/hunks';
 import { fillPrompt, parsePromptFile } from '../../extension/refactor/promptFile';
 import { detectTestStyle, frameworkOf } from '../../extension/refactor/testStyle';
@@ -130,6 +130,13 @@ describe('doc comments', () => {
     assert.deepEqual(formatDocComment('rust', '/// Adds.\n///\n/// # Panics', ''), ['/// Adds.', '///', '/// # Panics']);
     assert.deepEqual(formatDocComment('csharp', 'Adds a < b.', '    '), ['    /// <summary>', '    /// Adds a &lt; b.', '    /// </summary>']);
     assert.deepEqual(formatDocComment('typescript', '/** Adds. */', ''), ['/**', ' * Adds.', ' */']);
+  });
+
+  it('finds where a declaration ends by its indentation', () => {
+    const lines = ['function a() {', '  one();', '', '  two();', '}', 'next();'];
+    assert.equal(declarationEnd(lines, 0), 4);
+    assert.equal(declarationEnd(['def f(x):', '    return x', '', 'y = 1'], 0), 1);
+    assert.equal(declarationEnd(['const x = 1;', 'const y = 2;'], 0), 0);
   });
 
   it('finds the doc comment already above a declaration', () => {
