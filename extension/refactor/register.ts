@@ -70,11 +70,15 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
         return runPromptFile(deps, chosen, editor, signal);
       });
     }),
-    vscode.commands.registerCommand('pylot.copyBuiltInPrompt', (id?: unknown) =>
-      runCommand('Copy Built-in Prompt', log, async () => {
+    // No model involved, so no progress: only a pick and a copy.
+    vscode.commands.registerCommand('pylot.copyBuiltInPrompt', async (id?: unknown): Promise<Outcome> => {
+      try {
         const copied = await copyBuiltInPrompt(prompts, typeof id === 'string' ? id : undefined);
         return copied ? { kind: 'done', detail: copied.toString() } : { kind: 'cancelled' };
-      })),
+      } catch (error) {
+        return reportFailure('Copy Built-in Prompt', error, log);
+      }
+    }),
     vscode.commands.registerCommand('pylot.commitMessage', (scm?: { rootUri?: vscode.Uri }) =>
       runCommand('Write Commit Message', log, (signal) => writeCommitMessage(deps, prompts, signal, scm))),
   );

@@ -237,6 +237,21 @@ suite('Pylot refactor commands', () => {
     const asked = fake.requests[0]!.messages.at(-1)!.content;
     assert.match(asked, /use node:test/);
     assert.match(asked, /test\/unit\/existing\.test\.ts/);
+
+    // Again, now that the test file exists: the model sees it and its new version is a diff of it.
+    fake.reset();
+    await vscode.window.showTextDocument(editor.document);
+    const more = `${testCode}it('doubles zero', () => assert.equal(twice(0), 0));\n`;
+    fake.answer({ code: more });
+    const second = nextReview();
+    const outcome2 = run('pylot.generateTests');
+    const pending2 = await second;
+    assert.deepEqual(pending2.hunks.map((hunk) => hunk.newLines), [["it('doubles zero', () => assert.equal(twice(0), 0));"]]);
+    pending2.accept();
+    assert.equal((await outcome2).kind, 'applied');
+    const updated = vscode.workspace.textDocuments.find((doc) => doc.uri.path.endsWith('test/unit/calc.test.ts'));
+    assert.equal(updated?.getText(), more);
+    assert.match(fake.requests[0]!.messages.at(-1)!.content, /as it is now; keep its tests and add yours/);
   });
 
   test('Explain: sent to the chat panel when there is one', async () => {
@@ -295,6 +310,20 @@ suite('Pylot refactor commands', () => {
     assert.equal(copied.kind, 'done');
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, '.pylot/prompts/simplify.md')));
     assert.match(text, /^---\nname: Simplify\n/);
+  });
+
+  test('a workspace copy of a command\'s built-in prompt changes what that command asks', async () => {
+    const override = await writeFile('.pylot/prompts/refactor.md', '---\nname: Refactor\n---\nFollow the house style. Change: {{instruction}}\n');
+    try {
+      const editor = await openFile('src/house.ts', 'let house = 1;\n');
+      editor.selection = new vscode.Selection(0, 0, 0, 14);
+      fake.answer({ code: 'let house = 1;' });
+      const outcome = await run('pylot.refactor', 'use const');
+      assert.equal(outcome.kind, 'done');
+      assert.match(fake.requests[0]!.messages.at(-1)!.content, /^Follow the house style\. Change: use const/);
+    } finally {
+      await vscode.workspace.fs.delete(override);
+    }
   });
 
   test('with no chat model it says so instead of failing obscurely', async () => {
