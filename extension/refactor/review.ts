@@ -63,6 +63,7 @@ export async function review(proposal: Proposal, documents: ProposalDocuments, s
         pick.hide();
       };
       pick.onDidAccept(() => decide(pick.selectedItems.map((item) => item.index)));
+      pick.onDidChangeActive(([item]) => item && reveal(right, (proposal.range?.start.line ?? 0) + hunks[item.index]!.newStart));
       pick.onDidHide(() => decide(undefined));
       pick.show();
       shown({ proposal, hunks, accept: (indexes) => decide(indexes ?? hunks.map((_, index) => index)), reject: () => decide(undefined) });
@@ -96,6 +97,12 @@ function hunkItem(hunk: Hunk, index: number, firstLine: number): HunkItem {
     label: `${hunk.newLines.length ? '+' : '−'} ${sample.slice(0, 80) || '(blank lines)'}`,
     description: `${where}: −${hunk.oldLines.length} +${hunk.newLines.length}`,
   };
+}
+
+/** Scrolls the preview to a hunk as the user moves through the list (the right side has them all). */
+function reveal(right: vscode.Uri, line: number): void {
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === right.toString());
+  editor?.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
 async function closeDiff(right: vscode.Uri): Promise<void> {
