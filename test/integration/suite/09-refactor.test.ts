@@ -343,6 +343,8 @@ suite('Pylot refactor commands', () => {
   });
 
   test('Write Commit Message: fills the Source Control input box from the staged diff', async () => {
+    // The test profile turns Git off; on for this test only, then back as it was.
+    const before = vscode.workspace.getConfiguration('git').inspect<boolean>('enabled')?.globalValue;
     await vscode.workspace.getConfiguration('git').update('enabled', true, vscode.ConfigurationTarget.Global);
     try {
       const repo = vscode.Uri.joinPath(root, 'repo');
@@ -363,7 +365,7 @@ suite('Pylot refactor commands', () => {
       assert.equal(repository.inputBox.value, 'Add release notes\n\nStart a notes file for the next release.');
       assert.match(fake.requests[0]!.messages.at(-1)!.content, /\+first line/);
     } finally {
-      await vscode.workspace.getConfiguration('git').update('enabled', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('git').update('enabled', before, vscode.ConfigurationTarget.Global);
     }
   });
 
