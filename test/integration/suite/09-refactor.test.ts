@@ -67,6 +67,19 @@ suite('Pylot refactor commands', () => {
     assert.equal(editor.document.getText(), source);
   });
 
+  test('Document: a Python docstring goes inside the function at the cursor, replacing the old one', async () => {
+    const source = 'import math\n\n\ndef area(r):\n    """Old text."""\n    return math.pi * r * r\n\n\nprint(area(2))\n';
+    const editor = await openFile('src/shapes.py', source);
+    editor.selection = new vscode.Selection(3, 4, 3, 4);
+    fake.answer({ doc: 'Return the area of a circle.\n\nArgs:\n    r: its radius.' });
+    const review = nextReview();
+    const outcome = run('pylot.document');
+    (await review).accept();
+    assert.equal((await outcome).kind, 'applied');
+    assert.equal(editor.document.getText(), source.replace('    """Old text."""\n', '    """Return the area of a circle.\n\n    Args:\n        r: its radius.\n    """\n'));
+    assert.match(fake.requests[0]!.messages.at(-1)!.content, /PEP 257 docstring/);
+  });
+
   test('Refactor: accept part — only the kept hunk is applied', async () => {
     const source = 'let first = 1;\nkeep();\nlet second = 2;\n';
     const editor = await openFile('src/partial.ts', source);
