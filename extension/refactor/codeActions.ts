@@ -15,7 +15,8 @@ export class RefactorCodeActions implements vscode.CodeActionProvider {
     const action = (title: string, kind: vscode.CodeActionKind, command: string, diagnostics?: vscode.Diagnostic[]) => {
       if (!wanted(kind)) return;
       const item = new vscode.CodeAction(title, kind);
-      item.command = { command, title };
+      // The range the lightbulb was for: the cursor may have moved by the time the command runs.
+      item.command = { command, title, arguments: diagnostics ? [document.uri, diagnostics.reduce((all, d) => all.union(d.range), range)] : [] };
       if (diagnostics) item.diagnostics = diagnostics;
       actions.push(item);
     };

@@ -9,9 +9,11 @@ import type { Prompts } from './prompts';
 import { CommandRefused, type Outcome, type StepResult } from './run';
 import { diagnosticsIn, findTarget, wholeLines, type Target } from './target';
 
-export async function fixCode(deps: FlowDeps, prompts: Prompts, editor: vscode.TextEditor, signal: AbortSignal): Promise<StepResult> {
+/** `where`: the range a quick fix was offered for; else the cursor's line or the selection. */
+export async function fixCode(deps: FlowDeps, prompts: Prompts, editor: vscode.TextEditor, signal: AbortSignal, where?: vscode.Range): Promise<StepResult> {
   const { document, selection } = editor;
-  const at = selection.isEmpty ? document.lineAt(selection.active.line).range : selection;
+  const at = where ?? (selection.isEmpty ? document.lineAt(selection.active.line).range : selection);
+  if (where) editor.selection = new vscode.Selection(where.start, where.start);
   const problems = diagnosticsIn(document, wholeLines(document, at));
   if (!problems.length) throw new CommandRefused('there is no problem at the cursor to fix (no error or warning on this line or in the selection).');
   let target = await findTarget(editor);

@@ -52,7 +52,8 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
     onEditor('pylot.explain', 'Explain', (editor, signal) => explainCode(deps, prompts, explanations, editor, signal)),
     onEditor('pylot.document', 'Document', (editor, signal) => documentCode(deps, prompts, editor, signal)),
     onEditor('pylot.generateTests', 'Generate Tests', (editor, signal) => generateTests(deps, prompts, editor, signal)),
-    onEditor('pylot.fix', 'Fix', (editor, signal) => fixCode(deps, prompts, editor, signal)),
+    onEditor('pylot.fix', 'Fix', (editor, signal, uri, range) =>
+      fixCode(deps, prompts, editor, signal, uri instanceof vscode.Uri && uri.toString() === editor.document.uri.toString() && range instanceof vscode.Range ? range : undefined)),
     onEditor('pylot.refactor', 'Refactor', (editor, signal, instruction) => refactorCode(deps, prompts, editor, signal, typeof instruction === 'string' ? instruction : undefined)),
     onEditor('pylot.suggestRename', 'Suggest Rename', (editor, signal) => suggestRename(deps, prompts, editor, signal)),
     vscode.commands.registerCommand('pylot.runPrompt', async (id?: unknown): Promise<Outcome> => {

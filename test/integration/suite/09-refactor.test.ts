@@ -130,11 +130,14 @@ suite('Pylot refactor commands', () => {
       diagnostics.set(editor.document.uri, [new vscode.Diagnostic(new vscode.Range(0, 22, 0, 25), 'Type \'string\' is not assignable to type \'number\'.', vscode.DiagnosticSeverity.Error)]);
       editor.selection = new vscode.Selection(0, 23, 0, 23);
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 23, 0, 23));
-      assert.ok(actions.some((action) => action.title === 'Fix with Pylot' && action.command?.command === 'pylot.fix'), 'offered in the lightbulb');
+      const quickFix = actions.find((action) => action.title === 'Fix with Pylot');
+      assert.equal(quickFix?.command?.command, 'pylot.fix', 'offered in the lightbulb');
 
+      // Run as the lightbulb runs it, after the cursor moved on: the fix is for where it was offered.
+      editor.selection = new vscode.Selection(1, 0, 1, 0);
       fake.answer({ code: 'const total: number = 4;' });
       const review = nextReview();
-      const outcome = run('pylot.fix');
+      const outcome = run('pylot.fix', ...(quickFix.command.arguments ?? []));
       (await review).accept();
       assert.equal((await outcome).kind, 'applied');
       assert.equal(editor.document.getText(), 'const total: number = 4;\n');
