@@ -7,6 +7,7 @@ import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import { Generate } from '../../protocol/sidecar';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
+import type { Run } from './run';
 
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';
@@ -27,12 +28,14 @@ export interface AskDeps {
   readonly models: ModelManager;
 }
 
-export async function askModel<T>(deps: AskDeps, question: Question<T>, signal: AbortSignal): Promise<T> {
-  await deps.models.ensureLoaded('chat', signal);
+export async function askModel<T>(deps: AskDeps, question: Question<T>, run: Run): Promise<T> {
+  run.report('loading the chat model…');
+  const model = await deps.models.ensureLoaded('chat', run.signal);
   let messages = [...question.messages];
   let problem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const answer = await generate(deps, question, messages, signal);
+    run.report(attempt === 1 ? `asking ${model.name}…` : `the answer was not valid; asking ${model.name} again…`);
+    const answer = await generate(deps, question, messages, run);
     if (answer.ok) {
       const parsed = question.schema.safeParse(answer.json);
       if (parsed.success) return parsed.data;
@@ -49,12 +52,12 @@ export async function askModel<T>(deps: AskDeps, question: Question<T>, signal: 
 
 type Answer = { ok: true; json: unknown; text: string } | { ok: false; problem: string; text: string };
 
-async function generate(deps: AskDeps, question: Question<unknown>, messages: readonly ChatMessage[], signal: AbortSignal): Promise<Answer> {
+async function generate(deps: AskDeps, question: Question<unknown>, messages: readonly ChatMessage[], run: Run): Promise<Answer> {
   try {
     const result = await deps.sidecar.request(
       Generate,
       { role: 'chat', messages: [...messages], jsonSchema: { ...question.jsonSchema }, maxTokens: question.maxTokens ?? 2048, temperature: 0 },
-      { signal },
+      { signal: run.signal },
     );
     if (result.stopReason === 'aborted') throw new PylotError(ErrorCodes.Cancelled, 'Cancelled');
     return { ok: true, json: result.json, text: result.text };

@@ -6,7 +6,7 @@ import { askModel } from './ask';
 import type { FlowDeps } from './editFlow';
 import { buildMessages } from './messages';
 import type { Prompts } from './prompts';
-import { CommandRefused, type Outcome } from './run';
+import { CommandRefused, type Outcome, type Run } from './run';
 
 /** The slice of vscode.git's API (version 1) used here. */
 interface GitRepository {
@@ -27,14 +27,14 @@ const CommitAnswer = z.object({
 });
 const commitAnswerSchema = { type: 'object', properties: { subject: { type: 'string' }, body: { type: 'string' } }, required: ['subject', 'body'] };
 
-export async function writeCommitMessage(deps: FlowDeps, prompts: Prompts, signal: AbortSignal, scm?: { rootUri?: vscode.Uri }): Promise<Outcome> {
+export async function writeCommitMessage(deps: FlowDeps, prompts: Prompts, run: Run, scm?: { rootUri?: vscode.Uri }): Promise<Outcome> {
   const repository = chooseRepository(await gitApi(), scm?.rootUri);
   const diff = await repository.diff(true);
   if (!diff.trim()) throw new CommandRefused('no staged changes: stage what the commit should hold, then try again.');
   const shown = diff.length > maxDiffChars ? `${diff.slice(0, maxDiffChars)}\n… (${diff.length - maxDiffChars} more characters of diff not shown)` : diff;
   const prompt = await prompts.forCommand('commitMessage');
   const messages = buildMessages(prompt.body, 'Answer as JSON: {"subject": "<subject line>", "body": "<body, or empty>"}', { fileName: 'the staged changes', language: 'diff', text: shown });
-  const answer = await askModel(deps, { messages, jsonSchema: commitAnswerSchema, schema: CommitAnswer, maxTokens: 512 }, signal);
+  const answer = await askModel(deps, { messages, jsonSchema: commitAnswerSchema, schema: CommitAnswer, maxTokens: 512 }, run);
   const body = answer.body.trim();
   repository.inputBox.value = body ? `${answer.subject.trim()}\n\n${body}` : answer.subject.trim();
   await vscode.commands.executeCommand('workbench.view.scm');

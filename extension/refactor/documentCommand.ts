@@ -10,13 +10,13 @@ import { splitLines } from './hunks';
 import { buildMessages, contextFor, fileNameOf, instructionFor, languageName } from './messages';
 import { proposeEdit } from './proposal';
 import type { Prompts } from './prompts';
-import { CommandRefused, type StepResult } from './run';
+import { CommandRefused, type Run, type StepResult } from './run';
 import { findTarget, type Target } from './target';
 
 const DocAnswer = z.object({ doc: z.string().check(z.refine((doc) => doc.trim().length > 0, 'the doc comment is empty')) });
 const docAnswerSchema = { type: 'object', properties: { doc: { type: 'string' } }, required: ['doc'] };
 
-export async function documentCode(deps: FlowDeps, prompts: Prompts, editor: vscode.TextEditor, signal: AbortSignal): Promise<StepResult> {
+export async function documentCode(deps: FlowDeps, prompts: Prompts, editor: vscode.TextEditor, run: Run): Promise<StepResult> {
   const found = await findTarget(editor);
   const target = found.kind === 'file' ? declarationAtCursor(editor, found) : found;
   const { document } = target;
@@ -24,7 +24,7 @@ export async function documentCode(deps: FlowDeps, prompts: Prompts, editor: vsc
   const instruction = instructionFor(await prompts.forCommand('document'), target, { docStyle: convention.style });
   const messages = buildMessages(instruction, 'Answer as JSON: {"doc": "<the comment text, without comment markers>"}',
     { fileName: fileNameOf(document), language: languageName(document.languageId), text: target.text }, await contextFor(target, true));
-  const { doc } = await askModel(deps, { messages, jsonSchema: docAnswerSchema, schema: DocAnswer, maxTokens: 1024 }, signal);
+  const { doc } = await askModel(deps, { messages, jsonSchema: docAnswerSchema, schema: DocAnswer, maxTokens: 1024 }, run);
 
   // The lines from an existing doc comment above the declaration to its end are rewritten.
   const above = [];

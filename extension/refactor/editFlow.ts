@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { askModel, type AskDeps, type ChatMessage } from './ask';
 import { applyProposal, isCurrent, type Proposal } from './proposal';
 import { review, type PendingReview, type ProposalDocuments } from './review';
-import { CommandRefused, type Outcome } from './run';
+import { CommandRefused, type Outcome, type Run } from './run';
 
 export interface FlowDeps extends AskDeps {
   readonly documents: ProposalDocuments;
@@ -16,8 +16,8 @@ export const CodeAnswer = z.object({ code: z.string().check(z.refine((code) => c
 export const codeAnswerSchema = { type: 'object', properties: { code: { type: 'string' } }, required: ['code'] };
 export const codeAnswerShape = 'Answer as JSON: {"code": "<the complete new text of the code shown, every line of it, indented as in the file>"}';
 
-export async function askForCode(deps: AskDeps, messages: readonly ChatMessage[], signal: AbortSignal): Promise<string> {
-  const answer = await askModel(deps, { messages, jsonSchema: codeAnswerSchema, schema: CodeAnswer }, signal);
+export async function askForCode(deps: AskDeps, messages: readonly ChatMessage[], run: Run): Promise<string> {
+  const answer = await askModel(deps, { messages, jsonSchema: codeAnswerSchema, schema: CodeAnswer }, run);
   return stripFence(answer.code);
 }
 

@@ -6,7 +6,7 @@ import { Generate, GenerateDelta } from '../../protocol/sidecar';
 import type { FlowDeps } from './editFlow';
 import { buildMessages, contextFor, fileNameOf, instructionFor, languageName } from './messages';
 import type { Prompts } from './prompts';
-import type { Outcome } from './run';
+import type { Outcome, Run } from './run';
 import { findTarget } from './target';
 
 export const explanationScheme = 'pylot-explanation';
@@ -38,7 +38,7 @@ export class ExplanationDocuments implements vscode.TextDocumentContentProvider 
   }
 }
 
-export async function explainCode(deps: FlowDeps, prompts: Prompts, explanations: ExplanationDocuments, editor: vscode.TextEditor, signal: AbortSignal): Promise<Outcome> {
+export async function explainCode(deps: FlowDeps, prompts: Prompts, explanations: ExplanationDocuments, editor: vscode.TextEditor, run: Run): Promise<Outcome> {
   const target = await findTarget(editor);
   const { document } = target;
   const instruction = instructionFor(await prompts.forCommand('explain'), target);
@@ -49,7 +49,9 @@ export async function explainCode(deps: FlowDeps, prompts: Prompts, explanations
     return { kind: 'done', detail: 'sent to the chat panel' };
   }
 
-  await deps.models.ensureLoaded('chat', signal);
+  run.report('loading the chat model…');
+  const model = await deps.models.ensureLoaded('chat', run.signal);
+  run.report(`${model.name} is writing…`);
   const context = await contextFor(target, true);
   // Prose, not JSON: the user message as the other commands build it, with a system message of its own.
   const user = buildMessages(instruction, 'Answer in Markdown.', { fileName: fileNameOf(document), language: languageName(document.languageId), text: target.text }, context).at(-1)!;
@@ -69,7 +71,7 @@ export async function explainCode(deps: FlowDeps, prompts: Prompts, explanations
     explanations.set(uri, heading + text);
   });
   try {
-    const result = await deps.sidecar.request(Generate, { role: 'chat', messages, maxTokens: 1536, temperature: 0.2, streamId }, { signal });
+    const result = await deps.sidecar.request(Generate, { role: 'chat', messages, maxTokens: 1536, temperature: 0.2, streamId }, { signal: run.signal });
     explanations.set(uri, heading + result.text);
     return { kind: 'done', detail: result.text };
   } catch (error) {

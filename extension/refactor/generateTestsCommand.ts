@@ -6,14 +6,14 @@ import { askForCode, reviewAndApply, type FlowDeps } from './editFlow';
 import { buildMessages, contextFor, fileNameOf, instructionFor, languageName } from './messages';
 import { proposeEdit, proposeNewFile } from './proposal';
 import type { Prompts } from './prompts';
-import { CommandRefused, type StepResult } from './run';
+import { CommandRefused, type Run, type StepResult } from './run';
 import { findTarget } from './target';
 import { detectTestStyle, frameworkOf } from './testStyle';
 
 const testGlobs = '**/{*.test.*,*.spec.*,*_test.*,test_*.py,*Test.java,*Tests.java,*Test.kt,*Tests.cs}';
 const excluded = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/build/**,**/target/**,**/.venv/**,**/vendor/**}';
 
-export async function generateTests(deps: FlowDeps, prompts: Prompts, editor: vscode.TextEditor, signal: AbortSignal): Promise<StepResult> {
+export async function generateTests(deps: FlowDeps, prompts: Prompts, editor: vscode.TextEditor, run: Run): Promise<StepResult> {
   const { document } = editor;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
   if (document.isUntitled || !folder) throw new CommandRefused('save the file in a workspace folder first, so Pylot knows where its tests go.');
@@ -34,7 +34,7 @@ export async function generateTests(deps: FlowDeps, prompts: Prompts, editor: vs
   const instruction = instructionFor(await prompts.forCommand('generateTests'), target, { testPath: style.testPath, framework });
   const context = await contextFor(target, false);
   const messages = buildMessages(instruction, 'Answer as JSON: {"code": "<the whole test file>"}', { fileName: fileNameOf(document), language: languageName(document.languageId), text: target.text }, { ...context, extra });
-  const code = await askForCode(deps, messages, signal);
+  const code = await askForCode(deps, messages, run);
   const title = `Tests for ${target.symbol?.name ?? relative}`;
   if (!current) return () => reviewAndApply(deps, proposeNewFile(`${title} (${style.testPath})`, testUri, code.endsWith('\n') ? code : `${code}\n`));
   const all = new vscode.Range(0, 0, current.lineCount - 1, current.lineAt(current.lineCount - 1).text.length);

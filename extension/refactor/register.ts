@@ -14,7 +14,7 @@ import { copyBuiltInPrompt, pickPrompt } from './promptCommands';
 import { Prompts } from './prompts';
 import { suggestRename, type PendingNames, type RenameDeps } from './renameCommand';
 import { ProposalDocuments, proposalScheme, type PendingReview } from './review';
-import { cancelRunningCommands, CommandRefused, reportFailure, runCommand, type Outcome, type Step } from './run';
+import { cancelRunningCommands, CommandRefused, reportFailure, runCommand, type Outcome, type Run, type Step } from './run';
 
 export interface RefactorApi {
   /** A diff preview is waiting for accept / reject. */
@@ -35,11 +35,11 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
   const { log } = base;
 
   /** A command on the active editor: refused clearly when there is none. */
-  const onEditor = (id: string, title: string, step: (editor: vscode.TextEditor, signal: AbortSignal, ...args: unknown[]) => ReturnType<Step>) =>
-    vscode.commands.registerCommand(id, (...args: unknown[]): Promise<Outcome> => runCommand(title, log, (signal) => {
+  const onEditor = (id: string, title: string, step: (editor: vscode.TextEditor, run: Run, ...args: unknown[]) => ReturnType<Step>) =>
+    vscode.commands.registerCommand(id, (...args: unknown[]): Promise<Outcome> => runCommand(title, log, (run) => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) throw new CommandRefused(`open a file first: ${title} works on the code in the editor.`);
-      return step(editor, signal, ...args);
+      return step(editor, run, ...args);
     }));
 
   context.subscriptions.push(
@@ -49,13 +49,13 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
     vscode.workspace.registerTextDocumentContentProvider(proposalScheme, documents),
     vscode.workspace.registerTextDocumentContentProvider(explanationScheme, explanations),
     vscode.languages.registerCodeActionsProvider({ pattern: '**' }, new RefactorCodeActions(), RefactorCodeActions.metadata),
-    onEditor('pylot.explain', 'Explain', (editor, signal) => explainCode(deps, prompts, explanations, editor, signal)),
-    onEditor('pylot.document', 'Document', (editor, signal) => documentCode(deps, prompts, editor, signal)),
-    onEditor('pylot.generateTests', 'Generate Tests', (editor, signal) => generateTests(deps, prompts, editor, signal)),
-    onEditor('pylot.fix', 'Fix', (editor, signal, uri, range) =>
-      fixCode(deps, prompts, editor, signal, uri instanceof vscode.Uri && uri.toString() === editor.document.uri.toString() && range instanceof vscode.Range ? range : undefined)),
-    onEditor('pylot.refactor', 'Refactor', (editor, signal, instruction) => refactorCode(deps, prompts, editor, signal, typeof instruction === 'string' ? instruction : undefined)),
-    onEditor('pylot.suggestRename', 'Suggest Rename', (editor, signal) => suggestRename(deps, prompts, editor, signal)),
+    onEditor('pylot.explain', 'Explain', (editor, run) => explainCode(deps, prompts, explanations, editor, run)),
+    onEditor('pylot.document', 'Document', (editor, run) => documentCode(deps, prompts, editor, run)),
+    onEditor('pylot.generateTests', 'Generate Tests', (editor, run) => generateTests(deps, prompts, editor, run)),
+    onEditor('pylot.fix', 'Fix', (editor, run, uri, range) =>
+      fixCode(deps, prompts, editor, run, uri instanceof vscode.Uri && uri.toString() === editor.document.uri.toString() && range instanceof vscode.Range ? range : undefined)),
+    onEditor('pylot.refactor', 'Refactor', (editor, run, instruction) => refactorCode(deps, prompts, editor, run, typeof instruction === 'string' ? instruction : undefined)),
+    onEditor('pylot.suggestRename', 'Suggest Rename', (editor, run) => suggestRename(deps, prompts, editor, run)),
     vscode.commands.registerCommand('pylot.runPrompt', async (id?: unknown): Promise<Outcome> => {
       let prompt;
       try {
@@ -65,10 +65,10 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
       }
       if (!prompt) return { kind: 'cancelled' };
       const chosen = prompt;
-      return runCommand(chosen.name, log, (signal) => {
+      return runCommand(chosen.name, log, (run) => {
         const editor = vscode.window.activeTextEditor;
         if (!editor) throw new CommandRefused(`open a file first: "${chosen.name}" works on the code in the editor.`);
-        return runPromptFile(deps, chosen, editor, signal);
+        return runPromptFile(deps, chosen, editor, run);
       });
     }),
     // No model involved, so no progress: only a pick and a copy.
@@ -81,7 +81,7 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
       }
     }),
     vscode.commands.registerCommand('pylot.commitMessage', (scm?: { rootUri?: vscode.Uri }) =>
-      runCommand('Write Commit Message', log, (signal) => writeCommitMessage(deps, prompts, signal, scm))),
+      runCommand('Write Commit Message', log, (run) => writeCommitMessage(deps, prompts, run, scm))),
   );
   return { onDidShowReview: reviews.event, onDidShowNames: namesShown.event, cancelRunning: cancelRunningCommands };
 }

@@ -6,7 +6,7 @@ import { askModel } from './ask';
 import type { FlowDeps } from './editFlow';
 import { buildMessages, fileNameOf, instructionFor, languageName } from './messages';
 import type { Prompts } from './prompts';
-import { CommandRefused, type Outcome, type StepResult } from './run';
+import { CommandRefused, type Outcome, type Run, type StepResult } from './run';
 import { enclosingSymbol, importLines, referenceLines, wholeLines } from './target';
 
 /** A name list waiting for the user's pick; tests pick through it as the QuickPick would. */
@@ -31,7 +31,7 @@ export function namesAnswer(current: string) {
 }
 const namesAnswerSchema = { type: 'object', properties: { names: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 5 } }, required: ['names'] };
 
-export async function suggestRename(deps: RenameDeps, prompts: Prompts, editor: vscode.TextEditor, signal: AbortSignal): Promise<StepResult> {
+export async function suggestRename(deps: RenameDeps, prompts: Prompts, editor: vscode.TextEditor, run: Run): Promise<StepResult> {
   const { document } = editor;
   const position = editor.selection.active;
   const version = document.version;
@@ -49,7 +49,7 @@ export async function suggestRename(deps: RenameDeps, prompts: Prompts, editor: 
   const references = declared ? await referenceLines(document, declared) : [];
   const instruction = instructionFor(await prompts.forCommand('suggestRename'), { document }, { name: current });
   const messages = buildMessages(instruction, 'Answer as JSON: {"names": ["<name>", …]}', { fileName: fileNameOf(document), language: languageName(document.languageId), text: document.getText(scope) }, { imports: importLines(document), references });
-  const { names } = await askModel(deps, { messages, jsonSchema: namesAnswerSchema, schema: namesAnswer(current), maxTokens: 256 }, signal);
+  const { names } = await askModel(deps, { messages, jsonSchema: namesAnswerSchema, schema: namesAnswer(current), maxTokens: 256 }, run);
 
   return () => renameTo(deps, editor.document, position, version, current, [...new Set(names)]);
 }

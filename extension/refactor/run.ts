@@ -7,7 +7,13 @@ import type { Log } from '../log';
 
 /** What the model part of a command gives: how it ended, or what to ask the user once the progress is gone. */
 export type StepResult = Outcome | void | (() => Promise<Outcome>);
-export type Step = (signal: AbortSignal, report: (message: string) => void) => Promise<StepResult>;
+export type Step = (run: Run) => Promise<StepResult>;
+
+/** What a command's model part gets from its progress: Cancel as a signal, and a line to show. */
+export interface Run {
+  readonly signal: AbortSignal;
+  report(message: string): void;
+}
 
 /** How a command ended: what tests (and logs) look at. */
 export type Outcome =
@@ -29,7 +35,7 @@ export async function runCommand(title: string, log: Log, step: Step): Promise<O
       const subscription = token.onCancellationRequested(() => aborter.abort());
       inFlight.add(aborter);
       try {
-        return await step(aborter.signal, (message) => progress.report({ message }));
+        return await step({ signal: aborter.signal, report: (message) => progress.report({ message }) });
       } finally {
         inFlight.delete(aborter);
         subscription.dispose();
