@@ -31,11 +31,13 @@ export interface AskDeps {
 export async function askModel<T>(deps: AskDeps, question: Question<T>, run: Run): Promise<T> {
   run.report('loading the chat model…');
   const model = await deps.models.ensureLoaded('chat', run.signal);
+  // Half the context at most, so the prompt keeps room on a small local context.
+  const sized = { ...question, maxTokens: Math.min(question.maxTokens ?? 2048, Math.max(256, Math.floor(model.contextSize / 2))) };
   let messages = [...question.messages];
   let problem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
     run.report(attempt === 1 ? `asking ${model.name}…` : `the answer was not valid; asking ${model.name} again…`);
-    const answer = await generate(deps, question, messages, run);
+    const answer = await generate(deps, sized, messages, run);
     if (answer.ok) {
       const parsed = question.schema.safeParse(answer.json);
       if (parsed.success) return parsed.data;
@@ -56,7 +58,7 @@ async function generate(deps: AskDeps, question: Question<unknown>, messages: re
   try {
     const result = await deps.sidecar.request(
       Generate,
-      { role: 'chat', messages: [...messages], jsonSchema: { ...question.jsonSchema }, maxTokens: question.maxTokens ?? 2048, temperature: 0 },
+      { role: 'chat', messages: [...messages], jsonSchema: { ...question.jsonSchema }, maxTokens: question.maxTokens, temperature: 0 },
       { signal: run.signal },
     );
     if (result.stopReason === 'aborted') throw new PylotError(ErrorCodes.Cancelled, 'Cancelled');
