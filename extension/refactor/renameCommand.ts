@@ -44,7 +44,10 @@ export async function suggestRename(deps: RenameDeps, prompts: Prompts, editor: 
   });
 
   const symbol = await enclosingSymbol(document, position);
-  const scope = symbol ? wholeLines(document, symbol.range) : wholeLines(document, new vscode.Range(Math.max(0, position.line - 20), 0, Math.min(document.lineCount - 1, position.line + 20), 0));
+  // The enclosing symbol shows how the name is used; a big one (a long class) only around the cursor.
+  const small = symbol && symbol.range.end.line - symbol.range.start.line <= 120;
+  const around = new vscode.Range(Math.max(0, position.line - 30), 0, Math.min(document.lineCount - 1, position.line + 30), 0);
+  const scope = wholeLines(document, small ? symbol.range : around);
   const declared = symbol && symbol.selectionRange.contains(position) ? symbol : undefined;
   const references = declared ? await referenceLines(document, declared) : [];
   const instruction = instructionFor(await prompts.forCommand('suggestRename'), { document }, { name: current });
