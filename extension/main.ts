@@ -24,6 +24,7 @@ import { ServerHealthMonitor } from './models/health';
 import { resolveSpec } from './models/sources';
 import { promptForModel, warnIfAiFeaturesDisabled } from './onboarding';
 import { StatusViewProvider } from './panel/statusView';
+import { registerRefactorCommands, type RefactorApi } from './refactor/register';
 import { readSettings, restartKeys, type PylotSettings } from './settings';
 import { forwardSidecarLog } from './sidecar/logForwarding';
 import { Sidecar } from './sidecar/supervisor';
@@ -44,6 +45,8 @@ export interface PylotApi {
   readonly chat: ChatApi;
   /** The agent: runAgentTurn(request, ui) for the chat panel and the tests. */
   readonly agent: AgentApi;
+  /** The refactor commands' previews, for tests to accept or reject. */
+  readonly refactor: RefactorApi;
 }
 
 let running: Sidecar | undefined;
@@ -151,6 +154,8 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     void showError(text, log, 'Restart');
   });
 
+  const refactor = registerRefactorCommands(context, { sidecar, models, log });
+
   if (!settings.models.completion) void promptForModel(context.globalState);
   else if (settings.completionEnabled) void warnIfAiFeaturesDisabled(context.globalState);
   const activationMs = bundleLoadMs + performance.now() - activateStart;
@@ -160,6 +165,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     models,
     serverHealth,
     activationMs,
+    refactor,
     statusText: () => statusBar.text,
     chat: registerChat(context, { sidecar, models, log, privacy }),
     agent: registerAgent(context, sidecar, models, log),

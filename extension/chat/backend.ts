@@ -9,7 +9,7 @@ export interface ChatRequest {
   /** The reply's id: its deltas, cards and abort carry it. */
   readonly turnId: string;
   readonly mode: ChatMode;
-  /** The mode's system prompt (media/prompts/<mode>.md). */
+  /** The mode's system prompt (media/prompts/chat/<mode>.md). */
   readonly systemPrompt: string;
   /**
    * The conversation oldest first, ending with the new user message with its attachments folded in.

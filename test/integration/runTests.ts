@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
 import { badModelFiles, benchModel, fimModel, scriptedModel } from '../fixtures/models';
 import { startLlamaServer } from '../fixtures/llamaServer';
-import { multiLineScript, otherScript, script, type TestModels } from './suite/fixtureScripts';
+import { badRenameScript, multiLineScript, otherScript, renameScript, script, type TestModels } from './suite/fixtureScripts';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/test/integration
 const { values } = parseArgs({
@@ -31,6 +31,8 @@ const models: TestModels = {
   scripted: await scriptedModel(script),
   scriptedOther: await scriptedModel(otherScript, { name: 'scripted-other' }),
   scriptedMultiLine: await scriptedModel(multiLineScript, { name: 'scripted-multiline' }),
+  renameNames: await scriptedModel(renameScript, { name: 'scripted-rename' }),
+  renameBadNames: await scriptedModel(badRenameScript, { name: 'scripted-rename-bad' }),
   fim: await fimModel(),
   bench: await benchModel(),
   notGguf: bad.notGguf,

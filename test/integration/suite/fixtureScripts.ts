@@ -3,12 +3,18 @@ export const script = 'return a + b;';
 export const otherScript = 'return a * b;';
 /** Two lines: explicit triggers offer the block and its first line as alternatives. */
 export const multiLineScript = 'console.log(a)\n  return b';
+/** Chat models for the refactor commands: JSON their schemas accept, said through the real grammar. */
+export const renameScript = '{"names":["sumOf","addNumbers"]}';
+/** Valid JSON for the schema, but not an identifier: the zod check must catch it. */
+export const badRenameScript = '{"names":["bad name"]}';
 
 /** Paths of generated models, handed to the extension host in PYLOT_TEST_MODELS. */
 export interface TestModels {
   scripted: string;
   scriptedOther: string;
   scriptedMultiLine: string;
+  renameNames: string;
+  renameBadNames: string;
   fim: string;
   /** 0.5B-shaped random model: slow enough to stop or crash mid-answer. */
   bench: string;

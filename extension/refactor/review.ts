@@ -1,0 +1,112 @@
+// The preview every change goes through: VS Code's diff editor (the file as it is ⇄ the file with
+// the proposal, a virtual read-only document) beside a QuickPick of the hunks, all ticked. Enter
+// applies the ticked ones; Escape rejects them all. Nothing touches the file before that.
+import * as vscode from 'vscode';
+import { applyChanges, diffHunks, hunkChanges, type Hunk } from './hunks';
+import type { Proposal } from './proposal';
+
+export const proposalScheme = 'pylot-proposal';
+
+/** A preview waiting for the user; tests decide through it the way the QuickPick would. */
+export interface PendingReview {
+  readonly proposal: Proposal;
+  readonly hunks: readonly Hunk[];
+  /** Keeps the hunks at these indexes (all when omitted) and applies them. */
+  accept(indexes?: readonly number[]): void;
+  reject(): void;
+}
+
+interface HunkItem extends vscode.QuickPickItem {
+  readonly index: number;
+}
+
+/** Serves the virtual documents the diff editor shows. */
+export class ProposalDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private next = 0;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+
+  add(text: string, like: vscode.Uri): vscode.Uri {
+    const name = like.path.slice(like.path.lastIndexOf('/') + 1) || 'untitled';
+    // The file's own name (and so its language) in a folder of its own per proposal.
+    const uri = vscode.Uri.from({ scheme: proposalScheme, path: `/${this.next++}/${name}` });
+    this.texts.set(uri.toString(), text);
+    return uri;
+  }
+
+  remove(uri: vscode.Uri): void {
+    this.texts.delete(uri.toString());
+  }
+}
+
+/** Resolves with the hunks the user kept, or undefined when they rejected the change. */
+export async function review(proposal: Proposal, documents: ProposalDocuments, shown: (review: PendingReview) => void): Promise<Hunk[] | undefined> {
+  const hunks = diffHunks(proposal.oldText, proposal.newText);
+  if (hunks.length === 0) return [];
+  const { left, right } = await sides(proposal, hunks, documents);
+  // Beside the code, so the user's own editor stays open (a preview tab would replace it).
+  await vscode.commands.executeCommand('vscode.diff', left, right, `Pylot: ${proposal.title} (preview)`, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  const pick = vscode.window.createQuickPick<HunkItem>();
+  pick.canSelectMany = true;
+  pick.ignoreFocusOut = true;
+  pick.title = `Pylot: ${proposal.title} — apply ${hunks.length === 1 ? 'this change' : `these ${hunks.length} changes`}?`;
+  pick.placeholder = 'Enter applies the ticked changes; Escape discards them all';
+  pick.items = hunks.map((hunk, index) => hunkItem(hunk, index, proposal.range?.start.line ?? 0));
+  pick.selectedItems = pick.items;
+  try {
+    return await new Promise<Hunk[] | undefined>((resolve) => {
+      const decide = (indexes: readonly number[] | undefined) => {
+        resolve(indexes?.map((index) => hunks[index]!).filter(Boolean));
+        pick.hide();
+      };
+      pick.onDidAccept(() => decide(pick.selectedItems.map((item) => item.index)));
+      pick.onDidChangeActive(([item]) => item && reveal(right, (proposal.range?.start.line ?? 0) + hunks[item.index]!.newStart));
+      pick.onDidHide(() => decide(undefined));
+      pick.show();
+      shown({ proposal, hunks, accept: (indexes) => decide(indexes ?? hunks.map((_, index) => index)), reject: () => decide(undefined) });
+    });
+  } finally {
+    pick.dispose();
+    await closeDiff(right);
+    documents.remove(right);
+    if (left.scheme === proposalScheme) documents.remove(left);
+  }
+}
+
+async function sides(proposal: Proposal, hunks: readonly Hunk[], documents: ProposalDocuments): Promise<{ left: vscode.Uri; right: vscode.Uri }> {
+  if (!proposal.range) return { left: documents.add('', proposal.uri), right: documents.add(proposal.newText, proposal.uri) };
+  // The whole file with every hunk applied, so the diff shows the change in place.
+  const document = await vscode.workspace.openTextDocument(proposal.uri);
+  const full = document.getText();
+  const base = document.offsetAt(proposal.range.start);
+  const changes = hunkChanges(proposal.oldText, hunks, proposal.eol).map((change) => ({ ...change, start: change.start + base, end: change.end + base }));
+  return { left: proposal.uri, right: documents.add(applyChanges(full, changes), proposal.uri) };
+}
+
+function hunkItem(hunk: Hunk, index: number, firstLine: number): HunkItem {
+  const first = firstLine + hunk.oldStart + 1;
+  const where = hunk.oldLines.length > 1 ? `lines ${first}–${first + hunk.oldLines.length - 1}` : hunk.oldLines.length === 1 ? `line ${first}` : `before line ${first}`;
+  // The first line with words in it: "/**" alone says little about a change.
+  const telling = (lines: readonly string[]) => lines.find((line) => /\w/.test(line)) ?? lines.find((line) => line.trim());
+  const sample = (telling(hunk.newLines) ?? telling(hunk.oldLines) ?? '').trim();
+  return {
+    index,
+    label: `${hunk.newLines.length ? '+' : '−'} ${sample.slice(0, 80) || '(blank lines)'}`,
+    description: `${where}: −${hunk.oldLines.length} +${hunk.newLines.length}`,
+  };
+}
+
+/** Scrolls the preview to a hunk as the user moves through the list (the right side has them all). */
+function reveal(right: vscode.Uri, line: number): void {
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === right.toString());
+  editor?.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+async function closeDiff(right: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === right.toString());
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
