@@ -7,6 +7,7 @@ const bundleLoadMs = performance.now() - __pylotLoadStart;
 
 import * as vscode from 'vscode';
 import { ErrorCodes } from '../protocol/rpc';
+import { AgentChatBackend } from './agent/chatBackend';
 import { registerAgent, type AgentApi } from './agent/register';
 import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
@@ -155,6 +156,9 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   });
 
   const refactor = registerRefactorCommands(context, { sidecar, models, log });
+  const chat = registerChat(context, { sidecar, models, log, privacy });
+  const agent = registerAgent(context, sidecar, models, log);
+  context.subscriptions.push(chat.setBackend('agent', new AgentChatBackend(agent)));
 
   if (!settings.models.completion) void promptForModel(context.globalState);
   else if (settings.completionEnabled) void warnIfAiFeaturesDisabled(context.globalState);
@@ -167,8 +171,8 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     activationMs,
     refactor,
     statusText: () => statusBar.text,
-    chat: registerChat(context, { sidecar, models, log, privacy }),
-    agent: registerAgent(context, sidecar, models, log),
+    chat,
+    agent,
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: cache.hits, cacheMisses: cache.misses }),
   };
 }

@@ -179,6 +179,9 @@ export const AgentRun = request(
     outcome: AgentOutcome,
     answer: z.string(),
     steps: count,
+    /** Tokens the model generated over all steps, and prompt tokens the engine evaluated. */
+    tokens: z.optional(count),
+    promptTokens: z.optional(count),
   }),
 );
 

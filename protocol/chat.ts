@@ -54,6 +54,8 @@ export const ToolCallCard = z.object({
   reason: z.optional(z.string()),
   /** Offers a "Show diff" link; the host opens VS Code's diff editor against a virtual document. */
   hasDiff: z.boolean(),
+  /** The decisions to offer while pending (all four when absent); risky shapes offer only once or deny. */
+  options: z.optional(z.array(ApprovalDecision)),
   state: z.enum(['pending', 'allowed', 'denied', 'running', 'done', 'failed']),
   /** Tool output or the denial feedback, shortened. */
   result: z.optional(z.string()),

@@ -34,6 +34,9 @@ export interface AgentTurnResult {
   readonly steps: number;
   /** Files this turn changed or created (absolute paths). */
   readonly changedFiles: readonly string[];
+  /** Tokens generated over the turn's steps, and prompt tokens evaluated. */
+  readonly tokens?: number;
+  readonly promptTokens?: number;
 }
 
 interface Turn {

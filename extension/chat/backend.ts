@@ -31,6 +31,8 @@ export interface ToolCallInfo {
   readonly reason?: string;
   /** Opens the proposed change in VS Code's diff editor; offered on the card as "Show diff". */
   readonly showDiff?: () => Promise<void>;
+  /** The decisions the policy allows for this call (all four when absent). */
+  readonly options?: readonly ApprovalDecision[];
 }
 
 export interface ApprovalAnswer {

@@ -59,11 +59,15 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Plugs a backend in for a mode (the agent for 'agent'); Ask and its presets are registered at start. */
+  /** Plugs in a mode's backend; disposing it puts back the one it replaced (e.g. a test's stand-in). */
   setBackend(mode: ChatMode, backend: ChatBackend): vscode.Disposable {
+    const replaced = this.backends.get(mode);
     this.backends.set(mode, backend);
     this.showChat();
     return new vscode.Disposable(() => {
-      if (this.backends.get(mode) === backend) this.backends.delete(mode);
+      if (this.backends.get(mode) !== backend) return;
+      if (replaced) this.backends.set(mode, replaced);
+      else this.backends.delete(mode);
       this.showChat();
     });
   }
@@ -201,7 +205,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private toolCall(turnId: string, info: ToolCallInfo, cards: ToolCallCard[], signal: AbortSignal): ToolCallView {
-    const card: ToolCallCard = { id: `${turnId}-call${cards.length + 1}`, turnId, tool: info.tool, summary: info.summary, risk: info.risk, reason: info.reason, hasDiff: !!info.showDiff, state: 'running' };
+    const card: ToolCallCard = { id: `${turnId}-call${cards.length + 1}`, turnId, tool: info.tool, summary: info.summary, risk: info.risk, reason: info.reason, hasDiff: !!info.showDiff, ...(info.options ? { options: [...info.options] } : {}), state: 'running' };
     const call: PendingCall = { card, info };
     cards.push(card);
     this.calls.set(card.id, call);

@@ -53,10 +53,11 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
   let errors = 0;
   /** The answer's text already streamed this step: only the rest is sent at the end. */
   let streamed = '';
+  const usage = { tokens: 0, promptTokens: 0 };
   const end = (outcome: AgentOutcome, answer: string, steps: number): RunResult => {
     const rest = answer.startsWith(streamed) ? answer.slice(streamed.length) : `\n${answer}`;
     if (rest) deps.emit({ type: 'text', turnId, text: rest });
-    return { turnId, outcome, answer, steps };
+    return { turnId, outcome, answer, steps, ...usage };
   };
   const notice = (message: string) => deps.emit({ type: 'notice', turnId, message });
 
@@ -80,6 +81,8 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
       step--;
       continue;
     }
+    usage.tokens += proposal.tokens;
+    usage.promptTokens += proposal.promptTokens ?? 0;
     if (signal.aborted || proposal.aborted) return end('cancelled', '', step - 1);
     const { reply } = proposal;
 

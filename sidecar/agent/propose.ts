@@ -28,6 +28,8 @@ export interface Proposal {
   readonly aborted: boolean;
   /** The answer text already streamed to the user while generating. */
   readonly streamed: string;
+  readonly tokens: number;
+  readonly promptTokens?: number;
 }
 
 export interface ProposeOptions {
@@ -44,14 +46,16 @@ export async function propose(engine: Engine, mode: CallMode, messages: readonly
   if (mode === 'native') {
     const generation = await engine.chatWithTools!(messages, toolDefinitions(tools), settings);
     const aborted = generation.stopReason === 'aborted';
+    const usage = { tokens: generation.tokens, promptTokens: generation.promptTokens };
     if (generation.toolCall) {
       const { name, arguments: args } = generation.toolCall;
-      return { reply: parseNativeCall(name, args, tools), format: 'native', raw: JSON.stringify({ tool: name, args }), aborted, streamed: streamed() };
+      return { reply: parseNativeCall(name, args, tools), format: 'native', raw: JSON.stringify({ tool: name, args }), aborted, streamed: streamed(), ...usage };
     }
-    return { reply: parseReply(generation.text, tools), format: 'text', raw: generation.text, aborted, streamed: streamed() };
+    return { reply: parseReply(generation.text, tools), format: 'text', raw: generation.text, aborted, streamed: streamed(), ...usage };
   }
   const generation = await engine.chat(messages, { ...settings, jsonSchema: mode === 'json' ? callSchema(tools) : undefined });
-  return { reply: parseReply(generation.text, tools), format: mode, raw: generation.text, aborted: generation.stopReason === 'aborted', streamed: streamed() };
+  const usage = { tokens: generation.tokens, promptTokens: generation.promptTokens };
+  return { reply: parseReply(generation.text, tools), format: mode, raw: generation.text, aborted: generation.stopReason === 'aborted', streamed: streamed(), ...usage };
 }
 
 /** The tools as the model's own format wants them: a JSON schema per tool, optional parameters optional. */

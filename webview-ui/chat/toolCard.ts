@@ -20,12 +20,13 @@ export function renderToolCard(card: ToolCallCard): HTMLElement {
     } }, 'Show diff') : undefined,
     el('div', { className: 'tool-state', 'aria-live': 'polite' }, stateLabels[card.state]),
   );
-  if (card.state === 'pending') element.append(approvalButtons(decide));
+  if (card.state === 'pending') element.append(approvalButtons(decide, card.options));
   if (card.result) element.append(el('details', {}, el('summary', {}, card.state === 'denied' ? 'Feedback' : 'Output'), el('pre', {}, card.result)));
   return element;
 }
 
-function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string) => void): HTMLElement {
+function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string) => void, options?: readonly ApprovalDecision[]): HTMLElement {
+  const offered = (decision: ApprovalDecision) => !options || options.includes(decision);
   const feedback = el('input', { type: 'text', className: 'deny-feedback', placeholder: 'What should it do instead? (optional)', 'aria-label': 'Feedback for the model' });
   const denyRow = el('div', { className: 'deny-row', hidden: true }, feedback, button('Deny', () => decide('deny', feedback.value.trim() || undefined), { className: 'danger' }));
   feedback.addEventListener('keydown', (event) => {
@@ -35,8 +36,8 @@ function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string)
     'div',
     { className: 'approval-buttons' },
     button('Allow once', () => decide('once'), { className: 'primary' }),
-    button('Allow for this session', () => decide('session')),
-    button('Always', () => decide('always'), { title: 'Save a rule that allows this from now on' }),
+    offered('session') ? button('Allow for this session', () => decide('session')) : undefined,
+    offered('always') ? button('Always', () => decide('always'), { title: 'Save a rule that allows this from now on' }) : undefined,
     button('Deny…', () => {
       denyRow.hidden = false;
       feedback.focus();

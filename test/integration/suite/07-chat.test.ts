@@ -143,9 +143,6 @@ suite('Chat', () => {
     } finally {
       registration.dispose();
     }
-    // Without its backend, Agent mode says so instead of failing silently.
-    const reply = await api.chat.open({ prompt: 'Again', send: true });
-    assert.match(reply?.error ?? '', /Agent mode is not available/);
   });
 
   test('Stop aborts a real generation; a sidecar crash mid-answer fails the turn saying so, and chat works after the restart', async () => {

@@ -1,0 +1,64 @@
+// The agent as the chat panel's Agent mode: the panel's cards show each call, and its buttons answer
+// the agent's approvals (VsCodeAgentUi is the same for pylot.runAgent, with VS Code's own prompts).
+import * as vscode from 'vscode';
+import { toolSpec, type AgentEventParams, type ToolCall } from '../../protocol/agent';
+import type { ApprovalDecision as ChatDecision } from '../../protocol/chat';
+import type { ChatBackend, ChatEvents, ChatRequest, ToolCallView, TurnResult } from '../chat/backend';
+import type { AgentApi } from './register';
+import type { ApprovalDecision, ApprovalRequest, DecisionKind } from './ui';
+
+const toChat: Record<DecisionKind, ChatDecision> = { allowOnce: 'once', allowSession: 'session', always: 'always', deny: 'deny' };
+
+export class AgentChatBackend implements ChatBackend {
+  constructor(private readonly agent: AgentApi) {}
+
+  async send(request: ChatRequest, events: ChatEvents): Promise<TurnResult> {
+    const cards = new Map<string, ToolCallView>();
+    const calls = new Map<string, ToolCall>();
+    const cardFor = (call: ToolCall, approval?: ApprovalRequest) => {
+      let card = cards.get(call.id);
+      if (!card) {
+        card = events.toolCall({
+          tool: call.tool,
+          summary: approval?.title ?? toolSpec(call.tool).approvalTitle(call.args),
+          risk: toolSpec(call.tool).risk,
+          reason: approval?.reasons.join('; ') || undefined,
+          showDiff: approval?.change ? () => approval.change!.show() : undefined,
+          options: approval?.options.map((kind) => toChat[kind]),
+        });
+        cards.set(call.id, card);
+      }
+      return card;
+    };
+    const onEvent = (event: AgentEventParams) => {
+      if (event.type === 'text') events.text(event.text);
+      else if (event.type === 'notice') events.text(`\n\n> ${event.message}\n\n`);
+      else if (event.type === 'toolCall') {
+        calls.set(event.call.id, event.call);
+        // Reads usually run without asking: their card shows at once. Writes and commands get theirs with the approval.
+        if (toolSpec(event.call.tool).risk === 'read') cardFor(event.call).update('running');
+      } else if (event.type === 'toolResult') {
+        const call = calls.get(event.callId);
+        const card = cards.get(event.callId) ?? (call && cardFor(call));
+        card?.update(event.status === 'ok' ? 'done' : event.status === 'denied' ? 'denied' : 'failed', event.output);
+      }
+    };
+    const requestApproval = async (approval: ApprovalRequest): Promise<ApprovalDecision> => {
+      const card = cardFor(approval.call, approval);
+      const answer = await card.askApproval();
+      if (answer.decision !== 'deny') card.update('running');
+      const kind = (Object.keys(toChat) as DecisionKind[]).find((k) => toChat[k] === answer.decision) ?? 'deny';
+      return kind === 'deny' ? { kind, feedback: answer.feedback } : { kind: approval.options.includes(kind) ? kind : 'allowOnce' };
+    };
+    const askContinue = async (reason: string) => (await vscode.window.showWarningMessage(`Pylot agent: ${reason}`, 'Go On', 'Stop')) === 'Go On';
+
+    const history = request.history.filter((m) => m.role === 'user' || m.role === 'assistant');
+    const task = history.at(-1)?.content ?? '';
+    const result = await this.agent.runAgentTurn(
+      { task, history: history.slice(0, -1).map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })), mode: 'agent' },
+      { onEvent, requestApproval, askContinue },
+      request.signal,
+    );
+    return { text: result.answer, usage: { tokens: result.tokens ?? 0, promptTokens: result.promptTokens }, stopped: result.outcome === 'cancelled' };
+  }
+}
