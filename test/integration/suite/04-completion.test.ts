@@ -96,7 +96,7 @@ suite('Pylot completion engine', () => {
       const typed = 'const total = a + b';
       // An explicit trigger starts a long generation (up to three alternatives of 128 tokens); typing supersedes it.
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      await sleep(300);
+      await waitFor('a generation in the sidecar', async () => (await api.sidecar.request(Ping, null)).completions!.inFlight > 0, 30_000);
       for (const char of typed) {
         await vscode.commands.executeCommand('type', { text: char });
         await sleep(40);
