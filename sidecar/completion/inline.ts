@@ -5,6 +5,7 @@
 // supersedes the one in flight.
 import type { ParamsOf, ResultOf } from '../../protocol/rpc';
 import type { InlineCompletion } from '../../protocol/sidecar';
+import type { CompletionContext } from '../context/handlers';
 import type { DocumentStore } from '../documents/store';
 import type { Engine, Generation } from '../engine/engine';
 import type { ModelSlots } from '../models/slots';
@@ -29,7 +30,8 @@ export class InlineCompletionService {
   /** Generations running now, the most ever at once, and how many ran: for diagnostics and the bench. */
   readonly stats = { inFlight: 0, maxInFlight: 0, total: 0 };
 
-  constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore) {}
+  /** `context` fills in snippets when a request brings none (undefined: none at all). */
+  constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore, private readonly context?: CompletionContext) {}
 
   async complete(params: Params, signal: AbortSignal): Promise<Result> {
     const engine = this.slots.require('completion');
@@ -47,12 +49,22 @@ export class InlineCompletionService {
     try {
       const template = this.templateFor(engine);
       let anchored = false;
+      // Assembled only when a prompt is (re)built: an anchored prompt keeps the snippets it has.
+      let snippets = params.snippets;
+      let assembled = false;
+      const snippetsNow = async () => {
+        if (snippets === undefined && this.context) {
+          snippets = await this.context.snippetsFor(document, window);
+          assembled = true;
+        }
+        return snippets;
+      };
       const generate = async (temperature: number): Promise<Generation> => {
-        if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: params.snippets }, { ...options, temperature });
+        if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: await snippetsNow() }, { ...options, temperature });
         let prompt = continueAnchor(this.anchor, document.uri, document.text, window);
         anchored = prompt !== undefined;
         if (prompt === undefined) {
-          prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: params.snippets });
+          prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: await snippetsNow() });
           this.anchor = { uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
         }
         return engine.complete(prompt, { ...options, temperature, stop: template.stop });
@@ -70,6 +82,7 @@ export class InlineCompletionService {
         cachedTokens: first.cachedTokens,
         engineMs: generations.reduce((sum, g) => sum + g.engineMs, 0),
         anchored,
+        snippetFiles: assembled ? snippets?.map((snippet) => snippet.filename) : undefined,
       };
     } finally {
       clearTimeout(timer);
