@@ -89,7 +89,7 @@ describe('imported definitions', () => {
       'src/cli/run.rs': main,
     });
     const { snippets } = await w.assembleAt('src/cli/run.rs', main);
-    assert.deepEqual(importedFiles(snippets).sort(), ['src/config.rs: pub struct Config {', 'src/cli/util.rs: pub fn helper(c: &crate::config::Config) {}']);
+    assert.deepEqual(importedFiles(snippets).sort(), ['src/cli/util.rs: pub fn helper(c: &crate::config::Config) {}', 'src/config.rs: pub struct Config {']);
   });
 
   it('Java: class imports under the source root', async () => {
