@@ -8,14 +8,14 @@ import type { ContextSnippet } from '../../protocol/context';
 import type { CompletionWindow } from '../completion/window';
 import type { DocumentStore, TextDocument } from '../documents/store';
 import { log } from '../log';
-import { assemble, defaultBudgetChars } from './assemble';
+import { defaultBudgetChars, fitBudget, rankCandidates } from './assemble';
 import { deadlineIn, type Candidate } from './candidate';
 import { DocumentTrees } from './documentTrees';
 import { clipboardCandidates, editedCandidates, openTabCandidates, visitedCandidates, type SignalDeps, type SignalSite } from './editorSignals';
 import { enclosingCandidates, enclosingScopes } from './enclosing';
 import { FileOutlines } from './fileOutlines';
 import { grammarFor } from './grammars';
-import { importedDefinitions } from './importedDefinitions';
+import { importedDefinitions, packageDepth } from './importedDefinitions';
 import { tokenSet } from './jaccard';
 import { outlineOf } from './outline/outline';
 import { FsCache } from './resolve/fsCache';
@@ -52,7 +52,16 @@ export class ContextService {
 
   async assemble(document: TextDocument, window: CompletionWindow, options: AssemblyOptions = {}): Promise<Assembly> {
     const started = performance.now();
-    const deadline = deadlineIn(options.timeBoxMs ?? defaultTimeBoxMs);
+    const { ranked, timedOut } = await this.candidatesAt(document, window, options.timeBoxMs ?? defaultTimeBoxMs);
+    const snippets = fitBudget(ranked, options.budgetChars ?? defaultBudgetChars)
+      .reverse()
+      .map(({ filename, text, source, score }) => ({ filename, text, source, score }));
+    return { snippets, elapsedMs: performance.now() - started, timedOut };
+  }
+
+  /** Every source's candidates, ranked and deduplicated against the window, before the budget. */
+  async candidatesAt(document: TextDocument, window: CompletionWindow, timeBoxMs: number): Promise<{ ranked: Candidate[]; timedOut: boolean }> {
+    const deadline = deadlineIn(timeBoxMs);
     const candidates: Candidate[] = [];
     const filePath = pathOf(document.uri);
     const filename = filePath ? this.filenameOf(filePath) : document.uri;
@@ -71,7 +80,7 @@ export class ContextService {
       const nearbyWords = new Set(subwords(around + (scope ? document.text.slice(scope.start, Math.min(scope.end, scope.start + 300)) : '')));
       const { candidates: imported, pending } = await importedDefinitions(
         { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scope, nearbyWords },
-        { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline },
+        { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath) },
       );
       candidates.push(...imported);
       this.warmLater(pending);
@@ -83,8 +92,7 @@ export class ContextService {
     candidates.push(...editedCandidates(this.signals, site, deps), ...clipboardCandidates(this.signals, site));
     candidates.push(...visitedCandidates(this.signals, site, deps), ...openTabCandidates(this.signals, site, deps));
 
-    const snippets = assemble(candidates, windowText, options.budgetChars ?? defaultBudgetChars);
-    return { snippets, elapsedMs: performance.now() - started, timedOut: deadline.expired() };
+    return { ranked: rankCandidates(candidates, windowText), timedOut: deadline.expired() };
   }
 
   dispose(): void {

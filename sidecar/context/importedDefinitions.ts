@@ -28,6 +28,13 @@ export interface ImportDeps {
   readonly openText: (path: string) => OpenText | undefined;
   readonly filenameOf: (path: string) => string;
   readonly deadline: Deadline;
+  /** packageDepth() of the current file: deeper files come from installed packages. */
+  readonly ownPackageDepth: number;
+}
+
+/** How many package folders (node_modules, site-packages, vendor) a path goes through. */
+export function packageDepth(file: string): number {
+  return file.split(/[\\/]/).filter((part) => part === 'node_modules' || part === 'site-packages' || part === 'dist-packages' || part === 'vendor').length;
 }
 
 interface Wanted {
@@ -37,10 +44,18 @@ interface Wanted {
   readonly score: number;
 }
 
-/** A symbol imported but not used yet is probably about to be: worth about a use ten lines away. */
-const unusedImportScore = 0.5;
+/**
+ * A symbol imported but not used yet is probably about to be used (or the import is stale): worth
+ * as much as a use on the cursor's line outside the enclosing scope, less than a use inside it.
+ */
+const unusedImportScore = 1;
+/** A namespace import with no member used yet: its best-matching members are a guess. */
+const unusedNamespaceScore = 0.6;
+/** Installed packages' definitions rank below the project's own: the model more likely knows them. */
+const packagePenalty = 0.2;
 const maxHops = 3;
-const maxCandidates = 24;
+const maxCandidates = 40;
+const unusedNamespaceMembers = 2;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
@@ -51,7 +66,10 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   for (const binding of site.outline.imports) {
     if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)) });
     else if (binding.kind === 'namespace') {
-      for (const [member, lines] of usage.membersOf(binding.local)) wanted.push({ binding, name: member, score: score(member, lines) });
+      const members = usage.membersOf(binding.local);
+      for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines) });
+      // Nothing of it used yet: its best-matching definitions, as for an unused named import.
+      if (!members.size) wanted.push({ binding, name: '*', score: unusedNamespaceScore });
     } else wanted.push({ binding, name: '*', score: 0 });
   }
   wanted.sort((a, b) => b.score - a.score);
@@ -59,17 +77,21 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const candidates: Candidate[] = [];
   const pending = new Set<string>();
   const seen = new Set<string>();
-  const finder = new DefinitionFinder(site.languageId, deps, pending);
+  const finder = new DefinitionFinder(deps, pending);
   for (const want of wanted) {
     if (candidates.length >= maxCandidates) break;
     for (const file of resolveImport(deps.fs, site.languageId, site.path, want.binding)) {
       if (file === site.path) continue;
       if (want.name === '*') {
-        // A wildcard import: the module's names that this file uses.
         const summary = await finder.load(file);
-        for (const [name, definitions] of summary?.definitions ?? []) {
-          const lines = usage.linesOf(name);
-          if (lines.length) add(candidates, seen, deps, file, definitions, score(name, lines));
+        if (want.binding.kind === 'wildcard') {
+          // The module's names that this file uses.
+          for (const [name, definitions] of summary?.definitions ?? []) {
+            const lines = usage.linesOf(name);
+            if (lines.length) add(candidates, seen, deps, file, definitions, score(name, lines));
+          }
+        } else {
+          for (const [name, definitions] of bestMatching(summary, site.nearbyWords, unusedNamespaceMembers)) add(candidates, seen, deps, file, definitions, want.score + similarity(name, site.nearbyWords));
         }
         continue;
       }
@@ -94,6 +116,7 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
 function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path: string, definitions: readonly FileDefinition[], score: number): void {
   const first = definitions[0];
   if (!first) return;
+  if (packageDepth(path) > deps.ownPackageDepth) score -= packagePenalty;
   const key = `${path}:${first.startLine}`;
   if (seen.has(key)) return;
   seen.add(key);
@@ -118,13 +141,27 @@ export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scope' | 'near
     score = 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + lines.length);
     if (site.scope && lines.some((line) => line >= site.scope!.startLine && line <= site.scope!.endLine)) score += 0.5;
   }
+  return score + similarity(name, site.nearbyWords);
+}
+
+/** Up to 0.4 for a name whose words occur around the cursor. */
+function similarity(name: string, nearbyWords: ReadonlySet<string>): number {
   const words = subwords(name);
-  if (words.length) score += (0.4 * words.filter((word) => site.nearbyWords.has(word)).length) / words.length;
-  return score;
+  return words.length ? (0.4 * words.filter((word) => nearbyWords.has(word)).length) / words.length : 0;
+}
+
+/** The `count` definitions whose names best match the words around the cursor (earlier ones on ties). */
+function bestMatching(summary: FileSummary | undefined, nearbyWords: ReadonlySet<string>, count: number): Array<[string, readonly FileDefinition[]]> {
+  const entries = [...(summary?.definitions ?? [])].filter(([name]) => name !== 'default');
+  return entries
+    .map((entry, index) => ({ entry, index, similarity: similarity(entry[0], nearbyWords) }))
+    .sort((a, b) => b.similarity - a.similarity || a.index - b.index)
+    .slice(0, count)
+    .map(({ entry }) => entry);
 }
 
 class DefinitionFinder {
-  constructor(private readonly languageId: string, private readonly deps: ImportDeps, private readonly pending: Set<string>) {}
+  constructor(private readonly deps: ImportDeps, private readonly pending: Set<string>) {}
 
   /** The file's summary; past the deadline only a cached one (the rest is parsed later). */
   async load(path: string): Promise<FileSummary | undefined> {

@@ -4,18 +4,23 @@
 import path from 'node:path';
 import type { FsCache } from './fsCache';
 
-const extensions = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const typescriptFirst = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** JavaScript means JavaScript files when it names one without an extension (`require('./x')`). */
+const javascriptFirst = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.d.ts', '.mts', '.cts'];
 
 export function resolveJavaScript(fs: FsCache, fromFile: string, specifier: string): string[] {
   if (specifier.startsWith('.') || specifier.startsWith('/')) {
-    const found = resolvePath(fs, path.resolve(path.dirname(fromFile), specifier));
+    const target = path.resolve(path.dirname(fromFile), specifier);
+    // JavaScript importing a JavaScript file means that file; TypeScript's `./x.js` means its source.
+    if (!/\.[cm]?tsx?$/.test(fromFile) && /\.[cm]?jsx?$/.test(target) && fs.isFile(target)) return [target];
+    const found = resolvePath(fs, target, /\.[cm]?tsx?$/.test(fromFile) ? typescriptFirst : javascriptFirst);
     return found ? [found] : [];
   }
   const found = resolvePackage(fs, path.dirname(fromFile), specifier);
   return found ? [found] : [];
 }
 
-function resolvePath(fs: FsCache, base: string): string | undefined {
+function resolvePath(fs: FsCache, base: string, extensions: readonly string[] = typescriptFirst): string | undefined {
   if (fs.isFile(base) && /\.[cm]?[jt]sx?$/.test(base)) {
     // Prefer the source a compiled `.js` path stands for, as TypeScript does.
     const source = sourceFor(fs, base);
@@ -30,7 +35,7 @@ function resolvePath(fs: FsCache, base: string): string | undefined {
     const manifest = fs.readJson(path.join(base, 'package.json')) as PackageJson | undefined;
     const entry = manifest && packageEntry(manifest, '.');
     if (entry) {
-      const found = resolvePath(fs, path.join(base, entry));
+      const found = resolvePath(fs, path.join(base, entry), extensions);
       if (found) return found;
     }
     for (const extension of extensions) if (fs.isFile(path.join(base, `index${extension}`))) return path.join(base, `index${extension}`);
