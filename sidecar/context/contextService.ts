@@ -79,7 +79,7 @@ export class ContextService {
       const scope = scopes.fn ?? scopes.cls;
       const nearbyWords = new Set(subwords(around + (scope ? document.text.slice(scope.start, Math.min(scope.end, scope.start + 300)) : '')));
       const { candidates: imported, pending } = await importedDefinitions(
-        { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scope, nearbyWords },
+        { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scopes, nearbyWords },
         { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath) },
       );
       candidates.push(...imported);

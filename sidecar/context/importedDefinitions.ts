@@ -10,14 +10,19 @@ import { resolveImport } from './resolve/resolve';
 import type { FsCache } from './resolve/fsCache';
 import { subwords, UsageIndex } from './usage';
 
+interface LineRange {
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
 export interface ImportSite {
   readonly path: string;
   readonly languageId: string;
   readonly text: string;
   readonly outline: Outline;
   readonly cursorLine: number;
-  /** The enclosing function or class, where a use counts most. */
-  readonly scope?: { readonly startLine: number; readonly endLine: number };
+  /** The enclosing function and class, where a use counts most. */
+  readonly scopes: { readonly fn?: LineRange; readonly cls?: LineRange };
   /** Words (subwords) around the cursor, for name similarity. */
   readonly nearbyWords: ReadonlySet<string>;
 }
@@ -39,23 +44,26 @@ export function packageDepth(file: string): number {
 
 interface Wanted {
   readonly binding: ImportBinding;
-  /** The name to find in the module ('*' expands a wildcard import). */
+  /** The name to find in the module ('*': a wildcard import's used names, or a namespace's best guesses). */
   readonly name: string;
   readonly score: number;
 }
 
 /**
  * A symbol imported but not used yet is probably about to be used (or the import is stale): worth
- * as much as a use on the cursor's line outside the enclosing scope, less than a use inside it.
+ * about a use on the cursor's line, less than a use inside the enclosing function.
  */
-const unusedImportScore = 1;
+const unusedImportScore = 1.3;
 /** A namespace import with no member used yet: its best-matching members are a guess. */
 const unusedNamespaceScore = 0.6;
+/** Other members of a namespace already in use: after every symbol the file does use. */
+const otherMembersScore = 0.2;
 /** Installed packages' definitions rank below the project's own: the model more likely knows them. */
 const packagePenalty = 0.2;
 const maxHops = 3;
 const maxCandidates = 40;
-const unusedNamespaceMembers = 2;
+/** How many members of a namespace to guess. */
+const namespaceGuesses = 3;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
@@ -68,8 +76,8 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
     else if (binding.kind === 'namespace') {
       const members = usage.membersOf(binding.local);
       for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines) });
-      // Nothing of it used yet: its best-matching definitions, as for an unused named import.
-      if (!members.size) wanted.push({ binding, name: '*', score: unusedNamespaceScore });
+      // Members not used yet may be what comes next: the best-matching few, a guess.
+      wanted.push({ binding, name: '*', score: members.size ? otherMembersScore : unusedNamespaceScore });
     } else wanted.push({ binding, name: '*', score: 0 });
   }
   wanted.sort((a, b) => b.score - a.score);
@@ -91,7 +99,7 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
             if (lines.length) add(candidates, seen, deps, file, definitions, score(name, lines));
           }
         } else {
-          for (const [name, definitions] of bestMatching(summary, site.nearbyWords, unusedNamespaceMembers)) add(candidates, seen, deps, file, definitions, want.score + similarity(name, site.nearbyWords));
+          for (const [name, definitions] of bestMatching(summary, site.nearbyWords, namespaceGuesses)) add(candidates, seen, deps, file, definitions, want.score + similarity(name, site.nearbyWords));
         }
         continue;
       }
@@ -134,12 +142,13 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
 }
 
 /** Proximity of the nearest use to the cursor, more inside the enclosing scope, a little for frequency and for words shared with the cursor's surroundings. */
-export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scope' | 'nearbyWords'>, name: string, lines: readonly number[]): number {
+export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nearbyWords'>, name: string, lines: readonly number[]): number {
   let score = unusedImportScore;
   if (lines.length) {
     const distance = Math.min(...lines.map((line) => Math.abs(line - site.cursorLine)));
     score = 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + lines.length);
-    if (site.scope && lines.some((line) => line >= site.scope!.startLine && line <= site.scope!.endLine)) score += 0.5;
+    const fn = site.scopes.fn;
+    if (fn && lines.some((line) => line >= fn.startLine && line <= fn.endLine)) score += 0.5;
   }
   return score + similarity(name, site.nearbyWords);
 }

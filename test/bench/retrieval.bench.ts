@@ -112,9 +112,11 @@ async function engineRanked(service: ContextService, c: RetrievalCase, timeBoxMs
 const open = new Map<string, TextDocument>();
 let explained = 0;
 /** PYLOT_BENCH_DEBUG=1: what the engine returned for symbols it missed in its top 10. */
+const missKinds = { absent: 0, below5: 0 };
 function explainMisses(c: RetrievalCase, ranked: readonly Span[]): void {
   for (const truth of c.truths) {
-    if (found(ranked.slice(0, 10), truth) || explained++ > 40) continue;
+    if (!found(ranked.slice(0, 5), truth)) missKinds[found(ranked, truth) ? 'below5' : 'absent']++;
+    if (found(ranked, truth) || explained++ > 60) continue;
     const rel = (f: string) => path.relative(corpus, f);
     console.log(`MISS ${truth.symbol} @ ${rel(truth.file)}:${truth.line + 1} in ${rel(c.file)}; got ${ranked.length}: ${ranked.slice(0, 10).map((s) => `${rel(s.file)}:${s.startLine + 1}-${s.endLine + 1}`).join(', ')}`);
   }
@@ -157,6 +159,7 @@ console.log(table([
 ]));
 // A perfect ranker still misses symbols beyond the k-th when a body uses more than k of them.
 const ceiling = (k: number) => cases.reduce((sum, c) => sum + Math.min(k, c.truths.length), 0) / Math.max(1, engine.symbols);
+if (process.env.PYLOT_BENCH_DEBUG) console.log(`misses at 5: ${missKinds.absent} never returned, ${missKinds.below5} ranked below 5`);
 console.log(`ceiling (a perfect ranker): recall@5 ${ceiling(5).toFixed(3)}, recall@10 ${ceiling(10).toFixed(3)}`);
 const ratio = engine.recall('at5') / Math.max(baseline.recall('at5'), 1e-9);
 console.log(`recall@5 pylot / jaccard = ${ratio.toFixed(1)}× (target ≥ 5×); recall@10 = ${engine.recall('at10').toFixed(3)} (target ≥ 0.75)`);
