@@ -15,6 +15,9 @@ export interface Scope {
 const functionLike = /function|method|lambda|arrow|closure|constructor|(^|_)def(inition)?$/;
 const classLike = /^(class|interface|struct|enum|trait|impl|module|namespace|object)(_declaration|_definition|_item|_specifier|_body)?$|class_declaration|class_definition/;
 const headerLines = 6;
+/** Whose body the cursor is in matters more than any one definition the body uses. */
+const enclosingFunctionScore = 2.2;
+const enclosingClassScore = 1.5;
 
 /** The innermost function and class (or type) around `offset`. */
 export function enclosingScopes(tree: Tree, offset: number): { fn?: Scope; cls?: Scope } {
@@ -37,8 +40,12 @@ export function enclosingCandidates(text: string, scopes: { fn?: Scope; cls?: Sc
   const candidates: Candidate[] = [];
   for (const scope of [scopes.cls, scopes.fn]) {
     if (!scope || scope.start >= windowStart) continue;
-    const lines = text.slice(scope.start, Math.min(scope.end, windowStart)).split('\n').slice(0, headerLines);
-    candidates.push({ source: 'enclosing', file, filename, text: `${lines.join('\n')}\n…`, score: scope.kind === 'function' ? 1.6 : 1.3, startLine: scope.startLine, endLine: scope.startLine + lines.length - 1 });
+    const lineStart = text.lastIndexOf('\n', scope.start - 1) + 1;
+    const lines = text.slice(lineStart, Math.min(scope.end, windowStart)).split('\n').slice(0, headerLines);
+    // The signature: up to the line that opens the body.
+    const opens = lines.findIndex((line) => line.includes('{') || /:\s*(#.*)?$/.test(line));
+    if (opens >= 0) lines.length = opens + 1;
+    candidates.push({ source: 'enclosing', file, filename, text: `${lines.join('\n')}\n…`, score: scope.kind === 'function' ? enclosingFunctionScore : enclosingClassScore, startLine: scope.startLine, endLine: scope.startLine + lines.length - 1 });
   }
   return candidates;
 }

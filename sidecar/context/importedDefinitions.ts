@@ -146,7 +146,7 @@ export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nea
   let score = unusedImportScore;
   if (lines.length) {
     const distance = Math.min(...lines.map((line) => Math.abs(line - site.cursorLine)));
-    score = 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + lines.length);
+    score = 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + Math.min(lines.length, 8));
     const fn = site.scopes.fn;
     if (fn && lines.some((line) => line >= fn.startLine && line <= fn.endLine)) score += 0.5;
   }
