@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ContextSnippet } from '../../protocol/context';
-import type { CompletionWindow } from '../completion/window';
+import { cutWindow, type CompletionWindow } from '../completion/window';
 import type { DocumentStore, TextDocument } from '../documents/store';
 import { log } from '../log';
 import { defaultBudgetChars, fitBudget, rankCandidates } from './assemble';
@@ -38,6 +38,8 @@ export interface AssemblyOptions {
 export const defaultTimeBoxMs = 20;
 const queryLines = 12;
 const maxBackgroundFiles = 256;
+const warmDocuments = 4;
+const warmTimeBoxMs = 2_000;
 
 export class ContextService {
   readonly signals = new SignalState();
@@ -47,6 +49,7 @@ export class ContextService {
   private readonly roots = new Map<string, string>();
   private readonly background: string[] = [];
   private warming = false;
+  private warmedDocuments: Promise<void> = Promise.resolve();
 
   constructor(private readonly documents: Pick<DocumentStore, 'peek'>) {}
 
@@ -61,6 +64,10 @@ export class ContextService {
 
   /** Every source's candidates, ranked and deduplicated against the window, before the budget. */
   async candidatesAt(document: TextDocument, window: CompletionWindow, timeBoxMs: number): Promise<{ ranked: Candidate[]; timedOut: boolean }> {
+    // The document's own tree first, outside the box: usually an incremental reparse (< 1 ms), but the
+    // first in a session also loads the grammar and has V8 compile its parser (~0.1–1 s, once).
+    this.trees.retain((uri) => this.documents.peek(uri) !== undefined);
+    const tree = await this.trees.treeFor(document);
     const deadline = deadlineIn(timeBoxMs);
     const candidates: Candidate[] = [];
     const filePath = pathOf(document.uri);
@@ -69,8 +76,6 @@ export class ContextService {
     const windowText = window.prefix + window.suffix;
     const around = aroundCursor(document.text, window.offset);
 
-    this.trees.retain((uri) => this.documents.peek(uri) !== undefined);
-    const tree = await this.trees.treeFor(document);
     const grammar = await grammarFor(document.languageId);
     const scopes = tree ? enclosingScopes(tree, window.offset) : {};
     candidates.push(...enclosingCandidates(document.text, scopes, window.start, filePath ?? document.uri, filename));
@@ -93,6 +98,20 @@ export class ContextService {
     candidates.push(...visitedCandidates(this.signals, site, deps), ...openTabCandidates(this.signals, site, deps));
 
     return { ranked: rankCandidates(candidates, windowText), timedOut: deadline.expired() };
+  }
+
+  /**
+   * Prepares the context of documents the user has open (their trees and imported files), in the
+   * background, so the first completion in them finds it ready.
+   */
+  warm(uris: readonly string[]): void {
+    const documents = uris.slice(0, warmDocuments).map((uri) => this.documents.peek(uri)).filter((d): d is TextDocument => d !== undefined);
+    if (!documents.length) return;
+    this.warmedDocuments = this.warmedDocuments.then(async () => {
+      for (const document of documents) {
+        await this.candidatesAt(document, cutWindow(document.text, 0), warmTimeBoxMs).catch((error: unknown) => log('debug', `context: could not warm ${document.uri}: ${String(error)}`));
+      }
+    });
   }
 
   dispose(): void {

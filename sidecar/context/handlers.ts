@@ -15,7 +15,10 @@ export interface CompletionContext {
 
 export function registerContextHandlers(connection: MessageConnection, documents: DocumentStore): CompletionContext {
   const service = new ContextService(documents);
-  onNotify(connection, ContextSignals, (params) => service.signals.update(params));
+  onNotify(connection, ContextSignals, (params) => {
+    service.signals.update(params);
+    if (params.openTabs) service.warm(params.openTabs);
+  });
   handle(connection, ContextSnippets, async (params) => {
     const document = documents.get(params.uri, params.version);
     return service.assemble(document, cutWindow(document.text, document.offsetAt(params.position)), { budgetChars: params.budgetChars });
