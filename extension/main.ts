@@ -13,6 +13,7 @@ import { createLog } from './log';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { CompletionCache } from './completion/cache';
 import { DocumentSync } from './completion/documentSync';
+import { EditorSignals } from './context/editorSignals';
 import { LatencyTracker } from './completion/latency';
 import { PrivacyFilter } from './completion/privacy';
 import { AdaptiveDebounce } from './completion/trigger';
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     vscode.window.registerWebviewViewProvider(StatusViewProvider.viewId, panel),
     privacy,
     documents,
+    new EditorSignals(sidecar, privacy),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completions),
     vscode.commands.registerCommand('pylot.completionAccepted', () => {
       // After VS Code has applied the accepted text: the next completion is likely wanted right there.
