@@ -16,7 +16,7 @@ import { enclosingCandidates, enclosingScopes } from './enclosing';
 import { FileOutlines } from './fileOutlines';
 import { grammarFor } from './grammars';
 import { importedDefinitions, packageDepth } from './importedDefinitions';
-import { tokenSet } from './jaccard';
+import { tokenSet, WindowIndex } from './jaccard';
 import { outlineOf } from './outline/outline';
 import { FsCache } from './resolve/fsCache';
 import { SignalState } from './signals';
@@ -46,6 +46,7 @@ export class ContextService {
   readonly trees = new DocumentTrees();
   readonly fs = new FsCache();
   readonly outlines = new FileOutlines(this.fs);
+  private readonly windows = new WindowIndex();
   private readonly roots = new Map<string, string>();
   private readonly background: string[] = [];
   private warming = false;
@@ -93,7 +94,7 @@ export class ContextService {
 
     const windowLines = { start: lineOf(document.text, window.start), end: lineOf(document.text, window.end) };
     const site: SignalSite = { uri: document.uri, windowLines, query: tokenSet(around), now: Date.now() };
-    const deps: SignalDeps = { textOf: (uri) => this.documents.peek(uri)?.text, filenameOf: (uri) => this.displayNameOfUri(uri), deadline };
+    const deps: SignalDeps = { documentOf: (uri) => this.documents.peek(uri), windows: this.windows, filenameOf: (uri) => this.displayNameOfUri(uri), deadline };
     candidates.push(...editedCandidates(this.signals, site, deps), ...clipboardCandidates(this.signals, site));
     candidates.push(...visitedCandidates(this.signals, site, deps), ...openTabCandidates(this.signals, site, deps));
 
@@ -104,14 +105,14 @@ export class ContextService {
    * Prepares the context of documents the user has open (their trees and imported files), in the
    * background, so the first completion in them finds it ready.
    */
-  warm(uris: readonly string[]): void {
+  warm(uris: readonly string[]): Promise<void> {
     const documents = uris.slice(0, warmDocuments).map((uri) => this.documents.peek(uri)).filter((d): d is TextDocument => d !== undefined);
-    if (!documents.length) return;
-    this.warmedDocuments = this.warmedDocuments.then(async () => {
+    if (!documents.length) return this.warmedDocuments;
+    return (this.warmedDocuments = this.warmedDocuments.then(async () => {
       for (const document of documents) {
         await this.candidatesAt(document, cutWindow(document.text, 0), warmTimeBoxMs).catch((error: unknown) => log('debug', `context: could not warm ${document.uri}: ${String(error)}`));
       }
-    });
+    }));
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 // and the clipboard. Recency decides among edits; similarity to the text around the cursor
 // (Jaccard over identifiers) decides which part of a visited range or an open tab is worth sending.
 import type { Candidate, Deadline } from './candidate';
-import { bestWindows, jaccard, tokenSet } from './jaccard';
+import { jaccard, tokenSet, type WindowIndex } from './jaccard';
 import type { SignalState } from './signals';
 
 export interface SignalSite {
@@ -15,7 +15,9 @@ export interface SignalSite {
 }
 
 export interface SignalDeps {
-  readonly textOf: (uri: string) => string | undefined;
+  /** A mirrored document's text and version. */
+  readonly documentOf: (uri: string) => { readonly text: string; readonly version: number } | undefined;
+  readonly windows: WindowIndex;
   readonly filenameOf: (uri: string) => string;
   readonly deadline: Deadline;
 }
@@ -30,7 +32,7 @@ export function editedCandidates(signals: SignalState, site: SignalSite, deps: S
   const candidates: Candidate[] = [];
   signals.edited.slice(0, 8).forEach((range, rank) => {
     if (deps.deadline.expired()) return;
-    const text = deps.textOf(range.uri);
+    const text = deps.documentOf(range.uri)?.text;
     if (text === undefined) return;
     const lines = text.split('\n');
     const startLine = Math.max(0, range.startLine - editContextLines);
@@ -48,9 +50,9 @@ export function visitedCandidates(signals: SignalState, site: SignalSite, deps: 
   const candidates: Candidate[] = [];
   signals.visited.slice(0, 8).forEach((range, rank) => {
     if (deps.deadline.expired() || range.uri === site.uri) return;
-    const text = deps.textOf(range.uri);
-    if (text === undefined) return;
-    const [best] = bestWindows(text, site.query, 1, 20, 10, range.startLine, range.endLine);
+    const document = deps.documentOf(range.uri);
+    if (!document) return;
+    const [best] = deps.windows.best(range.uri, document.version, document.text, site.query, 1, range.startLine, range.endLine);
     if (!best || best.score < minimumSimilarity) return;
     candidates.push({ source: 'visited', file: range.uri, filename: deps.filenameOf(range.uri), text: best.text, score: 0.3 * 0.85 ** rank + best.score, startLine: best.startLine, endLine: best.endLine });
   });
@@ -62,9 +64,9 @@ export function openTabCandidates(signals: SignalState, site: SignalSite, deps: 
   for (const uri of signals.openTabs.slice(0, 10)) {
     if (deps.deadline.expired()) break;
     if (uri === site.uri) continue;
-    const text = deps.textOf(uri);
-    if (text === undefined || text.length > maxTabChars) continue;
-    for (const window of bestWindows(text, site.query, 2)) {
+    const document = deps.documentOf(uri);
+    if (!document || document.text.length > maxTabChars) continue;
+    for (const window of deps.windows.best(uri, document.version, document.text, site.query, 2)) {
       if (window.score < minimumSimilarity) continue;
       candidates.push({ source: 'openTab', file: uri, filename: deps.filenameOf(uri), text: window.text, score: window.score, startLine: window.startLine, endLine: window.endLine });
     }

@@ -17,7 +17,7 @@ export function registerContextHandlers(connection: MessageConnection, documents
   const service = new ContextService(documents);
   onNotify(connection, ContextSignals, (params) => {
     service.signals.update(params);
-    if (params.openTabs) service.warm(params.openTabs);
+    if (params.openTabs) void service.warm(params.openTabs);
   });
   handle(connection, ContextSnippets, async (params) => {
     const document = documents.get(params.uri, params.version);
