@@ -59,11 +59,12 @@ const unusedNamespaceScore = 0.6;
 /** Other members of a namespace already in use: after every symbol the file does use. */
 const otherMembersScore = 0.2;
 /** Installed packages' definitions rank below the project's own: the model more likely knows them. */
-const packagePenalty = 0.2;
+const packagePenalty = 0.4;
 const maxHops = 3;
 const maxCandidates = 40;
 /** How many members of a namespace to guess. */
-const namespaceGuesses = 3;
+const namespaceGuesses = 12;
+const guessStep = 0.02;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
@@ -99,7 +100,10 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
             if (lines.length) add(candidates, seen, deps, file, definitions, score(name, lines));
           }
         } else {
-          for (const [name, definitions] of bestMatching(summary, site.nearbyWords, namespaceGuesses)) add(candidates, seen, deps, file, definitions, want.score + similarity(name, site.nearbyWords));
+          // Each further guess is worth a little less, so they fill the places real uses leave free.
+          bestMatching(summary, site.nearbyWords, namespaceGuesses).forEach(([name, definitions], rank) =>
+            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords)),
+          );
         }
         continue;
       }

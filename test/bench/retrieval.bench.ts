@@ -116,9 +116,10 @@ const missKinds = { absent: 0, below5: 0 };
 function explainMisses(c: RetrievalCase, ranked: readonly Span[]): void {
   for (const truth of c.truths) {
     if (!found(ranked.slice(0, 5), truth)) missKinds[found(ranked, truth) ? 'below5' : 'absent']++;
-    if (found(ranked, truth) || explained++ > 60) continue;
+    if ((process.env.PYLOT_BENCH_DEBUG === 'absent' ? found(ranked, truth) : found(ranked.slice(0, 5), truth)) || explained++ > 60) continue;
     const rel = (f: string) => path.relative(corpus, f);
-    console.log(`MISS ${truth.symbol} @ ${rel(truth.file)}:${truth.line + 1} in ${rel(c.file)}; got ${ranked.length}: ${ranked.slice(0, 10).map((s) => `${rel(s.file)}:${s.startLine + 1}-${s.endLine + 1}`).join(', ')}`);
+    const rank = ranked.findIndex((s) => found([s], truth));
+    console.log(`MISS ${truth.symbol} @ ${rel(truth.file)}:${truth.line + 1} in ${rel(c.file)}; rank ${rank + 1} of ${ranked.length}: ${ranked.slice(0, 6).map((s) => `${rel(s.file)}:${s.startLine + 1}-${s.endLine + 1}`).join(', ')}`);
   }
 }
 const started = performance.now();

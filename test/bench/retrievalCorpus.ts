@@ -136,7 +136,7 @@ function isFile(file: string): boolean {
   }
 }
 
-function declarationLine(file: string, name: string, languageId: string): number | undefined {
+function declarationLine(file: string, name: string, languageId: string, depth = 0): number | undefined {
   const escaped = name.replace(/\$/g, '\\$');
   const declaration = languageId === 'python'
     ? new RegExp(`^(?:async\\s+)?(?:def|class)\\s+${escaped}\\b|^${escaped}\\s*[:=]`)
@@ -146,5 +146,8 @@ function declarationLine(file: string, name: string, languageId: string): number
   const found = lines.findIndex((line) => declaration.test(line));
   if (found >= 0) return found;
   const assigned = lines.findIndex((line) => assignment.test(line));
-  return assigned >= 0 ? assigned : undefined;
+  if (assigned < 0) return undefined;
+  // `exports.default = Reader;` declares nothing itself: the definition is Reader's.
+  const alias = new RegExp(`exports\\.${escaped}\\s*=\\s*([A-Za-z_$][\\w$]*)\\s*;?\\s*$`).exec(lines[assigned]!)?.[1];
+  return (alias && alias !== name && depth < 2 && declarationLine(file, alias, languageId, depth + 1)) || assigned;
 }
