@@ -142,7 +142,9 @@ export class ContextService {
   }
 
   private openTextOf(file: string): { text: string; version: number } | undefined {
-    const document = this.documents.peek(pathToFileURL(file).href);
+    // VS Code percent-encodes more of a path (e.g. `@` in node_modules/@scope) than Node does.
+    const vscodeStyle = `file://${file.split('/').map(encodeURIComponent).join('/')}`;
+    const document = this.documents.peek(pathToFileURL(file).href) ?? this.documents.peek(vscodeStyle);
     return document && { text: document.text, version: document.version };
   }
 
