@@ -14,7 +14,7 @@ import { DocumentTrees } from './documentTrees';
 import { clipboardCandidates, editedCandidates, openTabCandidates, visitedCandidates, type SignalDeps, type SignalSite } from './editorSignals';
 import { enclosingCandidates, enclosingScopes } from './enclosing';
 import { FileOutlines } from './fileOutlines';
-import { grammarFor } from './grammars';
+import { grammarFor, type Tree } from './grammars';
 import { importedDefinitions, packageDepth } from './importedDefinitions';
 import { tokenSet, WindowIndex } from './jaccard';
 import { outlineOf } from './outline/outline';
@@ -85,7 +85,7 @@ export class ContextService {
       const scope = scopes.fn ?? scopes.cls;
       const nearbyWords = new Set(subwords(around + (scope ? document.text.slice(scope.start, Math.min(scope.end, scope.start + 300)) : '')));
       const { candidates: imported, pending } = await importedDefinitions(
-        { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scopes, nearbyWords },
+        { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scopes, nearbyWords, wordsOfFunctionAt: functionWords(tree, document.text) },
         { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath) },
       );
       candidates.push(...imported);
@@ -172,6 +172,20 @@ export class ContextService {
     }
     return path.relative(root, file) || path.basename(file);
   }
+}
+
+/** The words of the header of the function around a line (memoized per assembly). */
+function functionWords(tree: Tree, text: string): (line: number) => ReadonlySet<string> | undefined {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const memo = new Map<number, ReadonlySet<string> | undefined>();
+  return (line) => {
+    if (!memo.has(line)) {
+      const fn = enclosingScopes(tree, (starts[line] ?? 0) + 1).fn;
+      memo.set(line, fn && new Set(subwords(text.slice(fn.start, Math.min(fn.end, fn.start + 300)))));
+    }
+    return memo.get(line);
+  };
 }
 
 function pathOf(uri: string): string | undefined {

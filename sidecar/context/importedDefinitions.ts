@@ -23,6 +23,8 @@ export interface ImportSite {
   readonly cursorLine: number;
   /** The enclosing function and class, where a use counts most. */
   readonly scopes: { readonly fn?: LineRange; readonly cls?: LineRange };
+  /** Words of the function a line is in (its header), to compare the code around other uses with the cursor's. */
+  readonly wordsOfFunctionAt?: (line: number) => ReadonlySet<string> | undefined;
   /** Words (subwords) around the cursor, for name similarity. */
   readonly nearbyWords: ReadonlySet<string>;
 }
@@ -60,6 +62,8 @@ const unusedNamespaceScore = 0.6;
 const otherMembersScore = 0.2;
 /** Installed packages' definitions rank below the project's own: the model more likely knows them. */
 const packagePenalty = 0.4;
+/** Weight of the similarity between the functions that use a symbol and the one at the cursor. */
+const similarCodeWeight = 0.5;
 const maxHops = 3;
 const maxCandidates = 40;
 /** How many members of a namespace to guess. */
@@ -146,15 +150,31 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
 }
 
 /** Proximity of the nearest use to the cursor, more inside the enclosing scope, a little for frequency and for words shared with the cursor's surroundings. */
-export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nearbyWords'>, name: string, lines: readonly number[]): number {
+export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nearbyWords' | 'wordsOfFunctionAt'>, name: string, lines: readonly number[]): number {
   let score = unusedImportScore;
   if (lines.length) {
     const distance = Math.min(...lines.map((line) => Math.abs(line - site.cursorLine)));
     score = 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + Math.min(lines.length, 8));
     const fn = site.scopes.fn;
     if (fn && lines.some((line) => line >= fn.startLine && line <= fn.endLine)) score += 0.5;
+    // Used in other functions like the one being written: likely used in it too.
+    if (site.wordsOfFunctionAt) {
+      let best = 0;
+      for (const line of lines.filter((l) => !fn || l < fn.startLine || l > fn.endLine).slice(0, 8)) {
+        const words = site.wordsOfFunctionAt(line);
+        if (words) best = Math.max(best, overlap(words, site.nearbyWords));
+      }
+      score += similarCodeWeight * best;
+    }
   }
   return score + similarity(name, site.nearbyWords);
+}
+
+/** Jaccard similarity of two word sets. */
+function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const word of a) if (b.has(word)) shared++;
+  return shared / Math.max(1, a.size + b.size - shared);
 }
 
 /** Up to 0.4 for a name whose words occur around the cursor. */

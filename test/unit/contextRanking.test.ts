@@ -43,6 +43,12 @@ describe('ranking and budget', () => {
     const similar = usageScore({ ...site, nearbyWords: new Set(['parse', 'url']) }, 'parseUrl', [10]);
     assert.ok(similar > far, 'a name that shares words with the cursor’s surroundings ranks higher');
   });
+
+  it('scores a use in a function like the one at the cursor over a use in an unlike one', () => {
+    const headers: Record<number, Set<string>> = { 10: new Set(['render', 'invoice', 'row']), 40: new Set(['parse', 'config']) };
+    const site = { cursorLine: 100, scopes: {}, nearbyWords: new Set(['render', 'invoice', 'total']), wordsOfFunctionAt: (line: number) => headers[line] };
+    assert.ok(usageScore(site, 'formatMoney', [10]) > usageScore(site, 'formatMoney', [40]));
+  });
 });
 
 describe('assembled snippets', () => {
