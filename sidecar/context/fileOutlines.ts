@@ -38,13 +38,6 @@ export class FileOutlines {
 
   constructor(private readonly fs: FsCache) {}
 
-  /** The summary if it is cached and current; no parsing. */
-  peek(path: string, open?: OpenText): FileSummary | undefined {
-    const key = this.keyOf(path, open);
-    const cached = key && this.cache.get(path);
-    return cached && cached.key === key ? cached.summary : undefined;
-  }
-
   /** True when `load` would not have to parse. */
   isCurrent(path: string, open?: OpenText): boolean {
     const key = this.keyOf(path, open);

@@ -1,11 +1,6 @@
 // Where names are used in a document, by line: the signal that ranks imported symbols. Occurrences
 // on the import statements themselves do not count.
 
-export interface Usage {
-  /** Lines where the name occurs. */
-  readonly lines: number[];
-}
-
 const identifier = /[A-Za-z_$][\w$]*/g;
 
 export class UsageIndex {
