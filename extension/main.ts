@@ -16,6 +16,7 @@ import { registerWarmup } from './completion/warmup';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { CompletionCache } from './completion/cache';
 import { DocumentSync } from './completion/documentSync';
+import { EditorSignals } from './context/editorSignals';
 import { LatencyTracker } from './completion/latency';
 import { PrivacyFilter } from './completion/privacy';
 import { AdaptiveDebounce } from './completion/trigger';
@@ -102,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     vscode.window.registerWebviewViewProvider(StatusViewProvider.viewId, panel),
     privacy,
     documents,
+    new EditorSignals(sidecar, privacy),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completions),
     registerWarmup({ sidecar, models, documents, privacy, enabled: () => settings.completionEnabled, log }),
     vscode.commands.registerCommand('pylot.completionAccepted', () => {

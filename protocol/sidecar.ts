@@ -324,5 +324,7 @@ export const InlineCompletion = request(
     engineMs: z.number(),
     /** The prompt continued an earlier one (typed-through): only the newly typed text was evaluated. */
     anchored: z.boolean(),
+    /** Files of the context snippets the sidecar assembled for this prompt (protocol/context.ts). */
+    snippetFiles: z.optional(z.array(z.string())),
   }),
 );

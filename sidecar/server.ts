@@ -3,6 +3,7 @@ import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
 import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, WarmCompletion, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
 import { InlineCompletionService } from './completion/inline';
+import { registerContextHandlers } from './context/handlers';
 import { DocumentStore } from './documents/store';
 import { generate } from './completion/generate';
 import { Scheduler } from './engine/scheduler';
@@ -23,7 +24,7 @@ export function serve(connection: MessageConnection): void {
   const slots = new ModelSlots(requireRuntime, (state) => notify(connection, ModelStateChanged, state));
   const infill = new InfillService(slots);
   const documents = new DocumentStore();
-  const inline = new InlineCompletionService(slots, documents);
+  const inline = new InlineCompletionService(slots, documents, registerContextHandlers(connection, documents));
   onNotify(connection, DidOpenDocument, (params) => documents.open(params));
   onNotify(connection, DidChangeDocument, (params) => documents.change(params));
   onNotify(connection, DidCloseDocument, (params) => documents.close(params.uri));

@@ -5,6 +5,7 @@
 // supersedes the one in flight.
 import type { ParamsOf, ResultOf } from '../../protocol/rpc';
 import type { InlineCompletion, WarmCompletion } from '../../protocol/sidecar';
+import type { CompletionContext } from '../context/handlers';
 import type { DocumentStore, Edit } from '../documents/store';
 import type { Engine, Generation } from '../engine/engine';
 import type { ModelSlots } from '../models/slots';
@@ -33,7 +34,8 @@ export class InlineCompletionService {
   /** The generation running now: where it completes, what the user typed there since, what it said so far. */
   private running: { uri: string; offset: number; typed: string; generated: string; stop: AbortController } | undefined;
 
-  constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore) {
+  /** `context` fills in snippets when a request brings none (undefined: none at all). */
+  constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore, private readonly context?: CompletionContext) {
     documents.onEdit((uri, edit) => this.stopIfTypedAway(uri, edit));
   }
 
@@ -71,13 +73,23 @@ export class InlineCompletionService {
     try {
       const template = this.templateFor(engine);
       let anchored = false;
+      // Assembled only when a prompt is (re)built: an anchored prompt keeps the snippets it has.
+      let snippets = params.snippets;
+      let assembled = false;
+      const snippetsNow = async () => {
+        if (snippets === undefined && this.context) {
+          snippets = await this.context.snippetsFor(document, window);
+          assembled = true;
+        }
+        return snippets;
+      };
       const generate = async (temperature: number): Promise<Generation> => {
         const onText = temperature === 0 ? onFirstText : startTimer;
-        if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: params.snippets }, { ...options, temperature, onText });
+        if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: await snippetsNow() }, { ...options, temperature, onText });
         let prompt = continueAnchor(this.anchor, document.uri, document.text, window);
         anchored = prompt !== undefined;
         if (prompt === undefined) {
-          prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: params.snippets });
+          prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: await snippetsNow() });
           this.anchor = { uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
         }
         return engine.complete(prompt, { ...options, temperature, onText, stop: template.stop });
@@ -101,6 +113,7 @@ export class InlineCompletionService {
         cachedTokens: first.cachedTokens,
         engineMs: generations.reduce((sum, g) => sum + g.engineMs, 0),
         anchored,
+        snippetFiles: assembled ? snippets?.map((snippet) => snippet.filename) : undefined,
       };
     } finally {
       if (signal.aborted || superseded.signal.aborted) this.stats.cancelled++;
@@ -120,7 +133,8 @@ export class InlineCompletionService {
     const document = this.documents.get(params.uri, params.version);
     const window = cutWindow(document.text, document.offsetAt(params.position));
     if (!template || this.running || continueAnchor(this.anchor, document.uri, document.text, window) !== undefined) return { warmed: false };
-    const prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri) });
+    const snippets = await this.context?.snippetsFor(document, window);
+    const prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets });
     this.anchor = { uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
     // A completion arriving meanwhile supersedes the warm-up like any other generation.
     const superseded = new AbortController();

@@ -88,6 +88,11 @@ export class DocumentStore {
     return document;
   }
 
+  /** The document at whatever version the mirror holds, or undefined when it is not open. */
+  peek(uri: string): TextDocument | undefined {
+    return this.documents.get(uri);
+  }
+
   get size(): number {
     return this.documents.size;
   }

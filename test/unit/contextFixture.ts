@@ -1,0 +1,51 @@
+// A throwaway workspace on disk and a cursor in one of its files, for the context engine's tests.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cutWindow } from '../../sidecar/completion/window';
+import { ContextService, type AssemblyOptions } from '../../sidecar/context/contextService';
+import { languageOfFile } from '../../sidecar/context/resolve/resolve';
+import { TextDocument } from '../../sidecar/documents/store';
+
+/** Marks the cursor in a fixture file's text. */
+export const cursor = '⟨|⟩';
+
+export class Workspace {
+  readonly root = mkdtempSync(path.join(tmpdir(), 'pylot-context-'));
+  readonly open = new Map<string, TextDocument>();
+  readonly service = new ContextService({ peek: (uri) => this.open.get(uri) });
+
+  constructor(files: Record<string, string>) {
+    for (const [name, text] of Object.entries(files)) this.write(name, text.replace(cursor, ''));
+  }
+
+  write(name: string, text: string): void {
+    const file = path.join(this.root, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+
+  uri(name: string): string {
+    return pathToFileURL(path.join(this.root, name)).href;
+  }
+
+  /** Opens `name` in the mirror with `text` (the cursor marked) and assembles context at the cursor. */
+  async assembleAt(name: string, text: string, options: AssemblyOptions = { timeBoxMs: 10_000 }) {
+    const offset = text.indexOf(cursor);
+    if (offset < 0) throw new Error(`no cursor marker in ${name}`);
+    const document = this.openDocument(name, text.replace(cursor, ''));
+    return this.service.assemble(document, cutWindow(document.text, offset), options);
+  }
+
+  openDocument(name: string, text: string, version = 1): TextDocument {
+    const document = new TextDocument(this.uri(name), languageOfFile(name) ?? 'plaintext', version, text);
+    this.open.set(document.uri, document);
+    return document;
+  }
+
+  dispose(): void {
+    this.service.dispose();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
