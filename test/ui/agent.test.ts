@@ -1,0 +1,196 @@
+// The agent in the chat panel as a person uses it, in Chromium against the packaged .vsix: Agent
+// mode picked in the panel, a scripted OpenAI-compatible model proposes calls, each shows as a card
+// with the approval buttons. An edit's "Show diff" opens VS Code's diff editor without touching the
+// file, "Allow once" writes it as one undoable edit, "Deny…" with feedback leaves it and tells the
+// model, and a command waits for its card too. Screenshots go to out/test-results/ui/.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
+import { launchBrowser, openFile, runCommand, screenshots, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { startScriptedChatServer, type ScriptedChatServer } from '../integration/suite/scriptedChatServer';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const timeout = 120_000;
+const original = 'export function add(a: number, b: number): number {\n  return a - b;\n}\n';
+const fixed = original.replace('a - b', 'a + b');
+const editCall = JSON.stringify({ tool: 'edit_file', args: { path: 'math.ts', oldText: 'return a - b;', newText: 'return a + b;' } });
+const answer = (text: string) => JSON.stringify({ answer: text });
+
+describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
+  let workspace: string;
+  let file: string;
+  let model: ScriptedChatServer;
+  let server: CodeServer;
+  let browser: BrowserSession;
+  let page: Page;
+  let panel: FrameLocator;
+  let passed = 0;
+
+  const ask = async (question: string) => {
+    const input = panel.getByLabel('Message to Pylot');
+    await input.fill(question);
+    await input.press('Enter');
+    await panel.locator('.turn.user', { hasText: question }).waitFor({ timeout });
+  };
+  const pendingCard = () => panel.locator('.tool-card.state-pending');
+  const answerText = (text: string) => panel.locator('.turn.assistant:not(.streaming) .markdown', { hasText: text });
+
+  before(async () => {
+    model = await startScriptedChatServer();
+    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-agent-'));
+    file = path.join(workspace, 'math.ts');
+    await writeFile(file, original);
+    server = await startCodeServer({
+      extensions: [path.join(root, 'out/pylot.vsix')],
+      machineSettings: {
+        'pylot.servers': [{ name: 'agent-lab', api: 'openai-compatible', baseUrl: model.url, model: 'scripted-agent', retries: 0 }],
+        'pylot.models.chat': 'server:agent-lab',
+        'pylot.threads': 1,
+      },
+    });
+    browser = await launchBrowser();
+    page = browser.page;
+    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
+    await waitForWorkbench(page);
+    await waitForStatusBarItem(page, 'Pylot', timeout);
+    panel = page.frameLocator('.webview.ready').frameLocator('#active-frame');
+    await runCommand(page, 'Pylot: Open Chat');
+    await panel.getByLabel('Message to Pylot').waitFor({ timeout });
+    // Agent mode, picked in the panel's mode picker as a person would (enabled once the agent is wired in).
+    await panel.locator('select[aria-label="Mode"] option[value="agent"]:not([disabled])').waitFor({ state: 'attached', timeout });
+    await panel.getByLabel('Mode').selectOption('agent');
+  });
+
+  beforeEach(async () => {
+    await panel.getByRole('button', { name: 'New chat' }).click();
+    await panel.locator('.transcript .empty').waitFor({ timeout });
+    assert.equal(await panel.getByLabel('Mode').inputValue(), 'agent', 'a new chat stays in Agent mode');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop({ keepLogs: passed < 3 });
+    await model?.close();
+    if (workspace) await rm(workspace, { recursive: true, force: true });
+  });
+
+  it('an edit shows its card and diff, changes nothing until Allow once, then is one undoable edit', async () => {
+    const shots = await screenshots(page, 'agent-edit-allow');
+    const asked = model.requests.length;
+    model.reply(editCall, answer('add now adds.'));
+    await ask('Fix add in math.ts');
+
+    const card = pendingCard();
+    await card.waitFor({ timeout });
+    assert.match(await card.locator('.tool-summary').innerText(), /Edit math\.ts/);
+    assert.equal(await card.locator('.risk').innerText(), 'writes files');
+    for (const name of ['Allow once', 'Allow for this session', 'Always', 'Deny…']) {
+      assert.ok(await card.getByRole('button', { name, exact: true }).isVisible(), `the card offers ${name}`);
+    }
+    await shots.take('card');
+
+    await card.getByRole('link', { name: 'Show diff' }).click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout });
+    await page.locator('.tab', { hasText: 'math.ts ↔ proposed by Pylot' }).waitFor({ state: 'visible', timeout });
+    // The file on the left, the proposal on the right.
+    await page.locator('.monaco-diff-editor .editor.original .view-lines', { hasText: 'return a - b;' }).waitFor({ timeout });
+    await page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: 'return a + b;' }).waitFor({ timeout });
+    await shots.take('diff');
+    assert.equal(await readFile(file, 'utf8'), original, 'nothing written while the card waits');
+
+    await card.getByRole('button', { name: 'Allow once', exact: true }).click();
+    await waitForFile(file, (text) => text === fixed);
+    await answerText('add now adds.').waitFor({ timeout });
+    const done = panel.locator('.tool-card.state-done');
+    await done.waitFor({ timeout });
+    assert.equal(await done.getByRole('button').count(), 0, 'no buttons once decided');
+    await page.locator('.monaco-diff-editor').waitFor({ state: 'detached', timeout });
+    assert.equal(model.requests.length, asked + 2, 'one request for the call, one after its result');
+    await shots.take('allowed');
+
+    await openFile(page, 'math.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'return a + b;' }).waitFor({ timeout });
+    await page.keyboard.press('Control+Z');
+    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'return a - b;' }).waitFor({ timeout });
+    await page.keyboard.press('Control+S');
+    await waitForFile(file, (text) => text === original);
+    await shots.take('undone');
+    passed += 1;
+  });
+
+  it('Deny… with feedback leaves the file as it was and the feedback reaches the model', async () => {
+    const shots = await screenshots(page, 'agent-edit-deny');
+    await writeFile(file, original);
+    const asked = model.requests.length;
+    const feedback = 'subtraction is intended here';
+    model.reply(editCall, answer('I left it.'));
+    await ask('Fix add in math.ts again');
+
+    const card = pendingCard();
+    await card.waitFor({ timeout });
+    await card.getByRole('button', { name: 'Deny…', exact: true }).click();
+    const input = card.getByLabel('Feedback for the model');
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(feedback);
+    await shots.take('feedback');
+    await card.getByRole('button', { name: 'Deny', exact: true }).click();
+
+    await answerText('I left it.').waitFor({ timeout });
+    const denied = panel.locator('.tool-card.state-denied');
+    await denied.waitFor({ timeout });
+    assert.match(await denied.innerText(), /denied/);
+    await shots.take('denied');
+    assert.equal(await readFile(file, 'utf8'), original, 'the denied edit never reached the file');
+    assert.equal(model.requests.length, asked + 2);
+    const told = model.requests.at(-1)!.at(-1)!.content;
+    assert.match(told, /The user denied edit_file/);
+    assert.ok(told.includes(feedback), `the model was told the feedback; it got:\n${told}`);
+    passed += 1;
+  });
+
+  it('a command waits for its card: nothing runs before a decision, and Deny keeps it from running', async () => {
+    const shots = await screenshots(page, 'agent-command');
+    const target = path.join(workspace, 'out.txt');
+    const asked = model.requests.length;
+    model.reply(JSON.stringify({ tool: 'run_command', args: { command: 'echo hello > out.txt', cwd: null } }), answer('I did not run it.'));
+    await ask('Write hello into out.txt');
+
+    const card = pendingCard();
+    await card.waitFor({ timeout });
+    assert.match(await card.locator('.tool-summary').innerText(), /echo hello > out\.txt/);
+    assert.equal(await card.locator('.risk').innerText(), 'runs a command');
+    assert.match(await card.locator('.tool-reason').innerText(), /redirection/);
+    assert.ok(await card.getByRole('button', { name: 'Allow once', exact: true }).isVisible());
+    assert.ok(await card.getByRole('button', { name: 'Deny…', exact: true }).isVisible());
+    // A command line with a redirection has no rule to remember: only once or deny.
+    assert.equal(await card.getByRole('button', { name: 'Always', exact: true }).count(), 0);
+    await shots.take('card');
+    assert.equal(existsSync(target), false, 'nothing ran while the card waits');
+
+    await card.getByRole('button', { name: 'Deny…', exact: true }).click();
+    await card.getByRole('button', { name: 'Deny', exact: true }).click();
+    await answerText('I did not run it.').waitFor({ timeout });
+    await panel.locator('.tool-card.state-denied').waitFor({ timeout });
+    await shots.take('denied');
+    assert.equal(existsSync(target), false, 'the denied command never ran');
+    assert.equal(model.requests.length, asked + 2);
+    assert.match(model.requests.at(-1)!.at(-1)!.content, /The user denied run_command/);
+    passed += 1;
+  });
+});
+
+async function waitForFile(file: string, ready: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await readFile(file, 'utf8');
+    if (ready(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${file} never got the expected text; it has:\n${text}`);
+}
