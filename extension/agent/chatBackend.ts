@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { toolSpec, type AgentEventParams, type ToolCall } from '../../protocol/agent';
 import type { ApprovalDecision as ChatDecision } from '../../protocol/chat';
-import type { ChatBackend, ChatEvents, ChatRequest, ToolCallView, TurnResult } from '../chat/backend';
+import type { ApprovalAnswer, ChatBackend, ChatEvents, ChatRequest, ToolCallView, TurnResult } from '../chat/backend';
 import type { AgentApi } from './register';
 import type { ApprovalDecision, ApprovalRequest, DecisionKind } from './ui';
 
@@ -43,9 +43,16 @@ export class AgentChatBackend implements ChatBackend {
         card?.update(event.status === 'ok' ? 'done' : event.status === 'denied' ? 'denied' : 'failed', event.output);
       }
     };
-    const requestApproval = async (approval: ApprovalRequest): Promise<ApprovalDecision> => {
+    const requestApproval = async (approval: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> => {
       const card = cardFor(approval.call, approval);
-      const answer = await card.askApproval();
+      // The policy's timeout (or the turn's end) aborts `signal`: no decision means deny.
+      const timedOut = new Promise<ApprovalAnswer>((resolve) => {
+        const deny = () => resolve({ decision: 'deny', feedback: 'No decision in time.' });
+        if (signal.aborted) deny();
+        else signal.addEventListener('abort', deny, { once: true });
+      });
+      const answer = await Promise.race([card.askApproval(), timedOut]);
+      if (signal.aborted) card.update('denied', answer.feedback);
       if (answer.decision !== 'deny') card.update('running');
       const kind = (Object.keys(toChat) as DecisionKind[]).find((k) => toChat[k] === answer.decision) ?? 'deny';
       return kind === 'deny' ? { kind, feedback: answer.feedback } : { kind: approval.options.includes(kind) ? kind : 'allowOnce' };

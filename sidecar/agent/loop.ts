@@ -53,7 +53,7 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
   let errors = 0;
   /** The answer's text already streamed this step: only the rest is sent at the end. */
   let streamed = '';
-  const usage = { tokens: 0, promptTokens: 0 };
+  const usage: { tokens: number; promptTokens?: number } = { tokens: 0 };
   const end = (outcome: AgentOutcome, answer: string, steps: number): RunResult => {
     const rest = answer.startsWith(streamed) ? answer.slice(streamed.length) : `\n${answer}`;
     if (rest) deps.emit({ type: 'text', turnId, text: rest });
@@ -82,7 +82,8 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
       continue;
     }
     usage.tokens += proposal.tokens;
-    usage.promptTokens += proposal.promptTokens ?? 0;
+    // Servers that report no prompt use leave it unknown rather than zero.
+    if (proposal.promptTokens !== undefined) usage.promptTokens = (usage.promptTokens ?? 0) + proposal.promptTokens;
     if (signal.aborted || proposal.aborted) return end('cancelled', '', step - 1);
     const { reply } = proposal;
 
