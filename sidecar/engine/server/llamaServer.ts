@@ -91,7 +91,8 @@ export async function connectLlamaServer(role: Role, source: ServerSource, signa
       capabilities,
       loadMs: Math.round(performance.now() - started),
     };
-    const fimTokens = capabilities.infill ? await probeFimTokens(http, signal) : undefined;
+    // A server without /tokenize (an older build, a proxy) still completes, through /infill.
+    const fimTokens = capabilities.infill ? await probeFimTokens(http, signal).catch(() => (signal.throwIfAborted(), undefined)) : undefined;
     return new LlamaServerEngine(http, info, fimTokens, (props.total_slots ?? 1) > 1);
   } catch (error) {
     http.destroy();
