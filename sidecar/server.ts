@@ -9,6 +9,7 @@ import { Scheduler } from './engine/scheduler';
 import { InfillService } from './completion/infill';
 import { createRuntime, type Runtime } from './engine/runtime';
 import { describeError, log } from './log';
+import { registerIndexHandlers } from './index/handlers';
 import { registerModelHandlers } from './models/handlers';
 import { ModelSlots } from './models/slots';
 import { handle, notify, onNotify } from './rpc';
@@ -28,6 +29,7 @@ export function serve(connection: MessageConnection): void {
   onNotify(connection, DidCloseDocument, (params) => documents.close(params.uri));
   registerModelHandlers(connection, requireRuntime);
   const scheduler = new Scheduler();
+  registerIndexHandlers(connection, { slots, scheduler });
 
   handle(connection, Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);

@@ -1,0 +1,408 @@
+// One workspace folder's index: loads what is on disk, reconciles it with the folder (a scan at
+// open, file events after), and keeps chunks, keyword postings and vectors in step. Each file is
+// one unit of work: read, chunk, embed, commit its record (the atomic write is the commit point),
+// then update memory. Work runs at the scheduler's lowest priority and waits while paused.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { IndexState, IndexStatus } from '../../protocol/index';
+import { ErrorCodes, PylotError } from '../../protocol/rpc';
+import { describeError, log } from '../log';
+import { Bm25Index } from './bm25';
+import { chunkSource } from './chunker';
+import { embedAll, normalized, type Embedder } from './embedding';
+import { languageOf } from './languages';
+import type { PauseGate } from './pauseGate';
+import { decodeVector, encodeVector, formatVersion, ShardStore, type FileRecord, type StoredChunk } from './shardStore';
+import { HnswVectorStore, type VectorStore } from './vectorStore';
+import { walkWorkspace } from './walk';
+import { looksBinary, WorkspaceFilter } from './workspaceFilter';
+import { WriterLock } from './writerLock';
+
+export interface IndexOptions {
+  readonly root: string;
+  readonly storageDir: string;
+  readonly exclude?: readonly string[];
+  readonly maxFileBytes?: number;
+}
+
+export interface IndexServices {
+  readonly embedder: Embedder;
+  /** Runs a unit of work at the lowest priority; rejects with Preempted when a completion needs the engine. */
+  background<T>(signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  readonly pause: PauseGate;
+  onStatus(status: IndexStatus): void;
+}
+
+export interface ChunkRef {
+  readonly key: number;
+  readonly file: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly symbol: string;
+}
+
+interface FileState {
+  readonly mtimeMs: number;
+  readonly size: number;
+  readonly keys: readonly number[];
+  /** The model its chunks' vectors came from; undefined when they have none. */
+  readonly model?: string;
+}
+
+type Task = 'update' | 'delete' | 'embed';
+
+/** Keys are generation × 2^16 + chunk number: unique forever, since generations only grow. */
+const chunksPerFile = 1 << 16;
+const snapshotEvery = 256;
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, FileState>();
+  private readonly chunks = new Map<number, ChunkRef>();
+  private readonly ordinals = new Map<number, number>();
+  private readonly keyOfOrdinal: number[] = [];
+  private readonly bm25 = new Bm25Index();
+  private vectors: VectorStore | undefined;
+  private vectorModel: string | undefined;
+  private unsavedVectors = 0;
+  private generation = 0;
+  private readonly queue = new Map<string, Task>();
+  private filesTotal = 0;
+  private state: IndexState = 'loading';
+  private message: string | undefined;
+  private running: Promise<void> | undefined;
+  private scanRequested = true;
+  /** Files the current embedding model failed on: not retried until the model changes. */
+  private readonly unembeddable = new Set<string>();
+  private readonly closing = new AbortController();
+  private lastStatusAt = 0;
+  readonly filter: WorkspaceFilter;
+  readonly writer: boolean;
+
+  private constructor(
+    readonly root: string,
+    private readonly store: ShardStore,
+    private readonly lock: WriterLock,
+    private readonly services: IndexServices,
+    options: IndexOptions,
+  ) {
+    this.filter = new WorkspaceFilter(root, options.exclude, options.maxFileBytes);
+    this.writer = lock.acquire();
+    if (!this.writer) this.message = `Another Pylot process (pid ${lock.holder()?.pid}) is indexing this folder; its index is searched read-only here.`;
+  }
+
+  static open(options: IndexOptions, services: IndexServices): WorkspaceIndex {
+    const store = new ShardStore(options.storageDir);
+    const index = new WorkspaceIndex(path.resolve(options.root), store, new WriterLock(path.join(options.storageDir, 'lock')), services, options);
+    index.load();
+    return index;
+  }
+
+  get stats(): { generation: number; files: number; chunks: number } {
+    return { generation: this.generation, files: this.files.size, chunks: this.chunks.size };
+  }
+
+  /** Scans the folder and indexes what changed, in the background. */
+  start(): void {
+    if (!this.writer) return this.setState('idle');
+    this.scanRequested = true;
+    this.kick();
+  }
+
+  /** File events: queued, and processed in the background. */
+  changed(relative: string, type: 'created' | 'changed' | 'deleted'): void {
+    if (!this.writer) return;
+    if (path.posix.basename(relative) === '.gitignore' || relative === '.pylotignore') {
+      this.filter.forgetGitignores();
+      this.scanRequested = true;
+    } else if (type === 'deleted') {
+      this.queue.set(relative, 'delete');
+      // A deleted folder: everything indexed under it goes too.
+      for (const file of this.files.keys()) if (file.startsWith(`${relative}/`)) this.queue.set(file, 'delete');
+    } else {
+      this.queue.set(relative, 'update');
+    }
+    this.kick();
+  }
+
+  /** Re-reads the embedding model; called when it may have changed. */
+  checkEmbeddingModel(): void {
+    if (this.writer && this.services.embedder.model() !== this.vectorModel) this.kick();
+  }
+
+  /** Indexes one file now, in the foreground (tests and benchmarks). */
+  async indexFileNow(relative: string): Promise<void> {
+    await this.process(relative, 'update', this.closing.signal);
+  }
+
+  /** Resolves once the queue is drained. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  keywordSearch(query: string, limit: number): ChunkRef[] {
+    return this.bm25.search(query, limit).map((hit) => this.chunks.get(this.keyOfOrdinal[hit.doc]!)!);
+  }
+
+  vectorSearch(vector: Float32Array, limit: number): ChunkRef[] {
+    if (!this.vectors || vector.length !== this.vectors.dimensions) return [];
+    return this.vectors.search(vector, limit).flatMap((hit) => this.chunks.get(hit.key) ?? []);
+  }
+
+  get embeddingModel(): string | undefined {
+    return this.vectorModel;
+  }
+
+  /** The text of an indexed chunk, from its file's record. */
+  chunkText(ref: ChunkRef): string | undefined {
+    return this.store.read(ref.file)?.chunks.find((chunk) => chunk.key === ref.key)?.text;
+  }
+
+  status(): IndexStatus {
+    const embedded = this.vectors?.size ?? 0;
+    const model = this.services.embedder.model();
+    const vectors = !model && embedded === 0 ? 'none' : embedded < this.chunks.size ? 'partial' : 'ready';
+    const noModel = vectors === 'none' ? 'No embedding model is loaded: the index answers by keywords (BM25) only. Set "pylot.models.embeddings" for search by meaning.' : undefined;
+    return {
+      root: this.root,
+      state: this.services.pause.paused && this.state !== 'idle' && this.state !== 'error' ? 'paused' : this.state,
+      filesIndexed: this.files.size,
+      filesTotal: Math.max(this.filesTotal, this.files.size),
+      chunks: this.chunks.size,
+      chunksEmbedded: embedded,
+      generation: this.generation,
+      vectors,
+      message: this.message ?? noModel,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    await this.running?.catch(() => undefined);
+    if (this.writer && this.unsavedVectors > 0) this.saveSnapshot();
+    this.lock.release();
+  }
+
+  private load(): void {
+    const snapshot = this.store.snapshot();
+    if (snapshot) {
+      this.vectors = HnswVectorStore.load(snapshot.file, snapshot.dimensions);
+      if (this.vectors) {
+        this.vectorModel = snapshot.model;
+        this.generation = snapshot.generation;
+      }
+    }
+    const live = new Set<number>();
+    for (const record of this.store.readAll()) {
+      this.generation = Math.max(this.generation, record.generation);
+      this.vectorModel ??= record.model;
+      this.remember(record, (chunk) => live.add(chunk.key));
+    }
+    // Snapshot entries whose chunks were replaced after it was taken.
+    for (const key of snapshot && this.vectors ? snapshot.keys : []) {
+      if (!live.has(key) && this.vectors!.has(key)) {
+        this.vectors!.remove(key);
+        this.unsavedVectors++;
+      }
+    }
+    this.filesTotal = this.files.size;
+    this.emit(true);
+  }
+
+  /** Puts a committed record into memory: chunk refs, keyword postings, vectors not yet in the store. */
+  private remember(record: FileRecord, onChunk?: (chunk: StoredChunk) => void): void {
+    const model = record.model !== undefined && record.model === this.vectorModel ? record.model : undefined;
+    for (const chunk of record.chunks) {
+      onChunk?.(chunk);
+      const ordinal = this.keyOfOrdinal.length;
+      this.keyOfOrdinal.push(chunk.key);
+      this.ordinals.set(chunk.key, ordinal);
+      this.chunks.set(chunk.key, { key: chunk.key, file: record.path, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol });
+      this.bm25.add(ordinal, `${record.path} ${chunk.symbol} ${chunk.text}`);
+      if (model && chunk.vector && !this.vectors?.has(chunk.key)) this.addVector(chunk.key, decodeVector(chunk.vector));
+    }
+    const embedded = model !== undefined && record.chunks.every((chunk) => chunk.vector);
+    this.files.set(record.path, { mtimeMs: record.mtimeMs, size: record.size, keys: record.chunks.map((c) => c.key), model: embedded ? model : undefined });
+  }
+
+  private forget(relative: string): void {
+    const state = this.files.get(relative);
+    if (!state) return;
+    for (const key of state.keys) {
+      const ordinal = this.ordinals.get(key);
+      if (ordinal !== undefined) this.bm25.remove(ordinal);
+      this.ordinals.delete(key);
+      this.chunks.delete(key);
+      if (this.vectors?.has(key)) {
+        this.vectors.remove(key);
+        this.unsavedVectors++;
+      }
+    }
+    this.files.delete(relative);
+  }
+
+  private addVector(key: number, vector: Float32Array): void {
+    this.vectors ??= new HnswVectorStore(vector.length);
+    if (vector.length !== this.vectors.dimensions) return;
+    this.vectors.add(key, vector);
+    this.unsavedVectors++;
+  }
+
+  private kick(): void {
+    this.running ??= this.work().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async work(): Promise<void> {
+    const signal = this.closing.signal;
+    try {
+      while (!signal.aborted) {
+        this.adoptEmbeddingModel();
+        if (this.scanRequested) await this.scan(signal);
+        if (this.queue.size === 0) this.queueMissingVectors();
+        const next = this.queue.entries().next();
+        if (next.done) break;
+        const [relative, task] = next.value;
+        this.queue.delete(relative);
+        await this.services.pause.wait(signal);
+        this.setState('indexing');
+        try {
+          await this.services.background(signal, (granted) => this.process(relative, task, granted));
+        } catch (error) {
+          if (error instanceof PylotError && error.code === ErrorCodes.Preempted) {
+            this.queue.set(relative, this.queue.get(relative) ?? task);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          } else if (!signal.aborted) {
+            log('warn', `Indexing ${relative} failed: ${describeError(error)}`);
+          }
+        }
+        this.emit();
+        // Let requests (searches, completions) through between files.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (!signal.aborted && this.unsavedVectors > 0) this.saveSnapshot();
+      this.setState('idle');
+    } catch (error) {
+      this.message = `Indexing stopped: ${describeError(error)}`;
+      this.setState('error');
+    }
+  }
+
+  /** A new embedding model makes every stored vector useless: start a fresh store for it. */
+  private adoptEmbeddingModel(): void {
+    const model = this.services.embedder.model();
+    if (!model || model === this.vectorModel) return;
+    log('info', `Index of ${this.root}: embedding with ${model}${this.vectorModel ? ` (was ${this.vectorModel})` : ''}.`);
+    this.vectorModel = model;
+    this.vectors = undefined;
+    this.unembeddable.clear();
+    this.unsavedVectors++;
+  }
+
+  private queueMissingVectors(): void {
+    if (!this.services.embedder.model()) return;
+    for (const [relative, state] of this.files) {
+      if (state.model !== this.vectorModel && state.keys.length > 0 && !this.unembeddable.has(relative)) this.queue.set(relative, 'embed');
+    }
+  }
+
+  private async scan(signal: AbortSignal): Promise<void> {
+    this.scanRequested = false;
+    this.setState('scanning');
+    const seen = new Set<string>();
+    for await (const file of walkWorkspace(this.filter, signal)) {
+      seen.add(file.relative);
+      const known = this.files.get(file.relative);
+      if (!known || known.mtimeMs !== file.mtimeMs || known.size !== file.size) this.queue.set(file.relative, 'update');
+    }
+    for (const relative of this.files.keys()) if (!seen.has(relative)) this.queue.set(relative, 'delete');
+    this.filesTotal = seen.size;
+  }
+
+  private async process(relative: string, task: Task, signal: AbortSignal): Promise<void> {
+    if (task === 'embed') return this.embedStored(relative, signal);
+    const absolute = path.join(this.root, relative);
+    const info = task === 'delete' || this.filter.ignoresPath(relative) ? undefined : await stat(absolute).catch(() => undefined);
+    if (!info?.isFile() || info.size === 0 || info.size > this.filter.maxFileBytes) return this.remove(relative);
+    const bytes = await readFile(absolute);
+    if (looksBinary(bytes)) return this.remove(relative);
+    const pieces = (await chunkSource(bytes.toString('utf8'), languageOf(relative))).slice(0, chunksPerFile);
+    const model = this.services.embedder.model();
+    const vectors = model ? await this.embedOrSkip(relative, pieces.map((piece) => piece.text), signal) : undefined;
+    const generation = this.generation + 1;
+    const record: FileRecord = {
+      version: formatVersion,
+      path: relative,
+      mtimeMs: info.mtimeMs,
+      size: info.size,
+      generation,
+      model: vectors ? model : undefined,
+      chunks: pieces.map((piece, i) => ({ key: generation * chunksPerFile + i, ...piece, vector: vectors ? encodeVector(vectors[i]!) : undefined })),
+    };
+    this.commit(record);
+  }
+
+  /** Adds vectors to a file already chunked (an embedding model arrived or changed). */
+  private async embedStored(relative: string, signal: AbortSignal): Promise<void> {
+    const record = this.store.read(relative);
+    const model = this.services.embedder.model();
+    if (!record || !model || record.model === model) return;
+    const vectors = await this.embedOrSkip(relative, record.chunks.map((chunk) => chunk.text), signal);
+    if (!vectors) return;
+    this.commit({ ...record, model, generation: this.generation + 1, chunks: record.chunks.map((chunk, i) => ({ ...chunk, vector: encodeVector(vectors[i]!) })) });
+  }
+
+  private async embedOrSkip(relative: string, texts: readonly string[], signal: AbortSignal): Promise<Float32Array[] | undefined> {
+    if (texts.length === 0) return [];
+    try {
+      return (await embedAll(this.services.embedder, texts, signal)).map(normalized);
+    } catch (error) {
+      if (error instanceof PylotError && (error.code === ErrorCodes.Preempted || error.code === ErrorCodes.Cancelled)) throw error;
+      if (signal.aborted) throw error;
+      this.unembeddable.add(relative);
+      log('warn', `Embedding ${relative} failed; it is searched by keywords only: ${describeError(error)}`);
+      return undefined;
+    }
+  }
+
+  private commit(record: FileRecord): void {
+    this.store.write(record);
+    this.generation = record.generation;
+    this.forget(record.path);
+    this.remember(record);
+    if (this.unsavedVectors >= snapshotEvery && this.queue.size === 0) this.saveSnapshot();
+  }
+
+  private remove(relative: string): void {
+    if (!this.files.has(relative)) return;
+    this.store.delete(relative);
+    this.generation++;
+    this.forget(relative);
+  }
+
+  private saveSnapshot(): void {
+    if (!this.vectors || !this.vectorModel) return;
+    const keys: number[] = [];
+    for (const state of this.files.values()) if (state.model === this.vectorModel) keys.push(...state.keys);
+    try {
+      this.store.saveSnapshot(this.vectors, { generation: this.generation, model: this.vectorModel, keys });
+      this.unsavedVectors = 0;
+    } catch (error) {
+      log('warn', `Could not save the vector snapshot (the index rebuilds it from its records): ${describeError(error)}`);
+    }
+  }
+
+  private setState(state: IndexState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.emit(true);
+  }
+
+  /** Progress at most every 250 ms, state changes at once. */
+  private emit(force = false): void {
+    const now = performance.now();
+    if (!force && now - this.lastStatusAt < 250) return;
+    this.lastStatusAt = now;
+    this.services.onStatus(this.status());
+  }
+}
