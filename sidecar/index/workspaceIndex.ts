@@ -164,7 +164,7 @@ export class WorkspaceIndex {
     const noModel = vectors === 'none' ? 'No embedding model is loaded: the index answers by keywords (BM25) only. Set "pylot.models.embeddings" for search by meaning.' : undefined;
     return {
       root: this.root,
-      state: this.services.pause.paused && this.state !== 'idle' && this.state !== 'error' ? 'paused' : this.state,
+      state: this.services.pause.paused && (this.state === 'scanning' || this.state === 'indexing') ? 'paused' : this.state,
       filesIndexed: this.files.size,
       filesTotal: Math.max(this.filesTotal, this.files.size),
       chunks: this.chunks.size,
@@ -257,6 +257,11 @@ export class WorkspaceIndex {
     const signal = this.closing.signal;
     try {
       while (!signal.aborted) {
+        if (this.services.pause.paused) {
+          this.setState('paused');
+          await this.services.pause.wait(signal);
+          continue;
+        }
         this.adoptEmbeddingModel();
         if (this.scanRequested) await this.scan(signal);
         if (this.queue.size === 0) this.queueMissingVectors();
@@ -264,7 +269,6 @@ export class WorkspaceIndex {
         if (next.done) break;
         const [relative, task] = next.value;
         this.queue.delete(relative);
-        await this.services.pause.wait(signal);
         this.setState('indexing');
         try {
           await this.services.background(signal, (granted) => this.process(relative, task, granted));
