@@ -10,6 +10,8 @@ import { ErrorCodes } from '../protocol/rpc';
 import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
 import { createLog } from './log';
+import { registerCodebaseIndex, type CodebaseSearchResult } from './index/codebaseIndex';
+import type { IndexStatus } from '../protocol/index';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { CompletionCache } from './completion/cache';
 import { DocumentSync } from './completion/documentSync';
@@ -38,6 +40,9 @@ export interface PylotApi {
   /** Evaluating the bundle plus running activate(): what Pylot adds to VS Code's start. */
   readonly activationMs: number;
   statusText(): string;
+  /** The workspace index: what `@codebase` and the agent's search_code ask. */
+  searchCodebase(query: string, limit?: number): Promise<CodebaseSearchResult>;
+  indexStatus(): IndexStatus[];
 }
 
 let running: Sidecar | undefined;
@@ -76,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   const documents = new DocumentSync(sidecar, privacy);
   let cachedFor: string | undefined;
   const completions = new InlineCompletionProvider({ sidecar, models, settings: () => settings, log, latency, cache, debounce: new AdaptiveDebounce(), documents, privacy });
+  const codebase = registerCodebaseIndex(context, sidecar, log);
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
   const refresh = () => {
     statusBar.update();
@@ -155,6 +161,8 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     activationMs,
     statusText: () => statusBar.text,
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: cache.hits, cacheMisses: cache.misses }),
+    searchCodebase: (query, limit) => codebase.search(query, { limit }),
+    indexStatus: () => codebase.status(),
   };
 }
 
