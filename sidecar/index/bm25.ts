@@ -40,6 +40,7 @@ export class Bm25Index {
   private postings = 0;
   private deadPostings = 0;
   private readonly termCounts = new Map<number, number>();
+  private scores = new Float64Array(0);
 
   get size(): number {
     return this.liveDocs;
@@ -80,7 +81,10 @@ export class Bm25Index {
   search(query: string, limit: number): Scored[] {
     if (this.liveDocs === 0) return [];
     const averageLength = this.totalLength / this.liveDocs || 1;
-    const scores = new Map<number, number>();
+    // Scores accumulate in a typed array indexed by doc (no per-hit allocation), reset after.
+    if (this.scores.length < this.lengths.length) this.scores = new Float64Array(this.lengths.length);
+    const scores = this.scores;
+    const touched: number[] = [];
     for (const term of new Set(tokenize(query))) {
       const list = this.terms.get(term);
       if (!list) continue;
@@ -90,10 +94,13 @@ export class Bm25Index {
         if (!this.alive[doc]) continue;
         const tf = list.tfs[i]!;
         const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / averageLength);
-        scores.set(doc, (scores.get(doc) ?? 0) + (idf * tf * (k1 + 1)) / norm);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += (idf * tf * (k1 + 1)) / norm;
       }
     }
-    return topK(scores, limit);
+    const best = topK(touched, (doc) => scores[doc]!, limit);
+    for (const doc of touched) scores[doc] = 0;
+    return best;
   }
 
   /** Drops tombstoned entries from every postings list. */
@@ -125,15 +132,16 @@ export class Bm25Index {
   }
 }
 
-/** The `limit` best entries, best first, without sorting everything. */
-export function topK(scores: ReadonlyMap<number, number>, limit: number): Scored[] {
+/** The `limit` best of `docs` by `score`, best first, without sorting them all. */
+export function topK(docs: Iterable<number>, score: (doc: number) => number, limit: number): Scored[] {
   const heap: Scored[] = [];
-  for (const [doc, score] of scores) {
+  for (const doc of docs) {
+    const value = score(doc);
     if (heap.length < limit) {
-      heap.push({ doc, score });
+      heap.push({ doc, score: value });
       siftUp(heap, heap.length - 1);
-    } else if (score > heap[0]!.score) {
-      heap[0] = { doc, score };
+    } else if (value > heap[0]!.score) {
+      heap[0] = { doc, score: value };
       siftDown(heap, 0);
     }
   }

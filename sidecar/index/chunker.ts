@@ -107,7 +107,12 @@ function fromPieces(pieces: readonly Piece[], lines: LineIndex, maxChars: number
   const flush = () => {
     if (!current) return;
     const text = lines.slice(current.start, current.end);
-    if (text.trim()) chunks.push({ startLine: current.start + 1, endLine: current.end + 1, symbol: commonSymbol(current.symbols), text });
+    const symbol = commonSymbol(current.symbols);
+    // Only an over-long line (minified or generated code) makes a chunk exceed the cap: cut it.
+    for (let at = 0; at < text.length; at += maxChars) {
+      const part = text.length > maxChars ? text.slice(at, at + maxChars) : text;
+      if (part.trim()) chunks.push({ startLine: current.start + 1, endLine: current.end + 1, symbol, text: part });
+    }
     current = undefined;
   };
   for (const piece of pieces) {

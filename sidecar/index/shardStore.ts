@@ -1,6 +1,7 @@
 // The index on disk, under the storage folder the extension passes:
-//   files/<hash>.json      one record per source file: its chunks (text, lines, symbol, vector),
-//                          the mtime/size it was read at and the generation that wrote it
+//   files/<hash>.json      one record per source file: its chunks (text, lines, symbol), the
+//                          mtime/size it was read at and the generation that wrote it
+//   files/<hash>.<gen>.f32 that record's vectors, raw float32 (written before the record that names it)
 //   vectors.json           which vector snapshot is current: generation, model, keys
 //   vectors-<gen>.usearch  the HNSW graph at that generation (a cache: rebuilt from records if lost)
 // Every file is replaced atomically, so a crash leaves each record old or new and the snapshot
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { removeStrayTemps, writeFileAtomic } from './atomicFile';
 import type { VectorStore } from './vectorStore';
 
-export const formatVersion = 1;
+export const formatVersion = 2;
 
 export interface StoredChunk {
   /** Unique for the life of the index: never reused, so a stale snapshot entry is recognisable. */
@@ -20,8 +21,6 @@ export interface StoredChunk {
   readonly endLine: number;
   readonly symbol: string;
   readonly text: string;
-  /** Float32 little-endian, base64; absent when no embedding model was loaded. */
-  readonly vector?: string;
 }
 
 export interface FileRecord {
@@ -31,8 +30,9 @@ export interface FileRecord {
   readonly mtimeMs: number;
   readonly size: number;
   readonly generation: number;
-  /** The embedding model the vectors came from. */
+  /** The embedding model the vectors came from, and the file (in files/) holding them, one per chunk. */
   readonly model?: string;
+  readonly vectors?: string;
   readonly chunks: readonly StoredChunk[];
 }
 
@@ -54,28 +54,65 @@ export class ShardStore {
     removeStrayTemps(this.filesDir);
   }
 
-  write(record: FileRecord): void {
-    writeFileAtomic(this.fileFor(record.path), JSON.stringify(record));
+  /**
+   * Commits a file's record: its vectors first (a new file), then the record naming them (the
+   * atomic rename is the commit), then the vectors of the record it replaced.
+   */
+  write(record: Omit<FileRecord, 'vectors'>, vectors?: readonly Float32Array[], replacedVectors?: string): FileRecord {
+    const hash = hashOf(record.path);
+    let committed: FileRecord = record;
+    if (vectors && vectors.length > 0) {
+      const name = `${hash}.${record.generation}.f32`;
+      writeFileAtomic(path.join(this.filesDir, name), concat(vectors));
+      committed = { ...record, vectors: name };
+    }
+    writeFileAtomic(path.join(this.filesDir, `${hash}.json`), JSON.stringify(committed));
+    if (replacedVectors && replacedVectors !== committed.vectors) rmSync(path.join(this.filesDir, replacedVectors), { force: true });
+    return committed;
   }
 
-  delete(relative: string): void {
-    rmSync(this.fileFor(relative), { force: true });
+  delete(relative: string, vectors?: string): void {
+    rmSync(path.join(this.filesDir, `${hashOf(relative)}.json`), { force: true });
+    if (vectors) rmSync(path.join(this.filesDir, vectors), { force: true });
+  }
+
+  /** A record's vectors, one per chunk; undefined when it has none or they cannot be read. */
+  readVectors(record: FileRecord): Float32Array[] | undefined {
+    if (!record.vectors || record.chunks.length === 0) return undefined;
+    try {
+      const bytes = readFileSync(path.join(this.filesDir, record.vectors));
+      const all = new Float32Array(bytes.length / 4);
+      new Uint8Array(all.buffer).set(bytes);
+      const dimensions = all.length / record.chunks.length;
+      if (!Number.isInteger(dimensions) || dimensions === 0) return undefined;
+      return record.chunks.map((_, i) => all.subarray(i * dimensions, (i + 1) * dimensions));
+    } catch {
+      return undefined;
+    }
   }
 
   read(relative: string): FileRecord | undefined {
-    const record = readRecord(this.fileFor(relative));
+    const record = readRecord(path.join(this.filesDir, `${hashOf(relative)}.json`));
     return record?.path === relative ? record : undefined;
   }
 
   /** Every readable record; unreadable ones (another format, damaged) are deleted and re-indexed later. */
   *readAll(): Generator<FileRecord> {
-    for (const name of readdirSync(this.filesDir)) {
+    const names = readdirSync(this.filesDir);
+    const referenced = new Set<string>();
+    for (const name of names) {
       if (!name.endsWith('.json')) continue;
       const file = path.join(this.filesDir, name);
       const record = readRecord(file);
-      if (record) yield record;
-      else rmSync(file, { force: true });
+      if (!record) {
+        rmSync(file, { force: true });
+        continue;
+      }
+      if (record.vectors) referenced.add(record.vectors);
+      yield record;
     }
+    // Vectors written by a commit that a crash cut short, or left by one that replaced them.
+    for (const name of names) if (name.endsWith('.f32') && !referenced.has(name)) rmSync(path.join(this.filesDir, name), { force: true });
   }
 
   snapshot(): SnapshotInfo | undefined {
@@ -96,10 +133,6 @@ export class ShardStore {
       if (name.startsWith('vectors-') && name.endsWith('.usearch') && name !== path.basename(file)) rmSync(path.join(this.dir, name), { force: true });
     }
   }
-
-  private fileFor(relative: string): string {
-    return path.join(this.filesDir, `${createHash('sha1').update(relative).digest('hex').slice(0, 32)}.json`);
-  }
 }
 
 function readRecord(file: string): FileRecord | undefined {
@@ -111,13 +144,16 @@ function readRecord(file: string): FileRecord | undefined {
   }
 }
 
-export function encodeVector(vector: Float32Array): string {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+function hashOf(relative: string): string {
+  return createHash('sha1').update(relative).digest('hex').slice(0, 32);
 }
 
-export function decodeVector(text: string): Float32Array {
-  const bytes = Buffer.from(text, 'base64');
-  const vector = new Float32Array(bytes.length / 4);
-  new Uint8Array(vector.buffer).set(bytes);
-  return vector;
+function concat(vectors: readonly Float32Array[]): Uint8Array {
+  const all = new Float32Array(vectors.reduce((sum, v) => sum + v.length, 0));
+  let at = 0;
+  for (const vector of vectors) {
+    all.set(vector, at);
+    at += vector.length;
+  }
+  return new Uint8Array(all.buffer);
 }

@@ -12,7 +12,7 @@ import { chunkSource } from './chunker';
 import { embedAll, normalized, type Embedder } from './embedding';
 import { languageOf } from './languages';
 import type { PauseGate } from './pauseGate';
-import { decodeVector, encodeVector, formatVersion, ShardStore, type FileRecord, type StoredChunk } from './shardStore';
+import { formatVersion, ShardStore, type FileRecord, type StoredChunk } from './shardStore';
 import { HnswVectorStore, type VectorStore } from './vectorStore';
 import { walkWorkspace } from './walk';
 import { looksBinary, WorkspaceFilter } from './workspaceFilter';
@@ -45,8 +45,9 @@ interface FileState {
   readonly mtimeMs: number;
   readonly size: number;
   readonly keys: readonly number[];
-  /** The model its chunks' vectors came from; undefined when they have none. */
+  /** The model its chunks' vectors came from, and their file; undefined when they have none. */
   readonly model?: string;
+  readonly vectors?: string;
 }
 
 type Task = 'update' | 'delete' | 'embed';
@@ -209,19 +210,22 @@ export class WorkspaceIndex {
   }
 
   /** Puts a committed record into memory: chunk refs, keyword postings, vectors not yet in the store. */
-  private remember(record: FileRecord, onChunk?: (chunk: StoredChunk) => void): void {
+  private remember(record: FileRecord, onChunk?: (chunk: StoredChunk) => void, vectors?: readonly Float32Array[]): void {
     const model = record.model !== undefined && record.model === this.vectorModel ? record.model : undefined;
-    for (const chunk of record.chunks) {
+    const missing = model !== undefined && record.chunks.some((chunk) => !this.vectors?.has(chunk.key));
+    const fresh = missing ? (vectors ?? this.store.readVectors(record)) : undefined;
+    record.chunks.forEach((chunk, i) => {
       onChunk?.(chunk);
       const ordinal = this.keyOfOrdinal.length;
       this.keyOfOrdinal.push(chunk.key);
       this.ordinals.set(chunk.key, ordinal);
       this.chunks.set(chunk.key, { key: chunk.key, file: record.path, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol });
       this.bm25.add(ordinal, `${record.path} ${chunk.symbol} ${chunk.text}`);
-      if (model && chunk.vector && !this.vectors?.has(chunk.key)) this.addVector(chunk.key, decodeVector(chunk.vector));
-    }
-    const embedded = model !== undefined && record.chunks.every((chunk) => chunk.vector);
-    this.files.set(record.path, { mtimeMs: record.mtimeMs, size: record.size, keys: record.chunks.map((c) => c.key), model: embedded ? model : undefined });
+      const vector = fresh?.[i];
+      if (vector && !this.vectors?.has(chunk.key)) this.addVector(chunk.key, vector);
+    });
+    const embedded = model !== undefined && record.vectors !== undefined && (!missing || fresh !== undefined);
+    this.files.set(record.path, { mtimeMs: record.mtimeMs, size: record.size, keys: record.chunks.map((c) => c.key), model: embedded ? model : undefined, vectors: record.vectors });
   }
 
   private forget(relative: string): void {
@@ -334,16 +338,16 @@ export class WorkspaceIndex {
     const model = this.services.embedder.model();
     const vectors = model ? await this.embedOrSkip(relative, pieces.map((piece) => piece.text), signal) : undefined;
     const generation = this.generation + 1;
-    const record: FileRecord = {
+    const record = {
       version: formatVersion,
       path: relative,
       mtimeMs: info.mtimeMs,
       size: info.size,
       generation,
       model: vectors ? model : undefined,
-      chunks: pieces.map((piece, i) => ({ key: generation * chunksPerFile + i, ...piece, vector: vectors ? encodeVector(vectors[i]!) : undefined })),
+      chunks: pieces.map((piece, i) => ({ key: generation * chunksPerFile + i, ...piece })),
     };
-    this.commit(record);
+    this.commit(record, vectors);
   }
 
   /** Adds vectors to a file already chunked (an embedding model arrived or changed). */
@@ -353,7 +357,8 @@ export class WorkspaceIndex {
     if (!record || !model || record.model === model) return;
     const vectors = await this.embedOrSkip(relative, record.chunks.map((chunk) => chunk.text), signal);
     if (!vectors) return;
-    this.commit({ ...record, model, generation: this.generation + 1, chunks: record.chunks.map((chunk, i) => ({ ...chunk, vector: encodeVector(vectors[i]!) })) });
+    const { vectors: _previous, ...chunked } = record;
+    this.commit({ ...chunked, model, generation: this.generation + 1 }, vectors);
   }
 
   private async embedOrSkip(relative: string, texts: readonly string[], signal: AbortSignal): Promise<Float32Array[] | undefined> {
@@ -369,17 +374,18 @@ export class WorkspaceIndex {
     }
   }
 
-  private commit(record: FileRecord): void {
-    this.store.write(record);
+  private commit(record: Omit<FileRecord, 'vectors'>, vectors?: readonly Float32Array[]): void {
+    const committed = this.store.write(record, vectors, this.files.get(record.path)?.vectors);
     this.generation = record.generation;
     this.forget(record.path);
-    this.remember(record);
+    this.remember(committed, undefined, vectors);
     if (this.unsavedVectors >= snapshotEvery && this.queue.size === 0) this.saveSnapshot();
   }
 
   private remove(relative: string): void {
-    if (!this.files.has(relative)) return;
-    this.store.delete(relative);
+    const state = this.files.get(relative);
+    if (!state) return;
+    this.store.delete(relative, state.vectors);
     this.generation++;
     this.forget(relative);
   }

@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { writeFileAtomic } from '../../sidecar/index/atomicFile';
-import { decodeVector, encodeVector, formatVersion, ShardStore } from '../../sidecar/index/shardStore';
+import { formatVersion, ShardStore } from '../../sidecar/index/shardStore';
 import { HnswVectorStore } from '../../sidecar/index/vectorStore';
 import { WriterLock } from '../../sidecar/index/writerLock';
 
@@ -31,9 +31,19 @@ test('the vector store finds the nearest vector, forgets removed keys, and survi
   assert.equal(HnswVectorStore.load(file, 32), undefined, 'other dimensions are refused');
 });
 
-test('vectors round-trip through their stored encoding', () => {
-  const vector = Float32Array.from([0.25, -1.5, 3e-7]);
-  assert.deepEqual(decodeVector(encodeVector(vector)), vector);
+test('a record\'s vectors are stored beside it and replaced with it', () => {
+  const storeDir = path.join(dir, 'vectors');
+  const shards = new ShardStore(storeDir);
+  const chunks = [1, 2].map((key) => ({ key, startLine: key, endLine: key, symbol: '', text: `chunk ${key}` }));
+  const first = shards.write({ version: formatVersion, path: 'a.ts', mtimeMs: 1, size: 1, generation: 1, model: 'm', chunks }, [Float32Array.of(1, 2, 3), Float32Array.of(4, 5, 6)]);
+  assert.deepEqual(shards.readVectors(shards.read('a.ts')!)?.map((v) => [...v]), [[1, 2, 3], [4, 5, 6]]);
+  const second = shards.write({ version: formatVersion, path: 'a.ts', mtimeMs: 2, size: 2, generation: 2, model: 'm', chunks }, [Float32Array.of(7, 8), Float32Array.of(9, 10)], first.vectors);
+  assert.deepEqual(shards.readVectors(second)?.map((v) => [...v]), [[7, 8], [9, 10]]);
+  assert.deepEqual(readdirSync(path.join(storeDir, 'files')).filter((name) => name.endsWith('.f32')), [second.vectors], 'the replaced vectors are gone');
+  // Vectors a crash left without a record are cleaned up on the next load.
+  writeFileSync(path.join(storeDir, 'files', 'orphan.9.f32'), new Uint8Array(8));
+  assert.equal([...new ShardStore(storeDir).readAll()].length, 1);
+  assert.equal(existsSync(path.join(storeDir, 'files', 'orphan.9.f32')), false);
 });
 
 test('an atomic write replaces the whole file and leaves no temporary behind', () => {
