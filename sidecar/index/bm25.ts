@@ -1,30 +1,43 @@
-// Keyword search: a BM25 inverted index over dense document ordinals. Postings are typed arrays
-// (a doc id and a term frequency per entry: ~6 bytes) so 100k chunks stay in tens of MB; removal
-// is a tombstone, and the postings are swept once tombstones are half of them.
+// Keyword search: a BM25 inverted index over dense document ordinals. Most terms occur in one or
+// two chunks, so a short postings list is a plain array of packed doc×256+tf numbers (~60 bytes);
+// a long one becomes typed arrays (5 bytes an entry). 100k chunks then stay in tens of MB. Removal
+// is a tombstone; the postings are swept once tombstones are half of them.
 import { tokenize } from './tokenize';
 
 const k1 = 1.2;
 const b = 0.75;
+/** Past this many entries a list moves to typed arrays. */
+const shortList = 32;
 
-class Postings {
-  docs = new Uint32Array(4);
-  tfs = new Uint16Array(4);
+class LongPostings {
+  docs = new Uint32Array(shortList * 2);
+  tfs = new Uint8Array(shortList * 2);
   size = 0;
+
+  static from(packed: readonly number[]): LongPostings {
+    const list = new LongPostings();
+    for (const entry of packed) list.push(Math.floor(entry / 256), entry % 256);
+    return list;
+  }
 
   push(doc: number, tf: number): void {
     if (this.size === this.docs.length) {
       const docs = new Uint32Array(this.size * 2);
       docs.set(this.docs);
       this.docs = docs;
-      const tfs = new Uint16Array(this.size * 2);
+      const tfs = new Uint8Array(this.size * 2);
       tfs.set(this.tfs);
       this.tfs = tfs;
     }
     this.docs[this.size] = doc;
-    this.tfs[this.size] = Math.min(tf, 0xffff);
+    this.tfs[this.size] = tf;
     this.size++;
   }
 }
+
+type Postings = number[] | LongPostings;
+
+const sizeOf = (list: Postings) => (Array.isArray(list) ? list.length : list.size);
 
 export interface Scored {
   readonly doc: number;
@@ -39,7 +52,7 @@ export class Bm25Index {
   private totalLength = 0;
   private postings = 0;
   private deadPostings = 0;
-  private readonly termCounts = new Map<number, number>();
+  private termCounts = new Uint32Array(1024);
   private scores = new Float64Array(0);
 
   get size(): number {
@@ -52,17 +65,21 @@ export class Bm25Index {
     const counts = new Map<string, number>();
     const terms = tokenize(text);
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-    for (const [term, tf] of counts) {
-      let list = this.terms.get(term);
-      if (!list) {
-        list = new Postings();
-        this.terms.set(term, list);
+    for (const [term, count] of counts) {
+      const tf = Math.min(count, 255);
+      const list = this.terms.get(term);
+      if (!list) this.terms.set(term, [doc * 256 + tf]);
+      else if (!Array.isArray(list)) list.push(doc, tf);
+      else if (list.length < shortList) list.push(doc * 256 + tf);
+      else {
+        const long = LongPostings.from(list);
+        long.push(doc, tf);
+        this.terms.set(term, long);
       }
-      list.push(doc, tf);
     }
     this.lengths[doc] = terms.length;
+    this.termCounts[doc] = counts.size;
     this.alive[doc] = 1;
-    this.termCounts.set(doc, counts.size);
     this.liveDocs++;
     this.totalLength += terms.length;
     this.postings += counts.size;
@@ -73,8 +90,7 @@ export class Bm25Index {
     this.alive[doc] = 0;
     this.liveDocs--;
     this.totalLength -= this.lengths[doc]!;
-    this.deadPostings += this.termCounts.get(doc) ?? 0;
-    this.termCounts.delete(doc);
+    this.deadPostings += this.termCounts[doc]!;
     if (this.deadPostings > 1024 && this.deadPostings * 2 > this.postings) this.sweep();
   }
 
@@ -85,18 +101,18 @@ export class Bm25Index {
     if (this.scores.length < this.lengths.length) this.scores = new Float64Array(this.lengths.length);
     const scores = this.scores;
     const touched: number[] = [];
+    const add = (doc: number, tf: number, idf: number) => {
+      if (!this.alive[doc]) return;
+      const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / averageLength);
+      if (scores[doc] === 0) touched.push(doc);
+      scores[doc]! += (idf * tf * (k1 + 1)) / norm;
+    };
     for (const term of new Set(tokenize(query))) {
       const list = this.terms.get(term);
       if (!list) continue;
-      const idf = Math.log(1 + (this.liveDocs - list.size + 0.5) / (list.size + 0.5));
-      for (let i = 0; i < list.size; i++) {
-        const doc = list.docs[i]!;
-        if (!this.alive[doc]) continue;
-        const tf = list.tfs[i]!;
-        const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / averageLength);
-        if (scores[doc] === 0) touched.push(doc);
-        scores[doc]! += (idf * tf * (k1 + 1)) / norm;
-      }
+      const idf = Math.log(1 + (this.liveDocs - sizeOf(list) + 0.5) / (sizeOf(list) + 0.5));
+      if (Array.isArray(list)) for (const entry of list) add(Math.floor(entry / 256), entry % 256, idf);
+      else for (let i = 0; i < list.size; i++) add(list.docs[i]!, list.tfs[i]!, idf);
     }
     const best = topK(touched, (doc) => scores[doc]!, limit);
     for (const doc of touched) scores[doc] = 0;
@@ -106,6 +122,12 @@ export class Bm25Index {
   /** Drops tombstoned entries from every postings list. */
   private sweep(): void {
     for (const [term, list] of this.terms) {
+      if (Array.isArray(list)) {
+        const kept = list.filter((entry) => this.alive[Math.floor(entry / 256)]);
+        if (kept.length === 0) this.terms.delete(term);
+        else this.terms.set(term, kept);
+        continue;
+      }
       let kept = 0;
       for (let i = 0; i < list.size; i++) {
         if (!this.alive[list.docs[i]!]) continue;
@@ -126,6 +148,9 @@ export class Bm25Index {
     const lengths = new Uint32Array(capacity);
     lengths.set(this.lengths);
     this.lengths = lengths;
+    const termCounts = new Uint32Array(capacity);
+    termCounts.set(this.termCounts);
+    this.termCounts = termCounts;
     const alive = new Uint8Array(capacity);
     alive.set(this.alive);
     this.alive = alive;

@@ -35,6 +35,7 @@ export function registerIndexHandlers(connection: MessageConnection, engine: { s
 
   handle(connection, OpenIndex, async (params) => {
     const index = registry.open(params);
+    await index.loaded;
     return { ...index.stats, writer: index.writer };
   });
   handle(connection, CloseIndex, async (params) => {

@@ -10,7 +10,9 @@ export function tokenize(text: string): string[] {
   for (const match of text.matchAll(word)) {
     const identifier = match[0];
     const lower = identifier.toLowerCase();
-    if (lower.length >= 2 && lower.length <= 64 && !stopWords.has(lower)) terms.push(lower);
+    // Long numbers (ids, hashes, data) would swell the vocabulary and are rarely searched for.
+    const longNumber = lower.length > 4 && /^[0-9]/.test(lower);
+    if (lower.length >= 2 && lower.length <= 64 && !longNumber && !stopWords.has(lower)) terms.push(lower);
     if (identifier.length <= 3) continue;
     const pieces = identifier.match(parts);
     if (!pieces || pieces.length < 2) continue;

@@ -54,7 +54,8 @@ type Task = 'update' | 'delete' | 'embed';
 
 /** Keys are generation × 2^16 + chunk number: unique forever, since generations only grow. */
 const chunksPerFile = 1 << 16;
-const snapshotEvery = 256;
+const snapshotEvery = 2048;
+const snapshotAfterMs = 5 * 60_000;
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileState>();
@@ -65,6 +66,7 @@ export class WorkspaceIndex {
   private vectors: VectorStore | undefined;
   private vectorModel: string | undefined;
   private unsavedVectors = 0;
+  private snapshotAt = performance.now();
   private generation = 0;
   private readonly queue = new Map<string, Task>();
   private filesTotal = 0;
@@ -91,10 +93,13 @@ export class WorkspaceIndex {
     if (!this.writer) this.message = `Another Pylot process (pid ${lock.holder()?.pid}) is indexing this folder; its index is searched read-only here.`;
   }
 
+  /** Resolves once what was on disk is in memory (searchable); loading yields to other requests. */
+  loaded: Promise<void> = Promise.resolve();
+
   static open(options: IndexOptions, services: IndexServices): WorkspaceIndex {
     const store = new ShardStore(options.storageDir);
     const index = new WorkspaceIndex(path.resolve(options.root), store, new WriterLock(path.join(options.storageDir, 'lock')), services, options);
-    index.load();
+    index.loaded = index.load();
     return index;
   }
 
@@ -178,12 +183,13 @@ export class WorkspaceIndex {
 
   async close(): Promise<void> {
     this.closing.abort();
+    await this.loaded.catch(() => undefined);
     await this.running?.catch(() => undefined);
     if (this.writer && this.unsavedVectors > 0) this.saveSnapshot();
     this.lock.release();
   }
 
-  private load(): void {
+  private async load(): Promise<void> {
     const snapshot = this.store.snapshot();
     if (snapshot) {
       this.vectors = HnswVectorStore.load(snapshot.file, snapshot.dimensions);
@@ -193,10 +199,18 @@ export class WorkspaceIndex {
       }
     }
     const live = new Set<number>();
+    let sinceYield = 0;
     for (const record of this.store.readAll()) {
       this.generation = Math.max(this.generation, record.generation);
       this.vectorModel ??= record.model;
       this.remember(record, (chunk) => live.add(chunk.key));
+      sinceYield += record.chunks.length;
+      if (sinceYield >= 200) {
+        sinceYield = 0;
+        this.filesTotal = this.files.size;
+        this.emit();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     // Snapshot entries whose chunks were replaced after it was taken.
     for (const key of snapshot && this.vectors ? snapshot.keys : []) {
@@ -260,6 +274,7 @@ export class WorkspaceIndex {
   private async work(): Promise<void> {
     const signal = this.closing.signal;
     try {
+      await this.loaded;
       while (!signal.aborted) {
         if (this.services.pause.paused) {
           this.setState('paused');
@@ -288,7 +303,10 @@ export class WorkspaceIndex {
         // Let requests (searches, completions) through between files.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (!signal.aborted && this.unsavedVectors > 0) this.saveSnapshot();
+      // The snapshot only spares a reopen some graph inserts (newer records are replayed), so it is
+      // written when much changed or a while has passed, never in the way of a save.
+      const stale = performance.now() - this.snapshotAt > snapshotAfterMs;
+      if (!signal.aborted && (this.unsavedVectors >= snapshotEvery || (this.unsavedVectors > 0 && stale))) this.saveSnapshot();
       this.setState('idle');
     } catch (error) {
       this.message = `Indexing stopped: ${describeError(error)}`;
@@ -379,7 +397,6 @@ export class WorkspaceIndex {
     this.generation = record.generation;
     this.forget(record.path);
     this.remember(committed, undefined, vectors);
-    if (this.unsavedVectors >= snapshotEvery && this.queue.size === 0) this.saveSnapshot();
   }
 
   private remove(relative: string): void {
@@ -397,6 +414,7 @@ export class WorkspaceIndex {
     try {
       this.store.saveSnapshot(this.vectors, { generation: this.generation, model: this.vectorModel, keys });
       this.unsavedVectors = 0;
+      this.snapshotAt = performance.now();
     } catch (error) {
       log('warn', `Could not save the vector snapshot (the index rebuilds it from its records): ${describeError(error)}`);
     }

@@ -1,25 +1,30 @@
 // Issue-7 index numbers, on real sources from node_modules (printed, never asserted):
-//  1. chunking throughput (target ≥ 2 MiB/s) and chunk density;
-//  2. a 100k-chunk index built by the real IndexRegistry / WorkspaceIndex code, with 384-d vectors
-//     from a feature-hashing embedder (synthetic but clustered like real ones; no model time);
-//  3. query p95 at 100k chunks: the vector store alone, and the whole hybrid search (target ≤ 20 ms);
-//  4. re-indexing one saved file, embedding excluded (target ≤ 100 ms);
-//  5. RSS of the process holding the 100k-chunk index (target ≤ 300 MB), and reopening from disk.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+//  1. chunking throughput (target ≥ 2 MiB/s) on an 8 MiB spread of TS/JS/Python, and chunk density;
+//  2. that sample indexed by the real pipeline (IndexRegistry → WorkspaceIndex), 384-d vectors from
+//     a feature-hashing embedder (synthetic, but texts sharing terms point the same way; no model time);
+//  3. grown to 100k chunks with more copies whose records are written as the pipeline writes them;
+//  4. in a fresh process (a restarted sidecar): load time, RSS (target ≤ 300 MB), vector and hybrid
+//     query p95 (target ≤ 20 ms), re-indexing one saved file without embedding (target ≤ 100 ms).
+// The machine is shared: CPU times are printed beside wall times.
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { chunkSource } from '../../sidecar/index/chunker';
+import { spawnSync } from 'node:child_process';
+import { grammarFor } from '../../sidecar/context/grammars';
+import { chunkSource, type Chunk } from '../../sidecar/index/chunker';
 import type { Embedder } from '../../sidecar/index/embedding';
 import { languageOf } from '../../sidecar/index/languages';
 import { IndexRegistry } from '../../sidecar/index/registry';
+import { formatVersion, ShardStore } from '../../sidecar/index/shardStore';
 import { tokenize } from '../../sidecar/index/tokenize';
 import { repoRoot } from '../sidecar/harness';
 import { median, percentile, table } from './stats';
 
 const targetChunks = Number(process.env.PYLOT_BENCH_CHUNKS ?? 100_000);
 const dimensions = 384;
+const hashModel = 'feature-hashing-384';
 const mib = 1024 * 1024;
 
 v8.setFlagsFromString('--expose-gc');
@@ -29,111 +34,192 @@ const rssMb = () => {
   return process.memoryUsage().rss / mib;
 };
 const baselineRss = rssMb();
-
-// ── 1. chunking ────────────────────────────────────────────────────────────────────────────────
-const sources = listSources(path.join(repoRoot, 'node_modules'));
-const sample = takeBytes(sources, 8 * mib);
-await chunkSource('const warm = 1;', 'typescript');
-await chunkSource('warm = 1', 'python');
-let chunkedBytes = 0;
-let chunkCount = 0;
-let largestChunk = 0;
-const chunkStart = performance.now();
-for (const file of sample) {
-  const text = readFileSync(file.path, 'utf8');
-  const chunks = await chunkSource(text, languageOf(file.path));
-  chunkedBytes += Buffer.byteLength(text);
-  chunkCount += chunks.length;
-  for (const chunk of chunks) largestChunk = Math.max(largestChunk, chunk.text.length);
-}
-const chunkSeconds = (performance.now() - chunkStart) / 1000;
-const chunksPerMib = chunkCount / (chunkedBytes / mib);
-
-// ── 2. a 100k-chunk workspace, indexed by the real code ─────────────────────────────────────────
-const scratch = mkdtempSync(path.join(tmpdir(), 'pylot-index-bench-'));
-const root = path.join(scratch, 'workspace');
-const wantedBytes = (targetChunks / chunksPerMib) * mib * 1.02;
-let copied = 0;
-for (let round = 0; copied < wantedBytes; round++) {
-  for (const file of sources) {
-    if (copied >= wantedBytes) break;
-    const target = path.join(root, `copy${round}`, workspacePath(file));
-    mkdirSync(path.dirname(target), { recursive: true });
-    copyFileSync(file.path, target);
-    copied += file.size;
-  }
-}
-
-let embedding = true;
-const embedder: Embedder = {
-  model: () => (embedding ? 'feature-hashing-384' : undefined),
-  embed: async (texts) => texts.map(hashedVector),
+/** CPU time of this process in ms: on a machine shared with other work, wall time mostly measures the queue. */
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 };
-const registry = new IndexRegistry({
-  embedder,
-  embedQuery: async (text) => hashedVector(text),
-  background: (signal, task) => task(signal),
-  onStatus: () => undefined,
-});
-const buildStart = performance.now();
-const index = registry.open({ root, storageDir: path.join(scratch, 'storage'), maxFileBytes: 512 * 1024 });
-await index.idle();
-const buildSeconds = (performance.now() - buildStart) / 1000;
-const built = index.status();
-const indexRss = rssMb();
 
-// ── 3. queries ──────────────────────────────────────────────────────────────────────────────────
-const words = [...new Set(tokenize(readFileSync(sample[0]!.path, 'utf8') + readFileSync(sample.at(-1)!.path, 'utf8')))].filter((w) => w.length > 4);
-const queries = Array.from({ length: 200 }, (_, i) => `${words[(i * 7) % words.length]} ${words[(i * 13 + 5) % words.length]} ${words[(i * 31 + 11) % words.length]}`);
-const storeMs: number[] = [];
-const hybridMs: number[] = [];
-for (const query of queries) {
-  const vector = hashedVector(query);
-  let started = performance.now();
-  index.vectorSearch(vector, 40);
-  storeMs.push(performance.now() - started);
-  started = performance.now();
-  await registry.search({ query, limit: 10 }, new AbortController().signal);
-  hybridMs.push(performance.now() - started);
+if (process.argv[2] === '--measure') await measure(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+else await main();
+
+async function main(): Promise<void> {
+  // ── 1. chunking, on an even spread of real sources ──────────────────────────────────────────────
+  const sources = listSources(path.join(repoRoot, 'node_modules'));
+  const sample = takeBytes(sources, 8 * mib);
+  await chunkSource('const warm = 1;', 'typescript');
+  let chunkedBytes = 0;
+  let largestChunk = 0;
+  const chunked = new Map<SourceFile, Chunk[]>();
+  const wallStart = performance.now();
+  const cpuStart = cpuMs();
+  for (const file of sample) {
+    const text = readFileSync(file.path, 'utf8');
+    const chunks = await chunkSource(text, languageOf(file.path));
+    chunked.set(file, chunks);
+    chunkedBytes += Buffer.byteLength(text);
+    for (const chunk of chunks) largestChunk = Math.max(largestChunk, chunk.text.length);
+  }
+  const chunkWallSeconds = (performance.now() - wallStart) / 1000;
+  const chunkCpuSeconds = (cpuMs() - cpuStart) / 1000;
+  const chunkCount = [...chunked.values()].reduce((sum, chunks) => sum + chunks.length, 0);
+  const parseCpuSeconds = await parseOnly(sample);
+
+  // ── 2. the sample indexed by the real pipeline (registry → scan → chunk → embed → commit) ──────────
+  const scratch = mkdtempSync(path.join(tmpdir(), 'pylot-index-bench-'));
+  const root = path.join(scratch, 'workspace');
+  const storageDir = path.join(scratch, 'storage');
+  for (const file of sample) copyInto(root, 'copy0', file);
+  const registry = benchRegistry(() => true);
+  const buildStart = performance.now();
+  const built = registry.open({ root, storageDir, maxFileBytes: 512 * 1024 });
+  await built.idle();
+  const buildSeconds = (performance.now() - buildStart) / 1000;
+  const pipelineChunks = built.status().chunks;
+  await registry.closeAll();
+
+  // ── 3. grown to the target: more copies of the sample, their records written as the pipeline would
+  //       (same chunks, same store), so the 100k index does not take minutes of chunking to make ──────
+  const store = new ShardStore(storageDir);
+  let generation = built.stats.generation;
+  let chunks = pipelineChunks;
+  for (let round = 1; chunks < targetChunks; round++) {
+    for (const file of sample) {
+      if (chunks >= targetChunks) break;
+      if (!store.read(`copy0/${workspacePath(file)}`)) continue; // the pipeline skipped it (ignore rules)
+      const target = copyInto(root, `copy${round}`, file);
+      const info = statSync(target);
+      generation++;
+      const pieces = chunked.get(file)!;
+      store.write(
+        { version: formatVersion, path: path.relative(root, target).split(path.sep).join('/'), mtimeMs: info.mtimeMs, size: info.size, generation, model: hashModel, chunks: pieces.map((piece, i) => ({ key: generation * 65536 + i, ...piece })) },
+        pieces.map((piece) => hashedVector(piece.text)),
+      );
+      chunks += pieces.length;
+    }
+  }
+
+  // ── 4. a fresh process, as a restarted sidecar, opens it and answers ──────────────────────────────
+  const words = [...new Set(tokenize([...chunked.values()].flat().slice(0, 400).map((c) => c.text).join('\n')))].filter((w) => w.length > 4);
+  const queries = Array.from({ length: 200 }, (_, i) => `${words[(i * 7) % words.length]} ${words[(i * 13 + 5) % words.length]} ${words[(i * 31 + 11) % words.length]}`);
+  const saved = sample.filter((f) => f.size > 8_000 && f.size < 40_000).slice(0, 30).map((f) => `copy0/${workspacePath(f)}`);
+  writeFileSync(path.join(scratch, 'queries.json'), JSON.stringify({ queries, saved }));
+  const child = spawnSync(process.execPath, [import.meta.filename, '--measure', root, storageDir, path.join(scratch, 'queries.json')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  rmSync(scratch, { recursive: true, force: true });
+  const m = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as Measured;
+
+  const fmt = (value: number, digits = 1) => value.toFixed(digits);
+  const p95 = (values: number[]) => fmt(percentile(values, 95), 2);
+  console.log(`\nWorkspace index (issue 7) — load average ${fmt(loadavg()[0]!)} on ${cpus().length} cores: wall times include waiting for a CPU, CPU times do not\n`);
+  console.log(table([
+    ['measure', 'value', 'target'],
+    ['chunking', `${fmt(chunkedBytes / mib / chunkCpuSeconds)} MiB per CPU-second, ${fmt(chunkedBytes / mib / chunkWallSeconds)} MiB/s wall (${fmt(chunkedBytes / mib)} MiB, ${sample.length} files)`, '≥ 2 MiB/s'],
+    ['  tree-sitter parsing alone', `${fmt(chunkedBytes / mib / parseCpuSeconds)} MiB per CPU-second (${fmt((parseCpuSeconds / chunkCpuSeconds) * 100, 0)} % of chunking)`, ''],
+    ['  chunks', `${fmt(chunkCount / (chunkedBytes / mib), 0)} per MiB, largest ${largestChunk} chars`, '≤ ~2000 chars'],
+    ['pipeline build of the sample', `${pipelineChunks} chunks in ${fmt(buildSeconds)} s wall (synthetic embedding)`, ''],
+    [`opening ${m.chunks} chunks, ${m.chunksEmbedded} with vectors (fresh process)`, `${fmt(m.loadMs / 1000)} s wall to load records and rebuild the HNSW graph; the re-scan then re-indexed ${m.commitsAfterScan} files`, ''],
+    ['vector store query (HNSW, k=40)', `p50 ${fmt(median(m.storeMs), 2)} ms, p95 ${p95(m.storeMs)} ms wall`, ''],
+    ['hybrid search (BM25 + HNSW + RRF + text)', `p50 ${fmt(median(m.hybridMs), 2)} ms, p95 ${p95(m.hybridMs)} ms wall; CPU p50 ${fmt(median(m.hybridCpuMs), 2)}, p95 ${p95(m.hybridCpuMs)} ms`, '≤ 20 ms'],
+    ['re-index one saved file (no embedding)', `p50 ${fmt(median(m.reindexMs))} ms, p95 ${fmt(percentile(m.reindexMs, 95))} ms wall; CPU p95 ${fmt(percentile(m.reindexCpuMs, 95))} ms (${m.reindexMs.length} files, 8–40 KB)`, '≤ 100 ms'],
+    ['RSS holding the index', `${fmt(m.rss, 0)} MB (process baseline ${fmt(m.baselineRss, 0)} MB, JS heap ${fmt(m.heapMb, 0)} MB)`, '≤ 300 MB'],
+    ['reopen with a vector snapshot', `${fmt(m.reopenMs / 1000)} s wall`, ''],
+  ]));
 }
 
-// ── 4. re-index one saved file (no embedding) ──────────────────────────────────────────────────
-embedding = false;
-const saved = sources.filter((f) => f.size > 8_000 && f.size < 40_000).slice(0, 30);
-const reindexMs: number[] = [];
-for (const [i, file] of saved.entries()) {
-  const relative = `copy0/${workspacePath(file)}`;
-  appendFileSync(path.join(root, relative), `\n// edit ${i}\n`);
+interface Measured {
+  chunks: number;
+  chunksEmbedded: number;
+  loadMs: number;
+  commitsAfterScan: number;
+  rss: number;
+  baselineRss: number;
+  heapMb: number;
+  storeMs: number[];
+  hybridMs: number[];
+  hybridCpuMs: number[];
+  reindexMs: number[];
+  reindexCpuMs: number[];
+  reopenMs: number;
+}
+
+/** In a fresh process: open the index from disk, then query it, re-index saved files, reopen it. */
+async function measure(root: string, storageDir: string, inputs: string): Promise<void> {
+  const { queries, saved } = JSON.parse(readFileSync(inputs, 'utf8')) as { queries: string[]; saved: string[] };
+  let embedding = true;
+  const registry = benchRegistry(() => embedding);
   const started = performance.now();
-  await index.indexFileNow(relative);
-  reindexMs.push(performance.now() - started);
+  const index = registry.open({ root, storageDir, maxFileBytes: 512 * 1024 });
+  await index.loaded;
+  const loadMs = performance.now() - started;
+  const loadedGeneration = index.stats.generation;
+  await index.idle();
+  const commitsAfterScan = index.stats.generation - loadedGeneration;
+  const rss = rssMb();
+  const heapMb = process.memoryUsage().heapUsed / mib;
+  const { chunksEmbedded } = index.status();
+  const storeMs: number[] = [];
+  const hybridMs: number[] = [];
+  const hybridCpuMs: number[] = [];
+  for (const query of queries) {
+    let wall = performance.now();
+    index.vectorSearch(hashedVector(query), 40);
+    storeMs.push(performance.now() - wall);
+    wall = performance.now();
+    const cpu = cpuMs();
+    await registry.search({ query, limit: 10 }, new AbortController().signal);
+    hybridMs.push(performance.now() - wall);
+    hybridCpuMs.push(cpuMs() - cpu);
+  }
+  // Saving a file: embedding is excluded, as the target says; grammars are loaded once per sidecar, not per save.
+  embedding = false;
+  for (const languageId of ['typescript', 'javascript', 'python']) await chunkSource('x = 1', languageId);
+  const reindexMs: number[] = [];
+  const reindexCpuMs: number[] = [];
+  for (const [i, relative] of saved.entries()) {
+    appendFileSync(path.join(root, relative), `\n// edit ${i}\n`);
+    const wall = performance.now();
+    const cpu = cpuMs();
+    await index.indexFileNow(relative);
+    reindexMs.push(performance.now() - wall);
+    reindexCpuMs.push(cpuMs() - cpu);
+  }
+  embedding = true;
+  await registry.closeAll();
+  const reopenStarted = performance.now();
+  await registry.open({ root, storageDir, maxFileBytes: 512 * 1024 }).loaded;
+  const reopenMs = performance.now() - reopenStarted;
+  await registry.closeAll();
+  const measured: Measured = { chunks: index.status().chunks, chunksEmbedded, loadMs, commitsAfterScan, rss, baselineRss, heapMb, storeMs, hybridMs, hybridCpuMs, reindexMs, reindexCpuMs, reopenMs };
+  console.log(JSON.stringify(measured));
 }
-embedding = true;
 
-// ── 5. reopen from disk ─────────────────────────────────────────────────────────────────────────
-await registry.close(root);
-const closedRss = rssMb();
-const reopenStart = performance.now();
-const reopened = registry.open({ root, storageDir: path.join(scratch, 'storage'), maxFileBytes: 512 * 1024 });
-const reopenMs = performance.now() - reopenStart;
-await reopened.idle();
-const caughtUpMs = performance.now() - reopenStart;
-await registry.closeAll();
-rmSync(scratch, { recursive: true, force: true });
+function benchRegistry(embedding: () => boolean): IndexRegistry {
+  const embedder: Embedder = { model: () => (embedding() ? hashModel : undefined), embed: async (texts) => texts.map(hashedVector) };
+  return new IndexRegistry({ embedder, embedQuery: async (text) => hashedVector(text), background: (signal, task) => task(signal), onStatus: () => undefined });
+}
 
-const fmt = (value: number, digits = 1) => value.toFixed(digits);
-console.log('\nWorkspace index (issue 7)\n');
-console.log(table([
-  ['measure', 'value', 'target'],
-  ['chunking throughput', `${fmt(chunkedBytes / mib / chunkSeconds)} MiB/s (${fmt(chunkedBytes / mib)} MiB, ${sample.length} files)`, '≥ 2 MiB/s'],
-  ['chunk density', `${fmt(chunksPerMib, 0)} chunks/MiB, largest ${largestChunk} chars`, '≤ ~2000 chars'],
-  ['index built', `${built.chunks} chunks, ${built.filesIndexed} files, ${fmt(copied / mib)} MiB in ${fmt(buildSeconds)} s (${fmt(built.chunks / buildSeconds, 0)} chunks/s, embedding synthetic)`, ''],
-  ['vector store query', `p50 ${fmt(median(storeMs), 2)} ms, p95 ${fmt(percentile(storeMs, 95), 2)} ms`, ''],
-  ['hybrid search (BM25 + HNSW + RRF + text)', `p50 ${fmt(median(hybridMs), 2)} ms, p95 ${fmt(percentile(hybridMs, 95), 2)} ms`, '≤ 20 ms'],
-  ['re-index one saved file', `p50 ${fmt(median(reindexMs))} ms, p95 ${fmt(percentile(reindexMs, 95))} ms (${saved.length} files of 8–40 KB)`, '≤ 100 ms'],
-  ['RSS holding the index', `${fmt(indexRss, 0)} MB (process baseline ${fmt(baselineRss, 0)} MB, after close ${fmt(closedRss, 0)} MB)`, '≤ 300 MB'],
-  ['reopen from disk', `${fmt(reopenMs, 0)} ms to load, ${fmt(caughtUpMs, 0)} ms until the re-scan found nothing to do`, ''],
-]));
+async function parseOnly(files: readonly SourceFile[]): Promise<number> {
+  let cpu = 0;
+  for (const file of files) {
+    const languageId = languageOf(file.path);
+    const grammar = languageId ? await grammarFor(languageId) : undefined;
+    if (!grammar) continue;
+    const parser = grammar.parser();
+    const text = readFileSync(file.path, 'utf8');
+    const started = cpuMs();
+    parser.parse(text)?.delete();
+    cpu += cpuMs() - started;
+    parser.delete();
+  }
+  return cpu / 1000;
+}
+
+function copyInto(root: string, folder: string, file: SourceFile): string {
+  const target = path.join(root, folder, workspacePath(file));
+  mkdirSync(path.dirname(target), { recursive: true });
+  copyFileSync(file.path, target);
+  return target;
+}
 
 /** Feature hashing: each term adds ±1 to one of 384 dimensions, so texts sharing terms point the same way. */
 function hashedVector(text: string): Float32Array {
