@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
-import { badModelFiles, fimModel, scriptedModel } from '../fixtures/models';
+import { badModelFiles, embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
 import { startLlamaServer } from '../fixtures/llamaServer';
 import { otherScript, script, type TestModels } from './suite/fixtureScripts';
 
@@ -31,6 +31,7 @@ const models: TestModels = {
   scripted: await scriptedModel(script),
   scriptedOther: await scriptedModel(otherScript, { name: 'scripted-other' }),
   fim: await fimModel(),
+  embedding: await embeddingModel(),
   notGguf: bad.notGguf,
   truncatedData: bad.truncatedData,
   tooLarge: bad.tooLarge,

@@ -7,6 +7,8 @@ export interface TestModels {
   scripted: string;
   scriptedOther: string;
   fim: string;
+  /** A random-weight BERT embedding model (the workspace index's vectors). */
+  embedding: string;
   notGguf: string;
   truncatedData: string;
   tooLarge: string;
