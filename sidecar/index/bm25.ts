@@ -20,12 +20,18 @@ class LongPostings {
     return list;
   }
 
+  trim(): void {
+    if (this.size === this.docs.length) return;
+    this.docs = this.docs.slice(0, this.size);
+    this.tfs = this.tfs.slice(0, this.size);
+  }
+
   push(doc: number, tf: number): void {
     if (this.size === this.docs.length) {
-      const docs = new Uint32Array(this.size * 2);
+      const docs = new Uint32Array(Math.max(shortList, this.size * 2));
       docs.set(this.docs);
       this.docs = docs;
-      const tfs = new Uint8Array(this.size * 2);
+      const tfs = new Uint8Array(Math.max(shortList, this.size * 2));
       tfs.set(this.tfs);
       this.tfs = tfs;
     }
@@ -117,6 +123,11 @@ export class Bm25Index {
     const best = topK(touched, (doc) => scores[doc]!, limit);
     for (const doc of touched) scores[doc] = 0;
     return best;
+  }
+
+  /** Gives back the spare capacity of long postings lists (after a bulk load: up to half of them). */
+  trim(): void {
+    for (const list of this.terms.values()) if (!Array.isArray(list)) list.trim();
   }
 
   /** Drops tombstoned entries from every postings list. */

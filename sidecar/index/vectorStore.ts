@@ -1,6 +1,7 @@
 // The vector store behind one small interface. The implementation is usearch's HNSW graph
 // (native, N-API prebuilt): ~1 ms per query at 100k × 384 where brute force takes tens of ms;
-// vectors are kept as f16 to halve their memory (docs/decisions.md has the measurements).
+// vectors (unit length, from the index) are kept as i8, a quarter of f32's memory, which is what
+// keeps 100k chunks under 300 MB (docs/decisions.md has the measurements).
 // usearch is loaded with require, like web-tree-sitter, and stays external to the bundle.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,7 +37,7 @@ export class HnswVectorStore implements VectorStore {
 
   constructor(readonly dimensions: number) {
     usearch ??= require('usearch') as typeof USearch;
-    this.index = new usearch.Index({ dimensions, metric: 'cos' as USearch.MetricKind, quantization: 'f16' as USearch.ScalarKind, multi: false, ...graph });
+    this.index = new usearch.Index({ dimensions, metric: 'cos' as USearch.MetricKind, quantization: 'i8' as USearch.ScalarKind, multi: false, ...graph });
   }
 
   /** A store saved by save(), or undefined when the file is missing, unreadable or of other dimensions. */

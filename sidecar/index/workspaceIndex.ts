@@ -219,6 +219,7 @@ export class WorkspaceIndex {
         this.unsavedVectors++;
       }
     }
+    this.bm25.trim();
     this.filesTotal = this.files.size;
     this.emit(true);
   }
