@@ -7,7 +7,8 @@ import type { Embedder } from './embedding';
 import { normalized } from './embedding';
 import { PauseGate } from './pauseGate';
 import { reciprocalRankFusion } from './rrf';
-import { WorkspaceIndex, type ChunkRef, type IndexOptions, type IndexServices } from './workspaceIndex';
+import type { ChunkRef } from './chunkTable';
+import { WorkspaceIndex, type IndexOptions, type IndexServices } from './workspaceIndex';
 
 export interface RegistryServices {
   readonly embedder: Embedder;

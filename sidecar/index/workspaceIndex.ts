@@ -7,13 +7,13 @@ import path from 'node:path';
 import type { IndexState, IndexStatus } from '../../protocol/index';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import { describeError, log } from '../log';
-import { Bm25Index } from './bm25';
+import { ChunkTable, type ChunkRef } from './chunkTable';
 import { chunkSource } from './chunker';
 import { embedAll, normalized, type Embedder } from './embedding';
 import { languageOf } from './languages';
 import type { PauseGate } from './pauseGate';
-import { formatVersion, ShardStore, type FileRecord, type StoredChunk } from './shardStore';
-import { HnswVectorStore, type VectorStore } from './vectorStore';
+import { formatVersion, ShardStore, type FileRecord } from './shardStore';
+import { HnswVectorStore } from './vectorStore';
 import { walkWorkspace } from './walk';
 import { looksBinary, WorkspaceFilter } from './workspaceFilter';
 import { WriterLock } from './writerLock';
@@ -33,23 +33,6 @@ export interface IndexServices {
   onStatus(status: IndexStatus): void;
 }
 
-export interface ChunkRef {
-  readonly key: number;
-  readonly file: string;
-  readonly startLine: number;
-  readonly endLine: number;
-  readonly symbol: string;
-}
-
-interface FileState {
-  readonly mtimeMs: number;
-  readonly size: number;
-  readonly keys: readonly number[];
-  /** The model its chunks' vectors came from, and their file; undefined when they have none. */
-  readonly model?: string;
-  readonly vectors?: string;
-}
-
 type Task = 'update' | 'delete' | 'embed';
 
 /** Keys are generation × 2^16 + chunk number: unique forever, since generations only grow. */
@@ -58,14 +41,7 @@ const snapshotEvery = 2048;
 const snapshotAfterMs = 5 * 60_000;
 
 export class WorkspaceIndex {
-  private readonly files = new Map<string, FileState>();
-  private readonly chunks = new Map<number, ChunkRef>();
-  private readonly ordinals = new Map<number, number>();
-  private readonly keyOfOrdinal: number[] = [];
-  private readonly bm25 = new Bm25Index();
-  private vectors: VectorStore | undefined;
-  private vectorModel: string | undefined;
-  private unsavedVectors = 0;
+  private readonly table: ChunkTable;
   private snapshotAt = performance.now();
   private generation = 0;
   private readonly queue = new Map<string, Task>();
@@ -89,6 +65,7 @@ export class WorkspaceIndex {
     options: IndexOptions,
   ) {
     this.filter = new WorkspaceFilter(root, options.exclude, options.maxFileBytes);
+    this.table = new ChunkTable((record) => store.readVectors(record));
     this.writer = lock.acquire();
     if (!this.writer) this.message = `Another Pylot process (pid ${lock.holder()?.pid}) is indexing this folder; its index is searched read-only here.`;
   }
@@ -104,7 +81,7 @@ export class WorkspaceIndex {
   }
 
   get stats(): { generation: number; files: number; chunks: number } {
-    return { generation: this.generation, files: this.files.size, chunks: this.chunks.size };
+    return { generation: this.generation, files: this.table.files.size, chunks: this.table.chunkCount };
   }
 
   /** Scans the folder and indexes what changed, in the background. */
@@ -123,7 +100,7 @@ export class WorkspaceIndex {
     } else if (type === 'deleted') {
       this.queue.set(relative, 'delete');
       // A deleted folder: everything indexed under it goes too.
-      for (const file of this.files.keys()) if (file.startsWith(`${relative}/`)) this.queue.set(file, 'delete');
+      for (const file of this.table.files.keys()) if (file.startsWith(`${relative}/`)) this.queue.set(file, 'delete');
     } else {
       this.queue.set(relative, 'update');
     }
@@ -132,7 +109,7 @@ export class WorkspaceIndex {
 
   /** Re-reads the embedding model; called when it may have changed. */
   checkEmbeddingModel(): void {
-    if (this.writer && this.services.embedder.model() !== this.vectorModel) this.kick();
+    if (this.writer && this.services.embedder.model() !== this.table.vectorModel) this.kick();
   }
 
   /** Indexes one file now, in the foreground (tests and benchmarks). */
@@ -146,16 +123,15 @@ export class WorkspaceIndex {
   }
 
   keywordSearch(query: string, limit: number): ChunkRef[] {
-    return this.bm25.search(query, limit).map((hit) => this.chunks.get(this.keyOfOrdinal[hit.doc]!)!);
+    return this.table.keywordSearch(query, limit);
   }
 
   vectorSearch(vector: Float32Array, limit: number): ChunkRef[] {
-    if (!this.vectors || vector.length !== this.vectors.dimensions) return [];
-    return this.vectors.search(vector, limit).flatMap((hit) => this.chunks.get(hit.key) ?? []);
+    return this.table.vectorSearch(vector, limit);
   }
 
   get embeddingModel(): string | undefined {
-    return this.vectorModel;
+    return this.table.vectorModel;
   }
 
   /** The text of an indexed chunk, from its file's record. */
@@ -164,16 +140,16 @@ export class WorkspaceIndex {
   }
 
   status(): IndexStatus {
-    const embedded = this.vectors?.size ?? 0;
+    const embedded = this.table.vectors?.size ?? 0;
     const model = this.services.embedder.model();
-    const vectors = !model && embedded === 0 ? 'none' : embedded < this.chunks.size ? 'partial' : 'ready';
+    const vectors = !model && embedded === 0 ? 'none' : embedded < this.table.chunkCount ? 'partial' : 'ready';
     const noModel = vectors === 'none' ? 'No embedding model is loaded: the index answers by keywords (BM25) only. Set "pylot.models.embeddings" for search by meaning.' : undefined;
     return {
       root: this.root,
       state: this.services.pause.paused && (this.state === 'scanning' || this.state === 'indexing') ? 'paused' : this.state,
-      filesIndexed: this.files.size,
-      filesTotal: Math.max(this.filesTotal, this.files.size),
-      chunks: this.chunks.size,
+      filesIndexed: this.table.files.size,
+      filesTotal: Math.max(this.filesTotal, this.table.files.size),
+      chunks: this.table.chunkCount,
       chunksEmbedded: embedded,
       generation: this.generation,
       vectors,
@@ -185,85 +161,35 @@ export class WorkspaceIndex {
     this.closing.abort();
     await this.loaded.catch(() => undefined);
     await this.running?.catch(() => undefined);
-    if (this.writer && this.unsavedVectors > 0) this.saveSnapshot();
+    if (this.writer && this.table.unsavedVectors > 0) this.saveSnapshot();
     this.lock.release();
   }
 
   private async load(): Promise<void> {
     const snapshot = this.store.snapshot();
-    if (snapshot) {
-      this.vectors = HnswVectorStore.load(snapshot.file, snapshot.dimensions);
-      if (this.vectors) {
-        this.vectorModel = snapshot.model;
-        this.generation = snapshot.generation;
-      }
+    const vectors = snapshot && HnswVectorStore.load(snapshot.file, snapshot.dimensions);
+    if (snapshot && vectors) {
+      this.table.useVectors(vectors, snapshot.model);
+      this.generation = snapshot.generation;
     }
-    const live = new Set<number>();
     let sinceYield = 0;
     for (const record of this.store.readAll()) {
       this.generation = Math.max(this.generation, record.generation);
-      this.vectorModel ??= record.model;
-      this.remember(record, (chunk) => live.add(chunk.key));
+      if (!this.table.vectorModel && record.model) this.table.useVectors(undefined, record.model);
+      this.table.add(record);
       sinceYield += record.chunks.length;
       if (sinceYield >= 200) {
         sinceYield = 0;
-        this.filesTotal = this.files.size;
+        this.filesTotal = this.table.files.size;
         this.emit();
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
     // Snapshot entries whose chunks were replaced after it was taken.
-    for (const key of snapshot && this.vectors ? snapshot.keys : []) {
-      if (!live.has(key) && this.vectors!.has(key)) {
-        this.vectors!.remove(key);
-        this.unsavedVectors++;
-      }
-    }
-    this.bm25.trim();
-    this.filesTotal = this.files.size;
+    if (snapshot && vectors) this.table.removeStaleVectors(snapshot.keys);
+    this.table.trim();
+    this.filesTotal = this.table.files.size;
     this.emit(true);
-  }
-
-  /** Puts a committed record into memory: chunk refs, keyword postings, vectors not yet in the store. */
-  private remember(record: FileRecord, onChunk?: (chunk: StoredChunk) => void, vectors?: readonly Float32Array[]): void {
-    const model = record.model !== undefined && record.model === this.vectorModel ? record.model : undefined;
-    const missing = model !== undefined && record.chunks.some((chunk) => !this.vectors?.has(chunk.key));
-    const fresh = missing ? (vectors ?? this.store.readVectors(record)) : undefined;
-    record.chunks.forEach((chunk, i) => {
-      onChunk?.(chunk);
-      const ordinal = this.keyOfOrdinal.length;
-      this.keyOfOrdinal.push(chunk.key);
-      this.ordinals.set(chunk.key, ordinal);
-      this.chunks.set(chunk.key, { key: chunk.key, file: record.path, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol });
-      this.bm25.add(ordinal, `${record.path} ${chunk.symbol} ${chunk.text}`);
-      const vector = fresh?.[i];
-      if (vector && !this.vectors?.has(chunk.key)) this.addVector(chunk.key, vector);
-    });
-    const embedded = model !== undefined && record.vectors !== undefined && (!missing || fresh !== undefined);
-    this.files.set(record.path, { mtimeMs: record.mtimeMs, size: record.size, keys: record.chunks.map((c) => c.key), model: embedded ? model : undefined, vectors: record.vectors });
-  }
-
-  private forget(relative: string): void {
-    const state = this.files.get(relative);
-    if (!state) return;
-    for (const key of state.keys) {
-      const ordinal = this.ordinals.get(key);
-      if (ordinal !== undefined) this.bm25.remove(ordinal);
-      this.ordinals.delete(key);
-      this.chunks.delete(key);
-      if (this.vectors?.has(key)) {
-        this.vectors.remove(key);
-        this.unsavedVectors++;
-      }
-    }
-    this.files.delete(relative);
-  }
-
-  private addVector(key: number, vector: Float32Array): void {
-    this.vectors ??= new HnswVectorStore(vector.length);
-    if (vector.length !== this.vectors.dimensions) return;
-    this.vectors.add(key, vector);
-    this.unsavedVectors++;
   }
 
   private kick(): void {
@@ -307,7 +233,8 @@ export class WorkspaceIndex {
       // The snapshot only spares a reopen some graph inserts (newer records are replayed), so it is
       // written when much changed or a while has passed, never in the way of a save.
       const stale = performance.now() - this.snapshotAt > snapshotAfterMs;
-      if (!signal.aborted && (this.unsavedVectors >= snapshotEvery || (this.unsavedVectors > 0 && stale))) this.saveSnapshot();
+      const unsaved = this.table.unsavedVectors;
+      if (!signal.aborted && (unsaved >= snapshotEvery || (unsaved > 0 && stale))) this.saveSnapshot();
       this.setState('idle');
     } catch (error) {
       this.message = `Indexing stopped: ${describeError(error)}`;
@@ -318,18 +245,17 @@ export class WorkspaceIndex {
   /** A new embedding model makes every stored vector useless: start a fresh store for it. */
   private adoptEmbeddingModel(): void {
     const model = this.services.embedder.model();
-    if (!model || model === this.vectorModel) return;
-    log('info', `Index of ${this.root}: embedding with ${model}${this.vectorModel ? ` (was ${this.vectorModel})` : ''}.`);
-    this.vectorModel = model;
-    this.vectors = undefined;
+    const previous = this.table.vectorModel;
+    if (!model || model === previous) return;
+    log('info', `Index of ${this.root}: embedding with ${model}${previous ? ` (was ${previous})` : ''}.`);
+    this.table.useVectors(undefined, model);
     this.unembeddable.clear();
-    this.unsavedVectors++;
   }
 
   private queueMissingVectors(): void {
     if (!this.services.embedder.model()) return;
-    for (const [relative, state] of this.files) {
-      if (state.model !== this.vectorModel && state.keys.length > 0 && !this.unembeddable.has(relative)) this.queue.set(relative, 'embed');
+    for (const [relative, state] of this.table.files) {
+      if (state.model !== this.table.vectorModel && state.keys.length > 0 && !this.unembeddable.has(relative)) this.queue.set(relative, 'embed');
     }
   }
 
@@ -339,10 +265,10 @@ export class WorkspaceIndex {
     const seen = new Set<string>();
     for await (const file of walkWorkspace(this.filter, signal)) {
       seen.add(file.relative);
-      const known = this.files.get(file.relative);
+      const known = this.table.files.get(file.relative);
       if (!known || known.mtimeMs !== file.mtimeMs || known.size !== file.size) this.queue.set(file.relative, 'update');
     }
-    for (const relative of this.files.keys()) if (!seen.has(relative)) this.queue.set(relative, 'delete');
+    for (const relative of this.table.files.keys()) if (!seen.has(relative)) this.queue.set(relative, 'delete');
     this.filesTotal = seen.size;
   }
 
@@ -394,27 +320,26 @@ export class WorkspaceIndex {
   }
 
   private commit(record: Omit<FileRecord, 'vectors'>, vectors?: readonly Float32Array[]): void {
-    const committed = this.store.write(record, vectors, this.files.get(record.path)?.vectors);
+    const committed = this.store.write(record, vectors, this.table.files.get(record.path)?.vectors);
     this.generation = record.generation;
-    this.forget(record.path);
-    this.remember(committed, undefined, vectors);
+    this.table.remove(record.path);
+    this.table.add(committed, vectors);
   }
 
   private remove(relative: string): void {
-    const state = this.files.get(relative);
+    const state = this.table.files.get(relative);
     if (!state) return;
     this.store.delete(relative, state.vectors);
     this.generation++;
-    this.forget(relative);
+    this.table.remove(relative);
   }
 
   private saveSnapshot(): void {
-    if (!this.vectors || !this.vectorModel) return;
-    const keys: number[] = [];
-    for (const state of this.files.values()) if (state.model === this.vectorModel) keys.push(...state.keys);
+    const { vectors, vectorModel } = this.table;
+    if (!vectors || !vectorModel) return;
     try {
-      this.store.saveSnapshot(this.vectors, { generation: this.generation, model: this.vectorModel, keys });
-      this.unsavedVectors = 0;
+      this.store.saveSnapshot(vectors, { generation: this.generation, model: vectorModel, keys: this.table.embeddedKeys() });
+      this.table.unsavedVectors = 0;
       this.snapshotAt = performance.now();
     } catch (error) {
       log('warn', `Could not save the vector snapshot (the index rebuilds it from its records): ${describeError(error)}`);
