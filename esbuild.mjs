@@ -28,7 +28,7 @@ const esmRequire = { js: "import { createRequire as __pylotRequire } from 'node:
 const builds = [
   // The banner times the bundle's own evaluation (reported as part of activation).
   { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode'], banner: { js: 'const __pylotLoadStart = performance.now();' } },
-  { ...node, entryPoints: ['sidecar/main.ts'], outfile: 'dist/sidecar.mjs', format: 'esm', external: ['node-llama-cpp', 'web-tree-sitter'], banner: esmRequire },
+  { ...node, entryPoints: ['sidecar/main.ts'], outfile: 'dist/sidecar.mjs', format: 'esm', external: ['node-llama-cpp', 'web-tree-sitter', 'usearch'], banner: esmRequire },
   { ...common, entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022' },
   { ...common, entryPoints: ['webview-ui/chat/main.ts'], outfile: 'dist/chat.js', format: 'iife', platform: 'browser', target: 'es2022' },
 ];

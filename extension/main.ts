@@ -13,6 +13,8 @@ import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
 import { createLog } from './log';
 import { registerWarmup } from './completion/warmup';
+import { registerCodebaseIndex, type CodebaseSearchResult } from './index/codebaseIndex';
+import type { IndexStatus } from '../protocol/index';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { CompletionCache } from './completion/cache';
 import { DocumentSync } from './completion/documentSync';
@@ -49,6 +51,9 @@ export interface PylotApi {
   readonly agent: AgentApi;
   /** The refactor commands' previews, for tests to accept or reject. */
   readonly refactor: RefactorApi;
+  /** The workspace index: what `@codebase` and the agent's search_code ask. */
+  searchCodebase(query: string, limit?: number): Promise<CodebaseSearchResult>;
+  indexStatus(): IndexStatus[];
 }
 
 let running: Sidecar | undefined;
@@ -87,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   const documents = new DocumentSync(sidecar, privacy);
   let cachedFor: string | undefined;
   const completions = new InlineCompletionProvider({ sidecar, models, settings: () => settings, log, latency, cache, debounce: new AdaptiveDebounce(), documents, privacy });
+  const codebase = registerCodebaseIndex(context, sidecar, log);
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
   const refresh = () => {
     statusBar.update();
@@ -176,6 +182,8 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     chat,
     agent,
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: cache.hits, cacheMisses: cache.misses }),
+    searchCodebase: (query, limit) => codebase.search(query, { limit }),
+    indexStatus: () => codebase.status(),
   };
 }
 

@@ -36,16 +36,21 @@ for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md', 'media', 'grammars',
 }
 
 // What node-llama-cpp needs at run time; build sources, the llama.cpp git bundle and typings stay behind.
-const unneeded = /(\.map|\.d\.[cm]?ts|\.md)$|^node-llama-cpp\/(llama\/(gitRelease\.bundle|addon|cmake|toolchains|patches|xpack|profiles|CMakeLists\.txt)|templates)(\/|$)/;
+const unneeded = /(\.map|\.d\.[cm]?ts|\.md)$|^node-llama-cpp\/(llama\/(gitRelease\.bundle|addon|cmake|toolchains|patches|xpack|profiles|CMakeLists\.txt)|templates)(\/|$)|^usearch\/(c|cpp|cmake|numkong|include|javascript\/dist\/esm)(\/|$)/;
+// usearch ships its C++ sources (14 MB, left out above) and N-API prebuilds for every platform: keep the target's.
+const usearchPrebuild = /^usearch\/prebuilds\/([^/]+)/;
+const usearchTarget = { 'win-x64': 'win32-x64', 'mac-x64': 'darwin-arm64+x64', 'mac-arm64': 'darwin-arm64+x64' }[target] ?? target;
 let files = 0;
-for (const dir of [...runtimeClosure('node-llama-cpp'), ...runtimeClosure('web-tree-sitter')]) {
+for (const dir of [...runtimeClosure('node-llama-cpp'), ...runtimeClosure('web-tree-sitter'), ...runtimeClosure('usearch')]) {
   const relative = path.relative(path.join(root, 'node_modules'), dir);
   cpSync(dir, path.join(stage, 'dist/node_modules', relative), {
     recursive: true,
     filter: (source) => {
       const inner = path.relative(dir, source);
       if (inner.split(path.sep).includes('node_modules')) return false; // nested packages are copied on their own
-      const keep = !unneeded.test(path.join(relative, inner).split(path.sep).join('/')) || inner === '';
+      const shipped = path.join(relative, inner).split(path.sep).join('/');
+      const prebuild = usearchPrebuild.exec(shipped)?.[1];
+      const keep = inner === '' || (!unneeded.test(shipped) && (prebuild === undefined || prebuild === usearchTarget));
       if (keep) files++;
       return keep;
     },

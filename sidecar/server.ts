@@ -11,6 +11,7 @@ import { InfillService } from './completion/infill';
 import { createRuntime, type Runtime } from './engine/runtime';
 import { registerAgentHandlers } from './agent/handlers';
 import { describeError, log } from './log';
+import { registerIndexHandlers } from './index/handlers';
 import { registerModelHandlers } from './models/handlers';
 import { ModelSlots } from './models/slots';
 import { handle, notify, onNotify } from './rpc';
@@ -31,6 +32,7 @@ export function serve(connection: MessageConnection): void {
   registerModelHandlers(connection, requireRuntime);
   const scheduler = new Scheduler();
   registerAgentHandlers(connection, slots, scheduler, requireRuntime);
+  registerIndexHandlers(connection, { slots, scheduler });
 
   handle(connection, Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);

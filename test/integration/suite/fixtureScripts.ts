@@ -18,6 +18,8 @@ export interface TestModels {
   fim: string;
   /** 0.5B-shaped random model: slow enough to stop or crash mid-answer. */
   bench: string;
+  /** A random-weight BERT embedding model (the workspace index's vectors). */
+  embedding: string;
   notGguf: string;
   truncatedData: string;
   tooLarge: string;

@@ -1,0 +1,36 @@
+// Lists the files the index should hold, depth first, skipping what the filter rules out before
+// descending (an ignored node_modules is never read). Symlinks are not followed: they can leave the
+// workspace or loop.
+import { opendir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { WorkspaceFilter } from './workspaceFilter';
+
+export interface FoundFile {
+  /** Relative to the root, with forward slashes. */
+  readonly relative: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+export async function* walkWorkspace(filter: WorkspaceFilter, signal?: AbortSignal): AsyncGenerator<FoundFile> {
+  const pending = [''];
+  while (pending.length > 0) {
+    if (signal?.aborted) return;
+    const dir = pending.pop()!;
+    let entries;
+    try {
+      entries = await opendir(path.join(filter.root, dir));
+    } catch {
+      continue;
+    }
+    for await (const entry of entries) {
+      const relative = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!filter.ignoresEntry(dir, entry.name, true)) pending.push(relative);
+      } else if (entry.isFile() && !filter.ignoresEntry(dir, entry.name, false)) {
+        const info = await stat(path.join(filter.root, relative)).catch(() => undefined);
+        if (info && info.size <= filter.maxFileBytes && info.size > 0) yield { relative, size: info.size, mtimeMs: info.mtimeMs };
+      }
+    }
+  }
+}
