@@ -13,7 +13,7 @@ import type { PanelState } from '../protocol/webview';
 import { message, registerCommands, showError } from './commands';
 import { createLog } from './log';
 import { registerWarmup } from './completion/warmup';
-import { registerCodebaseIndex, type CodebaseSearchResult } from './index/codebaseIndex';
+import { registerCodebaseIndex, type CodebaseSearchResult, type CodeSearch } from './index/codebaseIndex';
 import type { IndexStatus } from '../protocol/index';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { CompletionCache } from './completion/cache';
@@ -164,8 +164,9 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   });
 
   const refactor = registerRefactorCommands(context, { sidecar, models, log });
-  const chat = registerChat(context, { sidecar, models, log, privacy });
-  const agent = registerAgent(context, sidecar, models, log);
+  const searchCode: CodeSearch = (query, options) => codebase.search(query, options);
+  const chat = registerChat(context, { sidecar, models, log, privacy, searchCode });
+  const agent = registerAgent(context, sidecar, models, log, searchCode);
   context.subscriptions.push(chat.setBackend('agent', new AgentChatBackend(agent)));
 
   if (!settings.models.completion) void promptForModel(context.globalState);

@@ -7,6 +7,7 @@ import { ResponseError } from 'vscode-jsonrpc/node';
 import * as vscode from 'vscode';
 import { AgentEvent, AgentRun, AskContinue, ExecuteTool, toolSpec, type AgentMode, type AgentOutcome, type ToolResult } from '../../protocol/agent';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
+import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
@@ -59,6 +60,7 @@ export class AgentService implements vscode.Disposable {
     private readonly models: ModelManager,
     private readonly preview: DiffPreview,
     private readonly log: Log,
+    private readonly searchCode: CodeSearch,
   ) {
     this.policy = this.newPolicy();
     const stopEvents = sidecar.onNotification(AgentEvent, (event) => this.turns.get(event.turnId)?.ui.onEvent(event));
@@ -150,7 +152,7 @@ export class AgentService implements vscode.Disposable {
       if (call.tool === 'run_command' && !vscode.workspace.isTrusted) return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
       const signal = AbortSignal.any([turn.signal, abortOn(token)]);
       const policy = this.policy;
-      const backend = new VsCodeBackend(policy.paths, this.preview, this.sidecar, () => turn.settings, () => this.commandTerminal());
+      const backend = new VsCodeBackend(policy.paths, this.preview, this.searchCode, () => turn.settings, () => this.commandTerminal());
       const result = await executeCall(call, {
         policy,
         backend,

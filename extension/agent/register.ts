@@ -2,6 +2,7 @@
 // the commands that drive it with VS Code's own UI until the chat panel does. Returns the API the
 // panel (and the integration tests) call.
 import * as vscode from 'vscode';
+import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
@@ -22,9 +23,9 @@ export interface AgentApi {
   restoreCheckpoint(turnId: string): Promise<string[]>;
 }
 
-export function registerAgent(context: vscode.ExtensionContext, sidecar: Sidecar, models: ModelManager, log: Log): AgentApi {
+export function registerAgent(context: vscode.ExtensionContext, sidecar: Sidecar, models: ModelManager, log: Log, searchCode: CodeSearch): AgentApi {
   const preview = new DiffPreview();
-  const service = new AgentService(sidecar, models, preview, log);
+  const service = new AgentService(sidecar, models, preview, log, searchCode);
   const output = vscode.window.createOutputChannel('Pylot Agent');
   const api: AgentApi = {
     runAgentTurn: (request, ui, signal) => service.runAgentTurn(request, ui, signal),

@@ -1,10 +1,9 @@
 // The tools as VS Code runs them: reads prefer what the user sees in an open editor, an approved
 // change is one WorkspaceEdit (undoable) then saved, commands run in the background runner
 // (mirrored to a terminal if the user wants), definitions come from the language servers.
-import * as z from 'zod/mini';
 import * as vscode from 'vscode';
-import { ErrorCodes, PylotError, request } from '../../protocol/rpc';
-import type { Sidecar } from '../sidecar/supervisor';
+import { ErrorCodes, PylotError } from '../../protocol/rpc';
+import type { CodebaseSearchResult, CodeSearch } from '../index/codebaseIndex';
 import { DiffPreview } from './diffPreview';
 import { ToolError, type Target, type ToolBackend } from './executeCall';
 import type { WorkspacePaths } from './policy/paths';
@@ -13,14 +12,12 @@ import { describeRun, runCommand } from './tools/commandRunner';
 import { listFolder, readNumbered, readTextFile, searchText, type SearchRoot } from './tools/fileTools';
 import type { ProposedChange } from './ui';
 
-/** The workspace index's search, served by the sidecar once the index exists (another part of Pylot). */
-const IndexSearch = request('index/search', z.object({ query: z.string(), limit: z.optional(z.int()) }), z.unknown());
 
 export class VsCodeBackend implements ToolBackend {
   constructor(
     private readonly paths: WorkspacePaths,
     private readonly diffs: DiffPreview,
-    private readonly sidecar: Sidecar,
+    private readonly searchIndex: CodeSearch,
     private readonly settings: () => AgentSettings,
     private readonly terminal: () => { write(text: string): void } | undefined,
   ) {}
@@ -43,15 +40,15 @@ export class VsCodeBackend implements ToolBackend {
   }
 
   async searchCode(query: string, signal: AbortSignal): Promise<string> {
+    let answer: CodebaseSearchResult;
     try {
-      const answer = await this.sidecar.request(IndexSearch, { query, limit: 10 }, { signal, timeoutMs: 30_000 });
-      return await this.formatIndexResults(answer);
+      answer = await this.searchIndex(query, { limit: 10, signal });
     } catch (error) {
-      if (error instanceof PylotError && error.code === ErrorCodes.MethodNotFound) {
-        throw new ToolError('The workspace index is not available yet, so search_code cannot run. Use search_text (exact text) or get_definitions instead.');
-      }
-      throw error;
+      if (error instanceof PylotError && error.code === ErrorCodes.Cancelled) throw error;
+      throw new ToolError(`The workspace index could not search (${error instanceof Error ? error.message : String(error)}). Use search_text (exact text) or get_definitions instead.`);
     }
+    if (!answer.results.length && answer.message) throw new ToolError(`${answer.message} Use search_text (exact text) or get_definitions instead.`);
+    return this.formatIndexResults(answer);
   }
 
   async definitions(symbol: string, signal: AbortSignal): Promise<string> {
@@ -134,17 +131,14 @@ export class VsCodeBackend implements ToolBackend {
   }
 
   /** The index's answer, whatever its exact shape: results with a path, a line and text. */
-  private async formatIndexResults(answer: unknown): Promise<string> {
-    const list = Array.isArray(answer) ? answer : ((answer as { results?: unknown; chunks?: unknown })?.results ?? (answer as { chunks?: unknown })?.chunks);
-    if (!Array.isArray(list) || list.length === 0) return 'The index found nothing for that query.';
+  private async formatIndexResults(answer: CodebaseSearchResult): Promise<string> {
+    if (answer.results.length === 0) return 'The index found nothing for that query.';
     const shown: string[] = [];
-    for (const item of list.slice(0, 10) as Array<Record<string, unknown>>) {
-      const file = String(item.path ?? item.file ?? item.uri ?? '');
-      const relative = file.startsWith('file:') ? vscode.workspace.asRelativePath(vscode.Uri.parse(file), (await this.paths.roots()).length > 1) : file;
-      const where = await this.paths.resolve(relative);
+    for (const span of answer.results.slice(0, 10)) {
+      // The index covers every workspace folder: show only what the policy lets the agent read.
+      const where = await this.paths.resolve(vscode.workspace.asRelativePath(vscode.Uri.file(span.path), (await this.paths.roots()).length > 1));
       if (!where.ok || where.protection) continue;
-      const line = item.startLine ?? item.line;
-      shown.push(`${where.relative}${line !== undefined ? `:${String(line)}` : ''}\n${String(item.text ?? item.content ?? item.snippet ?? '').trimEnd()}`);
+      shown.push(`${where.relative}:${span.startLine}-${span.endLine}${span.symbol ? ` (${span.symbol})` : ''}\n${span.text.trimEnd()}`);
     }
     return shown.length ? shown.join('\n\n') : 'The index found nothing the agent may read.';
   }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Attachment } from '../../protocol/chat';
 import type { Sidecar } from '../sidecar/supervisor';
+import type { CodeSearch } from '../index/codebaseIndex';
 import { searchCodebase } from './codebase';
 import { parseMentions, type Mention } from './mentions';
 
@@ -13,6 +14,8 @@ const maxProblems = 100;
 
 export interface ContextDeps {
   readonly sidecar: Sidecar;
+  /** The workspace index, for `@codebase`. */
+  readonly searchCode: CodeSearch;
   readonly isExcluded: (uri: vscode.Uri) => boolean;
   /** The editor the user was last in (the panel has focus while they type). */
   readonly lastEditor: () => vscode.TextEditor | undefined;
@@ -40,10 +43,10 @@ async function resolve(deps: ContextDeps, mention: Mention, query: string, signa
     case 'problems':
       return problemsAttachment();
     case 'codebase': {
-      const search = await searchCodebase(deps.sidecar, query, signal);
+      const search = await searchCodebase(deps.searchCode, query, signal);
       if (!search.available) return { kind: 'codebase', label: `codebase: index not available (${search.reason})`, text: '' };
-      const text = search.hits.map((hit) => fenced(`${hit.path}${hit.startLine === undefined ? '' : `:${hit.startLine + 1}-${(hit.endLine ?? hit.startLine) + 1}`}`, hit.text)).join('\n\n');
-      return { kind: 'codebase', label: `codebase: ${search.hits.length} result(s)`, text };
+      const text = search.hits.map((hit) => fenced(`${hit.path}:${hit.startLine}-${hit.endLine}`, hit.text)).join('\n\n');
+      return { kind: 'codebase', label: `codebase: ${search.hits.length} result(s)${search.note && !search.hits.length ? ` (${search.note})` : ''}`, text };
     }
   }
 }

@@ -1,34 +1,27 @@
-// `@codebase`: the workspace index's search, served by the sidecar as `index/search` (built by the
-// context engine). Until that request exists in protocol/sidecar.ts this declares the shape the
-// chat needs; an engine without it answers MethodNotFound, which becomes "index not available".
-import * as z from 'zod/mini';
-import { ErrorCodes, PylotError, request } from '../../protocol/rpc';
-import type { Sidecar } from '../sidecar/supervisor';
-
-export const IndexSearch = request(
-  'index/search',
-  z.object({ query: z.string(), limit: z.optional(z.int()) }),
-  z.object({
-    results: z.array(z.object({ path: z.string(), startLine: z.optional(z.int()), endLine: z.optional(z.int()), text: z.string(), score: z.optional(z.number()) })),
-  }),
-);
+// `@codebase`: the workspace index's search (extension/index/codebaseIndex.ts, `index/search` in the
+// sidecar). A search that cannot run — the index turned off, the engine down — becomes a chip that says why.
+import { ErrorCodes, PylotError } from '../../protocol/rpc';
+import type { CodeSearch } from '../index/codebaseIndex';
 
 export interface CodebaseHit {
+  /** Workspace-relative. */
   readonly path: string;
-  readonly startLine?: number;
-  readonly endLine?: number;
+  /** 1-based, inclusive. */
+  readonly startLine: number;
+  readonly endLine: number;
   readonly text: string;
 }
 
-export type CodebaseSearch = { readonly available: true; readonly hits: readonly CodebaseHit[] } | { readonly available: false; readonly reason: string };
+export type CodebaseSearch = { readonly available: true; readonly hits: readonly CodebaseHit[]; readonly note?: string } | { readonly available: false; readonly reason: string };
 
-export async function searchCodebase(sidecar: Sidecar, query: string, signal?: AbortSignal, limit = 8): Promise<CodebaseSearch> {
+export async function searchCodebase(search: CodeSearch, query: string, signal?: AbortSignal, limit = 8): Promise<CodebaseSearch> {
   try {
-    const { results } = await sidecar.request(IndexSearch, { query, limit }, { signal, timeoutMs: 15_000 });
-    return { available: true, hits: results };
+    const answer = await search(query, { limit, signal });
+    const hits = answer.results.map((span) => ({ path: span.relativePath, startLine: span.startLine, endLine: span.endLine, text: span.text }));
+    // e.g. "keyword search only: no embedding model", or "the index is turned off".
+    return { available: true, hits, note: answer.message };
   } catch (error) {
     if (!(error instanceof PylotError) || error.code === ErrorCodes.Cancelled) throw error;
-    const reason = error.code === ErrorCodes.MethodNotFound ? 'this engine has no workspace index yet' : error.message;
-    return { available: false, reason };
+    return { available: false, reason: error.message };
   }
 }

@@ -3,6 +3,7 @@
 // and how tests and other commands (e.g. pylot.explain through pylot.openChat) drive the chat.
 import * as vscode from 'vscode';
 import { ChatMode as ChatModeSchema, type Attachment, type ChatMode, type ChatModelView, type ChatSummary, type ChatTurn, type ChatWebviewMessage } from '../../protocol/chat';
+import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
@@ -22,6 +23,8 @@ export interface ChatDeps {
   readonly log: Log;
   /** Secret and ignore-listed files are never attached. */
   readonly privacy: { isExcluded(uri: vscode.Uri): boolean };
+  /** The workspace index, for `@codebase`. */
+  readonly searchCode: CodeSearch;
 }
 
 /** `pylot.openChat`'s argument: what other commands hand the chat. */
@@ -49,7 +52,7 @@ export interface ChatApi {
 export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): ChatApi {
   const { sidecar, models, log } = deps;
   let lastEditor = vscode.window.activeTextEditor;
-  const contextDeps: ContextDeps = { sidecar, isExcluded: (uri) => deps.privacy.isExcluded(uri), lastEditor: () => lastEditor };
+  const contextDeps: ContextDeps = { sidecar, searchCode: deps.searchCode, isExcluded: (uri) => deps.privacy.isExcluded(uri), lastEditor: () => lastEditor };
   const history = new ChatHistory(context.workspaceState);
   const actions = new CodeBlockActions(() => lastEditor);
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, (message) => handle(message), log);

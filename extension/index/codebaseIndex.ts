@@ -12,6 +12,8 @@ import type { Sidecar } from '../sidecar/supervisor';
 import { IndexStatusBar } from './indexStatusBar';
 
 export type CodebaseSearchResult = ResultOf<typeof SearchIndex>;
+/** What `@codebase` and the agent's search_code call: CodebaseIndex.search. */
+export type CodeSearch = (query: string, options: { limit?: number; signal?: AbortSignal }) => Promise<CodebaseSearchResult>;
 type FileChange = 'created' | 'changed' | 'deleted';
 
 /** File events are sent in batches: a branch switch touches thousands of files at once. */

@@ -96,7 +96,7 @@ suite('Chat', () => {
     }
   });
 
-  test('mentions attach the file, problems and the selection; @codebase says when there is no index', async () => {
+  test('mentions attach the file, problems, the selection and what the workspace index finds', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     const file = vscode.Uri.joinPath(folder, 'calc.ts');
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('export const answer = 42;\n'));
@@ -111,7 +111,7 @@ suite('Chat', () => {
     assert.equal(byKind.get('selection')?.text, 'const');
     assert.equal(byKind.get('selection')?.label, 'calc.ts:1');
     assert.ok(byKind.has('problems'));
-    assert.match(byKind.get('codebase')?.label ?? '', /index not available/);
+    assert.match(byKind.get('codebase')?.label ?? '', /^codebase: \d+ result/);
   });
 
   test('the agent plugs in as a backend: its tool call waits for approval, and Stop denies it and ends the turn', async () => {
