@@ -65,7 +65,8 @@ for (let round = 0; round < rounds; round++) {
   const prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: `overhead-${round}.ts` });
   const runSidecar = async () => {
     const started = performance.now();
-    const result = await sidecar.request(InlineCompletion, { uri, version: 1, position: { line, character: 2 }, maxTokens, timeLimitMs: 30_000 });
+    // No snippets: the same prompt as the direct run (the context engine is measured in context.bench).
+    const result = await sidecar.request(InlineCompletion, { uri, version: 1, position: { line, character: 2 }, maxTokens, timeLimitMs: 30_000, snippets: [] });
     viaSidecar.push(performance.now() - started);
     return result.tokens;
   };
@@ -172,7 +173,8 @@ report(`3. typed-through suggestion from the cache: median ${(median(lookups) * 
 await sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: model }, contextSize: 4096, reload: true }).catch(() => undefined);
 
 // ── 1b, 2b. llama-server ─────────────────────────────────────────────────────────────────────────
-const server = await startLlamaServer({ model, threads, contextSize: 4096, args: ['--cache-reuse', '256', '--parallel', '2'] });
+// Two slots (completions pin one), each with 4,096 tokens of context.
+const server = await startLlamaServer({ model, threads, contextSize: 8192, args: ['--cache-reuse', '256', '--parallel', '2'] });
 try {
   await sidecar.request(LoadModel, { role: 'completion', source: { kind: 'server', api: 'llama-server', name: 'bench', baseUrl: server.url } });
   const viaPylot: number[] = [];
@@ -185,7 +187,7 @@ try {
     const window = cutWindow(text, lineStart + 2);
     const runPylot = async () => {
       const started = performance.now();
-      await sidecar.request(InlineCompletion, { uri, version: 1, position: { line, character: 2 }, maxTokens, timeLimitMs: 30_000 });
+      await sidecar.request(InlineCompletion, { uri, version: 1, position: { line, character: 2 }, maxTokens, timeLimitMs: 30_000, snippets: [] });
       viaPylot.push(performance.now() - started);
     };
     const runStraight = async () => {
