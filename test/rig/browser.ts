@@ -1,6 +1,6 @@
 // Headless Debian Chromium driven by playwright-core (no browser download), and the workbench
 // gestures UI tests share: waiting for the workbench, quick open, palette, status bar, ghost text, screenshots.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -155,4 +155,16 @@ function escapeRegExp(text: string): string {
 
 function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** Polls a file on disk until `ready` accepts its text (what a saved editor wrote). */
+export async function waitForFile(file: string, ready: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await readFile(file, 'utf8');
+    if (ready(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${file} never got the expected text; it has:\n${text}`);
 }

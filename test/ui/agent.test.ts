@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { startScriptedChatServer, type ScriptedChatServer } from '../integration/suite/scriptedChatServer';
 
@@ -183,14 +183,3 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     passed += 1;
   });
 });
-
-async function waitForFile(file: string, ready: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await readFile(file, 'utf8');
-    if (ready(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${file} never got the expected text; it has:\n${text}`);
-}

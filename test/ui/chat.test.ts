@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { benchModel, scriptedModel } from '../fixtures/models';
 
@@ -177,14 +177,3 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     passed = true;
   });
 });
-
-async function waitForFile(file: string, ready: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await readFile(file, 'utf8');
-    if (ready(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${file} never got the expected text; it has:\n${text}`);
-}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, waitForGhostText, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForGhostText, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { badModelFiles, scriptedModel } from '../fixtures/models';
 
@@ -119,15 +119,4 @@ async function ghostTextAfterTyping(page: Page): Promise<string> {
 
 async function statusText(page: Page): Promise<string> {
   return ((await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot/ }).first().textContent()) ?? '').trim();
-}
-
-async function waitForFile(file: string, ready: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await readFile(file, 'utf8');
-    if (ready(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${file} never got the expected text; it has:\n${text}`);
 }

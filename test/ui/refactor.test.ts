@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { scriptedModel } from '../fixtures/models';
 
@@ -98,15 +98,4 @@ describe('Pylot refactor commands in the browser', { timeout: 10 * 60_000 }, () 
 /** The file's editor; called once the diff preview is closed, so it is the only one showing the code. */
 function editorOf(page: Page) {
   return page.locator('.monaco-editor .view-lines', { hasText: 'export function add' }).first();
-}
-
-async function waitForFile(file: string, ready: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await readFile(file, 'utf8');
-    if (ready(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${file} never got the expected text; it has:\n${text}`);
 }
