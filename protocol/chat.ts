@@ -79,6 +79,8 @@ export const ChatTurn = z.object({
   action: z.optional(ChatCommand),
   /** The agent's tool calls in this reply, in order. */
   toolCalls: z.optional(z.array(ToolCallCard)),
+  /** The agent changed files in this reply: "Restore" puts them back as they were before it. */
+  checkpoint: z.optional(z.object({ files: z.int(), restored: z.optional(z.boolean()) })),
 });
 export type ChatTurn = z.infer<typeof ChatTurn>;
 
@@ -140,6 +142,7 @@ export const ChatWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pickMention'), kind: z.enum(['file', 'symbol']) }),
   z.object({ type: z.literal('approval'), callId: id, decision: ApprovalDecision, feedback: z.optional(z.string().check(z.maxLength(4000))) }),
   z.object({ type: z.literal('showDiff'), callId: id }),
+  z.object({ type: z.literal('restoreCheckpoint'), turnId: id }),
   /** Open the document a chip came from. */
   z.object({ type: z.literal('openAttachment'), uri: z.string().check(z.minLength(1), z.maxLength(4000)) }),
   z.object({ type: z.literal('command'), command: ChatCommand }),

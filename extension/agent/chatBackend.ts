@@ -66,6 +66,7 @@ export class AgentChatBackend implements ChatBackend {
       { onEvent, requestApproval, askContinue },
       request.signal,
     );
-    return { text: result.answer, usage: { tokens: result.tokens ?? 0, promptTokens: result.promptTokens }, stopped: result.outcome === 'cancelled' };
+    const checkpoint = result.changedFiles.length ? { files: result.changedFiles.length, restore: () => this.agent.restoreCheckpoint(result.turnId) } : undefined;
+    return { text: result.answer, usage: { tokens: result.tokens ?? 0, promptTokens: result.promptTokens }, stopped: result.outcome === 'cancelled', checkpoint };
   }
 }

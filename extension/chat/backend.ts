@@ -63,6 +63,8 @@ export interface TurnResult {
   readonly usage: TurnUsage;
   /** Ended by the user before the model finished. */
   readonly stopped: boolean;
+  /** Files the turn changed, and how to put them back (the agent's per-turn checkpoint). */
+  readonly checkpoint?: { readonly files: number; restore(): Promise<string[]> };
 }
 
 export interface ChatBackend {

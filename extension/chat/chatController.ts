@@ -42,6 +42,8 @@ export class ChatController implements vscode.Disposable {
   private running: Running | undefined;
   private readonly backends = new Map<ChatMode, ChatBackend>();
   private readonly calls = new Map<string, PendingCall>();
+  /** How to undo the file changes of an agent reply, by reply id (this window's replies only). */
+  private readonly restorers = new Map<string, () => Promise<string[]>>();
 
   constructor(
     private readonly history: ChatHistory,
@@ -146,6 +148,23 @@ export class ChatController implements vscode.Disposable {
     await this.calls.get(callId)?.info.showDiff?.();
   }
 
+  /** Puts back the files an agent reply changed (and those of every later reply), after asking. */
+  async restoreCheckpoint(turnId: string): Promise<void> {
+    const restore = this.restorers.get(turnId);
+    if (!restore) {
+      void vscode.window.showInformationMessage('Pylot can restore files only for agent replies made since VS Code started; use Pylot: Restore Files Changed by the Agent… for older ones.');
+      return;
+    }
+    const choice = await vscode.window.showWarningMessage('Put the files back as they were before this reply? Changes made by it and by later agent replies are undone.', { modal: true }, 'Restore');
+    if (choice !== 'Restore') return;
+    const files = await restore();
+    this.restorers.delete(turnId);
+    this.chat = { ...this.chat, turns: this.chat.turns.map((turn) => (turn.id === turnId && turn.checkpoint ? { ...turn, checkpoint: { ...turn.checkpoint, restored: true } } : turn)) };
+    await this.history.save(this.chat).then(undefined, (error: unknown) => this.log.warn(`Chat history could not be saved: ${String(error)}`));
+    this.showChat();
+    void vscode.window.showInformationMessage(`Pylot restored ${files.length} file(s).`);
+  }
+
   dispose(): void {
     this.running?.abort.abort();
   }
@@ -186,6 +205,10 @@ export class ChatController implements vscode.Disposable {
         events,
       );
       reply = { id: turnId, role: 'assistant', text: result.text || progress.text, usage: result.usage, ...(result.stopped || signal.aborted ? { stopped: true } : {}) };
+      if (result.checkpoint) {
+        this.restorers.set(turnId, result.checkpoint.restore);
+        reply = { ...reply, checkpoint: { files: result.checkpoint.files } };
+      }
     } catch (error) {
       const { text } = progress;
       reply = signal.aborted ? { id: turnId, role: 'assistant', text, stopped: true } : { id: turnId, role: 'assistant', text, ...describeFailure(error) };

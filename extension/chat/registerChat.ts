@@ -108,6 +108,8 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         return controller.answerApproval(message.callId, { decision: message.decision, feedback: message.feedback });
       case 'showDiff':
         return controller.showDiff(message.callId);
+      case 'restoreCheckpoint':
+        return controller.restoreCheckpoint(message.turnId);
       case 'openAttachment': {
         const uri = vscode.Uri.parse(message.uri, true);
         // Only documents: the panel must not be a way to open arbitrary URIs.

@@ -74,7 +74,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.stop({ keepLogs: passed < 3 });
+    await server?.stop({ keepLogs: passed < 4 });
     await model?.close();
     if (workspace) await rm(workspace, { recursive: true, force: true });
   });
@@ -120,6 +120,27 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     await page.keyboard.press('Control+S');
     await waitForFile(file, (text) => text === original);
     await shots.take('undone');
+    passed += 1;
+  });
+
+  it('a reply that changed files offers to restore them, and Restore puts them back', async () => {
+    const shots = await screenshots(page, 'agent-restore');
+    await writeFile(file, original);
+    model.reply(editCall, answer('Changed it.'));
+    await ask('Fix add in math.ts, once more');
+    const card = pendingCard();
+    await card.waitFor({ timeout });
+    await card.getByRole('button', { name: 'Allow once', exact: true }).click();
+    await waitForFile(file, (text) => text === fixed);
+    const restore = panel.getByRole('button', { name: 'Restore 1 file(s) to before this reply' });
+    await restore.waitFor({ timeout });
+    await shots.take('offered');
+    await restore.click();
+    // VS Code's own modal asks first.
+    await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Restore', exact: true }).click();
+    await waitForFile(file, (text) => text === original);
+    await panel.locator('.checkpoint', { hasText: 'were restored' }).waitFor({ timeout });
+    await shots.take('restored');
     passed += 1;
   });
 

@@ -109,6 +109,15 @@ export class Transcript {
             button('Retry', () => postToHost({ type: 'retry', turnId: turn.id })))),
       );
     }
+    if (turn.checkpoint) {
+      const { files, restored } = turn.checkpoint;
+      element.append(
+        el('div', { className: 'checkpoint' },
+          restored
+            ? el('span', {}, `The ${files} file(s) this reply changed were restored.`)
+            : button(`Restore ${files} file(s) to before this reply`, () => postToHost({ type: 'restoreCheckpoint', turnId: turn.id }), { title: 'Undo what this reply (and any later agent reply) changed' })),
+      );
+    }
     if (turn.usage) element.append(el('div', { className: 'usage' }, usageText(turn.usage)));
     return element;
   }
