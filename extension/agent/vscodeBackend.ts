@@ -111,7 +111,8 @@ export class VsCodeBackend implements ToolBackend {
     const document = await vscode.workspace.openTextDocument(uri);
     edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), after);
     if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(`VS Code could not apply the edit to ${target.relative}.`);
-    await document.save();
+    // e.g. the file changed on disk meanwhile: the edit stays in the editor (undoable), unsaved.
+    if (!(await document.save())) throw new ToolError(`The edit is in the editor, but VS Code could not save ${target.relative} (it may have changed on disk). The user can save or undo it.`);
   }
 
   async run(command: string, cwd: Target | undefined, signal: AbortSignal): Promise<string> {

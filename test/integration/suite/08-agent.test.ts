@@ -71,7 +71,13 @@ suite('Pylot agent', () => {
 
   setup(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    writeFileSync(file, original);
+    // Through VS Code's file service: VS Code may still hold math.ts from an earlier test (a language
+    // server opens files too), and a file changed behind its back would not save (a conflict).
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(original));
+    await waitFor('VS Code to see the reset math.ts', () => {
+      const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === file);
+      return !open || (open.getText() === original && !open.isDirty);
+    }, 10_000);
   });
 
   suiteTeardown(async () => {
