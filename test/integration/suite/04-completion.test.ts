@@ -95,8 +95,12 @@ suite('Pylot completion engine', () => {
       const editor = await functionEditor();
       const typed = 'const total = a + b';
       // An explicit trigger starts a long generation (up to three alternatives of 128 tokens); typing supersedes it.
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      await waitFor('a generation in the sidecar', async () => (await api.sidecar.request(Ping, null)).completions!.inFlight > 0, 30_000);
+      // (A trigger sent while VS Code is still settling the new editor can be dropped: ask until one runs.)
+      await waitFor('a generation in the sidecar', async () => {
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await sleep(200);
+        return (await api.sidecar.request(Ping, null)).completions!.inFlight > 0;
+      }, 30_000);
       for (const char of typed) {
         await vscode.commands.executeCommand('type', { text: char });
         await sleep(40);
