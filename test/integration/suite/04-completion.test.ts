@@ -94,14 +94,10 @@ suite('Pylot completion engine', () => {
       const before = await api.sidecar.request(Ping, null);
       const editor = await functionEditor();
       const typed = 'const total = a + b';
-      // An explicit trigger starts a long generation (up to three alternatives of 128 tokens); typing supersedes it.
-      // (A trigger sent while VS Code is still settling the new editor can be dropped: ask until one runs.)
-      await waitFor('a generation in the sidecar', async () => {
-        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-        await sleep(200);
-        return (await api.sidecar.request(Ping, null)).completions!.inFlight > 0;
-      }, 30_000);
-      for (const char of typed) {
+      // The first keystroke starts a long generation (128 tokens on a slow model); typing on departs from it.
+      await vscode.commands.executeCommand('type', { text: typed[0] });
+      await waitFor('a generation in the sidecar', async () => (await api.sidecar.request(Ping, null)).completions!.inFlight > 0, 30_000);
+      for (const char of typed.slice(1)) {
         await vscode.commands.executeCommand('type', { text: char });
         await sleep(40);
       }
