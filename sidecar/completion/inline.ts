@@ -45,7 +45,7 @@ export class InlineCompletionService {
     if (!running || running.uri !== uri) return;
     if (edit.removed === 0 && edit.start === running.offset + running.typed.length) {
       running.typed += edit.inserted;
-      if (running.generated.startsWith(running.typed) || running.typed.startsWith(running.generated)) return;
+      if (agrees(running)) return;
     }
     running.stop.abort();
   }
@@ -66,6 +66,8 @@ export class InlineCompletionService {
     // The first generation's text so far tells whether the user is typing what it says; alternatives only run the clock.
     const onFirstText = (text: string) => {
       running.generated += text;
+      // The user may have typed on while the prompt was evaluated: the first words say whether it was this.
+      if (!agrees(running)) running.stop.abort();
       startTimer();
     };
     const stop = AbortSignal.any([signal, superseded.signal, timeLimit.signal, AbortSignal.timeout(hardLimitMs)]);
@@ -181,4 +183,9 @@ export class InlineCompletionService {
 
 function filenameOf(uri: string): string {
   return decodeURIComponent(uri.split('/').pop() ?? uri);
+}
+
+/** What the user typed since the generation began and what it has said so far: one is the start of the other. */
+function agrees(running: { typed: string; generated: string }): boolean {
+  return running.generated.startsWith(running.typed) || running.typed.startsWith(running.generated);
 }
