@@ -64,10 +64,7 @@ export class EditorSignals implements vscode.Disposable {
       visited: this.visited.filter((r) => allowed(r.uri)),
       edited: this.edited.filter((r) => allowed(r.uri)),
     };
-    const clipboard = await vscode.env.clipboard.readText().then(
-      (text) => text,
-      () => undefined,
-    );
+    const clipboard = clipboardAllowed() ? await vscode.env.clipboard.readText().then((text) => text, () => undefined) : undefined;
     if (clipboard !== undefined && clipboard.length <= maxClipboardChars && (clipboard !== this.clipboardText || !this.clipboardSent)) {
       this.clipboardText = clipboard;
       this.clipboardSent = true;
@@ -98,4 +95,15 @@ export function touch(ranges: readonly TouchedRange[], uri: vscode.Uri, startLin
     ? { uri: key, startLine: Math.min(near.startLine, startLine), endLine: Math.max(near.endLine, endLine), at: Date.now() }
     : { uri: key, startLine, endLine, at: Date.now() };
   return [merged, ...ranges.filter((r) => r !== near)].slice(0, maxRanges);
+}
+
+/**
+ * `pylot.context.clipboard`. In a browser (code-server, vscode.dev) reading the clipboard asks for
+ * the browser's permission and shows an error when refused, so there it is read only when the user
+ * turned the setting on themselves; in the desktop app, where reading is silent, it is on by default.
+ */
+function clipboardAllowed(): boolean {
+  const setting = vscode.workspace.getConfiguration('pylot').inspect<boolean>('context.clipboard');
+  const explicit = setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue;
+  return explicit ?? vscode.env.uiKind === vscode.UIKind.Desktop;
 }

@@ -4,10 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ContextSnippets } from '../../../protocol/context';
-import { pylot, sleep, waitFor } from './helpers';
+import { pylot, setting, sleep, waitFor } from './helpers';
 
 suite('Pylot context engine', () => {
   suiteTeardown(async () => {
+    await setting('context.clipboard', undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -20,6 +21,8 @@ suite('Pylot context engine', () => {
     const main = vscode.Uri.joinPath(folder.uri, 'context/report.ts');
     await write('context/report.ts', "import { area, type Circle } from './shapes';\n\nexport function describe(circle: Circle): string {\n  const size = area(circle);\n  \n}\n");
     const editor = await vscode.window.showTextDocument(main);
+    // code-server is VS Code for the Web: the clipboard is read only when the user turned it on.
+    await setting('context.clipboard', true);
     const clipboard = `circle.radius.toFixed(${Date.now() % 1000})`;
     await vscode.env.clipboard.writeText(clipboard);
     // A tab change makes the extension report its signals (debounced) once the sidecar runs.
