@@ -19,6 +19,7 @@ import { importedDefinitions, packageDepth } from './importedDefinitions';
 import { tokenSet, WindowIndex } from './jaccard';
 import { outlineOf } from './outline/outline';
 import { FsCache } from './resolve/fsCache';
+import { SiblingUsage } from './siblingUsage';
 import { SignalState } from './signals';
 import { subwords } from './usage';
 
@@ -46,6 +47,7 @@ export class ContextService {
   readonly trees = new DocumentTrees();
   readonly fs = new FsCache();
   readonly outlines = new FileOutlines(this.fs);
+  private readonly siblings = new SiblingUsage(this.fs);
   private readonly windows = new WindowIndex();
   private readonly roots = new Map<string, string>();
   private readonly background: string[] = [];
@@ -86,7 +88,7 @@ export class ContextService {
       const nearbyWords = new Set(subwords(around + (scope ? document.text.slice(scope.start, Math.min(scope.end, scope.start + 300)) : '')));
       const { candidates: imported, pending } = await importedDefinitions(
         { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scopes, nearbyWords, wordsOfFunctionAt: functionWords(tree, document.text) },
-        { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath) },
+        { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath), siblings: this.siblings },
       );
       candidates.push(...imported);
       this.warmLater(pending);

@@ -8,6 +8,7 @@ import type { FileDefinition, FileOutlines, FileSummary, OpenText } from './file
 import type { ImportBinding, Outline } from './outline/outline';
 import { resolveImport } from './resolve/resolve';
 import type { FsCache } from './resolve/fsCache';
+import type { SiblingUsage } from './siblingUsage';
 import { subwords, UsageIndex } from './usage';
 
 interface LineRange {
@@ -37,6 +38,8 @@ export interface ImportDeps {
   readonly deadline: Deadline;
   /** packageDepth() of the current file: deeper files come from installed packages. */
   readonly ownPackageDepth: number;
+  /** Members of a namespace that files next to this one use, to guess the next one. */
+  readonly siblings?: SiblingUsage;
 }
 
 /** How many package folders (node_modules, site-packages, vendor) a path goes through. */
@@ -55,11 +58,11 @@ interface Wanted {
  * A symbol imported but not used yet is probably about to be used (or the import is stale): worth
  * about a use on the cursor's line, less than a use inside the enclosing function.
  */
-const unusedImportScore = 1.3;
+const unusedImportScore = Number(process.env.X_UNUSED ?? 1.3);
 /** A namespace import with no member used yet: its best-matching members are a guess. */
-const unusedNamespaceScore = 0.6;
+const unusedNamespaceScore = Number(process.env.X_UNS ?? 0.6);
 /** Other members of a namespace already in use: after every symbol the file does use. */
-const otherMembersScore = 0.2;
+const otherMembersScore = Number(process.env.X_OTHER ?? 0.2);
 /** Installed packages' definitions rank below the project's own: the model more likely knows them. */
 const packagePenalty = 0.4;
 /** Weight of the similarity between the functions that use a symbol and the one at the cursor. */
@@ -68,7 +71,7 @@ const maxHops = 3;
 const maxCandidates = 40;
 /** How many members of a namespace to guess. */
 const namespaceGuesses = 12;
-const guessStep = 0.02;
+const guessStep = Number(process.env.X_GSTEP ?? 0.02);
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
@@ -77,10 +80,10 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines);
   const wanted: Wanted[] = [];
   for (const binding of site.outline.imports) {
-    if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)) });
+    if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)), feat: feat(site, binding.local, usage.linesOf(binding.local)) } as Wanted);
     else if (binding.kind === 'namespace') {
       const members = usage.membersOf(binding.local);
-      for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines) });
+      for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines), feat: feat(site, member, lines) } as Wanted);
       // Members not used yet may be what comes next: the best-matching few, a guess.
       wanted.push({ binding, name: '*', score: members.size ? otherMembersScore : unusedNamespaceScore });
     } else wanted.push({ binding, name: '*', score: 0 });
@@ -93,6 +96,7 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const finder = new DefinitionFinder(deps, pending);
   for (const want of wanted) {
     if (candidates.length >= maxCandidates) break;
+    why = `${want.binding.kind}:${want.name === '*' ? 'guess' : 'sym'}|${(want as any).feat ?? ''}`;
     for (const file of resolveImport(deps.fs, site.languageId, site.path, want.binding)) {
       if (file === site.path) continue;
       if (want.name === '*') {
@@ -105,8 +109,10 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
           }
         } else {
           // Each further guess is worth a little less, so they fill the places real uses leave free.
-          bestMatching(summary, site.nearbyWords, namespaceGuesses).forEach(([name, definitions], rank) =>
-            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords)),
+          const shared = deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, want.binding.module, want.binding.local) : new Map<string, number>();
+          const used = usage.membersOf(want.binding.local);
+          bestMatching(summary, site.nearbyWords, namespaceGuesses, shared, used).forEach(([name, definitions], rank) =>
+            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + Number(process.env.X_GSIM ?? 1) * similarity(name, site.nearbyWords) + Number(process.env.X_SIB ?? 0.8) * (shared.get(name) ?? 0)),
           );
         }
         continue;
@@ -129,6 +135,7 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   return { candidates, pending: [...pending] };
 }
 
+let why = '';
 function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path: string, definitions: readonly FileDefinition[], score: number): void {
   const first = definitions[0];
   if (!first) return;
@@ -146,7 +153,8 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
     score,
     startLine: Math.min(...chosen.map((d) => d.startLine)),
     endLine: Math.max(...chosen.map((d) => d.endLine)),
-  });
+    why,
+  } as Candidate);
 }
 
 /** Proximity of the nearest use to the cursor, more inside the enclosing scope, a little for frequency and for words shared with the cursor's surroundings. */
@@ -154,9 +162,9 @@ export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nea
   let score = unusedImportScore;
   if (lines.length) {
     const distance = Math.min(...lines.map((line) => Math.abs(line - site.cursorLine)));
-    score = 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + Math.min(lines.length, 8));
+    score = 1 / (1 + distance / 10) + Number(process.env.X_FREQ ?? 0.1) * Math.log2(1 + Math.min(lines.length, 8));
     const fn = site.scopes.fn;
-    if (fn && lines.some((line) => line >= fn.startLine && line <= fn.endLine)) score += 0.5;
+    if (fn && lines.some((line) => line >= fn.startLine && line <= fn.endLine)) score += Number(process.env.X_INFN ?? 0.5);
     // Used in other functions like the one being written: likely used in it too.
     if (site.wordsOfFunctionAt) {
       let best = 0;
@@ -184,10 +192,10 @@ function similarity(name: string, nearbyWords: ReadonlySet<string>): number {
 }
 
 /** The `count` definitions whose names best match the words around the cursor (earlier ones on ties). */
-function bestMatching(summary: FileSummary | undefined, nearbyWords: ReadonlySet<string>, count: number): Array<[string, readonly FileDefinition[]]> {
-  const entries = [...(summary?.definitions ?? [])].filter(([name]) => name !== 'default');
+function bestMatching(summary: FileSummary | undefined, nearbyWords: ReadonlySet<string>, count: number, shared: ReadonlyMap<string, number> = new Map(), used: ReadonlyMap<string, unknown> = new Map()): Array<[string, readonly FileDefinition[]]> {
+  const entries = [...(summary?.definitions ?? [])].filter(([name]) => name !== 'default' && !used.has(name));
   return entries
-    .map((entry, index) => ({ entry, index, similarity: similarity(entry[0], nearbyWords) }))
+    .map((entry, index) => ({ entry, index, similarity: similarity(entry[0], nearbyWords) + (shared.get(entry[0]) ?? 0) }))
     .sort((a, b) => b.similarity - a.similarity || a.index - b.index)
     .slice(0, count)
     .map(({ entry }) => entry);
@@ -233,4 +241,13 @@ class DefinitionFinder {
     }
     return undefined;
   }
+}
+
+function feat(site: ImportSite, name: string, lines: readonly number[]): string {
+  if (!lines.length) return 'unused';
+  const distance = Math.min(...lines.map((line) => Math.abs(line - site.cursorLine)));
+  const fn = site.scopes.fn;
+  const infn = !!fn && lines.some((line) => line >= fn.startLine && line <= fn.endLine);
+  const above = lines.filter((l) => l < site.cursorLine).length;
+  return `d=${distance},n=${lines.length},infn=${infn},above=${above},sim=${similarity(name, site.nearbyWords).toFixed(2)}`;
 }
