@@ -58,11 +58,11 @@ interface Wanted {
  * A symbol imported but not used yet is probably about to be used (or the import is stale): worth
  * about a use on the cursor's line, less than a use inside the enclosing function.
  */
-const unusedImportScore = Number(process.env.X_UNUSED ?? 1.3);
+const unusedImportScore = 2.5;
 /** A namespace import with no member used yet: its best-matching members are a guess. */
-const unusedNamespaceScore = Number(process.env.X_UNS ?? 0.6);
+const unusedNamespaceScore = 1.2;
 /** Other members of a namespace already in use: after every symbol the file does use. */
-const otherMembersScore = Number(process.env.X_OTHER ?? 0.2);
+const otherMembersScore = 0.2;
 /** Installed packages' definitions rank below the project's own: the model more likely knows them. */
 const packagePenalty = 0.4;
 /** Weight of the similarity between the functions that use a symbol and the one at the cursor. */
@@ -71,7 +71,10 @@ const maxHops = 3;
 const maxCandidates = 40;
 /** How many members of a namespace to guess. */
 const namespaceGuesses = 12;
-const guessStep = Number(process.env.X_GSTEP ?? 0.02);
+const guessStep = 0.02;
+/** Weight of the share of sibling files (same folder, same import) that use a namespace member. */
+const siblingGuessWeight = 0.8;
+const siblingUseWeight = 0.5;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
@@ -79,11 +82,13 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const usage = new UsageIndex(site.text, ignored);
   const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines);
   const wanted: Wanted[] = [];
+  const sharedMembers = (binding: ImportBinding) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local) : new Map<string, number>());
   for (const binding of site.outline.imports) {
-    if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)), feat: feat(site, binding.local, usage.linesOf(binding.local)) } as Wanted);
+    if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)) });
     else if (binding.kind === 'namespace') {
       const members = usage.membersOf(binding.local);
-      for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines), feat: feat(site, member, lines) } as Wanted);
+      const shared = sharedMembers(binding);
+      for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines) + siblingUseWeight * (shared.get(member) ?? 0) });
       // Members not used yet may be what comes next: the best-matching few, a guess.
       wanted.push({ binding, name: '*', score: members.size ? otherMembersScore : unusedNamespaceScore });
     } else wanted.push({ binding, name: '*', score: 0 });
@@ -96,7 +101,6 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const finder = new DefinitionFinder(deps, pending);
   for (const want of wanted) {
     if (candidates.length >= maxCandidates) break;
-    why = `${want.binding.kind}:${want.name === '*' ? 'guess' : 'sym'}|${(want as any).feat ?? ''}`;
     for (const file of resolveImport(deps.fs, site.languageId, site.path, want.binding)) {
       if (file === site.path) continue;
       if (want.name === '*') {
@@ -112,7 +116,7 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
           const shared = deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, want.binding.module, want.binding.local) : new Map<string, number>();
           const used = usage.membersOf(want.binding.local);
           bestMatching(summary, site.nearbyWords, namespaceGuesses, shared, used).forEach(([name, definitions], rank) =>
-            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + Number(process.env.X_GSIM ?? 1) * similarity(name, site.nearbyWords) + Number(process.env.X_SIB ?? 0.8) * (shared.get(name) ?? 0)),
+            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords) + siblingGuessWeight * (shared.get(name) ?? 0)),
           );
         }
         continue;
@@ -135,7 +139,6 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   return { candidates, pending: [...pending] };
 }
 
-let why = '';
 function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path: string, definitions: readonly FileDefinition[], score: number): void {
   const first = definitions[0];
   if (!first) return;
@@ -153,8 +156,7 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
     score,
     startLine: Math.min(...chosen.map((d) => d.startLine)),
     endLine: Math.max(...chosen.map((d) => d.endLine)),
-    why,
-  } as Candidate);
+  });
 }
 
 /** Proximity of the nearest use to the cursor, more inside the enclosing scope, a little for frequency and for words shared with the cursor's surroundings. */
@@ -162,9 +164,10 @@ export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nea
   let score = unusedImportScore;
   if (lines.length) {
     const distance = Math.min(...lines.map((line) => Math.abs(line - site.cursorLine)));
-    score = 1 / (1 + distance / 10) + Number(process.env.X_FREQ ?? 0.1) * Math.log2(1 + Math.min(lines.length, 8));
+    score = 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + Math.min(lines.length, 8));
+    // No bonus for a use inside the enclosing function: above the cursor that is mostly its header
+    // (parameter types), and the retrieval bench found such symbols rarely used again in the body.
     const fn = site.scopes.fn;
-    if (fn && lines.some((line) => line >= fn.startLine && line <= fn.endLine)) score += Number(process.env.X_INFN ?? 0.5);
     // Used in other functions like the one being written: likely used in it too.
     if (site.wordsOfFunctionAt) {
       let best = 0;
@@ -243,11 +246,3 @@ class DefinitionFinder {
   }
 }
 
-function feat(site: ImportSite, name: string, lines: readonly number[]): string {
-  if (!lines.length) return 'unused';
-  const distance = Math.min(...lines.map((line) => Math.abs(line - site.cursorLine)));
-  const fn = site.scopes.fn;
-  const infn = !!fn && lines.some((line) => line >= fn.startLine && line <= fn.endLine);
-  const above = lines.filter((l) => l < site.cursorLine).length;
-  return `d=${distance},n=${lines.length},infn=${infn},above=${above},sim=${similarity(name, site.nearbyWords).toFixed(2)}`;
-}

@@ -14,6 +14,7 @@ const sourceFile = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go|rs|java)$/;
 
 export class SiblingUsage {
   private readonly cache = new Map<string, { at: number; members: ReadonlyMap<string, number> }>();
+  private readonly importerTexts = new Map<string, { at: number; texts: string[] }>();
 
   constructor(private readonly fs: FsCache, private readonly now: () => number = Date.now) {}
 
@@ -27,29 +28,42 @@ export class SiblingUsage {
     const cached = this.cache.get(key);
     if (cached && this.now() - cached.at < ttlMs) return cached.members;
     const counts = new Map<string, number>();
-    let importers = 0;
-    const quoted = [`'${module}'`, `"${module}"`, `import ${module}`];
+    const texts = this.importersOf(file, module);
     const use = new RegExp(`(?<![\\w$.])${local.replace(/[.$]/g, (c) => `\\${c}`)}\\s*(?:\\.|::)\\s*([A-Za-z_$][\\w$]*)`, 'g');
+    for (const text of texts) {
+      const used = new Set<string>();
+      for (const match of text.matchAll(use)) used.add(match[1]!);
+      for (const member of used) counts.set(member, (counts.get(member) ?? 0) + 1);
+    }
+    const importers = texts.length;
+    const members = new Map([...counts].map(([member, count]) => [member, count / Math.max(1, importers)]));
+    if (this.cache.size >= maxEntries) this.cache.clear();
+    this.cache.set(key, { at: this.now(), members });
+    return members;
+  }
+
+  /** Texts of the files in this file's folder that mention `module` in an import. */
+  private importersOf(file: string, module: string): string[] {
+    const dir = path.dirname(file);
+    const key = `${dir}\0${module}\0${path.basename(file)}`;
+    const cached = this.importerTexts.get(key);
+    if (cached && this.now() - cached.at < ttlMs) return cached.texts;
+    const quoted = [`'${module}'`, `"${module}"`, `import ${module}`];
+    const texts: string[] = [];
     const siblings = this.fs.list(dir).filter((name) => sourceFile.test(name) && name !== path.basename(file) && !/\.d\.[cm]?ts$/.test(name));
     for (const name of siblings.slice(0, maxSiblings)) {
       const sibling = path.join(dir, name);
       const stat = this.fs.stat(sibling);
       if (!stat?.isFile || stat.size > maxFileBytes) continue;
-      let text: string;
       try {
-        text = readFileSync(sibling, 'utf8');
+        const text = readFileSync(sibling, 'utf8');
+        if (quoted.some((q) => text.includes(q))) texts.push(text);
       } catch {
-        continue;
+        // Unreadable: not a sibling that counts.
       }
-      if (!quoted.some((q) => text.includes(q))) continue;
-      importers++;
-      const used = new Set<string>();
-      for (const match of text.matchAll(use)) used.add(match[1]!);
-      for (const member of used) counts.set(member, (counts.get(member) ?? 0) + 1);
     }
-    const members = new Map([...counts].map(([member, count]) => [member, count / Math.max(1, importers)]));
-    if (this.cache.size >= maxEntries) this.cache.clear();
-    this.cache.set(key, { at: this.now(), members });
-    return members;
+    if (this.importerTexts.size >= maxEntries) this.importerTexts.clear();
+    this.importerTexts.set(key, { at: this.now(), texts });
+    return texts;
   }
 }
