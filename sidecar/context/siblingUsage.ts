@@ -19,8 +19,8 @@ export class SiblingUsage {
   constructor(private readonly fs: FsCache, private readonly now: () => number = Date.now) {}
 
   /**
-   * member → the share (0–1) of the sibling files importing `module` as `local` that use it; the
-   * file itself does not count.
+   * member → the share (0–1) of the sibling files using `module` as `local` that use it; the file
+   * itself does not count.
    */
   membersOf(file: string, module: string, local: string): ReadonlyMap<string, number> {
     const dir = path.dirname(file);
@@ -30,12 +30,14 @@ export class SiblingUsage {
     const counts = new Map<string, number>();
     const texts = this.importersOf(file, module);
     const use = new RegExp(`(?<![\\w$.])${local.replace(/[.$]/g, (c) => `\\${c}`)}\\s*(?:\\.|::)\\s*([A-Za-z_$][\\w$]*)`, 'g');
+    // Only files that use the module through the same name count (not those importing names from it).
+    let importers = 0;
     for (const text of texts) {
       const used = new Set<string>();
       for (const match of text.matchAll(use)) used.add(match[1]!);
+      if (used.size) importers++;
       for (const member of used) counts.set(member, (counts.get(member) ?? 0) + 1);
     }
-    const importers = texts.length;
     const members = new Map([...counts].map(([member, count]) => [member, count / Math.max(1, importers)]));
     if (this.cache.size >= maxEntries) this.cache.clear();
     this.cache.set(key, { at: this.now(), members });

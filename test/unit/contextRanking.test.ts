@@ -34,12 +34,12 @@ describe('ranking and budget', () => {
     assert.deepEqual(fitted.map((c) => c.file), ['a.ts', 'c.ts']);
   });
 
-  it('scores a use inside the enclosing function over an unused import, and that over a use far away', () => {
+  it('scores an unused import over any use, and a use near the cursor over a use far away', () => {
     const site = { cursorLine: 100, scopes: { fn: { startLine: 95, endLine: 110 } }, nearbyWords: new Set<string>() };
-    const inScope = usageScore(site, 'parse', [98]);
+    const inScope = usageScore(site, 'parse', [98, 99, 97, 96, 95, 94, 93, 92]);
     const unused = usageScore(site, 'parse', []);
     const far = usageScore(site, 'parse', [10]);
-    assert.ok(inScope > unused && unused > far, `${inScope} > ${unused} > ${far}`);
+    assert.ok(unused > inScope && inScope > far, `${unused} > ${inScope} > ${far}`);
     const similar = usageScore({ ...site, nearbyWords: new Set(['parse', 'url']) }, 'parseUrl', [10]);
     assert.ok(similar > far, 'a name that shares words with the cursor’s surroundings ranks higher');
   });
