@@ -26,6 +26,8 @@ export interface ImportSite {
   readonly scopes: { readonly fn?: LineRange; readonly cls?: LineRange };
   /** Words of the function a line is in (its header), to compare the code around other uses with the cursor's. */
   readonly wordsOfFunctionAt?: (line: number) => ReadonlySet<string> | undefined;
+  /** The name of the function at the cursor, to find its namesakes in the files next to this one. */
+  readonly functionName?: string;
   /** Words (subwords) around the cursor, for name similarity. */
   readonly nearbyWords: ReadonlySet<string>;
 }
@@ -75,13 +77,16 @@ const guessStep = 0.02;
 /** Weight of the share of sibling files (same folder, same import) that use a namespace member. */
 const siblingGuessWeight = 0.8;
 const siblingUseWeight = 0.5;
+/** Weight of the share of same-named functions in sibling files that use a name. */
+const namesakeWeight = 1;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
   for (const binding of site.outline.imports) for (let line = binding.startLine ?? -1; line >= 0 && line <= (binding.endLine ?? line); line++) ignored.add(line);
   const usage = new UsageIndex(site.text, ignored);
-  const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines);
   const wanted: Wanted[] = [];
+  const namesake = site.functionName && deps.siblings && !deps.deadline.expired() ? deps.siblings.wordsOfFunction(site.path, site.functionName) : new Map<string, number>();
+  const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines) + namesakeWeight * (namesake.get(name) ?? 0);
   const sharedMembers = (binding: ImportBinding) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local) : new Map<string, number>());
   for (const binding of site.outline.imports) {
     if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)) });
@@ -115,8 +120,8 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
           // Each further guess is worth a little less, so they fill the places real uses leave free.
           const shared = deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, want.binding.module, want.binding.local) : new Map<string, number>();
           const used = usage.membersOf(want.binding.local);
-          bestMatching(summary, site.nearbyWords, namespaceGuesses, shared, used).forEach(([name, definitions], rank) =>
-            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords) + siblingGuessWeight * (shared.get(name) ?? 0)),
+          bestMatching(summary, site.nearbyWords, namespaceGuesses, shared, used, namesake).forEach(([name, definitions], rank) =>
+            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords) + siblingGuessWeight * (shared.get(name) ?? 0) + namesakeWeight * (namesake.get(name) ?? 0)),
           );
         }
         continue;
@@ -195,10 +200,10 @@ function similarity(name: string, nearbyWords: ReadonlySet<string>): number {
 }
 
 /** The `count` definitions whose names best match the words around the cursor (earlier ones on ties). */
-function bestMatching(summary: FileSummary | undefined, nearbyWords: ReadonlySet<string>, count: number, shared: ReadonlyMap<string, number> = new Map(), used: ReadonlyMap<string, unknown> = new Map()): Array<[string, readonly FileDefinition[]]> {
+function bestMatching(summary: FileSummary | undefined, nearbyWords: ReadonlySet<string>, count: number, shared: ReadonlyMap<string, number> = new Map(), used: ReadonlyMap<string, unknown> = new Map(), namesake: ReadonlyMap<string, number> = new Map()): Array<[string, readonly FileDefinition[]]> {
   const entries = [...(summary?.definitions ?? [])].filter(([name]) => name !== 'default' && !used.has(name));
   return entries
-    .map((entry, index) => ({ entry, index, similarity: similarity(entry[0], nearbyWords) + (shared.get(entry[0]) ?? 0) }))
+    .map((entry, index) => ({ entry, index, similarity: similarity(entry[0], nearbyWords) + (shared.get(entry[0]) ?? 0) + (namesake.get(entry[0]) ?? 0) }))
     .sort((a, b) => b.similarity - a.similarity || a.index - b.index)
     .slice(0, count)
     .map(({ entry }) => entry);

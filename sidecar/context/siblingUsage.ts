@@ -1,7 +1,9 @@
 // Which members of a namespace import the files next to this one use: files in one folder that
 // import the same module under the same name (`import * as util from '../core/util'`) tend to use
 // the same few members, so a member used by the siblings is the best guess for one this file has
-// not used yet. A cheap text scan of up to `maxSiblings` files, cached per folder and module.
+// not used yet. Likewise a function of the same name in a sibling (a locale's `error`, a policy's
+// `sendRequest`) tends to use the same imported names as the one being written. A cheap text scan
+// of up to `maxSiblings` files, cached per folder.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FsCache } from './resolve/fsCache';
@@ -15,6 +17,8 @@ const sourceFile = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go|rs|java)$/;
 export class SiblingUsage {
   private readonly cache = new Map<string, { at: number; members: ReadonlyMap<string, number> }>();
   private readonly importerTexts = new Map<string, { at: number; texts: string[] }>();
+  private readonly folderTexts = new Map<string, { at: number; texts: string[] }>();
+  private readonly functionWords = new Map<string, { at: number; words: ReadonlyMap<string, number> }>();
 
   constructor(private readonly fs: FsCache, private readonly now: () => number = Date.now) {}
 
@@ -68,4 +72,76 @@ export class SiblingUsage {
     this.importerTexts.set(key, { at: this.now(), texts });
     return texts;
   }
+
+  /**
+   * word → the share (0–1) of the sibling functions named `name` (in the files next to this one)
+   * whose text uses it, as an identifier or as a member (`x.word`).
+   */
+  wordsOfFunction(file: string, name: string): ReadonlyMap<string, number> {
+    const key = `${path.dirname(file)}\0${name}\0${path.basename(file)}`;
+    const cached = this.functionWords.get(key);
+    if (cached && this.now() - cached.at < ttlMs) return cached.words;
+    const counts = new Map<string, number>();
+    let functions = 0;
+    const declaration = new RegExp(`(?:\\bfunction\\*?\\s+|\\bdef\\s+|^[ \\t]*(?:(?:async|static|public|private|protected|override|get|set)\\s+)*|\\b(?:const|let|var)\\s+|\\.)${name.replace(/\$/g, '\\$')}\\s*(?:=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)|\\()`, 'm');
+    for (const text of this.textsOf(file)) {
+      const match = declaration.exec(text);
+      if (!match) continue;
+      functions++;
+      const words = new Set(bodyAt(text, match.index).match(/[A-Za-z_$][\w$]*/g) ?? []);
+      for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+    const words = new Map([...counts].map(([word, count]) => [word, count / Math.max(1, functions)]));
+    if (this.functionWords.size >= maxEntries) this.functionWords.clear();
+    this.functionWords.set(key, { at: this.now(), words });
+    return words;
+  }
+
+  /** Texts of the source files in this file's folder (not itself). */
+  private textsOf(file: string): string[] {
+    const dir = path.dirname(file);
+    const key = `${dir}\0${path.basename(file)}`;
+    const cached = this.folderTexts.get(key);
+    if (cached && this.now() - cached.at < ttlMs) return cached.texts;
+    const texts: string[] = [];
+    const siblings = this.fs.list(dir).filter((name) => sourceFile.test(name) && name !== path.basename(file) && !/\.d\.[cm]?ts$/.test(name));
+    for (const name of siblings.slice(0, maxSiblings)) {
+      const sibling = path.join(dir, name);
+      const stat = this.fs.stat(sibling);
+      if (!stat?.isFile || stat.size > maxFileBytes) continue;
+      try {
+        texts.push(readFileSync(sibling, 'utf8'));
+      } catch {
+        // Unreadable: not a sibling that counts.
+      }
+    }
+    if (this.folderTexts.size >= maxEntries) this.folderTexts.clear();
+    this.folderTexts.set(key, { at: this.now(), texts });
+    return texts;
+  }
+}
+
+/** The text of the function declared at `start`: to its closing brace (or dedent, for Python), at most 4,000 chars. */
+function bodyAt(text: string, start: number): string {
+  const limit = Math.min(text.length, start + 4_000);
+  const open = text.indexOf('{', start);
+  const colon = text.indexOf(':\n', start);
+  if (colon >= 0 && (open < 0 || colon < open) && /\bdef\s/.test(text.slice(start, colon))) {
+    const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', start) + 1))![0].length;
+    let end = colon + 2;
+    for (let next = text.indexOf('\n', end); next >= 0 && next < limit; next = text.indexOf('\n', end)) {
+      const line = text.slice(end, next);
+      if (line.trim() && /^[ \t]*/.exec(line)![0].length <= indent) break;
+      end = next + 1;
+    }
+    return text.slice(start, Math.min(end, limit));
+  }
+  if (open < 0 || open >= limit) return text.slice(start, limit);
+  let depth = 0;
+  for (let i = open; i < limit; i++) {
+    const c = text[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return text.slice(start, i + 1);
+  }
+  return text.slice(start, limit);
 }
