@@ -70,10 +70,13 @@ const packagePenalty = 0.4;
 /** Weight of the similarity between the functions that use a symbol and the one at the cursor. */
 const similarCodeWeight = 0.5;
 const maxHops = 3;
-const maxCandidates = 40;
+/** A short definition's snippet takes its close neighbours in the file too, up to this size. */
+const shortDefinitionChars = Number(process.env.X_SHORT ?? 300);
+const neighbourhoodChars = Number(process.env.X_HOOD ?? 500);
+const maxCandidates = 60;
 /** How many members of a namespace to guess. */
-const namespaceGuesses = 12;
-const guessStep = 0.02;
+const namespaceGuesses = 20;
+const guessStep = 0.1;
 /** Weight of the share of sibling files (same folder, same import) that use a namespace member. */
 const siblingGuessWeight = 0.8;
 const siblingUseWeight = 0.5;
@@ -153,14 +156,15 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
   seen.add(key);
   // Overloads and declaration merging: the next declaration of the name often completes the first.
   const chosen = definitions.slice(0, 2);
+  const joined = chosen.length === 1 ? withNeighbours(first) : undefined;
   candidates.push({
     source: 'imported',
     file: path,
     filename: deps.filenameOf(path),
-    text: chosen.map((d) => d.text).join('\n'),
+    text: joined?.text ?? chosen.map((d) => d.text).join('\n'),
     score,
-    startLine: Math.min(...chosen.map((d) => d.startLine)),
-    endLine: Math.max(...chosen.map((d) => d.endLine)),
+    startLine: joined?.startLine ?? Math.min(...chosen.map((d) => d.startLine)),
+    endLine: joined?.endLine ?? Math.max(...chosen.map((d) => d.endLine)),
   });
 }
 
@@ -251,3 +255,29 @@ class DefinitionFinder {
   }
 }
 
+/**
+ * A short definition with the short ones right next to it (a run of constants, small helpers): the
+ * exact text of the file from the first to the last, one snippet that costs little more than one.
+ */
+export function withNeighbours(definition: FileDefinition): { text: string; startLine: number; endLine: number } | undefined {
+  if (definition.text.length > shortDefinitionChars || (!definition.previous && !definition.next)) return undefined;
+  let first = definition;
+  let last = definition;
+  let text = definition.text;
+  for (let grew = true; grew; ) {
+    grew = false;
+    const after = last.next;
+    if (after && after.gapBefore !== undefined && after.text.length <= shortDefinitionChars && text.length + after.gapBefore.length + after.text.length <= neighbourhoodChars) {
+      text += after.gapBefore + after.text;
+      last = after;
+      grew = true;
+    }
+    const before = first.previous;
+    if (before && first.gapBefore !== undefined && before.text.length <= shortDefinitionChars && text.length + first.gapBefore.length + before.text.length <= neighbourhoodChars) {
+      text = before.text + first.gapBefore + text;
+      first = before;
+      grew = true;
+    }
+  }
+  return first === last ? undefined : { text, startLine: first.startLine, endLine: last.endLine };
+}
