@@ -32,8 +32,8 @@ export interface OpenText {
 }
 
 /** Definitions this close (lines, and characters between) are neighbours a snippet may join. */
-const maxNeighbourGapLines = 3;
-const maxNeighbourGapChars = 240;
+const maxNeighbourGapLines = 4;
+const maxNeighbourGapChars = 300;
 
 /** Bigger files (bundles, generated code) are not parsed for context. */
 const maxFileBytes = 512 * 1024;

@@ -71,8 +71,8 @@ const packagePenalty = 0.4;
 const similarCodeWeight = 0.5;
 const maxHops = 3;
 /** A short definition's snippet takes its close neighbours in the file too, up to this size. */
-const shortDefinitionChars = Number(process.env.X_SHORT ?? 300);
-const neighbourhoodChars = Number(process.env.X_HOOD ?? 500);
+const shortDefinitionChars = 400;
+const neighbourhoodChars = 1_000;
 const maxCandidates = 60;
 /** How many members of a namespace to guess. */
 const namespaceGuesses = 20;
