@@ -165,6 +165,7 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
     score,
     startLine: joined?.startLine ?? Math.min(...chosen.map((d) => d.startLine)),
     endLine: joined?.endLine ?? Math.max(...chosen.map((d) => d.endLine)),
+    ...(joined && { core: { text: first.text, startLine: first.startLine, endLine: first.endLine } }),
   });
 }
 

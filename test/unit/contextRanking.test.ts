@@ -28,6 +28,12 @@ describe('ranking and budget', () => {
     assert.deepEqual(ranked.map((c) => `${c.file}:${c.startLine}`), ['a.ts:3', 'c.ts:0', 'e.ts:0']);
   });
 
+  it('fits the shorter core of a candidate too big for what is left, with the core\'s lines', () => {
+    const joined: Candidate = { ...candidate('n.ts', 0, 9, 0.9, 'n'.repeat(90)), core: { text: 'core', startLine: 4, endLine: 5 } };
+    const fitted = fitBudget([candidate('a.ts', 0, 1, 1, 'a'.repeat(50)), joined], 100);
+    assert.deepEqual(fitted.map((c) => [c.file, c.text, c.startLine, c.endLine]), [['a.ts', 'a'.repeat(50), 0, 1], ['n.ts', 'core', 4, 5]]);
+  });
+
   it('fits the budget in rank order, skipping one that is too big for what is left', () => {
     const big = candidate('big.ts', 0, 9, 0.9, 'x'.repeat(80));
     const fitted = fitBudget([candidate('a.ts', 0, 1, 1, 'a'.repeat(50)), big, candidate('c.ts', 0, 1, 0.5, 'c'.repeat(30))], 100);

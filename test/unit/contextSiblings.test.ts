@@ -32,10 +32,10 @@ describe('sibling usage', () => {
 
   it('guesses the members the siblings use first, for a namespace this file has not used yet', async () => {
     const main = `import * as util from '../core/util';\n\nexport function message(n: number): string {\n  ${cursor}\n}\n`;
-    const { snippets } = await w.assembleAt('locales/it.ts', main, { timeBoxMs: 10_000, budgetChars: 400 });
-    const names = snippets.filter((s) => s.source === 'imported').map((s) => /helper\d+/.exec(s.text)?.[0]);
-    // Most relevant last.
-    assert.equal(names.at(-1), 'helper17', names.join(', '));
-    assert.ok(names.includes('helper23'), names.join(', '));
+    const { snippets } = await w.assembleAt('locales/it.ts', main, { timeBoxMs: 10_000, budgetChars: 2_500 });
+    const texts = snippets.filter((s) => s.source === 'imported').map((s) => s.text);
+    // Most relevant last (a snippet may hold the close neighbours of a short definition too).
+    assert.match(texts.at(-1) ?? '', /function helper17\(/, texts.join('\n---\n'));
+    assert.ok(texts.some((text) => text.includes('function helper23(')), texts.join('\n---\n'));
   });
 });
