@@ -12,12 +12,13 @@ const maxSiblings = 24;
 const maxFileBytes = 200_000;
 const ttlMs = 30_000;
 const maxEntries = 256;
+/** Folders whose texts are kept (each up to maxSiblings + 1 files). */
+const maxFolders = 8;
 const sourceFile = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go|rs|java)$/;
 
 export class SiblingUsage {
   private readonly cache = new Map<string, { at: number; members: ReadonlyMap<string, number> }>();
-  private readonly importerTexts = new Map<string, { at: number; texts: string[] }>();
-  private readonly folderTexts = new Map<string, { at: number; texts: string[] }>();
+  private readonly folderTexts = new Map<string, { at: number; files: Array<{ name: string; text: string }> }>();
   private readonly functionWords = new Map<string, { at: number; words: ReadonlyMap<string, number> }>();
 
   constructor(private readonly fs: FsCache, private readonly now: () => number = Date.now) {}
@@ -50,27 +51,8 @@ export class SiblingUsage {
 
   /** Texts of the files in this file's folder that mention `module` in an import. */
   private importersOf(file: string, module: string): string[] {
-    const dir = path.dirname(file);
-    const key = `${dir}\0${module}\0${path.basename(file)}`;
-    const cached = this.importerTexts.get(key);
-    if (cached && this.now() - cached.at < ttlMs) return cached.texts;
     const quoted = [`'${module}'`, `"${module}"`, `import ${module}`];
-    const texts: string[] = [];
-    const siblings = this.fs.list(dir).filter((name) => sourceFile.test(name) && name !== path.basename(file) && !/\.d\.[cm]?ts$/.test(name));
-    for (const name of siblings.slice(0, maxSiblings)) {
-      const sibling = path.join(dir, name);
-      const stat = this.fs.stat(sibling);
-      if (!stat?.isFile || stat.size > maxFileBytes) continue;
-      try {
-        const text = readFileSync(sibling, 'utf8');
-        if (quoted.some((q) => text.includes(q))) texts.push(text);
-      } catch {
-        // Unreadable: not a sibling that counts.
-      }
-    }
-    if (this.importerTexts.size >= maxEntries) this.importerTexts.clear();
-    this.importerTexts.set(key, { at: this.now(), texts });
-    return texts;
+    return this.textsOf(file).filter((text) => quoted.some((q) => text.includes(q)));
   }
 
   /**
@@ -97,27 +79,29 @@ export class SiblingUsage {
     return words;
   }
 
-  /** Texts of the source files in this file's folder (not itself). */
+  /** Texts of the source files in this file's folder (not itself), read once per folder while fresh. */
   private textsOf(file: string): string[] {
     const dir = path.dirname(file);
-    const key = `${dir}\0${path.basename(file)}`;
-    const cached = this.folderTexts.get(key);
-    if (cached && this.now() - cached.at < ttlMs) return cached.texts;
-    const texts: string[] = [];
-    const siblings = this.fs.list(dir).filter((name) => sourceFile.test(name) && name !== path.basename(file) && !/\.d\.[cm]?ts$/.test(name));
-    for (const name of siblings.slice(0, maxSiblings)) {
-      const sibling = path.join(dir, name);
-      const stat = this.fs.stat(sibling);
-      if (!stat?.isFile || stat.size > maxFileBytes) continue;
-      try {
-        texts.push(readFileSync(sibling, 'utf8'));
-      } catch {
-        // Unreadable: not a sibling that counts.
+    let cached = this.folderTexts.get(dir);
+    if (!cached || this.now() - cached.at >= ttlMs) {
+      const files: Array<{ name: string; text: string }> = [];
+      const names = this.fs.list(dir).filter((name) => sourceFile.test(name) && !/\.d\.[cm]?ts$/.test(name));
+      for (const name of names.slice(0, maxSiblings + 1)) {
+        const sibling = path.join(dir, name);
+        const stat = this.fs.stat(sibling);
+        if (!stat?.isFile || stat.size > maxFileBytes) continue;
+        try {
+          files.push({ name, text: readFileSync(sibling, 'utf8') });
+        } catch {
+          // Unreadable: not a sibling that counts.
+        }
       }
+      if (this.folderTexts.size >= maxFolders) this.folderTexts.clear();
+      cached = { at: this.now(), files };
+      this.folderTexts.set(dir, cached);
     }
-    if (this.folderTexts.size >= maxEntries) this.folderTexts.clear();
-    this.folderTexts.set(key, { at: this.now(), texts });
-    return texts;
+    const own = path.basename(file);
+    return cached.files.filter((f) => f.name !== own).slice(0, maxSiblings).map((f) => f.text);
   }
 }
 
