@@ -88,9 +88,9 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   for (const binding of site.outline.imports) for (let line = binding.startLine ?? -1; line >= 0 && line <= (binding.endLine ?? line); line++) ignored.add(line);
   const usage = new UsageIndex(site.text, ignored);
   const wanted: Wanted[] = [];
-  const namesake = site.functionName && deps.siblings && !deps.deadline.expired() ? deps.siblings.wordsOfFunction(site.path, site.functionName) : new Map<string, number>();
+  const namesake = site.functionName && deps.siblings && !deps.deadline.expired() ? deps.siblings.wordsOfFunction(site.path, site.functionName, deps.deadline) : new Map<string, number>();
   const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines) + namesakeWeight * (namesake.get(name) ?? 0);
-  const sharedMembers = (binding: ImportBinding) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local) : new Map<string, number>());
+  const sharedMembers = (binding: ImportBinding) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local, deps.deadline) : new Map<string, number>());
   for (const binding of site.outline.imports) {
     if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)) });
     else if (binding.kind === 'namespace') {
@@ -121,7 +121,7 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
           }
         } else {
           // Each further guess is worth a little less, so they fill the places real uses leave free.
-          const shared = deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, want.binding.module, want.binding.local) : new Map<string, number>();
+          const shared = deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, want.binding.module, want.binding.local, deps.deadline) : new Map<string, number>();
           const used = usage.membersOf(want.binding.local);
           bestMatching(summary, site.nearbyWords, namespaceGuesses, shared, used, namesake).forEach(([name, definitions], rank) =>
             add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords) + siblingGuessWeight * (shared.get(name) ?? 0) + namesakeWeight * (namesake.get(name) ?? 0)),

@@ -6,6 +6,7 @@
 // of up to `maxSiblings` files, cached per folder.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Deadline } from './candidate';
 import type { FsCache } from './resolve/fsCache';
 
 const maxSiblings = 24;
@@ -18,7 +19,7 @@ const sourceFile = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go|rs|java)$/;
 
 export class SiblingUsage {
   private readonly cache = new Map<string, { at: number; members: ReadonlyMap<string, number> }>();
-  private readonly folderTexts = new Map<string, { at: number; files: Array<{ name: string; text: string }> }>();
+  private readonly folderTexts = new Map<string, { at: number; names: string[]; read: number; files: Array<{ name: string; text: string }> }>();
   private readonly functionWords = new Map<string, { at: number; words: ReadonlyMap<string, number> }>();
 
   constructor(private readonly fs: FsCache, private readonly now: () => number = Date.now) {}
@@ -27,13 +28,13 @@ export class SiblingUsage {
    * member → the share (0–1) of the sibling files using `module` as `local` that use it; the file
    * itself does not count.
    */
-  membersOf(file: string, module: string, local: string): ReadonlyMap<string, number> {
+  membersOf(file: string, module: string, local: string, deadline?: Deadline): ReadonlyMap<string, number> {
     const dir = path.dirname(file);
     const key = `${dir}\0${module}\0${local}\0${path.basename(file)}`;
     const cached = this.cache.get(key);
     if (cached && this.now() - cached.at < ttlMs) return cached.members;
     const counts = new Map<string, number>();
-    const texts = this.importersOf(file, module);
+    const { texts, complete } = this.importersOf(file, module, deadline);
     const use = new RegExp(`(?<![\\w$.])${local.replace(/[.$]/g, (c) => `\\${c}`)}\\s*(?:\\.|::)\\s*([A-Za-z_$][\\w$]*)`, 'g');
     // Only files that use the module through the same name count (not those importing names from it).
     let importers = 0;
@@ -45,28 +46,30 @@ export class SiblingUsage {
     }
     const members = new Map([...counts].map(([member, count]) => [member, count / Math.max(1, importers)]));
     if (this.cache.size >= maxEntries) this.cache.clear();
-    this.cache.set(key, { at: this.now(), members });
+    if (complete) this.cache.set(key, { at: this.now(), members });
     return members;
   }
 
   /** Texts of the files in this file's folder that mention `module` in an import. */
-  private importersOf(file: string, module: string): string[] {
+  private importersOf(file: string, module: string, deadline?: Deadline): { texts: string[]; complete: boolean } {
     const quoted = [`'${module}'`, `"${module}"`, `import ${module}`];
-    return this.textsOf(file).filter((text) => quoted.some((q) => text.includes(q)));
+    const { texts, complete } = this.textsOf(file, deadline);
+    return { texts: texts.filter((text) => quoted.some((q) => text.includes(q))), complete };
   }
 
   /**
    * word → the share (0–1) of the sibling functions named `name` (in the files next to this one)
    * whose text uses it, as an identifier or as a member (`x.word`).
    */
-  wordsOfFunction(file: string, name: string): ReadonlyMap<string, number> {
+  wordsOfFunction(file: string, name: string, deadline?: Deadline): ReadonlyMap<string, number> {
     const key = `${path.dirname(file)}\0${name}\0${path.basename(file)}`;
     const cached = this.functionWords.get(key);
     if (cached && this.now() - cached.at < ttlMs) return cached.words;
     const counts = new Map<string, number>();
     let functions = 0;
     const declaration = new RegExp(`(?:\\bfunction\\*?\\s+|\\bdef\\s+|^[ \\t]*(?:(?:async|static|public|private|protected|override|get|set)\\s+)*|\\b(?:const|let|var)\\s+|\\.)${name.replace(/\$/g, '\\$')}\\s*(?:=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)|\\()`, 'm');
-    for (const text of this.textsOf(file)) {
+    const { texts, complete } = this.textsOf(file, deadline);
+    for (const text of texts) {
       const match = declaration.exec(text);
       if (!match) continue;
       functions++;
@@ -75,33 +78,36 @@ export class SiblingUsage {
     }
     const words = new Map([...counts].map(([word, count]) => [word, count / Math.max(1, functions)]));
     if (this.functionWords.size >= maxEntries) this.functionWords.clear();
-    this.functionWords.set(key, { at: this.now(), words });
+    if (complete) this.functionWords.set(key, { at: this.now(), words });
     return words;
   }
 
-  /** Texts of the source files in this file's folder (not itself), read once per folder while fresh. */
-  private textsOf(file: string): string[] {
+  /**
+   * Texts of the source files in this file's folder (not itself), read once per folder while fresh;
+   * past the deadline the reading stops and goes on at the next call (`complete` false until then).
+   */
+  private textsOf(file: string, deadline?: Deadline): { texts: string[]; complete: boolean } {
     const dir = path.dirname(file);
-    let cached = this.folderTexts.get(dir);
-    if (!cached || this.now() - cached.at >= ttlMs) {
-      const files: Array<{ name: string; text: string }> = [];
-      const names = this.fs.list(dir).filter((name) => sourceFile.test(name) && !/\.d\.[cm]?ts$/.test(name));
-      for (const name of names.slice(0, maxSiblings + 1)) {
-        const sibling = path.join(dir, name);
-        const stat = this.fs.stat(sibling);
-        if (!stat?.isFile || stat.size > maxFileBytes) continue;
-        try {
-          files.push({ name, text: readFileSync(sibling, 'utf8') });
-        } catch {
-          // Unreadable: not a sibling that counts.
-        }
-      }
+    let folder = this.folderTexts.get(dir);
+    if (!folder || this.now() - folder.at >= ttlMs) {
+      const names = this.fs.list(dir).filter((name) => sourceFile.test(name) && !/\.d\.[cm]?ts$/.test(name)).slice(0, maxSiblings + 1);
       if (this.folderTexts.size >= maxFolders) this.folderTexts.clear();
-      cached = { at: this.now(), files };
-      this.folderTexts.set(dir, cached);
+      folder = { at: this.now(), names, read: 0, files: [] };
+      this.folderTexts.set(dir, folder);
+    }
+    while (folder.read < folder.names.length && !deadline?.expired()) {
+      const name = folder.names[folder.read++]!;
+      const sibling = path.join(dir, name);
+      const stat = this.fs.stat(sibling);
+      if (!stat?.isFile || stat.size > maxFileBytes) continue;
+      try {
+        folder.files.push({ name, text: readFileSync(sibling, 'utf8') });
+      } catch {
+        // Unreadable: not a sibling that counts.
+      }
     }
     const own = path.basename(file);
-    return cached.files.filter((f) => f.name !== own).slice(0, maxSiblings).map((f) => f.text);
+    return { texts: folder.files.filter((f) => f.name !== own).slice(0, maxSiblings).map((f) => f.text), complete: folder.read >= folder.names.length };
   }
 }
 
