@@ -88,12 +88,22 @@ export class SiblingUsage {
    */
   private textsOf(file: string, deadline?: Deadline): { texts: string[]; complete: boolean } {
     const dir = path.dirname(file);
-    let folder = this.folderTexts.get(dir);
+    const extension = path.extname(file);
+    const key = `${dir}\0${extension}`;
+    let folder = this.folderTexts.get(key);
     if (!folder || this.now() - folder.at >= ttlMs) {
-      const names = this.fs.list(dir).filter((name) => sourceFile.test(name) && !/\.d\.[cm]?ts$/.test(name)).slice(0, maxSiblings + 1);
+      // One file per stem, with this file's extension where there is one: build twins (`x.js`,
+      // `x.cjs`) would count the same code twice, and they import under different module names.
+      const stems = new Map<string, string>();
+      for (const name of this.fs.list(dir)) {
+        if (!sourceFile.test(name) || /\.d\.[cm]?ts$/.test(name)) continue;
+        const taken = stems.get(stemOf(name));
+        if (taken === undefined || (path.extname(taken) !== extension && path.extname(name) === extension)) stems.set(stemOf(name), name);
+      }
+      const names = [...stems.values()].slice(0, maxSiblings + 1);
       if (this.folderTexts.size >= maxFolders) this.folderTexts.clear();
       folder = { at: this.now(), names, read: 0, files: [] };
-      this.folderTexts.set(dir, folder);
+      this.folderTexts.set(key, folder);
     }
     while (folder.read < folder.names.length && !deadline?.expired()) {
       const name = folder.names[folder.read++]!;
@@ -106,9 +116,16 @@ export class SiblingUsage {
         // Unreadable: not a sibling that counts.
       }
     }
-    const own = path.basename(file);
-    return { texts: folder.files.filter((f) => f.name !== own).slice(0, maxSiblings).map((f) => f.text), complete: folder.read >= folder.names.length };
+    // Not the file itself, nor its build twins (`x.js` next to `x.cjs` or `x.ts`): they hold the same code.
+    const own = stemOf(path.basename(file));
+    return { texts: folder.files.filter((f) => stemOf(f.name) !== own).slice(0, maxSiblings).map((f) => f.text), complete: folder.read >= folder.names.length };
   }
+}
+
+/** A file name up to its first dot: `ko.d.cts`, `ko.cjs` and `ko.test.ts` are all `ko`. */
+function stemOf(name: string): string {
+  const dot = name.indexOf('.', 1);
+  return dot < 0 ? name : name.slice(0, dot);
 }
 
 /** The text of the function declared at `start`: to its closing brace (or dedent, for Python), at most 4,000 chars. */
