@@ -71,8 +71,8 @@ const packagePenalty = 0.4;
 const similarCodeWeight = 0.5;
 const maxHops = 3;
 /** A short definition's snippet takes its close neighbours in the file too, up to this size. */
-const shortDefinitionChars = 400;
-const neighbourhoodChars = 1_000;
+const shortDefinitionChars = 600;
+const neighbourhoodChars = 1_200;
 const maxCandidates = 60;
 /** How many members of a namespace to guess. */
 const namespaceGuesses = 20;
