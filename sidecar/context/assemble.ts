@@ -27,14 +27,18 @@ export function snippetCost(candidate: Pick<Candidate, 'text' | 'filename'>): nu
   return candidate.text.length + candidate.filename.length + 2;
 }
 
-/** The ranked candidates that fit in the budget, in rank order (a big one is skipped, smaller ones still fit). */
-export function fitBudget<T extends Pick<Candidate, 'text' | 'filename'>>(ranked: readonly T[], budgetChars: number, cost: (c: T) => number = snippetCost): T[] {
+/**
+ * The ranked candidates that fit in the budget, in rank order (a big one is skipped, or replaced by
+ * its shorter core when that fits; smaller ones still fit).
+ */
+export function fitBudget<T extends Pick<Candidate, 'text' | 'filename'> & Pick<Partial<Candidate>, 'core'>>(ranked: readonly T[], budgetChars: number, cost: (c: T) => number = snippetCost): T[] {
   const fitted: T[] = [];
   let used = 0;
   for (const candidate of ranked) {
-    if (used + cost(candidate) > budgetChars) continue;
-    used += cost(candidate);
-    fitted.push(candidate);
+    const fitting = used + cost(candidate) <= budgetChars ? candidate : candidate.core && ({ ...candidate, ...candidate.core, core: undefined } as T);
+    if (!fitting || used + cost(fitting) > budgetChars) continue;
+    used += cost(fitting);
+    fitted.push(fitting);
   }
   return fitted;
 }

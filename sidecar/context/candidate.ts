@@ -14,6 +14,8 @@ export interface Candidate {
   /** Zero-based lines the text spans in `file`, for overlap between sources. */
   readonly startLine: number;
   readonly endLine: number;
+  /** A shorter form (the definition alone, without its neighbours) for when the text does not fit. */
+  readonly core?: { readonly text: string; readonly startLine: number; readonly endLine: number };
 }
 
 /** The time box: sources check it between units of work and return what they have. */

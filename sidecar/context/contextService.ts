@@ -19,6 +19,7 @@ import { importedDefinitions, packageDepth } from './importedDefinitions';
 import { tokenSet, WindowIndex } from './jaccard';
 import { outlineOf } from './outline/outline';
 import { FsCache } from './resolve/fsCache';
+import { SiblingUsage } from './siblingUsage';
 import { SignalState } from './signals';
 import { subwords } from './usage';
 
@@ -46,6 +47,7 @@ export class ContextService {
   readonly trees = new DocumentTrees();
   readonly fs = new FsCache();
   readonly outlines = new FileOutlines(this.fs);
+  private readonly siblings = new SiblingUsage(this.fs);
   private readonly windows = new WindowIndex();
   private readonly roots = new Map<string, string>();
   private readonly background: string[] = [];
@@ -85,8 +87,8 @@ export class ContextService {
       const scope = scopes.fn ?? scopes.cls;
       const nearbyWords = new Set(subwords(around + (scope ? document.text.slice(scope.start, Math.min(scope.end, scope.start + 300)) : '')));
       const { candidates: imported, pending } = await importedDefinitions(
-        { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scopes, nearbyWords, wordsOfFunctionAt: functionWords(tree, document.text) },
-        { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath) },
+        { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scopes, nearbyWords, functionName: scopes.fn && functionNameOf(document.text.slice(scopes.fn.start, Math.min(scopes.fn.end, scopes.fn.start + 200))), wordsOfFunctionAt: functionWords(tree, document.text) },
+        { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath), siblings: this.siblings },
       );
       candidates.push(...imported);
       this.warmLater(pending);
@@ -186,6 +188,15 @@ function functionWords(tree: Tree, text: string): (line: number) => ReadonlySet<
     }
     return memo.get(line);
   };
+}
+
+const notNames = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'async', 'await', 'new', 'typeof']);
+
+/** The name a function's header declares (`function f(`, `f(`, `const f = (`, `def f(`), if any. */
+export function functionNameOf(header: string): string | undefined {
+  const match = /\bdef\s+([A-Za-z_]\w*)|\bfunction\*?\s+([A-Za-z_$][\w$]*)|([A-Za-z_$][\w$]*)\s*(?:[:=]\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)|\(|<[^>]*>\s*\()/.exec(header);
+  const name = match?.[1] ?? match?.[2] ?? match?.[3];
+  return name && !notNames.has(name) ? name : undefined;
 }
 
 function pathOf(uri: string): string | undefined {

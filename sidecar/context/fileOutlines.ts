@@ -11,6 +11,11 @@ import type { FsCache } from './resolve/fsCache';
 export interface FileDefinition extends Definition {
   /** The declaration's text, clipped to a snippet's size. */
   readonly text: string;
+  /** The top-level definitions just before and after it in the file, when only a little text lies between. */
+  readonly previous?: FileDefinition;
+  readonly next?: FileDefinition;
+  /** The exact text between `previous` and this definition (when `previous` is set). */
+  readonly gapBefore?: string;
 }
 
 export interface FileSummary {
@@ -25,6 +30,10 @@ export interface OpenText {
   readonly text: string;
   readonly version: number;
 }
+
+/** Definitions this close (lines, and characters between) are neighbours a snippet may join. */
+const maxNeighbourGapLines = 4;
+const maxNeighbourGapChars = 300;
 
 /** Bigger files (bundles, generated code) are not parsed for context. */
 const maxFileBytes = 512 * 1024;
@@ -76,10 +85,25 @@ function summarize(path: string, languageId: string, text: string, grammar: NonN
   try {
     const outline = outlineOf(languageId, tree, grammar.tags);
     const definitions = new Map<string, FileDefinition[]>();
+    const inOrder: Array<FileDefinition & { previous?: FileDefinition; next?: FileDefinition; gapBefore?: string }> = [];
     for (const definition of outline.definitions) {
       const list = definitions.get(definition.name) ?? [];
-      list.push({ ...definition, text: clipLines(text.slice(lineStart(text, definition.start), definition.end), maxDefinitionChars) });
+      const withText = { ...definition, text: clipLines(text.slice(lineStart(text, definition.start), definition.end), maxDefinitionChars) };
+      list.push(withText);
+      inOrder.push(withText);
       definitions.set(definition.name, list);
+    }
+    // Neighbours close together (constants, small helpers), so a snippet can take a few at once.
+    inOrder.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < inOrder.length; i++) {
+      const before = inOrder[i - 1]!;
+      const current = inOrder[i]!;
+      if (current.start < before.end || current.startLine - before.endLine > maxNeighbourGapLines) continue;
+      const gap = text.slice(before.end, lineStart(text, current.start));
+      if (gap.length > maxNeighbourGapChars) continue;
+      before.next = current;
+      current.previous = before;
+      current.gapBefore = gap;
     }
     return { path, languageId, outline, definitions };
   } finally {

@@ -8,6 +8,7 @@ import type { FileDefinition, FileOutlines, FileSummary, OpenText } from './file
 import type { ImportBinding, Outline } from './outline/outline';
 import { resolveImport } from './resolve/resolve';
 import type { FsCache } from './resolve/fsCache';
+import type { SiblingUsage } from './siblingUsage';
 import { subwords, UsageIndex } from './usage';
 
 interface LineRange {
@@ -25,6 +26,8 @@ export interface ImportSite {
   readonly scopes: { readonly fn?: LineRange; readonly cls?: LineRange };
   /** Words of the function a line is in (its header), to compare the code around other uses with the cursor's. */
   readonly wordsOfFunctionAt?: (line: number) => ReadonlySet<string> | undefined;
+  /** The name of the function at the cursor, to find its namesakes in the files next to this one. */
+  readonly functionName?: string;
   /** Words (subwords) around the cursor, for name similarity. */
   readonly nearbyWords: ReadonlySet<string>;
 }
@@ -37,6 +40,8 @@ export interface ImportDeps {
   readonly deadline: Deadline;
   /** packageDepth() of the current file: deeper files come from installed packages. */
   readonly ownPackageDepth: number;
+  /** Members of a namespace that files next to this one use, to guess the next one. */
+  readonly siblings?: SiblingUsage;
 }
 
 /** How many package folders (node_modules, site-packages, vendor) a path goes through. */
@@ -52,12 +57,12 @@ interface Wanted {
 }
 
 /**
- * A symbol imported but not used yet is probably about to be used (or the import is stale): worth
- * about a use on the cursor's line, less than a use inside the enclosing function.
+ * A symbol imported but not used yet is probably about to be used (or the import is stale): above
+ * any symbol already used (the retrieval bench: ~90 % of these are used in the hidden body).
  */
-const unusedImportScore = 1.3;
+const unusedImportScore = 2.5;
 /** A namespace import with no member used yet: its best-matching members are a guess. */
-const unusedNamespaceScore = 0.6;
+const unusedNamespaceScore = 1.2;
 /** Other members of a namespace already in use: after every symbol the file does use. */
 const otherMembersScore = 0.2;
 /** Installed packages' definitions rank below the project's own: the model more likely knows them. */
@@ -65,22 +70,33 @@ const packagePenalty = 0.4;
 /** Weight of the similarity between the functions that use a symbol and the one at the cursor. */
 const similarCodeWeight = 0.5;
 const maxHops = 3;
-const maxCandidates = 40;
+/** A short definition's snippet takes its close neighbours in the file too, up to this size. */
+const shortDefinitionChars = 600;
+const neighbourhoodChars = 1_200;
+const maxCandidates = 60;
 /** How many members of a namespace to guess. */
-const namespaceGuesses = 12;
-const guessStep = 0.02;
+const namespaceGuesses = 20;
+const guessStep = 0.1;
+/** Weight of the share of sibling files (same folder, same import) that use a namespace member. */
+const siblingGuessWeight = 0.8;
+const siblingUseWeight = 0.5;
+/** Weight of the share of same-named functions in sibling files that use a name. */
+const namesakeWeight = 1;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
   for (const binding of site.outline.imports) for (let line = binding.startLine ?? -1; line >= 0 && line <= (binding.endLine ?? line); line++) ignored.add(line);
   const usage = new UsageIndex(site.text, ignored);
-  const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines);
   const wanted: Wanted[] = [];
+  const namesake = site.functionName && deps.siblings && !deps.deadline.expired() ? deps.siblings.wordsOfFunction(site.path, site.functionName, deps.deadline) : new Map<string, number>();
+  const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines) + namesakeWeight * (namesake.get(name) ?? 0);
+  const sharedMembers = (binding: ImportBinding) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local, deps.deadline) : new Map<string, number>());
   for (const binding of site.outline.imports) {
     if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)) });
     else if (binding.kind === 'namespace') {
       const members = usage.membersOf(binding.local);
-      for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines) });
+      const shared = sharedMembers(binding);
+      for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines) + siblingUseWeight * (shared.get(member) ?? 0) });
       // Members not used yet may be what comes next: the best-matching few, a guess.
       wanted.push({ binding, name: '*', score: members.size ? otherMembersScore : unusedNamespaceScore });
     } else wanted.push({ binding, name: '*', score: 0 });
@@ -105,8 +121,11 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
           }
         } else {
           // Each further guess is worth a little less, so they fill the places real uses leave free.
-          bestMatching(summary, site.nearbyWords, namespaceGuesses).forEach(([name, definitions], rank) =>
-            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords)),
+          // The members sibling files use, or a same-named function there, are the best guesses.
+          const shared = sharedMembers(want.binding);
+          const used = usage.membersOf(want.binding.local);
+          bestMatching(summary, site.nearbyWords, namespaceGuesses, shared, used, namesake).forEach(([name, definitions], rank) =>
+            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords) + siblingGuessWeight * (shared.get(name) ?? 0) + namesakeWeight * (namesake.get(name) ?? 0)),
           );
         }
         continue;
@@ -138,14 +157,16 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
   seen.add(key);
   // Overloads and declaration merging: the next declaration of the name often completes the first.
   const chosen = definitions.slice(0, 2);
+  const joined = chosen.length === 1 ? withNeighbours(first) : undefined;
   candidates.push({
     source: 'imported',
     file: path,
     filename: deps.filenameOf(path),
-    text: chosen.map((d) => d.text).join('\n'),
+    text: joined?.text ?? chosen.map((d) => d.text).join('\n'),
     score,
-    startLine: Math.min(...chosen.map((d) => d.startLine)),
-    endLine: Math.max(...chosen.map((d) => d.endLine)),
+    startLine: joined?.startLine ?? Math.min(...chosen.map((d) => d.startLine)),
+    endLine: joined?.endLine ?? Math.max(...chosen.map((d) => d.endLine)),
+    ...(joined && { core: { text: first.text, startLine: first.startLine, endLine: first.endLine } }),
   });
 }
 
@@ -155,8 +176,9 @@ export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nea
   if (lines.length) {
     const distance = Math.min(...lines.map((line) => Math.abs(line - site.cursorLine)));
     score = 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + Math.min(lines.length, 8));
+    // No bonus for a use inside the enclosing function: above the cursor that is mostly its header
+    // (parameter types), and the retrieval bench found such symbols rarely used again in the body.
     const fn = site.scopes.fn;
-    if (fn && lines.some((line) => line >= fn.startLine && line <= fn.endLine)) score += 0.5;
     // Used in other functions like the one being written: likely used in it too.
     if (site.wordsOfFunctionAt) {
       let best = 0;
@@ -183,11 +205,14 @@ function similarity(name: string, nearbyWords: ReadonlySet<string>): number {
   return words.length ? (0.4 * words.filter((word) => nearbyWords.has(word)).length) / words.length : 0;
 }
 
-/** The `count` definitions whose names best match the words around the cursor (earlier ones on ties). */
-function bestMatching(summary: FileSummary | undefined, nearbyWords: ReadonlySet<string>, count: number): Array<[string, readonly FileDefinition[]]> {
-  const entries = [...(summary?.definitions ?? [])].filter(([name]) => name !== 'default');
+/**
+ * The `count` definitions not used yet whose names best match the words around the cursor, or that
+ * sibling files use (`shared`, `namesake`: shares 0–1), earlier ones on ties.
+ */
+function bestMatching(summary: FileSummary | undefined, nearbyWords: ReadonlySet<string>, count: number, shared: ReadonlyMap<string, number> = new Map(), used: ReadonlyMap<string, unknown> = new Map(), namesake: ReadonlyMap<string, number> = new Map()): Array<[string, readonly FileDefinition[]]> {
+  const entries = [...(summary?.definitions ?? [])].filter(([name]) => name !== 'default' && !used.has(name));
   return entries
-    .map((entry, index) => ({ entry, index, similarity: similarity(entry[0], nearbyWords) }))
+    .map((entry, index) => ({ entry, index, similarity: similarity(entry[0], nearbyWords) + (shared.get(entry[0]) ?? 0) + (namesake.get(entry[0]) ?? 0) }))
     .sort((a, b) => b.similarity - a.similarity || a.index - b.index)
     .slice(0, count)
     .map(({ entry }) => entry);
@@ -233,4 +258,31 @@ class DefinitionFinder {
     }
     return undefined;
   }
+}
+
+/**
+ * A short definition with the short ones right next to it (a run of constants, small helpers): the
+ * exact text of the file from the first to the last, one snippet that costs little more than one.
+ */
+export function withNeighbours(definition: FileDefinition): { text: string; startLine: number; endLine: number } | undefined {
+  if (definition.text.length > shortDefinitionChars || (!definition.previous && !definition.next)) return undefined;
+  let first = definition;
+  let last = definition;
+  let text = definition.text;
+  for (let grew = true; grew; ) {
+    grew = false;
+    const after = last.next;
+    if (after && after.gapBefore !== undefined && after.text.length <= shortDefinitionChars && text.length + after.gapBefore.length + after.text.length <= neighbourhoodChars) {
+      text += after.gapBefore + after.text;
+      last = after;
+      grew = true;
+    }
+    const before = first.previous;
+    if (before && first.gapBefore !== undefined && before.text.length <= shortDefinitionChars && text.length + first.gapBefore.length + before.text.length <= neighbourhoodChars) {
+      text = before.text + first.gapBefore + text;
+      first = before;
+      grew = true;
+    }
+  }
+  return first === last ? undefined : { text, startLine: first.startLine, endLine: last.endLine };
 }

@@ -77,8 +77,9 @@ describe('imported definitions', () => {
       'main.go': main,
     });
     const { snippets } = await w.assembleAt('main.go', main);
-    // The function used wins (most relevant last); the package's other members come before it as guesses.
-    assert.deepEqual(importedFiles(snippets), ['store/store.go: type Store struct{ path string }', 'store/store.go: func Open(path string) *Store {']);
+    // The function used, with its close neighbour (the type it returns) in one snippet of the file's own text.
+    assert.deepEqual(importedFiles(snippets), ['store/store.go: type Store struct{ path string }']);
+    assert.equal(snippets.find((s) => s.source === 'imported')?.text, 'type Store struct{ path string }\n\nfunc Open(path string) *Store {\n\treturn &Store{path}\n}');
   });
 
   it('Rust: crate:: and super:: paths to module files', async () => {

@@ -28,18 +28,24 @@ describe('ranking and budget', () => {
     assert.deepEqual(ranked.map((c) => `${c.file}:${c.startLine}`), ['a.ts:3', 'c.ts:0', 'e.ts:0']);
   });
 
+  it('fits the shorter core of a candidate too big for what is left, with the core\'s lines', () => {
+    const joined: Candidate = { ...candidate('n.ts', 0, 9, 0.9, 'n'.repeat(90)), core: { text: 'core', startLine: 4, endLine: 5 } };
+    const fitted = fitBudget([candidate('a.ts', 0, 1, 1, 'a'.repeat(50)), joined], 100);
+    assert.deepEqual(fitted.map((c) => [c.file, c.text, c.startLine, c.endLine]), [['a.ts', 'a'.repeat(50), 0, 1], ['n.ts', 'core', 4, 5]]);
+  });
+
   it('fits the budget in rank order, skipping one that is too big for what is left', () => {
     const big = candidate('big.ts', 0, 9, 0.9, 'x'.repeat(80));
     const fitted = fitBudget([candidate('a.ts', 0, 1, 1, 'a'.repeat(50)), big, candidate('c.ts', 0, 1, 0.5, 'c'.repeat(30))], 100);
     assert.deepEqual(fitted.map((c) => c.file), ['a.ts', 'c.ts']);
   });
 
-  it('scores a use inside the enclosing function over an unused import, and that over a use far away', () => {
+  it('scores an unused import over any use, and a use near the cursor over a use far away', () => {
     const site = { cursorLine: 100, scopes: { fn: { startLine: 95, endLine: 110 } }, nearbyWords: new Set<string>() };
-    const inScope = usageScore(site, 'parse', [98]);
+    const inScope = usageScore(site, 'parse', [98, 99, 97, 96, 95, 94, 93, 92]);
     const unused = usageScore(site, 'parse', []);
     const far = usageScore(site, 'parse', [10]);
-    assert.ok(inScope > unused && unused > far, `${inScope} > ${unused} > ${far}`);
+    assert.ok(unused > inScope && inScope > far, `${unused} > ${inScope} > ${far}`);
     const similar = usageScore({ ...site, nearbyWords: new Set(['parse', 'url']) }, 'parseUrl', [10]);
     assert.ok(similar > far, 'a name that shares words with the cursor’s surroundings ranks higher');
   });
