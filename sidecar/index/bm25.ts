@@ -105,7 +105,8 @@ export class Bm25Index {
 
   /** Drops tombstoned entries from every postings list and compacts the arena. */
   private sweep(): void {
-    const emptied = new Set(this.postingsLists.compact((doc) => this.alive[doc] === 1));
+    const alive = this.alive;
+    const emptied = new Set(this.postingsLists.compact(this.deadPostings > 0 ? (doc) => alive[doc] === 1 : undefined));
     if (emptied.size > 0) {
       for (const [term, list] of this.terms) {
         if (!emptied.has(list)) continue;

@@ -163,7 +163,7 @@ export class PostingsArena {
    * in place instead of moving tens of thousands of entries each; the arena keeps a sixteenth spare
    * for the short lists that do move.
    */
-  compact(keep: (doc: number) => boolean = () => true): number[] {
+  compact(keep?: (doc: number) => boolean): number[] {
     const free = new Set(this.freed);
     let total = 0;
     for (let list = 0; list < this.lists; list++) if (!free.has(list)) total += spareFor(this.sizes[list]!);
@@ -176,12 +176,18 @@ export class PostingsArena {
       const from = this.starts[list]!;
       const kept = this.sizes[list]!;
       this.starts[list] = end;
-      for (let i = from; i < from + kept; i++) {
-        const doc = this.docs[i]!;
-        if (!keep(doc)) continue;
-        docs[end] = doc;
-        tfs[end] = this.tfs[i]!;
-        end++;
+      if (!keep && kept > 256) {
+        docs.set(this.docs.subarray(from, from + kept), end);
+        tfs.set(this.tfs.subarray(from, from + kept), end);
+        end += kept;
+      } else {
+        for (let i = from; i < from + kept; i++) {
+          const doc = this.docs[i]!;
+          if (keep && !keep(doc)) continue;
+          docs[end] = doc;
+          tfs[end] = this.tfs[i]!;
+          end++;
+        }
       }
       const size = end - this.starts[list]!;
       this.sizes[list] = size;
