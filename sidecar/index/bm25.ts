@@ -78,6 +78,7 @@ export class Bm25Index {
     const scores = this.scores;
     const touched: number[] = [];
     const { docs, tfs, starts, sizes } = this.postingsLists;
+    const { alive, lengths } = this;
     for (const term of new Set(tokenize(query))) {
       const list = this.terms.get(term);
       if (list === undefined) continue;
@@ -86,9 +87,9 @@ export class Bm25Index {
       const start = starts[list]!;
       for (let i = start; i < start + size; i++) {
         const doc = docs[i]!;
-        if (!this.alive[doc]) continue;
+        if (!alive[doc]) continue;
         const tf = tfs[i]!;
-        const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / averageLength);
+        const norm = tf + k1 * (1 - b + (b * lengths[doc]!) / averageLength);
         if (scores[doc] === 0) touched.push(doc);
         scores[doc]! += (idf * tf * (k1 + 1)) / norm;
       }
