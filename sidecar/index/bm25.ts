@@ -31,11 +31,6 @@ export class Bm25Index {
     return this.liveDocs;
   }
 
-  /** Distinct terms, and the arena's entries and capacity (for tests and the benchmark). */
-  get footprint(): { terms: number; postings: number; capacity: number } {
-    return { terms: this.terms.size, postings: this.postings, capacity: this.postingsLists.capacity };
-  }
-
   add(doc: number, text: string): void {
     if (this.alive[doc]) this.remove(doc);
     this.grow(doc + 1);

@@ -1,6 +1,6 @@
 // What an index holds in memory to answer searches: a reference to every chunk (its key, file, lines
-// and symbol, in columns by ordinal; the text stays on disk), the keyword postings and the vectors, kept in step as committed
-// file records come and go.
+// and symbol, in columns by ordinal; the text stays on disk), the keyword postings and the vectors,
+// kept in step as committed file records come and go.
 import { Bm25Index } from './bm25';
 import { grown, KeyMap } from './compact';
 import type { FileRecord, StoredChunk } from './shardStore';

@@ -120,10 +120,6 @@ export class PostingsArena {
     return this.abandoned;
   }
 
-  get capacity(): number {
-    return this.docs.length;
-  }
-
   /** A new, empty list. */
   create(): number {
     const list = this.freed.pop() ?? this.lists++;
