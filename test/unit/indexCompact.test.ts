@@ -2,6 +2,7 @@
 // built on them, checked against plain Maps and arrays.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Bm25Index } from '../../sidecar/index/bm25';
 import { ChunkTable } from '../../sidecar/index/chunkTable';
 import { grown, KeyMap, PostingsArena } from '../../sidecar/index/compact';
 import { formatVersion, type FileRecord } from '../../sidecar/index/shardStore';
@@ -129,4 +130,33 @@ test('ChunkTable answers with the chunks of the files it holds, as files are rep
   table.remove('src/b.ts');
   assert.deepEqual(table.keywordSearch('http client', 5), []);
   assert.deepEqual([...table.files.keys()], ['src/a.ts']);
+});
+
+test('BM25 over the arena ranks a churned index as a fresh one with the same documents', () => {
+  const churned = new Bm25Index();
+  const text = (doc: number, version: number) => `function handler${doc % 50} common shared value${(doc * 7 + version) % 300} term${doc % 13}`;
+  const latest = new Map<number, number>();
+  let ordinal = 0;
+  const ordinalOf = new Map<number, number>();
+  // Documents re-added many times under new ordinals, as saves do: lists move, tombstones pile up, sweeps run.
+  for (let version = 0; version < 30; version++) {
+    for (let doc = 0; doc < 400; doc++) {
+      if ((doc + version) % 3 !== 0 && version > 0) continue;
+      const previous = ordinalOf.get(doc);
+      if (previous !== undefined) churned.remove(previous);
+      churned.add(ordinal, text(doc, version));
+      ordinalOf.set(doc, ordinal++);
+      latest.set(doc, version);
+    }
+  }
+  const fresh = new Bm25Index();
+  for (const [doc, version] of latest) fresh.add(ordinalOf.get(doc)!, text(doc, version));
+  assert.equal(churned.size, fresh.size);
+  const queries = ['handler7 value12', 'common term3', 'shared handler49 value299', 'value0'];
+  // Before a sweep, idf still counts tombstoned entries (as it always has); only live documents answer.
+  const live = new Set(ordinalOf.values());
+  for (const query of queries) assert.ok(churned.search(query, 50).every((hit) => live.has(hit.doc)), query);
+  // Once swept, scores are the fresh index's exactly (every hit asked for: which of equal scores make a cut is order-dependent).
+  churned.trim();
+  for (const query of queries) assert.deepEqual(churned.search(query, 1000), fresh.search(query, 1000), query);
 });
