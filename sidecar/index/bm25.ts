@@ -1,49 +1,13 @@
-// Keyword search: a BM25 inverted index over dense document ordinals. Most terms occur in one or
-// two chunks, so a short postings list is a plain array of packed doc×256+tf numbers (~60 bytes);
-// a long one becomes typed arrays (5 bytes an entry). 100k chunks then stay in tens of MB. Removal
-// is a tombstone; the postings are swept once tombstones are half of them.
+// Keyword search: a BM25 inverted index over dense document ordinals. Every postings list lives in
+// one shared arena (PostingsArena: 5 bytes an entry, 12 a list), since most terms occur in one or
+// two chunks and a JS array or typed array per list cost more in headers than in entries. Removal
+// is a tombstone; the postings are swept (and the arena compacted) once tombstones are half of them
+// or the room lists left behind when they grew exceeds the entries.
+import { PostingsArena } from './compact';
 import { tokenize } from './tokenize';
 
 const k1 = 1.2;
 const b = 0.75;
-/** Past this many entries a list moves to typed arrays. */
-const shortList = 32;
-
-class LongPostings {
-  docs = new Uint32Array(shortList * 2);
-  tfs = new Uint8Array(shortList * 2);
-  size = 0;
-
-  static from(packed: readonly number[]): LongPostings {
-    const list = new LongPostings();
-    for (const entry of packed) list.push(Math.floor(entry / 256), entry % 256);
-    return list;
-  }
-
-  trim(): void {
-    if (this.size === this.docs.length) return;
-    this.docs = this.docs.slice(0, this.size);
-    this.tfs = this.tfs.slice(0, this.size);
-  }
-
-  push(doc: number, tf: number): void {
-    if (this.size === this.docs.length) {
-      const docs = new Uint32Array(Math.max(shortList, this.size * 2));
-      docs.set(this.docs);
-      this.docs = docs;
-      const tfs = new Uint8Array(Math.max(shortList, this.size * 2));
-      tfs.set(this.tfs);
-      this.tfs = tfs;
-    }
-    this.docs[this.size] = doc;
-    this.tfs[this.size] = tf;
-    this.size++;
-  }
-}
-
-type Postings = number[] | LongPostings;
-
-const sizeOf = (list: Postings) => (Array.isArray(list) ? list.length : list.size);
 
 export interface Scored {
   readonly doc: number;
@@ -51,7 +15,9 @@ export interface Scored {
 }
 
 export class Bm25Index {
-  private readonly terms = new Map<string, Postings>();
+  /** Term → its postings list in the arena. */
+  private readonly terms = new Map<string, number>();
+  private readonly postingsLists = new PostingsArena();
   private lengths = new Uint32Array(1024);
   private alive = new Uint8Array(1024);
   private liveDocs = 0;
@@ -72,16 +38,12 @@ export class Bm25Index {
     const terms = tokenize(text);
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
     for (const [term, count] of counts) {
-      const tf = Math.min(count, 255);
-      const list = this.terms.get(term);
-      if (!list) this.terms.set(term, [doc * 256 + tf]);
-      else if (!Array.isArray(list)) list.push(doc, tf);
-      else if (list.length < shortList) list.push(doc * 256 + tf);
-      else {
-        const long = LongPostings.from(list);
-        long.push(doc, tf);
-        this.terms.set(term, long);
+      let list = this.terms.get(term);
+      if (list === undefined) {
+        list = this.postingsLists.create();
+        this.terms.set(term, list);
       }
+      this.postingsLists.push(list, doc, Math.min(count, 255));
     }
     this.lengths[doc] = terms.length;
     this.termCounts[doc] = counts.size;
@@ -89,6 +51,9 @@ export class Bm25Index {
     this.liveDocs++;
     this.totalLength += terms.length;
     this.postings += counts.size;
+    // Lists that outgrew their room left their old room behind.
+    const arena = this.postingsLists;
+    if (arena.waste > 1 << 20 && arena.waste > this.postings) this.sweep();
   }
 
   remove(doc: number): void {
@@ -107,47 +72,43 @@ export class Bm25Index {
     if (this.scores.length < this.lengths.length) this.scores = new Float64Array(this.lengths.length);
     const scores = this.scores;
     const touched: number[] = [];
-    const add = (doc: number, tf: number, idf: number) => {
-      if (!this.alive[doc]) return;
-      const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / averageLength);
-      if (scores[doc] === 0) touched.push(doc);
-      scores[doc]! += (idf * tf * (k1 + 1)) / norm;
-    };
+    const { docs, tfs, starts, sizes } = this.postingsLists;
+    const { alive, lengths } = this;
     for (const term of new Set(tokenize(query))) {
       const list = this.terms.get(term);
-      if (!list) continue;
-      const idf = Math.log(1 + (this.liveDocs - sizeOf(list) + 0.5) / (sizeOf(list) + 0.5));
-      if (Array.isArray(list)) for (const entry of list) add(Math.floor(entry / 256), entry % 256, idf);
-      else for (let i = 0; i < list.size; i++) add(list.docs[i]!, list.tfs[i]!, idf);
+      if (list === undefined) continue;
+      const size = sizes[list]!;
+      const idf = Math.log(1 + (this.liveDocs - size + 0.5) / (size + 0.5));
+      const start = starts[list]!;
+      for (let i = start; i < start + size; i++) {
+        const doc = docs[i]!;
+        if (!alive[doc]) continue;
+        const tf = tfs[i]!;
+        const norm = tf + k1 * (1 - b + (b * lengths[doc]!) / averageLength);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += (idf * tf * (k1 + 1)) / norm;
+      }
     }
     const best = topK(touched, (doc) => scores[doc]!, limit);
     for (const doc of touched) scores[doc] = 0;
     return best;
   }
 
-  /** Gives back the spare capacity of long postings lists (after a bulk load: up to half of them). */
+  /** After a bulk load: packs the postings back to back, giving back the room lists grew into. */
   trim(): void {
-    for (const list of this.terms.values()) if (!Array.isArray(list)) list.trim();
+    this.sweep();
   }
 
-  /** Drops tombstoned entries from every postings list. */
+  /** Drops tombstoned entries from every postings list and compacts the arena. */
   private sweep(): void {
-    for (const [term, list] of this.terms) {
-      if (Array.isArray(list)) {
-        const kept = list.filter((entry) => this.alive[Math.floor(entry / 256)]);
-        if (kept.length === 0) this.terms.delete(term);
-        else this.terms.set(term, kept);
-        continue;
+    const alive = this.alive;
+    const emptied = new Set(this.postingsLists.compact(this.deadPostings > 0 ? (doc) => alive[doc] === 1 : undefined));
+    if (emptied.size > 0) {
+      for (const [term, list] of this.terms) {
+        if (!emptied.has(list)) continue;
+        this.terms.delete(term);
+        this.postingsLists.release(list);
       }
-      let kept = 0;
-      for (let i = 0; i < list.size; i++) {
-        if (!this.alive[list.docs[i]!]) continue;
-        list.docs[kept] = list.docs[i]!;
-        list.tfs[kept] = list.tfs[i]!;
-        kept++;
-      }
-      list.size = kept;
-      if (kept === 0) this.terms.delete(term);
     }
     this.postings -= this.deadPostings;
     this.deadPostings = 0;

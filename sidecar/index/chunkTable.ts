@@ -1,7 +1,8 @@
-// What an index holds in memory to answer searches: a reference to every chunk (its file, lines and
-// symbol; the text stays on disk), the keyword postings and the vectors, kept in step as committed
-// file records come and go.
+// What an index holds in memory to answer searches: a reference to every chunk (its key, file, lines
+// and symbol, in columns by ordinal; the text stays on disk), the keyword postings and the vectors,
+// kept in step as committed file records come and go.
 import { Bm25Index } from './bm25';
+import { grown, KeyMap } from './compact';
 import type { FileRecord, StoredChunk } from './shardStore';
 import { HnswVectorStore, type VectorStore } from './vectorStore';
 
@@ -18,16 +19,29 @@ export interface ChunkRef {
 export interface FileState {
   readonly mtimeMs: number;
   readonly size: number;
-  readonly keys: readonly number[];
+  /** Its chunks are the ordinals first … first + chunks − 1. */
+  readonly first: number;
+  readonly chunks: number;
   /** The model its chunks' vectors came from, and their file; undefined when they have none. */
   readonly model?: string;
   readonly vectors?: string;
 }
 
+/**
+ * Every chunk is an ordinal (its document number in the keyword index, never reused), and what a
+ * search answers with is kept in columns by ordinal — key, lines, file, symbol — rather than one
+ * object and one Map entry per chunk; a ChunkRef is made only for the chunks a search returns.
+ */
 export class ChunkTable {
   readonly files = new Map<string, FileState>();
-  private readonly chunks = new Map<number, ChunkRef>();
-  private readonly keyOfOrdinal: number[] = [];
+  private readonly ordinalOfKey = new KeyMap();
+  private keys = new Float64Array(1024);
+  private startLines = new Uint32Array(1024);
+  private endLines = new Uint32Array(1024);
+  /** The file path of each ordinal's chunk (shared with the record's path); undefined once removed. */
+  private readonly paths: Array<string | undefined> = [];
+  private readonly symbols: Array<string | undefined> = [];
+  private ordinals = 0;
   private readonly bm25 = new Bm25Index();
   private store: VectorStore | undefined;
   private model: string | undefined;
@@ -37,7 +51,7 @@ export class ChunkTable {
   constructor(private readonly readVectors: (record: FileRecord) => Float32Array[] | undefined) {}
 
   get chunkCount(): number {
-    return this.chunks.size;
+    return this.ordinalOfKey.size;
   }
 
   get vectors(): VectorStore | undefined {
@@ -56,31 +70,44 @@ export class ChunkTable {
     if (!store) this.unsavedVectors++;
   }
 
+  /** The keys of a file's chunks. */
+  keysOf(state: FileState): number[] {
+    return Array.from(this.keys.subarray(state.first, state.first + state.chunks));
+  }
+
   /** Adds a committed record: chunk refs, keyword postings, and the vectors the store lacks. */
   add(record: FileRecord, vectors?: readonly Float32Array[], onChunk?: (chunk: StoredChunk) => void): void {
     const model = record.model !== undefined && record.model === this.model ? record.model : undefined;
     const missing = model !== undefined && record.chunks.some((chunk) => !this.store?.has(chunk.key));
     const fresh = missing ? (vectors ?? this.readVectors(record)) : undefined;
+    const first = this.ordinals;
+    this.reserve(first + record.chunks.length);
     record.chunks.forEach((chunk, i) => {
       onChunk?.(chunk);
-      const ordinal = this.keyOfOrdinal.length;
-      this.keyOfOrdinal.push(chunk.key);
-      this.chunks.set(chunk.key, { key: chunk.key, file: record.path, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol, ordinal });
+      const ordinal = this.ordinals++;
+      this.keys[ordinal] = chunk.key;
+      this.startLines[ordinal] = chunk.startLine;
+      this.endLines[ordinal] = chunk.endLine;
+      this.paths[ordinal] = record.path;
+      this.symbols[ordinal] = chunk.symbol;
+      this.ordinalOfKey.set(chunk.key, ordinal);
       this.bm25.add(ordinal, `${record.path} ${chunk.symbol} ${chunk.text}`);
       const vector = fresh?.[i];
       if (vector && !this.store?.has(chunk.key)) this.addVector(chunk.key, vector);
     });
     const embedded = model !== undefined && record.vectors !== undefined && (!missing || fresh !== undefined);
-    this.files.set(record.path, { mtimeMs: record.mtimeMs, size: record.size, keys: record.chunks.map((c) => c.key), model: embedded ? model : undefined, vectors: record.vectors });
+    this.files.set(record.path, { mtimeMs: record.mtimeMs, size: record.size, first, chunks: record.chunks.length, model: embedded ? model : undefined, vectors: record.vectors });
   }
 
   remove(relative: string): void {
     const state = this.files.get(relative);
     if (!state) return;
-    for (const key of state.keys) {
-      const ref = this.chunks.get(key);
-      if (ref) this.bm25.remove(ref.ordinal);
-      this.chunks.delete(key);
+    for (let ordinal = state.first; ordinal < state.first + state.chunks; ordinal++) {
+      const key = this.keys[ordinal]!;
+      if (this.ordinalOfKey.get(key) === ordinal) this.ordinalOfKey.delete(key);
+      this.bm25.remove(ordinal);
+      this.paths[ordinal] = undefined;
+      this.symbols[ordinal] = undefined;
       if (this.store?.has(key)) {
         this.store.remove(key);
         this.unsavedVectors++;
@@ -92,7 +119,7 @@ export class ChunkTable {
   /** Drops vectors a snapshot still had for chunks that are gone. */
   removeStaleVectors(snapshotKeys: readonly number[]): void {
     for (const key of snapshotKeys) {
-      if (this.chunks.has(key) || !this.store?.has(key)) continue;
+      if (this.ordinalOfKey.has(key) || !this.store?.has(key)) continue;
       this.store.remove(key);
       this.unsavedVectors++;
     }
@@ -101,22 +128,43 @@ export class ChunkTable {
   /** Keys whose vectors are in the store: what a snapshot records. */
   embeddedKeys(): number[] {
     const keys: number[] = [];
-    for (const state of this.files.values()) if (state.model !== undefined && state.model === this.model) keys.push(...state.keys);
+    for (const state of this.files.values()) if (state.model !== undefined && state.model === this.model) for (let o = state.first; o < state.first + state.chunks; o++) keys.push(this.keys[o]!);
     return keys;
   }
 
   keywordSearch(query: string, limit: number): ChunkRef[] {
-    return this.bm25.search(query, limit).map((hit) => this.chunks.get(this.keyOfOrdinal[hit.doc]!)!);
+    return this.bm25.search(query, limit).map((hit) => this.ref(hit.doc));
   }
 
   vectorSearch(vector: Float32Array, limit: number): ChunkRef[] {
     if (!this.store || vector.length !== this.store.dimensions) return [];
-    return this.store.search(vector, limit).flatMap((hit) => this.chunks.get(hit.key) ?? []);
+    return this.store.search(vector, limit).flatMap((hit) => {
+      const ordinal = this.ordinalOfKey.get(hit.key);
+      return ordinal === undefined ? [] : [this.ref(ordinal)];
+    });
   }
 
   /** After a bulk load: gives back the postings' spare capacity. */
   trim(): void {
     this.bm25.trim();
+  }
+
+  private ref(ordinal: number): ChunkRef {
+    return { key: this.keys[ordinal]!, file: this.paths[ordinal]!, startLine: this.startLines[ordinal]!, endLine: this.endLines[ordinal]!, symbol: this.symbols[ordinal]!, ordinal };
+  }
+
+  private reserve(needed: number): void {
+    if (needed <= this.keys.length) return;
+    const capacity = grown(this.keys.length, needed);
+    const keys = new Float64Array(capacity);
+    keys.set(this.keys);
+    this.keys = keys;
+    const startLines = new Uint32Array(capacity);
+    startLines.set(this.startLines);
+    this.startLines = startLines;
+    const endLines = new Uint32Array(capacity);
+    endLines.set(this.endLines);
+    this.endLines = endLines;
   }
 
   private addVector(key: number, vector: Float32Array): void {

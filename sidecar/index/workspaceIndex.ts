@@ -39,6 +39,16 @@ type Task = 'update' | 'delete' | 'embed';
 const chunksPerFile = 1 << 16;
 const snapshotEvery = 2048;
 const snapshotAfterMs = 5 * 60_000;
+/** Chunks committed or removed before the index asks for a full collection once it is idle. */
+const collectAfterChunks = 4096;
+
+/**
+ * A full collection, where the sidecar runs with --expose-gc (the supervisor starts it so): a bulk
+ * load leaves tens of MB of garbage and a grown heap that V8 would otherwise keep committed.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
 
 export class WorkspaceIndex {
   private readonly table: ChunkTable;
@@ -54,6 +64,7 @@ export class WorkspaceIndex {
   private readonly unembeddable = new Set<string>();
   private readonly closing = new AbortController();
   private lastStatusAt = 0;
+  private chunksSinceCollect = 0;
   readonly filter: WorkspaceFilter;
   readonly writer: boolean;
 
@@ -189,6 +200,7 @@ export class WorkspaceIndex {
     if (snapshot && vectors) this.table.removeStaleVectors(snapshot.keys);
     this.table.trim();
     this.filesTotal = this.table.files.size;
+    collectGarbage();
     this.emit(true);
   }
 
@@ -235,6 +247,10 @@ export class WorkspaceIndex {
       const stale = performance.now() - this.snapshotAt > snapshotAfterMs;
       const unsaved = this.table.unsavedVectors;
       if (!signal.aborted && (unsaved >= snapshotEvery || (unsaved > 0 && stale))) this.saveSnapshot();
+      if (this.chunksSinceCollect >= collectAfterChunks) {
+        this.chunksSinceCollect = 0;
+        collectGarbage();
+      }
       this.setState('idle');
     } catch (error) {
       this.message = `Indexing stopped: ${describeError(error)}`;
@@ -255,7 +271,7 @@ export class WorkspaceIndex {
   private queueMissingVectors(): void {
     if (!this.services.embedder.model()) return;
     for (const [relative, state] of this.table.files) {
-      if (state.model !== this.table.vectorModel && state.keys.length > 0 && !this.unembeddable.has(relative)) this.queue.set(relative, 'embed');
+      if (state.model !== this.table.vectorModel && state.chunks > 0 && !this.unembeddable.has(relative)) this.queue.set(relative, 'embed');
     }
   }
 
@@ -322,6 +338,7 @@ export class WorkspaceIndex {
   private commit(record: Omit<FileRecord, 'vectors'>, vectors?: readonly Float32Array[]): void {
     const committed = this.store.write(record, vectors, this.table.files.get(record.path)?.vectors);
     this.generation = record.generation;
+    this.chunksSinceCollect += record.chunks.length + (this.table.files.get(record.path)?.chunks ?? 0);
     this.table.remove(record.path);
     this.table.add(committed, vectors);
   }
@@ -331,6 +348,7 @@ export class WorkspaceIndex {
     if (!state) return;
     this.store.delete(relative, state.vectors);
     this.generation++;
+    this.chunksSinceCollect += state.chunks;
     this.table.remove(relative);
   }
 
