@@ -1,10 +1,10 @@
 // Hosts the chat panel (webview-ui/chat/) in Pylot's activity-bar container: strict CSP with a nonce,
 // every message validated against protocol/chat.ts both ways. Messages posted before the panel is
 // ready wait for it, so `pylot.openChat` can fill the composer of a panel that is still loading.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ChatWebviewMessage, type ChatHostMessage } from '../../protocol/chat';
 import type { Log } from '../log';
+import { webviewPage } from '../webviewPage';
 
 export class ChatViewProvider implements vscode.WebviewViewProvider {
   static readonly viewId = 'pylot.chat';
@@ -24,7 +24,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    view.webview.html = page(view.webview, vscode.Uri.joinPath(dist, 'chat.js'), vscode.Uri.joinPath(media, 'chat.css'));
+    view.webview.html = webviewPage(view.webview, { script: vscode.Uri.joinPath(dist, 'chat.js'), style: vscode.Uri.joinPath(media, 'chat.css'), title: 'Pylot Chat', body: '<div id="chat-app"></div>', images: ['data:'], fonts: true });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = ChatWebviewMessage.safeParse(raw);
       if (!parsed.success) return this.log.warn(`Ignoring malformed message from the chat panel: ${JSON.stringify(raw).slice(0, 200)}`);
@@ -57,23 +57,4 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     // Whole-state messages are resent on `ready`; only what the user asked for waits.
     else if (message.type === 'compose' || message.type === 'showHistory') this.queued.push(message);
   }
-}
-
-function page(webview: vscode.Webview, script: vscode.Uri, style: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${webview.asWebviewUri(style)}">
-<title>Pylot Chat</title>
-</head>
-<body>
-<div id="chat-app"></div>
-<script nonce="${nonce}" src="${webview.asWebviewUri(script)}"></script>
-</body>
-</html>`;
 }

@@ -1,9 +1,9 @@
 // Hosts the Pylot panel (webview-ui/) in the activity bar: strict CSP with a nonce, messages
 // validated against the shared contract in both directions.
 import type { Log } from '../log';
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { WebviewMessage, type HostMessage, type PanelState } from '../../protocol/webview';
+import { webviewPage } from '../webviewPage';
 
 export class StatusViewProvider implements vscode.WebviewViewProvider {
   static readonly viewId = 'pylot.status';
@@ -20,7 +20,7 @@ export class StatusViewProvider implements vscode.WebviewViewProvider {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    view.webview.html = page(view.webview, vscode.Uri.joinPath(dist, 'webview.js'), vscode.Uri.joinPath(media, 'panel.css'));
+    view.webview.html = webviewPage(view.webview, { script: vscode.Uri.joinPath(dist, 'webview.js'), style: vscode.Uri.joinPath(media, 'panel.css'), title: 'Pylot', body: '<main id="app" aria-live="polite"></main>' });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = WebviewMessage.safeParse(raw);
       if (!parsed.success) return this.log.warn(`Ignoring malformed message from the Pylot panel: ${JSON.stringify(raw)}`);
@@ -35,23 +35,4 @@ export class StatusViewProvider implements vscode.WebviewViewProvider {
     const message: HostMessage = { type: 'state', state: this.state() };
     void this.view?.webview.postMessage(message);
   }
-}
-
-function page(webview: vscode.Webview, script: vscode.Uri, style: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${webview.asWebviewUri(style)}">
-<title>Pylot</title>
-</head>
-<body>
-<main id="app" aria-live="polite"></main>
-<script nonce="${nonce}" src="${webview.asWebviewUri(script)}"></script>
-</body>
-</html>`;
 }

@@ -1,0 +1,41 @@
+// The HTML shell of Pylot's webviews: a strict Content-Security-Policy (nothing but the extension's
+// own stylesheet and a nonce'd script), so model output rendered in a panel can run nothing.
+import { randomBytes } from 'node:crypto';
+import type * as vscode from 'vscode';
+
+export interface PageOptions {
+  readonly script: vscode.Uri;
+  readonly style: vscode.Uri;
+  readonly title: string;
+  /** The element the script fills, e.g. `<main id="app"></main>`. */
+  readonly body: string;
+  /** Extra image sources beyond the extension's own (e.g. `data:`). */
+  readonly images?: readonly string[];
+  /** Allow the extension's own fonts. */
+  readonly fonts?: boolean;
+}
+
+export function webviewPage(webview: vscode.Webview, options: PageOptions): string {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = [
+    `default-src 'none'`,
+    `style-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    [`img-src ${webview.cspSource}`, ...(options.images ?? [])].join(' '),
+    ...(options.fonts ? [`font-src ${webview.cspSource}`] : []),
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${webview.asWebviewUri(options.style)}">
+<title>${options.title}</title>
+</head>
+<body>
+${options.body}
+<script nonce="${nonce}" src="${webview.asWebviewUri(options.script)}"></script>
+</body>
+</html>`;
+}
