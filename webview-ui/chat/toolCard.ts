@@ -14,7 +14,8 @@ export function renderToolCard(card: ToolCallCard): HTMLElement {
     { className: `tool-card risk-${card.risk} state-${card.state}`, 'data-call-id': card.id, role: 'group', 'aria-label': `Tool call ${card.tool}` },
     el('div', { className: 'tool-head' }, el('code', { className: 'tool-summary' }, card.summary), el('span', { className: `risk risk-${card.risk}` }, riskLabels[card.risk])),
     card.reason ? el('div', { className: 'tool-reason' }, card.reason) : undefined,
-    card.hasDiff ? el('a', { href: '#', className: 'show-diff', onclick: (event: Event) => {
+    // While it waits, and after a denial (what was refused); once applied, the file shows it.
+    card.hasDiff && (card.state === 'pending' || card.state === 'denied') ? el('a', { href: '#', className: 'show-diff', onclick: (event: Event) => {
       event.preventDefault();
       postToHost({ type: 'showDiff', callId: card.id });
     } }, 'Show diff') : undefined,
