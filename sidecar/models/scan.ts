@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { GgufFileInfo } from 'node-llama-cpp';
 import type { LocalModel } from '../../protocol/models';
 import { formatBytes } from '../../protocol/units';
+import { readMagic } from '../engine/local/inspect';
 import type { Runtime } from '../engine/runtime';
 import { describeError } from '../log';
 
@@ -121,7 +122,7 @@ export async function readModelFile(runtime: Runtime, file: string, signal?: Abo
 
   const missing = sizes.findIndex((size) => size === undefined);
   if (missing >= 0) return fail(`Part ${missing + 1} of ${parts.length} (${path.basename(parts[missing]!)}) is missing.`);
-  if ((await readMagic(file)) !== 'GGUF') return fail(`${fileName} is not a GGUF model file (it does not start with "GGUF").`);
+  if ((await readMagic(file).catch(() => '')) !== 'GGUF') return fail(`${fileName} is not a GGUF model file (it does not start with "GGUF").`);
   let info: GgufFileInfo;
   try {
     info = await runtime.lib.readGgufFileInfo(file, { sourceType: 'filesystem', ignoreKeys: skippedKeys, logWarnings: false, ...(signal ? { signal } : {}) });
@@ -195,16 +196,4 @@ function isEmbeddingModel(info: GgufFileInfo): boolean {
   const pooling = (info.architectureMetadata as { pooling_type?: unknown } | undefined)?.pooling_type;
   if (typeof pooling === 'number' && pooling > 0) return pooling !== rankPooling;
   return encoderArchitectures.has(info.metadata.general?.architecture ?? '');
-}
-
-async function readMagic(file: string): Promise<string> {
-  const handle = await fs.open(file, 'r').catch(() => undefined);
-  if (!handle) return '';
-  try {
-    const buffer = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(buffer, 0, 4, 0);
-    return buffer.subarray(0, bytesRead).toString('latin1');
-  } finally {
-    await handle.close();
-  }
 }

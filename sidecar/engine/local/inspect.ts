@@ -102,7 +102,8 @@ function kvEstimate(runtime: Runtime) {
   return { flashAttention: flashAttention === true, ...(type === undefined ? {} : { kvCacheKeyType: type, kvCacheValueType: type }) };
 }
 
-async function readMagic(file: string): Promise<string> {
+/** The file's first four bytes as text ('GGUF' for a model); throws when it cannot be opened. */
+export async function readMagic(file: string): Promise<string> {
   const handle = await fs.open(file, 'r');
   try {
     const buffer = Buffer.alloc(4);
