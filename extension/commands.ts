@@ -4,6 +4,7 @@ import type { Role } from '../protocol/sidecar';
 import type { LatencyTracker } from './completion/latency';
 import { showDiagnostics } from './diagnostics';
 import type { Log } from './log';
+import { demoModelPath } from './onboarding';
 import type { ModelManager } from './models/modelManager';
 import { selectModel, type SelectModelDeps } from './models/selectModel';
 import { setServerApiKey } from './models/serverKeys';
@@ -48,7 +49,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       for (const role of roles) if (deps.settings().models[role] === `server:${profile}`) await models.reconcile(role);
     }),
     vscode.commands.registerCommand('pylot.showMenu', async () => {
+      const demo = demoModelPath() && deps.models.state('completion').state === 'none';
       const items: Array<vscode.QuickPickItem & { command: string }> = [
+        ...(demo ? [{ label: '$(beaker) Use Demo Model', description: 'Offline, scripted: always suggests the same line (and a demo chat model)', command: 'pylot.useDemoModel' }] : []),
         { label: '$(file-binary) Select Model…', description: 'For completions, chat or embeddings', command: 'pylot.selectModel' },
         { label: '$(debug-restart) Restart Engine', description: 'Restart the sidecar and reload its models', command: 'pylot.restartSidecar' },
         { label: '$(output) Show Logs', command: 'pylot.showLogs' },

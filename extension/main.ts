@@ -24,15 +24,17 @@ import { PrivacyFilter } from './completion/privacy';
 import { AdaptiveDebounce } from './completion/trigger';
 import { ModelManager } from './models/modelManager';
 import { sidecarChoices } from './models/choices';
+import { loadWithProgress } from './models/selectModel';
 import { ServerHealthMonitor } from './models/health';
 import { resolveSpec } from './models/sources';
-import { promptForModel, warnIfAiFeaturesDisabled } from './onboarding';
+import { demoModelPath, FirstNeedOffer, useDemoModels, warnIfAiFeaturesDisabled } from './onboarding';
 import { StatusViewProvider } from './panel/statusView';
+import { ProposedDocuments } from './proposedDocuments';
 import { registerRefactorCommands, type RefactorApi } from './refactor/register';
 import { readSettings, restartKeys, type PylotSettings } from './settings';
 import { forwardSidecarLog } from './sidecar/logForwarding';
 import { Sidecar } from './sidecar/supervisor';
-import { StatusBar } from './statusBar';
+import { roles, roleView, StatusBar } from './statusBar';
 import { registerChat, type ChatApi } from './chat/registerChat';
 
 /** What activate() returns; integration tests use it to observe and poke the running extension. */
@@ -86,12 +88,13 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   });
   const cache = new CompletionCache();
   const latency = new LatencyTracker(() => statusBar.update(), () => cache);
-  const statusBar = new StatusBar(sidecar, models, () => latency.summary());
+  const firstNeed = new FirstNeedOffer(context.globalState, () => statusBar.update());
+  const statusBar = new StatusBar(sidecar, models, () => latency.summary(), () => firstNeed.hasBeenNeeded);
   const serverHealth = new ServerHealthMonitor(sidecar, models, log);
   const privacy = new PrivacyFilter(() => settings.exclude);
   const documents = new DocumentSync(sidecar, privacy);
   let cachedFor: string | undefined;
-  const completions = new InlineCompletionProvider({ sidecar, models, settings: () => settings, log, latency, cache, debounce: new AdaptiveDebounce(), documents, privacy });
+  const completions = new InlineCompletionProvider({ sidecar, models, settings: () => settings, log, latency, cache, debounce: new AdaptiveDebounce(), documents, privacy, onNoModel: () => firstNeed.noteNeed() });
   const codebase = registerCodebaseIndex(context, sidecar, log);
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
   const refresh = () => {
@@ -136,6 +139,14 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       });
     }),
     serverHealth,
+    vscode.commands.registerCommand('pylot.useDemoModel', async () => {
+      const set = await useDemoModels((role) => settings.models[role]);
+      // Where the user was typing: show the suggestion now instead of at the next keystroke.
+      if (set.includes('completion') && vscode.window.activeTextEditor) {
+        await loadWithProgress(models, 'completion', settings.models.completion ?? demoModelPath()!);
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      }
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('pylot')) return;
       settings = readSettings((warning) => log.warn(warning));
@@ -163,14 +174,16 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     void showError(text, log, 'Restart');
   });
 
-  const refactor = registerRefactorCommands(context, { sidecar, models, log });
+  const proposed = new ProposedDocuments();
+  context.subscriptions.push(proposed);
+  const refactor = registerRefactorCommands(context, { sidecar, models, log, proposed });
   const searchCode: CodeSearch = (query, options) => codebase.search(query, options);
-  const chat = registerChat(context, { sidecar, models, log, privacy, searchCode });
-  const agent = registerAgent(context, sidecar, models, log, searchCode);
+  const chat = registerChat(context, { sidecar, models, log, privacy, searchCode, proposed });
+  const agent = registerAgent(context, sidecar, models, log, searchCode, proposed);
   context.subscriptions.push(chat.setBackend('agent', new AgentChatBackend(agent)));
 
-  if (!settings.models.completion) void promptForModel(context.globalState);
-  else if (settings.completionEnabled) void warnIfAiFeaturesDisabled(context.globalState);
+  void vscode.commands.executeCommand('setContext', 'pylot.demoAvailable', demoModelPath() !== undefined);
+  if (settings.models.completion && settings.completionEnabled) void warnIfAiFeaturesDisabled(context.globalState);
   const activationMs = bundleLoadMs + performance.now() - activateStart;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (bundle ${bundleLoadMs.toFixed(1)} ms); the engine starts on first use.`);
   return {
@@ -193,10 +206,9 @@ export function deactivate(): Promise<void> | undefined {
 }
 
 function panelState(sidecar: Sidecar, models: ModelManager): PanelState {
-  const completion = models.state('completion');
   return {
     sidecar: { ...sidecar.status, pid: sidecar.pid },
     hardware: sidecar.info?.hardware,
-    roles: [{ role: 'completion', spec: completion.spec, state: completion.state, progress: completion.progress, model: completion.model, error: completion.error?.message }],
+    roles: roles.map((role) => roleView(models, role)),
   };
 }

@@ -1,33 +1,84 @@
-// First contact: with no model set, say what Pylot needs and how to get it, once.
+// First contact: with no completion model set, Pylot says what it needs at the moment the user
+// needs it — when they type in a file — and keeps saying it in the status bar until it is set.
+// Nothing is raised at activation: a toast then is gone into the notification centre before the
+// user has opened a file. `npm start` generates two scripted demo models (completion and chat) and
+// names them here, so the whole path can be tried offline.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { Role } from '../protocol/sidecar';
 import { setModel } from './settings';
 
 const dismissedKey = 'pylot.noModelPromptDismissed';
 
-/** `npm start` generates a small scripted model and names it here, so the path can be tried offline. */
-export function demoModelPath(): string | undefined {
-  const path = process.env.PYLOT_DEMO_MODEL;
+const demoVariables: Partial<Record<Role, string>> = { completion: 'PYLOT_DEMO_MODEL', chat: 'PYLOT_DEMO_CHAT_MODEL' };
+
+/** The demo model for a role, when `npm start` made one. */
+export function demoModelPath(role: Role = 'completion'): string | undefined {
+  const variable = demoVariables[role];
+  const path = variable ? process.env[variable] : undefined;
   return path && existsSync(path) ? path : undefined;
 }
 
-export async function promptForModel(state: vscode.Memento): Promise<void> {
-  if (state.get(dismissedKey)) return;
-  const demo = demoModelPath();
-  const choose = 'Choose a Model…';
-  const useDemo = 'Use Demo Model';
-  const never = "Don't Show Again";
-  const choice = await vscode.window.showInformationMessage(
-    'Pylot needs a completion model: a GGUF file with fill-in-the-middle support, such as a Qwen2.5-Coder, StarCoder2 or DeepSeek-Coder base model. ' +
-      'Choose one, or set "pylot.models.completion" to its path.' +
-      (demo ? ' A small offline demo model is also available: it always suggests the same line, to show the path working.' : ''),
-    choose,
-    ...(demo ? [useDemo] : []),
-    never,
-  );
-  if (choice === choose) await vscode.commands.executeCommand('pylot.selectModel', 'completion');
-  else if (choice === useDemo && demo) await setModel('completion', demo);
-  else if (choice === never) await state.update(dismissedKey, true);
+/**
+ * Sets the demo models for the roles that have none (both, when the user asks from the chat or the
+ * first-need offer); a role already set is the user's choice and is kept. Returns what it set.
+ */
+export async function useDemoModels(current: (role: Role) => string | undefined): Promise<Role[]> {
+  const set: Role[] = [];
+  for (const role of ['completion', 'chat'] as const) {
+    const demo = demoModelPath(role);
+    if (demo && !current(role)) {
+      await setModel(role, demo);
+      set.push(role);
+    }
+  }
+  if (!set.length) void vscode.window.showInformationMessage(demoModelPath() ? 'Pylot already has its models set; "Pylot: Select Model…" changes them.' : 'No demo model is available here: `npm start` makes one. Choose a model with "Pylot: Select Model…".');
+  return set;
+}
+
+/** Offers a model the first time the user types with none set: once per window, until dismissed for good. */
+export class FirstNeedOffer {
+  private offered = false;
+  private needed = false;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly onNeed: () => void,
+  ) {}
+
+  /** Whether the user has tried to use completions without a model in this window. */
+  get hasBeenNeeded(): boolean {
+    return this.needed;
+  }
+
+  /** Called by the completion provider when it was asked and has no model. */
+  noteNeed(): void {
+    if (!this.needed) {
+      this.needed = true;
+      this.onNeed();
+    }
+    if (this.offered || this.state.get(dismissedKey)) return;
+    this.offered = true;
+    void this.offer();
+  }
+
+  private async offer(): Promise<void> {
+    const demo = demoModelPath();
+    const useDemo = 'Use Demo Model';
+    const choose = 'Choose a Model…';
+    const never = "Don't Show Again";
+    const choice = await vscode.window.showInformationMessage(
+      'Pylot needs a completion model to suggest code here: a GGUF code base model with fill-in-the-middle, such as Qwen2.5-Coder, StarCoder2 or DeepSeek-Coder.' +
+        (demo ? ' Or try the offline demo model: it always suggests the same line, to show the path working.' : '') +
+        ' The Pylot item in the status bar offers the same.',
+      ...(demo ? [useDemo] : []),
+      choose,
+      never,
+    );
+    if (choice === useDemo) await vscode.commands.executeCommand('pylot.useDemoModel');
+    else if (choice === choose) await vscode.commands.executeCommand('pylot.selectModel', 'completion');
+    else if (choice === never) await this.state.update(dismissedKey, true);
+  }
 }
 
 const aiWarningDismissedKey = 'pylot.aiFeaturesWarningDismissed';

@@ -1,11 +1,14 @@
-// Welcome to Pylot: code completion from a model running on this machine.
+// Welcome to Pylot: code completion and chat from models running on this machine.
 //
-// 1. If Pylot asks for a model, choose "Use Demo Model" (or your own .gguf file).
-// 2. Put the cursor at the end of the empty line inside add() and type a space.
+// 1. Put the cursor at the end of the empty line inside add() and type a space.
+// 2. Pylot asks for a model: choose "Use Demo Model" (the Pylot item in the status bar, bottom
+//    right, offers it too).
 // 3. Ghost text appears; press Tab to accept it.
+// 4. Open the chat (the Pylot Chat icon in the activity bar, or Ctrl+Alt+I) and ask anything: the
+//    demo chat model answers.
 //
-// The demo model is tiny and scripted: it always suggests the same line, to show the whole path
-// working offline. For real suggestions choose a code model with "Pylot: Select Model…".
+// The demo models are tiny and scripted: they always say the same thing, to show the whole path
+// working offline. For real suggestions choose code models with "Pylot: Select Model…".
 
 export function add(a: number, b: number): number {
   

@@ -62,7 +62,7 @@ export const ToolCallCard = z.object({
 });
 export type ToolCallCard = z.infer<typeof ToolCallCard>;
 
-export const ChatCommand = z.enum(['selectModel', 'restartSidecar', 'showLogs']);
+export const ChatCommand = z.enum(['selectModel', 'restartSidecar', 'showLogs', 'useDemoModel']);
 export type ChatCommand = z.infer<typeof ChatCommand>;
 
 export const ChatTurn = z.object({
@@ -95,6 +95,8 @@ export const ChatModelView = z.object({
   error: z.optional(z.string()),
   /** The engine is restarting or stopped: turns fail until it is back. */
   engine: z.optional(z.string()),
+  /** An offline demo chat model can be set (`npm start` made one). */
+  demoAvailable: z.optional(z.boolean()),
 });
 export type ChatModelView = z.infer<typeof ChatModelView>;
 

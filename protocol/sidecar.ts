@@ -63,6 +63,11 @@ export const Initialize = request(
   z.object({
     protocolVersion: z.string(),
     server: z.object({ name: z.string(), version: z.string(), pid: z.int() }),
+    /**
+     * What this sidecar build serves: the roles it can load models for and the request kinds it
+     * implements. Nothing here says what a model can do — that is the loaded model's
+     * ModelInfo.capabilities, which the status bar and the Engine panel show per role.
+     */
     capabilities: z.object({ roles: z.array(Role), infill: z.boolean(), streaming: z.boolean() }),
     hardware: HardwareReport,
   }),

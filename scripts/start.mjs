@@ -1,13 +1,14 @@
 // `npm start`: builds and packages Pylot, installs it into a persistent VS Code (code-server 1.139)
-// under .pylot-dev/, and serves it on 127.0.0.1 with a demo workspace. A small scripted demo model
-// is generated (offline) and offered when no model is set. Ctrl+C stops it.
-// Environment: PORT (default 8080), PYLOT_CACHE (tool and model cache, default ~/.cache/pylot).
+// under .pylot-dev/, and serves it on 127.0.0.1 with a demo workspace. Two small scripted demo
+// models (completion and chat) are generated offline and offered when no model is set. Ctrl+C stops it.
+// Environment: PORT (default 8080), PYLOT_CACHE (tool and model cache, default ~/.cache/pylot),
+// PYLOT_DEV (the persistent VS Code profile and workspace, default .pylot-dev/ in the clone).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const dev = path.join(root, '.pylot-dev');
+const dev = path.resolve(process.env.PYLOT_DEV ?? path.join(root, '.pylot-dev'));
 const port = Number(process.env.PORT ?? 8080);
 const run = (command, args, options = {}) => execFileSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...options }).trim();
 const step = (message) => console.log(`\x1b[1m▸ ${message}\x1b[0m`);
@@ -25,8 +26,11 @@ const vsix = path.join(dev, 'pylot.vsix');
 mkdirSync(dev, { recursive: true });
 run(process.execPath, ['scripts/package.mjs', '--out', vsix]);
 
-step('Generating the offline demo model');
+step('Generating the offline demo models');
 const demoModel = run(process.execPath, ['out/test/fixtures/cli.mjs', 'scripted', '--script', 'return a + b;', '--name', 'demo']);
+// Every token of a scripted model's text must be distinct (each has one successor): no repeats.
+const demoChatAnswer = "Hi! This is Pylot's offline demo chat model: it always gives one scripted answer, running on your machine. For real help pick an instruct GGUF with Select Model…";
+const demoChatModel = run(process.execPath, ['out/test/fixtures/cli.mjs', 'scripted', '--script', demoChatAnswer, '--name', 'demo-chat']);
 
 const userData = path.join(dev, 'user-data');
 const extensions = path.join(dev, 'extensions');
@@ -46,12 +50,15 @@ const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
 step(`Starting VS Code on ${url}`);
 const server = spawn(
   tools.PYLOT_NODE24,
-  codeServer(['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override']),
+  // Workspace trust off: this profile exists to try Pylot on its own demo workspace, which would
+  // otherwise open in Restricted Mode, where Pylot ignores the workspace's model settings.
+  // Its own config file, so nothing is written into the user's ~/.config/code-server.
+  codeServer(['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--disable-workspace-trust', '--config', path.join(dev, 'code-server.yaml')]),
   {
     cwd: workspace,
     stdio: ['ignore', 'inherit', 'inherit'],
     // No marketplace: nothing leaves the machine.
-    env: { ...process.env, PYLOT_DEMO_MODEL: demoModel, EXTENSIONS_GALLERY: '{}' },
+    env: { ...process.env, PYLOT_DEMO_MODEL: demoModel, PYLOT_DEMO_CHAT_MODEL: demoChatModel, EXTENSIONS_GALLERY: '{}' },
     detached: true,
   },
 );
@@ -70,8 +77,9 @@ console.log(`
 
       ${url}
 
-  Open demo.ts and follow the comment at its top. Pylot will offer the demo model (a tiny
-  scripted model that always suggests the same line); "Pylot: Select Model…" takes a real one.
+  Open demo.ts and follow the comment at its top. When you type, Pylot offers the demo models
+  (tiny scripted ones: the completion model always suggests the same line, the chat model always
+  gives the same answer); "Pylot: Select Model…" takes real ones.
   Settings and extensions persist in ${dev}. Ctrl+C stops.
 `);
 

@@ -46,6 +46,8 @@ export function serve(connection: MessageConnection): void {
     return {
       protocolVersion: PROTOCOL_VERSION,
       server: { name: 'pylot-sidecar', version: PYLOT_VERSION, pid: process.pid },
+      // The sidecar's own features (it implements completion/infill and streams); a loaded model's
+      // abilities travel in its ModelInfo.capabilities, per role.
       capabilities: { roles: ['completion' as const, 'chat' as const, 'embeddings' as const], infill: true, streaming: true },
       hardware,
     };

@@ -1,6 +1,7 @@
 // The Pylot panel: what the engine runs on and what it has loaded, with the actions that fix a
 // problem. Runs in the webview (browser, no Node); every message is checked against the contract.
 import { HostMessage, type PanelCommand, type PanelState, type RoleView, type WebviewMessage } from '../protocol/webview';
+import { capabilityWords, summarizeRole, type RoleCondition } from '../protocol/roleStatus';
 import { formatBytes } from '../protocol/units';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
@@ -48,20 +49,34 @@ function hardwareRows(state: PanelState): HTMLElement[] {
 
 function roleSection(view: RoleView): HTMLElement {
   const title = `${view.role[0]!.toUpperCase()}${view.role.slice(1)} model`;
-  if (view.state === 'none') return section(title, [row('Model', 'none set — choose a .gguf file')]);
-  const rows = [row(view.spec?.startsWith('server:') ? 'Server' : 'File', view.model?.location ?? view.spec ?? '')];
-  if (view.state === 'loading') rows.push(row('State', `loading${view.progress ? ` ${Math.round(view.progress * 100)}%` : '…'}`));
+  const summary = summarizeRole(view);
+  const rows = [row('State', stateWords[summary.condition], summary.condition === 'failed' ? 'error' : summary.condition === 'fallback' ? 'warning' : undefined)];
+  if (view.state === 'none') return section(title, [...rows, row('Model', 'none set — choose one with Select Model…')]);
+  rows.push(row(view.spec?.startsWith('server:') ? 'Server' : 'File', view.model?.location ?? view.spec ?? ''));
+  if (view.state === 'loading') rows.push(row('Progress', summary.long));
   else if (view.state === 'error') rows.push(row('Error', view.error ?? 'could not be loaded', 'error'));
   else if (view.state === 'ready' && view.model) {
     const m = view.model;
     rows.push(
-      row('Model', `${m.name} — ${m.architecture}${m.quantization ? `, ${m.quantization}` : ''}`),
-      row('Context', `${m.contextSize.toLocaleString()} tokens${m.fim ? ', fill-in-the-middle' : ''}`),
+      row('Model', `${m.name}${m.architecture ? ` — ${m.architecture}` : ''}${m.quantization ? `, ${m.quantization}` : ''}`),
+      row('Context', `${m.contextSize.toLocaleString('en-US')} tokens`),
+      row('Can do', capabilityWords(m.capabilities).join(', ') || 'nothing this role needs'),
+      ...(m.fallbackFrom ? [row('Stands in', m.fallbackFrom.reason, 'warning')] : []),
       ...(m.sizeBytes === undefined ? [] : [row('Size', formatBytes(m.sizeBytes))]),
     );
-  } else rows.push(row('State', 'not loaded yet'));
+  }
   return section(title, rows);
 }
+
+const stateWords: Record<RoleCondition, string> = {
+  missing: 'missing',
+  'not loaded': 'not loaded yet (loads on first use)',
+  loading: 'loading…',
+  ready: 'loaded',
+  server: 'on a server',
+  fallback: 'fallback standing in',
+  failed: 'failed',
+};
 
 function section(title: string, children: HTMLElement[]): HTMLElement {
   const element = document.createElement('section');

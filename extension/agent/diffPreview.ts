@@ -1,42 +1,26 @@
-// Proposed file contents as virtual documents (scheme pylot-proposed), so an edit is shown in VS
-// Code's diff editor against the real file before anything touches it.
+// An agent edit shown in VS Code's diff editor before anything touches the file: the file as it is
+// against the proposed text, held by the shared proposed-change documents.
 import * as vscode from 'vscode';
+import type { ProposedDocuments } from '../proposedDocuments';
 
-export class DiffPreview implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  static readonly scheme = 'pylot-proposed';
-  private readonly contents = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private next = 0;
+export class DiffPreview {
+  constructor(private readonly documents: ProposedDocuments) {}
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? '';
-  }
-
-  /** Registers `after` for display; `before` undefined means a new file (shown against an empty one). */
+  /** Shows `after` against the file; `before` undefined means a new file (shown against an empty one). */
   async show(relative: string, fileUri: vscode.Uri, before: string | undefined, after: string): Promise<vscode.Uri> {
-    const id = ++this.next;
-    const proposed = vscode.Uri.from({ scheme: DiffPreview.scheme, path: `/${relative}`, query: `proposal=${id}` });
-    this.contents.set(proposed.toString(), after);
-    let left = fileUri;
-    if (before === undefined) {
-      left = vscode.Uri.from({ scheme: DiffPreview.scheme, path: `/${relative}`, query: `empty=${id}` });
-      this.contents.set(left.toString(), '');
-    }
-    await vscode.commands.executeCommand('vscode.diff', left, proposed, `${relative} ↔ proposed by Pylot`, { preview: true, preserveFocus: true });
+    const proposed = this.documents.add(after, relative);
+    const left = before === undefined ? this.documents.add('', relative) : fileUri;
+    this.lefts.set(proposed.toString(), left);
+    await this.documents.showDiff(left, proposed, `${relative} ↔ proposed by Pylot`, { preserveFocus: true });
     return proposed;
   }
 
   /** Forgets a proposal and closes its diff editor. */
   async close(proposed: vscode.Uri): Promise<void> {
-    const key = proposed.toString();
-    this.contents.delete(key);
-    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === key);
-    if (tabs.length) await vscode.window.tabGroups.close(tabs);
+    const left = this.lefts.get(proposed.toString());
+    this.lefts.delete(proposed.toString());
+    await this.documents.close(proposed, left);
   }
 
-  dispose(): void {
-    this.changed.dispose();
-    this.contents.clear();
-  }
+  private readonly lefts = new Map<string, vscode.Uri>();
 }

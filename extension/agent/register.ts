@@ -1,10 +1,11 @@
-// Wires the agent into the extension: the diff preview's document scheme, the agent service, and
+// Wires the agent into the extension: its diff previews, the agent service, and
 // the commands that drive it with VS Code's own UI until the chat panel does. Returns the API the
 // panel (and the integration tests) call.
 import * as vscode from 'vscode';
 import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
+import type { ProposedDocuments } from '../proposedDocuments';
 import type { Sidecar } from '../sidecar/supervisor';
 import { AgentService, type AgentTurnRequest, type AgentTurnResult } from './agentService';
 import type { Checkpoint } from './checkpoints';
@@ -23,8 +24,8 @@ export interface AgentApi {
   restoreCheckpoint(turnId: string): Promise<string[]>;
 }
 
-export function registerAgent(context: vscode.ExtensionContext, sidecar: Sidecar, models: ModelManager, log: Log, searchCode: CodeSearch): AgentApi {
-  const preview = new DiffPreview();
+export function registerAgent(context: vscode.ExtensionContext, sidecar: Sidecar, models: ModelManager, log: Log, searchCode: CodeSearch, proposed: ProposedDocuments): AgentApi {
+  const preview = new DiffPreview(proposed);
   const service = new AgentService(sidecar, models, preview, log, searchCode);
   const output = vscode.window.createOutputChannel('Pylot Agent');
   const api: AgentApi = {
@@ -33,10 +34,8 @@ export function registerAgent(context: vscode.ExtensionContext, sidecar: Sidecar
     restoreCheckpoint: (turnId) => service.restoreCheckpoint(turnId),
   };
   context.subscriptions.push(
-    preview,
     service,
     output,
-    vscode.workspace.registerTextDocumentContentProvider(DiffPreview.scheme, preview),
     vscode.commands.registerCommand('pylot.runAgent', (task?: string) => runAgentCommand(api, output, task)),
     vscode.commands.registerCommand('pylot.restoreCheckpoint', () => restoreCommand(api)),
   );

@@ -1,6 +1,7 @@
 // Runs the chat: one conversation on show, its turns streamed from a ChatBackend chosen by mode,
 // persisted after every turn, Stop/Escape aborting the turn end to end. A failed turn keeps what the
 // user typed and says what to do; the panel is only a view of this state.
+import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
 import type { Attachment, ChatHostMessage, ChatMode, ChatTurn, ToolCallCard } from '../../protocol/chat';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
@@ -276,7 +277,9 @@ function describeFailure(error: unknown): Pick<ChatTurn, 'error' | 'action'> {
   if (!(error instanceof PylotError)) return { error: `Something went wrong: ${error instanceof Error ? error.message : String(error)}`, action: 'showLogs' };
   switch (error.code) {
     case ErrorCodes.NoModel:
-      return { error: 'No chat model is set. Choose an instruct model to chat with.', action: 'selectModel' };
+      return demoModelPath('chat')
+        ? { error: 'No chat model is set. Use the offline demo model, or choose an instruct model to chat with.', action: 'useDemoModel' }
+        : { error: 'No chat model is set. Choose an instruct model to chat with.', action: 'selectModel' };
     case ErrorCodes.ModelNotFound:
     case ErrorCodes.ModelInvalid:
     case ErrorCodes.ModelTooLarge:

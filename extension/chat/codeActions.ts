@@ -3,21 +3,13 @@
 // as one WorkspaceEdit (so Undo takes it back).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ProposedDocuments } from '../proposedDocuments';
 
-const scheme = 'pylot-proposed';
-
-export class CodeBlockActions implements vscode.Disposable {
-  private readonly proposals = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  private readonly registration: vscode.Disposable;
-  private counter = 0;
-
-  constructor(private readonly lastEditor: () => vscode.TextEditor | undefined) {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(scheme, {
-      onDidChange: this.changed.event,
-      provideTextDocumentContent: (uri) => this.proposals.get(uri.toString()) ?? '',
-    });
-  }
+export class CodeBlockActions {
+  constructor(
+    private readonly lastEditor: () => vscode.TextEditor | undefined,
+    private readonly proposed: ProposedDocuments,
+  ) {}
 
   async copy(code: string): Promise<void> {
     await vscode.env.clipboard.writeText(code);
@@ -44,10 +36,9 @@ export class CodeBlockActions implements vscode.Disposable {
     const version = document.version;
     const proposed = document.getText().slice(0, document.offsetAt(range.start)) + code + document.getText().slice(document.offsetAt(range.end));
     const name = path.basename(document.uri.path);
-    const proposedUri = vscode.Uri.from({ scheme, path: `/${name}`, query: String(++this.counter) });
-    this.proposals.set(proposedUri.toString(), proposed);
+    const proposedUri = this.proposed.add(proposed, name);
     try {
-      await vscode.commands.executeCommand('vscode.diff', document.uri, proposedUri, `${name} ↔ Pylot's change`, { preview: true });
+      await this.proposed.showDiff(document.uri, proposedUri, `${name} ↔ Pylot's change`);
       const what = editor.selection.isEmpty ? `the whole of ${name}` : `the selection in ${name}`;
       const choice = await vscode.window.showInformationMessage(`Replace ${what} with Pylot's code?`, 'Apply', 'Discard');
       if (choice !== 'Apply') return false;
@@ -59,8 +50,7 @@ export class CodeBlockActions implements vscode.Disposable {
       edit.replace(document.uri, fullRange(document), proposed);
       return await vscode.workspace.applyEdit(edit);
     } finally {
-      await closeDiff(proposedUri);
-      this.proposals.delete(proposedUri.toString());
+      await this.proposed.close(proposedUri);
     }
   }
 
@@ -73,19 +63,8 @@ export class CodeBlockActions implements vscode.Disposable {
     // Brings it back to the front (the chat panel has the focus) and keeps its selection.
     return vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection, preserveFocus: false });
   }
-
-  dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
-  }
 }
 
 function fullRange(document: vscode.TextDocument): vscode.Range {
   return new vscode.Range(0, 0, document.lineCount, 0);
-}
-
-async function closeDiff(proposed: vscode.Uri): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
-  const diff = tabs.filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposed.toString());
-  if (diff.length) await vscode.window.tabGroups.close(diff);
 }

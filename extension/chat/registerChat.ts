@@ -1,6 +1,8 @@
 // The chat panel's wiring: view, controller, backends, commands and the selection offer. main.ts
 // calls registerChat() once; the returned ChatApi is how the agent plugs in (setBackend('agent', …))
 // and how tests and other commands (e.g. pylot.explain through pylot.openChat) drive the chat.
+import type { ProposedDocuments } from '../proposedDocuments';
+import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
 import { ChatMode as ChatModeSchema, type Attachment, type ChatMode, type ChatModelView, type ChatSummary, type ChatTurn, type ChatWebviewMessage } from '../../protocol/chat';
 import type { CodeSearch } from '../index/codebaseIndex';
@@ -25,6 +27,8 @@ export interface ChatDeps {
   readonly privacy: { isExcluded(uri: vscode.Uri): boolean };
   /** The workspace index, for `@codebase`. */
   readonly searchCode: CodeSearch;
+  /** Where Apply to file's diff gets its proposed side. */
+  readonly proposed: ProposedDocuments;
 }
 
 /** `pylot.openChat`'s argument: what other commands hand the chat. */
@@ -54,7 +58,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
   let lastEditor = vscode.window.activeTextEditor;
   const contextDeps: ContextDeps = { sidecar, searchCode: deps.searchCode, isExcluded: (uri) => deps.privacy.isExcluded(uri), lastEditor: () => lastEditor };
   const history = new ChatHistory(context.workspaceState);
-  const actions = new CodeBlockActions(() => lastEditor);
+  const actions = new CodeBlockActions(() => lastEditor, deps.proposed);
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, (message) => handle(message), log);
   const controller = new ChatController(history, new ModePrompts(context.extensionUri), contextDeps, (message) => view.post(message), log);
   const ask = new AskBackend(sidecar, models);
@@ -142,7 +146,6 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: true } }),
     controller,
-    actions,
     vscode.commands.registerCommand('pylot.openChat', (args?: OpenChatArgs) => open(args)),
     vscode.commands.registerCommand('pylot.newChat', async () => {
       await view.reveal();
@@ -185,5 +188,6 @@ function modelView(sidecar: Sidecar, models: ModelManager): ChatModelView {
     contextSize: state.model?.contextSize,
     error: state.error?.message,
     ...(engine ? { engine } : {}),
+    ...(state.state === 'none' && demoModelPath('chat') ? { demoAvailable: true } : {}),
   };
 }

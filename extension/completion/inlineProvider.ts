@@ -26,6 +26,8 @@ export interface ProviderDeps {
   readonly debounce: AdaptiveDebounce;
   readonly documents: DocumentSync;
   readonly privacy: PrivacyFilter;
+  /** Asked for a suggestion with no completion model set: the moment to offer one. */
+  readonly onNoModel?: () => void;
 }
 
 interface InFlight {
@@ -47,7 +49,11 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const { models, cache, privacy } = this.deps;
     const settings = this.deps.settings();
-    if (!settings.completionEnabled || models.state('completion').state === 'none' || privacy.isExcluded(document.uri)) return undefined;
+    if (!settings.completionEnabled || privacy.isExcluded(document.uri)) return undefined;
+    if (models.state('completion').state === 'none') {
+      if (document.uri.scheme === 'file' || document.uri.scheme === 'vscode-remote' || document.uri.scheme === 'untitled') this.deps.onNoModel?.();
+      return undefined;
+    }
     const automatic = context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic;
     if (automatic && longSuffixFollows(document.lineAt(position.line).text.slice(position.character))) return undefined;
 

@@ -32,8 +32,8 @@ export async function selectModel(deps: SelectModelDeps, role?: Role): Promise<v
   role ??= await pickRole(deps.models);
   if (!role) return;
   const choices: Choice[] = [{ label: '$(folder-opened) Browse for a .gguf file…', spec: () => browse(role) }];
-  const demo = demoModelPath();
-  if (demo && role === 'completion') choices.push({ label: '$(beaker) Demo model', description: 'scripted, always suggests the same line', spec: demo });
+  const demo = demoModelPath(role);
+  if (demo) choices.push({ label: '$(beaker) Demo model', description: role === 'chat' ? 'scripted, always gives the same answer' : 'scripted, always suggests the same line', spec: demo });
   choices.push(...((await deps.moreChoices?.(role).catch(() => [])) ?? []));
   if (settings.servers.length) {
     choices.push({ label: 'Servers', kind: vscode.QuickPickItemKind.Separator });

@@ -3,11 +3,12 @@
 import * as z from 'zod/mini';
 import { askModel, type AskDeps, type ChatMessage } from './ask';
 import { applyProposal, isCurrent, type Proposal } from './proposal';
-import { review, type PendingReview, type ProposalDocuments } from './review';
+import type { ProposedDocuments } from '../proposedDocuments';
+import { review, type PendingReview } from './review';
 import { CommandRefused, type Outcome, type Run } from './run';
 
 export interface FlowDeps extends AskDeps {
-  readonly documents: ProposalDocuments;
+  readonly documents: ProposedDocuments;
   readonly reviewShown: (review: PendingReview) => void;
 }
 

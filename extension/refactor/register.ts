@@ -1,4 +1,4 @@
-// Wires the refactor commands, their code actions and the preview documents into VS Code. The
+// Wires the refactor commands and their code actions into VS Code. The
 // one entry main.ts calls; what it returns lets tests take the user's part in a preview.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
@@ -8,12 +8,13 @@ import { RefactorCodeActions } from './codeActions';
 import { writeCommitMessage } from './commitMessageCommand';
 import { documentCode } from './documentCommand';
 import { fixCode, refactorCode, runPromptFile } from './editCommands';
-import { ExplanationDocuments, explainCode, explanationScheme } from './explainCommand';
+import { explainCode } from './explainCommand';
 import { generateTests } from './generateTestsCommand';
 import { copyBuiltInPrompt, pickPrompt } from './promptCommands';
 import { Prompts } from './prompts';
 import { suggestRename, type PendingNames, type RenameDeps } from './renameCommand';
-import { ProposalDocuments, proposalScheme, type PendingReview } from './review';
+import type { ProposedDocuments } from '../proposedDocuments';
+import type { PendingReview } from './review';
 import { cancelRunningCommands, CommandRefused, reportFailure, runCommand, type Outcome, type Run, type Step } from './run';
 
 export interface RefactorApi {
@@ -25,11 +26,10 @@ export interface RefactorApi {
   cancelRunning(): void;
 }
 
-export function registerRefactorCommands(context: vscode.ExtensionContext, base: { sidecar: Sidecar; models: ModelManager; log: Log }): RefactorApi {
+export function registerRefactorCommands(context: vscode.ExtensionContext, base: { sidecar: Sidecar; models: ModelManager; log: Log; proposed: ProposedDocuments }): RefactorApi {
   const reviews = new vscode.EventEmitter<PendingReview>();
   const namesShown = new vscode.EventEmitter<PendingNames>();
-  const documents = new ProposalDocuments();
-  const explanations = new ExplanationDocuments();
+  const documents = base.proposed;
   const prompts = new Prompts(context.extensionUri);
   const deps: RenameDeps = { ...base, documents, reviewShown: (review) => reviews.fire(review), namesShown: (pending) => namesShown.fire(pending) };
   const { log } = base;
@@ -45,11 +45,8 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
   context.subscriptions.push(
     reviews,
     namesShown,
-    explanations,
-    vscode.workspace.registerTextDocumentContentProvider(proposalScheme, documents),
-    vscode.workspace.registerTextDocumentContentProvider(explanationScheme, explanations),
     vscode.languages.registerCodeActionsProvider({ pattern: '**' }, new RefactorCodeActions(), RefactorCodeActions.metadata),
-    onEditor('pylot.explain', 'Explain', (editor, run) => explainCode(deps, prompts, explanations, editor, run)),
+    onEditor('pylot.explain', 'Explain', (editor) => explainCode(prompts, editor)),
     onEditor('pylot.document', 'Document', (editor, run) => documentCode(deps, prompts, editor, run)),
     onEditor('pylot.generateTests', 'Generate Tests', (editor, run) => generateTests(deps, prompts, editor, run)),
     onEditor('pylot.fix', 'Fix', (editor, run, uri, range) =>

@@ -3,9 +3,8 @@
 // applies the ticked ones; Escape rejects them all. Nothing touches the file before that.
 import * as vscode from 'vscode';
 import { applyChanges, diffHunks, hunkChanges, type Hunk } from './hunks';
+import type { ProposedDocuments } from '../proposedDocuments';
 import type { Proposal } from './proposal';
-
-export const proposalScheme = 'pylot-proposal';
 
 /** A preview waiting for the user; tests decide through it the way the QuickPick would. */
 export interface PendingReview {
@@ -20,35 +19,13 @@ interface HunkItem extends vscode.QuickPickItem {
   readonly index: number;
 }
 
-/** Serves the virtual documents the diff editor shows. */
-export class ProposalDocuments implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private next = 0;
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
-  }
-
-  add(text: string, like: vscode.Uri): vscode.Uri {
-    const name = like.path.slice(like.path.lastIndexOf('/') + 1) || 'untitled';
-    // The file's own name (and so its language) in a folder of its own per proposal.
-    const uri = vscode.Uri.from({ scheme: proposalScheme, path: `/${this.next++}/${name}` });
-    this.texts.set(uri.toString(), text);
-    return uri;
-  }
-
-  remove(uri: vscode.Uri): void {
-    this.texts.delete(uri.toString());
-  }
-}
-
 /** Resolves with the hunks the user kept, or undefined when they rejected the change. */
-export async function review(proposal: Proposal, documents: ProposalDocuments, shown: (review: PendingReview) => void): Promise<Hunk[] | undefined> {
+export async function review(proposal: Proposal, documents: ProposedDocuments, shown: (review: PendingReview) => void): Promise<Hunk[] | undefined> {
   const hunks = diffHunks(proposal.oldText, proposal.newText);
   if (hunks.length === 0) return [];
   const { left, right } = await sides(proposal, hunks, documents);
   // Beside the code, so the user's own editor stays open (a preview tab would replace it).
-  await vscode.commands.executeCommand('vscode.diff', left, right, `Pylot: ${proposal.title} (preview)`, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  await documents.showDiff(left, right, `Pylot: ${proposal.title} (preview)`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
   const pick = vscode.window.createQuickPick<HunkItem>();
   pick.canSelectMany = true;
   pick.ignoreFocusOut = true;
@@ -70,20 +47,24 @@ export async function review(proposal: Proposal, documents: ProposalDocuments, s
     });
   } finally {
     pick.dispose();
-    await closeDiff(right);
-    documents.remove(right);
-    if (left.scheme === proposalScheme) documents.remove(left);
+    await documents.close(right, left);
   }
 }
 
-async function sides(proposal: Proposal, hunks: readonly Hunk[], documents: ProposalDocuments): Promise<{ left: vscode.Uri; right: vscode.Uri }> {
-  if (!proposal.range) return { left: documents.add('', proposal.uri), right: documents.add(proposal.newText, proposal.uri) };
+async function sides(proposal: Proposal, hunks: readonly Hunk[], documents: ProposedDocuments): Promise<{ left: vscode.Uri; right: vscode.Uri }> {
+  const name = fileName(proposal.uri);
+  if (!proposal.range) return { left: documents.add('', name), right: documents.add(proposal.newText, name) };
   // The whole file with every hunk applied, so the diff shows the change in place.
   const document = await vscode.workspace.openTextDocument(proposal.uri);
   const full = document.getText();
   const base = document.offsetAt(proposal.range.start);
   const changes = hunkChanges(proposal.oldText, hunks, proposal.eol).map((change) => ({ ...change, start: change.start + base, end: change.end + base }));
-  return { left: proposal.uri, right: documents.add(applyChanges(full, changes), proposal.uri) };
+  return { left: proposal.uri, right: documents.add(applyChanges(full, changes), name) };
+}
+
+/** The file's own name, so the preview gets its language. */
+function fileName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1) || 'untitled';
 }
 
 function hunkItem(hunk: Hunk, index: number, firstLine: number): HunkItem {
@@ -103,10 +84,4 @@ function hunkItem(hunk: Hunk, index: number, firstLine: number): HunkItem {
 function reveal(right: vscode.Uri, line: number): void {
   const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === right.toString());
   editor?.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-}
-
-async function closeDiff(right: vscode.Uri): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs)
-    .filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === right.toString());
-  if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }

@@ -5,6 +5,8 @@
 import type { CompletionWindow } from './window';
 
 export interface Anchor {
+  /** The engine whose FIM markers the prompt is written in: another model starts a new prompt. */
+  readonly engine: object;
   readonly uri: string;
   /** Document offsets of the prompt's prefix start and of the cursor when it was built. */
   readonly start: number;
@@ -18,8 +20,8 @@ export interface Anchor {
 const maxTypedChars = 256;
 
 /** The anchored prompt for `window`, or undefined when the edit was not typing at the cursor. */
-export function continueAnchor(anchor: Anchor | undefined, uri: string, text: string, window: CompletionWindow): string | undefined {
-  if (!anchor || anchor.uri !== uri || window.offset < anchor.offset || window.offset - anchor.offset > maxTypedChars) return undefined;
+export function continueAnchor(anchor: Anchor | undefined, engine: object, uri: string, text: string, window: CompletionWindow): string | undefined {
+  if (!anchor || anchor.engine !== engine || anchor.uri !== uri || window.offset < anchor.offset || window.offset - anchor.offset > maxTypedChars) return undefined;
   if (text.slice(anchor.start, anchor.offset) !== anchor.prefix) return undefined;
   // The text after the cursor must be what followed the anchor (only the window's tail may differ).
   const after = text.slice(window.offset, window.offset + anchor.suffix.length);

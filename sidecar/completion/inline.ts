@@ -88,11 +88,11 @@ export class InlineCompletionService {
       const generate = async (temperature: number): Promise<Generation> => {
         const onText = temperature === 0 ? onFirstText : startTimer;
         if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: await snippetsNow() }, { ...options, temperature, onText });
-        let prompt = continueAnchor(this.anchor, document.uri, document.text, window);
+        let prompt = continueAnchor(this.anchor, engine, document.uri, document.text, window);
         anchored = prompt !== undefined;
         if (prompt === undefined) {
           prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: await snippetsNow() });
-          this.anchor = { uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
+          this.anchor = { engine, uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
         }
         return engine.complete(prompt, { ...options, temperature, onText, stop: template.stop });
       };
@@ -134,10 +134,10 @@ export class InlineCompletionService {
     const template = this.templateFor(engine);
     const document = this.documents.get(params.uri, params.version);
     const window = cutWindow(document.text, document.offsetAt(params.position));
-    if (!template || this.running || continueAnchor(this.anchor, document.uri, document.text, window) !== undefined) return { warmed: false };
+    if (!template || this.running || continueAnchor(this.anchor, engine, document.uri, document.text, window) !== undefined) return { warmed: false };
     const snippets = await this.context?.snippetsFor(document, window);
     const prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets });
-    this.anchor = { uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
+    this.anchor = { engine, uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
     // A completion arriving meanwhile supersedes the warm-up like any other generation.
     const superseded = new AbortController();
     this.current = superseded;
@@ -162,11 +162,6 @@ export class InlineCompletionService {
     });
     this.previous = turn.catch(() => undefined);
     return turn;
-  }
-
-  /** Forget the anchored prompt (e.g. the model changed). */
-  reset(): void {
-    this.anchor = undefined;
   }
 
   private templateFor(engine: Engine): FimTemplate | undefined {

@@ -168,3 +168,42 @@ export async function waitForFile(file: string, ready: (text: string) => boolean
   }
   throw new Error(`${file} never got the expected text; it has:\n${text}`);
 }
+
+export interface DiffText {
+  /** The left side, line by line (the file as it is). */
+  readonly original: readonly string[];
+  /** The right side, line by line (the proposal). */
+  readonly modified: readonly string[];
+}
+
+/**
+ * Waits until the visible diff editor shows exactly these lines on both sides (trailing spaces and
+ * trailing empty lines aside), and fails with what it does show. A diff editor that opened is not
+ * a diff that is right: an empty right side once read as "delete the whole file".
+ */
+export async function expectDiff(page: Page, expected: DiffText, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  const diff = page.locator('.monaco-diff-editor').first();
+  await diff.waitFor({ state: 'visible', timeout: timeoutMs });
+  const side = async (name: 'original' | 'modified') =>
+    trimLines(
+      await diff.locator(`.editor.${name} .view-lines .view-line`).evaluateAll((lines) =>
+        // Monaco positions its line elements absolutely: order them by where they are drawn.
+        lines.map((line) => ({ top: parseFloat((line as unknown as { style: { top: string } }).style.top) || 0, text: line.textContent ?? '' })).sort((a, b) => a.top - b.top).map((line) => line.text),
+      ),
+    );
+  const want = { original: trimLines(expected.original), modified: trimLines(expected.modified) };
+  const deadline = Date.now() + timeoutMs;
+  let seen: DiffText = { original: [], modified: [] };
+  while (Date.now() < deadline) {
+    seen = { original: await side('original'), modified: await side('modified') };
+    if (JSON.stringify(seen) === JSON.stringify(want)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the diff editor shows\n${JSON.stringify(seen, null, 2)}\nnot\n${JSON.stringify(want, null, 2)}`);
+}
+
+function trimLines(lines: readonly string[]): string[] {
+  const out = lines.map((line) => line.replace(/\u00a0/g, ' ').trimEnd());
+  while (out.length && out.at(-1) === '') out.pop();
+  return out;
+}

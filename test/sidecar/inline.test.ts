@@ -79,6 +79,26 @@ describe('inline completions in the sidecar', () => {
     assert.equal(result.anchored, false);
   });
 
+  it('starts a new prompt in the new model\'s FIM format when the completion model changes mid-typing', async () => {
+    const first = await scriptedModel(script);
+    const other = await scriptedModel('return b - a;', { name: 'swap-starcoder', vocab: 'starcoder' });
+    await complete(2, 7); // anchored where the user types
+    await type(2, 7, ' ');
+    assert.equal((await complete(2, 8)).anchored, true);
+    await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: other }, contextSize: 2048 });
+    try {
+      await type(2, 8, 'x');
+      const swapped = await complete(2, 9);
+      // The old prompt is written in DeepSeek-Coder's markers; StarCoder's model must not read it.
+      assert.equal(swapped.anchored, false, 'the prompt anchored for the previous model is not reused');
+      assert.deepEqual(swapped.items, ['return b - a;']);
+      await type(2, 9, 'y');
+      assert.equal((await complete(2, 10)).anchored, true, 'the new model anchors its own prompt');
+    } finally {
+      await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: first }, contextSize: 2048 });
+    }
+  });
+
   it('refuses a position in a version the mirror does not have', async () => {
     await rejectsWithCode(harness.sidecar.request(InlineCompletion, { uri, version: version + 5, position: { line: 0, character: 0 } }), ErrorCodes.Cancelled);
     await rejectsWithCode(harness.sidecar.request(InlineCompletion, { uri: 'file:///nope.ts', version: 1, position: { line: 0, character: 0 } }), ErrorCodes.InvalidParams);

@@ -39,7 +39,12 @@ npm_install_into() { # dir package allowScriptsJson [extra env...]
   local stage="$dir.staging"
   rm -rf "$stage" && mkdir -p "$stage"
   printf '{ "private": true, "allowScripts": %s }\n' "$allow" > "$stage/package.json"
-  env -C "$stage" "$@" npm install --no-save --no-audit --no-fund --loglevel=error "$pkg" >&2
+  # Run from an npm script (`npm start`), npm exports npm_config_user_agent ("… node/v20 …"),
+  # npm_node_execpath and the rest to us; code-server's postinstall reads the Node version from the
+  # user agent, not from `node -v`, and refuses. The nested install starts with none of them.
+  local leaked=()
+  while IFS= read -r name; do leaked+=(-u "$name"); done < <(compgen -e | grep -i '^npm_' || true)
+  env "${leaked[@]}" -C "$stage" "$@" npm install --no-save --no-audit --no-fund --loglevel=error "$pkg" >&2
   rm -rf "$dir" && mv "$stage" "$dir"
 }
 

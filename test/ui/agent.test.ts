@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { startScriptedChatServer, type ScriptedChatServer } from '../integration/suite/scriptedChatServer';
 
@@ -100,6 +100,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     // The file on the left, the proposal on the right.
     await page.locator('.monaco-diff-editor .editor.original .view-lines', { hasText: 'return a - b;' }).waitFor({ timeout });
     await page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: 'return a + b;' }).waitFor({ timeout });
+    await expectDiff(page, { original: original.split('\n'), modified: fixed.split('\n') });
     await shots.take('diff');
     assert.equal(await readFile(file, 'utf8'), original, 'nothing written while the card waits');
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { benchModel, scriptedModel } from '../fixtures/models';
 
@@ -93,6 +93,11 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await page.locator('.monaco-diff-editor').first().waitFor({ timeout });
     const toast = page.locator('.notification-toast', { hasText: "Replace the selection in math.ts with Pylot's code?" });
     await toast.waitFor({ timeout });
+    // Both sides as a person reads them: the file now, and the file with the selected line replaced.
+    await expectDiff(page, {
+      original: ['export function add(a: number, b: number): number {', '  return a + b;', '}'],
+      modified: ['export function add(a: number, b: number): number {', 'return a + b;}'],
+    });
     await shots.take('diff');
     assert.equal(await readFile(file, 'utf8'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n', 'nothing written before Apply');
     await toast.getByRole('button', { name: 'Apply' }).click();

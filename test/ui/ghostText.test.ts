@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForGhostText, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { badModelFiles, scriptedModel } from '../fixtures/models';
@@ -65,7 +65,8 @@ describe('Pylot in the browser, installed from its .vsix', { timeout: 10 * 60_00
     const saved = await waitForFile(path.join(workspace, 'math.ts'), (text) => text.includes(script));
     assert.equal(saved, `export function add(a: number, b: number): number {\n    ${script}\n}\n`);
     await waitForStatusBarItem(page, 'Pylot', timeout);
-    assert.match(await statusText(page), /^Pylot\s+CPU-\w+ · pylot-test-scripted/);
+    // What a person reads: the backend, then the role and its model (the icon is a glyph, not text).
+    assert.match(await statusText(page), /^Pylot\s+CPU-\w+ · completion: pylot-test-scripted( · \d+ tok\/s)?$/);
     await shots.take('accepted-and-saved');
   });
 
@@ -73,16 +74,21 @@ describe('Pylot in the browser, installed from its .vsix', { timeout: 10 * 60_00
     const shots = await screenshots(page, 'restart');
     await runCommand(page, 'Pylot: Focus on Engine View');
     const panel = page.frameLocator('.webview.ready').frameLocator('#active-frame');
-    const pidRow = panel.locator('dl > div', { hasText: 'Process' }).locator('dd');
-    const before = await pidRow.textContent({ timeout });
+    // Rows by their exact label: a value (the CPU's name, a path) may contain any word.
+    const before = await panelValue(panel, 'Engine', 'Process').textContent({ timeout });
     assert.match(before ?? '', /^pid \d+$/);
     await shots.take('panel');
     await runCommand(page, 'Pylot: Restart Sidecar');
-    await panel.locator('dl > div', { hasText: 'Process' }).locator('dd').filter({ hasNotText: before! }).waitFor({ timeout });
-    await panel.locator('dd', { hasText: /^ready$/ }).first().waitFor({ timeout });
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+CPU-\w+ · pylot-test-scripted/ }).waitFor({ timeout });
+    await panelValue(panel, 'Engine', 'Process').filter({ hasNotText: before! }).waitFor({ timeout });
+    await panelValue(panel, 'Engine', 'Status').filter({ hasText: /^ready$/ }).waitFor({ timeout });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+CPU-\w+ · completion: pylot-test-scripted/ }).waitFor({ timeout });
     await shots.take('restarted');
-    assert.match(await panel.locator('body').innerText(), /Completion model[\s\S]*pylot-test-scripted/i);
+    // Every role, each with its state in words.
+    await panelValue(panel, 'Completion model', 'State').filter({ hasText: /^loaded$/ }).waitFor({ timeout });
+    assert.match((await panelValue(panel, 'Completion model', 'Model').textContent()) ?? '', /^pylot-test-scripted — llama/);
+    assert.match((await panelValue(panel, 'Completion model', 'Can do').textContent()) ?? '', /^fill-in-the-middle, /);
+    assert.equal(await panelValue(panel, 'Chat model', 'State').textContent(), 'missing');
+    assert.equal(await panelValue(panel, 'Embeddings model', 'State').textContent(), 'missing');
   });
 
   it('says why a bad model cannot load, in a notification and the status bar, and recovers', async () => {
@@ -94,10 +100,10 @@ describe('Pylot in the browser, installed from its .vsix', { timeout: 10 * 60_00
     const toast = page.locator('.notification-toast', { hasText: 'Pylot could not load the completion model' });
     await toast.waitFor({ timeout });
     assert.match(await toast.innerText(), /is not a GGUF model file/);
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+model error/ }).waitFor({ timeout });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+completion: failed$/ }).waitFor({ timeout });
     await shots.take('refused');
     await writeFile(machineSettings, JSON.stringify(good));
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+CPU-\w+ · pylot-test-scripted/ }).waitFor({ timeout });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+CPU-\w+ · completion: pylot-test-scripted/ }).waitFor({ timeout });
     await shots.take('recovered');
     passed = true;
   });
@@ -115,6 +121,16 @@ async function ghostTextAfterTyping(page: Page): Promise<string> {
     await page.keyboard.press('Alt+Backslash');
     return waitForGhostText(page, timeout);
   }
+}
+
+/** The value of the row labelled exactly `label` in the panel's section titled exactly `section`. */
+function panelValue(panel: FrameLocator, section: string, label: string): Locator {
+  return panel
+    .locator('section')
+    .filter({ has: panel.getByRole('heading', { name: section, exact: true }) })
+    .locator('dl > div')
+    .filter({ has: panel.locator('dt').getByText(label, { exact: true }) })
+    .locator('dd');
 }
 
 async function statusText(page: Page): Promise<string> {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { scriptedModel } from '../fixtures/models';
 
@@ -58,6 +58,7 @@ describe('Pylot refactor commands in the browser', { timeout: 10 * 60_000 }, () 
     const diff = page.locator('.monaco-diff-editor');
     await diff.first().waitFor({ state: 'visible', timeout });
     await page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: 'Adds two numbers.' }).first().waitFor({ timeout });
+    await expectDiff(page, { original: source.split('\n'), modified: documented.split('\n') });
     await shots.take('diff-preview');
     assert.match(await pick.innerText(), /\+ \* Adds two numbers\.[\s\S]*before line 1: −0 \+3/, 'the hunk, ticked, with where it goes');
     assert.equal(await readFile(file, 'utf8'), source, 'nothing is written before the user accepts');

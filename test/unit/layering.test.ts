@@ -42,4 +42,13 @@ describe('layering', () => {
       imports.filter((s) => s.startsWith('node-llama-cpp') || (s.startsWith('.') && path.resolve(root, path.dirname(file), s).startsWith(sidecarDir)));
     assert.deepEqual(sources('extension').flatMap(reachesSidecar), []);
   });
+
+  it('registers one content provider per document scheme, in the file that owns the scheme', () => {
+    // Two providers for one scheme answer each other's URIs: a diff once showed an empty file.
+    const registrations = sources('extension').flatMap(({ file }) => {
+      const text = readFileSync(path.join(root, file), 'utf8');
+      return [...text.matchAll(/registerTextDocumentContentProvider\(/g)].map(() => file);
+    });
+    assert.deepEqual(registrations, ['extension/proposedDocuments.ts']);
+  });
 });

@@ -103,7 +103,9 @@ function renderModel(model: ChatModelView): void {
   transcript.setWaitingLabel(model.state === 'loading' ? 'Loading the chat model…' : 'Thinking…');
   const parts: Array<Node | string> = [];
   if (model.state === 'none') {
-    parts.push(el('span', { className: 'warning' }, 'No chat model is set.'), button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' }), { className: 'primary' }));
+    parts.push(el('span', { className: 'warning' }, 'No chat model is set.'));
+    if (model.demoAvailable) parts.push(button('Use Demo Model', () => postToHost({ type: 'command', command: 'useDemoModel' }), { className: 'primary' }));
+    parts.push(button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' }), model.demoAvailable ? {} : { className: 'primary' }));
   } else if (model.state === 'error') {
     parts.push(el('span', { className: 'error' }, `${model.name ?? 'Chat model'}: ${model.error ?? 'could not be loaded'}`), button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' })));
   } else {

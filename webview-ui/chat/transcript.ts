@@ -6,7 +6,7 @@ import { postToHost } from './host';
 import { renderMarkdown, type CodeHandler } from './markdown';
 import { renderToolCard } from './toolCard';
 
-const actionLabels: Record<ChatCommand, string> = { selectModel: 'Select Model…', restartSidecar: 'Restart Engine', showLogs: 'Show Logs' };
+const actionLabels: Record<ChatCommand, string> = { selectModel: 'Select Model…', restartSidecar: 'Restart Engine', showLogs: 'Show Logs', useDemoModel: 'Use Demo Model' };
 const renderDelayMs = 40;
 
 interface Streaming {

@@ -25,7 +25,7 @@ suite('Pylot with a llama-server', () => {
     const model = api.models.state('completion').model;
     assert.equal(model?.engine, 'llama-server');
     assert.equal(model?.location, server!.url);
-    assert.match(api.statusText(), /^Pylot \$\(check\) llama-server · /);
+    assert.ok(api.statusText().startsWith(`Pylot $(check) completion: ${model!.name} (llama-server)`), api.statusText());
   });
 
   test('switches to the fallback when the server goes down, and says so', async () => {
@@ -37,7 +37,7 @@ suite('Pylot with a llama-server', () => {
     const model = await waitFor('the fallback', () => api.models.state('completion').model?.fallbackFrom && api.models.state('completion').model);
     assert.equal(model.engine, 'local');
     assert.match(model.fallbackFrom!.reason, /Cannot reach llama-server "lab" .*connection refused/);
-    assert.match(api.statusText(), /^Pylot \$\(warning\) fallback · pylot-test-scripted/);
+    assert.match(api.statusText(), /^Pylot \$\(warning\) CPU-\w+ · completion: fallback pylot-test-scripted/);
     await acceptGhostText(await functionEditor(), script);
   });
 });

@@ -293,20 +293,6 @@ suite('Pylot refactor commands', () => {
     }
   });
 
-  test('Explain: without a chat panel, streamed into a Markdown document', async function () {
-    if ((await vscode.commands.getCommands(true)).includes('pylot.openChat')) this.skip();
-    const editor = await openFile('src/explain2.ts', 'export const answer = 42;\n');
-    editor.selection = new vscode.Selection(0, 0, 0, 25);
-    const explanation = 'It exports the constant `answer`, which is **42**, for other modules to import.';
-    fake.answer(explanation);
-    const outcome = await run('pylot.explain');
-    assert.equal(outcome.kind, 'done');
-    const shown = vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === 'pylot-explanation');
-    assert.ok(shown, 'the explanation is open');
-    await waitFor('the explanation text', () => shown.getText().includes(explanation), 5_000);
-    assert.equal(shown.languageId, 'markdown');
-  });
-
   test('Run Prompt: a workspace prompt file, and a built-in copied to the workspace', async () => {
     await writeFile('.pylot/prompts/shout.md', '---\nname: Shout\ndescription: Upper-case the names\nselection: required\n---\nRename every variable in this {{language}} code to upper case.\n');
     const editor = await openFile('src/prompted.ts', 'let quiet = 1;\n');
@@ -470,7 +456,7 @@ async function nextNames(): Promise<PendingNames> {
 
 function previewOpen(): boolean {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs)
-    .some((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'pylot-proposal');
+    .some((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'pylot-proposed');
 }
 
 async function undo(editor: vscode.TextEditor): Promise<void> {

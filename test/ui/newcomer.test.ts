@@ -1,0 +1,138 @@
+// The first hour of a new user, as the README tells it: `npm start` run through npm (as a user runs
+// it, so npm's own environment reaches the nested installs), then in Chromium only what demo.ts's
+// comment says — type in add(), choose "Use Demo Model" where Pylot offers it, see the ghost text,
+// Tab, save; open the chat and read the demo chat model's answer. With PYLOT_START_CACHE set (CI sets
+// an empty folder) the tools install from a cold cache, as on a fresh machine.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { launchBrowser, openFile, runCommand, screenshots, statusBarItem, waitForFile, waitForGhostText, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const timeout = 180_000;
+// A cold code-server install takes minutes on two busy cores.
+const startTimeout = 15 * 60_000;
+
+describe('a newcomer: npm start, then demo.ts as its comment says', { timeout: 25 * 60_000 }, () => {
+  let dev: string;
+  let start: ChildProcess;
+  let output = '';
+  let url: string;
+  let browser: BrowserSession;
+  let page: Page;
+
+  before(async () => {
+    dev = await mkdtemp(path.join(tmpdir(), 'pylot-newcomer-'));
+    const port = await freePort();
+    const cache = process.env.PYLOT_START_CACHE;
+    start = spawn('npm', ['start'], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), PYLOT_DEV: dev, ...(cache ? { PYLOT_CACHE: cache } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    start.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    start.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start did not serve VS Code in time:\n${output.slice(-4000)}`)), startTimeout);
+      start.on('exit', (code) => reject(new Error(`npm start exited (${code}) before serving VS Code:\n${output.slice(-4000)}`)));
+      const poll = setInterval(() => {
+        const found = /Pylot is running in VS Code at:\s+(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
+        if (found) {
+          clearInterval(poll);
+          clearTimeout(timer);
+          resolve(found[1]!);
+        }
+      }, 250);
+    });
+    browser = await launchBrowser();
+    page = browser.page;
+    await page.goto(url);
+    await waitForWorkbench(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (start?.pid) {
+      // npm → start.mjs, which stops its code-server (a process group of its own) on SIGTERM.
+      const exited = new Promise((resolve) => start.once('exit', resolve));
+      try {
+        process.kill(-start.pid, 'SIGTERM');
+      } catch {}
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+    }
+    await rm(dev, { recursive: true, force: true });
+  });
+
+  it('opens the demo workspace trusted, with Pylot saying it has no completion model', async () => {
+    const shots = await screenshots(page, 'newcomer-start');
+    assert.ok(output.includes('Installing VS Code for the browser'), 'npm start ran the tools install');
+    const item = await waitForStatusBarItem(page, 'Pylot', timeout);
+    assert.equal(((await item.textContent()) ?? '').trim(), 'Pylot completion: none');
+    // Restricted Mode would make Pylot ignore the workspace's model settings.
+    assert.equal(await page.locator('.part.statusbar .statusbar-item', { hasText: 'Restricted Mode' }).count(), 0);
+    await shots.take('workbench');
+  });
+
+  it('follows demo.ts: type, Use Demo Model, ghost text, Tab, saved', async () => {
+    const shots = await screenshots(page, 'newcomer-demo');
+    await openFile(page, 'demo.ts');
+    // "Put the cursor at the end of the empty line inside add() and type a space."
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' ');
+    // "Pylot asks for a model: choose Use Demo Model."
+    const offer = page.locator('.notification-toast', { hasText: 'Pylot needs a completion model' });
+    await offer.waitFor({ timeout });
+    await statusBarItem(page, 'Pylot').filter({ hasText: 'completion: none — click to choose a model' }).waitFor({ timeout });
+    await shots.take('offer');
+    await offer.getByRole('button', { name: 'Use Demo Model', exact: true }).click();
+    // "Ghost text appears; press Tab to accept it."
+    const ghost = await waitForGhostText(page, timeout);
+    assert.equal(ghost.replace(/\u00a0/g, ' ').trim(), 'return a + b;');
+    await shots.take('ghost-text');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+S');
+    const file = path.join(dev, 'workspace', 'demo.ts');
+    const saved = await waitForFile(file, (text) => text.includes('return a + b;'));
+    assert.ok(saved.endsWith('export function add(a: number, b: number): number {\n   return a + b;\n}\n'), saved);
+    const status = ((await statusBarItem(page, 'Pylot').textContent()) ?? '').trim();
+    assert.match(status, /^Pylot CPU-\w+ · completion: pylot-test-demo( · \d+ tok\/s)? · chat: demo-chat-\w+\.gguf \(not loaded\)$/);
+    await shots.take('accepted');
+  });
+
+  it('opens the chat and the demo chat model answers', async () => {
+    const shots = await screenshots(page, 'newcomer-chat');
+    await runCommand(page, 'Pylot: Open Chat');
+    const panel = page.frameLocator('.webview.ready').frameLocator('#active-frame');
+    const input = panel.getByLabel('Message to Pylot');
+    await input.waitFor({ timeout });
+    await input.fill('What can you do?');
+    await input.press('Enter');
+    const answer = panel.locator('.turn.assistant:not(.streaming) .markdown');
+    await answer.waitFor({ timeout });
+    assert.match(await answer.innerText(), /This is Pylot's offline demo chat model: it always gives one scripted answer/);
+    await shots.take('answered');
+    assert.match(((await statusBarItem(page, 'Pylot').textContent()) ?? '').trim(), /· chat: pylot-test-demo-chat$/);
+    const demo = await readFile(path.join(dev, 'workspace', 'demo.ts'), 'utf8');
+    assert.match(demo, /Open the chat/, 'demo.ts says how to open the chat');
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
