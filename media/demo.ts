@@ -4,7 +4,7 @@
 // 2. Pylot asks for a model: choose "Use Demo Model" (the Pylot item in the status bar, bottom
 //    right, offers it too).
 // 3. Ghost text appears; press Tab to accept it.
-// 4. Open the chat (the Pylot Chat icon in the activity bar, or Ctrl+Alt+I) and ask anything: the
+// 4. Open the chat (the Pylot icon in the activity bar, or Ctrl+Alt+I) and ask anything: the
 //    demo chat model answers.
 //
 // The demo models are tiny and scripted: they always say the same thing, to show the whole path

@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -88,6 +88,25 @@ export async function runCommand(page: Page, title: string, timeoutMs = UI_TIMEO
   await row.click();
   if (opensQuickPick) await row.waitFor({ state: 'detached', timeout: timeoutMs });
   else await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/**
+ * The document of the webview whose page title is exactly `title` ("Pylot Chat", "Pylot Engine").
+ * Views of one container each have their own iframe, and the workbench's markup does not say which
+ * view an iframe belongs to: the page's own title does.
+ */
+export async function webviewFrame(page: Page, title: string, timeoutMs = UI_TIMEOUT_MS): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame.parentFrame()) {
+        const frameTitle = await frame.title().catch(() => undefined);
+        if (frameTitle === title && !frame.isDetached()) return frame;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no webview titled "${title}" within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** A status bar item whose text starts with `prefix`. */

@@ -9,8 +9,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
-import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import type { Frame, Page } from 'playwright-core';
+import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { startScriptedChatServer, type ScriptedChatServer } from '../integration/suite/scriptedChatServer';
 
@@ -28,7 +28,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
   let server: CodeServer;
   let browser: BrowserSession;
   let page: Page;
-  let panel: FrameLocator;
+  let panel: Frame;
   let passed = 0;
 
   const ask = async (question: string) => {
@@ -58,8 +58,8 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
     await waitForWorkbench(page);
     await waitForStatusBarItem(page, 'Pylot', timeout);
-    panel = page.frameLocator('.webview.ready').frameLocator('#active-frame');
     await runCommand(page, 'Pylot: Open Chat');
+    panel = await webviewFrame(page, 'Pylot Chat');
     await panel.getByLabel('Message to Pylot').waitFor({ timeout });
     // Agent mode, picked in the panel's mode picker as a person would (enabled once the agent is wired in).
     await panel.locator('select[aria-label="Mode"] option[value="agent"]:not([disabled])').waitFor({ state: 'attached', timeout });

@@ -7,8 +7,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
-import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import type { Frame, Page } from 'playwright-core';
+import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { benchModel, scriptedModel } from '../fixtures/models';
 
@@ -24,7 +24,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
   let server: CodeServer;
   let browser: BrowserSession;
   let page: Page;
-  let panel: FrameLocator;
+  let panel: Frame;
   let passed = false;
 
   const useChatModel = async (model: string) => {
@@ -49,7 +49,6 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
     await waitForWorkbench(page);
     await waitForStatusBarItem(page, 'Pylot', timeout);
-    panel = page.frameLocator('.webview.ready').frameLocator('#active-frame');
   });
 
   after(async () => {
@@ -65,6 +64,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
     await runCommand(page, 'Pylot: Open Chat');
+    panel = await webviewFrame(page, 'Pylot Chat');
     await panel.getByLabel('Message to Pylot').waitFor({ timeout });
     await shots.take('chat-open');
     await ask('How do I add a and b?');

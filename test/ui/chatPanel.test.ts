@@ -24,7 +24,26 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
   let browser: BrowserSession;
   let page: Page;
 
-  const host = (message: ChatHostMessage) => page.evaluate((m) => (globalThis as unknown as Window).postMessage(m, '*'), message);
+  // Posts as VS Code would, then waits until the app has handled it: message events from one source
+  // arrive in order, so a sentinel posted after it arriving means the message's handler has run.
+  const host = (message: ChatHostMessage) =>
+    page.evaluate(
+      (m) =>
+        new Promise<void>((resolve) => {
+          const w = globalThis as unknown as Window & { addEventListener: (type: string, listener: (event: { data: unknown }) => void) => void; removeEventListener: (type: string, listener: (event: { data: unknown }) => void) => void };
+          const sentinel = { handled: Math.random() };
+          const listener = (event: { data: unknown }) => {
+            if (event.data && (event.data as typeof sentinel).handled === sentinel.handled) {
+              w.removeEventListener('message', listener);
+              resolve();
+            }
+          };
+          w.addEventListener('message', listener);
+          w.postMessage(m, '*');
+          w.postMessage(sentinel, '*');
+        }),
+      message,
+    );
   const sent = () => page.evaluate(() => (globalThis as unknown as Window).sent);
   const lastSent = async () => (await sent()).at(-1);
   const input = () => page.getByLabel('Message to Pylot');

@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForGhostText, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForGhostText, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { badModelFiles, scriptedModel } from '../fixtures/models';
 
@@ -73,7 +73,7 @@ describe('Pylot in the browser, installed from its .vsix', { timeout: 10 * 60_00
   it('restarts the engine from the palette and shows it in the Pylot panel', async () => {
     const shots = await screenshots(page, 'restart');
     await runCommand(page, 'Pylot: Focus on Engine View');
-    const panel = page.frameLocator('.webview.ready').frameLocator('#active-frame');
+    const panel = await webviewFrame(page, 'Pylot Engine');
     // Rows by their exact label: a value (the CPU's name, a path) may contain any word.
     const before = await panelValue(panel, 'Engine', 'Process').textContent({ timeout });
     assert.match(before ?? '', /^pid \d+$/);
@@ -124,7 +124,7 @@ async function ghostTextAfterTyping(page: Page): Promise<string> {
 }
 
 /** The value of the row labelled exactly `label` in the panel's section titled exactly `section`. */
-function panelValue(panel: FrameLocator, section: string, label: string): Locator {
+function panelValue(panel: Frame, section: string, label: string): Locator {
   return panel
     .locator('section')
     .filter({ has: panel.getByRole('heading', { name: section, exact: true }) })
