@@ -201,7 +201,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
   it('shows what had arrived of a running reply when it (re)loads mid-turn, and can stop it', async () => {
     const card = { id: 'call9', turnId: 't9', tool: 'read_file', summary: 'read_file src/a.ts', risk: 'read', hasDiff: false, state: 'pending' } as const;
     await host({ type: 'chat', chatId: 'c3', title: 'Busy', mode: 'agent', turns: [{ id: 't9-user', role: 'user', text: 'look' }], busy: { turnId: 't9', text: 'Reading **now**', toolCalls: [card] }, agentAvailable: true });
-    await page.locator('.turn.assistant.streaming strong', { hasText: 'now' }).waitFor();
+    await page.locator('.turn.assistant.streaming strong', { hasText: /^now$/ }).waitFor();
     assert.equal(await page.locator('[data-call-id="call9"]').getByRole('button', { name: 'Allow once' }).count(), 1);
     await page.getByRole('button', { name: 'Stop' }).click();
     assert.deepEqual(await lastSent(), { type: 'abort', turnId: 't9' });

@@ -79,7 +79,7 @@ describe('choosing models in the browser', { timeout: 15 * 60_000 }, () => {
     assert.match(listed, /pylot-test-fim/);
     await shots.take('picker');
     await pick(page, 'pylot-test-scripted');
-    await statusBar(page, /Pylot\s+CPU-\w+ · pylot-test-scripted/);
+    await statusBar(page, /^\s*Pylot\s+CPU-\w+ · completion: pylot-test-scripted( · \d+ tok\/s)?\s*$/);
     await shots.take('loaded');
   });
 
@@ -90,7 +90,7 @@ describe('choosing models in the browser', { timeout: 15 * 60_000 }, () => {
     await pick(page, 'Qwen2.5-Coder 0.5B');
     await page.locator('.notification-toast', { hasText: /downloading Qwen2\.5-Coder 0\.5B|loading qwen2\.5-coder-0\.5b/ }).first().waitFor({ timeout });
     await shots.take('progress');
-    await statusBar(page, /Pylot\s+CPU-\w+ · pylot-bench-0\.5b/);
+    await statusBar(page, /^\s*Pylot\s+CPU-\w+ · completion: pylot-bench-0\.5b( · \d+ tok\/s)?\s*$/);
     const saved = await stat(path.join(models, 'qwen2.5-coder-0.5b.Q8_0.gguf'));
     assert.ok(saved.size > 400_000_000);
     await shots.take('running');
@@ -111,7 +111,7 @@ describe('choosing models in the browser', { timeout: 15 * 60_000 }, () => {
     assert.equal(await input.getAttribute('type'), 'password');
     await input.fill(apiKey);
     await input.press('Enter');
-    await statusBar(page, /Pylot\s+llama-server · /);
+    await statusBar(page, /^\s*Pylot\s+completion: .+ \(llama-server\)( · \d+ tok\/s)?\s*$/);
     await shots.take('connected');
     passed = true;
   });
@@ -147,6 +147,7 @@ async function pick(page: Page, text: string): Promise<void> {
   await item.click();
 }
 
+/** Waits for the Pylot status bar item to read exactly `text` (the icon is a glyph, not text). */
 async function statusBar(page: Page, text: RegExp): Promise<void> {
   await page.locator('.part.statusbar .statusbar-item', { hasText: text }).first().waitFor({ timeout });
 }
