@@ -1,9 +1,11 @@
 // A code block's buttons: Copy, Insert at cursor, Apply to file. Apply shows VS Code's diff of the
 // file against a virtual document holding the change, and writes only after the user says Apply,
-// as one WorkspaceEdit (so Undo takes it back).
+// as one WorkspaceEdit (so Undo takes it back). Code replacing whole lines takes their indentation
+// and line break (placeCode.ts).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProposedDocuments } from '../proposedDocuments';
+import { fitCode, type Replaced } from './placeCode';
 
 export class CodeBlockActions {
   constructor(
@@ -21,7 +23,7 @@ export class CodeBlockActions {
     const editor = await this.targetEditor('insert the code');
     if (!editor) return false;
     const done = await editor.edit((edit) => {
-      for (const selection of editor.selections) edit.replace(selection, code);
+      for (const selection of editor.selections) edit.replace(selection, fitCode(code, replaced(editor.document, selection)));
     });
     if (!done) void vscode.window.showWarningMessage('Pylot could not insert the code: the editor changed. Try again.');
     return done;
@@ -34,7 +36,8 @@ export class CodeBlockActions {
     const { document } = editor;
     const range = editor.selection.isEmpty ? fullRange(document) : editor.selection;
     const version = document.version;
-    const proposed = document.getText().slice(0, document.offsetAt(range.start)) + code + document.getText().slice(document.offsetAt(range.end));
+    const fitted = fitCode(code, replaced(document, range));
+    const proposed = document.getText().slice(0, document.offsetAt(range.start)) + fitted + document.getText().slice(document.offsetAt(range.end));
     const name = path.basename(document.uri.path);
     const proposedUri = this.proposed.add(proposed, name);
     try {
@@ -63,6 +66,15 @@ export class CodeBlockActions {
     // Brings it back to the front (the chat panel has the focus) and keeps its selection.
     return vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection, preserveFocus: false });
   }
+}
+
+/** What a range of the document holds, as fitCode() reads it. */
+function replaced(document: vscode.TextDocument, range: vscode.Range): Replaced {
+  return {
+    text: document.getText(range),
+    before: document.lineAt(range.start.line).text.slice(0, range.start.character),
+    eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+  };
 }
 
 function fullRange(document: vscode.TextDocument): vscode.Range {

@@ -85,6 +85,11 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
   it('Apply to file shows a diff first, applies one undoable edit', async () => {
     const shots = await screenshots(page, 'chat-apply');
     const file = path.join(workspace, 'math.ts');
+    const wrong = 'export function add(a: number, b: number): number {\n  return a - b;\n}\n';
+    const right = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
+    // The saved file changes on disk; the editor, with nothing unsaved, follows.
+    await writeFile(file, wrong);
+    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'return a - b;' }).waitFor({ timeout });
     await page.locator('.editor-instance .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+Home');
     await page.keyboard.press('ArrowDown');
@@ -93,22 +98,23 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await page.locator('.monaco-diff-editor').first().waitFor({ timeout });
     const toast = page.locator('.notification-toast', { hasText: "Replace the selection in math.ts with Pylot's code?" });
     await toast.waitFor({ timeout });
-    // Both sides as a person reads them: the file now, and the file with the selected line replaced.
+    // Both sides as a person reads them: the file now, and the selected line replaced by the code
+    // block, indented like the line it replaces and keeping its line break.
     await expectDiff(page, {
-      original: ['export function add(a: number, b: number): number {', '  return a + b;', '}'],
-      modified: ['export function add(a: number, b: number): number {', 'return a + b;}'],
+      original: ['export function add(a: number, b: number): number {', '  return a - b;', '}'],
+      modified: ['export function add(a: number, b: number): number {', '  return a + b;', '}'],
     });
     await shots.take('diff');
-    assert.equal(await readFile(file, 'utf8'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n', 'nothing written before Apply');
+    assert.equal(await readFile(file, 'utf8'), wrong, 'nothing written before Apply');
     await toast.getByRole('button', { name: 'Apply' }).click();
     await page.locator('.monaco-diff-editor').waitFor({ state: 'detached', timeout });
     await page.locator('.editor-instance .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+S');
-    await waitForFile(file, (text) => text === 'export function add(a: number, b: number): number {\nreturn a + b;}\n');
+    await waitForFile(file, (text) => text === right);
     await shots.take('applied');
     await page.keyboard.press('Control+Z');
     await page.keyboard.press('Control+S');
-    await waitForFile(file, (text) => text === 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+    await waitForFile(file, (text) => text === wrong);
   });
 
   it('keeps the chat in the history, found by its title', async () => {
