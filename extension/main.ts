@@ -16,7 +16,6 @@ import { registerWarmup } from './completion/warmup';
 import { registerCodebaseIndex, type CodebaseSearchResult, type CodeSearch } from './index/codebaseIndex';
 import type { IndexStatus } from '../protocol/index';
 import { InlineCompletionProvider } from './completion/inlineProvider';
-import { CompletionCache } from './completion/cache';
 import { DocumentSync } from './completion/documentSync';
 import { EditorSignals } from './context/editorSignals';
 import { LatencyTracker } from './completion/latency';
@@ -86,15 +85,13 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       }),
     };
   });
-  const cache = new CompletionCache();
-  const latency = new LatencyTracker(() => statusBar.update(), () => cache);
+  const latency = new LatencyTracker(() => statusBar.update());
   const firstNeed = new FirstNeedOffer(context.globalState, () => statusBar.update());
   const statusBar = new StatusBar(sidecar, models, () => latency.summary(), () => firstNeed.hasBeenNeeded);
   const serverHealth = new ServerHealthMonitor(sidecar, models, log);
   const privacy = new PrivacyFilter(() => settings.exclude);
   const documents = new DocumentSync(sidecar, privacy);
-  let cachedFor: string | undefined;
-  const completions = new InlineCompletionProvider({ sidecar, models, settings: () => settings, log, latency, cache, debounce: new AdaptiveDebounce(), documents, privacy, onNoModel: () => firstNeed.noteNeed() });
+  const completions = new InlineCompletionProvider({ sidecar, models, settings: () => settings, log, latency, debounce: new AdaptiveDebounce(), documents, privacy, onNoModel: () => firstNeed.noteNeed() });
   const codebase = registerCodebaseIndex(context, sidecar, log);
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
   const refresh = () => {
@@ -118,13 +115,6 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     vscode.commands.registerCommand('pylot.completionAccepted', () => {
       // After VS Code has applied the accepted text: the next completion is likely wanted right there.
       setTimeout(() => vscode.window.activeTextEditor && void completions.prefetch(vscode.window.activeTextEditor), 0);
-    }),
-    models.onDidChange((role) => {
-      const model = models.state('completion').model;
-      if (role === 'completion' && model?.key !== cachedFor) {
-        cachedFor = model?.key;
-        cache.clear();
-      }
     }),
     ...registerCommands({ sidecar, models, log, latency, settings: () => settings, secrets: context.secrets, version, moreChoices: sidecarChoices(sidecar, () => settings, log) }),
     models.onDidFail(({ role, error }) => {
@@ -195,7 +185,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     statusText: () => statusBar.text,
     chat,
     agent,
-    completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: cache.hits, cacheMisses: cache.misses }),
+    completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: latency.hits, cacheMisses: latency.misses }),
     searchCodebase: (query, limit) => codebase.search(query, { limit }),
     indexStatus: () => codebase.status(),
   };

@@ -84,8 +84,11 @@ export const Ping = request(
     uptimeMs: z.number(),
     rssBytes: bytes,
     heapBytes: z.optional(bytes),
-    /** Inline completions generating now, the most that ever were at once, how many ran, and how many a newer one or the client stopped. */
-    completions: z.optional(z.object({ inFlight: count, maxInFlight: count, total: count, cancelled: count })),
+    /**
+     * Inline completions generating now, the most that ever were at once, how many ran, how many a
+     * newer one or the user's typing stopped, and how many requests a suggestion made earlier answered.
+     */
+    completions: z.optional(z.object({ inFlight: count, maxInFlight: count, total: count, cancelled: count, reused: z.optional(count) })),
   }),
 );
 
@@ -317,9 +320,19 @@ export const InlineCompletion = request(
     alternatives: z.optional(z.int().check(z.minimum(1), z.maximum(3))),
     /** Other files' snippets for the prompt, most relevant last. */
     snippets: z.optional(z.array(z.object({ filename: z.string(), text: z.string() }))),
+    /**
+     * The debounce: how long to wait, when no suggestion made earlier answers, before a new
+     * generation starts. A cancel meanwhile (the next keystroke) means none starts.
+     */
+    delayMs: z.optional(z.int().check(z.minimum(0), z.maximum(5_000))),
   }),
   z.object({
     items: z.array(z.string()),
+    /**
+     * Answered without a generation of its own: from the suggestions made earlier ('cache', exact or
+     * typed through) or from the generation running when the user typed what it was saying.
+     */
+    reused: z.optional(z.enum(['cache', 'generation'])),
     /** The raw generation, for logs and tests. */
     raw: z.string(),
     stopReason: z.enum(['eos', 'maxTokens', 'stopTrigger', 'aborted', 'timeLimit']),

@@ -88,7 +88,7 @@ export function serve(connection: MessageConnection): void {
 
   handle(connection, InlineCompletion, async (params, signal) => {
     await requireRuntime();
-    return scheduler.run('completion', signal, (granted) => inline.complete(params, granted));
+    return inline.complete(params, signal, (stop, task) => scheduler.run('completion', stop, task));
   });
 
   handle(connection, WarmCompletion, async (params, signal) => {

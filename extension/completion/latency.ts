@@ -16,18 +16,25 @@ export const slowP95Ms = 1_500;
 export class LatencyTracker {
   private readonly samples: number[] = [];
   private tokensPerSecond: number | undefined;
+  /** Answers from suggestions made earlier (no engine call), and the others. */
+  hits = 0;
+  misses = 0;
 
-  /** `onRecord` runs after each sample, e.g. to refresh the status bar; `cache` counts hits and misses. */
+  /** `onRecord` runs after each answer, e.g. to refresh the status bar. */
   constructor(
     private readonly onRecord: () => void = () => undefined,
-    private readonly cache: () => { hits: number; misses: number } = () => ({ hits: 0, misses: 0 }),
     private readonly window = 100,
   ) {}
 
-  record(totalMs: number, tokens: number, engineMs: number): void {
-    this.samples.push(totalMs);
-    if (this.samples.length > this.window) this.samples.shift();
-    if (tokens > 1 && engineMs > 0) this.tokensPerSecond = (tokens / engineMs) * 1000;
+  /** One answered completion: its time from the request, and how it was answered. */
+  record(totalMs: number, answer: { reused?: 'cache' | 'generation'; tokens: number; engineMs: number }): void {
+    if (answer.reused === 'cache') this.hits++;
+    else this.misses++;
+    if (!answer.reused) {
+      this.samples.push(totalMs);
+      if (this.samples.length > this.window) this.samples.shift();
+      if (answer.tokens > 1 && answer.engineMs > 0) this.tokensPerSecond = (answer.tokens / answer.engineMs) * 1000;
+    }
     this.onRecord();
   }
 
@@ -40,11 +47,7 @@ export class LatencyTracker {
       p50Ms: sorted.length ? at(50) : undefined,
       p95Ms: sorted.length ? at(95) : undefined,
       tokensPerSecond: this.tokensPerSecond,
-      cacheHitRate: hitRate(this.cache()),
+      cacheHitRate: this.hits + this.misses ? this.hits / (this.hits + this.misses) : undefined,
     };
   }
-}
-
-function hitRate({ hits, misses }: { hits: number; misses: number }): number | undefined {
-  return hits + misses ? hits / (hits + misses) : undefined;
 }

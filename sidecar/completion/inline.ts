@@ -1,128 +1,85 @@
-// completion/inline: an inline completion at a position of a mirrored document. Local models get
-// a prompt Pylot builds from the model's own FIM tokens and keeps stable while the user types
-// (anchor.ts); servers get /infill with the snippets as input_extra. A wall-time cap keeps what
-// arrived; post-processing decides what is shown. One completion runs at a time — a new one
-// supersedes the one in flight.
-import type { ParamsOf, ResultOf } from '../../protocol/rpc';
+// completion/inline: an inline completion at a position of a mirrored document. Answered, in order,
+// from the suggestions already made there or typed through (suggestions.ts), from the generation
+// running now when the user is typing what it says, else by a new generation after the debounce
+// the extension asks for. Local models get a prompt Pylot builds from the model's own FIM tokens and
+// keeps stable while the user types (anchor.ts); servers get /infill with the snippets as
+// input_extra. A wall-time cap keeps what arrived; post-processing decides what is shown. One
+// generation runs at a time: a new one stops the one before and starts when it has ended.
+import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
 import type { InlineCompletion, WarmCompletion } from '../../protocol/sidecar';
 import type { CompletionContext } from '../context/handlers';
-import type { DocumentStore, Edit } from '../documents/store';
+import type { DocumentStore, Edit, TextDocument } from '../documents/store';
 import type { Engine, Generation } from '../engine/engine';
 import type { ModelSlots } from '../models/slots';
-import { continueAnchor, type Anchor } from './anchor';
+import { anchorAt, continueAnchor, type Anchor } from './anchor';
 import { postprocess } from './postprocess';
+import { agrees, restAfter, spotAt, SuggestionCache, typedSince, typedThroughChars, type Spot } from './suggestions';
 import { detectTemplate, type FimTemplate } from './templates';
-import { cutWindow } from './window';
+import { cutWindow, type CompletionWindow } from './window';
 
 type Params = ParamsOf<typeof InlineCompletion>;
 type Result = ResultOf<typeof InlineCompletion>;
+/** Runs a generation when the scheduler allows it, at completion priority. */
+export type Schedule = <T>(signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 const defaults = { maxTokens: 64, timeLimitMs: 500, alternativeTemperature: 0.6 };
 const maxAlternatives = 3;
 /** Prompt evaluation is not capped by the time limit (a cold prompt can take seconds on a CPU), only by this. */
 const hardLimitMs = 30_000;
 
+/** The one generation running: where it completes, what the user typed there since, what it said so far. */
+interface Running {
+  readonly engine: Engine;
+  readonly spot: Spot;
+  typed: string;
+  generated: string;
+  readonly stop: AbortController;
+  readonly done: Promise<Result>;
+  /** A warm-up evaluates a prompt and suggests nothing: completions supersede it, never wait for it. */
+  readonly warmUp: boolean;
+}
+
 export class InlineCompletionService {
   private anchor: Anchor | undefined;
-  private current: AbortController | undefined;
-  /** The generation before this one: the next starts only once it has stopped. */
-  private previous: Promise<unknown> = Promise.resolve();
+  private running: Running | undefined;
+  private readonly caches = new WeakMap<Engine, SuggestionCache>();
   private readonly templates = new WeakMap<Engine, FimTemplate | null>();
   /** Generations running now, the most ever at once, and how many ran: for diagnostics and the bench. */
-  readonly stats = { inFlight: 0, maxInFlight: 0, total: 0, cancelled: 0 };
-
-  /** The generation running now: where it completes, what the user typed there since, what it said so far. */
-  private running: { uri: string; offset: number; typed: string; generated: string; stop: AbortController } | undefined;
+  readonly stats = { inFlight: 0, maxInFlight: 0, total: 0, cancelled: 0, reused: 0 };
 
   /** `context` fills in snippets when a request brings none (undefined: none at all). */
   constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore, private readonly context?: CompletionContext) {
     documents.onEdit((uri, edit) => this.stopIfTypedAway(uri, edit));
   }
 
-  /** Typing what is being generated keeps the generation (the extension reuses it); anything else stops it. */
-  private stopIfTypedAway(uri: string, edit: Edit): void {
-    const running = this.running;
-    if (!running || running.uri !== uri) return;
-    if (edit.removed === 0 && edit.start === running.offset + running.typed.length) {
-      running.typed += edit.inserted;
-      if (agrees(running)) return;
-    }
-    running.stop.abort();
-  }
-
-  async complete(params: Params, signal: AbortSignal): Promise<Result> {
+  async complete(params: Params, signal: AbortSignal, schedule: Schedule): Promise<Result> {
     const engine = this.slots.require('completion');
     const document = this.documents.get(params.uri, params.version);
-    const window = cutWindow(document.text, document.offsetAt(params.position));
-    this.current?.abort();
-    const superseded = new AbortController();
-    this.current = superseded;
-    // The time limit starts with the first token: generation is capped, prompt evaluation is not.
-    const timeLimit = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const running = { uri: document.uri, offset: window.offset, typed: '', generated: '', stop: superseded };
-    this.running = running;
-    const startTimer = () => (timer ??= setTimeout(() => timeLimit.abort(), params.timeLimitMs ?? defaults.timeLimitMs));
-    // The first generation's text so far tells whether the user is typing what it says; alternatives only run the clock.
-    const onFirstText = (text: string) => {
-      running.generated += text;
-      // The user may have typed on while the prompt was evaluated: the first words say whether it was this.
-      if (!agrees(running)) running.stop.abort();
-      startTimer();
-    };
-    const stop = AbortSignal.any([signal, superseded.signal, timeLimit.signal, AbortSignal.timeout(hardLimitMs)]);
-    const options = { maxTokens: params.maxTokens ?? defaults.maxTokens, signal: stop };
-    try {
-      const template = this.templateFor(engine);
-      let anchored = false;
-      // Assembled only when a prompt is (re)built: an anchored prompt keeps the snippets it has.
-      let snippets = params.snippets;
-      let assembled = false;
-      const snippetsNow = async () => {
-        if (snippets === undefined && this.context) {
-          snippets = await this.context.snippetsFor(document, window);
-          assembled = true;
-        }
-        return snippets;
-      };
-      const generate = async (temperature: number): Promise<Generation> => {
-        const onText = temperature === 0 ? onFirstText : startTimer;
-        if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: await snippetsNow() }, { ...options, temperature, onText });
-        let prompt = continueAnchor(this.anchor, engine, document.uri, document.text, window);
-        anchored = prompt !== undefined;
-        if (prompt === undefined) {
-          prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: await snippetsNow() });
-          this.anchor = { engine, uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
-        }
-        return engine.complete(prompt, { ...options, temperature, onText, stop: template.stop });
-      };
-      const generations = await this.oneAtATime(async () => {
-        const done = [await generate(0)];
-        for (let i = 1; i < (params.alternatives ?? 1) && !stop.aborted; i++) done.push(await generate(defaults.alternativeTemperature));
-        return done;
-      });
-      const first = generations[0]!;
-      const shown = generations.map((g) => postprocess({ prefix: window.prefix, suffix: window.suffix, languageId: document.languageId, text: g.text })).filter((t): t is string => t !== undefined);
-      // Asked for alternatives: a block's first line alone is one too (take the line, not the block).
-      if ((params.alternatives ?? 1) > 1 && shown[0]?.includes('\n')) shown.push(shown[0].slice(0, shown[0].indexOf('\n')));
-      const items = [...new Set(shown)].filter((item) => item.trim()).slice(0, maxAlternatives);
-      return {
-        items,
-        raw: first.text,
-        stopReason: first.stopReason === 'aborted' && timeLimit.signal.aborted && !signal.aborted && !superseded.signal.aborted ? 'timeLimit' : first.stopReason,
-        tokens: first.tokens,
-        promptTokens: first.promptTokens,
-        cachedTokens: first.cachedTokens,
-        engineMs: generations.reduce((sum, g) => sum + g.engineMs, 0),
-        anchored,
-        snippetFiles: assembled ? snippets?.map((snippet) => snippet.filename) : undefined,
-      };
-    } finally {
-      if (signal.aborted || superseded.signal.aborted) this.stats.cancelled++;
-      clearTimeout(timer);
-      if (this.current === superseded) this.current = undefined;
-      if (this.running === running) this.running = undefined;
+    const offset = document.offsetAt(params.position);
+    // The text as it is now: edits arriving while this request waits must not change its prompt.
+    const text = document.text;
+    const cached = this.cacheFor(engine).lookup(document.uri, text, offset);
+    if (cached) {
+      this.stats.reused++;
+      return { items: [...cached], raw: '', stopReason: 'eos', tokens: 0, engineMs: 0, anchored: false, reused: 'cache' };
     }
+    const running = this.running;
+    if (running && !running.warmUp && running.engine === engine) {
+      // Typing what is being generated: wait for it. It is stopped once the typing departs from it.
+      const typed = typedSince(running.spot, document.uri, text, offset, typedThroughChars);
+      if (typed !== undefined && agrees(running.generated, typed)) {
+        const result = await untilAborted(running.done, signal);
+        const items = restAfter(result.items, typed);
+        if (items.length) {
+          this.stats.reused++;
+          return { ...result, items, reused: 'generation' };
+        }
+      }
+    }
+    this.running?.stop.abort();
+    if (params.delayMs) await pause(params.delayMs, signal);
+    const window = cutWindow(text, offset);
+    return untilAborted(this.start(engine, spotAt(document.uri, text, offset), false, (running) => this.generate(running, document, text, window, params, schedule)), signal);
   }
 
   /**
@@ -133,35 +90,116 @@ export class InlineCompletionService {
     const engine = this.slots.require('completion');
     const template = this.templateFor(engine);
     const document = this.documents.get(params.uri, params.version);
-    const window = cutWindow(document.text, document.offsetAt(params.position));
-    if (!template || this.running || continueAnchor(this.anchor, engine, document.uri, document.text, window) !== undefined) return { warmed: false };
+    const offset = document.offsetAt(params.position);
+    const text = document.text;
+    if (!template || this.running || continueAnchor(this.anchor, engine, document.uri, text, offset) !== undefined) return { warmed: false };
+    const window = cutWindow(text, offset);
     const snippets = await this.context?.snippetsFor(document, window);
     const prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets });
-    this.anchor = { engine, uri: document.uri, start: window.start, offset: window.offset, prefix: window.prefix, suffix: window.suffix, prompt };
-    // A completion arriving meanwhile supersedes the warm-up like any other generation.
-    const superseded = new AbortController();
-    this.current = superseded;
-    try {
-      const generation = await this.oneAtATime(() => engine.complete(prompt, { maxTokens: 1, temperature: 0, signal: AbortSignal.any([signal, superseded.signal]) }));
-      return { warmed: generation.stopReason !== 'aborted', promptTokens: generation.promptTokens };
-    } finally {
-      if (this.current === superseded) this.current = undefined;
-    }
+    this.anchor = anchorAt(engine, document.uri, window, prompt);
+    let promptTokens: number | undefined;
+    const result = await this.start(engine, spotAt(document.uri, text, offset), true, async ({ stop }) => {
+      const generation = await engine.complete(prompt, { maxTokens: 1, temperature: 0, signal: AbortSignal.any([signal, stop.signal]) });
+      promptTokens = generation.promptTokens;
+      return resultOf([], generation, false);
+    });
+    return { warmed: result.stopReason !== 'aborted', promptTokens };
   }
 
-  /** Runs after the previous generation (already told to stop) has ended: never two at once. */
-  private oneAtATime<T>(run: () => Promise<T>): Promise<T> {
-    const turn = this.previous.then(async () => {
-      this.stats.total++;
-      this.stats.maxInFlight = Math.max(this.stats.maxInFlight, ++this.stats.inFlight);
-      try {
-        return await run();
-      } finally {
-        this.stats.inFlight--;
+  /** Stops the generation running now, and starts `run` once it has ended: never two at once. */
+  private start(engine: Engine, spot: Spot, warmUp: boolean, run: (running: Running) => Promise<Result>): Promise<Result> {
+    const previous = this.running;
+    previous?.stop.abort();
+    const stop = new AbortController();
+    // Assigned below, before `run` can be called: it runs once the previous generation has ended.
+    let running!: Running;
+    const done = (previous?.done ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        this.stats.total++;
+        this.stats.maxInFlight = Math.max(this.stats.maxInFlight, ++this.stats.inFlight);
+        try {
+          return await run(running);
+        } finally {
+          this.stats.inFlight--;
+          if (stop.signal.aborted) this.stats.cancelled++;
+          if (this.running === running) this.running = undefined;
+        }
+      });
+    running = { engine, spot, typed: '', generated: '', stop, done, warmUp };
+    this.running = running;
+    return done;
+  }
+
+  /** Typing what is being generated keeps the generation (a completion then reuses it); anything else stops it. */
+  private stopIfTypedAway(uri: string, edit: Edit): void {
+    const running = this.running;
+    if (!running || running.spot.uri !== uri) return;
+    if (edit.removed === 0 && edit.start === running.spot.offset + running.typed.length) {
+      running.typed += edit.inserted;
+      if (agrees(running.generated, running.typed)) return;
+    }
+    running.stop.abort();
+  }
+
+  private async generate(running: Running, document: TextDocument, text: string, window: CompletionWindow, params: Params, schedule: Schedule): Promise<Result> {
+    const { engine, stop } = running;
+    // The time limit starts with the first token: generation is capped, prompt evaluation is not.
+    const timeLimit = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const startTimer = () => (timer ??= setTimeout(() => timeLimit.abort(), params.timeLimitMs ?? defaults.timeLimitMs));
+    // The first generation's text tells whether the user is typing what it says; alternatives only run the clock.
+    const onFirstText = (text: string) => {
+      running.generated += text;
+      // The user may have typed on while the prompt was evaluated: the first words say whether it was this.
+      if (!agrees(running.generated, running.typed)) running.stop.abort();
+      startTimer();
+    };
+    // Assembled only when a prompt is (re)built: an anchored prompt keeps the snippets it has.
+    let snippets = params.snippets;
+    let assembled = false;
+    const snippetsNow = async () => {
+      if (snippets === undefined && this.context && !assembled) {
+        assembled = true;
+        snippets = await this.context.snippetsFor(document, window);
       }
-    });
-    this.previous = turn.catch(() => undefined);
-    return turn;
+      return snippets;
+    };
+    let anchored = false;
+    const template = this.templateFor(engine);
+    const once = async (temperature: number, signal: AbortSignal): Promise<Generation> => {
+      const options = { maxTokens: params.maxTokens ?? defaults.maxTokens, signal, temperature, onText: temperature === 0 ? onFirstText : startTimer };
+      if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: await snippetsNow() }, options);
+      let prompt = continueAnchor(this.anchor, engine, document.uri, text, window.offset);
+      anchored = prompt !== undefined;
+      if (prompt === undefined) {
+        prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: await snippetsNow() });
+        this.anchor = anchorAt(engine, document.uri, window, prompt);
+      }
+      return engine.complete(prompt, { ...options, stop: template.stop });
+    };
+    try {
+      return await schedule(AbortSignal.any([stop.signal, timeLimit.signal, AbortSignal.timeout(hardLimitMs)]), async (signal) => {
+        const generations = [await once(0, signal)];
+        for (let i = 1; i < (params.alternatives ?? 1) && !signal.aborted; i++) generations.push(await once(defaults.alternativeTemperature, signal));
+        const shown = generations.map((g) => postprocess({ prefix: window.prefix, suffix: window.suffix, languageId: document.languageId, text: g.text })).filter((t): t is string => t !== undefined);
+        // Asked for alternatives: a block's first line alone is one too (take the line, not the block).
+        if ((params.alternatives ?? 1) > 1 && shown[0]?.includes('\n')) shown.push(shown[0].slice(0, shown[0].indexOf('\n')));
+        const items = [...new Set(shown)].filter((item) => item.trim()).slice(0, maxAlternatives);
+        const first = generations[0]!;
+        const cut = first.stopReason === 'aborted' && timeLimit.signal.aborted && !stop.signal.aborted;
+        // What a stopped generation said is a fragment, not a suggestion worth keeping.
+        if (first.stopReason !== 'aborted' || cut) this.cacheFor(engine).remember(running.spot, items);
+        return {
+          ...resultOf(items, first, anchored),
+          stopReason: cut ? 'timeLimit' : first.stopReason,
+          engineMs: generations.reduce((sum, g) => sum + g.engineMs, 0),
+          snippetFiles: assembled ? snippets?.map((snippet) => snippet.filename) : undefined,
+        };
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private templateFor(engine: Engine): FimTemplate | undefined {
@@ -174,13 +212,37 @@ export class InlineCompletionService {
     }
     return template ?? undefined;
   }
+
+  private cacheFor(engine: Engine): SuggestionCache {
+    let cache = this.caches.get(engine);
+    if (!cache) this.caches.set(engine, (cache = new SuggestionCache()));
+    return cache;
+  }
+}
+
+function resultOf(items: string[], generation: Generation, anchored: boolean): Result {
+  const { text, stopReason, tokens, promptTokens, cachedTokens, engineMs } = generation;
+  return { items, raw: text, stopReason, tokens, promptTokens, cachedTokens, engineMs, anchored };
 }
 
 function filenameOf(uri: string): string {
   return decodeURIComponent(uri.split('/').pop() ?? uri);
 }
 
-/** What the user typed since the generation began and what it has said so far: one is the start of the other. */
-function agrees(running: { typed: string; generated: string }): boolean {
-  return running.generated.startsWith(running.typed) || running.typed.startsWith(running.generated);
+/** `promise`, unless `signal` (the request's cancellation) fires first; the work itself goes on. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return untilAborted(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
+}
+
+function cancelled(): PylotError {
+  return new PylotError(ErrorCodes.Cancelled, 'The completion request was cancelled.');
 }

@@ -4,11 +4,11 @@
 //  2. typing 40 characters into a ~2,000-token prompt one key at a time: prompt tokens the engine
 //     evaluated per request vs the tokens actually new (local: anchored prompts; llama-server:
 //     cache_prompt with --cache-reuse);
-//  3. a typed-through / cached suggestion: the extension-side lookup time, no engine call;
+//  3. a typed-through / cached suggestion: the sidecar's lookup time, no engine call;
 //  4. 1,000 trigger events in 10 s: generations in flight at once, and memory before and after.
 import { getLlama, LlamaCompletion } from 'node-llama-cpp';
-import { CompletionCache, beforeChars, type Around } from '../../extension/completion/cache';
 import { DidChangeDocument, DidOpenDocument, InlineCompletion, LoadModel, Ping } from '../../protocol/sidecar';
+import { SuggestionCache } from '../../sidecar/completion/suggestions';
 import { detectTemplate } from '../../sidecar/completion/templates';
 import { cutWindow } from '../../sidecar/completion/window';
 import { startLlamaServer } from '../fixtures/llamaServer';
@@ -127,18 +127,16 @@ report(`1. keystroke → suggestion (local): sidecar median ${median(viaSidecar)
 report('2. typing 40 characters into the prompt one key at a time:');
 await typing('local (node-llama-cpp, anchored prompt)', 'file:///bench/typing-local.ts');
 
-// ── 3. typed-through / cache hit in the extension host ───────────────────────────────────────────
-const cache = new CompletionCache();
+// ── 3. typed-through / cache hit in the sidecar ──────────────────────────────────────────────────
+const cache = new SuggestionCache();
 const { text } = sourceFile(3);
-const at = (offset: number): Around => ({ uri: 'file:///a.ts', offset, before: text.slice(Math.max(0, offset - beforeChars), offset), after: text.slice(offset, offset + 200) });
 const shownAt = 6000;
-cache.remember(at(shownAt), ['return values.reduce((a, b) => a + b, 0);']);
+cache.remember({ uri: 'file:///a.ts', offset: shownAt, before: text.slice(shownAt - 1000, shownAt), after: text.slice(shownAt, shownAt + 200) }, ['return values.reduce((a, b) => a + b, 0);']);
 const typedText = text.slice(0, shownAt) + 'return val' + text.slice(shownAt);
 const lookups: number[] = [];
 for (let i = 0; i < 2000; i++) {
-  const around: Around = { uri: 'file:///a.ts', offset: shownAt + 10, before: typedText.slice(shownAt + 10 - beforeChars, shownAt + 10), after: typedText.slice(shownAt + 10, shownAt + 210) };
   const started = performance.now();
-  const found = cache.lookup(around, (from, to) => typedText.slice(from, to));
+  const found = cache.lookup('file:///a.ts', typedText, shownAt + 10);
   lookups.push(performance.now() - started);
   if (!found) throw new Error('typed-through lookup missed');
 }

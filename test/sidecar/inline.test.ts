@@ -1,6 +1,7 @@
 // completion/inline on the real sidecar: mirrored documents, the FIM template chosen from the
 // GGUF's tokens, a prompt that stays anchored while the user types (so only new tokens are
-// evaluated), post-processing, the wall-time cap, and stale versions refused.
+// evaluated), suggestions reused while the user types them, the debounce, post-processing, the
+// wall-time cap, and stale versions refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
@@ -104,6 +105,40 @@ describe('inline completions in the sidecar', () => {
     await rejectsWithCode(harness.sidecar.request(InlineCompletion, { uri: 'file:///nope.ts', version: 1, position: { line: 0, character: 0 } }), ErrorCodes.InvalidParams);
   });
 
+  it('answers a spot it has completed before from its suggestions, with no generation', async () => {
+    await type(3, 0, '\n');
+    const first = await complete(3, 0);
+    const before = await harness.sidecar.request(Ping, null);
+    const again = await complete(3, 0);
+    assert.equal(again.reused, 'cache');
+    assert.deepEqual(again.items, first.items);
+    assert.equal((await harness.sidecar.request(Ping, null)).completions!.total, before.completions!.total);
+  });
+
+  it('typing what is being suggested never starts a second generation', async () => {
+    await type(3, 0, '\n');
+    const before = await harness.sidecar.request(Ping, null);
+    // Asked, then the user types its first letters at once: whether the first generation is still
+    // running (it is awaited) or done (its suggestion is typed through), the rest comes from it.
+    const first = complete(3, 0);
+    await type(3, 0, 'ret');
+    const second = await complete(3, 3);
+    assert.deepEqual((await first).items, [script]);
+    assert.deepEqual(second.items, ['urn a + b;']);
+    assert.ok(second.reused === 'generation' || second.reused === 'cache', `reused: ${second.reused}`);
+    assert.equal((await harness.sidecar.request(Ping, null)).completions!.total, before.completions!.total + 1);
+  });
+
+  it('a request cancelled during its debounce starts no generation', async () => {
+    await type(3, 0, '\n');
+    const before = await harness.sidecar.request(Ping, null);
+    const abort = new AbortController();
+    const pending = harness.sidecar.request(InlineCompletion, { uri, version, position: { line: 3, character: 0 }, delayMs: 3_000 }, { signal: abort.signal });
+    setTimeout(() => abort.abort(), 100);
+    await rejectsWithCode(pending, ErrorCodes.Cancelled);
+    assert.equal((await harness.sidecar.request(Ping, null)).completions!.total, before.completions!.total);
+  });
+
   it('shows what arrived when the time limit hits', async () => {
     await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await fimModel() }, contextSize: 2048 });
     // Random weights rarely stop on their own; 60 ms is far less than 1,000 tokens take.
@@ -114,10 +149,12 @@ describe('inline completions in the sidecar', () => {
 
   it('stops a generation once the user types something else where it completes', async () => {
     const before = await harness.sidecar.request(Ping, null);
+    // A spot never completed before: a suggestion made there earlier would answer at once.
+    await type(3, 0, '\n');
     const started = performance.now();
-    const pending = complete(2, 2, { maxTokens: 1000, timeLimitMs: 30_000 });
+    const pending = complete(3, 0, { maxTokens: 1000, timeLimitMs: 30_000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await type(2, 2, '}');
+    await type(3, 0, '}');
     const result = await pending;
     const after = await harness.sidecar.request(Ping, null);
     assert.equal(result.stopReason, 'aborted');

@@ -1,41 +1,54 @@
+// Typed-through reuse (the sidecar's one rule for it) and the extension's trigger.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { beforeChars, CompletionCache, type Around } from '../../extension/completion/cache';
+import { agrees, restAfter, spotAt, SuggestionCache, typedSince } from '../../sidecar/completion/suggestions';
 import { AdaptiveDebounce, longSuffixFollows } from '../../extension/completion/trigger';
 
-function at(text: string, offset: number, uri = 'file:///a.ts'): Around {
-  return { uri, offset, before: text.slice(Math.max(0, offset - beforeChars), offset), after: text.slice(offset, offset + 200) };
-}
-
-describe('completion cache', () => {
+describe('suggestions made earlier', () => {
+  const uri = 'file:///a.ts';
   const shownAt = 'function add(a, b) {\n  \n}\n';
   const cursor = shownAt.indexOf('\n  ') + 3;
+  const typing = (typed: string) => shownAt.slice(0, cursor) + typed + shownAt.slice(cursor);
 
-  it('answers the same position again without the engine', () => {
-    const cache = new CompletionCache();
-    cache.remember(at(shownAt, cursor), ['return a + b;']);
-    assert.deepEqual(cache.lookup(at(shownAt, cursor), () => ''), ['return a + b;']);
-    assert.equal(cache.hits, 1);
+  it('answers the same spot again without the engine', () => {
+    const cache = new SuggestionCache();
+    cache.remember(spotAt(uri, shownAt, cursor), ['return a + b;']);
+    assert.deepEqual(cache.lookup(uri, shownAt, cursor), ['return a + b;']);
+    assert.equal(cache.lookup('file:///b.ts', shownAt, cursor), undefined);
   });
 
   it('shows the rest of a suggestion the user is typing through', () => {
-    const cache = new CompletionCache();
-    cache.remember(at(shownAt, cursor), ['return a + b;', 'return b;']);
-    const typedText = shownAt.slice(0, cursor) + 'return a' + shownAt.slice(cursor);
-    const between = (from: number, to: number) => typedText.slice(from, to);
-    assert.deepEqual(cache.lookup(at(typedText, cursor + 8), between), [' + b;']);
+    const cache = new SuggestionCache();
+    cache.remember(spotAt(uri, shownAt, cursor), ['return a + b;', 'return b;']);
+    assert.deepEqual(cache.lookup(uri, typing('return a'), cursor + 8), [' + b;']);
+    assert.deepEqual(cache.lookup(uri, typing('return '), cursor + 7), ['a + b;', 'b;']);
   });
 
   it('does not reuse when the user typed something else, edited elsewhere, or typed it all', () => {
-    const cache = new CompletionCache();
-    cache.remember(at(shownAt, cursor), ['return a + b;']);
-    const other = shownAt.slice(0, cursor) + 'throw' + shownAt.slice(cursor);
-    assert.equal(cache.lookup(at(other, cursor + 5), (f, t) => other.slice(f, t)), undefined);
-    const elsewhere = '// x\n' + shownAt.slice(0, cursor) + 'ret' + shownAt.slice(cursor);
-    assert.equal(cache.lookup(at(elsewhere, cursor + 8), (f, t) => elsewhere.slice(f, t)), undefined);
-    const all = shownAt.slice(0, cursor) + 'return a + b;' + shownAt.slice(cursor);
-    assert.equal(cache.lookup(at(all, cursor + 13), (f, t) => all.slice(f, t)), undefined);
-    assert.equal(cache.misses, 3);
+    const cache = new SuggestionCache();
+    cache.remember(spotAt(uri, shownAt, cursor), ['return a + b;']);
+    assert.equal(cache.lookup(uri, typing('throw'), cursor + 5), undefined);
+    const elsewhere = '// x\n' + typing('ret');
+    assert.equal(cache.lookup(uri, elsewhere, cursor + 8), undefined);
+    assert.equal(cache.lookup(uri, typing('return a + b;'), cursor + 13), undefined);
+    const after = typing('ret').replace('\n}', '\n}//');
+    assert.equal(cache.lookup(uri, after, cursor + 3), undefined, 'the code after the cursor changed');
+  });
+
+  it('one rule for typed-through text: only typing at the cursor, forwards, up to a limit', () => {
+    const origin = spotAt(uri, shownAt, cursor);
+    assert.equal(typedSince(origin, uri, typing('ret'), cursor + 3, 128), 'ret');
+    assert.equal(typedSince(origin, uri, shownAt, cursor, 128), '');
+    assert.equal(typedSince(origin, uri, typing('ret'), cursor + 3, 2), undefined, 'more than the limit');
+    assert.equal(typedSince(origin, uri, shownAt, cursor - 1, 128), undefined, 'moved back');
+    assert.equal(typedSince(origin, 'file:///b.ts', typing('ret'), cursor + 3, 128), undefined, 'another file');
+  });
+
+  it('a generation agrees with the typing while one is the start of the other', () => {
+    assert.equal(agrees('return a', 'ret'), true);
+    assert.equal(agrees('re', 'return'), true);
+    assert.equal(agrees('return', 'throw'), false);
+    assert.deepEqual(restAfter(['return a + b;', 'throw x;', 'ret'], 'ret'), ['urn a + b;']);
   });
 });
 
