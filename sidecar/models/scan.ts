@@ -114,7 +114,7 @@ export async function readModelFile(runtime: Runtime, file: string, signal?: Abo
   const { parts, sizeBytes } = checked;
   const base: LocalModel = { path: file, fileName, sizeBytes, ...(parts.length > 1 ? { parts: parts.length } : {}), fim: false, chatTemplate: false, embedding: false };
   const fail = (error: string, corrupt = true): ReadModel => ({ model: { ...base, error }, corrupt });
-  if (!checked.ok) return fail(checked.message, checked.code !== ErrorCodes.Timeout && checked.code !== ErrorCodes.Cancelled);
+  if (!checked.ok && !checked.headerIntact) return fail(checked.message, checked.code !== ErrorCodes.Timeout && checked.code !== ErrorCodes.Cancelled);
 
   let info: GgufFileInfo;
   let insights: GgufInsights;
@@ -141,6 +141,8 @@ export async function readModelFile(runtime: Runtime, file: string, signal?: Abo
     chatTemplate: typeof info.metadata.tokenizer?.chat_template === 'string' && info.metadata.tokenizer.chat_template.length > 0,
     embedding: isEmbeddingModel(info),
   };
+  // A file cut short in its tensor data: what its header says is still shown, with the problem.
+  if (!checked.ok) return { model: { ...model, error: checked.message }, corrupt: true };
   if (!insights.isSupportedByLlamaCpp) {
     return { model: { ...model, error: `${fileName} uses the "${architecture ?? 'unknown'}" architecture, which this llama.cpp build does not support.` }, corrupt: false };
   }

@@ -40,9 +40,12 @@ export interface HeaderFacts {
   readonly describedBytes: number;
 }
 
-/** A header that must not be trusted; `truncated` when the file simply ends too soon. */
+/**
+ * A file that must not be loaded. `headerIntact`: the header itself passed every check and only
+ * the tensor data is short, so its metadata is still safe to read and show.
+ */
 export class HeaderProblem extends Error {
-  constructor(message: string, readonly truncated = false) {
+  constructor(message: string, readonly headerIntact = false) {
     super(message);
     this.name = 'HeaderProblem';
   }
@@ -264,7 +267,7 @@ class Reader {
     let filled = 0;
     while (filled < length) {
       const got = await this.source.read(window.subarray(filled), this.position + filled);
-      if (got === 0) throw new HeaderProblem(`${this.name} ended while it was being read (it is ${sizeText(this.source.size)} but stopped at byte ${count(this.position + filled)}); was it being written?`, true);
+      if (got === 0) throw new HeaderProblem(`${this.name} ended while it was being read (it is ${sizeText(this.source.size)} but stopped at byte ${count(this.position + filled)}); was it being written?`);
       filled += got;
     }
     this.window = window;
@@ -279,7 +282,7 @@ class Reader {
 
   private ensureWithin(n: number, what: string): void {
     if (n > this.remaining) {
-      throw new HeaderProblem(`${this.name} is truncated: it ends at byte ${count(this.source.size)}, inside its GGUF header (${what}). Download it again.`, true);
+      throw new HeaderProblem(`${this.name} is truncated: it ends at byte ${count(this.source.size)}, inside its GGUF header (${what}). Download it again.`);
     }
     if (this.position + n > this.maxHeaderBytes) {
       throw new HeaderProblem(`${this.name}'s GGUF header is larger than ${sizeText(this.maxHeaderBytes)} (at ${what}); real models' headers are far smaller, so it is not read.`);

@@ -46,6 +46,8 @@ export interface RefusedModelFile {
   readonly parts: readonly string[];
   /** What the parts that could be looked at measure. */
   readonly sizeBytes: number;
+  /** Every part's header passed and only tensor data is missing: the metadata is safe to read and show. */
+  readonly headerIntact: boolean;
 }
 
 export type ModelFileCheck = CheckedModelFile | RefusedModelFile;
@@ -82,12 +84,24 @@ export async function checkModelFile(file: string, options: CheckOptions = {}, i
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const label = (i: number) => (parts.length === 1 ? name : `Part ${i + 1} of ${parts.length} (${path.basename(parts[i]!)})`);
   const sizes: number[] = [];
-  const refuse = (code: ErrorCode, message: string): RefusedModelFile => ({ ok: false, code, message, parts, sizeBytes: sizes.reduce((a, b) => a + b, 0) });
+  const refuse = (code: ErrorCode, message: string, headerIntact = false): RefusedModelFile => ({
+    ok: false, code, message, parts, sizeBytes: sizes.reduce((a, b) => a + b, 0), headerIntact,
+  });
   try {
     // Every part is looked at before any is read: "part 3 is missing" is the useful news.
     for (const [i, part] of parts.entries()) sizes.push(await statPart(io, part, label(i), parts.length, signal));
     const headers: HeaderFacts[] = [];
-    for (const [i, part] of parts.entries()) headers.push(await readHeader(io, part, label(i), signal, options.limits ?? defaultHeaderLimits));
+    let shortData: HeaderProblem | undefined;
+    for (const [i, part] of parts.entries()) {
+      try {
+        headers.push(await readHeader(io, part, label(i), signal, options.limits ?? defaultHeaderLimits));
+      } catch (error) {
+        // Short tensor data leaves a header worth reading; the other parts' headers must pass too.
+        if (!(error instanceof HeaderProblem && error.headerIntact)) throw error;
+        shortData ??= error;
+      }
+    }
+    if (shortData) return refuse(ErrorCodes.ModelInvalid, shortData.message, true);
     const header = headers[0]!;
     if (header.architecture === undefined || header.architecture === '') {
       throw new Refusal(ErrorCodes.ModelInvalid, `${label(0)} has no "general.architecture" key, so llama.cpp cannot tell what kind of model it is; it is not a usable model file.`);
