@@ -10,7 +10,7 @@ import type { LocalModel } from '../../protocol/models';
 import { ErrorCodes } from '../../protocol/rpc';
 import type { Runtime } from '../engine/runtime';
 import { describeError } from '../log';
-import { checkModelFile, headerTimeoutMs, splitName } from './gguf/modelFile';
+import { checkModelFile, headerTimeoutMs, missingKeyProblem, splitName } from './gguf/modelFile';
 
 const limits = {
   /** Subfolder levels below each folder. */
@@ -146,6 +146,8 @@ export async function readModelFile(runtime: Runtime, file: string, signal?: Abo
   if (!insights.isSupportedByLlamaCpp) {
     return { model: { ...model, error: `${fileName} uses the "${architecture ?? 'unknown'}" architecture, which this llama.cpp build does not support.` }, corrupt: false };
   }
+  const incomplete = missingKeyProblem(checked);
+  if (incomplete) return { model: { ...model, error: incomplete }, corrupt: true };
   return { model, corrupt: false };
 }
 

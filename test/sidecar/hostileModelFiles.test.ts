@@ -13,6 +13,7 @@ import { ListModels } from '../../protocol/models';
 import { ErrorCodes } from '../../protocol/rpc';
 import { Infill, LoadModel } from '../../protocol/sidecar';
 import { hostileShapes, type HostileShape } from '../fixtures/gguf/hostile';
+import { rawModel, smallTensor, smallTensorBytes, tensorInfo } from '../fixtures/gguf/raw';
 import { scriptedModel } from '../fixtures/models';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
 
@@ -104,6 +105,22 @@ describe('hostile model files in the sidecar', { skip: process.platform !== 'lin
     // Named pipes, devices, folders and broken links are not model files: skipped, never opened.
     assert.equal(models.length, listed.length);
     assert.ok(peak - baseline <= rssBudget, `peak RSS grew by ${((peak - baseline) / MB).toFixed(1)} MB`);
+  });
+
+  it('hands what passes its checks to llama.cpp, whose refusal is a clean error in the same process', { timeout: 120_000 }, async () => {
+    // Well-formed headers llama.cpp still refuses: a 0-dimension tensor (one value) and a llama
+    // with none of the tensors a llama has.
+    const files = {
+      scalar: rawModel({ tensors: [tensorInfo('scale', [], 0, 0)], dataBytes: 32 }),
+      'no-llama-tensors': rawModel({ tensors: [smallTensor()], dataBytes: smallTensorBytes }),
+    };
+    for (const [name, bytes] of Object.entries(files)) {
+      const path = join(dir, `${name}.gguf`);
+      writeFileSync(path, bytes);
+      const error = await rejectsWithCode(load(path), ErrorCodes.ModelLoadFailed);
+      assert.match(error.message, new RegExp(`llama\\.cpp could not load .*${name}\\.gguf`));
+      assert.equal(harness.sidecar.pid, pid, 'the sidecar is the same process');
+    }
   });
 
   it("does not hold up the role's next load: a split model with a named pipe for a part, then a good model", { timeout: 60_000 }, async () => {

@@ -8,7 +8,7 @@ import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import { formatBytes } from '../../../protocol/units';
 import type { Runtime } from '../runtime';
 import { describeError } from '../../log';
-import { checkModelFile, headerTimeoutMs } from '../../models/gguf/modelFile';
+import { checkModelFile, headerTimeoutMs, missingKeyProblem } from '../../models/gguf/modelFile';
 
 export interface InspectedModel {
   readonly path: string;
@@ -47,6 +47,8 @@ export async function inspectModel(runtime: Runtime, modelPath: string, signal?:
     const arch = info.metadata.general?.architecture ?? 'unknown';
     throw new PylotError(ErrorCodes.ModelInvalid, `${name} uses the "${arch}" architecture, which this llama.cpp build does not support.`);
   }
+  const incomplete = missingKeyProblem(checked);
+  if (incomplete) throw new PylotError(ErrorCodes.ModelInvalid, incomplete);
   return { path: modelPath, name, sizeBytes: checked.sizeBytes, info, insights };
 }
 
@@ -72,7 +74,9 @@ export async function planLoad(runtime: Runtime, model: InspectedModel, requeste
   const gpuLayers = typeof resolved === 'number' ? resolved : resolved.gpuLayers;
   const weights = weightsAlreadyLoaded ? { cpuRam: 0, gpuVram: 0 } : await model.insights.estimateModelResourceRequirementsV2({ gpuLayers });
   const ramFree = os.freemem() - reserveBytes;
-  const trainContext = model.insights.trainContextSize ?? requestedContext;
+  // The header check made this a u32 if present; 0 would still make the halving below meaningless.
+  const train = model.insights.trainContextSize;
+  const trainContext = train !== undefined && Number.isInteger(train) && train > 0 ? train : requestedContext;
   const wanted = Math.min(requestedContext, trainContext);
   let contextSize = wanted;
   for (;;) {

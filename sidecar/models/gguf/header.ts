@@ -5,6 +5,7 @@
 // the bytes read are capped, and the rules are llama.cpp's own (ggml/src/gguf.cpp), so a file that
 // passes here is one llama.cpp can parse. Each failure is a sentence a user can act on.
 import { ggmlType, ggmlTypeCount } from './ggmlTypes';
+import { hyperparameterProblem, isCheckedKey, maxKeptArrayItems, missingHyperparameter, type KeptValue } from './hyperparameters';
 
 /** Reads up to `buffer.length` bytes at `position`; resolves how many it got. */
 export interface ByteSource {
@@ -34,6 +35,8 @@ export interface HeaderFacts {
   readonly tensorCount: number;
   /** general.architecture, when it is a string. */
   readonly architecture?: string;
+  /** A key llama.cpp requires for this architecture that the header lacks. */
+  readonly missingKey?: string;
   /** split.count, when present: how many files the model says it has. */
   readonly splitCount?: number;
   /** Where the tensor data ends: the bytes the header accounts for. */
@@ -121,6 +124,7 @@ export async function checkGgufHeader(source: ByteSource, name: string, limits: 
   let splitCount: number | undefined;
   let arrayStrings = 0;
   let arrayValues = 0;
+  const kept = new Map<string, KeptValue>();
   for (let i = 1; i <= Number(kvCount); i++) {
     const key = await r.string(`key #${i}'s name`, maxKeyBytes, `GGUF keys are at most ${count(maxKeyBytes)} bytes`);
     if (key === '') throw corrupt(`key #${i} has an empty name`);
@@ -151,16 +155,24 @@ export async function checkGgufHeader(source: ByteSource, name: string, limits: 
             'about twice what the largest real vocabularies need, so it is not read.',
         );
       }
+      const checked = isCheckedKey(key);
+      if (checked && itemType === ValueType.U32 && items <= BigInt(maxKeptArrayItems)) {
+        await r.need(Number(items) * 4, `the array "${key}"`);
+        kept.set(key, { kind: 'u32 array', values: Array.from({ length: Number(items) }, () => r.u32()) });
+        continue;
+      }
+      if (checked) kept.set(key, { kind: 'other', typeName: `array of ${count(items)} ${valueTypeName[itemType]} values` });
       if (itemType === ValueType.String) await r.skipStrings(Number(items), key);
       else r.skip(Number(items) * fixedSize[itemType as ValueType]!, `the array "${key}"`);
       continue;
     }
     if (type > ValueType.F64) throw corrupt(`"${key}" has unknown value type ${type}`);
     if (type === ValueType.String) {
-      // Only the architecture's name is kept; every other string is checked and skipped.
-      const wanted = key === 'general.architecture';
+      // Only a few short strings are kept; every other string is checked and skipped.
+      const wanted = key === 'general.architecture' || isCheckedKey(key);
       const value = await r.string(`the value of "${key}"`, wanted ? 256 : undefined);
-      if (wanted) architecture = value;
+      if (key === 'general.architecture') architecture = value;
+      else if (wanted) kept.set(key, { kind: 'string', value });
       continue;
     }
     const size = fixedSize[type as ValueType]!;
@@ -170,10 +182,16 @@ export async function checkGgufHeader(source: ByteSource, name: string, limits: 
       if (alignment === 0 || (alignment & (alignment - 1)) !== 0) throw corrupt(`its alignment, ${count(alignment)}, is not a power of 2`);
     } else if (key === 'split.count' && type === ValueType.U16) {
       splitCount = r.u16();
+    } else if (isCheckedKey(key)) {
+      kept.set(key, type === ValueType.U32 ? { kind: 'u32', value: r.u32() } : { kind: 'other', typeName: valueTypeName[type]! });
+      if (type !== ValueType.U32) r.skip(size, `the value of "${key}"`);
     } else {
       r.skip(size, `the value of "${key}"`);
     }
   }
+
+  const hyperparameters = architecture ? hyperparameterProblem(architecture, kept) : undefined;
+  if (hyperparameters) throw new HeaderProblem(`${name} cannot be loaded: ${hyperparameters}.`);
 
   const names = new Set<string>();
   let expectedOffset = 0n;
@@ -218,10 +236,13 @@ export async function checkGgufHeader(source: ByteSource, name: string, limits: 
     version,
     tensorCount: Number(tensorCount),
     ...(architecture === undefined ? {} : { architecture }),
+    ...optionalKey(architecture && missingHyperparameter(architecture, kept)),
     ...(splitCount === undefined ? {} : { splitCount }),
     describedBytes: Number(described),
   };
 }
+
+const optionalKey = (missingKey: string | undefined) => (missingKey ? { missingKey } : {});
 
 function checkVersion(name: string, version: number): void {
   if (version === 2 || version === 3) return;

@@ -127,6 +127,16 @@ export async function checkModelFile(file: string, options: CheckOptions = {}, i
   }
 }
 
+/**
+ * Why a checked file still cannot load: a hyperparameter llama.cpp requires is missing. Asked only
+ * once node-llama-cpp has said the architecture is one llama.cpp knows; for an unknown one, that
+ * is the better message.
+ */
+export function missingKeyProblem(file: CheckedModelFile): string | undefined {
+  const { missingKey, architecture } = file.header;
+  return missingKey && `${path.basename(file.parts[0]!)} cannot be loaded: "${missingKey}" is missing, and llama.cpp needs it to load a ${architecture} model.`;
+}
+
 async function statPart(io: ModelFileIo, part: string, label: string, parts: number, signal: AbortSignal): Promise<number> {
   let stats: Stats;
   try {
