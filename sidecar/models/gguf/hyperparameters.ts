@@ -8,6 +8,7 @@
 export type KeptValue =
   | { readonly kind: 'u32'; readonly value: number }
   | { readonly kind: 'string'; readonly value: string }
+  /** Per-layer values, from an array of u32, i32 or bool: an i32 may be negative. */
   | { readonly kind: 'u32 array'; readonly values: readonly number[] }
   | { readonly kind: 'other'; readonly typeName: string };
 
@@ -59,7 +60,7 @@ export function hyperparameterProblem(architecture: string, kept: ReadonlyMap<st
     const value = get(name);
     if (!value || value.kind === 'u32' || (value.kind === 'u32 array' && perLayer.has(name))) continue;
     const what = value.kind === 'other' ? value.typeName : value.kind;
-    return `"${architecture}.${name}" must be a u32${perLayer.has(name) ? ' or an array of them' : ''} but is ${what.startsWith('array') ? 'an' : 'a'} ${what}`;
+    return `"${architecture}.${name}" must be a u32${perLayer.has(name) ? ' or an array of u32, i32 or bool' : ''} but is ${what.startsWith('array') ? 'an' : 'a'} ${what}`;
   }
   const rope = get('rope.scaling.type');
   if (rope && (rope.kind !== 'string' || !ropeScalingTypes.includes(rope.value))) {
@@ -76,6 +77,7 @@ export function hyperparameterProblem(architecture: string, kept: ReadonlyMap<st
   }
   for (const name of perLayer) {
     const value = get(name);
+    if (value?.kind === 'u32 array' && value.values.some((v) => v < 0)) return `"${architecture}.${name}" holds a negative value`;
     if (value?.kind === 'u32 array' && value.values.length !== layers) {
       const of = layers === undefined ? `but "${architecture}.block_count" is missing` : `for ${layers.toLocaleString('en-US')} layers`;
       return `"${architecture}.${name}" has ${value.values.length.toLocaleString('en-US')} values ${of}`;
