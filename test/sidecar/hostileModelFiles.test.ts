@@ -29,10 +29,19 @@ function memory(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
-/** Starts a new peak measurement ("5" resets VmHWM to the current RSS). */
-function resetPeak(pid: number): void {
-  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+/**
+ * Starts a new peak measurement ("5" resets VmHWM to the current RSS). Where the kernel refuses,
+ * the peak is the largest RSS sampled after each request instead: it can miss a brief spike.
+ */
+function resetPeak(pid: number): 'peak' | 'sampled' {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return 'peak';
+  } catch {
+    return 'sampled';
+  }
 }
+const peakSince = (pid: number, how: 'peak' | 'sampled') => (how === 'peak' ? memory(pid).peak : memory(pid).rss);
 
 describe('hostile model files in the sidecar', { skip: process.platform !== 'linux' && 'needs /proc and mkfifo' }, () => {
   let harness: Harness;
@@ -68,7 +77,7 @@ describe('hostile model files in the sidecar', { skip: process.platform !== 'lin
   });
 
   it('refuses every shape on load with its own message, within 50 MB of memory', { timeout: 300_000 }, async () => {
-    resetPeak(pid);
+    const how = resetPeak(pid);
     let slowest = { id: '', ms: 0 };
     let peak = 0;
     for (const shape of shapes) {
@@ -77,22 +86,22 @@ describe('hostile model files in the sidecar', { skip: process.platform !== 'lin
       const ms = performance.now() - started;
       if (ms > slowest.ms) slowest = { id: shape.id, ms };
       assert.match(error.message, shape.message, shape.id);
-      peak = Math.max(peak, memory(pid).peak);
+      peak = Math.max(peak, peakSince(pid, how));
     }
     figures.push(
-      `load: ${shapes.length} shapes; baseline RSS ${(baseline / MB).toFixed(1)} MB, peak ${(peak / MB).toFixed(1)} MB ` +
+      `load: ${shapes.length} shapes; baseline RSS ${(baseline / MB).toFixed(1)} MB, ${how} ${(peak / MB).toFixed(1)} MB ` +
         `(+${((peak - baseline) / MB).toFixed(1)} MB); slowest ${slowest.id} ${slowest.ms.toFixed(0)} ms`,
     );
     assert.ok(peak - baseline <= rssBudget, `peak RSS grew by ${((peak - baseline) / MB).toFixed(1)} MB`);
   });
 
   it('lists every shape in a folder with its problem, within 50 MB of memory', { timeout: 120_000 }, async () => {
-    resetPeak(pid);
+    const how = resetPeak(pid);
     const started = performance.now();
     const { models, incomplete } = await harness.sidecar.request(ListModels, { folders: [join(dir, 'shapes')] });
     const ms = performance.now() - started;
-    const peak = memory(pid).peak;
-    figures.push(`list: ${models.length} files in ${ms.toFixed(0)} ms; peak RSS +${((peak - baseline) / MB).toFixed(1)} MB`);
+    const peak = peakSince(pid, how);
+    figures.push(`list: ${models.length} files in ${ms.toFixed(0)} ms; ${how} RSS +${((peak - baseline) / MB).toFixed(1)} MB`);
 
     assert.equal(incomplete, undefined);
     const byName = new Map(models.map((model) => [model.fileName, model]));

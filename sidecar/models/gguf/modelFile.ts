@@ -6,7 +6,8 @@ import { constants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCodes, type ErrorCode } from '../../../protocol/rpc';
-import { checkGgufHeader, count, defaultHeaderLimits, HeaderProblem, type ByteSource, type HeaderFacts, type HeaderLimits } from './header';
+import { checkGgufHeader, defaultHeaderLimits, type HeaderFacts, type HeaderLimits } from './header';
+import { count, HeaderProblem, type ByteSource } from './headerReader';
 
 /** `name-00002-of-00003.gguf`: llama.cpp's split-model naming. */
 export const splitName = /-(\d{5})-of-(\d{5})\.gguf$/i;
