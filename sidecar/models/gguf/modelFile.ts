@@ -68,12 +68,14 @@ export interface ModelFileHandle {
 
 export const nodeIo: ModelFileIo = { stat: (file) => fs.stat(file), readlink: (file) => fs.readlink(file), open: (file, flags) => fs.open(file, flags) };
 
+/** A refusal decided here (not by the header walk), with the code the caller sees. */
 class Refusal extends Error {
   constructor(readonly code: ErrorCode, message: string) {
     super(message);
   }
 }
 
+/** An fs call given up on at the deadline or on cancel; the call itself may still finish later. */
 class Abandoned extends Error {}
 
 /** Checks `file` (and the other parts of a split model) without trusting anything in it. Never throws. */
