@@ -60,7 +60,7 @@ export const ErrorCodes = {
   Preempted: -32021,
   /** The sidecar exited (crash or restart) while the request was in flight. Set by the client. */
   SidecarExited: -32098,
-  /** The request did not get an answer in time. Set by the client. */
+  /** The request did not get an answer in time (set by the client), or a model file could not be read in time. */
   Timeout: -32097,
   /** LSP's RequestCancelled: the caller gave up. */
   Cancelled: -32800,

@@ -5,12 +5,12 @@ import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { GgufFileInfo } from 'node-llama-cpp';
+import type { GgufFileInfo, GgufInsights } from 'node-llama-cpp';
 import type { LocalModel } from '../../protocol/models';
-import { formatBytes } from '../../protocol/units';
-import { readMagic } from '../engine/local/inspect';
+import { ErrorCodes } from '../../protocol/rpc';
 import type { Runtime } from '../engine/runtime';
 import { describeError } from '../log';
+import { checkModelFile, headerTimeoutMs, missingKeyProblem, splitName } from './gguf/modelFile';
 
 const limits = {
   /** Subfolder levels below each folder. */
@@ -20,8 +20,6 @@ const limits = {
   maxModels: 200,
   /** For the whole search, header reads included. */
   budgetMs: 20_000,
-  /** For one header: a file on a stalled network drive must not hold up the rest. */
-  headerTimeoutMs: 5_000,
 };
 
 export interface ScanResult {
@@ -35,9 +33,6 @@ export function nodeLlamaCppModelsFolder(): string {
   return path.join(os.homedir(), '.node-llama-cpp', 'models');
 }
 
-/** `name-00002-of-00003.gguf`: llama.cpp's split-model naming. */
-const splitName = /-(\d{5})-of-(\d{5})\.gguf$/i;
-
 export async function scanFolders(runtime: Runtime, folders: readonly string[], signal: AbortSignal): Promise<ScanResult> {
   const deadline = performance.now() + limits.budgetMs;
   const found = await findModelFiles(folders, deadline);
@@ -49,7 +44,7 @@ export async function scanFolders(runtime: Runtime, folders: readonly string[], 
       incomplete = `The search stopped after ${limits.budgetMs / 1000} s; ${found.files.length - index} model files were not read.`;
       break;
     }
-    models.push((await readModelFile(runtime, file, AbortSignal.any([signal, AbortSignal.timeout(limits.headerTimeoutMs)]))).model);
+    models.push((await readModelFile(runtime, file, signal)).model);
   }
   return { models, folders: found.folders, ...(incomplete ? { incomplete } : {}) };
 }
@@ -114,23 +109,26 @@ export interface ReadModel {
 /** Describes one model file; never throws: what is wrong with the file goes into `model.error`. */
 export async function readModelFile(runtime: Runtime, file: string, signal?: AbortSignal): Promise<ReadModel> {
   const fileName = path.basename(file);
-  const parts = splitParts(file);
-  const sizes = await Promise.all(parts.map((part) => fs.stat(part).then((s) => s.size, () => undefined)));
-  const sizeBytes = sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
+  // node-llama-cpp's header reader trusts the counts in a header: nothing reaches it unchecked.
+  const checked = await checkModelFile(file, signal ? { signal } : {});
+  const { parts, sizeBytes } = checked;
   const base: LocalModel = { path: file, fileName, sizeBytes, ...(parts.length > 1 ? { parts: parts.length } : {}), fim: false, chatTemplate: false, embedding: false };
   const fail = (error: string, corrupt = true): ReadModel => ({ model: { ...base, error }, corrupt });
+  if (!checked.ok && !checked.headerIntact) return fail(checked.message, checked.code !== ErrorCodes.Timeout && checked.code !== ErrorCodes.Cancelled);
 
-  const missing = sizes.findIndex((size) => size === undefined);
-  if (missing >= 0) return fail(`Part ${missing + 1} of ${parts.length} (${path.basename(parts[missing]!)}) is missing.`);
-  if ((await readMagic(file).catch(() => '')) !== 'GGUF') return fail(`${fileName} is not a GGUF model file (it does not start with "GGUF").`);
   let info: GgufFileInfo;
+  let insights: GgufInsights;
+  const timeout = AbortSignal.timeout(headerTimeoutMs);
   try {
-    info = await runtime.lib.readGgufFileInfo(file, { sourceType: 'filesystem', ignoreKeys: skippedKeys, logWarnings: false, ...(signal ? { signal } : {}) });
+    info = await runtime.lib.readGgufFileInfo(file, {
+      sourceType: 'filesystem', ignoreKeys: skippedKeys, logWarnings: false, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    insights = await runtime.lib.GgufInsights.from(info, runtime.llama);
   } catch (error) {
-    if (signal?.aborted) return fail(`${fileName}'s header could not be read in time.`, false);
-    return fail(`${fileName} is corrupt or truncated: its GGUF header cannot be read (${describeError(error)}).`);
+    if (signal?.aborted) return fail(`Reading ${fileName} was cancelled.`, false);
+    if (timeout.aborted) return fail(`${fileName}'s header could not be read within ${headerTimeoutMs / 1000} s.`, false);
+    return fail(`${fileName}'s GGUF header cannot be read (${describeError(error)}).`);
   }
-  const insights = await runtime.lib.GgufInsights.from(info, runtime.llama);
   const architecture = info.metadata.general?.architecture;
   const model: LocalModel = {
     ...base,
@@ -143,23 +141,14 @@ export async function readModelFile(runtime: Runtime, file: string, signal?: Abo
     chatTemplate: typeof info.metadata.tokenizer?.chat_template === 'string' && info.metadata.tokenizer.chat_template.length > 0,
     embedding: isEmbeddingModel(info),
   };
-  const described = (info.infoEndOffset ?? 0) + insights.modelSize;
-  if (parts.length === 1 && info.infoEndOffset !== undefined && described > sizeBytes) {
-    return { model: { ...model, error: `${fileName} is truncated: its header describes ${formatBytes(described)} but the file has ${formatBytes(sizeBytes)}.` }, corrupt: true };
-  }
+  // A file cut short in its tensor data: what its header says is still shown, with the problem.
+  if (!checked.ok) return { model: { ...model, error: checked.message }, corrupt: true };
   if (!insights.isSupportedByLlamaCpp) {
     return { model: { ...model, error: `${fileName} uses the "${architecture ?? 'unknown'}" architecture, which this llama.cpp build does not support.` }, corrupt: false };
   }
+  const incomplete = missingKeyProblem(checked);
+  if (incomplete) return { model: { ...model, error: incomplete }, corrupt: true };
   return { model, corrupt: false };
-}
-
-/** Every part of a split model, in order; just the file otherwise. */
-function splitParts(file: string): string[] {
-  const match = splitName.exec(file);
-  if (!match) return [file];
-  const total = Number(match[2]);
-  const stem = file.slice(0, match.index);
-  return Array.from({ length: total }, (_, i) => `${stem}-${String(i + 1).padStart(5, '0')}-of-${match[2]}.gguf`);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

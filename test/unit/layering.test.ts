@@ -43,6 +43,16 @@ describe('layering', () => {
     assert.deepEqual(sources('extension').flatMap(reachesSidecar), []);
   });
 
+  it('lets node-llama-cpp read a model file only where Pylot\'s GGUF gate ran first', () => {
+    // Its header reader trusts the counts a header states; sidecar/models/gguf/ checks them.
+    const unguarded = sources('sidecar').flatMap(({ file }) => {
+      const text = readFileSync(path.join(root, file), 'utf8');
+      const reads = /\.readGgufFileInfo\(|\.loadModel\(/.test(text);
+      return reads && !/\b(checkModelFile|inspectModel)\(/.test(text) ? [file] : [];
+    });
+    assert.deepEqual(unguarded, []);
+  });
+
   it('registers one content provider per document scheme, in the file that owns the scheme', () => {
     // Two providers for one scheme answer each other's URIs: a diff once showed an empty file.
     const registrations = sources('extension').flatMap(({ file }) => {

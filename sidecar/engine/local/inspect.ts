@@ -1,7 +1,6 @@
 // Checks a model file before llama.cpp sees it, so each way a file can be wrong gets its own clear
-// message instead of llama.cpp's generic "failed to load model", and a model that cannot fit is
-// refused before anything is allocated.
-import fs from 'node:fs/promises';
+// message instead of llama.cpp's generic "failed to load model" (or a hang: see models/gguf), and
+// a model that cannot fit is refused before anything is allocated.
 import os from 'node:os';
 import path from 'node:path';
 import type { GgufFileInfo, GgufInsights } from 'node-llama-cpp';
@@ -9,6 +8,7 @@ import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import { formatBytes } from '../../../protocol/units';
 import type { Runtime } from '../runtime';
 import { describeError } from '../../log';
+import { checkModelFile, headerTimeoutMs, missingKeyProblem } from '../../models/gguf/modelFile';
 
 export interface InspectedModel {
   readonly path: string;
@@ -21,38 +21,35 @@ export interface InspectedModel {
 // The vocabulary arrays are the bulk of a header and are not needed to judge the file.
 const skippedKeys = ['tokenizer.ggml.tokens', 'tokenizer.ggml.scores', 'tokenizer.ggml.token_type', 'tokenizer.ggml.merges'];
 
-export async function inspectModel(runtime: Runtime, modelPath: string): Promise<InspectedModel> {
+export async function inspectModel(runtime: Runtime, modelPath: string, signal?: AbortSignal): Promise<InspectedModel> {
   const name = path.basename(modelPath);
   if (!path.isAbsolute(modelPath)) {
     throw new PylotError(ErrorCodes.ModelNotFound, `The model path must be absolute: "${modelPath}".`);
   }
-  const stat = await fs.stat(modelPath).catch(() => undefined);
-  if (!stat) throw new PylotError(ErrorCodes.ModelNotFound, `Model file not found: ${modelPath}`);
-  if (!stat.isFile()) throw new PylotError(ErrorCodes.ModelNotFound, `Not a file: ${modelPath}`);
-
-  const magic = await readMagic(modelPath);
-  if (magic !== 'GGUF') {
-    throw new PylotError(ErrorCodes.ModelInvalid, `${name} is not a GGUF model file (it does not start with "GGUF"). Pylot runs llama.cpp models in GGUF format.`);
-  }
+  // node-llama-cpp's header reader trusts the counts in a header: nothing reaches it unchecked.
+  const checked = await checkModelFile(modelPath, signal ? { signal } : {});
+  if (!checked.ok) throw new PylotError(checked.code, checked.message);
 
   let info: GgufFileInfo;
+  let insights: GgufInsights;
+  const timeout = AbortSignal.timeout(headerTimeoutMs);
   try {
-    info = await runtime.lib.readGgufFileInfo(modelPath, { sourceType: 'filesystem', ignoreKeys: skippedKeys, logWarnings: false });
+    info = await runtime.lib.readGgufFileInfo(modelPath, {
+      sourceType: 'filesystem', ignoreKeys: skippedKeys, logWarnings: false, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    insights = await runtime.lib.GgufInsights.from(info, runtime.llama);
   } catch (error) {
-    throw new PylotError(ErrorCodes.ModelInvalid, `${name} is corrupt or truncated: its GGUF header cannot be read (${describeError(error)}).`);
-  }
-  const insights = await runtime.lib.GgufInsights.from(info, runtime.llama);
-  if (info.splicedParts <= 1 && info.infoEndOffset !== undefined && info.infoEndOffset + insights.modelSize > stat.size) {
-    throw new PylotError(
-      ErrorCodes.ModelInvalid,
-      `${name} is truncated: its header describes ${formatBytes(info.infoEndOffset + insights.modelSize)} but the file has ${formatBytes(stat.size)}. Download it again.`,
-    );
+    if (signal?.aborted) throw new PylotError(ErrorCodes.Cancelled, `Loading ${name} was cancelled.`);
+    if (timeout.aborted) throw new PylotError(ErrorCodes.Timeout, `${name}'s header could not be read within ${headerTimeoutMs / 1000} s; is it on a slow or disconnected drive?`);
+    throw new PylotError(ErrorCodes.ModelInvalid, `${name}'s GGUF header cannot be read (${describeError(error)}).`);
   }
   if (!insights.isSupportedByLlamaCpp) {
     const arch = info.metadata.general?.architecture ?? 'unknown';
     throw new PylotError(ErrorCodes.ModelInvalid, `${name} uses the "${arch}" architecture, which this llama.cpp build does not support.`);
   }
-  return { path: modelPath, name, sizeBytes: stat.size, info, insights };
+  const incomplete = missingKeyProblem(checked);
+  if (incomplete) throw new PylotError(ErrorCodes.ModelInvalid, incomplete);
+  return { path: modelPath, name, sizeBytes: checked.sizeBytes, info, insights };
 }
 
 export interface LoadPlan {
@@ -77,7 +74,9 @@ export async function planLoad(runtime: Runtime, model: InspectedModel, requeste
   const gpuLayers = typeof resolved === 'number' ? resolved : resolved.gpuLayers;
   const weights = weightsAlreadyLoaded ? { cpuRam: 0, gpuVram: 0 } : await model.insights.estimateModelResourceRequirementsV2({ gpuLayers });
   const ramFree = os.freemem() - reserveBytes;
-  const trainContext = model.insights.trainContextSize ?? requestedContext;
+  // The header check made this a u32 if present; 0 would still make the halving below meaningless.
+  const train = model.insights.trainContextSize;
+  const trainContext = train !== undefined && Number.isInteger(train) && train > 0 ? train : requestedContext;
   const wanted = Math.min(requestedContext, trainContext);
   let contextSize = wanted;
   for (;;) {
@@ -100,16 +99,4 @@ function kvEstimate(runtime: Runtime) {
   const { flashAttention, kvCacheType } = runtime.contextOptions;
   const type = kvCacheType ? runtime.lib.GgmlType[kvCacheType] : undefined;
   return { flashAttention: flashAttention === true, ...(type === undefined ? {} : { kvCacheKeyType: type, kvCacheValueType: type }) };
-}
-
-/** The file's first four bytes as text ('GGUF' for a model); throws when it cannot be opened. */
-export async function readMagic(file: string): Promise<string> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(buffer, 0, 4, 0);
-    return buffer.subarray(0, bytesRead).toString('latin1');
-  } finally {
-    await handle.close();
-  }
 }

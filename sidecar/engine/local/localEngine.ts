@@ -26,7 +26,7 @@ export interface LocalLoadOptions {
 
 export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalEngine> {
   const { runtime, pool, role, path: modelPath, signal } = options;
-  const inspected = await inspectModel(runtime, modelPath);
+  const inspected = await inspectModel(runtime, modelPath, signal);
   const plan = await planLoad(runtime, inspected, options.contextSize, pool.isLoaded(modelPath));
   if (plan.shrunkFrom) log('warn', `${inspected.name}: a ${plan.shrunkFrom}-token context does not fit in free memory; loading with ${plan.contextSize}.`);
   const started = performance.now();
