@@ -1,6 +1,7 @@
 // `npm start`: builds and packages Pylot, installs it into a persistent VS Code (code-server 1.139)
 // under .pylot-dev/, and serves it on 127.0.0.1 with a demo workspace. Two small scripted demo
-// models (completion and chat) are generated offline and offered when no model is set. Ctrl+C stops it.
+// models (completion, and chat that is also a demo agent) are generated offline and offered when no
+// model is set. Ctrl+C stops it.
 // Environment: PORT (default 8080), PYLOT_CACHE (tool and model cache, default ~/.cache/pylot),
 // PYLOT_DEV (the persistent VS Code profile and workspace, default .pylot-dev/ in the clone).
 import { execFileSync, spawn } from 'node:child_process';
@@ -28,9 +29,8 @@ run(process.execPath, ['scripts/package.mjs', '--out', vsix]);
 
 step('Generating the offline demo models');
 const demoModel = run(process.execPath, ['out/test/fixtures/cli.mjs', 'scripted', '--script', 'return a + b;', '--name', 'demo']);
-// Every token of a scripted model's text must be distinct (each has one successor): no repeats.
-const demoChatAnswer = "Hi! This is Pylot's offline demo chat model: it always gives one scripted answer, running on your machine. For real help pick an instruct GGUF with Select Model…";
-const demoChatModel = run(process.execPath, ['out/test/fixtures/cli.mjs', 'scripted', '--script', demoChatAnswer, '--name', 'demo-chat']);
+// Chats one scripted sentence; in the chat's Agent mode proposes creating hello.ts, then answers.
+const demoChatModel = run(process.execPath, ['out/test/fixtures/cli.mjs', 'demo-chat']);
 
 const userData = path.join(dev, 'user-data');
 const extensions = path.join(dev, 'extensions');
@@ -79,7 +79,8 @@ console.log(`
 
   Open demo.ts and follow the comment at its top. When you type, Pylot offers the demo models
   (tiny scripted ones: the completion model always suggests the same line, the chat model always
-  gives the same answer); "Pylot: Select Model…" takes real ones.
+  gives the same answer, and in Agent mode proposes the same new file); "Pylot: Select Model…"
+  takes real ones.
   Settings and extensions persist in ${dev}. Ctrl+C stops.
 `);
 

@@ -1,17 +1,21 @@
 // The first hour of a new user, as the README tells it: `npm start` run through npm (as a user runs
 // it, so npm's own environment reaches the nested installs), then in Chromium only what demo.ts's
 // comment says — type in add(), choose "Use Demo Model" where Pylot offers it, see the ghost text,
-// Tab, save; open the chat and read the demo chat model's answer. With PYLOT_START_CACHE set (CI sets
-// an empty folder) the tools install from a cold cache, as on a fresh machine.
+// Tab, save; open the chat and read the demo chat model's answer; switch the chat to Agent, ask, read
+// the approval card and both sides of its diff, allow it, read the agent's answer and find the file.
+// With PYLOT_START_CACHE set (CI sets an empty folder) the tools install from a cold cache, as on a
+// fresh machine.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, statusBarItem, waitForFile, waitForGhostText, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
+import { demoChat } from '../fixtures/models';
+import { expectDiff, launchBrowser, openFile, runCommand, screenshots, statusBarItem, waitForFile, waitForGhostText, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const timeout = 180_000;
@@ -124,6 +128,47 @@ describe('a newcomer: npm start, then demo.ts as its comment says', { timeout: 2
     assert.match(words(await statusBarItem(page, 'Pylot').textContent()), /· chat: pylot-test-demo-chat$/);
     const demo = await readFile(path.join(dev, 'workspace', 'demo.ts'), 'utf8');
     assert.match(demo, /Open the chat/, 'demo.ts says how to open the chat');
+  });
+
+  it('switches the chat to Agent: an approval card, its diff, Allow once, the answer and the file', async () => {
+    const shots = await screenshots(page, 'newcomer-agent');
+    const demo = await readFile(path.join(dev, 'workspace', 'demo.ts'), 'utf8');
+    assert.match(demo, /mode \(the menu that says "Ask", at its top\) to Agent/, 'demo.ts says how to try the agent');
+    const panel = await webviewFrame(page, 'Pylot Chat');
+    // "Switch the chat's mode (the menu that says "Ask", at its top) to Agent and ask it to create a file."
+    const mode = panel.getByLabel('Mode');
+    assert.equal(await mode.inputValue(), 'ask');
+    await panel.locator('select[aria-label="Mode"] option[value="agent"]:not([disabled])').waitFor({ state: 'attached', timeout });
+    await mode.selectOption('agent');
+    const input = panel.getByLabel('Message to Pylot');
+    await input.fill('Create a file that says hello');
+    await input.press('Enter');
+
+    // "It proposes hello.ts and waits for you."
+    const card = panel.locator('.tool-card.state-pending');
+    await card.waitFor({ timeout });
+    assert.equal(await card.locator('.tool-summary').innerText(), 'Create hello.ts');
+    assert.equal(await card.locator('.risk').innerText(), 'writes files');
+    assert.equal(await card.locator('.tool-state').innerText(), 'waiting for your decision');
+    assert.ok(await card.getByRole('button', { name: 'Allow once', exact: true }).isVisible());
+    await shots.take('card');
+    const file = path.join(dev, 'workspace', 'hello.ts');
+    assert.equal(existsSync(file), false, 'nothing is written while the card waits');
+
+    // ""Show diff" shows the change": a new file, so nothing on the left.
+    await card.getByRole('link', { name: 'Show diff' }).click();
+    await page.locator('.tab', { hasText: 'hello.ts ↔ proposed by Pylot' }).waitFor({ state: 'visible', timeout });
+    await expectDiff(page, { original: [], modified: demoChat.call.args.content.split('\n') });
+    await shots.take('diff');
+
+    // ""Allow once" writes it, and the agent answers."
+    await card.getByRole('button', { name: 'Allow once', exact: true }).click();
+    await panel.locator('.tool-card.state-done', { hasText: 'Create hello.ts' }).waitFor({ timeout });
+    const answer = panel.locator('.turn.assistant:not(.streaming) .markdown', { hasText: 'That was the demo agent' });
+    await answer.waitFor({ timeout });
+    assert.match(await answer.innerText(), /That was the demo agent: it always proposes hello\.ts, then answers/);
+    assert.equal(await waitForFile(file, (text) => text.length > 0), demoChat.call.args.content);
+    await shots.take('answered');
   });
 });
 
