@@ -1,4 +1,5 @@
-// The sidecar answers malformed and out-of-order messages with JSON-RPC errors and stays up.
+// The sidecar answers malformed and out-of-order messages with JSON-RPC errors and stays up: through
+// the extension's own client, and raw on the IPC channel for what that client cannot send.
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
@@ -7,6 +8,7 @@ import { TypedConnection } from '../../extension/sidecar/connection';
 import { ErrorCodes } from '../../protocol/rpc';
 import { Infill, Initialize, LoadModel, Ping, PROTOCOL_VERSION } from '../../protocol/sidecar';
 import { rejectsWithCode, sidecarModule, waitForExit } from './harness';
+import { RawSidecar, type Answer } from './rawChannel';
 
 describe('sidecar contract boundary', () => {
   const child = fork(sidecarModule, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
@@ -73,5 +75,99 @@ describe('sidecar contract boundary', () => {
   it('rejects a relative model path without touching the disk', async () => {
     const error = await rejectsWithCode(connection.request(LoadModel, { role: 'completion', source: { kind: 'file', path: 'models/x.gguf' } }), ErrorCodes.ModelNotFound);
     assert.match(error.message, /absolute/);
+  });
+});
+
+describe('sidecar contract boundary: messages that used to end or wedge the process', () => {
+  let sidecar: RawSidecar;
+  before(() => {
+    sidecar = RawSidecar.start();
+  });
+  after(() => sidecar.close());
+
+  const assertAlive = async () => {
+    const pong = await sidecar.request('$/ping', null);
+    assert.equal(typeof (pong.result as { uptimeMs: number }).uptimeMs, 'number', JSON.stringify(pong));
+    assert.equal(sidecar.exited, undefined);
+  };
+  const errorCode = (answer: Answer) => answer.error?.code;
+
+  it('survives $/cancelRequest without params, with a null or missing id, or with params that are not an object', async () => {
+    for (const params of [undefined, null, {}, { id: null }, { id: { nested: 1 } }, 'x', 42, [1], { id: true }]) {
+      sidecar.send(params === undefined ? { jsonrpc: '2.0', method: '$/cancelRequest' } : { jsonrpc: '2.0', method: '$/cancelRequest', params });
+    }
+    await assertAlive();
+  });
+
+  it('answers a request nested 10,000 deep with InvalidRequest and its id, and one without a method with a null id', async () => {
+    const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+    const nulls = sidecar.received.filter((m) => m.id === null).length;
+    sidecar.write(`{"jsonrpc":"2.0","id":"deep","method":"completion/infill","params":${deep(10_000)}}`);
+    sidecar.write(`{"jsonrpc":"2.0","id":"deep-array","method":"completion/infill","params":{"prefix":"","suffix":"","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`);
+    sidecar.write(`{"jsonrpc":"2.0","id":"no-method","params":${deep(10_000)}}`);
+    const [answer] = await sidecar.answers('deep');
+    assert.equal(errorCode(answer!), ErrorCodes.InvalidRequest);
+    assert.match(String(answer!.error?.message), /deeper than 64/);
+    assert.equal(errorCode((await sidecar.answers('deep-array'))[0]!), ErrorCodes.InvalidRequest);
+    await sidecar.until(() => sidecar.received.filter((m) => m.id === null).length === nulls + 1, 'the null-id answer');
+    await assertAlive();
+  });
+
+  it('answers params given as an array, a string or a number with InvalidParams', async () => {
+    for (const params of [[1, 2], [], ['text'], [[]], 'text', 7, true]) {
+      const answer = await sidecar.request('completion/infill', params);
+      assert.equal(errorCode(answer), ErrorCodes.InvalidParams, JSON.stringify(answer));
+      assert.match(String(answer.error?.message), /params as one object/);
+    }
+    assert.equal(errorCode(await sidecar.request('$/ping', [null, null])), ErrorCodes.InvalidParams);
+    // One positional param is that param: vscode-jsonrpc sends a null param as [null].
+    assert.equal(typeof (await sidecar.request('$/ping', [null])).result, 'object');
+    assert.equal(errorCode(await sidecar.request('completion/infill', [{ prefix: 1 }])), ErrorCodes.InvalidParams);
+  });
+
+  it('answers a request without params: accepted where params are optional, InvalidParams naming the fields elsewhere', async () => {
+    assert.equal(typeof (await sidecar.request('$/ping')).result, 'object');
+    const answer = await sidecar.request('completion/infill');
+    assert.equal(errorCode(answer), ErrorCodes.InvalidParams);
+    assert.match(String(answer.error?.message), /Invalid completion\/infill params/);
+  });
+
+  it('answers both of two requests sharing one id: the second with an error of its own', async () => {
+    for (const [first, second] of [[7, 7], ['s', 's'], [8, '8']] as const) {
+      sidecar.sendAll([
+        { jsonrpc: '2.0', id: first, method: 'index/getStatus', params: null },
+        { jsonrpc: '2.0', id: second, method: 'index/getStatus', params: null },
+      ]);
+      const answers = first === second ? await sidecar.answers(first, 2) : [...(await sidecar.answers(first)), ...(await sidecar.answers(second))];
+      assert.equal(answers.length, 2);
+      assert.deepEqual(answers.map((a) => (a.error ? a.error.code : 'result')).sort(), [ErrorCodes.InvalidRequest, 'result'].sort());
+    }
+    // Once answered, the id is free again.
+    sidecar.send({ jsonrpc: '2.0', id: 7, method: 'index/getStatus', params: null });
+    const again = await sidecar.answers(7, 3);
+    assert.ok(again[2]!.result);
+  });
+
+  it('answers a request whose id cannot be correlated (null, boolean, object, array) with InvalidRequest and a null id', async () => {
+    const nulls = () => sidecar.received.filter((m) => m.id === null) as Answer[];
+    const before = nulls().length;
+    for (const id of [null, true, {}, [1]]) sidecar.send({ jsonrpc: '2.0', id, method: '$/ping', params: null });
+    await sidecar.until(() => nulls().length === before + 4, 'four null-id answers');
+    assert.ok(nulls().slice(before).every((a) => errorCode(a) === ErrorCodes.InvalidRequest));
+  });
+
+  it('drops responses to nothing and malformed responses, and never answers them with their id', async () => {
+    sidecar.send({ jsonrpc: '2.0', id: 424242, result: { any: 'thing' } });
+    sidecar.send({ jsonrpc: '2.0', id: 424243, error: 'not an object' });
+    sidecar.send({ jsonrpc: '2.0', id: 424244, result: 1, error: { code: 1, message: 'both' } });
+    await assertAlive();
+    assert.ok(!sidecar.received.some((m) => typeof m.id === 'number' && m.id >= 424242 && m.id <= 424244));
+  });
+
+  it('answers a method name that is not a string, empty or huge with InvalidRequest', async () => {
+    for (const [i, method] of [42, '', 'm'.repeat(10_000), null, {}].entries()) {
+      sidecar.send({ jsonrpc: '2.0', id: `bad-method-${i}`, method, params: {} });
+      assert.equal(errorCode((await sidecar.answers(`bad-method-${i}`))[0]!), ErrorCodes.InvalidRequest);
+    }
   });
 });
