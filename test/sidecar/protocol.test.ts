@@ -2,6 +2,9 @@
 // the extension's own client, and raw on the IPC channel for what that client cannot send.
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { TypedConnection } from '../../extension/sidecar/connection';
@@ -162,6 +165,27 @@ describe('sidecar contract boundary: messages that used to end or wedge the proc
     sidecar.send({ jsonrpc: '2.0', id: 424244, result: 1, error: { code: 1, message: 'both' } });
     await assertAlive();
     assert.ok(!sidecar.received.some((m) => typeof m.id === 'number' && m.id >= 424242 && m.id <= 424244));
+  });
+
+  it('refuses index/open with a storage folder or root under /proc, /sys or /dev at once, and stays responsive', { skip: process.platform === 'win32' }, async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'pylot-proc-root-'));
+    try {
+      for (const params of [
+        { root, storageDir: '/proc/self/pylot-index' },
+        { root, storageDir: '/proc' },
+        { root, storageDir: '/sys/pylot' },
+        { root, storageDir: '/dev/pylot' },
+        { root: '/proc', storageDir: path.join(root, '.storage') },
+      ]) {
+        const answer = await sidecar.request('index/open', params, 5_000);
+        assert.equal(errorCode(answer), ErrorCodes.InvalidParams, JSON.stringify(answer));
+        assert.match(String(answer.error?.message), /kernel file system/);
+      }
+      await assertAlive();
+      assert.deepEqual((await sidecar.request('index/getStatus', null)).result, { indexes: [] });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('answers a method name that is not a string, empty or huge with InvalidRequest', async () => {
