@@ -3,6 +3,7 @@ import { createMessageConnection } from 'vscode-jsonrpc/node';
 import { log } from './log';
 import { serve } from './server';
 import { guardedChannel } from './transport';
+import { keepEndingSignalsFatal, startWatchdog } from './watchdog';
 
 if (!process.send) {
   process.stderr.write('The Pylot sidecar must be started by the extension with an IPC channel (child_process.fork).\n');
@@ -18,8 +19,11 @@ const connection = createMessageConnection(channel.reader, channel.writer, {
   log: (message) => log('debug', message),
 });
 
-// When the extension host goes away, so do we: an orphan would keep holding RAM and VRAM.
+// When the extension host goes away, so do we: an orphan would keep holding RAM and VRAM. The
+// watchdog and the signals' default action cover the times this event loop cannot run.
 process.on('disconnect', () => process.exit(0));
+keepEndingSignalsFatal();
+startWatchdog();
 process.on('uncaughtException', (error) => {
   log('error', `Uncaught exception, exiting: ${error.stack ?? error.message}`);
   process.exit(1);
