@@ -34,7 +34,10 @@ export const defaultTiming: SupervisorTiming = {
   initializeTimeoutMs: 60_000,
   heartbeatIntervalMs: 15_000,
   heartbeatTimeoutMs: 10_000,
-  restartDelaysMs: [500, 1_000, 2_000, 4_000, 8_000],
+  // Recovery is start (Node, llama.cpp, ~1 s) + model reload on top of this delay. The first
+  // restart is immediate; the crash limit, not the delay, ends a crash loop, so delays stay short
+  // (measured kill → model reloaded: docs/decisions.md).
+  restartDelaysMs: [0, 250, 500, 1_000],
   crashLimit: 5,
   crashWindowMs: 3 * 60_000,
   shutdownGraceMs: 3_000,

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
 import { Infill, LoadModel, Ping } from '../../protocol/sidecar';
+import { ModelManager } from '../../extension/models/modelManager';
+import type { Sidecar } from '../../extension/sidecar/supervisor';
 import { fimModel } from '../fixtures/models';
 import { rejectsWithCode, repoRoot, startHarness, waitForExit } from './harness';
 
@@ -70,6 +72,50 @@ describe('sidecar supervision', () => {
       assert.equal(sidecar.status.status, 'ready');
       await sidecar.request(Ping, null);
     } finally {
+      await sidecar.dispose();
+    }
+  });
+
+  it('reloads the role\'s model after each of 4 crashes, stops at the 5th, and reloads it on Restart', async () => {
+    // The supervisor's own restart delays: the recovery figures logged below are what a user sees.
+    const { sidecar, waitForStatus } = startHarness({ timing: { heartbeatIntervalMs: 60_000 } });
+    const models = await completionModels(sidecar);
+    const recoveries: number[] = [];
+    try {
+      await models.ensureLoaded('completion');
+      for (let crash = 1; crash <= 4; crash++) {
+        const pid = sidecar.pid!;
+        const killedAt = performance.now();
+        process.kill(pid, 'SIGKILL');
+        await reloaded(sidecar, models, pid);
+        recoveries.push(performance.now() - killedAt);
+      }
+      process.kill(sidecar.pid!, 'SIGKILL');
+      await waitForStatus('stopped');
+      assert.equal(sidecar.status.gaveUp, true);
+      assert.equal(models.state('completion').state, 'unloaded');
+      await sidecar.restart();
+      await reloaded(sidecar, models, undefined);
+      console.log(`crash recovery (SIGKILL → model loaded in a new process), ms: ${recoveries.map((ms) => Math.round(ms)).join(' → ')}`);
+    } finally {
+      models.dispose();
+      await sidecar.dispose();
+    }
+  });
+
+  it('does not lose the reload when the sidecar is killed again while it reloads the model', async () => {
+    const { sidecar } = startHarness({ timing: fast });
+    const models = await completionModels(sidecar);
+    try {
+      await models.ensureLoaded('completion');
+      const first = sidecar.pid!;
+      process.kill(first, 'SIGKILL');
+      await until(() => sidecar.status.status === 'ready' && sidecar.pid !== first && models.state('completion').state === 'loading', () => 'the reload to start');
+      const reloading = sidecar.pid!;
+      process.kill(reloading, 'SIGKILL');
+      await reloaded(sidecar, models, reloading);
+    } finally {
+      models.dispose();
       await sidecar.dispose();
     }
   });
@@ -208,4 +254,26 @@ function killIfAlive(pid: number): void {
   } catch {
     // already gone
   }
+}
+
+async function until(done: () => boolean, what: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A ModelManager whose completion role is the FIM test model, as the extension builds it from settings. */
+async function completionModels(sidecar: Sidecar): Promise<ModelManager> {
+  const file = await fimModel();
+  return new ModelManager(sidecar, (role) => (role === 'completion' ? { spec: file, contextSize: 512, resolve: async () => ({ source: { kind: 'file' as const, path: file } }) } : undefined));
+}
+
+/** Waits until the completion model is loaded in a process other than `pid`, and serves there. */
+async function reloaded(sidecar: Sidecar, models: ModelManager, pid: number | undefined): Promise<void> {
+  const role = () => models.state('completion');
+  await until(() => role().state === 'ready' && sidecar.pid !== undefined && sidecar.pid !== pid, () => `the model to be reloaded (it is ${role().state}${role().error ? `: ${role().error?.message}` : ''})`);
+  // Not NoModel: the new process holds the model.
+  await sidecar.request(Infill, { prefix: 'a', suffix: 'b', maxTokens: 1 });
 }
