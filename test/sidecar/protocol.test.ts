@@ -11,6 +11,7 @@ import { TypedConnection } from '../../extension/sidecar/connection';
 import { ErrorCodes } from '../../protocol/rpc';
 import { Infill, Initialize, LoadModel, Ping, PROTOCOL_VERSION } from '../../protocol/sidecar';
 import { rejectsWithCode, sidecarModule, waitForExit } from './harness';
+import { contract, HostileMessages } from './hostileMessages';
 import { RawSidecar, type Answer } from './rawChannel';
 
 describe('sidecar contract boundary', () => {
@@ -192,6 +193,99 @@ describe('sidecar contract boundary: messages that used to end or wedge the proc
     for (const [i, method] of [42, '', 'm'.repeat(10_000), null, {}].entries()) {
       sidecar.send({ jsonrpc: '2.0', id: `bad-method-${i}`, method, params: {} });
       assert.equal(errorCode((await sidecar.answers(`bad-method-${i}`))[0]!), ErrorCodes.InvalidRequest);
+    }
+  });
+});
+
+describe('sidecar contract boundary: fuzz', () => {
+  const seed = Number(process.env.PYLOT_FUZZ_SEED ?? 0x5eed);
+  const wanted = 10_000;
+
+  it(`answers every one of ${wanted.toLocaleString('en-US')} hostile messages it owes an answer, with a typed error or a valid result, and stays up (seed ${seed})`, async () => {
+    const sidecar = RawSidecar.start();
+    try {
+      const init = await sidecar.request('initialize', { protocolVersion: PROTOCOL_VERSION, client: { name: 'fuzz', version: '0' }, settings: { threads: 2 } }, 60_000);
+      assert.ok(init.result, JSON.stringify(init.error));
+      const generator = new HostileMessages(seed);
+      const owed = new Map<string, { count: number; methods: Set<unknown> }>();
+      const kinds = new Map<string, number>();
+      let sent = 0;
+      let owedTotal = 0;
+      const answersTo = (key: string) => answers.get(key)?.length ?? 0;
+      const answers = new Map<string, Answer[]>();
+      let indexed = 0;
+      const collect = () => {
+        for (; indexed < sidecar.received.length; indexed++) {
+          const message = sidecar.received[indexed]!;
+          if ('method' in message) continue; // the sidecar's own notifications (index status…)
+          const key = JSON.stringify(message.id);
+          answers.set(key, [...(answers.get(key) ?? []), message as Answer]);
+        }
+      };
+      while (sent < wanted) {
+        const batch: string[] = [];
+        const batchKeys = new Set<string>();
+        while (batch.length < 100 && sent + batch.length < wanted) {
+          const group = generator.next();
+          // A group arrives in one write: duplicates and cancel storms meet their target in flight.
+          batch.push(group.map((m) => m.text).join('\n'));
+          for (const message of group) {
+            kinds.set(message.kind, (kinds.get(message.kind) ?? 0) + 1);
+            if (!message.answerId) continue;
+            const entry = owed.get(message.answerId.key) ?? { count: 0, methods: new Set() };
+            entry.count++;
+            entry.methods.add(message.answerId.method);
+            owed.set(message.answerId.key, entry);
+            batchKeys.add(message.answerId.key);
+            owedTotal++;
+          }
+          sent += group.length;
+        }
+        for (const text of batch) sidecar.write(text);
+        await sidecar.until(() => (collect(), [...batchKeys].every((key) => answersTo(key) >= owed.get(key)!.count)), `the answers to a batch ending at message ${sent}`, 60_000);
+        assert.equal(sidecar.exited, undefined, `the sidecar exited after ${sent} messages`);
+      }
+      const pong = await sidecar.request('$/ping', null);
+      assert.equal(typeof (pong.result as { uptimeMs?: unknown }).uptimeMs, 'number');
+      collect();
+
+      const typedCodes = new Set<number>(Object.values(ErrorCodes));
+      const codes = new Map<string, number>();
+      const defs = new Map(contract.map((def) => [def.method, def]));
+      for (const [key, list] of answers) {
+        const expected = key === 'null' ? undefined : owed.get(key);
+        if (key.startsWith('"raw-')) continue; // this test's own initialize and ping
+        if (key !== 'null') {
+          assert.ok(expected, `an answer to id ${key}, which was never owed one`);
+          if (expected) assert.equal(list.length, expected.count, `id ${key}: ${expected.count} request(s), ${list.length} answer(s)`);
+        }
+        for (const answer of list) {
+          if (answer.error) {
+            assert.ok(typedCodes.has(answer.error.code as number), `untyped error code ${String(answer.error.code)}: ${String(answer.error.message)}`);
+            assert.ok(typeof answer.error.message === 'string' && answer.error.message.length > 0);
+            codes.set(String(answer.error.code), (codes.get(String(answer.error.code)) ?? 0) + 1);
+          } else {
+            const methods = [...(expected?.methods ?? [])];
+            const valid = methods.some((method) => {
+              const def = defs.get(method as string);
+              return def?.kind === 'request' && def.result.safeParse(answer.result).success;
+            });
+            assert.ok(valid, `id ${key}: a result that fits none of ${methods.join(', ')}: ${JSON.stringify(answer.result).slice(0, 200)}`);
+            codes.set('result', (codes.get('result') ?? 0) + 1);
+          }
+        }
+      }
+      for (const [key, entry] of owed) assert.equal(answersTo(key), entry.count, `id ${key} was never answered`);
+      const nullAnswers = answersTo('null');
+      assert.ok(nullAnswers <= sent - owedTotal, `${nullAnswers} null-id answers for ${sent - owedTotal} messages without an owed id`);
+      assert.equal(sidecar.exited, undefined);
+      assert.doesNotMatch(sidecar.stderr.join(''), /Uncaught exception/);
+      for (const kind of ['wrong types', 'missing fields', 'unknown method', 'notification with an id', 'ids of every type', 'duplicate ids', 'cancel storm', 'params of every shape', 'valid method, junk params', 'notification, junk params', 'fake response', 'not an object', 'deep nesting', 'huge string', 'oversize']) {
+        assert.ok((kinds.get(kind) ?? 0) > 0, `the generator sent no "${kind}" message`);
+      }
+      console.log(`fuzz seed ${seed}: ${sent} messages (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); ${owedTotal} owed an answer, all answered (${[...codes].map(([c, n]) => `${c}: ${n}`).join(', ')}); ${nullAnswers} null-id answers; 0 exits`);
+    } finally {
+      await sidecar.close();
     }
   });
 });

@@ -12,7 +12,7 @@ export class RawSidecar {
   readonly received: Array<Record<string, unknown>> = [];
   readonly stderr: string[] = [];
   private readonly waiters = new Set<() => void>();
-  private nextId = 1_000_000;
+  private nextId = 1;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
   private constructor(
@@ -65,9 +65,9 @@ export class RawSidecar {
     this.channel.write(`${line}\n`);
   }
 
-  /** Sends a request with a fresh id and resolves with its answer. */
+  /** Sends a request with a fresh id ("raw-N") and resolves with its answer. */
   async request(method: string, params?: unknown, timeoutMs = 10_000): Promise<Answer> {
-    const id = this.nextId++;
+    const id = `raw-${this.nextId++}`;
     this.send(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
     return (await this.answers(id, 1, timeoutMs))[0]!;
   }
