@@ -3,20 +3,10 @@
 // process exits), array params are spread into the handler's arguments, two requests with one id
 // share one queue slot (one is never answered), and an invalid message is pretty-printed into the
 // log (a deep one overflows the stack). Every message passes here first and comes out forwarded,
-// answered with a typed error, or dropped; the checks are iterative and bounded, so no message
-// can take the stack or the event loop with it. Pure logic, no I/O: transport.ts applies verdicts.
-import { ErrorCodes } from '../protocol/rpc';
-
-/** Bounds for one message. The largest legitimate messages are documents (≤ 2M chars) and file-event lists. */
-export const messageLimits = {
-  /** The contract nests a few levels (JSON-schema and tool arguments a few more). */
-  maxDepth: 64,
-  /** Arrays, objects and scalars, all levels. */
-  maxValues: 1_000_000,
-  /** UTF-16 code units in strings and keys, all levels. */
-  maxChars: 16 * 1024 * 1024,
-  maxMethodChars: 256,
-} as const;
+// answered with a typed error, or dropped; the checks are iterative and bounded (the contract's
+// messageLimits), so no message can take the stack or the event loop with it. Pure logic, no I/O:
+// transport.ts applies the verdicts.
+import { ErrorCodes, exceedsLimits, messageLimits } from '../protocol/rpc';
 
 /** The JSON-RPC id of a request: only strings and numbers can be correlated. */
 export type RequestId = string | number;
@@ -111,38 +101,6 @@ function invalid(id: RequestId | null, message: string): Verdict {
 
 function isRequestId(value: unknown): value is RequestId {
   return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
-}
-
-/**
- * Walks the message with an explicit stack and stops at the first bound it crosses, so a
- * million-deep or gigantic message costs at most the bounds, never the call stack.
- */
-export function exceedsLimits(value: unknown): string | undefined {
-  const { maxDepth, maxValues, maxChars } = messageLimits;
-  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
-  let values = 0;
-  let chars = 0;
-  while (stack.length > 0) {
-    const next = stack.pop()!;
-    if (++values > maxValues) return `The message holds more than ${maxValues.toLocaleString('en-US')} values.`;
-    if (typeof next.value === 'string') chars += next.value.length;
-    else if (typeof next.value === 'object' && next.value !== null) {
-      if (next.depth >= maxDepth) return `The message nests deeper than ${maxDepth} levels.`;
-      if (Array.isArray(next.value)) {
-        if (values + next.value.length > maxValues) return `The message holds more than ${maxValues.toLocaleString('en-US')} values.`;
-        for (const item of next.value) stack.push({ value: item, depth: next.depth + 1 });
-      } else {
-        const entries = Object.entries(next.value);
-        if (values + entries.length > maxValues) return `The message holds more than ${maxValues.toLocaleString('en-US')} values.`;
-        for (const [key, item] of entries) {
-          chars += key.length;
-          stack.push({ value: item, depth: next.depth + 1 });
-        }
-      }
-    }
-    if (chars > maxChars) return `The message holds more than ${maxChars / (1024 * 1024)} Mi characters of text.`;
-  }
-  return undefined;
 }
 
 function describe(value: unknown): string {

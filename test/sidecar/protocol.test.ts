@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { TypedConnection } from '../../extension/sidecar/connection';
 import { ErrorCodes } from '../../protocol/rpc';
-import { Infill, Initialize, LoadModel, Ping, PROTOCOL_VERSION } from '../../protocol/sidecar';
+import { Generate, Infill, Initialize, LoadModel, Ping, PROTOCOL_VERSION } from '../../protocol/sidecar';
 import { rejectsWithCode, sidecarModule, waitForExit } from './harness';
 import { contract, HostileMessages } from './hostileMessages';
 import { RawSidecar, type Answer } from './rawChannel';
@@ -74,6 +74,14 @@ describe('sidecar contract boundary', () => {
     const pong = await connection.request(Ping, null);
     assert.ok(pong.uptimeMs > 0);
     assert.equal(child.exitCode, null);
+  });
+
+  it('refuses on the client side to send params beyond the message limits, as InvalidParams', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    const error = await rejectsWithCode(connection.request(Generate, { role: 'chat', prompt: 'x', jsonSchema: deep }), ErrorCodes.InvalidParams);
+    assert.match(error.message, /deeper than 64 levels/);
+    assert.ok((await connection.request(Ping, null)).uptimeMs > 0);
   });
 
   it('rejects a relative model path without touching the disk', async () => {

@@ -2,8 +2,8 @@
 // bounds hold without recursion however deep or wide a message is.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ErrorCodes } from '../../protocol/rpc';
-import { exceedsLimits, inspect, messageLimits } from '../../sidecar/guard';
+import { ErrorCodes, exceedsLimits, messageLimits } from '../../protocol/rpc';
+import { inspect } from '../../sidecar/guard';
 
 const none = new Set<string>();
 
