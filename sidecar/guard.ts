@@ -36,7 +36,7 @@ export function inspect(raw: unknown, inFlight: InFlight): Verdict {
   const message = raw as Record<string, unknown>;
   const id = message.id;
   const validId = isRequestId(id) ? id : undefined;
-  // Beyond this only envelope fields are read: the bounds hold before anything walks the params.
+  // Bounded first: nothing else (vscode-jsonrpc, zod, a handler) walks a message over the limits.
   const excess = exceedsLimits(message);
   if (excess) return 'method' in message ? invalid(validId ?? null, excess) : invalid(null, excess);
 
