@@ -83,3 +83,50 @@ export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown,
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   throw new PylotError(ErrorCodes.InvalidParams, `Invalid ${what}: ${problems.join('; ')}`);
 }
+
+/**
+ * Bounds for one message, both ways: the sidecar refuses a message over them (sidecar/guard.ts) and
+ * the extension does not send one. The largest legitimate messages are documents (≤ 2M chars) and
+ * file-event lists.
+ */
+export const messageLimits = {
+  /** The contract nests a few levels (JSON-schema and tool arguments a few more). */
+  maxDepth: 64,
+  /** Arrays, objects and scalars, all levels. */
+  maxValues: 1_000_000,
+  /** UTF-16 code units in strings and keys, all levels. */
+  maxChars: 16 * 1024 * 1024,
+  maxMethodChars: 256,
+} as const;
+
+/**
+ * Walks the message with an explicit stack and stops at the first bound it crosses, so a
+ * million-deep or gigantic message costs at most the bounds, never the call stack.
+ */
+export function exceedsLimits(value: unknown): string | undefined {
+  const { maxDepth, maxValues, maxChars } = messageLimits;
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  let values = 0;
+  let chars = 0;
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (++values > maxValues) return `The message holds more than ${maxValues.toLocaleString('en-US')} values.`;
+    if (typeof next.value === 'string') chars += next.value.length;
+    else if (typeof next.value === 'object' && next.value !== null) {
+      if (next.depth >= maxDepth) return `The message nests deeper than ${maxDepth} levels.`;
+      if (Array.isArray(next.value)) {
+        if (values + next.value.length > maxValues) return `The message holds more than ${maxValues.toLocaleString('en-US')} values.`;
+        for (const item of next.value) stack.push({ value: item, depth: next.depth + 1 });
+      } else {
+        const entries = Object.entries(next.value);
+        if (values + entries.length > maxValues) return `The message holds more than ${maxValues.toLocaleString('en-US')} values.`;
+        for (const [key, item] of entries) {
+          chars += key.length;
+          stack.push({ value: item, depth: next.depth + 1 });
+        }
+      }
+    }
+    if (chars > maxChars) return `The message holds more than ${maxChars / (1024 * 1024)} Mi characters of text.`;
+  }
+  return undefined;
+}

@@ -1,22 +1,29 @@
 // Entry of the sidecar process: forked by the extension host, speaking JSON-RPC over the IPC channel.
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection } from 'vscode-jsonrpc/node';
 import { log } from './log';
 import { serve } from './server';
+import { guardedChannel } from './transport';
+import { keepEndingSignalsFatal, startWatchdog } from './watchdog';
 
 if (!process.send) {
   process.stderr.write('The Pylot sidecar must be started by the extension with an IPC channel (child_process.fork).\n');
   process.exit(2);
 }
 
-const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process), {
+// Not vscode-jsonrpc's IPC reader: every message passes the guard first (see guard.ts).
+const channel = guardedChannel(process);
+const connection = createMessageConnection(channel.reader, channel.writer, {
   error: (message) => log('error', message),
   warn: (message) => log('warn', message),
   info: (message) => log('info', message),
   log: (message) => log('debug', message),
 });
 
-// When the extension host goes away, so do we: an orphan would keep holding RAM and VRAM.
+// When the extension host goes away, so do we: an orphan would keep holding RAM and VRAM. The
+// watchdog and the signals' default action cover the times this event loop cannot run.
 process.on('disconnect', () => process.exit(0));
+keepEndingSignalsFatal();
+startWatchdog();
 process.on('uncaughtException', (error) => {
   log('error', `Uncaught exception, exiting: ${error.stack ?? error.message}`);
   process.exit(1);

@@ -9,9 +9,13 @@ export type Handler<D extends RequestDef> = (params: ParamsOf<D>, signal: AbortS
 export function handle<D extends RequestDef>(connection: MessageConnection, def: D, handler: Handler<D>): void {
   connection.onRequest(new RequestType<unknown, unknown, unknown>(def.method), async (raw: unknown, token: CancellationToken) => {
     const abort = new AbortController();
+    // A token cancelled before dispatch (the cancel overtook its request) tells its listeners only
+    // on a later tick, after a quick handler has finished: look at it now, so the work is skipped.
+    if (token.isCancellationRequested) abort.abort();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
       const params = parseOrThrow(def.params, raw ?? undefined, `${def.method} params`) as ParamsOf<D>;
+      if (abort.signal.aborted) throw new PylotError(ErrorCodes.Cancelled, `${def.method} was cancelled`);
       const result = await handler(params, abort.signal);
       if (abort.signal.aborted) throw new PylotError(ErrorCodes.Cancelled, `${def.method} was cancelled`);
       return result;

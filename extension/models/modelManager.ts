@@ -1,7 +1,7 @@
 // Keeps the sidecar's models in line with the settings: loads on first need, hot-swaps when the
 // setting changes, reloads after a sidecar restart, and remembers a model that failed so it is
-// not retried on every keystroke.
-import * as vscode from 'vscode';
+// not retried on every keystroke. No `vscode` import (its events have the same shape), so the
+// sidecar tests drive it against the real supervisor and process.
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import { LoadModel, ModelStateChanged, UnloadModel, type ModelInfo, type ModelSource, type ModelState, type Role } from '../../protocol/sidecar';
 import type { Sidecar } from '../sidecar/supervisor';
@@ -22,12 +22,40 @@ export interface DesiredModel {
   resolve(): Promise<{ source: ModelSource; fallback?: ModelSource }>;
 }
 
-export class ModelManager implements vscode.Disposable {
+/** vscode.Event's shape: subscribe, get back something to dispose. */
+export type Event<T> = (listener: (value: T) => void) => { dispose(): void };
+
+class Emitter<T> {
+  private readonly listeners = new Set<(value: T) => void>();
+  readonly event: Event<T> = (listener) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(value);
+      } catch (error) {
+        // Like vscode.EventEmitter: one failing listener neither stops the others nor the firer; the error still surfaces.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+export class ModelManager {
   private readonly states = new Map<Role, RoleState>();
   private readonly loads = new Map<Role, { spec: string; done: Promise<ModelInfo> }>();
-  private readonly changed = new vscode.EventEmitter<Role>();
-  private readonly failed = new vscode.EventEmitter<{ role: Role; error: PylotError }>();
-  private readonly fellBack = new vscode.EventEmitter<{ role: Role; model: ModelInfo }>();
+  private readonly changed = new Emitter<Role>();
+  private readonly failed = new Emitter<{ role: Role; error: PylotError }>();
+  private readonly fellBack = new Emitter<{ role: Role; model: ModelInfo }>();
   readonly onDidChange = this.changed.event;
   /** A load failed for a reason the user must act on. */
   readonly onDidFail = this.failed.event;
@@ -44,9 +72,18 @@ export class ModelManager implements vscode.Disposable {
       if (event.state === 'loading' && current?.state === 'loading') this.set(event.role, { ...current, progress: event.progress });
     });
     this.unsubscribe.push(
-      sidecar.onStatus(({ status }) => {
-        if (status === 'restarting' || status === 'stopped') {
-          for (const [role, state] of this.states) if (state.state === 'ready' || state.state === 'loading') this.set(role, { spec: state.spec, state: 'unloaded' });
+      sidecar.onStatus(({ status, gaveUp }) => {
+        if (status !== 'restarting' && status !== 'stopped') return;
+        for (const [role, state] of this.states) {
+          if (gaveUp && state.state === 'loading' && state.spec) {
+            // The crash that made the supervisor give up came while this model loaded: the likeliest culprit.
+            const error = new PylotError(ErrorCodes.ModelLoadFailed, `The Pylot sidecar kept crashing, the last time while loading ${state.spec}; the file may be corrupt or unsupported. Choose another model, or restart the sidecar to try again.`);
+            this.set(role, { spec: state.spec, state: 'error', error });
+            this.failed.fire({ role, error });
+          } else if (state.state === 'ready' || state.state === 'loading') {
+            // Reloaded by onReady below once the sidecar is back.
+            this.set(role, { spec: state.spec, state: 'unloaded' });
+          }
         }
       }),
       // A restarted sidecar starts empty: bring back what was loaded before.
@@ -128,7 +165,14 @@ export class ModelManager implements vscode.Disposable {
         },
         (error: unknown) => {
           const failure = loadFailure(spec, error);
-          if (failure.code === ErrorCodes.Cancelled) {
+          if (failure.code === ErrorCodes.SidecarExited) {
+            // Died under the load: the status listener above has already marked the role unloaded (a
+            // restart reloads it) or failed (the supervisor gave up). Still loading means it never
+            // started (the sidecar is stopped): kept as the role's error, so keystrokes do not retry
+            // it until Restart clears it. Not reported: the sidecar's own state says why.
+            const current = this.states.get(role);
+            if (current?.spec === spec && current.state === 'loading') this.set(role, { spec, state: 'error', error: failure });
+          } else if (failure.code === ErrorCodes.Cancelled) {
             if (this.states.get(role)?.spec === spec) this.set(role, { spec, state: 'unloaded' });
           } else if (this.desired(role)?.spec === spec) {
             this.set(role, { spec, state: 'error', error: failure });
@@ -153,12 +197,7 @@ export class ModelManager implements vscode.Disposable {
 }
 
 function loadFailure(spec: string, error: unknown): PylotError {
-  const failure = error instanceof PylotError ? error : new PylotError(ErrorCodes.ModelLoadFailed, String(error));
-  // Retrying a file that took the sidecar down would only crash it again.
-  if (failure.code === ErrorCodes.SidecarExited) {
-    return new PylotError(ErrorCodes.ModelLoadFailed, `The Pylot sidecar stopped while loading ${spec}; the file may be corrupt or unsupported. (${failure.message})`);
-  }
-  return failure;
+  return error instanceof PylotError ? error : new PylotError(ErrorCodes.ModelLoadFailed, `Loading ${spec} failed: ${String(error)}`);
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

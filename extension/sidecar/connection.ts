@@ -2,7 +2,7 @@
 // errors turned into PylotErrors, cancellation sent as $/cancelRequest. No `vscode` import, so the
 // sidecar tests drive the very same code.
 import { CancellationTokenSource, MessageConnection, NotificationType, RequestType, ResponseError } from 'vscode-jsonrpc/node';
-import { ErrorCodes, parseOrThrow, PylotError, type NotificationDef, type ParamsOf, type RequestDef, type ResultOf } from '../../protocol/rpc';
+import { ErrorCodes, exceedsLimits, parseOrThrow, PylotError, type NotificationDef, type ParamsOf, type RequestDef, type ResultOf } from '../../protocol/rpc';
 
 export interface RequestOptions {
   signal?: AbortSignal;
@@ -14,6 +14,10 @@ export class TypedConnection {
 
   async request<D extends RequestDef>(def: D, params: ParamsOf<D>, options: RequestOptions = {}): Promise<ResultOf<D>> {
     const outgoing = parseOrThrow(def.params, params, `${def.method} params`);
+    // The sidecar would refuse it, and one too deep for JSON.stringify would fail in the writer
+    // and reach the caller as a crash of the sidecar: refused here, as what it is.
+    const excess = exceedsLimits(outgoing);
+    if (excess) throw new PylotError(ErrorCodes.InvalidParams, `Invalid ${def.method} params: ${excess}`);
     const { signal, timeoutMs } = options;
     if (signal?.aborted) throw cancelled(def.method);
     const source = new CancellationTokenSource();
@@ -45,7 +49,10 @@ export class TypedConnection {
   }
 
   notify<D extends NotificationDef>(def: D, params: ParamsOf<D>): Promise<void> {
-    return this.connection.sendNotification(new NotificationType<unknown>(def.method), parseOrThrow(def.params, params, `${def.method} params`));
+    const outgoing = parseOrThrow(def.params, params, `${def.method} params`);
+    const excess = exceedsLimits(outgoing);
+    if (excess) return Promise.reject(new PylotError(ErrorCodes.InvalidParams, `Invalid ${def.method} params: ${excess}`));
+    return this.connection.sendNotification(new NotificationType<unknown>(def.method), outgoing);
   }
 
   onNotification<D extends NotificationDef>(def: D, handler: (params: ParamsOf<D>) => void): void {

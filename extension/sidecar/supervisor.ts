@@ -34,7 +34,10 @@ export const defaultTiming: SupervisorTiming = {
   initializeTimeoutMs: 60_000,
   heartbeatIntervalMs: 15_000,
   heartbeatTimeoutMs: 10_000,
-  restartDelaysMs: [500, 1_000, 2_000, 4_000, 8_000],
+  // Recovery is start (Node, llama.cpp, ~1 s) + model reload on top of this delay. The first
+  // restart is immediate; the crash limit, not the delay, ends a crash loop, so delays stay short
+  // (measured kill → model reloaded: docs/decisions.md).
+  restartDelaysMs: [0, 250, 500, 1_000],
   crashLimit: 5,
   crashWindowMs: 3 * 60_000,
   shutdownGraceMs: 3_000,
@@ -170,8 +173,9 @@ export class Sidecar {
     const session = this.session;
     if (session) {
       session.intentional = true;
-      await session.connection.request(Shutdown, null, { timeoutMs: this.timing.shutdownGraceMs }).catch(() => undefined);
-      await this.terminate(session);
+      const answered = await session.connection.request(Shutdown, null, { timeoutMs: this.timing.shutdownGraceMs }).then(() => true, () => false);
+      // A sidecar that did not answer shutdown will not act on a disconnect either: no second grace.
+      await this.terminate(session, answered);
     }
     this.setStatus({ status: 'stopped', detail });
   }
@@ -299,14 +303,19 @@ export class Sidecar {
     this.start(delay).catch((error: unknown) => this.options.log(`Sidecar restart failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 
-  private async terminate(session: Session): Promise<void> {
+  /**
+   * Disconnects (a responsive sidecar exits on that), then SIGTERM, which ends the sidecar even
+   * while its event loop is blocked (it keeps no listener for it), then SIGKILL as the last word.
+   */
+  private async terminate(session: Session, graceful = true): Promise<void> {
     const { child } = session;
     if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     if (child.connected) child.disconnect();
-    const timer = setTimeout(() => child.kill('SIGKILL'), this.timing.shutdownGraceMs);
+    const termAt = graceful ? this.timing.shutdownGraceMs : 0;
+    const timers = [setTimeout(() => child.kill('SIGTERM'), termAt), setTimeout(() => child.kill('SIGKILL'), termAt + this.timing.shutdownGraceMs)];
     await exited;
-    clearTimeout(timer);
+    for (const timer of timers) clearTimeout(timer);
   }
 
   /** Makes a request fail with a typed error if the process dies before it is answered. */

@@ -1,13 +1,14 @@
 // Writes that a crash cannot tear: the bytes go to a temporary file next to the target, which is
 // then renamed over it (rename is atomic on one file system), so a reader sees the old file or the
 // new one, never half of one. A crash leaves at most a stray *.tmp, removed on the next open.
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeFolder } from '../folders';
 
 let counter = 0;
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeFolder(path.dirname(file), 'the folder of the index file');
   const temp = `${file}.${process.pid}.${counter++}.tmp`;
   try {
     writeFileSync(temp, data);

@@ -2,6 +2,7 @@
 // fused by reciprocal rank, answered with the chunks' text and lines.
 import path from 'node:path';
 import type { CodeSpan, IndexStatus, ParamsOfSearch } from './types';
+import { checkFolder, makeFolder } from '../folders';
 import { describeError } from '../log';
 import type { Embedder } from './embedding';
 import { normalized } from './embedding';
@@ -37,6 +38,9 @@ export class IndexRegistry {
     const root = path.resolve(options.root);
     let index = this.indexes.get(root);
     if (!index) {
+      // Checked before anything touches the disk; the paths keep their given spelling (file events name it).
+      checkFolder(root, { what: 'the workspace folder', mustExist: true });
+      makeFolder(options.storageDir, 'the index storage folder');
       index = WorkspaceIndex.open({ ...options, root }, { ...this.services, pause: this.pause });
       this.indexes.set(root, index);
       index.start();

@@ -7,8 +7,9 @@
 // Every file is replaced atomically, so a crash leaves each record old or new and the snapshot
 // pointer on a complete snapshot; records newer than the snapshot are replayed on open.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { makeFolder } from '../folders';
 import { removeStrayTemps, writeFileAtomic } from './atomicFile';
 import type { VectorStore } from './vectorStore';
 
@@ -49,7 +50,7 @@ export class ShardStore {
 
   constructor(readonly dir: string) {
     this.filesDir = path.join(dir, 'files');
-    mkdirSync(this.filesDir, { recursive: true });
+    makeFolder(this.filesDir, 'the index storage folder');
     removeStrayTemps(dir);
     removeStrayTemps(this.filesDir);
   }

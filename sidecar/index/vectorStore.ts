@@ -3,10 +3,11 @@
 // vectors (unit length, from the index) are kept as i8, a quarter of f32's memory, which is what
 // keeps 100k chunks under 300 MB (docs/decisions.md has the measurements).
 // usearch is loaded with require, like web-tree-sitter, and stays external to the bundle.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as USearch from 'usearch';
+import { makeFolder } from '../folders';
 
 export interface VectorHit {
   readonly key: number;
@@ -79,7 +80,7 @@ export class HnswVectorStore implements VectorStore {
 
   save(file: string): void {
     // usearch writes to a path; save beside the target and rename over it like every other write.
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeFolder(path.dirname(file), 'the index storage folder');
     const temp = `${file}.${process.pid}.tmp`;
     this.index.save(temp);
     renameSync(temp, file);

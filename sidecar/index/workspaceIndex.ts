@@ -14,7 +14,7 @@ import { languageOf } from './languages';
 import type { PauseGate } from './pauseGate';
 import { formatVersion, ShardStore, type FileRecord } from './shardStore';
 import { HnswVectorStore } from './vectorStore';
-import { walkWorkspace } from './walk';
+import { walkWorkspace, type WalkNote } from './walk';
 import { looksBinary, WorkspaceFilter } from './workspaceFilter';
 import { WriterLock } from './writerLock';
 
@@ -65,6 +65,8 @@ export class WorkspaceIndex {
   private readonly closing = new AbortController();
   private lastStatusAt = 0;
   private chunksSinceCollect = 0;
+  /** Why the last scan stopped early, if it did. */
+  private scanNote: string | undefined;
   readonly filter: WorkspaceFilter;
   readonly writer: boolean;
 
@@ -164,7 +166,7 @@ export class WorkspaceIndex {
       chunksEmbedded: embedded,
       generation: this.generation,
       vectors,
-      message: this.message ?? noModel,
+      message: this.message ?? this.scanNote ?? noModel,
     };
   }
 
@@ -279,12 +281,15 @@ export class WorkspaceIndex {
     this.scanRequested = false;
     this.setState('scanning');
     const seen = new Set<string>();
-    for await (const file of walkWorkspace(this.filter, signal)) {
+    const note: WalkNote = {};
+    for await (const file of walkWorkspace(this.filter, signal, note)) {
       seen.add(file.relative);
       const known = this.table.files.get(file.relative);
       if (!known || known.mtimeMs !== file.mtimeMs || known.size !== file.size) this.queue.set(file.relative, 'update');
     }
-    for (const relative of this.table.files.keys()) if (!seen.has(relative)) this.queue.set(relative, 'delete');
+    // A walk that stopped early did not see everything: what it missed is not gone.
+    if (!note.stoppedEarly && !signal.aborted) for (const relative of this.table.files.keys()) if (!seen.has(relative)) this.queue.set(relative, 'delete');
+    this.scanNote = note.stoppedEarly;
     this.filesTotal = seen.size;
   }
 

@@ -11,6 +11,7 @@ import type { DownloadModel, DownloadProgress, DownloadSource } from '../../prot
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
 import { formatBytes } from '../../protocol/units';
 import type { Runtime } from '../engine/runtime';
+import { makeFolder } from '../folders';
 import { describeError, log } from '../log';
 import { catalog, catalogFileName } from './catalog';
 import { estimateSize } from './estimate';
@@ -80,9 +81,11 @@ export class Downloads {
     const { downloadId, folder } = request;
     const stallMs = request.stallTimeoutMs ?? defaultStallMs;
     const host = new URL(request.huggingFaceEndpoint ?? 'https://huggingface.co/').host;
-    await fs.mkdir(folder, { recursive: true }).catch((error: unknown) => {
+    try {
+      makeFolder(folder, 'the models folder');
+    } catch (error) {
       throw new PylotError(ErrorCodes.DownloadFailed, `Cannot create the models folder ${folder}: ${describeError(error)}`);
-    });
+    }
 
     // One controller stops everything: the caller's cancel and the stall guard both abort it with their reason.
     const abort = new AbortController();

@@ -9,6 +9,7 @@ import type { GgufFileInfo, GgufInsights } from 'node-llama-cpp';
 import type { LocalModel } from '../../protocol/models';
 import { ErrorCodes } from '../../protocol/rpc';
 import type { Runtime } from '../engine/runtime';
+import { checkFolder } from '../folders';
 import { describeError } from '../log';
 import { checkModelFile, headerTimeoutMs, missingKeyProblem, splitName } from './gguf/modelFile';
 
@@ -88,7 +89,7 @@ async function findModelFiles(roots: readonly string[], deadline: number) {
   const visited = new Set<string>();
   for (const root of roots) {
     const real = await fs.realpath(root).catch(() => undefined);
-    if (!real || visited.has(real) || !(await fs.stat(real).then((s) => s.isDirectory(), () => false))) continue;
+    if (!real || visited.has(real) || !(await fs.stat(real).then((s) => s.isDirectory(), () => false)) || !isDiskFolder(real)) continue;
     visited.add(real);
     folders.push(root);
     if (await visit(root, 0)) break;
@@ -185,4 +186,14 @@ function isEmbeddingModel(info: GgufFileInfo): boolean {
   const pooling = (info.architectureMetadata as { pooling_type?: unknown } | undefined)?.pooling_type;
   if (typeof pooling === 'number' && pooling > 0) return pooling !== rankPooling;
   return encoderArchitectures.has(info.metadata.general?.architecture ?? '');
+}
+
+/** A folder under /proc, /sys or /dev holds no models and would only spend the search's budget. */
+function isDiskFolder(folder: string): boolean {
+  try {
+    checkFolder(folder, { what: 'the models folder', mustExist: true });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { walkWorkspace } from '../../sidecar/index/walk';
+import { walkWorkspace, type WalkNote } from '../../sidecar/index/walk';
 import { looksBinary, WorkspaceFilter } from '../../sidecar/index/workspaceFilter';
 
 const root = mkdtempSync(path.join(tmpdir(), 'pylot-index-filter-'));
@@ -36,6 +36,20 @@ test('the walk yields only what the rules allow', async () => {
   const found: string[] = [];
   for await (const file of walkWorkspace(filter)) found.push(file.relative);
   assert.deepEqual(found.sort(), ['.gitignore', '.pylotignore', 'src/.gitignore', 'src/app.ts', 'src/deep/util.py']);
+});
+
+test('the walk is bounded in entries and depth, and says where it stopped', async () => {
+  const filter = new WorkspaceFilter(root, ['vendor/'], 4096);
+  const few: WalkNote = {};
+  const found: string[] = [];
+  for await (const file of walkWorkspace(filter, undefined, few, { maxEntries: 3, maxDepth: 64 })) found.push(file.relative);
+  assert.ok(found.length <= 3);
+  assert.match(few.stoppedEarly ?? '', /stopped after looking at 3 folder entries/);
+  const shallow: WalkNote = {};
+  found.length = 0;
+  for await (const file of walkWorkspace(filter, undefined, shallow, { maxEntries: 1000, maxDepth: 2 })) found.push(file.relative);
+  assert.deepEqual(found.sort(), ['.gitignore', '.pylotignore', 'src/.gitignore', 'src/app.ts']);
+  assert.match(shallow.stoppedEarly ?? '', /deeper than 2 levels.*src\/deep/);
 });
 
 test('single paths from file events are judged by every rule above them', () => {
