@@ -55,8 +55,9 @@ describe('context in the sidecar', () => {
     assert.ok(result.promptTokens! > bare.promptTokens! + 30, `the definitions are in the prompt (${result.promptTokens} vs ${bare.promptTokens} tokens)`);
   });
 
-  it('keeps the snippets while the user types through, so the prompt stays anchored', async () => {
-    await send(DidChangeDocument.method, { uri: uriOf('checkout.ts'), version: 2, changes: [{ range: { start: { line: 4, character: 2 }, end: { line: 4, character: 2 } }, text: 'r' }] });
+  it('keeps the snippets while the user types on, so the prompt stays anchored', async () => {
+    // Not the suggestion's start ("return"): that would be answered from the suggestion, with no prompt.
+    await send(DidChangeDocument.method, { uri: uriOf('checkout.ts'), version: 2, changes: [{ range: { start: { line: 4, character: 2 }, end: { line: 4, character: 2 } }, text: 'x' }] });
     const result = await complete('checkout.ts', 2, 3);
     assert.equal(result.anchored, true);
     assert.equal(result.snippetFiles, undefined, 'no new assembly while anchored');
