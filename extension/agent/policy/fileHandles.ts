@@ -69,6 +69,7 @@ export async function createApproved(file: ApprovedFile, content: string, root: 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new MovedFileError(`${file.relative} appeared while waiting for approval; nothing was written. Read it and use edit_file.`);
+    if (code === 'ELOOP' || code === 'ENOENT' || code === 'ENOTDIR') throw new MovedFileError(`The folder of ${file.relative} changed after it was checked (moved, or swapped for a link); nothing was written.`);
     throw error;
   }
   let written = false;
@@ -83,18 +84,6 @@ export async function createApproved(file: ApprovedFile, content: string, root: 
     // An empty file made through a swapped folder: take it back if that name is still the empty file we made.
     const there = where ? await lstat(where).catch(() => undefined) : undefined;
     if (where && made && there && there.dev === made.dev && there.ino === made.ino && there.size === 0) await unlink(where).catch(() => undefined);
-  }
-}
-
-/** Replaces the approved file's content through a checked handle (no truncation before the check). */
-export async function overwriteApproved(file: ApprovedFile, content: string): Promise<void> {
-  const handle = await openOrExplain(file, constants.O_WRONLY | noFollow);
-  try {
-    await checkHandle(handle, file);
-    await handle.truncate(0);
-    await handle.write(content, 0, 'utf8');
-  } finally {
-    await handle.close();
   }
 }
 

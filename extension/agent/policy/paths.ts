@@ -113,7 +113,8 @@ export class WorkspacePaths {
     const written = relative.normalize('NFC');
     // Also as Windows would open it: trailing dots and spaces dropped from each name.
     const canonical = written.split('/').map((part) => part.replace(/[. ]+$/, '') || part).join('/');
-    return rules.ignores(written) || rules.ignores(canonical) ? 'ignored' : undefined;
+    // A folder rule (`hidden/`) also names the folder itself; a file of that name is hidden too (deny matches more).
+    return [written, canonical].some((candidate) => rules.ignores(candidate) || rules.ignores(`${candidate}/`)) ? 'ignored' : undefined;
   }
 
   private pylotIgnore(root: WorkspaceFolderRoot): Promise<Ignore> {

@@ -134,7 +134,8 @@ export async function searchText(roots: readonly SearchRoot[], query: string, is
   };
   try {
     for (const root of roots) await walk(root, root.absolute, root.relative);
-    if (!signal.aborted) await flush();
+    if (signal.aborted) throw new RegexCancelledError('cancelled');
+    await flush();
   } catch (error) {
     if (error instanceof RegexTimeoutError) throw new ToolError(error.message);
     if (error instanceof RegexCancelledError) throw new ToolError('The search was cancelled.');

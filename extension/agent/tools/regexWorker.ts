@@ -29,7 +29,7 @@ export class RegexLineMatcher {
     private readonly timeLimitMs: number,
     private readonly signal: AbortSignal,
   ) {
-    this.worker = new Worker(`(${workerMain.toString()})()`, { eval: true, workerData: { source: pattern.source, flags: pattern.flags } });
+    this.worker = new Worker(workerSource, { eval: true, workerData: { source: pattern.source, flags: pattern.flags } });
     this.worker.unref();
   }
 
@@ -84,21 +84,23 @@ export class RegexLineMatcher {
   }
 }
 
-/** The worker's whole program; it runs from its source text, so it must not use anything from outside. */
-function workerMain(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const pattern = new RegExp(workerData.source as string, workerData.flags as string);
-  parentPort!.on('message', (batch: { id: number; files: Array<{ shown: string; text: string }>; limit: number }) => {
-    const matches: string[] = [];
-    for (const file of batch.files) {
-      const lines = file.text.split(/\r?\n/);
-      for (let i = 0; i < lines.length && matches.length < batch.limit; i++) {
-        pattern.lastIndex = 0;
-        if (pattern.test(lines[i]!)) matches.push(`${file.shown}:${i + 1}: ${lines[i]!.trim().slice(0, 200)}`);
-      }
-      if (matches.length >= batch.limit) break;
+/**
+ * The worker's whole program, as source text: a bundler rewrites `require` inside functions, and
+ * the worker must not depend on anything of the bundle.
+ */
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const pattern = new RegExp(workerData.source, workerData.flags);
+parentPort.on('message', (batch) => {
+  const matches = [];
+  for (const file of batch.files) {
+    const lines = file.text.split(/\\r?\\n/);
+    for (let i = 0; i < lines.length && matches.length < batch.limit; i++) {
+      pattern.lastIndex = 0;
+      if (pattern.test(lines[i])) matches.push(file.shown + ':' + (i + 1) + ': ' + lines[i].trim().slice(0, 200));
     }
-    parentPort!.postMessage({ id: batch.id, matches });
-  });
-}
+    if (matches.length >= batch.limit) break;
+  }
+  parentPort.postMessage({ id: batch.id, matches });
+});
+`;
