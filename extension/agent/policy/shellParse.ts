@@ -2,6 +2,7 @@
 // runs (split on &&, ||, ;, |, &, newlines) and every construct that makes a command do more than
 // its words say — substitutions, backticks, redirections, subshells, expansions, env assignments.
 // It does not run or expand anything; when unsure, it reports a risk so a person decides.
+import { programIdentity, wrappers } from './programOptions';
 
 export interface SimpleCommand {
   /** The words after any leading VAR=value assignments, quotes removed. */
@@ -146,19 +147,11 @@ function splitAssignments(words: string[], risks: Set<string>): SimpleCommand {
   return { assignments: words.slice(0, first), words: words.slice(first) };
 }
 
-/** Programs that run another command given as their arguments: what they run is not what the rule named. */
-export const wrappers: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'csh', 'tcsh', 'eval', 'exec', 'env', 'xargs', 'command', 'builtin', 'nohup', 'time', 'timeout', 'nice', 'ionice', 'sudo', 'doas', 'su', 'ssh', 'watch', 'parallel', 'strace', 'chroot', 'setsid', 'stdbuf', 'script']);
-
 function wrapperRisks(command: SimpleCommand): string[] {
-  const program = programName(command.words[0] ?? '');
+  const program = programIdentity(command.words[0] ?? '');
   const risks: string[] = [];
   if (wrappers.has(program)) risks.push(`${program} runs another command`);
   if (program === 'find' && command.words.some((w) => /^-(exec|execdir|ok|okdir|delete)$/.test(w))) risks.push('find runs commands or deletes files');
   if (program === 'git' && command.words.some((w) => w === '-c' || w.startsWith('--config-env') || w.startsWith('--exec-path'))) risks.push('git with configuration overrides');
   return risks;
-}
-
-/** /usr/bin/git → git, \rm → rm: how rules name programs. */
-export function programName(word: string): string {
-  return word.replace(/^\\/, '').split('/').pop() ?? word;
 }
