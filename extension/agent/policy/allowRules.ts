@@ -6,7 +6,7 @@
 // a rule for it (never for an option that changes what runs, a path, or a shadowed program).
 import { programIdentity, specFor, wrappers, type ProgramSpec } from './programOptions';
 import type { ProgramLocation } from './programPath';
-import { parseCommandLine } from './shellParse';
+import { parseCommandLine, type SimpleCommand } from './shellParse';
 
 export type AllowJudgement =
   | { readonly kind: 'allowed'; readonly rule: string }
@@ -15,9 +15,11 @@ export type AllowJudgement =
 /** Where a bare program name leads; undefined when it was not looked up. */
 export type Locate = (name: string) => ProgramLocation | undefined;
 
-export function judgeAllow(words: readonly string[], rules: readonly string[], locate: Locate): AllowJudgement {
+export function judgeAllow(command: SimpleCommand, rules: readonly string[], locate: Locate): AllowJudgement {
+  const { words } = command;
   const program = words[0] ?? '';
   const shown = words.join(' ');
+  if (command.programEscaped) return { kind: 'ask', reason: `the program name "${program}" was written with a backslash, which Windows reads as a path` };
   if (/[\\/]/.test(program)) return { kind: 'ask', reason: `"${program}" is a path, not a program found on PATH; no rule allows running a file by its path` };
   if (wrappers.has(programIdentity(program))) return { kind: 'ask', reason: `${program} runs another command` };
   const location = locate(program);
@@ -85,7 +87,8 @@ export function firstUnacceptable(words: readonly string[], from: number): { ind
     }
     const isOption = word.length > 1 && word.startsWith('-');
     if (afterDashes) {
-      if ((spec?.passesArgs && isOption) || !operandOk(word, spec, true)) return { index: i, unsafe: false };
+      // After `--` an option belongs to whatever the program hands the words to (a script, a test binary): unknown.
+      if (((!spec || spec.passesArgs) && isOption) || !operandOk(word, spec, true)) return { index: i, unsafe: false };
     } else if (!isOption) {
       if (!operandOk(word, spec, false)) return { index: i, unsafe: false };
     } else {

@@ -50,7 +50,7 @@ export function judgeCommand(line: string, rules: CommandRules, context: Command
   const reasons: string[] = [];
   const suggestions: Array<string | undefined> = [];
   for (const command of parsed.commands) {
-    const judgement = judgeAllow(command.words, rules.allow, context.locate);
+    const judgement = judgeAllow(command, rules.allow, context.locate);
     if (judgement.kind === 'allowed') matched.push(judgement.rule);
     else {
       reasons.push(judgement.reason);

@@ -48,6 +48,15 @@ function commandInvocations(words: readonly string[], context: ShapeContext, dep
   const found: Invocation[] = [{ words, openArguments, possible, cwd: context.cwd }];
   const program = programIdentity(words[0]!);
   const known = Object.hasOwn(programSpecs, program);
+  // Strings that may be run: a program word with spaces, and a known program's `NAME=value` settings
+  // (`make SHELL="sudo sh"`); its other words are data (`git commit -m "add dd support"`).
+  if (looksLikeCommandLine(words[0]!)) found.push(...invocationsOf(words[0]!, context, depth + 1, true));
+  if (known && !programSpecs[program]!.anyOption) {
+    for (const word of words.slice(1)) {
+      const value = /^[\w.-]+=(.*)$/s.exec(word)?.[1];
+      if (value !== undefined && looksLikeCommandLine(value)) found.push(...invocationsOf(value, context, depth + 1, true));
+    }
+  }
   if (wrappers.has(program) || !known) {
     // Any later word may be where the wrapped command starts (a wrapper's options are not parsed one by one),
     // and any word with shell syntax may be a command line. For a program that is not known to treat its
@@ -59,7 +68,7 @@ function commandInvocations(words: readonly string[], context: ShapeContext, dep
       found.push({ words: inner, openArguments: supplies, possible: maybe, cwd: context.cwd });
       if (programIdentity(inner[0]!) === 'find') found.push(...commandInvocations(inner, context, depth + 1, maybe, supplies).slice(1));
       if (argumentSuppliers.has(programIdentity(inner[0]!))) supplies = true;
-      if (looksLikeCommandLine(inner[0]!)) found.push(...invocationsOf(inner[0]!, context, depth + 1, maybe));
+      for (const text of [inner[0]!, inner[0]!.replace(/^[\w.-]+=/, '')]) if (looksLikeCommandLine(text)) found.push(...invocationsOf(text, context, depth + 1, maybe));
     }
     return dedupe(found);
   }

@@ -8,6 +8,8 @@ export interface SimpleCommand {
   /** The words after any leading VAR=value assignments, quotes removed. */
   readonly words: readonly string[];
   readonly assignments: readonly string[];
+  /** The program word had a backslash in it (`\ls`, `.\ls`, `C:\bin\ls`): cmd.exe reads that as a path. */
+  readonly programEscaped?: true;
 }
 
 export interface ParsedCommandLine {
@@ -20,15 +22,22 @@ export function parseCommandLine(line: string): ParsedCommandLine {
   const risks = new Set<string>();
   const commands: SimpleCommand[] = [];
   let words: string[] = [];
+  let escaped: boolean[] = [];
   let word: string | undefined;
+  let wordEscaped = false;
   const endWord = () => {
-    if (word !== undefined) words.push(word);
+    if (word !== undefined) {
+      words.push(word);
+      escaped.push(wordEscaped);
+    }
     word = undefined;
+    wordEscaped = false;
   };
   const endCommand = () => {
     endWord();
-    if (words.length) commands.push(splitAssignments(words, risks));
+    if (words.length) commands.push(splitAssignments(words, escaped, risks));
     words = [];
+    escaped = [];
   };
   const add = (text: string) => (word = (word ?? '') + text);
 
@@ -46,6 +55,7 @@ export function parseCommandLine(line: string): ParsedCommandLine {
     } else if (char === '\\') {
       if (at(1) === '\n') i += 2; // line continuation
       else {
+        wordEscaped = true;
         add(at(1));
         i += 2;
       }
@@ -94,7 +104,7 @@ export function parseCommandLine(line: string): ParsedCommandLine {
       risks.add('a comment');
       const newline = line.indexOf('\n', i);
       i = newline < 0 ? line.length : newline;
-    } else if ((char === '{' || char === '}') && word === undefined && /[\s;]|$/.test(at(1) || ' ')) {
+    } else if ((char === '{' || char === '}') && word === undefined && (at(1) === '' || /[\s;]/.test(at(1)))) {
       risks.add('a subshell or group');
       i++;
     } else {
@@ -140,11 +150,11 @@ function readDollar(line: string, i: number, add: (text: string) => void, risks:
   return i + 1;
 }
 
-function splitAssignments(words: string[], risks: Set<string>): SimpleCommand {
+function splitAssignments(words: string[], escaped: boolean[], risks: Set<string>): SimpleCommand {
   let first = 0;
   while (first < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[first]!)) first++;
   if (first > 0) risks.add('environment variable assignments');
-  return { assignments: words.slice(0, first), words: words.slice(first) };
+  return { assignments: words.slice(0, first), words: words.slice(first), ...(escaped[first] ? { programEscaped: true as const } : {}) };
 }
 
 function wrapperRisks(command: SimpleCommand): string[] {
