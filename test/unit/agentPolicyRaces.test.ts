@@ -9,16 +9,24 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApproved, MovedFileError, readApproved } from '../../extension/agent/policy/fileHandles';
+import { createApproved, MovedFileError, readApproved, useKernelNamesForTesting } from '../../extension/agent/policy/fileHandles';
 import { readTextFile } from '../../extension/agent/tools/fileTools';
 
 const scratch = realpathSync(mkdtempSync(path.join(tmpdir(), 'pylot-races-')));
 const ws = path.join(scratch, 'ws');
-const dir = path.join(ws, 'dir');
 const outside = path.join(scratch, 'outside');
+let runs = 0;
 
-/** A separate process that swaps ws/dir for a link to outside/ and back until it is told to stop. */
-function startSwapper(ms: number): Promise<number> {
+/** A fresh ws/dir-N holding file.txt, for one race. */
+function freshDir(): string {
+  const dir = path.join(ws, `dir-${runs++}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'file.txt'), 'inside\n');
+  return dir;
+}
+
+/** A separate process that swaps the folder for a link to outside/ and back, for `ms`. */
+function startSwapper(dir: string, ms: number): Promise<number> {
   const script = `
     const fs = require('fs');
     const [dir, parked, outside, ms] = process.argv.slice(1);
@@ -30,7 +38,7 @@ function startSwapper(ms: number): Promise<number> {
     try { fs.unlinkSync(dir); } catch {}
     try { fs.renameSync(parked, dir); } catch {}
     console.log(swaps);`;
-  const child = spawn(process.execPath, ['-e', script, dir, path.join(ws, '.parked'), outside, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script, dir, `${dir}.parked`, outside, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return new Promise((resolve) => child.once('close', () => resolve(Number(out.trim()))));
@@ -38,15 +46,16 @@ function startSwapper(ms: number): Promise<number> {
 
 describe('a folder swapped for a link between the check and the I/O', { skip: process.platform === 'win32' && 'symlinks need privileges on Windows' }, () => {
   before(() => {
-    mkdirSync(dir, { recursive: true });
     mkdirSync(outside, { recursive: true });
-    writeFileSync(path.join(dir, 'file.txt'), 'inside\n');
     writeFileSync(path.join(outside, 'file.txt'), 'OUTSIDE SECRET\n');
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('never reads the outside file', async () => {
-    const swapper = startSwapper(1500);
+  for (const kernel of [true, false]) {
+  it(`never reads the outside file (${kernel ? "the kernel's name for the handle" : 'folders and inode, as on macOS and Windows'})`, async () => {
+    useKernelNamesForTesting(kernel);
+    const dir = freshDir();
+    const swapper = startSwapper(dir, 1500);
     const absolute = path.join(dir, 'file.txt');
     let reads = 0;
     let leaks = 0;
@@ -57,12 +66,15 @@ describe('a folder swapped for a link between the check and the I/O', { skip: pr
       if (text?.includes('OUTSIDE')) leaks++;
     }
     const swaps = await swapper;
+    useKernelNamesForTesting(true);
     assert.ok(swaps > 100 && reads > 100, `${swaps} swaps, ${reads} reads`);
     assert.equal(leaks, 0, `${leaks} of ${reads} reads returned the outside file`);
   });
 
-  it('never creates a file outside', async () => {
-    const swapper = startSwapper(1500);
+  it(`never creates a file outside (${kernel ? "the kernel's name for the handle" : 'folders and inode, as on macOS and Windows'})`, async () => {
+    useKernelNamesForTesting(kernel);
+    const dir = freshDir();
+    const swapper = startSwapper(dir, 1500);
     const made: string[] = [];
     let refused = 0;
     const end = Date.now() + 1400;
@@ -77,15 +89,18 @@ describe('a folder swapped for a link between the check and the I/O', { skip: pr
       }
     }
     await swapper;
-    assert.deepEqual(readdirSync(outside).filter((name) => name.startsWith('new-')), [], 'nothing landed outside');
+    useKernelNamesForTesting(true);
+    assert.deepEqual(readdirSync(outside).filter((name) => name.startsWith('new-') && readFileSync(path.join(outside, name), 'utf8') !== ''), [], 'nothing written outside');
     assert.ok(made.length > 0 && refused > 0, `${made.length} made, ${refused} refused`);
     // Each made file is inside: in ws/dir, or in the folder the swapper parked it as (when a create re-made ws/dir meanwhile).
     for (const name of made) {
-      const where = [dir, path.join(ws, '.parked')].map((folder) => path.join(folder, name)).find(existsSync);
+      const where = [dir, `${dir}.parked`].map((folder) => path.join(folder, name)).find(existsSync);
       assert.ok(where, `${name} is inside the workspace`);
       assert.match(readFileSync(where, 'utf8'), /^made \d+\n$/);
     }
+    for (const name of readdirSync(outside).filter((n) => n.startsWith('new-'))) rmSync(path.join(outside, name));
   });
+  }
 });
 
 describe('a file changed after its check', { skip: process.platform === 'win32' && 'symlinks need privileges on Windows' }, () => {
