@@ -18,7 +18,8 @@ export const secretFilePatterns: readonly string[] = [
   'service-account*.json', '*-service-account.json', 'client_secret*.json', '*.tfvars', '*.tfstate', '*.tfstate.*',
 ];
 
-const matchers: readonly RegExp[] = secretFilePatterns.map(globToRegExp);
+// One expression for the whole list: the agent's folder walks ask about every name they pass.
+const matcher = new RegExp(`^(?:${secretFilePatterns.map(globBody).join('|')})$`, 's');
 
 /** The name as a case-insensitive, trailing-dot-and-space-blind file system would open it. */
 export function canonicalName(name: string): string {
@@ -28,9 +29,10 @@ export function canonicalName(name: string): string {
 /** True when a file (or folder) of this name is a secret, on any operating system. */
 export function isSecretName(name: string): boolean {
   const canonical = canonicalName(name);
+  if (matcher.test(canonical)) return true;
   // Windows opens `.env:stream` and `.env::$DATA` as `.env`.
-  const beforeStream = canonicalName(canonical.split(':')[0] ?? '');
-  return [canonical, beforeStream].some((candidate) => candidate !== '' && matchers.some((pattern) => pattern.test(candidate)));
+  const beforeStream = canonical.includes(':') ? canonicalName(canonical.split(':')[0]!) : '';
+  return beforeStream !== '' && matcher.test(beforeStream);
 }
 
 /** True when any segment of a relative path (forward or back slashes) is a secret name: a secret folder hides what is in it. */
@@ -38,7 +40,6 @@ export function isSecretPath(relative: string): boolean {
   return relative.split(/[\\/]+/).some((segment) => segment !== '' && isSecretName(segment));
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = [...glob.toLowerCase()].map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, 's');
+function globBody(glob: string): string {
+  return [...glob.toLowerCase()].map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
 }

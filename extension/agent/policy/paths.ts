@@ -72,7 +72,8 @@ export class WorkspacePaths {
       return { ok: false, reason: `"${String(input)}" has ${real.links} hard links: its other names may be outside the workspace or protected, so the agent does not open it. Copy it to a new file if the agent needs it.` };
     }
     const relative = toSlashes(path.relative(home.path, real.path));
-    const protection = strongest([await this.protectionAt(real.path), await this.protection(root, rest.join('/'))]);
+    const lexicalProtection = lexical === real.path ? undefined : await this.protection(root, rest.join('/'));
+    const protection = strongest([await this.protectionAt(real.path), lexicalProtection]);
     return { ok: true, absolute: real.path, folder: home, relative, exists: real.exists, ...(protection ? { protection } : {}) };
   }
 
@@ -93,7 +94,8 @@ export class WorkspacePaths {
   async protection(root: WorkspaceFolderRoot, relative: string): Promise<Protection | undefined> {
     if (!relative) return undefined;
     const absolute = path.join(root.path, ...relative.split('/'));
-    return strongest([byName(relative), await this.ignoredIn(root, relative), await this.protectionAt(absolute)]);
+    const known = (await this.roots()).some((candidate) => candidate.path === root.path);
+    return strongest([byName(relative), known ? undefined : await this.ignoredIn(root, relative), await this.protectionAt(absolute)]);
   }
 
   /** The protection of an absolute location, as seen from each workspace folder containing it (nested folders included). */
@@ -113,8 +115,9 @@ export class WorkspacePaths {
     const written = relative.normalize('NFC');
     // Also as Windows would open it: trailing dots and spaces dropped from each name.
     const canonical = written.split('/').map((part) => part.replace(/[. ]+$/, '') || part).join('/');
+    const forms = canonical === written ? [written] : [written, canonical];
     // A folder rule (`hidden/`) also names the folder itself; a file of that name is hidden too (deny matches more).
-    return [written, canonical].some((candidate) => rules.ignores(candidate) || rules.ignores(`${candidate}/`)) ? 'ignored' : undefined;
+    return forms.some((candidate) => rules.ignores(candidate) || rules.ignores(`${candidate}/`)) ? 'ignored' : undefined;
   }
 
   private pylotIgnore(root: WorkspaceFolderRoot): Promise<Ignore> {

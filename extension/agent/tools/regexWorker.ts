@@ -31,6 +31,8 @@ export class RegexLineMatcher {
   ) {
     this.worker = new Worker(workerSource, { eval: true, workerData: { source: pattern.source, flags: pattern.flags } });
     this.worker.unref();
+    // A worker that fails outside a batch must not take the extension host down with an unhandled 'error'.
+    this.worker.on('error', () => undefined);
   }
 
   /** Matching lines as `shown:line: text`, at most `limit` of them. */
