@@ -31,7 +31,7 @@ const wrap = (inner: string): string[] => [
   `env X=1 ${inner}`, `env -u HOME ${inner}`, `command ${inner}`, `exec ${inner}`, `time ${inner}`, `time -p ${inner}`, `stdbuf -o0 ${inner}`, `ionice -c3 ${inner}`,
   `chrt -i 0 ${inner}`, `setsid ${inner}`, `taskset -c 0 ${inner}`, `flock /tmp/lock ${inner}`, `watch -n 1 ${inner}`, `strace -f ${inner}`, `nice nohup timeout 9 ${inner}`,
   `sh -c '${inner}'`, `bash -c "${inner}"`, `bash -lc '${inner}'`, `zsh -c '${inner}'`, `eval '${inner}'`, `eval ${inner}`, `echo '${inner}' | sh`, `echo "${inner}" | bash -s`,
-  `ls && ${inner}`, `ls; ${inner}`, `ls || ${inner}`, `ls | ${inner}`, `X=1 ${inner}`, `sh -c 'sh -c "${inner}"'`, `busybox ${inner}`, `su -c '${inner}'`.replace('su -c', 'script -qc'),
+  `ls && ${inner}`, `ls; ${inner}`, `ls || ${inner}`, `ls | ${inner}`, `X=1 ${inner}`, `sh -c 'sh -c "${inner}"'`, `busybox ${inner}`, `script -qc '${inner}'`,
 ];
 
 const rmForms = ['rm -rf /', 'rm -fr /', 'rm -r -f /', 'rm -f -r /', 'rm -Rf /', 'rm --recursive --force /', 'rm -rf -- /', 'rm / -rf', 'rm -rfv /', 'rm -r --force /',

@@ -33,8 +33,12 @@ export type CommandVerdict =
       readonly suggestedRules?: readonly string[];
     };
 
+const maxLineLength = 2000;
+
 export function judgeCommand(line: string, rules: CommandRules, context: CommandContext): CommandVerdict {
   if (!line.trim()) return { kind: 'deny', reason: 'The command is empty.' };
+  // Judging looks at every word as a possible command start; past this size that is not worth proving safe.
+  if (line.length > maxLineLength) return { kind: 'ask', reasons: [`the line is longer than ${maxLineLength} characters, too long to check against the deny rules`] };
   const parsed = parseCommandLine(line);
   const deny = denyVerdict(line, rules.deny, context);
   if (deny.kind === 'deny') return deny;
@@ -67,7 +71,9 @@ export function judgeCommand(line: string, rules: CommandRules, context: Command
 function denyVerdict(line: string, deny: readonly string[], context: CommandContext): { kind: 'deny'; reason: string } | { kind: 'clear'; possible: string[] } {
   const rules = deny.map(parseDenyRule).filter((rule): rule is DenyRule => rule !== undefined);
   const possible = new Set<string>();
-  for (const invocation of invocationsOf(line, { ...(context.cwd ? { cwd: context.cwd } : {}), ...(context.home ? { home: context.home } : {}) })) {
+  const programs = rules.map((rule) => rule.program);
+  const relevant = (name: string) => programs.some((program) => name === program || name.startsWith(`${program}.`));
+  for (const invocation of invocationsOf(line, { relevant, ...(context.cwd ? { cwd: context.cwd } : {}), ...(context.home ? { home: context.home } : {}) })) {
     for (const rule of rules) {
       const match = matchDeny(invocation, rule, context.home ? { home: context.home } : {});
       if (match === 'yes') return { kind: 'deny', reason: `"${rule.text}" is in pylot.agent.denyCommands.` };

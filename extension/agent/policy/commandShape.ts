@@ -21,6 +21,8 @@ export interface Invocation {
 export interface ShapeContext {
   readonly cwd?: string;
   readonly home?: string;
+  /** Which program names anyone asks about (the deny rules'): other words need not become invocations. */
+  readonly relevant?: (program: string) => boolean;
 }
 
 const maxDepth = 4;
@@ -64,13 +66,14 @@ function commandInvocations(words: readonly string[], context: ShapeContext, dep
     const maybe = possible || !wrappers.has(program);
     let supplies = openArguments || argumentSuppliers.has(program);
     for (let i = 1; i < words.length; i++) {
-      const inner = words.slice(i);
-      found.push({ words: inner, openArguments: supplies, possible: maybe, cwd: context.cwd });
-      if (programIdentity(inner[0]!) === 'find') found.push(...commandInvocations(inner, context, depth + 1, maybe, supplies).slice(1));
-      if (argumentSuppliers.has(programIdentity(inner[0]!))) supplies = true;
-      for (const text of [inner[0]!, inner[0]!.replace(/^[\w.-]+=/, '')]) if (looksLikeCommandLine(text)) found.push(...invocationsOf(text, context, depth + 1, maybe));
+      const word = words[i]!;
+      const name = programIdentity(word);
+      if (!context.relevant || context.relevant(name) || /[$`]/.test(word)) found.push({ words: words.slice(i), openArguments: supplies, possible: maybe, cwd: context.cwd });
+      if (name === 'find') found.push(...commandInvocations(words.slice(i), context, depth + 1, maybe, supplies).slice(1));
+      if (argumentSuppliers.has(name)) supplies = true;
+      for (const text of [word, word.replace(/^[\w.-]+=/, '')]) if (looksLikeCommandLine(text)) found.push(...invocationsOf(text, context, depth + 1, maybe));
     }
-    return dedupe(found);
+    return found;
   }
   if (program === 'find') {
     for (let i = 1; i < words.length; i++) {
@@ -81,16 +84,6 @@ function commandInvocations(words: readonly string[], context: ShapeContext, dep
     }
   }
   return found;
-}
-
-function dedupe(found: Invocation[]): Invocation[] {
-  const seen = new Set<string>();
-  return found.filter((invocation) => {
-    const key = JSON.stringify([invocation.words, invocation.openArguments, invocation.possible, invocation.cwd]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** Has shell syntax in it: a shell given this word would run commands. */
@@ -110,6 +103,7 @@ function readsCommandsFromStdin(words: readonly string[]): boolean {
 function cwdAfter(command: SimpleCommand, cwd: string | undefined, home: string | undefined): string | undefined {
   const [program, ...args] = command.words;
   if (program === undefined || !['cd', 'pushd', 'popd', 'chdir'].includes(programIdentity(program))) return cwd;
+  if (args.includes('-')) return undefined; // `cd -`: the previous folder, unknown here
   const target = args.find((a) => !a.startsWith('-'));
   if (programIdentity(program) === 'popd' || target === undefined) return programIdentity(program) === 'popd' ? undefined : home;
   if (/[$`*?[{]/.test(target) || cwd === undefined) return undefined;
