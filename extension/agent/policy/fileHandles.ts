@@ -109,14 +109,20 @@ async function checkHandle(handle: FileHandle, file: ApprovedFile): Promise<Stat
     if (kernelName !== file.absolute) throw new MovedFileError(`${file.relative} led to ${kernelName} when opened: a folder on the way changed after the check. Nothing was read or written.`);
     return info;
   }
-  // No kernel name for the handle here: every folder on the way must be a real folder before and after the
-  // file there is found to be this one (a swap would have to come and go between two checks microseconds apart).
-  await checkFolders(path.dirname(file.absolute), file);
-  const there = await lstat(file.absolute).catch(() => undefined);
-  await checkFolders(path.dirname(file.absolute), file);
-  if (!there || there.dev !== info.dev || there.ino !== info.ino) throw new MovedFileError(`${file.relative} changed while it was opened (a folder on the way was swapped). Nothing was read or written.`);
+  // No kernel name for the handle here. A path lookup after the open can itself go through a swapped folder,
+  // so the answer must hold in several rounds, apart in time: every folder on the way a real folder, the file
+  // there this handle's file, every folder still real. A swap would have to come and go in step with each round.
+  for (let round = 0; round < fallbackRounds; round++) {
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, round));
+    await checkFolders(path.dirname(file.absolute), file);
+    const there = await lstat(file.absolute).catch(() => undefined);
+    await checkFolders(path.dirname(file.absolute), file);
+    if (!there || there.dev !== info.dev || there.ino !== info.ino) throw new MovedFileError(`${file.relative} changed while it was opened (a folder on the way was swapped). Nothing was read or written.`);
+  }
   return info;
 }
+
+const fallbackRounds = 3;
 
 let kernelNames = true;
 
