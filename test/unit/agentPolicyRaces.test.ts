@@ -65,7 +65,7 @@ describe('a folder swapped for a link between the check and the I/O', { skip: pr
     let leaks = 0;
     const end = Date.now() + 1400;
     while (Date.now() < end) {
-      const text = await readTextFile(absolute, 'dir/file.txt').catch(() => undefined);
+      const text = await readTextFile(absolute, `${path.basename(dir)}/file.txt`, ws).catch(() => undefined);
       reads++;
       if (text?.includes('OUTSIDE')) leaks++;
     }
@@ -85,7 +85,7 @@ describe('a folder swapped for a link between the check and the I/O', { skip: pr
     for (let i = 0; Date.now() < end; i++) {
       const name = `new-${i}.txt`;
       try {
-        await createApproved({ absolute: path.join(dir, name), relative: `dir/${name}` }, `made ${i}\n`, ws);
+        await createApproved({ absolute: path.join(dir, name), relative: `dir/${name}`, root: ws }, `made ${i}\n`, ws);
         made.push(name);
       } catch (error) {
         assert.ok(error instanceof MovedFileError, String(error));

@@ -14,6 +14,8 @@ export interface ApprovedFile {
   readonly absolute: string;
   /** How the user and the model name it (for messages). */
   readonly relative: string;
+  /** Its workspace folder (real path): only folders from here down can be swapped by the workspace's side. */
+  readonly root?: string;
 }
 
 /** The file is not (or no longer) the one the policy approved: a message the model and the user can act on. */
@@ -113,10 +115,10 @@ async function checkHandle(handle: FileHandle, file: ApprovedFile): Promise<Stat
   // so the answer must hold in several rounds, apart in time: every folder on the way a real folder, the file
   // there this handle's file, every folder still real. A swap would have to come and go in step with each round.
   for (let round = 0; round < fallbackRounds; round++) {
-    if (round > 0) await new Promise((resolve) => setTimeout(resolve, round));
-    await checkFolders(path.dirname(file.absolute), file);
+    if (round > 0) await new Promise((resolve) => setImmediate(resolve));
+    await checkFolders(file);
     const there = await lstat(file.absolute).catch(() => undefined);
-    await checkFolders(path.dirname(file.absolute), file);
+    await checkFolders(file);
     if (!there || there.dev !== info.dev || there.ino !== info.ino) throw new MovedFileError(`${file.relative} changed while it was opened (a folder on the way was swapped). Nothing was read or written.`);
   }
   return info;
@@ -138,15 +140,16 @@ async function handlePath(handle: FileHandle): Promise<string | undefined> {
   return name && name.startsWith('/') && !name.endsWith(' (deleted)') ? name : undefined;
 }
 
-/** Every folder from the file system root to `folder` is a real folder (no symbolic link). */
-async function checkFolders(folder: string, file: ApprovedFile): Promise<void> {
-  const { root } = path.parse(folder); // `/`, or `C:\` (joining onto a bare `C:` would be drive-relative)
+/** Every folder from the workspace folder (or, not knowing it, the file system root) down to the file's is a real folder. */
+async function checkFolders(file: ApprovedFile): Promise<void> {
+  const folder = path.dirname(file.absolute);
+  const inRoot = file.root !== undefined && !path.relative(file.root, folder).startsWith('..') && !path.isAbsolute(path.relative(file.root, folder));
+  const root = inRoot ? file.root! : path.parse(folder).root; // `/` or `C:\` (joining onto a bare `C:` would be drive-relative)
   let current = root;
-  for (const part of folder.slice(root.length).split(path.sep)) {
-    if (!part) continue;
-    current = path.join(current, part);
+  for (const part of ['', ...path.relative(root, folder).split(path.sep)]) {
+    if (part) current = path.join(current, part);
     const info = await lstat(current).catch(() => undefined);
-    if (!info?.isDirectory()) throw new MovedFileError(`${path.relative(path.dirname(folder), current) || current} on the way to ${file.relative} is no longer a folder (it may have been swapped for a link). Nothing was read or written.`);
+    if (!info?.isDirectory()) throw new MovedFileError(`A folder on the way to ${file.relative} is no longer a folder (it may have been swapped for a link). Nothing was read or written.`);
   }
 }
 

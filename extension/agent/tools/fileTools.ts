@@ -16,8 +16,8 @@ const skippedFolders = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', '
 /** Whether a path (relative to its workspace folder, forward slashes) must stay hidden from the agent. */
 export type Hidden = (relative: string) => Promise<boolean>;
 
-export async function readNumbered(absolute: string, relative: string, text: string | undefined, startLine?: number, endLine?: number): Promise<string> {
-  const content = text ?? (await readTextFile(absolute, relative));
+export async function readNumbered(absolute: string, relative: string, text: string | undefined, startLine?: number, endLine?: number, root?: string): Promise<string> {
+  const content = text ?? (await readTextFile(absolute, relative, root));
   const lines = content.split(/\r?\n/);
   const first = Math.max(1, startLine ?? 1);
   const last = Math.min(lines.length, endLine ?? first + maxReadLines - 1, first + maxReadLines - 1);
@@ -28,13 +28,14 @@ export async function readNumbered(absolute: string, relative: string, text: str
   return `${relative} (lines ${first}-${last} of ${lines.length})\n${body}${more}`;
 }
 
-export async function readTextFile(absolute: string, relative: string): Promise<string> {
+/** `root`: the workspace folder, so the handle check need not look above it. */
+export async function readTextFile(absolute: string, relative: string, root?: string): Promise<string> {
   const info = await stat(absolute).catch(() => undefined);
   if (!info) throw new ToolError(`${relative} does not exist.`);
   if (info.isDirectory()) throw new ToolError(`${relative} is a folder; use list_files.`);
   let bytes: Buffer;
   try {
-    ({ bytes } = await readApproved({ absolute, relative }, maxFileBytes));
+    ({ bytes } = await readApproved({ absolute, relative, ...(root ? { root } : {}) }, maxFileBytes));
   } catch (error) {
     if (error instanceof TooLargeError) throw new ToolError(`${relative} is ${Math.round(error.size / 1024)} KiB, too large to read; search it with search_text.`);
     if (error instanceof MovedFileError) throw new ToolError(error.message);
@@ -75,6 +76,8 @@ export interface SearchRoot {
   readonly relative: string;
   /** Shown before paths when several workspace folders are searched. */
   readonly label?: string;
+  /** The workspace folder it is in (real path), when `absolute` is a folder below it. */
+  readonly folder?: string;
 }
 
 export interface SearchOptions {
@@ -124,7 +127,7 @@ export async function searchText(roots: readonly SearchRoot[], query: string, is
         files++;
         const shown = `${root.label ? `${root.label}/` : ''}${childRel}`;
         // Through a checked handle: a file with other hard links, or reached through a swapped folder, is skipped.
-        const read = await readApproved({ absolute: path.join(dir, entry.name), relative: shown }, maxFileBytes).catch(() => undefined);
+        const read = await readApproved({ absolute: path.join(dir, entry.name), relative: shown, root: root.folder ?? root.absolute }, maxFileBytes).catch(() => undefined);
         if (!read || read.bytes.subarray(0, 8000).includes(0)) continue;
         batch.push({ shown, text: read.bytes.toString('utf8') });
         batchSize += read.bytes.length;
