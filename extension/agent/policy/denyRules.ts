@@ -117,7 +117,12 @@ function operandMatch(wanted: string, operands: readonly string[], program: stri
       result = 'possible';
       continue;
     }
-    for (const operand of expandBraces(written)) {
+    const forms = expandBraces(written);
+    if (!forms) {
+      result = 'possible';
+      continue;
+    }
+    for (const operand of forms) {
       const verdict = sameOperand(operand, wanted, program, cwd, home);
       if (verdict === 'yes') return 'yes';
       if (verdict === 'possible') result = 'possible';
@@ -170,13 +175,25 @@ function globMatches(glob: string, target: string): boolean {
   }
 }
 
-/** `{/,x}` → `/`, `x` (bash expands braces; at most 64 forms). */
-function expandBraces(word: string): string[] {
-  const match = /\{([^{}]*,[^{}]*)\}/.exec(word);
-  if (!match) return [word];
-  const before = word.slice(0, match.index);
-  const after = word.slice(match.index + match[0].length);
-  return match[1]!.split(',').flatMap((part) => expandBraces(before + part + after)).slice(0, 64);
+/** `{/,x}` → `/`, `x`, as bash expands braces; undefined when there are more forms than are worth trying. */
+function expandBraces(word: string): string[] | undefined {
+  let forms = [word];
+  for (let round = 0; round < 8; round++) {
+    const next: string[] = [];
+    let expanded = false;
+    for (const form of forms) {
+      const match = /\{([^{}]*,[^{}]*)\}/.exec(form);
+      if (!match) next.push(form);
+      else {
+        expanded = true;
+        for (const part of match[1]!.split(',')) next.push(form.slice(0, match.index) + part + form.slice(match.index + match[0].length));
+      }
+      if (next.length > 64) return undefined;
+    }
+    forms = next;
+    if (!expanded) return forms;
+  }
+  return undefined;
 }
 
 /** A chmod mode as octal: `0777`, `777`, `a+rwx`, `ugo=rwx`, `+rwx` → `777`. */
