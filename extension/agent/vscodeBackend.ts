@@ -6,6 +6,7 @@ import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { CodebaseSearchResult, CodeSearch } from '../index/codebaseIndex';
 import { DiffPreview } from './diffPreview';
 import { ToolError, type Target, type ToolBackend } from './executeCall';
+import { createApproved, identifyApproved, MovedFileError, readApproved, type ApprovedFile } from './policy/fileHandles';
 import type { WorkspacePaths } from './policy/paths';
 import type { AgentSettings } from './settings';
 import { describeRun, runCommand } from './tools/commandRunner';
@@ -23,7 +24,7 @@ export class VsCodeBackend implements ToolBackend {
   ) {}
 
   async read(target: Target, startLine?: number, endLine?: number): Promise<string> {
-    return readNumbered(target.absolute, target.relative, openText(target), startLine, endLine);
+    return readNumbered(target.absolute, target.relative, openText(target), startLine, endLine, target.folder.path);
   }
 
   list(target: Target, recursive: boolean): Promise<string> {
@@ -33,7 +34,7 @@ export class VsCodeBackend implements ToolBackend {
   async searchText(query: string, isRegex: boolean, under: Target | undefined, signal: AbortSignal): Promise<string> {
     const roots = await this.paths.roots();
     const searchRoots: SearchRoot[] = under
-      ? [{ absolute: under.absolute, relative: under.relative, ...(roots.length > 1 ? { label: under.folder.name } : {}) }]
+      ? [{ absolute: under.absolute, relative: under.relative, folder: under.folder.path, ...(roots.length > 1 ? { label: under.folder.name } : {}) }]
       : roots.map((root) => ({ absolute: root.path, relative: '', ...(roots.length > 1 ? { label: root.name } : {}) }));
     const rootOf = (root: SearchRoot) => (under ? under.folder : roots.find((r) => r.path === root.absolute)!);
     return searchText(searchRoots, query, isRegex, async (root, relative) => (await this.paths.protection(rootOf(root), relative)) !== undefined, signal);
@@ -78,7 +79,7 @@ export class VsCodeBackend implements ToolBackend {
     const open = openText(target);
     if (open !== undefined) return open;
     if (!target.exists) return undefined;
-    return readTextFile(target.absolute, target.relative).catch((error: unknown) => {
+    return readTextFile(target.absolute, target.relative, target.folder.path).catch((error: unknown) => {
       if (error instanceof ToolError && /does not exist/.test(error.message)) return undefined;
       throw error;
     });
@@ -102,17 +103,32 @@ export class VsCodeBackend implements ToolBackend {
 
   async write(target: Target, before: string | undefined, after: string): Promise<void> {
     const uri = vscode.Uri.file(target.absolute);
-    const edit = new vscode.WorkspaceEdit();
     if (before === undefined) {
-      edit.createFile(uri, { overwrite: false, contents: new TextEncoder().encode(after) });
-      if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(`VS Code could not create ${target.relative}.`);
+      // A new file is made through a checked handle (see policy/fileHandles): a folder swapped for a
+      // link meanwhile cannot lead the write out of the workspace. VS Code sees it appear.
+      await createApproved(approved(target), after, target.folder.path).catch(asToolError);
       return;
     }
+    // An edit stays one undoable change in VS Code's editor, so VS Code's save writes the bytes. Its
+    // save opens by path, so the file is checked through a handle just before (the very file the
+    // policy approved, one hard link, no link on the way), again before saving, and after (the file now holds the edit).
+    const identity = await identifyApproved(approved(target)).catch(asToolError);
     const document = await vscode.workspace.openTextDocument(uri);
+    const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), after);
     if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(`VS Code could not apply the edit to ${target.relative}.`);
+    const again = await identifyApproved(approved(target)).catch(asToolError);
+    if (again.dev !== identity.dev || again.ino !== identity.ino) throw new ToolError(`${target.relative} was replaced by another file while it was being edited; the edit is in the editor, unsaved. Check the file, then save or undo.`);
     // e.g. the file changed on disk meanwhile: the edit stays in the editor (undoable), unsaved.
     if (!(await document.save())) throw new ToolError(`The edit is in the editor, but VS Code could not save ${target.relative} (it may have changed on disk). The user can save or undo it.`);
+    const saved = await readApproved(approved(target)).catch(asToolError);
+    // Still the old text on disk after a save that succeeded: VS Code's write landed elsewhere.
+    const plain = (text: string) => text.replace(/^\ufeff/, '').replace(/\r\n/g, '\n');
+    const stillBefore = plain(saved.bytes.toString('utf8')) === plain(before) && plain(before) !== plain(after);
+    // (The inode may differ after a save VS Code makes atomically, by rename; the content may not.)
+    if (stillBefore) {
+      throw new ToolError(`${target.relative} does not hold the edit after saving: a folder on the way may have been swapped while VS Code saved. Check ${target.relative} and the folders above it.`);
+    }
   }
 
   async run(command: string, cwd: Target | undefined, signal: AbortSignal): Promise<string> {
@@ -143,6 +159,17 @@ export class VsCodeBackend implements ToolBackend {
     }
     return shown.length ? shown.join('\n\n') : 'The index found nothing the agent may read.';
   }
+}
+
+/** The policy's target as the handle check takes it: with its workspace folder, the top of what can be swapped. */
+function approved(target: Target): ApprovedFile {
+  return { absolute: target.absolute, relative: target.relative, root: target.folder.path };
+}
+
+/** A file that is no longer the approved one is the model's and the user's to know about, as a tool error. */
+function asToolError(error: unknown): never {
+  if (error instanceof MovedFileError) throw new ToolError(error.message);
+  throw error;
 }
 
 /** The text of an open editor for this file (it may hold unsaved changes). */

@@ -4,13 +4,7 @@
 import { readFileSync } from 'node:fs';
 import ignore, { type Ignore } from 'ignore';
 import path from 'node:path';
-
-/** Secret files the index never reads, whatever the settings say. */
-export const secretPatterns = [
-  '.env', '.env.*', '*.env', '*.pem', '*.key', '*.p12', '*.pfx', '*.jks', '*.keystore', '*.der', '*.crt', '*.cer',
-  'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', '*.ppk', '.npmrc', '.pypirc', '.netrc', '*.kdbx', '*.gpg', '*.asc',
-  'credentials', 'credentials.json', '.git-credentials', 'secrets.*', '*.secret', '*.secrets', '.htpasswd', 'service-account*.json',
-];
+import { isSecretName } from '../../protocol/secretFiles';
 
 const alwaysSkipped = ['.git/', '.hg/', '.svn/', 'node_modules/', '__pycache__/', '.venv/', '.tox/', '.mypy_cache/', '.pytest_cache/', '.DS_Store', '*.min.js', '*.map', '*.lock', 'package-lock.json'];
 
@@ -25,7 +19,8 @@ export class WorkspaceFilter {
     extraPatterns: readonly string[] = [],
     readonly maxFileBytes = defaultMaxFileBytes,
   ) {
-    this.base = ignore().add(secretPatterns).add(alwaysSkipped).add([...extraPatterns]).add(readText(path.join(root, '.pylotignore')));
+    // NFC on both sides: a rule typed on macOS may be decomposed, the path composed (or the reverse).
+    this.base = ignore().add(alwaysSkipped).add([...extraPatterns].map((p) => p.normalize('NFC'))).add(readText(path.join(root, '.pylotignore')).normalize('NFC'));
   }
 
   /** For a walk that already checked the parent: is this entry of `parent` (relative, '' at the root) skipped? */
@@ -47,13 +42,17 @@ export class WorkspaceFilter {
     this.nested.clear();
   }
 
-  private matches(relative: string, isDirectory: boolean): boolean {
+  private matches(written: string, isDirectory: boolean): boolean {
+    const relative = written.normalize('NFC');
+    // Secrets by the shared list (every OS's spelling of the name), whatever the settings say.
+    if (isSecretName(relative.slice(relative.lastIndexOf('/') + 1))) return true;
     const candidate = isDirectory ? `${relative}/` : relative;
     if (this.base.ignores(candidate)) return true;
     // Each .gitignore above the path judges it relative to its own folder.
     const parts = relative.split('/');
+    const onDisk = written.split('/'); // the folder's own spelling, to find its .gitignore
     for (let depth = 0; depth < parts.length; depth++) {
-      const dir = parts.slice(0, depth).join('/');
+      const dir = onDisk.slice(0, depth).join('/');
       const rules = this.gitignoreIn(dir);
       const inner = parts.slice(depth).join('/');
       if (rules?.ignores(isDirectory ? `${inner}/` : inner)) return true;
@@ -65,7 +64,7 @@ export class WorkspaceFilter {
     let rules = this.nested.get(dir);
     if (rules === undefined) {
       const text = readText(path.join(this.root, dir, '.gitignore'));
-      rules = text ? ignore().add(text) : null;
+      rules = text ? ignore().add(text.normalize('NFC')) : null;
       this.nested.set(dir, rules);
     }
     return rules;

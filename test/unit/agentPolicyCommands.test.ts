@@ -3,8 +3,12 @@
 // assignments, wrappers, several lines) needs a person even when its prefix is allowed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judgeCommand } from '../../extension/agent/policy/commandPolicy';
+import { judgeCommand as judge, type CommandRules } from '../../extension/agent/policy/commandPolicy';
 import { parseCommandLine } from '../../extension/agent/policy/shellParse';
+
+/** Every program found on PATH outside the workspace, the line run in /work/ws. */
+const here = { locate: () => ({ kind: 'outside', file: '/usr/bin/program' }) as const, cwd: '/work/ws', home: '/home/user' };
+const judgeCommand = (line: string, rules: CommandRules) => judge(line, rules, here);
 
 const rules = { allow: ['npm test', 'npm run lint', 'git status', 'git diff', 'ls', 'cat', 'echo', 'grep'], deny: ['rm -rf', 'sudo', 'curl', 'git push'] };
 
@@ -17,10 +21,11 @@ describe('command policy', () => {
   });
 
   it('allows a line only when every command in it is allowed', () => {
-    for (const line of ['npm test', 'npm test -- --grep add', 'git status && git diff', 'ls src | grep ts', '/usr/bin/git status', 'cat "file with ; inside"', "echo 'a && b'"]) {
+    for (const line of ['npm test', 'npm test -- src/math.test.ts', 'git status && git diff', 'ls src | grep ts', 'cat "file with ; inside"', "echo 'a && b'"]) {
       assert.equal(judgeCommand(line, rules).kind, 'allow', line);
     }
-    for (const line of ['npm install', 'npm testing', 'git  commit -m x', 'npm test && npm publish', 'ls; python evil.py', 'cat x | python -']) {
+    // A program by its path is not the program a rule names; options after `--` go to the test script, which may load code with them.
+    for (const line of ['npm install', 'npm testing', 'git  commit -m x', 'npm test && npm publish', 'ls; python evil.py', 'cat x | python -', '/usr/bin/git status', 'npm test -- --grep add']) {
       assert.equal(judgeCommand(line, rules).kind, 'ask', line);
     }
   });
@@ -55,11 +60,12 @@ describe('command policy', () => {
     assert.equal(judgeCommand('find . -exec rm -rf {} ;', rules).kind, 'deny');
   });
 
-  it('suggests a rule to remember from the program and its subcommand', () => {
+  it('suggests a rule to remember from the program, its subcommand and the options no rule covers yet', () => {
     const verdict = judgeCommand('npm run build --watch && make', rules);
     assert.equal(verdict.kind, 'ask');
-    assert.deepEqual(verdict.kind === 'ask' && verdict.suggestedRules, ['npm run build', 'make']);
-    // Remembered, it allows the same command again.
-    assert.equal(judgeCommand('npm run build --watch', { ...rules, allow: [...rules.allow, 'npm run build'] }).kind, 'allow');
+    assert.deepEqual(verdict.kind === 'ask' && verdict.suggestedRules, ['npm run build --watch', 'make']);
+    // Remembered, it allows the same command again; the shorter rule does not cover an option npm does not list as harmless.
+    assert.equal(judgeCommand('npm run build --watch', { ...rules, allow: [...rules.allow, 'npm run build --watch'] }).kind, 'allow');
+    assert.equal(judgeCommand('npm run build --watch', { ...rules, allow: [...rules.allow, 'npm run build'] }).kind, 'ask');
   });
 });

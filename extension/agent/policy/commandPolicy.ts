@@ -1,12 +1,26 @@
-// Commands against the user's allow and deny rules. A rule is a command prefix in words
-// ("npm test", "git status"). Deny wins, and looks through wrappers (sh -c "…", sudo, env …).
-// A line with substitution, redirection, subshells, expansions or wrappers always needs a person,
-// even when its prefix is allowed: the prefix does not say what such a line does.
-import { parseCommandLine, programName, wrappers, type SimpleCommand } from './shellParse';
+// Commands against the user's allow and deny rules. Deny wins and matches more than it says: it
+// sees through wrappers, paths, quoting, option order and shell strings (denyRules, commandShape).
+// Allow matches less: the exact program from PATH and only harmless options (allowRules). A line
+// with substitution, redirection, subshells, expansions or wrappers always needs a person, even
+// when its prefix is allowed, and "Always" is never offered for a line a deny rule could catch.
+import { judgeAllow, type Locate } from './allowRules';
+import { invocationsOf } from './commandShape';
+import { matchDeny, parseDenyRule, type DenyRule } from './denyRules';
+import { parseCommandLine } from './shellParse';
 
 export interface CommandRules {
   readonly allow: readonly string[];
   readonly deny: readonly string[];
+}
+
+export interface CommandContext {
+  /** Where each bare program name leads (looked up beforehand, see programPath). */
+  readonly locate: Locate;
+  /** The folder the line runs in, absolute; relative operands are judged from it. */
+  readonly cwd?: string;
+  readonly home?: string;
+  /** PATH has entries relative to the folder a command runs in: a `cd` in the line changes which file a name runs. */
+  readonly relativePath?: boolean;
 }
 
 export type CommandVerdict =
@@ -19,81 +33,52 @@ export type CommandVerdict =
       readonly suggestedRules?: readonly string[];
     };
 
-export function judgeCommand(line: string, rules: CommandRules): CommandVerdict {
+const maxLineLength = 2000;
+
+export function judgeCommand(line: string, rules: CommandRules, context: CommandContext): CommandVerdict {
   if (!line.trim()) return { kind: 'deny', reason: 'The command is empty.' };
+  // Judging looks at every word as a possible command start; past this size that is not worth proving safe.
+  if (line.length > maxLineLength) return { kind: 'ask', reasons: [`the line is longer than ${maxLineLength} characters, too long to check against the deny rules`] };
   const parsed = parseCommandLine(line);
-  const denied = denyMatch(line, rules.deny);
-  if (denied) return { kind: 'deny', reason: `"${denied}" is in pylot.agent.denyCommands.` };
+  const deny = denyVerdict(line, rules.deny, context);
+  if (deny.kind === 'deny') return deny;
   if (parsed.commands.length === 0) return { kind: 'ask', reasons: ['the line runs no plain command'] };
+  if (deny.possible.length) {
+    return { kind: 'ask', reasons: deny.possible.map((rule) => `a deny rule ("${rule}") may match: what this line runs is only known when it runs`) };
+  }
   if (parsed.risks.length) return { kind: 'ask', reasons: parsed.risks };
-  const allowRules = rules.allow.map(ruleWords).filter((words) => words.length > 0);
+  if (context.relativePath && parsed.commands.some((c) => ['cd', 'pushd', 'popd'].includes(c.words[0] ?? ''))) {
+    return { kind: 'ask', reasons: ['PATH has a relative entry and the line changes folder, so a program name may run a workspace file'] };
+  }
   const matched: string[] = [];
-  const unmatched: SimpleCommand[] = [];
+  const reasons: string[] = [];
+  const suggestions: Array<string | undefined> = [];
   for (const command of parsed.commands) {
-    const rule = allowRules.find((words) => startsWith(command.words, words));
-    if (rule) matched.push(rule.join(' '));
-    else unmatched.push(command);
-  }
-  if (unmatched.length === 0) return { kind: 'allow', rules: matched };
-  return { kind: 'ask', reasons: unmatched.map((c) => `"${c.words.join(' ')}" matches no allow rule`), suggestedRules: [...new Set(unmatched.map(suggestRule))] };
-}
-
-/** The deny rule this line runs into, looking inside sh -c strings and through wrappers. */
-function denyMatch(line: string, deny: readonly string[], depth = 0): string | undefined {
-  if (depth > 3) return undefined;
-  const denyRules = deny.map(ruleWords).filter((words) => words.length > 0);
-  for (const command of parseCommandLine(line).commands) {
-    const words = command.words.map(programName);
-    // `sudo rm -rf /`, `env X=1 rm -rf /`, `timeout 5 rm -rf /` and `find -exec rm -rf` all run the denied prefix.
-    for (const start of commandPositions(words)) {
-      const rule = denyRules.find((rule) => startsWith(words.slice(start), rule));
-      if (rule) return rule.join(' ');
-    }
-    // Strings run by a shell or eval are command lines of their own.
-    for (const word of command.words.slice(1)) {
-      if (/[\s;&|`$()]/.test(word)) {
-        const inner = denyMatch(word, deny, depth + 1);
-        if (inner) return inner;
-      }
+    const judgement = judgeAllow(command, rules.allow, context.locate);
+    if (judgement.kind === 'allowed') matched.push(judgement.rule);
+    else {
+      reasons.push(judgement.reason);
+      suggestions.push(judgement.suggestion);
     }
   }
-  return undefined;
+  if (reasons.length === 0) return { kind: 'allow', rules: matched };
+  // "Always" only when it would cover every command that asked (a path or a risky option cannot be remembered).
+  const remembered = suggestions.every((s) => s !== undefined) ? [...new Set(suggestions as string[])] : undefined;
+  return { kind: 'ask', reasons, ...(remembered ? { suggestedRules: remembered } : {}) };
 }
 
-/** Where a command may start in these words: the first word, and after wrappers with their options and arguments. */
-function commandPositions(words: readonly string[]): number[] {
-  const positions = [0];
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    if (/^-(exec|execdir|ok|okdir)$/.test(word)) positions.push(i + 1);
-    const wrapping = i === 0 ? wrappers.has(word) : positions.includes(i) && wrappers.has(word);
-    if (!wrapping) continue;
-    // Skip the wrapper's options, assignments and numbers (nice -n 10, env X=1, timeout 5) to the command it runs.
-    let next = i + 1;
-    while (next < words.length && /^(-.*|[A-Za-z_][A-Za-z0-9_]*=.*|\d+[smhd]?)$/.test(words[next]!)) next++;
-    positions.push(next);
+/** A deny rule this line certainly runs into, or the ones it may run into. */
+function denyVerdict(line: string, deny: readonly string[], context: CommandContext): { kind: 'deny'; reason: string } | { kind: 'clear'; possible: string[] } {
+  const rules = deny.map(parseDenyRule).filter((rule): rule is DenyRule => rule !== undefined);
+  const possible = new Set<string>();
+  const programs = rules.map((rule) => rule.program);
+  const relevant = (name: string) => programs.some((program) => name === program || name.startsWith(`${program}.`));
+  for (const invocation of invocationsOf(line, { relevant, ...(context.cwd ? { cwd: context.cwd } : {}), ...(context.home ? { home: context.home } : {}) })) {
+    for (const rule of rules) {
+      const match = matchDeny(invocation, rule, context.home ? { home: context.home } : {});
+      if (match === 'yes') return { kind: 'deny', reason: `"${rule.text}" is in pylot.agent.denyCommands.` };
+      if (match === 'possible') possible.add(rule.text);
+    }
   }
-  return positions;
-}
-
-function ruleWords(rule: string): string[] {
-  const parsed = parseCommandLine(rule.trim());
-  const first = parsed.commands[0];
-  return parsed.commands.length === 1 && first ? first.words.map((word, i) => (i === 0 ? programName(word) : word)) : [];
-}
-
-function startsWith(words: readonly string[], prefix: readonly string[]): boolean {
-  if (prefix.length === 0 || prefix.length > words.length) return false;
-  return prefix.every((word, i) => (i === 0 ? programName(words[0]!) === word : words[i] === word));
-}
-
-/** The program and up to two subcommand words: `npm run build --watch` → `npm run build`, `git status -s` → `git status`. */
-function suggestRule(command: SimpleCommand): string {
-  const [program, ...rest] = command.words;
-  const subcommands: string[] = [];
-  for (const word of rest) {
-    if (subcommands.length === 2 || !/^[a-z][\w:-]*$/i.test(word)) break;
-    subcommands.push(word);
-  }
-  return [programName(program ?? ''), ...subcommands].join(' ');
+  return { kind: 'clear', possible: [...possible] };
 }

@@ -2,10 +2,13 @@
 // "for this session" or "always" answer would remember. The sidecar's proposal carries no say in
 // this. Reads may be auto-approved by a setting; writes and commands only by a saved rule.
 import ignore from 'ignore';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { toolSpec, type Risk, type ToolCall } from '../../../protocol/agent';
+import { programsToLocate } from './allowRules';
 import { judgeCommand } from './commandPolicy';
 import type { ResolvedPath, WorkspacePaths } from './paths';
+import { locateProgram, pathHasRelativeEntries, type ProgramLocation } from './programPath';
 
 export interface PolicySettings {
   readonly autoApproveReads: boolean;
@@ -20,6 +23,15 @@ export type RememberedRule =
   | { readonly kind: 'reads' }
   | { readonly kind: 'commands'; readonly patterns: readonly string[] }
   | { readonly kind: 'writes'; readonly patterns: readonly string[] };
+
+/** What the command runner's shell will see: its environment (PATH), platform and home folder. */
+export interface CommandEnvironment {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly platform: NodeJS.Platform;
+  readonly home: string;
+}
+
+const hostEnvironment = (): CommandEnvironment => ({ env: process.env, platform: process.platform, home: homedir() });
 
 export type Verdict =
   | { readonly kind: 'allow'; readonly reason: string }
@@ -52,6 +64,7 @@ export class AgentPolicy {
   constructor(
     readonly paths: WorkspacePaths,
     private readonly settings: () => PolicySettings,
+    private readonly commandEnvironment: () => CommandEnvironment = hostEnvironment,
   ) {}
 
   async check(call: ToolCall): Promise<CheckedCall> {
@@ -75,11 +88,24 @@ export class AgentPolicy {
     }
     if (risk === 'write') {
       const target = resolved.get('path')!;
-      const rules = ignore().add([...settings.allowWrites, ...this.session.writes]);
-      if (target.relative && rules.ignores(target.relative)) return checked({ kind: 'allow', reason: 'a saved write rule' });
+      const rules = ignore().add([...settings.allowWrites, ...this.session.writes].map((pattern) => pattern.normalize('NFC')));
+      if (target.relative && rules.ignores(target.relative.normalize('NFC'))) return checked({ kind: 'allow', reason: 'a saved write rule' });
       return checked({ kind: 'ask', reasons: [`${call.tool === 'create_file' ? 'creates' : 'changes'} ${target.relative}`], rule: { kind: 'writes', patterns: [writePattern(target.relative)] } });
     }
-    const verdict = judgeCommand(String(call.args.command ?? ''), { allow: [...settings.allowCommands, ...this.session.commands], deny: settings.denyCommands });
+    const line = String(call.args.command ?? '');
+    const environment = this.commandEnvironment();
+    const roots = (await this.paths.roots()).map((root) => root.path);
+    const cwd = resolved.get('cwd')?.absolute ?? roots[0];
+    // Each program is looked up on PATH as the runner's shell will, before the (synchronous) judgement.
+    const located = new Map<string, ProgramLocation>();
+    for (const name of programsToLocate(line)) {
+      located.set(name, cwd ? await locateProgram(name, { env: environment.env, platform: environment.platform, cwd, roots }) : { kind: 'missing' });
+    }
+    const verdict = judgeCommand(
+      line,
+      { allow: [...settings.allowCommands, ...this.session.commands], deny: settings.denyCommands },
+      { locate: (name) => located.get(name), home: environment.home, relativePath: pathHasRelativeEntries(environment.env, environment.platform), ...(cwd ? { cwd } : {}) },
+    );
     if (verdict.kind === 'allow') return checked({ kind: 'allow', reason: `allowed by ${verdict.rules.join(', ')}` });
     if (verdict.kind === 'deny') return checked(verdict);
     return checked({ kind: 'ask', reasons: verdict.reasons, ...(verdict.suggestedRules ? { rule: { kind: 'commands', patterns: verdict.suggestedRules } } : {}) });

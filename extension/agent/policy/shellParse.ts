@@ -2,11 +2,14 @@
 // runs (split on &&, ||, ;, |, &, newlines) and every construct that makes a command do more than
 // its words say — substitutions, backticks, redirections, subshells, expansions, env assignments.
 // It does not run or expand anything; when unsure, it reports a risk so a person decides.
+import { programIdentity, wrappers } from './programOptions';
 
 export interface SimpleCommand {
   /** The words after any leading VAR=value assignments, quotes removed. */
   readonly words: readonly string[];
   readonly assignments: readonly string[];
+  /** The program word had a backslash in it (`\ls`, `.\ls`, `C:\bin\ls`): cmd.exe reads that as a path. */
+  readonly programEscaped?: true;
 }
 
 export interface ParsedCommandLine {
@@ -19,15 +22,22 @@ export function parseCommandLine(line: string): ParsedCommandLine {
   const risks = new Set<string>();
   const commands: SimpleCommand[] = [];
   let words: string[] = [];
+  let escaped: boolean[] = [];
   let word: string | undefined;
+  let wordEscaped = false;
   const endWord = () => {
-    if (word !== undefined) words.push(word);
+    if (word !== undefined) {
+      words.push(word);
+      escaped.push(wordEscaped);
+    }
     word = undefined;
+    wordEscaped = false;
   };
   const endCommand = () => {
     endWord();
-    if (words.length) commands.push(splitAssignments(words, risks));
+    if (words.length) commands.push(splitAssignments(words, escaped, risks));
     words = [];
+    escaped = [];
   };
   const add = (text: string) => (word = (word ?? '') + text);
 
@@ -45,6 +55,7 @@ export function parseCommandLine(line: string): ParsedCommandLine {
     } else if (char === '\\') {
       if (at(1) === '\n') i += 2; // line continuation
       else {
+        wordEscaped = true;
         add(at(1));
         i += 2;
       }
@@ -93,7 +104,7 @@ export function parseCommandLine(line: string): ParsedCommandLine {
       risks.add('a comment');
       const newline = line.indexOf('\n', i);
       i = newline < 0 ? line.length : newline;
-    } else if ((char === '{' || char === '}') && word === undefined && /[\s;]|$/.test(at(1) || ' ')) {
+    } else if ((char === '{' || char === '}') && word === undefined && (at(1) === '' || /[\s;]/.test(at(1)))) {
       risks.add('a subshell or group');
       i++;
     } else {
@@ -139,26 +150,18 @@ function readDollar(line: string, i: number, add: (text: string) => void, risks:
   return i + 1;
 }
 
-function splitAssignments(words: string[], risks: Set<string>): SimpleCommand {
+function splitAssignments(words: string[], escaped: boolean[], risks: Set<string>): SimpleCommand {
   let first = 0;
   while (first < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[first]!)) first++;
   if (first > 0) risks.add('environment variable assignments');
-  return { assignments: words.slice(0, first), words: words.slice(first) };
+  return { assignments: words.slice(0, first), words: words.slice(first), ...(escaped[first] ? { programEscaped: true as const } : {}) };
 }
 
-/** Programs that run another command given as their arguments: what they run is not what the rule named. */
-export const wrappers: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'csh', 'tcsh', 'eval', 'exec', 'env', 'xargs', 'command', 'builtin', 'nohup', 'time', 'timeout', 'nice', 'ionice', 'sudo', 'doas', 'su', 'ssh', 'watch', 'parallel', 'strace', 'chroot', 'setsid', 'stdbuf', 'script']);
-
 function wrapperRisks(command: SimpleCommand): string[] {
-  const program = programName(command.words[0] ?? '');
+  const program = programIdentity(command.words[0] ?? '');
   const risks: string[] = [];
   if (wrappers.has(program)) risks.push(`${program} runs another command`);
   if (program === 'find' && command.words.some((w) => /^-(exec|execdir|ok|okdir|delete)$/.test(w))) risks.push('find runs commands or deletes files');
   if (program === 'git' && command.words.some((w) => w === '-c' || w.startsWith('--config-env') || w.startsWith('--exec-path'))) risks.push('git with configuration overrides');
   return risks;
-}
-
-/** /usr/bin/git → git, \rm → rm: how rules name programs. */
-export function programName(word: string): string {
-  return word.replace(/^\\/, '').split('/').pop() ?? word;
 }

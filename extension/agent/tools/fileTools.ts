@@ -1,9 +1,13 @@
 // The read-only tools on the file system: read a file with line numbers, list a folder, search
 // text. They never follow a symbolic link into a folder (a link could lead out of the workspace),
-// skip protected files, binaries and huge files, and cap what they return.
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+// read files only through a checked handle (see policy/fileHandles), skip protected files,
+// binaries and huge files, and cap what they return. A regular expression from the model runs in
+// a worker with a time limit (see regexWorker), literal text on the spot.
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolError } from '../executeCall';
+import { MovedFileError, readApproved, TooLargeError } from '../policy/fileHandles';
+import { RegexCancelledError, RegexLineMatcher, RegexTimeoutError, type FileText } from './regexWorker';
 
 const maxFileBytes = 2 * 1024 * 1024;
 const maxReadLines = 400;
@@ -12,8 +16,8 @@ const skippedFolders = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', '
 /** Whether a path (relative to its workspace folder, forward slashes) must stay hidden from the agent. */
 export type Hidden = (relative: string) => Promise<boolean>;
 
-export async function readNumbered(absolute: string, relative: string, text: string | undefined, startLine?: number, endLine?: number): Promise<string> {
-  const content = text ?? (await readTextFile(absolute, relative));
+export async function readNumbered(absolute: string, relative: string, text: string | undefined, startLine?: number, endLine?: number, root?: string): Promise<string> {
+  const content = text ?? (await readTextFile(absolute, relative, root));
   const lines = content.split(/\r?\n/);
   const first = Math.max(1, startLine ?? 1);
   const last = Math.min(lines.length, endLine ?? first + maxReadLines - 1, first + maxReadLines - 1);
@@ -24,12 +28,19 @@ export async function readNumbered(absolute: string, relative: string, text: str
   return `${relative} (lines ${first}-${last} of ${lines.length})\n${body}${more}`;
 }
 
-export async function readTextFile(absolute: string, relative: string): Promise<string> {
+/** `root`: the workspace folder, so the handle check need not look above it. */
+export async function readTextFile(absolute: string, relative: string, root?: string): Promise<string> {
   const info = await stat(absolute).catch(() => undefined);
   if (!info) throw new ToolError(`${relative} does not exist.`);
   if (info.isDirectory()) throw new ToolError(`${relative} is a folder; use list_files.`);
-  if (info.size > maxFileBytes) throw new ToolError(`${relative} is ${Math.round(info.size / 1024)} KiB, too large to read; search it with search_text.`);
-  const bytes = await readFile(absolute);
+  let bytes: Buffer;
+  try {
+    ({ bytes } = await readApproved({ absolute, relative, ...(root ? { root } : {}) }, maxFileBytes));
+  } catch (error) {
+    if (error instanceof TooLargeError) throw new ToolError(`${relative} is ${Math.round(error.size / 1024)} KiB, too large to read; search it with search_text.`);
+    if (error instanceof MovedFileError) throw new ToolError(error.message);
+    throw error;
+  }
   if (bytes.subarray(0, 8000).includes(0)) throw new ToolError(`${relative} is a binary file.`);
   return bytes.toString('utf8');
 }
@@ -65,18 +76,46 @@ export interface SearchRoot {
   readonly relative: string;
   /** Shown before paths when several workspace folders are searched. */
   readonly label?: string;
+  /** The workspace folder it is in (real path), when `absolute` is a folder below it. */
+  readonly folder?: string;
 }
 
-export async function searchText(roots: readonly SearchRoot[], query: string, isRegex: boolean, hidden: (root: SearchRoot, relative: string) => Promise<boolean>, signal: AbortSignal): Promise<string> {
+export interface SearchOptions {
+  /** Worker time a regular expression may take over the whole search. */
+  readonly regexTimeLimitMs?: number;
+}
+
+const batchBytes = 4 * 1024 * 1024;
+
+export async function searchText(roots: readonly SearchRoot[], query: string, isRegex: boolean, hidden: (root: SearchRoot, relative: string) => Promise<boolean>, signal: AbortSignal, options: SearchOptions = {}): Promise<string> {
   let pattern: RegExp;
   try {
+    // Compiling is safe on this thread; only matching can take exponential time.
     pattern = isRegex ? new RegExp(query) : new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
   } catch (error) {
     throw new ToolError(`Not a valid regular expression: ${(error as Error).message}`);
   }
+  const matcher = isRegex ? new RegexLineMatcher(pattern, options.regexTimeLimitMs ?? 5000, signal) : undefined;
   const matches: string[] = [];
   const maxMatches = 100;
   let files = 0;
+  let batch: FileText[] = [];
+  let batchSize = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    const texts = batch;
+    batch = [];
+    batchSize = 0;
+    if (matcher) matches.push(...(await matcher.match(texts, maxMatches - matches.length)));
+    else {
+      for (const file of texts) {
+        const lines = file.text.split(/\r?\n/);
+        for (let i = 0; i < lines.length && matches.length < maxMatches; i++) {
+          if (pattern.test(lines[i]!)) matches.push(`${file.shown}:${i + 1}: ${lines[i]!.trim().slice(0, 200)}`);
+        }
+      }
+    }
+  };
   const walk = async (root: SearchRoot, dir: string, rel: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
       if (signal.aborted || matches.length >= maxMatches || files >= 5000) return;
@@ -86,27 +125,28 @@ export async function searchText(roots: readonly SearchRoot[], query: string, is
         if (!skippedFolders.has(entry.name)) await walk(root, path.join(dir, entry.name), childRel);
       } else if (entry.isFile()) {
         files++;
-        await searchFile(path.join(dir, entry.name), `${root.label ? `${root.label}/` : ''}${childRel}`);
+        const shown = `${root.label ? `${root.label}/` : ''}${childRel}`;
+        // Through a checked handle: a file with other hard links, or reached through a swapped folder, is skipped.
+        const read = await readApproved({ absolute: path.join(dir, entry.name), relative: shown, root: root.folder ?? root.absolute }, maxFileBytes).catch(() => undefined);
+        if (!read || read.bytes.subarray(0, 8000).includes(0)) continue;
+        batch.push({ shown, text: read.bytes.toString('utf8') });
+        batchSize += read.bytes.length;
+        if (!matcher || batchSize >= batchBytes) await flush();
       }
     }
   };
-  const searchFile = async (absolute: string, shown: string) => {
-    const handle = await open(absolute, 'r').catch(() => undefined);
-    if (!handle) return;
-    try {
-      const { size } = await handle.stat();
-      if (size > maxFileBytes) return;
-      const bytes = await handle.readFile();
-      if (bytes.subarray(0, 8000).includes(0)) return;
-      const lines = bytes.toString('utf8').split(/\r?\n/);
-      for (let i = 0; i < lines.length && matches.length < maxMatches; i++) {
-        if (pattern.test(lines[i]!)) matches.push(`${shown}:${i + 1}: ${lines[i]!.trim().slice(0, 200)}`);
-      }
-    } finally {
-      await handle.close();
-    }
-  };
-  for (const root of roots) await walk(root, root.absolute, root.relative);
-  if (matches.length === 0) return `No matches for ${isRegex ? `/${query}/` : `"${query}"`} in ${files} files.`;
-  return matches.join('\n') + (matches.length >= maxMatches ? `\n(stopped at ${maxMatches} matches; narrow the search)` : '');
+  try {
+    for (const root of roots) await walk(root, root.absolute, root.relative);
+    if (signal.aborted) throw new RegexCancelledError('cancelled');
+    await flush();
+  } catch (error) {
+    if (error instanceof RegexTimeoutError) throw new ToolError(error.message);
+    if (error instanceof RegexCancelledError) throw new ToolError('The search was cancelled.');
+    throw error;
+  } finally {
+    await matcher?.close();
+  }
+  const found = matches.slice(0, maxMatches);
+  if (found.length === 0) return `No matches for ${isRegex ? `/${query}/` : `"${query}"`} in ${files} files.`;
+  return found.join('\n') + (found.length >= maxMatches ? `\n(stopped at ${maxMatches} matches; narrow the search)` : '');
 }
