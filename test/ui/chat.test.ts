@@ -68,10 +68,10 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await panel.getByLabel('Message to Pylot').waitFor({ timeout });
     await shots.take('chat-open');
     await ask('How do I add a and b?');
-    const code = panel.locator('.turn.assistant .code-block code');
-    await code.waitFor({ timeout });
-    assert.equal((await code.textContent())?.trim(), 'return a + b;');
+    // The turn's token use shows once the answer has ended: read the code block then, not mid-stream.
     await panel.locator('.turn.assistant .usage', { hasText: 'tokens generated' }).waitFor({ timeout });
+    const code = panel.locator('.turn.assistant .code-block code');
+    assert.equal((await code.textContent())?.trim(), 'return a + b;');
     assert.match(await panel.locator('.model').innerText(), /pylot-test-chat-code · 4,096-token context/);
     await shots.take('answered');
     await panel.getByRole('button', { name: 'Insert at cursor' }).click();

@@ -106,9 +106,9 @@ describe('choosing models in the browser', { timeout: 15 * 60_000 }, () => {
     await shots.take('key-needed');
     await toast.getByRole('button', { name: 'Set Server API Key' }).click();
     await pick(page, 'lab');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
+    // The key is typed into a password box: the quick pick's filter box gives way to it.
+    const input = page.locator('.quick-input-widget .quick-input-box input[type="password"]');
     await input.waitFor({ timeout });
-    assert.equal(await input.getAttribute('type'), 'password');
     await input.fill(apiKey);
     await input.press('Enter');
     await statusBar(page, /^\s*Pylot\s+completion: .+ \(llama-server\)( · \d+ tok\/s)?\s*$/);
