@@ -9,7 +9,7 @@ import type { Log } from '../log';
 import type { ApprovalAnswer, ChatBackend, ChatEvents, PromptMessage, ToolCallInfo, ToolCallView } from './backend';
 import { resolveMentions, userMessage, type ContextDeps } from './chatContext';
 import { ChatHistory, titleFor, type StoredChat } from './chatHistory';
-import type { ModePrompts } from './prompts';
+import type { ModePrompts } from './modePrompts';
 
 export interface SendRequest {
   readonly turnId?: string;
