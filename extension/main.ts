@@ -17,7 +17,7 @@ import { registerCodebaseIndex, type CodebaseSearchResult, type CodeSearch } fro
 import type { IndexStatus } from '../protocol/index';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { DocumentSync } from './completion/documentSync';
-import { EditorSignals } from './context/editorSignals';
+import { SignalReporter } from './context/signalReporter';
 import { LatencyTracker } from './completion/latency';
 import { PrivacyFilter } from './completion/privacy';
 import { AdaptiveDebounce } from './completion/trigger';
@@ -109,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     vscode.window.registerWebviewViewProvider(StatusViewProvider.viewId, panel),
     privacy,
     documents,
-    new EditorSignals(sidecar, privacy),
+    new SignalReporter(sidecar, privacy),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completions),
     registerWarmup({ sidecar, models, documents, privacy, enabled: () => settings.completionEnabled, log }),
     vscode.commands.registerCommand('pylot.completionAccepted', () => {

@@ -248,6 +248,11 @@ export const Generate = request(
     stop: z.optional(z.array(z.string())),
     /** When set, text arrives early as `model/delta` notifications carrying this id. */
     streamId: z.optional(z.string()),
+    /**
+     * `messages` is a chat (the system prompt first, the new message last) to fit to the model's
+     * context with room for `maxTokens`, counted with its tokenizer: the oldest messages give way.
+     */
+    fitToContext: z.optional(z.boolean()),
   }),
   z.object({
     text: z.string(),
@@ -257,6 +262,9 @@ export const Generate = request(
     promptTokens: z.optional(count),
     cachedTokens: z.optional(count),
     engineMs: z.number(),
+    /** With fitToContext: the fitted prompt as counted, and the earlier messages left out. */
+    fittedTokens: z.optional(count),
+    droppedMessages: z.optional(count),
   }),
 );
 

@@ -2,7 +2,12 @@
 // the agent plugs in as another ChatBackend for the 'agent' mode, and shows its tool calls and
 // approval prompts in the panel through `events.toolCall`.
 import type { ApprovalDecision, Attachment, ChatMode, Risk, TurnUsage } from '../../protocol/chat';
-import type { PromptMessage } from './fitContext';
+
+/** One message of a conversation as the chat model reads it. */
+export interface PromptMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
 
 export interface ChatRequest {
   readonly chatId: string;
@@ -13,7 +18,7 @@ export interface ChatRequest {
   readonly systemPrompt: string;
   /**
    * The conversation oldest first, ending with the new user message with its attachments folded in.
-   * Not yet fitted to the model's context: fitToContext() does that against the real size.
+   * Not yet fitted to the model's context: the sidecar does that with the model's tokenizer.
    */
   readonly history: readonly PromptMessage[];
   /** What the user attached (also folded into the last message), e.g. for an agent's first reads. */

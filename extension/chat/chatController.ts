@@ -6,11 +6,10 @@ import * as vscode from 'vscode';
 import type { Attachment, ChatHostMessage, ChatMode, ChatTurn, ToolCallCard } from '../../protocol/chat';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { Log } from '../log';
-import type { ApprovalAnswer, ChatBackend, ChatEvents, ToolCallInfo, ToolCallView } from './backend';
+import type { ApprovalAnswer, ChatBackend, ChatEvents, PromptMessage, ToolCallInfo, ToolCallView } from './backend';
 import { resolveMentions, userMessage, type ContextDeps } from './chatContext';
 import { ChatHistory, titleFor, type StoredChat } from './chatHistory';
-import type { PromptMessage } from './fitContext';
-import type { ModePrompts } from './prompts';
+import type { ModePrompts } from './modePrompts';
 
 export interface SendRequest {
   readonly turnId?: string;

@@ -15,9 +15,9 @@ import { selectionAttachment, type ContextDeps } from './chatContext';
 import { ChatController } from './chatController';
 import { ChatHistory, type StoredChat } from './chatHistory';
 import { ChatViewProvider } from './chatView';
-import { CodeBlockActions } from './codeActions';
+import { CodeBlockActions } from './codeBlockActions';
 import { pickFile, pickSymbol } from './pickers';
-import { ModePrompts } from './prompts';
+import { ModePrompts } from './modePrompts';
 
 export interface ChatDeps {
   readonly sidecar: Sidecar;

@@ -7,9 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes, PylotError, type NotificationDef, type ParamsOf, type RequestDef, type ResultOf } from '../../protocol/rpc';
 import { Initialize, Ping, PROTOCOL_VERSION, Shutdown, type SidecarSettings } from '../../protocol/sidecar';
+import type { SidecarStatus } from '../../protocol/webview';
 import { TypedConnection, type RequestOptions } from './connection';
 
-export type SidecarStatus = 'idle' | 'starting' | 'ready' | 'restarting' | 'stopped';
 export type InitializeResult = ResultOf<typeof Initialize>;
 
 export interface StatusChange {

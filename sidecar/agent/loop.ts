@@ -6,7 +6,7 @@ import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult, To
 import { toolSpecs } from '../../protocol/agent';
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
 import type { ChatMessage, Engine } from '../engine/engine';
-import { fitToContext } from './fitContext';
+import { countTokens, cutToolResults } from '../engine/tokenBudget';
 import { RepeatDetector } from './guards';
 import { bestMode, fallbackMode, propose, type Proposal } from './propose';
 import { callMessage, correctionMessage, resultMessage, systemPrompt } from './prompt';
@@ -63,7 +63,7 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
 
   for (let step = 1; step <= limits.maxSteps; step++) {
     if (signal.aborted) return end('cancelled', '', step - 1);
-    await fitToContext(messages, results, budget, counted);
+    await cutToolResults(messages, results, budget, counted);
     let proposal: Proposal;
     try {
       streamed = '';
@@ -116,12 +116,4 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     if (errors >= limits.maxErrors) return end('errorLimit', `Stopped: ${errors} tool calls in a row failed. Last: ${output}`, step);
   }
   return end('stepLimit', `Stopped after ${limits.maxSteps} steps without an answer. Ask again to go on from here.`, limits.maxSteps);
-}
-
-async function countTokens(engine: Engine, text: string, signal: AbortSignal): Promise<number> {
-  try {
-    return (await engine.tokenize(text, signal)).length;
-  } catch {
-    return Math.ceil(text.length / 3); // a tokenizer-less server: a conservative estimate
-  }
 }

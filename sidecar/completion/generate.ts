@@ -1,8 +1,10 @@
 // model/generate: a prompt or a chat on a role's engine, optionally constrained to a JSON schema
-// and handed back parsed, so callers never see half-valid JSON.
+// and handed back parsed, so callers never see half-valid JSON; a chat fitted to the model's context
+// first when asked (tokenBudget.ts).
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
 import type { Generate } from '../../protocol/sidecar';
 import type { Engine, GenerateOptions } from '../engine/engine';
+import { countTokens, fitConversation } from '../engine/tokenBudget';
 import { DeltaBatcher } from './deltaBatcher';
 
 type GenerateParams = ParamsOf<typeof Generate>;
@@ -14,15 +16,23 @@ export async function generate(engine: Engine, params: GenerateParams, signal: A
     throw new PylotError(ErrorCodes.Unsupported, `${engine.info.name} cannot constrain its output to a JSON schema.`);
   }
   const batcher = onDelta ? new DeltaBatcher(onDelta) : undefined;
+  const maxTokens = params.maxTokens ?? 512;
   const options: GenerateOptions = {
-    maxTokens: params.maxTokens ?? 512,
+    maxTokens,
     temperature: params.temperature ?? 0,
     stop: params.stop,
     jsonSchema: params.jsonSchema,
     signal,
     onText: batcher ? (text) => batcher.push(text) : undefined,
   };
-  const generation = params.messages ? await engine.chat(params.messages, options) : await engine.complete(params.prompt!, options);
+  const fitted = params.messages && params.fitToContext
+    ? await fitConversation(params.messages, engine.info.contextSize, maxTokens, (text) => countTokens(engine, text, signal))
+    : undefined;
+  const messages = fitted?.messages ?? params.messages;
+  const generation: GenerateResult = {
+    ...(messages ? await engine.chat(messages, options) : await engine.complete(params.prompt!, options)),
+    ...(fitted && { fittedTokens: fitted.tokens, droppedMessages: fitted.droppedMessages }),
+  };
   batcher?.flush();
   if (!params.jsonSchema || generation.stopReason === 'aborted') return generation;
   try {

@@ -41,6 +41,20 @@ describe('roles in the sidecar', () => {
     assert.ok(['yes', 'no'].includes((result.json as { answer: string }).answer), result.text);
   });
 
+  it('fits a long chat to the model\'s context with its tokenizer, the oldest messages giving way', async () => {
+    const turn = (n: number) => `message ${n}: ${Array.from({ length: 60 }, (_, i) => `word${(n * 61 + i) % 997}`).join(' ')}`;
+    const history = Array.from({ length: 12 }, (_, n) => ({ role: n % 2 ? ('assistant' as const) : ('user' as const), content: turn(n) }));
+    const messages = [{ role: 'system' as const, content: 'You are terse.' }, ...history, { role: 'user' as const, content: 'And now?' }];
+    const result = await harness.sidecar.request(Generate, { role: 'chat', messages, fitToContext: true, maxTokens: 16 });
+    assert.ok((result.droppedMessages ?? 0) >= 2, `dropped ${result.droppedMessages}`);
+    assert.ok((result.fittedTokens ?? Infinity) <= 1024 - 16, `fitted ${result.fittedTokens}`);
+    assert.ok((result.promptTokens ?? 0) <= 1024 - 16, `evaluated ${result.promptTokens}`);
+    // A system prompt that leaves no room for a reply is refused with a reason.
+    const huge = [{ role: 'system' as const, content: turn(1).repeat(20) }, { role: 'user' as const, content: 'hi' }];
+    const refused = await rejectsWithCode(harness.sidecar.request(Generate, { role: 'chat', messages: huge, fitToContext: true, maxTokens: 16 }), ErrorCodes.InvalidParams);
+    assert.match(refused.message, /too small/);
+  });
+
   it('streams a raw prompt on the completion role', async () => {
     const deltas: string[] = [];
     harness.sidecar.onNotification(GenerateDelta, (delta) => delta.streamId === 'g1' && deltas.push(delta.text));

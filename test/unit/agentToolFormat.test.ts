@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as lib from 'node-llama-cpp';
 import type { ChatMessage } from '../../sidecar/engine/engine';
-import { chatHistory } from '../../sidecar/engine/local/chatHistory';
+import { chatHistory } from '../../sidecar/engine/local/llamaChatHistory';
 import { hasOwnToolFormat, nullableOptionals } from '../../sidecar/engine/local/toolFormat';
 
 describe('local tool-call format', () => {

@@ -48,6 +48,30 @@ describe('hunks', () => {
     assert.equal(applyChanges(oldText, hunkChanges(oldText, hunks, '\r\n')), 'a\r\nB\r\nc\r\nd');
   });
 
+  it('splits a large change into its own hunks, however long the text', () => {
+    const lines = Array.from({ length: 5_000 }, (_, i) => `line ${i}`);
+    const changed = [...lines];
+    changed[100] = 'line 100, changed';
+    changed.splice(4_900, 1);
+    const oldText = lines.join('\n');
+    const newText = changed.join('\n');
+    const hunks = diffHunks(oldText, newText);
+    assert.deepEqual(hunks.map((h) => [h.oldStart, h.oldLines, h.newLines]), [
+      [100, ['line 100'], ['line 100, changed']],
+      [4_900, ['line 4900'], []],
+    ]);
+    assert.equal(applyChanges(oldText, hunkChanges(oldText, hunks)), newText);
+  });
+
+  it('makes a rewrite of more than a thousand lines one hunk, which still applies exactly', () => {
+    const oldText = Array.from({ length: 1_500 }, (_, i) => `old ${i}`).join('\n');
+    const newText = `same\n${Array.from({ length: 1_500 }, (_, i) => `new ${i}`).join('\n')}`;
+    const hunks = diffHunks(`same\n${oldText}`, newText);
+    assert.equal(hunks.length, 1);
+    assert.equal(hunks[0]!.oldStart, 1);
+    assert.equal(applyChanges(`same\n${oldText}`, hunkChanges(`same\n${oldText}`, hunks)), newText);
+  });
+
   it('has no hunk when nothing changed', () => {
     assert.deepEqual(diffHunks(before, before), []);
   });

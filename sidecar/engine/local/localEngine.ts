@@ -10,7 +10,7 @@ import type { FimTokens } from '../../completion/templates';
 import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
 import type { Runtime } from '../runtime';
 import { inspectModel, planLoad } from './inspect';
-import { chatHistory } from './chatHistory';
+import { chatHistory } from './llamaChatHistory';
 import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
 import type { ModelPool } from './modelPool';
 

@@ -1,7 +1,9 @@
-// Server-sent events (the WHATWG event-stream format), parsed from text chunks as they arrive. An
-// event counts once its blank line has come, so one the stream cut off is never seen. llama-server's
-// /completion and /infill end with an event whose JSON says `stop: true`; the /v1 routes end with
-// `data: [DONE]`. Both are the callers' business: this only splits events.
+// Server-sent events (the WHATWG event-stream format), parsed from text chunks as they arrive by
+// eventsource-parser. An event counts once its blank line has come, so one the stream cut off is
+// never seen. llama-server's /completion and /infill end with an event whose JSON says
+// `stop: true`; the /v1 routes end with `data: [DONE]`. Both are the callers' business: this only
+// splits events.
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 
 export interface SseEvent {
   /** The `event:` field; 'message' when the server sent none. */
@@ -10,45 +12,21 @@ export interface SseEvent {
   readonly data: string;
 }
 
+/**
+ * eventsource-parser calls back per event; the stream reader wants the events one chunk completed,
+ * so it can stop at the last one it needs (the end of a generation) without reading further.
+ */
 export class SseParser {
-  private buffer = '';
-  private event = '';
-  private data: string[] = [];
+  private completed: SseEvent[] = [];
+  private readonly parser: EventSourceParser = createParser({
+    onEvent: ({ event, data }) => this.completed.push({ event: event ?? 'message', data }),
+  });
 
   /** Takes the next chunk of the stream (any split, even mid-line) and returns the events it completed. */
   push(chunk: string): SseEvent[] {
-    this.buffer += chunk;
-    const events: SseEvent[] = [];
-    for (;;) {
-      const end = this.buffer.search(/\r\n|\r|\n/);
-      // A lone '\r' at the end may be the first half of '\r\n': wait for the next chunk.
-      if (end < 0 || (end === this.buffer.length - 1 && this.buffer[end] === '\r')) break;
-      const line = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + (this.buffer.startsWith('\r\n', end) ? 2 : 1));
-      const event = this.line(line);
-      if (event) events.push(event);
-    }
+    this.parser.feed(chunk);
+    const events = this.completed;
+    this.completed = [];
     return events;
-  }
-
-  private line(line: string): SseEvent | undefined {
-    if (line === '') {
-      if (!this.data.length) {
-        this.event = '';
-        return undefined;
-      }
-      const event = { event: this.event || 'message', data: this.data.join('\n') };
-      this.event = '';
-      this.data = [];
-      return event;
-    }
-    if (line.startsWith(':')) return undefined; // a comment: llama-server's keep-alive ping
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
-    return undefined;
   }
 }

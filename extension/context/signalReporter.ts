@@ -16,7 +16,7 @@ const nearbyLines = 3;
 /** Scrolling through a file is many visits, not one range growing to the whole file. */
 const maxMergedLines = 120;
 
-export class EditorSignals implements vscode.Disposable {
+export class SignalReporter implements vscode.Disposable {
   private visited: TouchedRange[] = [];
   private edited: TouchedRange[] = [];
   private clipboardText: string | undefined;
