@@ -1,67 +1,16 @@
-// Pylot's settings, read from `pylot.*` and validated: a bad value falls back to its default and
-// says so in the log instead of breaking a feature.
+// Pylot's settings as the extension reads them: every `pylot.*` value is checked against its
+// declaration in protocol/settings.ts, and a bad value falls back to its default and says so in the
+// log instead of breaking a feature. What exists, its bounds and defaults live there, not here.
 import * as vscode from 'vscode';
-import * as z from 'zod/mini';
-import { GpuSetting, type Role } from '../protocol/sidecar';
+import { parseSetting, restartKeys as declaredRestartKeys, ServerProfile, type SettingKey, type SettingValue } from '../protocol/settings';
+import type { Role } from '../protocol/sidecar';
 
-export const ServerProfile = z.object({
-  name: z.string().check(z.minLength(1)),
-  api: z.enum(['llama-server', 'openai-compatible']),
-  baseUrl: z.url(),
-  /** The model name an OpenAI-compatible server expects. */
-  model: z.optional(z.string()),
-  connectTimeoutMs: z.optional(z.int().check(z.minimum(100))),
-  readTimeoutMs: z.optional(z.int().check(z.minimum(100))),
-  retries: z.optional(z.int().check(z.minimum(0), z.maximum(10))),
-});
-export type ServerProfile = z.infer<typeof ServerProfile>;
+export { ServerProfile };
 
-const RoleSpecs = z.object({ completion: z.string(), chat: z.string(), embeddings: z.string() });
+type Warn = (message: string) => void;
 
-const Settings = z.object({
-  /** Per role: a .gguf path, `server:<profile>` or `catalog:<id>`; '' for none. */
-  models: RoleSpecs,
-  /** Per role: what takes over when the model above cannot be had. */
-  fallbacks: RoleSpecs,
-  servers: z.array(ServerProfile),
-  completionEnabled: z.boolean(),
-  maxTokens: z.int().check(z.minimum(1), z.maximum(1024)),
-  timeLimitMs: z.int().check(z.minimum(50), z.maximum(30_000)),
-  exclude: z.array(z.string()),
-  contextSize: z.int().check(z.minimum(256), z.maximum(1 << 20)),
-  threads: z.int().check(z.minimum(0), z.maximum(1024)),
-  gpu: GpuSetting,
-  flashAttention: z.enum(['auto', 'on', 'off']),
-  kvCacheType: z.enum(['f16', 'q8_0', 'q4_0']),
-  /** Folders scanned for .gguf files, besides node-llama-cpp's own models folder. */
-  modelFolders: z.array(z.string()),
-  /** A Hugging Face mirror for catalog downloads; '' for huggingface.co. */
-  huggingFaceEndpoint: z.string(),
-  nodePath: z.string(),
-});
-export type PylotSettings = z.infer<typeof Settings>;
-
-const noRoles = { completion: '', chat: '', embeddings: '' };
-const defaults: PylotSettings = {
-  models: noRoles,
-  fallbacks: noRoles,
-  servers: [],
-  completionEnabled: true,
-  maxTokens: 64,
-  timeLimitMs: 500,
-  exclude: [],
-  contextSize: 4096,
-  threads: 0,
-  gpu: 'auto',
-  flashAttention: 'auto',
-  kvCacheType: 'f16',
-  modelFolders: [],
-  huggingFaceEndpoint: '',
-  nodePath: '',
-};
-
-type Scalar = Exclude<keyof PylotSettings, 'models' | 'fallbacks'>;
-const keys: Record<Scalar, string> = {
+/** The settings most features read, by the names they use. */
+const fields = {
   servers: 'servers',
   completionEnabled: 'completion.enabled',
   maxTokens: 'completion.maxTokens',
@@ -72,34 +21,47 @@ const keys: Record<Scalar, string> = {
   gpu: 'gpu',
   flashAttention: 'advanced.flashAttention',
   kvCacheType: 'advanced.kvCacheType',
+  /** Folders scanned for .gguf files, besides node-llama-cpp's own models folder. */
   modelFolders: 'modelFolders',
+  /** A Hugging Face mirror for catalog downloads; '' for huggingface.co. */
   huggingFaceEndpoint: 'advanced.huggingFaceEndpoint',
   nodePath: 'sidecar.nodePath',
+} as const satisfies Record<string, SettingKey>;
+
+type RoleSpecs = Record<Role, string>;
+export type PylotSettings = { -readonly [F in keyof typeof fields]: SettingValue<(typeof fields)[F]> } & {
+  /** Per role: a .gguf path, `server:<profile>` or `catalog:<id>`; '' for none. */
+  models: RoleSpecs;
+  /** Per role: what takes over when the model above cannot be had. */
+  fallbacks: RoleSpecs;
 };
+
 const roles: Role[] = ['completion', 'chat', 'embeddings'];
 
 /** Settings whose change needs a fresh sidecar process. */
-export const restartKeys = ['pylot.threads', 'pylot.gpu', 'pylot.advanced.flashAttention', 'pylot.advanced.kvCacheType', 'pylot.sidecar.nodePath'];
+export const restartKeys: readonly string[] = declaredRestartKeys;
 
-export function readSettings(warn: (message: string) => void): PylotSettings {
-  const config = vscode.workspace.getConfiguration('pylot');
-  const read = <T>(key: string, schema: z.ZodMiniType<T>, fallback: T): T => {
-    const value = config.get<unknown>(key);
-    if (value === undefined || value === null) return fallback;
-    const parsed = schema.safeParse(typeof value === 'string' ? value.trim() : value);
-    if (parsed.success) return parsed.data;
-    warn(`Ignoring invalid setting pylot.${key} (${JSON.stringify(value)}): ${parsed.error.issues[0]?.message ?? 'invalid'}; using ${JSON.stringify(fallback)}.`);
-    return fallback;
-  };
-  const settings = { ...defaults, models: { ...noRoles }, fallbacks: { ...noRoles } };
-  for (const [field, key] of Object.entries(keys) as Array<[Scalar, string]>) {
-    Object.assign(settings, { [field]: read(key, Settings.shape[field] as z.ZodMiniType<unknown>, defaults[field]) });
-  }
+/** `pylot.<key>` checked against its declaration: its default when unset or invalid (and then `warn` says why). */
+export function validSetting<K extends SettingKey>(key: K, value: unknown, warn: Warn): SettingValue<K> {
+  const read = parseSetting(key, value);
+  if (read.problem) warn(read.problem);
+  return read.value;
+}
+
+/** `pylot.<key>` from every scope, as VS Code merges them, checked against its declaration. */
+export function readSetting<K extends SettingKey>(key: K, warn: Warn): SettingValue<K> {
+  return validSetting(key, vscode.workspace.getConfiguration('pylot').get<unknown>(key), warn);
+}
+
+export function readSettings(warn: Warn): PylotSettings {
+  const read = Object.fromEntries(Object.entries(fields).map(([field, key]) => [field, readSetting(key, warn)]));
+  const models = {} as RoleSpecs;
+  const fallbacks = {} as RoleSpecs;
   for (const role of roles) {
-    settings.models[role] = read(`models.${role}`, z.string(), '');
-    settings.fallbacks[role] = read(`fallback.${role}`, z.string(), '');
+    models[role] = readSetting(`models.${role}`, warn);
+    fallbacks[role] = readSetting(`fallback.${role}`, warn);
   }
-  return settings;
+  return { ...(read as { [F in keyof typeof fields]: SettingValue<(typeof fields)[F]> }), models, fallbacks };
 }
 
 export async function setModel(role: Role, spec: string): Promise<void> {

@@ -83,7 +83,7 @@ export class AgentService implements vscode.Disposable {
     const cancel = () => abort.abort();
     signal?.addEventListener('abort', cancel, { once: true });
     if (signal?.aborted) abort.abort();
-    const settings = readAgentSettings();
+    const settings = readAgentSettings((warning) => this.log.warn(warning));
     this.checkpoints.begin(turnId, request.task.replace(/\s+/g, ' ').slice(0, 80));
     try {
       await this.models.ensureLoaded('chat', abort.signal);

@@ -1,8 +1,10 @@
-// The agent's settings (pylot.agent.*). Rules that loosen the policy — allow rules, auto-approved
-// reads — are read from the user's own settings only: a workspace's .vscode/settings.json is
-// written by whoever wrote the repository and must not pre-approve anything. Deny rules are
-// honoured from every scope.
+// The agent's settings (pylot.agent.*), checked against their declarations in protocol/settings.ts.
+// Rules that loosen the policy — allow rules, auto-approved reads — are read from the user's own
+// settings only: a workspace's .vscode/settings.json is written by whoever wrote the repository and
+// must not pre-approve anything. Deny rules are honoured from every scope.
 import * as vscode from 'vscode';
+import { settingDefaults, type SettingKey } from '../../protocol/settings';
+import { validSetting } from '../settings';
 import type { PolicySettings, RememberedRule } from './policy/policy';
 
 export interface AgentSettings extends PolicySettings {
@@ -15,33 +17,44 @@ export interface AgentSettings extends PolicySettings {
   readonly toolOutputTokens: number;
 }
 
-export function readAgentSettings(): AgentSettings {
+type AgentKey = Extract<SettingKey, `agent.${string}`> extends `agent.${infer Name}` ? Name : never;
+type RuleKey = 'allowCommands' | 'denyCommands' | 'allowWrites';
+
+/** `warn` hears of values that were ignored; the policy re-reads on every call and passes none. */
+export function readAgentSettings(warn: (message: string) => void = () => {}): AgentSettings {
   const config = vscode.workspace.getConfiguration('pylot.agent');
-  const userOnly = <T>(key: string, fallback: T): T => {
-    const value = config.inspect<T>(key);
-    return value?.globalValue ?? value?.defaultValue ?? fallback;
+  const valid = <K extends AgentKey>(key: K, value: unknown) => validSetting(`agent.${key}`, value, warn);
+  const everyScope = <K extends AgentKey>(key: K) => valid(key, config.get(key));
+  // A value that is not a list counts as unset (the default where it is the user's); a list keeps
+  // its good rules when one is malformed: dropping a user's deny rules over one bad entry, or
+  // swapping them for the defaults, would loosen the policy.
+  const rules = (key: RuleKey, value: unknown) => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) return void warn(`Ignoring invalid setting pylot.agent.${key} (${JSON.stringify(value)}): expected a list of rules.`);
+    const kept = strings(value);
+    if (kept.length !== value.length) warn(`Ignoring invalid entries of pylot.agent.${key} (${JSON.stringify(value)}): each rule is a non-empty string.`);
+    return kept;
   };
-  const everyScope = (key: string): string[] => {
-    const value = config.inspect<string[]>(key);
-    // The user may drop a default deny rule; a workspace may only add rules.
-    return [value?.globalValue ?? value?.defaultValue, value?.workspaceValue, value?.workspaceFolderValue].flatMap((v) => strings(v));
-  };
-  const number = (key: string, fallback: number, min: number, max: number) => {
-    const value = config.get<number>(key, fallback);
-    return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
-  };
+  // An unreadable value approves nothing, rather than taking the default, which approves reads.
+  const approveReads = config.inspect<unknown>('autoApproveReads')?.globalValue;
+  if (approveReads !== undefined && typeof approveReads !== 'boolean') warn(`Ignoring invalid setting pylot.agent.autoApproveReads (${JSON.stringify(approveReads)}): reads ask until it is true or false.`);
+  // Loosening rules come from the user's own settings only; the declared default, never the merged value.
+  const userRules = (key: 'allowCommands' | 'allowWrites') => rules(key, config.inspect(key)?.globalValue) ?? [...settingDefaults[`agent.${key}`]];
+  const deny = config.inspect<unknown>('denyCommands');
+  // The user may drop a default deny rule; a workspace may only add rules.
+  const denyCommands = [rules('denyCommands', deny?.globalValue) ?? settingDefaults['agent.denyCommands'], rules('denyCommands', deny?.workspaceValue), rules('denyCommands', deny?.workspaceFolderValue)].flatMap((list) => list ?? []);
   return {
-    autoApproveReads: userOnly('autoApproveReads', true) === true,
-    allowCommands: strings(userOnly<unknown>('allowCommands', [])),
-    denyCommands: [...new Set(everyScope('denyCommands'))],
-    allowWrites: strings(userOnly<unknown>('allowWrites', [])),
-    approvalTimeoutMs: number('approvalTimeoutSeconds', 120, 1, 3600) * 1000,
-    commandTimeoutMs: number('commandTimeoutSeconds', 120, 1, 3600) * 1000,
-    commandOutputLimit: number('commandOutputLimit', 100_000, 1000, 10_000_000),
-    runCommandsInTerminal: config.get<boolean>('runCommandsInTerminal', false) === true,
-    maxSteps: number('maxSteps', 15, 1, 100),
-    maxConsecutiveErrors: number('maxConsecutiveErrors', 3, 1, 20),
-    toolOutputTokens: number('toolOutputTokens', 1500, 64, 32_768),
+    autoApproveReads: approveReads === undefined ? settingDefaults['agent.autoApproveReads'] : approveReads === true,
+    allowCommands: userRules('allowCommands'),
+    denyCommands: [...new Set(denyCommands)],
+    allowWrites: userRules('allowWrites'),
+    approvalTimeoutMs: everyScope('approvalTimeoutSeconds') * 1000,
+    commandTimeoutMs: everyScope('commandTimeoutSeconds') * 1000,
+    commandOutputLimit: everyScope('commandOutputLimit'),
+    runCommandsInTerminal: everyScope('runCommandsInTerminal'),
+    maxSteps: everyScope('maxSteps'),
+    maxConsecutiveErrors: everyScope('maxConsecutiveErrors'),
+    toolOutputTokens: everyScope('toolOutputTokens'),
   };
 }
 

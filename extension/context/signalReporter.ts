@@ -104,6 +104,7 @@ export function touch(ranges: readonly TouchedRange[], uri: vscode.Uri, startLin
  */
 function clipboardAllowed(): boolean {
   const setting = vscode.workspace.getConfiguration('pylot').inspect<boolean>('context.clipboard');
-  const explicit = setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue;
-  return explicit ?? vscode.env.uiKind === vscode.UIKind.Desktop;
+  const explicit: unknown = setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue;
+  // Anything but true or false counts as unset: a stray "false" string must not read the clipboard.
+  return typeof explicit === 'boolean' ? explicit : vscode.env.uiKind === vscode.UIKind.Desktop;
 }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { CloseIndex, DidChangeFiles, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused, type IndexStatus } from '../../protocol/index';
 import type { ResultOf } from '../../protocol/rpc';
 import type { Log } from '../log';
+import { readSetting } from '../settings';
 import type { Sidecar } from '../sidecar/supervisor';
 import { IndexStatusBar } from './indexStatusBar';
 
@@ -79,10 +80,10 @@ export class CodebaseIndex implements vscode.Disposable {
   }
 
   private async openAll(): Promise<void> {
-    if (!enabled()) return;
-    const config = vscode.workspace.getConfiguration('pylot');
-    const exclude = [...config.get<string[]>('index.exclude', []), ...config.get<string[]>('completion.exclude', [])];
-    const maxFileBytes = Math.max(1, config.get<number>('index.maxFileSizeKb', 1024)) * 1024;
+    const warn = (warning: string) => this.log.warn(warning);
+    if (!readSetting('index.enabled', warn)) return;
+    const exclude = [...readSetting('index.exclude', warn), ...readSetting('completion.exclude', warn)];
+    const maxFileBytes = readSetting('index.maxFileSizeKb', warn) * 1024;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const storageDir = this.storageFor(folder);
       if (folder.uri.scheme !== 'file' || !storageDir || this.opened.has(folder.uri.fsPath)) continue;
@@ -166,7 +167,8 @@ export class CodebaseIndex implements vscode.Disposable {
 }
 
 function enabled(): boolean {
-  return vscode.workspace.getConfiguration('pylot').get<boolean>('index.enabled', true);
+  // Asked on every search; an invalid value is reported where the index opens.
+  return readSetting('index.enabled', () => {});
 }
 
 /** Wires the index into the extension; what it returns is the search API for other features. */

@@ -5,6 +5,7 @@
 import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult, ToolSpec } from '../../protocol/agent';
 import { toolSpecs } from '../../protocol/agent';
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
+import { settingDefaults } from '../../protocol/settings';
 import type { ChatMessage, Engine } from '../engine/engine';
 import { countTokens, cutToolResults } from '../engine/tokenBudget';
 import { RepeatDetector } from './guards';
@@ -12,7 +13,13 @@ import { bestMode, fallbackMode, propose, type Proposal } from './propose';
 import { callMessage, correctionMessage, resultMessage, systemPrompt } from './prompt';
 import { truncateByTokens } from './truncate';
 
-export const defaults = { maxSteps: 15, maxConsecutiveErrors: 3, toolOutputTokens: 1500, maxTokensPerStep: 1024 };
+/** For a request that leaves a limit out: the settings' defaults, and the reply cap per step (not a setting). */
+export const defaults = {
+  maxSteps: settingDefaults['agent.maxSteps'],
+  maxConsecutiveErrors: settingDefaults['agent.maxConsecutiveErrors'],
+  toolOutputTokens: settingDefaults['agent.toolOutputTokens'],
+  maxTokensPerStep: 1024,
+};
 
 export interface AgentDeps {
   readonly engine: Engine;

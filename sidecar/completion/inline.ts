@@ -6,6 +6,7 @@
 // input_extra. A wall-time cap keeps what arrived; post-processing decides what is shown. One
 // generation runs at a time: a new one stops the one before and starts when it has ended.
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
+import { settingDefaults } from '../../protocol/settings';
 import type { InlineCompletion, WarmCompletion } from '../../protocol/sidecar';
 import type { CompletionContext } from '../context/handlers';
 import type { DocumentStore, Edit, TextDocument } from '../documents/store';
@@ -22,7 +23,7 @@ type Result = ResultOf<typeof InlineCompletion>;
 /** Runs a generation when the scheduler allows it, at completion priority. */
 export type Schedule = <T>(signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
-const defaults = { maxTokens: 64, timeLimitMs: 500, alternativeTemperature: 0.6 };
+const defaults = { maxTokens: settingDefaults['completion.maxTokens'], timeLimitMs: settingDefaults['completion.timeLimitMs'], alternativeTemperature: 0.6 };
 const maxAlternatives = 3;
 /** Prompt evaluation is not capped by the time limit (a cold prompt can take seconds on a CPU), only by this. */
 const hardLimitMs = 30_000;

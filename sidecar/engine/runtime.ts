@@ -3,6 +3,7 @@
 // explicit thread count.
 import os from 'node:os';
 import type { Llama, LlamaGpuType } from 'node-llama-cpp';
+import { settingDefaults } from '../../protocol/settings';
 import type { GpuSetting, HardwareReport, SidecarSettings } from '../../protocol/sidecar';
 import { cpuModel, defaultThreads, parseSystemInfo, simdLevel, visibleGpuDriver } from './hardware';
 import { describeError, log } from '../log';
@@ -31,7 +32,7 @@ function contextOptions(settings: SidecarSettings): ContextOptions {
 export async function createRuntime(settings: SidecarSettings): Promise<Runtime> {
   const lib = await import('node-llama-cpp');
   const threads = settings.threads || defaultThreads();
-  const requested = settings.gpu ?? 'auto';
+  const requested = settings.gpu ?? settingDefaults.gpu;
   const load = (gpu: 'auto' | LlamaGpuType) =>
     lib.getLlama({
       gpu,

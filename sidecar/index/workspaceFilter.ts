@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import ignore, { type Ignore } from 'ignore';
 import path from 'node:path';
 import { isSecretName } from '../../protocol/secretFiles';
+import { settingDefaults } from '../../protocol/settings';
 
 const alwaysSkipped = ['.git/', '.hg/', '.svn/', 'node_modules/', '__pycache__/', '.venv/', '.tox/', '.mypy_cache/', '.pytest_cache/', '.DS_Store', '*.min.js', '*.map', '*.lock', 'package-lock.json'];
 
-export const defaultMaxFileBytes = 1024 * 1024;
+export const defaultMaxFileBytes = settingDefaults['index.maxFileSizeKb'] * 1024;
 
 export class WorkspaceFilter {
   private readonly base: Ignore;

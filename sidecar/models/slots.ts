@@ -1,6 +1,7 @@
 // The engine each role runs on: loading a role's model frees that role's previous one first, a
 // fallback source takes over when the primary cannot be had, and every state change is announced.
 import { ErrorCodes, PylotError, type ParamsOf } from '../../protocol/rpc';
+import { settingDefaults } from '../../protocol/settings';
 import { sourceKey, type ModelInfo, type ModelSource, type ModelStateChanged, type Role } from '../../protocol/sidecar';
 import { createEngine } from '../engine/create';
 import { withInfo, type Engine } from '../engine/engine';
@@ -8,7 +9,7 @@ import { ModelPool } from '../engine/local/modelPool';
 import type { Runtime } from '../engine/runtime';
 import { describeError, log } from '../log';
 
-const defaultContextSize = 4096;
+const defaultContextSize = settingDefaults.contextSize;
 
 export interface LoadRequest {
   readonly role: Role;

@@ -6,12 +6,14 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type * as z from 'zod/mini';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
+import { serverProfileDefaults } from '../../../protocol/settings';
 import type { ModelSource } from '../../../protocol/sidecar';
 import { log } from '../../log';
 
 export type ServerSource = Extract<ModelSource, { kind: 'server' }>;
 
-const defaults = { connectTimeoutMs: 3000, readTimeoutMs: 30_000, retries: 2 } as const;
+/** What a profile that leaves them out gets (pylot.servers). */
+const defaults = serverProfileDefaults;
 const firstBackoffMs = 250;
 const maxBackoffMs = 4000;
 const maxBodyChars = 64 << 20;
