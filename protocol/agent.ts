@@ -4,10 +4,9 @@
 // as `agent/event` notifications keyed by the turn id. Each tool is declared once, in its own file
 // under agent/tools/ (listed in agent/toolSpecs.ts): its parameters, risk class and approval text.
 import * as z from 'zod/mini';
-import { notification, request } from './rpc';
-
 import type { ToolSpec as AnyToolSpec } from './agent/tool';
 import { ToolName } from './agent/toolSpecs';
+import { notification, request } from './rpc';
 
 export { argumentProblems, type ArgsOf, type Risk, type ToolArgs } from './agent/tool';
 export { ToolName, toolSpec, toolSpecs, type ToolSpecOf } from './agent/toolSpecs';

@@ -63,15 +63,15 @@ export function defineTool<const Name extends string, Shape extends ParamShape>(
 /** Checks a call's arguments against its tool's parameters; returns the problems, in words for the model, none when valid. */
 export function argumentProblems(spec: ToolSpec, args: Readonly<Record<string, unknown>>): string[] {
   // A null parameter is one the model left out (grammars write every key); an unknown one is still unknown.
-  const given = Object.fromEntries(Object.entries(args).filter(([key, value]) => !(key in spec.shape) || (value !== null && value !== undefined)));
+  const given = Object.fromEntries(Object.entries(args).filter(([key, value]) => !Object.hasOwn(spec.shape, key) || (value !== null && value !== undefined)));
   const parsed = spec.params.safeParse(given);
   if (parsed.success) return [];
   return parsed.error.issues.flatMap((issue): string[] => {
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `unknown parameter "${key}"`);
     const key = String(issue.path[0] ?? '');
-    if (!(key in given)) return [`"${key}" is required`];
-    // A parameter is a string, an integer (z.int(): "int", or "number" for a non-number) or a boolean.
-    const wanted = issue.code === 'invalid_type' ? issue.expected : issue.code === 'too_big' || issue.code === 'too_small' ? issue.origin : '';
-    return [`"${key}" must be ${wanted === 'string' || wanted === 'boolean' ? `a ${wanted}` : 'an integer'}`];
+    if (!Object.hasOwn(given, key)) return [`"${key}" is required`];
+    if (issue.code !== 'invalid_type') return [`"${key}" is out of range`];
+    // z.int() expects "int", or "number" when given no number at all.
+    return [`"${key}" must be ${issue.expected === 'string' || issue.expected === 'boolean' ? `a ${issue.expected}` : 'an integer'}`];
   });
 }

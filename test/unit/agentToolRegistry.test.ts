@@ -72,6 +72,7 @@ describe('the model\'s view of a tool, generated from its zod parameters', () =>
     assert.deepEqual(argumentProblems(read, { startLine: 1.5, recursive: true }), ['"path" is required', '"startLine" must be an integer', 'unknown parameter "recursive"']);
     assert.deepEqual(argumentProblems(read, { path: 7, endLine: '3' }), ['"path" must be a string', '"endLine" must be an integer']);
     assert.deepEqual(argumentProblems(toolSpec('list_files'), { path: '.', recursive: 'yes' }), ['"recursive" must be a boolean']);
+    assert.deepEqual(argumentProblems(read, { path: 'a', toString: 'x', startLine: 2 ** 60 }), ['"startLine" is out of range', 'unknown parameter "toString"']);
   });
 
   it('titles the approval from the arguments', () => {
