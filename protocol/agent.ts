@@ -1,138 +1,18 @@
 // The agent's contract. The sidecar runs the loop and only PROPOSES tool calls: it asks the
 // extension to execute each one (`agent/executeTool`, a request from the sidecar to the extension),
 // and the extension's policy engine decides, asks the user, executes and answers. Progress streams
-// as `agent/event` notifications keyed by the turn id. Tools are declared once, here: their flat
-// parameters (the model's schema), their risk class and their approval text.
+// as `agent/event` notifications keyed by the turn id. Each tool is declared once, in its own file
+// under agent/tools/ (listed in agent/toolSpecs.ts): its parameters, risk class and approval text.
 import * as z from 'zod/mini';
+import type { ToolSpec as AnyToolSpec } from './agent/tool';
+import { ToolName } from './agent/toolSpecs';
 import { notification, request } from './rpc';
 
-export const ToolName = z.enum(['read_file', 'list_files', 'search_text', 'search_code', 'get_definitions', 'edit_file', 'create_file', 'run_command']);
-export type ToolName = z.infer<typeof ToolName>;
+export { argumentProblems, type ArgsOf, type Risk, type ToolArgs } from './agent/tool';
+export { ToolName, toolSpec, toolSpecs, type ToolSpecOf } from './agent/toolSpecs';
 
-/** read: looks only; write: changes files; command: runs a process. Writes and commands always need a decision. */
-export type Risk = 'read' | 'write' | 'command';
-
-export interface ToolParam {
-  readonly type: 'string' | 'integer' | 'boolean';
-  readonly description: string;
-  readonly required?: boolean;
-}
-
-export interface ToolSpec {
-  readonly name: ToolName;
-  readonly description: string;
-  readonly params: Readonly<Record<string, ToolParam>>;
-  readonly risk: Risk;
-  /** One line for the approval prompt, from the call's arguments. */
-  readonly approvalTitle: (args: ToolArgs) => string;
-}
-
-export type ToolArgs = Readonly<Record<string, string | number | boolean>>;
-
-const str = (args: ToolArgs, key: string) => String(args[key] ?? '');
-
-export const toolSpecs: readonly ToolSpec[] = [
-  {
-    name: 'read_file',
-    description: 'Read a text file. Lines are numbered. Optionally only lines startLine..endLine (1-based, inclusive).',
-    params: {
-      path: { type: 'string', description: 'workspace-relative file path', required: true },
-      startLine: { type: 'integer', description: 'first line to read (1-based)' },
-      endLine: { type: 'integer', description: 'last line to read (inclusive)' },
-    },
-    risk: 'read',
-    approvalTitle: (a) => `Read ${str(a, 'path')}`,
-  },
-  {
-    name: 'list_files',
-    description: 'List the files and folders in a workspace folder.',
-    params: {
-      path: { type: 'string', description: 'workspace-relative folder path; "." for the root', required: true },
-      recursive: { type: 'boolean', description: 'include subfolders' },
-    },
-    risk: 'read',
-    approvalTitle: (a) => `List ${str(a, 'path') || '.'}`,
-  },
-  {
-    name: 'search_text',
-    description: 'Search the workspace files for a text (or a regular expression); returns matching lines with their file and line number.',
-    params: {
-      query: { type: 'string', description: 'text to find', required: true },
-      isRegex: { type: 'boolean', description: 'treat query as a JavaScript regular expression' },
-      path: { type: 'string', description: 'only search under this workspace-relative folder' },
-    },
-    risk: 'read',
-    approvalTitle: (a) => `Search for "${str(a, 'query')}"`,
-  },
-  {
-    name: 'search_code',
-    description: 'Semantic search of the workspace index: code related to a natural-language query.',
-    params: { query: { type: 'string', description: 'what the code does or is about', required: true } },
-    risk: 'read',
-    approvalTitle: (a) => `Search the code index for "${str(a, 'query')}"`,
-  },
-  {
-    name: 'get_definitions',
-    description: 'Find where a symbol (function, class, type, variable) is defined; returns its file, line and source.',
-    params: { symbol: { type: 'string', description: 'the symbol name', required: true } },
-    risk: 'read',
-    approvalTitle: (a) => `Find the definition of ${str(a, 'symbol')}`,
-  },
-  {
-    name: 'edit_file',
-    description:
-      'Edit a file: replace oldText (copied exactly from the file, unique in it) with newText; or replace lines startLine..endLine with newText.',
-    params: {
-      path: { type: 'string', description: 'workspace-relative file path', required: true },
-      newText: { type: 'string', description: 'the replacement text', required: true },
-      oldText: { type: 'string', description: 'the exact text to replace' },
-      startLine: { type: 'integer', description: 'first line to replace (1-based), instead of oldText' },
-      endLine: { type: 'integer', description: 'last line to replace (inclusive)' },
-    },
-    risk: 'write',
-    approvalTitle: (a) => `Edit ${str(a, 'path')}`,
-  },
-  {
-    name: 'create_file',
-    description: 'Create a new file with the given content. Fails if the file exists (use edit_file).',
-    params: {
-      path: { type: 'string', description: 'workspace-relative file path', required: true },
-      content: { type: 'string', description: 'the whole file content', required: true },
-    },
-    risk: 'write',
-    approvalTitle: (a) => `Create ${str(a, 'path')}`,
-  },
-  {
-    name: 'run_command',
-    description: 'Run a shell command in the workspace (tests, builds, linters); returns its exit code and output.',
-    params: {
-      command: { type: 'string', description: 'the command line', required: true },
-      cwd: { type: 'string', description: 'workspace-relative folder to run it in' },
-    },
-    risk: 'command',
-    approvalTitle: (a) => `Run: ${str(a, 'command')}`,
-  },
-];
-
-export function toolSpec(name: ToolName): ToolSpec {
-  return toolSpecs.find((spec) => spec.name === name)!;
-}
-
-/** Checks a call's arguments against its tool's flat parameters; returns the problems, none when valid. */
-export function argumentProblems(spec: ToolSpec, args: Readonly<Record<string, unknown>>): string[] {
-  const problems: string[] = [];
-  for (const [key, param] of Object.entries(spec.params)) {
-    const value = args[key];
-    if (value === undefined || value === null) {
-      if (param.required) problems.push(`"${key}" is required`);
-      continue;
-    }
-    const ok = param.type === 'string' ? typeof value === 'string' : param.type === 'boolean' ? typeof value === 'boolean' : Number.isInteger(value);
-    if (!ok) problems.push(`"${key}" must be ${param.type === 'integer' ? 'an integer' : `a ${param.type}`}`);
-  }
-  for (const key of Object.keys(args)) if (!(key in spec.params)) problems.push(`unknown parameter "${key}"`);
-  return problems;
-}
+/** One of the agent's tools, whichever. */
+export type ToolSpec = AnyToolSpec<ToolName>;
 
 const ArgValue = z.union([z.string(), z.number(), z.boolean()]);
 

@@ -18,7 +18,7 @@ import { WorkspacePaths } from './policy/paths';
 import { AgentPolicy } from './policy/policy';
 import { readAgentSettings, saveRule, type AgentSettings } from './settings';
 import type { AgentUi } from './ui';
-import { VsCodeBackend } from './vscodeBackend';
+import { VsCodeToolHost } from './vscodeToolHost';
 
 export interface AgentTurnRequest {
   readonly task: string;
@@ -149,13 +149,13 @@ export class AgentService implements vscode.Disposable {
       // Ask mode offers the model read-only tools; a write proposed anyway is refused here too.
       if (turn.mode === 'ask' && toolSpec(call.tool).risk !== 'read') return { status: 'denied', output: `${call.tool} is not available in Ask mode.` };
       // Restricted Mode: a repository not yet trusted runs nothing, approved or not.
-      if (call.tool === 'run_command' && !vscode.workspace.isTrusted) return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
+      if (toolSpec(call.tool).risk === 'command' && !vscode.workspace.isTrusted) return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
       const signal = AbortSignal.any([turn.signal, abortOn(token)]);
       const policy = this.policy;
-      const backend = new VsCodeBackend(policy.paths, this.preview, this.searchCode, () => turn.settings, () => this.commandTerminal());
+      const host = new VsCodeToolHost(policy.paths, this.preview, this.searchCode, () => turn.settings, () => this.commandTerminal());
       const result = await executeCall(call, {
         policy,
-        backend,
+        host,
         ui: turn.ui,
         approvalTimeoutMs: turn.settings.approvalTimeoutMs,
         saveRule,

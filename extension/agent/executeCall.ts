@@ -1,35 +1,20 @@
-// One proposed call, start to end, on the extension side: validate it, let the policy decide,
-// compute an edit before asking (a failed match is an error, never a prompt), ask with a timeout,
-// check again that the target did not change while the prompt was open, then run it. Nothing is
-// written or run unless the policy or a person allowed it. No `vscode` here: the tools are a backend.
-import { argumentProblems, toolSpec, type ToolCall, type ToolResult } from '../../protocol/agent';
-import { computeEdit } from './edits/editText';
+// One proposed call, start to end, on the extension side: validate it against its tool's spec, let
+// the policy decide, let the tool prepare (an edit is computed before asking: a failed match is an
+// error, never a prompt), ask with a timeout, then invoke the tool, which checks again that its
+// target did not change while the prompt was open. Nothing is written or run unless the policy or a
+// person allowed it. The same for every tool: what differs lives in the tool (tools/registry).
+// No `vscode` here: what the tools need from VS Code comes through a ToolHost.
+import { argumentProblems, type ToolCall, type ToolResult } from '../../protocol/agent';
 import { AgentPolicy, type ApprovalDecision, type RememberedRule } from './policy/policy';
-import type { ResolvedPath } from './policy/paths';
-import type { AgentUi, ProposedChange } from './ui';
+import { toolImplementation } from './tools/registry';
+import { ToolError, type FileChange, type Target, type ToolContext, type ToolHost } from './tools/tool';
+import type { AgentUi } from './ui';
 
-export type Target = Extract<ResolvedPath, { ok: true }>;
-
-/** A tool failed in a way the model should hear about. */
-export class ToolError extends Error {}
-
-export interface ToolBackend {
-  read(target: Target, startLine?: number, endLine?: number): Promise<string>;
-  list(target: Target, recursive: boolean): Promise<string>;
-  searchText(query: string, isRegex: boolean, under: Target | undefined, signal: AbortSignal): Promise<string>;
-  searchCode(query: string, signal: AbortSignal): Promise<string>;
-  definitions(symbol: string, signal: AbortSignal): Promise<string>;
-  /** The file's text as the user sees it (an open editor's buffer first); undefined if it does not exist. */
-  currentText(target: Target): Promise<string | undefined>;
-  preview(target: Target, before: string | undefined, after: string): ProposedChange;
-  /** Applies the change as one undoable edit. */
-  write(target: Target, before: string | undefined, after: string): Promise<void>;
-  run(command: string, cwd: Target | undefined, signal: AbortSignal): Promise<string>;
-}
+export { ToolError, type Target } from './tools/tool';
 
 export interface ExecuteDeps {
   readonly policy: AgentPolicy;
-  readonly backend: ToolBackend;
+  readonly host: ToolHost;
   readonly ui: AgentUi;
   readonly approvalTimeoutMs: number;
   /** "Always": save the rule to settings. */
@@ -42,26 +27,29 @@ const ok = (output: string): ToolResult => ({ status: 'ok', output });
 const failed = (output: string): ToolResult => ({ status: 'error', output });
 
 export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: AbortSignal): Promise<ToolResult> {
-  const spec = toolSpec(call.tool);
-  const problems = argumentProblems(spec, call.args);
+  const tool = toolImplementation(call.tool);
+  const problems = argumentProblems(tool.spec, call.args);
   if (problems.length) return failed(`Bad arguments for ${call.tool}: ${problems.join('; ')}.`);
   const checked = await deps.policy.check(call);
   const { verdict } = checked;
   if (verdict.kind === 'deny') return { status: 'denied', output: `Not allowed: ${verdict.reason}` };
 
-  let change: { target: Target; before: string | undefined; after: string } | undefined;
-  if (checked.risk === 'write') {
-    const prepared = await prepareWrite(call, checked.paths.get('path')!, deps.backend).catch((error: unknown) => ({ error: message(error) }));
-    if ('error' in prepared) return failed(prepared.error);
-    change = prepared;
+  const context: ToolContext = { paths: checked.paths, workspace: deps.policy.paths, host: deps.host, signal, beforeWrite: deps.beforeWrite };
+  let change: FileChange | undefined;
+  if (tool.prepare) {
+    try {
+      change = await tool.prepare(call.args, context);
+    } catch (error) {
+      return failed(message(error));
+    }
   }
 
   if (verdict.kind === 'ask') {
-    const preview = change ? deps.backend.preview(change.target, change.before, change.after) : undefined;
+    const preview = change ? deps.host.preview(change) : undefined;
     const decision = await decide(deps, signal, {
       call,
       risk: checked.risk,
-      title: spec.approvalTitle(call.args),
+      title: tool.spec.approvalTitle(call.args),
       reasons: verdict.reasons,
       options: AgentPolicy.options(verdict),
       ...(verdict.rule ? { rememberText: describeRule(verdict.rule) } : {}),
@@ -76,22 +64,10 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
   if (signal.aborted) return { status: 'denied', output: 'The turn was cancelled.' };
 
   try {
-    return await run(call, checked.paths, change, deps, signal);
+    return ok(await tool.invoke(call.args, context, change));
   } catch (error) {
     return failed(error instanceof ToolError ? error.message : `${call.tool} failed: ${message(error)}`);
   }
-}
-
-async function prepareWrite(call: ToolCall, target: Target, backend: ToolBackend): Promise<{ target: Target; before: string | undefined; after: string } | { error: string }> {
-  const before = await backend.currentText(target);
-  if (call.tool === 'create_file') {
-    if (before !== undefined || target.exists) return { error: `${target.relative} already exists; use edit_file to change it.` };
-    return { target, before, after: String(call.args.content) };
-  }
-  if (before === undefined) return { error: `${target.relative} does not exist; use create_file to make it.` };
-  const { oldText, newText, startLine, endLine } = call.args as { oldText?: string; newText: string; startLine?: number; endLine?: number };
-  const edit = computeEdit(before, { oldText, newText, startLine, endLine });
-  return edit.ok ? { target, before, after: edit.text } : { error: `${target.relative} was not changed: ${edit.error}` };
 }
 
 type Decision = { kind: Exclude<ApprovalDecision['kind'], 'deny'> } | { kind: 'deny'; why: string; feedback?: string };
@@ -120,36 +96,6 @@ async function decide(deps: ExecuteDeps, signal: AbortSignal, request: Parameter
     clearTimeout(timer);
     signal.removeEventListener('abort', stop);
     prompt.abort(); // closes the prompt if it is still open
-  }
-}
-
-async function run(call: ToolCall, paths: ReadonlyMap<string, Target>, change: { target: Target; before: string | undefined; after: string } | undefined, deps: ExecuteDeps, signal: AbortSignal): Promise<ToolResult> {
-  const { backend } = deps;
-  const args = call.args;
-  switch (call.tool) {
-    case 'read_file':
-      return ok(await backend.read(paths.get('path')!, args.startLine as number | undefined, args.endLine as number | undefined));
-    case 'list_files':
-      return ok(await backend.list(paths.get('path')!, args.recursive === true));
-    case 'search_text':
-      return ok(await backend.searchText(String(args.query), args.isRegex === true, paths.get('path'), signal));
-    case 'search_code':
-      return ok(await backend.searchCode(String(args.query), signal));
-    case 'get_definitions':
-      return ok(await backend.definitions(String(args.symbol), signal));
-    case 'run_command':
-      return ok(await backend.run(String(args.command), paths.get('cwd'), signal));
-    case 'edit_file':
-    case 'create_file': {
-      const { target, before, after } = change!;
-      // The prompt may have been open a while: the path must still lead where it did, the text be what was shown.
-      const again = await deps.policy.paths.resolve(args.path);
-      if (!again.ok || again.absolute !== target.absolute) return failed(`${target.relative} moved while waiting for approval; nothing was written.`);
-      if ((await backend.currentText(again)) !== before) return failed(`${target.relative} changed while waiting for approval; nothing was written. Read it again.`);
-      deps.beforeWrite(target, before);
-      await backend.write(target, before, after);
-      return ok(call.tool === 'create_file' ? `Created ${target.relative}.` : `Edited ${target.relative}.`);
-    }
   }
 }
 

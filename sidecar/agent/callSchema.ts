@@ -1,8 +1,10 @@
 // The grammar-constrained call format: exactly one `{"tool", "args"}` object per turn, or
-// `{"answer"}` when the task is done. Built from the tool specs, so the grammar (node-llama-cpp) or
-// json_schema (servers) only lets the model name real tools with their real, flat parameters.
+// `{"answer"}` when the task is done. Built from each tool's JSON schema (generated from its zod
+// parameters), so the grammar (node-llama-cpp) or json_schema (servers) only lets the model name
+// real tools with their real, flat parameters.
 // An optional parameter the model does not need is written as null (the reader drops nulls).
 import { toolSpecs, type ToolSpec } from '../../protocol/agent';
+import { toolParameters } from '../../protocol/agent/toolSchema';
 
 export function callSchema(tools: readonly ToolSpec[] = toolSpecs): Record<string, unknown> {
   const calls = tools.map((spec) => ({
@@ -11,9 +13,9 @@ export function callSchema(tools: readonly ToolSpec[] = toolSpecs): Record<strin
       tool: { const: spec.name },
       args: {
         type: 'object',
-        properties: Object.fromEntries(Object.entries(spec.params).map(([key, param]) => [key, { type: param.required ? param.type : [param.type, 'null'] }])),
+        properties: Object.fromEntries(toolParameters(spec).map((param) => [param.name, { type: param.required ? param.type : [param.type, 'null'] }])),
         // Every key, in order: node-llama-cpp's grammar writes them all anyway, so optional ones are nullable.
-        required: Object.keys(spec.params),
+        required: toolParameters(spec).map((param) => param.name),
         additionalProperties: false,
       },
     },

@@ -3,6 +3,7 @@
 // <tool_call> tags or the first balanced {...}, accepts the common shapes small models use
 // ({tool,args}, {name,arguments}, {function:{…}}, flat arguments), and repairs small JSON slips.
 import { argumentProblems, ToolName, toolSpecs, type ToolArgs, type ToolSpec } from '../../protocol/agent';
+import { toolParameters } from '../../protocol/agent/toolSchema';
 
 export type Reply =
   | { readonly kind: 'call'; readonly tool: ToolName; readonly args: ToolArgs }
@@ -62,7 +63,7 @@ function flatArguments(object: Record<string, unknown>): Record<string, unknown>
 function coerce(spec: ToolSpec, args: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
-    const type = spec.params[key]?.type;
+    const type = toolParameters(spec).find((param) => param.name === key)?.type;
     if (value === null) continue;
     if (type === 'integer' && typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) out[key] = Number(value);
     else if (type === 'boolean' && (value === 'true' || value === 'false')) out[key] = value === 'true';

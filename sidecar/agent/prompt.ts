@@ -2,13 +2,14 @@
 // the one-call-per-turn format, then the conversation. Tool results come back as user messages,
 // which every chat template accepts (small models' templates rarely have a tool role).
 import type { ToolCall, ToolResult, ToolSpec } from '../../protocol/agent';
+import { toolParameters } from '../../protocol/agent/toolSchema';
 import type { ChatMessage } from '../engine/engine';
 
 /** native: the tools travel in the model's own format, so the prompt only says how to work. */
 export function systemPrompt(tools: readonly ToolSpec[], workspaceFolders: readonly string[], native = false): string {
   const toolLines = tools.map((spec) => {
-    const params = Object.entries(spec.params)
-      .map(([key, param]) => `${key}${param.required ? '' : '?'}: ${param.type} (${param.description})`)
+    const params = toolParameters(spec)
+      .map((param) => `${param.name}${param.required ? '' : '?'}: ${param.type} (${param.description})`)
       .join(', ');
     return `- ${spec.name}(${params}): ${spec.description}`;
   });

@@ -3,6 +3,7 @@
 // OpenAI-style servers), else a JSON call under a grammar built from the tool specs, else free
 // text read leniently. Whatever the format, the result is one Reply.
 import type { CallFormat, ToolSpec } from '../../protocol/agent';
+import { toolJsonSchema } from '../../protocol/agent/toolSchema';
 import type { ChatMessage, Engine, ToolDefinition } from '../engine/engine';
 import { AnswerStream } from './answerStream';
 import { callSchema } from './callSchema';
@@ -58,15 +59,7 @@ export async function propose(engine: Engine, mode: CallMode, messages: readonly
   return { reply: parseReply(generation.text, tools), format: mode, raw: generation.text, aborted: generation.stopReason === 'aborted', streamed: streamed(), ...usage };
 }
 
-/** The tools as the model's own format wants them: a JSON schema per tool, optional parameters optional. */
+/** The tools as the model's own format wants them: each one's JSON schema, generated from its zod parameters. */
 export function toolDefinitions(tools: readonly ToolSpec[]): ToolDefinition[] {
-  return tools.map((spec) => ({
-    name: spec.name,
-    description: spec.description,
-    parameters: {
-      type: 'object',
-      properties: Object.fromEntries(Object.entries(spec.params).map(([key, param]) => [key, { type: param.type, description: param.description }])),
-      required: Object.entries(spec.params).filter(([, param]) => param.required).map(([key]) => key),
-    },
-  }));
+  return tools.map((spec) => ({ name: spec.name, description: spec.description, parameters: toolJsonSchema(spec) }));
 }

@@ -7,53 +7,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ToolCall } from '../../protocol/agent';
-import { executeCall, type ExecuteDeps, type Target, type ToolBackend } from '../../extension/agent/executeCall';
+import { executeCall, type ExecuteDeps } from '../../extension/agent/executeCall';
 import { WorkspacePaths } from '../../extension/agent/policy/paths';
 import { AgentPolicy, type ApprovalDecision, type PolicySettings, type RememberedRule } from '../../extension/agent/policy/policy';
 import type { AgentUi, ApprovalRequest } from '../../extension/agent/ui';
+import { RecordingHost } from './helpers/toolHost';
 
 const ws = realpathSync(mkdtempSync(path.join(tmpdir(), 'pylot-approval-')));
 const file = path.join(ws, 'src/math.ts');
 const original = 'export function add(a: number, b: number) {\n  return a - b;\n}\n';
-
-class RecordingBackend implements ToolBackend {
-  writes: string[] = [];
-  runs: string[] = [];
-  async read(target: Target) {
-    return readFileSync(target.absolute, 'utf8');
-  }
-  async list() {
-    return '';
-  }
-  async searchText() {
-    return '';
-  }
-  async searchCode() {
-    return '';
-  }
-  async definitions() {
-    return '';
-  }
-  async currentText(target: Target) {
-    try {
-      return readFileSync(target.absolute, 'utf8');
-    } catch {
-      return undefined;
-    }
-  }
-  preview(target: Target, before: string | undefined, after: string) {
-    return { path: target.relative, before, after, show: async () => undefined };
-  }
-  async write(target: Target, _before: string | undefined, after: string) {
-    this.writes.push(target.relative);
-    mkdirSync(path.dirname(target.absolute), { recursive: true });
-    writeFileSync(target.absolute, after);
-  }
-  async run(command: string) {
-    this.runs.push(command);
-    return 'exit code 0';
-  }
-}
 
 function ui(answer: (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>): AgentUi & { asked: ApprovalRequest[] } {
   const asked: ApprovalRequest[] = [];
@@ -62,11 +24,11 @@ function ui(answer: (request: ApprovalRequest, signal: AbortSignal) => Promise<A
 const never = (_: ApprovalRequest, signal: AbortSignal) => new Promise<ApprovalDecision>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('closed')), { once: true }));
 
 describe('approvals', () => {
-  let backend: RecordingBackend;
+  let host: RecordingHost;
   let saved: RememberedRule[];
   const settings: PolicySettings = { autoApproveReads: true, allowCommands: ['npm test'], denyCommands: ['rm -rf'], allowWrites: [] };
   const deps = (answer: AgentUi, policy = new AgentPolicy(new WorkspacePaths([{ name: 'ws', path: ws }]), () => settings)): ExecuteDeps => ({
-    policy, backend, ui: answer, approvalTimeoutMs: 150, saveRule: async (rule) => void saved.push(rule), beforeWrite: () => undefined,
+    policy, host, ui: answer, approvalTimeoutMs: 150, saveRule: async (rule) => void saved.push(rule), beforeWrite: () => undefined,
   });
   const edit: ToolCall = { id: '1', tool: 'edit_file', args: { path: 'src/math.ts', oldText: 'a - b', newText: 'a + b' } };
   const create: ToolCall = { id: '2', tool: 'create_file', args: { path: 'src/new.ts', content: 'x' } };
@@ -75,7 +37,7 @@ describe('approvals', () => {
 
   before(() => mkdirSync(path.join(ws, 'src'), { recursive: true }));
   beforeEach(() => {
-    backend = new RecordingBackend();
+    host = new RecordingHost(ws);
     saved = [];
     writeFileSync(file, original);
     rmSync(path.join(ws, 'src/new.ts'), { force: true });
@@ -85,7 +47,7 @@ describe('approvals', () => {
   it('writes nothing on deny, and hands the feedback back', async () => {
     const result = await executeCall(edit, deps(ui(async () => ({ kind: 'deny', feedback: 'keep subtraction' }))), signal());
     assert.deepEqual(result, { status: 'denied', output: 'The user denied this call.', feedback: 'keep subtraction' });
-    assert.deepEqual(backend.writes, []);
+    assert.deepEqual(host.writes, []);
     assert.equal(readFileSync(file, 'utf8'), original);
   });
 
@@ -95,7 +57,7 @@ describe('approvals', () => {
     assert.equal(result.status, 'denied');
     assert.match(result.output, /No decision within/);
     assert.ok(closed);
-    assert.deepEqual(backend.writes, []);
+    assert.deepEqual(host.writes, []);
   });
 
   it('denies a pending approval when the turn is cancelled', async () => {
@@ -103,13 +65,13 @@ describe('approvals', () => {
     setTimeout(() => abort.abort(), 20);
     const result = await executeCall(edit, { ...deps(ui(never)), approvalTimeoutMs: 10_000 }, abort.signal);
     assert.equal(result.status, 'denied');
-    assert.deepEqual(backend.writes, []);
+    assert.deepEqual(host.writes, []);
   });
 
   it('denies when the prompt itself fails', async () => {
     const result = await executeCall(edit, deps(ui(async () => Promise.reject(new Error('webview gone')))), signal());
     assert.equal(result.status, 'denied');
-    assert.deepEqual(backend.writes, []);
+    assert.deepEqual(host.writes, []);
   });
 
   it('never asks, and never writes, when the edit does not match or the policy denies', async () => {
@@ -124,8 +86,8 @@ describe('approvals', () => {
     ];
     for (const call of misses) assert.notEqual((await executeCall(call, deps(asking), signal())).status, 'ok', call.id);
     assert.deepEqual(asking.asked, []);
-    assert.deepEqual(backend.writes, []);
-    assert.deepEqual(backend.runs, []);
+    assert.deepEqual(host.writes, []);
+    assert.deepEqual(host.runs, []);
     assert.equal(readFileSync(file, 'utf8'), original);
   });
 
@@ -135,14 +97,14 @@ describe('approvals', () => {
     assert.equal(result.status, 'ok');
     assert.equal(asking.asked[0]!.change!.after, original.replace('a - b', 'a + b'));
     assert.deepEqual(asking.asked[0]!.options, ['allowOnce', 'allowSession', 'always', 'deny']);
-    assert.deepEqual(backend.writes, ['src/math.ts']);
+    assert.deepEqual(host.writes, ['src/math.ts']);
     assert.equal(readFileSync(file, 'utf8'), original.replace('a - b', 'a + b'));
   });
 
   it('writes nothing if the file changed while the prompt was open', async () => {
     const result = await executeCall(edit, deps(ui(async () => (writeFileSync(file, original + '// user typed\n'), { kind: 'allowOnce' }))), signal());
     assert.equal(result.status, 'error');
-    assert.deepEqual(backend.writes, []);
+    assert.deepEqual(host.writes, []);
   });
 
   it('asks for a command an allow rule covers only by prefix, and offers no "always" for its shape', async () => {
@@ -150,9 +112,9 @@ describe('approvals', () => {
     assert.equal((await executeCall(command, deps(asking), signal())).status, 'denied');
     assert.deepEqual(asking.asked[0]!.options, ['allowOnce', 'deny']);
     assert.ok(asking.asked[0]!.reasons.includes('redirection'));
-    assert.deepEqual(backend.runs, []);
+    assert.deepEqual(host.runs, []);
     assert.equal((await executeCall({ id: '4', tool: 'run_command', args: { command: 'npm test' } }, deps(asking), signal())).status, 'ok');
-    assert.deepEqual(backend.runs, ['npm test']);
+    assert.deepEqual(host.runs, ['npm test']);
   });
 
   it('remembers "for this session" in the policy and saves "always" as a rule', async () => {

@@ -49,15 +49,6 @@ export interface CheckedCall {
   readonly paths: ReadonlyMap<string, Extract<ResolvedPath, { ok: true }>>;
 }
 
-const pathArgs: Readonly<Record<string, readonly string[]>> = {
-  read_file: ['path'],
-  list_files: ['path'],
-  search_text: ['path'],
-  edit_file: ['path'],
-  create_file: ['path'],
-  run_command: ['cwd'],
-};
-
 export class AgentPolicy {
   private readonly session = { reads: false, commands: [] as string[], writes: [] as string[] };
 
@@ -68,10 +59,10 @@ export class AgentPolicy {
   ) {}
 
   async check(call: ToolCall): Promise<CheckedCall> {
-    const risk = toolSpec(call.tool).risk;
+    const { risk, pathParams } = toolSpec(call.tool);
     const resolved = new Map<string, Extract<ResolvedPath, { ok: true }>>();
     const checked = (verdict: Verdict): CheckedCall => ({ call, risk, verdict, paths: resolved });
-    for (const key of pathArgs[call.tool] ?? []) {
+    for (const key of pathParams) {
       const value = call.args[key];
       if (value === undefined) continue;
       const where = await this.paths.resolve(value);
@@ -87,7 +78,8 @@ export class AgentPolicy {
       return checked({ kind: 'ask', reasons: ['reading needs approval (pylot.agent.autoApproveReads is off)'], rule: { kind: 'reads' } });
     }
     if (risk === 'write') {
-      const target = resolved.get('path')!;
+      // A write tool writes the file its first path parameter names (see protocol/agent/tool.ts).
+      const target = resolved.get(pathParams[0]!)!;
       const rules = ignore().add([...settings.allowWrites, ...this.session.writes].map((pattern) => pattern.normalize('NFC')));
       if (target.relative && rules.ignores(target.relative.normalize('NFC'))) return checked({ kind: 'allow', reason: 'a saved write rule' });
       return checked({ kind: 'ask', reasons: [`${call.tool === 'create_file' ? 'creates' : 'changes'} ${target.relative}`], rule: { kind: 'writes', patterns: [writePattern(target.relative)] } });

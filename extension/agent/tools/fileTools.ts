@@ -5,7 +5,7 @@
 // a worker with a time limit (see regexWorker), literal text on the spot.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ToolError } from '../executeCall';
+import { ToolError } from './tool';
 import { MovedFileError, readApproved, TooLargeError } from '../policy/fileHandles';
 import { RegexCancelledError, RegexLineMatcher, RegexTimeoutError, type FileText } from './regexWorker';
 

@@ -1,0 +1,29 @@
+// Which implementation runs each tool, by name. Adding a tool: its spec in protocol/agent/tools/
+// (one line in protocol/agent/toolSpecs.ts), its implementation in this folder, one line here.
+// The type asks for every tool exactly once; test/unit/agentToolRegistry checks each pairs with its spec.
+import type { ToolName, ToolSpecOf } from '../../../protocol/agent/toolSpecs';
+import { createFileTool } from './createFile';
+import { editFileTool } from './editFile';
+import { getDefinitionsTool } from './getDefinitions';
+import { listFilesTool } from './listFiles';
+import { readFileTool } from './readFile';
+import { runCommandTool } from './runCommand';
+import { searchCodeTool } from './searchCode';
+import { searchTextTool } from './searchText';
+import type { AgentTool } from './tool';
+
+export const toolImplementations: { readonly [N in ToolName]: AgentTool<ToolSpecOf<N>> } = {
+  read_file: readFileTool,
+  list_files: listFilesTool,
+  search_text: searchTextTool,
+  search_code: searchCodeTool,
+  get_definitions: getDefinitionsTool,
+  edit_file: editFileTool,
+  create_file: createFileTool,
+  run_command: runCommandTool,
+};
+
+/** The implementation of a tool, its arguments typed loosely (the caller checked them against the spec). */
+export function toolImplementation(name: ToolName): AgentTool {
+  return toolImplementations[name] as unknown as AgentTool;
+}

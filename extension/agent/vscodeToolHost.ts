@@ -1,0 +1,112 @@
+// What the agent's tools get from VS Code (see tools/tool.ts, ToolHost): reads prefer what the user
+// sees in an open editor, an approved change is one WorkspaceEdit (undoable) then saved, diffs show
+// in VS Code's diff editor, commands run in the background runner (mirrored to a terminal if the
+// user wants), symbols come from the language servers.
+import * as vscode from 'vscode';
+import type { CodeSearch } from '../index/codebaseIndex';
+import { DiffPreview } from './diffPreview';
+import { createApproved, identifyApproved, MovedFileError, readApproved, type ApprovedFile } from './policy/fileHandles';
+import type { WorkspacePaths } from './policy/paths';
+import type { AgentSettings } from './settings';
+import { describeRun, runCommand } from './tools/commandRunner';
+import { ToolError, type FileChange, type SymbolLocation, type Target, type ToolHost } from './tools/tool';
+import type { ProposedChange } from './ui';
+
+export class VsCodeToolHost implements ToolHost {
+  constructor(
+    private readonly paths: WorkspacePaths,
+    private readonly diffs: DiffPreview,
+    private readonly searchCode: CodeSearch,
+    private readonly settings: () => AgentSettings,
+    private readonly terminal: () => { write(text: string): void } | undefined,
+  ) {}
+
+  /** The text of an open editor for this file (it may hold unsaved changes). */
+  openText(target: Target): string | undefined {
+    return vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === 'file' && doc.uri.fsPath === target.absolute)?.getText();
+  }
+
+  async workspaceSymbols(name: string): Promise<SymbolLocation[]> {
+    const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', name)) ?? [];
+    return symbols.map((s) => ({ name: s.name, absolute: s.location.uri.fsPath, startLine: s.location.range.start.line + 1, endLine: s.location.range.end.line + 1 }));
+  }
+
+  async relativePath(absolute: string): Promise<string> {
+    return vscode.workspace.asRelativePath(vscode.Uri.file(absolute), (await this.paths.roots()).length > 1);
+  }
+
+  searchIndex(query: string, options: { readonly limit: number; readonly signal: AbortSignal }) {
+    return this.searchCode(query, options);
+  }
+
+  preview({ target, before, after }: FileChange): ProposedChange {
+    let shown: vscode.Uri | undefined;
+    return {
+      path: target.relative,
+      before,
+      after,
+      show: async () => {
+        if (shown) await this.diffs.close(shown);
+        shown = await this.diffs.show(target.relative, vscode.Uri.file(target.absolute), before, after);
+      },
+      dispose: async () => {
+        if (shown) await this.diffs.close(shown);
+      },
+    };
+  }
+
+  async write({ target, before, after }: FileChange): Promise<void> {
+    const uri = vscode.Uri.file(target.absolute);
+    if (before === undefined) {
+      // A new file is made through a checked handle (see policy/fileHandles): a folder swapped for a
+      // link meanwhile cannot lead the write out of the workspace. VS Code sees it appear.
+      await createApproved(approved(target), after, target.folder.path).catch(asToolError);
+      return;
+    }
+    // An edit stays one undoable change in VS Code's editor, so VS Code's save writes the bytes. Its
+    // save opens by path, so the file is checked through a handle just before (the very file the
+    // policy approved, one hard link, no link on the way), again before saving, and after (the file now holds the edit).
+    const identity = await identifyApproved(approved(target)).catch(asToolError);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), after);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(`VS Code could not apply the edit to ${target.relative}.`);
+    const again = await identifyApproved(approved(target)).catch(asToolError);
+    if (again.dev !== identity.dev || again.ino !== identity.ino) throw new ToolError(`${target.relative} was replaced by another file while it was being edited; the edit is in the editor, unsaved. Check the file, then save or undo.`);
+    // e.g. the file changed on disk meanwhile: the edit stays in the editor (undoable), unsaved.
+    if (!(await document.save())) throw new ToolError(`The edit is in the editor, but VS Code could not save ${target.relative} (it may have changed on disk). The user can save or undo it.`);
+    const saved = await readApproved(approved(target)).catch(asToolError);
+    // Still the old text on disk after a save that succeeded: VS Code's write landed elsewhere.
+    const plain = (text: string) => text.replace(/^\ufeff/, '').replace(/\r\n/g, '\n');
+    const stillBefore = plain(saved.bytes.toString('utf8')) === plain(before) && plain(before) !== plain(after);
+    // (The inode may differ after a save VS Code makes atomically, by rename; the content may not.)
+    if (stillBefore) {
+      throw new ToolError(`${target.relative} does not hold the edit after saving: a folder on the way may have been swapped while VS Code saved. Check ${target.relative} and the folders above it.`);
+    }
+  }
+
+  async run(command: string, cwd: string, signal: AbortSignal): Promise<string> {
+    const settings = this.settings();
+    const terminal = settings.runCommandsInTerminal ? this.terminal() : undefined;
+    terminal?.write(`\r\n$ ${command}\r\n`);
+    const run = await runCommand(command, {
+      cwd,
+      timeoutMs: settings.commandTimeoutMs,
+      outputLimit: settings.commandOutputLimit,
+      signal,
+      onOutput: terminal ? (text) => terminal.write(text.replace(/\r?\n/g, '\r\n')) : undefined,
+    });
+    return describeRun(command, run);
+  }
+}
+
+/** The policy's target as the handle check takes it: with its workspace folder, the top of what can be swapped. */
+function approved(target: Target): ApprovedFile {
+  return { absolute: target.absolute, relative: target.relative, root: target.folder.path };
+}
+
+/** A file that is no longer the approved one is the model's and the user's to know about, as a tool error. */
+function asToolError(error: unknown): never {
+  if (error instanceof MovedFileError) throw new ToolError(error.message);
+  throw error;
+}
