@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import type { ToolSpec as AnyToolSpec } from './agent/tool';
 import { ToolName } from './agent/toolSpecs';
-import { notification, request } from './rpc';
+import { notifyExtension, toExtension, toSidecar } from './rpc';
 
 export { argumentProblems, type ArgsOf, type Risk, type ToolArgs } from './agent/tool';
 export { ToolName, toolSpec, toolSpecs, type ToolSpecOf } from './agent/toolSpecs';
@@ -38,7 +38,7 @@ export const AgentOutcome = z.enum(['answered', 'cancelled', 'stepLimit', 'error
 export type AgentOutcome = z.infer<typeof AgentOutcome>;
 
 /** One agent turn: the task, earlier turns, and the guards' limits. Ends with the model's answer or why it stopped. */
-export const AgentRun = request(
+export const AgentRun = toSidecar(
   'agent/run',
   z.object({
     turnId: z.string().check(z.minLength(1)),
@@ -69,7 +69,7 @@ export const ToolStatus = z.enum(['ok', 'error', 'denied']);
 export type ToolStatus = z.infer<typeof ToolStatus>;
 
 /** Sidecar → extension: run this call if the policy and the user allow it. */
-export const ExecuteTool = request(
+export const ExecuteTool = toExtension(
   'agent/executeTool',
   z.object({ turnId: z.string(), step: count, call: ToolCall }),
   z.object({
@@ -82,9 +82,9 @@ export const ExecuteTool = request(
 export type ToolResult = z.infer<typeof ExecuteTool.result>;
 
 /** Sidecar → extension: a guard fired (e.g. the same call three times); go on only if the user says so. */
-export const AskContinue = request('agent/askContinue', z.object({ turnId: z.string(), reason: z.string() }), z.object({ continue: z.boolean() }));
+export const AskContinue = toExtension('agent/askContinue', z.object({ turnId: z.string(), reason: z.string() }), z.object({ continue: z.boolean() }));
 
-export const AgentEvent = notification(
+export const AgentEvent = notifyExtension(
   'agent/event',
   z.discriminatedUnion('type', [
     /** Text for the user, to append: the answer as it is generated, or its rest when the turn ends. */

@@ -2,7 +2,7 @@
 // been, what they edited, open tabs, the clipboard) and the assembled snippets, which inline
 // completions fill in by themselves and chat or tests can ask for.
 import * as z from 'zod/mini';
-import { notification, request } from './rpc';
+import { notifySidecar, toSidecar } from './rpc';
 
 const line = z.int().check(z.nonnegative());
 
@@ -14,7 +14,7 @@ export type TouchedRange = z.infer<typeof TouchedRange>;
  * What the editor knows and the sidecar does not. Each field replaces the previous one when
  * present; every list is most recent first and short (the extension caps them).
  */
-export const ContextSignals = notification(
+export const ContextSignals = notifySidecar(
   'context/signals',
   z.object({
     /** Documents open in editor tabs, the active one first. */
@@ -40,7 +40,7 @@ export const ContextSnippet = z.object({
 export type ContextSnippet = z.infer<typeof ContextSnippet>;
 
 /** The snippets the sidecar would give a completion at this position, most relevant last. */
-export const ContextSnippets = request(
+export const ContextSnippets = toSidecar(
   'context/snippets',
   z.object({
     uri: z.string(),

@@ -2,13 +2,13 @@
 // forwards file events, pauses and resumes it; chat, the agent and `@codebase` search it. The
 // sidecar owns the index; the extension only tells it where to keep it and what changed.
 import * as z from 'zod/mini';
-import { notification, request } from './rpc';
+import { notifyExtension, notifySidecar, toSidecar } from './rpc';
 
 const count = z.int().check(z.nonnegative());
 const absolutePath = z.string().check(z.minLength(1));
 
 /** Starts (or resumes from disk) indexing one workspace folder. Answers once the stored index is loaded. */
-export const OpenIndex = request(
+export const OpenIndex = toSidecar(
   'index/open',
   z.object({
     /** The workspace folder, an absolute file-system path. */
@@ -29,16 +29,16 @@ export const OpenIndex = request(
   }),
 );
 
-export const CloseIndex = request('index/close', z.object({ root: absolutePath }), z.null());
+export const CloseIndex = toSidecar('index/close', z.object({ root: absolutePath }), z.null());
 
 /** What happened to files on disk; a rename is a delete plus a create. Paths are absolute. */
-export const DidChangeFiles = notification(
+export const DidChangeFiles = notifySidecar(
   'index/didChangeFiles',
   z.object({ changes: z.array(z.object({ type: z.enum(['created', 'changed', 'deleted']), path: absolutePath })) }),
 );
 
 /** Pauses or resumes indexing everywhere; searching keeps working on what is indexed. */
-export const SetIndexingPaused = request('index/setPaused', z.object({ paused: z.boolean() }), z.null());
+export const SetIndexingPaused = toSidecar('index/setPaused', z.object({ paused: z.boolean() }), z.null());
 
 export const IndexState = z.enum(['loading', 'scanning', 'indexing', 'idle', 'paused', 'error']);
 export type IndexState = z.infer<typeof IndexState>;
@@ -61,9 +61,9 @@ export const IndexStatus = z.object({
 });
 export type IndexStatus = z.infer<typeof IndexStatus>;
 
-export const IndexStatusChanged = notification('index/status', IndexStatus);
+export const IndexStatusChanged = notifyExtension('index/status', IndexStatus);
 
-export const GetIndexStatus = request('index/getStatus', z.nullish(z.object({})), z.object({ indexes: z.array(IndexStatus) }));
+export const GetIndexStatus = toSidecar('index/getStatus', z.nullish(z.object({})), z.object({ indexes: z.array(IndexStatus) }));
 
 export const CodeSpan = z.object({
   /** Absolute file-system path, and the same relative to its workspace folder (forward slashes). */
@@ -83,7 +83,7 @@ export const CodeSpan = z.object({
 });
 export type CodeSpan = z.infer<typeof CodeSpan>;
 
-export const SearchIndex = request(
+export const SearchIndex = toSidecar(
   'index/search',
   z.object({
     query: z.string().check(z.minLength(1), z.maxLength(20_000)),

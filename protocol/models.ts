@@ -2,7 +2,7 @@
 // picker asks the sidecar. Pure contract, like sidecar.ts: the sidecar reads GGUF headers and talks
 // to Hugging Face; the extension only shows and chooses.
 import * as z from 'zod/mini';
-import { notification, request } from './rpc';
+import { notifyExtension, toSidecar } from './rpc';
 import { Role } from './sidecar';
 
 const bytes = z.number().check(z.nonnegative());
@@ -34,7 +34,7 @@ export const LocalModel = z.object({
 });
 export type LocalModel = z.infer<typeof LocalModel>;
 
-export const ListModels = request(
+export const ListModels = toSidecar(
   'models/list',
   z.object({
     /** Absolute folders to search (subfolders too, to a bounded depth); node-llama-cpp's models folder is always added. */
@@ -96,7 +96,7 @@ export const CatalogEntry = z.object({
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 
-export const ModelCatalog = request(
+export const ModelCatalog = toSidecar(
   'models/catalog',
   z.nullish(
     z.object({
@@ -118,7 +118,7 @@ export const DownloadSource = z.discriminatedUnion('kind', [
 ]);
 export type DownloadSource = z.infer<typeof DownloadSource>;
 
-export const DownloadModel = request(
+export const DownloadModel = toSidecar(
   'models/download',
   z.object({
     /** Chosen by the caller; progress notifications carry it. */
@@ -142,7 +142,7 @@ export const DownloadModel = request(
 );
 
 /** Sent at most about four times a second while a download runs, and once at the end. */
-export const DownloadProgress = notification(
+export const DownloadProgress = notifyExtension(
   'models/downloadProgress',
   z.object({ downloadId: z.string(), transferredBytes: bytes, totalBytes: bytes }),
 );

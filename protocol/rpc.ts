@@ -1,13 +1,17 @@
-// The shape of a typed message: a method name with zod schemas for what travels. Both ends of
-// every channel (extension ⇄ sidecar, extension ⇄ webview) validate against these, so a malformed
-// message becomes an error value, never a crash.
+// The shape of a typed message between the extension and the sidecar: the side that sends it, a
+// method name, and zod schemas for what travels. Both ends validate against these (endpoint.ts),
+// so a malformed message becomes an error value, never a crash.
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 
 z.config(en());
 
+/** The process that sends a message: every method goes one way, and the other side answers it. */
+export type Side = 'extension' | 'sidecar';
+
 export interface RequestDef<P extends z.ZodMiniType = z.ZodMiniType, R extends z.ZodMiniType = z.ZodMiniType> {
   readonly kind: 'request';
+  readonly from: Side;
   readonly method: string;
   readonly params: P;
   readonly result: R;
@@ -15,16 +19,29 @@ export interface RequestDef<P extends z.ZodMiniType = z.ZodMiniType, R extends z
 
 export interface NotificationDef<P extends z.ZodMiniType = z.ZodMiniType> {
   readonly kind: 'notification';
+  readonly from: Side;
   readonly method: string;
   readonly params: P;
 }
 
-export function request<P extends z.ZodMiniType, R extends z.ZodMiniType>(method: string, params: P, result: R): RequestDef<P, R> {
-  return { kind: 'request', method, params, result };
+/** A request the extension sends and the sidecar answers. */
+export function toSidecar<P extends z.ZodMiniType, R extends z.ZodMiniType>(method: string, params: P, result: R): RequestDef<P, R> {
+  return { kind: 'request', from: 'extension', method, params, result };
 }
 
-export function notification<P extends z.ZodMiniType>(method: string, params: P): NotificationDef<P> {
-  return { kind: 'notification', method, params };
+/** A request the sidecar sends and the extension answers (the agent's tool calls and questions). */
+export function toExtension<P extends z.ZodMiniType, R extends z.ZodMiniType>(method: string, params: P, result: R): RequestDef<P, R> {
+  return { kind: 'request', from: 'sidecar', method, params, result };
+}
+
+/** A notification from the extension to the sidecar. */
+export function notifySidecar<P extends z.ZodMiniType>(method: string, params: P): NotificationDef<P> {
+  return { kind: 'notification', from: 'extension', method, params };
+}
+
+/** A notification from the sidecar to the extension. */
+export function notifyExtension<P extends z.ZodMiniType>(method: string, params: P): NotificationDef<P> {
+  return { kind: 'notification', from: 'sidecar', method, params };
 }
 
 export type ParamsOf<D extends RequestDef | NotificationDef> = z.infer<D['params']>;

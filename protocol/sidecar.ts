@@ -1,7 +1,7 @@
 // Every message between the extension host and the sidecar process. Read this file to know the
 // whole contract. Changes only add optional fields; a breaking change bumps the major version.
 import * as z from 'zod/mini';
-import { notification, request } from './rpc';
+import { notifyExtension, notifySidecar, toSidecar } from './rpc';
 
 /** major.minor — majors must match; a newer minor only adds optional fields. */
 export const PROTOCOL_VERSION = '1.0';
@@ -53,7 +53,7 @@ export const SidecarSettings = z.object({
 });
 export type SidecarSettings = z.infer<typeof SidecarSettings>;
 
-export const Initialize = request(
+export const Initialize = toSidecar(
   'initialize',
   z.object({
     protocolVersion: z.string(),
@@ -74,10 +74,10 @@ export const Initialize = request(
 );
 
 /** Unloads every model and frees memory; the extension disconnects after it answers. */
-export const Shutdown = request('shutdown', z.nullish(z.object({})), z.null());
+export const Shutdown = toSidecar('shutdown', z.nullish(z.object({})), z.null());
 
 /** Heartbeat: answered from the event loop, so a wedged sidecar is found and replaced. */
-export const Ping = request(
+export const Ping = toSidecar(
   '$/ping',
   z.nullish(z.object({})),
   z.object({
@@ -162,7 +162,7 @@ export const ModelInfo = z.object({
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
-export const LoadModel = request(
+export const LoadModel = toSidecar(
   'model/load',
   z.object({
     role: Role,
@@ -178,18 +178,18 @@ export const LoadModel = request(
 );
 
 /** Whether the server behind a role is up; `local` for a model in the sidecar. */
-export const ModelHealth = request(
+export const ModelHealth = toSidecar(
   'model/health',
   z.object({ role: Role }),
   z.object({ state: z.enum(['ok', 'loading', 'down', 'local']) }),
 );
 
-export const UnloadModel = request('model/unload', z.object({ role: Role }), z.null());
+export const UnloadModel = toSidecar('model/unload', z.object({ role: Role }), z.null());
 
 export const ModelState = z.enum(['unloaded', 'loading', 'ready', 'error']);
 export type ModelState = z.infer<typeof ModelState>;
 
-export const ModelStateChanged = notification(
+export const ModelStateChanged = notifyExtension(
   'model/didChangeState',
   z.object({
     role: Role,
@@ -203,7 +203,7 @@ export const ModelStateChanged = notification(
   }),
 );
 
-export const Infill = request(
+export const Infill = toSidecar(
   'completion/infill',
   z.object({
     prefix: z.string(),
@@ -227,7 +227,7 @@ export const Infill = request(
   }),
 );
 
-export const InfillDelta = notification('completion/delta', z.object({ streamId: z.string(), text: z.string() }));
+export const InfillDelta = notifyExtension('completion/delta', z.object({ streamId: z.string(), text: z.string() }));
 
 const ChatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
 
@@ -236,7 +236,7 @@ const ChatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), co
  * template. With `jsonSchema` the output is constrained to it (a grammar locally, `json_schema` on
  * servers) and returned parsed as `json` — what refactor commands and the agent build on.
  */
-export const Generate = request(
+export const Generate = toSidecar(
   'model/generate',
   z.object({
     role: Role,
@@ -268,10 +268,10 @@ export const Generate = request(
   }),
 );
 
-export const GenerateDelta = notification('model/delta', z.object({ streamId: z.string(), text: z.string() }));
+export const GenerateDelta = notifyExtension('model/delta', z.object({ streamId: z.string(), text: z.string() }));
 
 /** Embeds texts on the embeddings role's model, at background priority (completions pre-empt it). */
-export const Embed = request(
+export const Embed = toSidecar(
   'model/embed',
   z.object({ texts: z.array(z.string()).check(z.minLength(1), z.maxLength(256)) }),
   z.object({ vectors: z.array(z.array(z.number())) }),
@@ -283,12 +283,12 @@ export const Position = z.object({ line: count, character: count });
 /** Positions count UTF-16 code units, as VS Code (and tree-sitter) do. */
 export const Range = z.object({ start: Position, end: Position });
 
-export const DidOpenDocument = notification(
+export const DidOpenDocument = notifySidecar(
   'document/didOpen',
   z.object({ uri: z.string(), languageId: z.string(), version: z.int(), text: z.string() }),
 );
 
-export const DidChangeDocument = notification(
+export const DidChangeDocument = notifySidecar(
   'document/didChange',
   z.object({
     uri: z.string(),
@@ -298,13 +298,13 @@ export const DidChangeDocument = notification(
   }),
 );
 
-export const DidCloseDocument = notification('document/didClose', z.object({ uri: z.string() }));
+export const DidCloseDocument = notifySidecar('document/didClose', z.object({ uri: z.string() }));
 
 /**
  * Evaluates the completion prompt for a position where the user has stopped (background priority;
  * any completion pre-empts it), so the next completion there only evaluates what is typed.
  */
-export const WarmCompletion = request(
+export const WarmCompletion = toSidecar(
   'completion/warm',
   z.object({ uri: z.string(), version: z.int(), position: z.object({ line: count, character: count }) }),
   z.object({ warmed: z.boolean(), promptTokens: z.optional(count) }),
@@ -315,7 +315,7 @@ export const WarmCompletion = request(
  * the model's FIM prompt (keeping it stable as the user types, so the KV cache is reused),
  * generates under a time cap and post-processes. `items` holds up to `alternatives` suggestions.
  */
-export const InlineCompletion = request(
+export const InlineCompletion = toSidecar(
   'completion/inline',
   z.object({
     uri: z.string(),

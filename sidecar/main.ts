@@ -1,6 +1,8 @@
 // Entry of the sidecar process: forked by the extension host, speaking JSON-RPC over the IPC channel.
 import { createMessageConnection } from 'vscode-jsonrpc/node';
-import { log } from './log';
+import { Endpoint } from '../protocol/endpoint';
+import { ErrorCodes } from '../protocol/rpc';
+import { describeError, log } from './log';
 import { serve } from './server';
 import { guardedChannel } from './transport';
 import { keepEndingSignalsFatal, startWatchdog } from './watchdog';
@@ -30,6 +32,14 @@ process.on('uncaughtException', (error) => {
 });
 process.on('unhandledRejection', (reason) => log('error', `Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 
-serve(connection);
+serve(
+  new Endpoint(connection, 'sidecar', {
+    // A request to the extension failing under us means the extension host is gone: the turn ends.
+    lostCode: ErrorCodes.Cancelled,
+    peer: 'the extension host',
+    onHandlerBug: (method, error) => log('error', `${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : describeError(error)}`),
+    onMalformed: (method) => log('warn', `Dropped a malformed ${method} notification.`),
+  }),
+);
 connection.listen();
 log('info', `Sidecar ${process.pid} listening (node ${process.version})`);

@@ -1,5 +1,5 @@
 // The sidecar's request handlers: one line per contract method, the work lives in the services.
-import type { MessageConnection } from 'vscode-jsonrpc/node';
+import type { Endpoint } from '../protocol/endpoint';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
 import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, WarmCompletion, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
 import { InlineCompletionService } from './completion/inline';
@@ -14,27 +14,26 @@ import { describeError, log } from './log';
 import { registerIndexHandlers } from './index/handlers';
 import { registerModelHandlers } from './models/handlers';
 import { ModelSlots } from './models/slots';
-import { handle, notify, onNotify } from './rpc';
 
 declare const PYLOT_VERSION: string;
 
-export function serve(connection: MessageConnection): void {
+export function serve(endpoint: Endpoint): void {
   const startedAt = performance.now();
   let runtime: Promise<Runtime> | undefined;
   const requireRuntime = () => runtime ?? Promise.reject(new PylotError(ErrorCodes.NotInitialized, 'The sidecar has not been initialized.'));
-  const slots = new ModelSlots(requireRuntime, (state) => notify(connection, ModelStateChanged, state));
+  const slots = new ModelSlots(requireRuntime, (state) => void endpoint.notify(ModelStateChanged, state));
   const infill = new InfillService(slots);
   const documents = new DocumentStore();
-  const inline = new InlineCompletionService(slots, documents, registerContextHandlers(connection, documents));
-  onNotify(connection, DidOpenDocument, (params) => documents.open(params));
-  onNotify(connection, DidChangeDocument, (params) => documents.change(params));
-  onNotify(connection, DidCloseDocument, (params) => documents.close(params.uri));
-  registerModelHandlers(connection, requireRuntime);
+  const inline = new InlineCompletionService(slots, documents, registerContextHandlers(endpoint, documents));
+  endpoint.onNotification(DidOpenDocument, (params) => documents.open(params));
+  endpoint.onNotification(DidChangeDocument, (params) => documents.change(params));
+  endpoint.onNotification(DidCloseDocument, (params) => documents.close(params.uri));
+  registerModelHandlers(endpoint, requireRuntime);
   const scheduler = new Scheduler();
-  registerAgentHandlers(connection, slots, scheduler, requireRuntime);
-  registerIndexHandlers(connection, { slots, scheduler });
+  registerAgentHandlers(endpoint, slots, scheduler, requireRuntime);
+  registerIndexHandlers(endpoint, { slots, scheduler });
 
-  handle(connection, Initialize, async (params) => {
+  endpoint.onRequest(Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);
     runtime ??= createRuntime(params.settings).catch((error: unknown) => {
       runtime = undefined;
@@ -53,58 +52,58 @@ export function serve(connection: MessageConnection): void {
     };
   });
 
-  handle(connection, Ping, async () => {
+  endpoint.onRequest(Ping, async () => {
     const memory = process.memoryUsage();
     return { uptimeMs: performance.now() - startedAt, rssBytes: memory.rss, heapBytes: memory.heapTotal + memory.external, completions: { ...inline.stats } };
   });
 
-  handle(connection, Shutdown, async () => {
+  endpoint.onRequest(Shutdown, async () => {
     await slots.unloadAll();
     await (await runtime?.catch(() => undefined))?.llama.dispose();
     return null;
   });
 
-  handle(connection, LoadModel, async (params, signal) => {
+  endpoint.onRequest(LoadModel, async (params, signal) => {
     await requireRuntime();
     return slots.load(params, signal);
   });
 
-  handle(connection, ModelHealth, async (params, signal) => {
+  endpoint.onRequest(ModelHealth, async (params, signal) => {
     const engine = slots.require(params.role);
     return { state: engine.health ? await engine.health(signal) : ('local' as const) };
   });
 
-  handle(connection, UnloadModel, async (params) => {
+  endpoint.onRequest(UnloadModel, async (params) => {
     await slots.unload(params.role);
     return null;
   });
 
-  handle(connection, Infill, async (params, signal) => {
+  endpoint.onRequest(Infill, async (params, signal) => {
     await requireRuntime();
     const { streamId } = params;
-    const onDelta = streamId ? (text: string) => notify(connection, InfillDelta, { streamId, text }) : undefined;
+    const onDelta = streamId ? (text: string) => void endpoint.notify(InfillDelta, { streamId, text }) : undefined;
     return scheduler.run('completion', signal, (granted) => infill.run(params, granted, onDelta));
   });
 
-  handle(connection, InlineCompletion, async (params, signal) => {
+  endpoint.onRequest(InlineCompletion, async (params, signal) => {
     await requireRuntime();
     return inline.complete(params, signal, (stop, task) => scheduler.run('completion', stop, task));
   });
 
-  handle(connection, WarmCompletion, async (params, signal) => {
+  endpoint.onRequest(WarmCompletion, async (params, signal) => {
     await requireRuntime();
     return scheduler.run('background', signal, (granted) => inline.warm(params, granted));
   });
 
-  handle(connection, Generate, async (params, signal) => {
+  endpoint.onRequest(Generate, async (params, signal) => {
     await requireRuntime();
     const { streamId } = params;
-    const onDelta = streamId ? (text: string) => notify(connection, GenerateDelta, { streamId, text }) : undefined;
+    const onDelta = streamId ? (text: string) => void endpoint.notify(GenerateDelta, { streamId, text }) : undefined;
     const priority = params.role === 'completion' ? 'completion' : params.role === 'chat' ? 'chat' : 'background';
     return scheduler.run(priority, signal, (granted) => generate(slots.require(params.role), params, granted, onDelta));
   });
 
-  handle(connection, Embed, async (params, signal) => {
+  endpoint.onRequest(Embed, async (params, signal) => {
     await requireRuntime();
     const engine = slots.require('embeddings');
     return { vectors: await scheduler.run('background', signal, (granted) => engine.embed(params.texts, granted)) };

@@ -2,11 +2,9 @@
 // sidecar and executes the calls it proposes — through the policy, the UI's approvals and the
 // tools — until the turn ends. Any UI can drive it: the chat panel, or VsCodeAgentUi.
 import { randomUUID } from 'node:crypto';
-import type { CancellationToken, MessageConnection } from 'vscode-jsonrpc/node';
-import { ResponseError } from 'vscode-jsonrpc/node';
 import * as vscode from 'vscode';
 import { AgentEvent, AgentRun, AskContinue, ExecuteTool, toolSpec, type AgentMode, type AgentOutcome, type ToolResult } from '../../protocol/agent';
-import { ErrorCodes, PylotError } from '../../protocol/rpc';
+import { ErrorCodes, PylotError, type ParamsOf } from '../../protocol/rpc';
 import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
@@ -50,7 +48,6 @@ interface Turn {
 export class AgentService implements vscode.Disposable {
   readonly checkpoints = new Checkpoints();
   private readonly turns = new Map<string, Turn>();
-  private readonly wired = new WeakSet<MessageConnection>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private policy: AgentPolicy;
   private terminal: { write(text: string): void; terminal: vscode.Terminal } | undefined;
@@ -64,6 +61,12 @@ export class AgentService implements vscode.Disposable {
   ) {
     this.policy = this.newPolicy();
     const stopEvents = sidecar.onNotification(AgentEvent, (event) => this.turns.get(event.turnId)?.ui.onEvent(event));
+    sidecar.onRequest(ExecuteTool, (params, signal) => this.executeTool(params, signal));
+    sidecar.onRequest(AskContinue, async (params, signal) => {
+      const turn = this.turns.get(params.turnId);
+      if (!turn) return { continue: false };
+      return { continue: await turn.ui.askContinue(params.reason, AbortSignal.any([turn.signal, signal])).catch(() => false) };
+    });
     const ignoreFiles = vscode.workspace.createFileSystemWatcher('**/.pylotignore');
     const reload = () => this.policy.paths.reloadIgnores();
     this.subscriptions.push(
@@ -87,8 +90,6 @@ export class AgentService implements vscode.Disposable {
     this.checkpoints.begin(turnId, request.task.replace(/\s+/g, ' ').slice(0, 80));
     try {
       await this.models.ensureLoaded('chat', abort.signal);
-      const session = await this.sidecar.ensureStarted();
-      this.wire(session.rpc);
       this.turns.set(turnId, { ui, signal: abort.signal, settings, mode: request.mode ?? 'agent' });
       const result = await this.sidecar.request(
         AgentRun,
@@ -136,41 +137,33 @@ export class AgentService implements vscode.Disposable {
     return new AgentPolicy(new WorkspacePaths(folders), readAgentSettings);
   }
 
-  /** The sidecar's requests to us, once per sidecar process (a restarted one is a new connection). */
-  private wire(rpc: MessageConnection): void {
-    if (this.wired.has(rpc)) return;
-    this.wired.add(rpc);
-    rpc.onRequest(ExecuteTool.method, async (raw: unknown, token: CancellationToken): Promise<ToolResult> => {
-      const params = ExecuteTool.params.safeParse(raw);
-      if (!params.success) throw new ResponseError(ErrorCodes.InvalidParams, 'Invalid agent/executeTool params.');
-      const turn = this.turns.get(params.data.turnId);
-      if (!turn) return { status: 'denied', output: 'This agent turn has ended.' };
-      const { call } = params.data;
-      // Ask mode offers the model read-only tools; a write proposed anyway is refused here too.
-      if (turn.mode === 'ask' && toolSpec(call.tool).risk !== 'read') return { status: 'denied', output: `${call.tool} is not available in Ask mode.` };
-      // Restricted Mode: a repository not yet trusted runs nothing, approved or not.
-      if (toolSpec(call.tool).risk === 'command' && !vscode.workspace.isTrusted) return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
-      const signal = AbortSignal.any([turn.signal, abortOn(token)]);
-      const policy = this.policy;
-      const host = new VsCodeToolHost(policy.paths, this.preview, this.searchCode, () => turn.settings, () => this.commandTerminal());
-      const result = await executeCall(call, {
+  /** agent/executeTool: the sidecar proposes a call; the policy, the user and the tool decide here. */
+  private async executeTool(params: ParamsOf<typeof ExecuteTool>, cancelled: AbortSignal): Promise<ToolResult> {
+    const turn = this.turns.get(params.turnId);
+    if (!turn) return { status: 'denied', output: 'This agent turn has ended.' };
+    const { call } = params;
+    // Ask mode offers the model read-only tools; a write proposed anyway is refused here too.
+    if (turn.mode === 'ask' && toolSpec(call.tool).risk !== 'read') return { status: 'denied', output: `${call.tool} is not available in Ask mode.` };
+    // Restricted Mode: a repository not yet trusted runs nothing, approved or not.
+    if (toolSpec(call.tool).risk === 'command' && !vscode.workspace.isTrusted) return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
+    const signal = AbortSignal.any([turn.signal, cancelled]);
+    const policy = this.policy;
+    const host = new VsCodeToolHost(policy.paths, this.preview, this.searchCode, () => turn.settings, () => this.commandTerminal());
+    const result = await executeCall(
+      call,
+      {
         policy,
         host,
         ui: turn.ui,
         approvalTimeoutMs: turn.settings.approvalTimeoutMs,
         saveRule,
-        beforeWrite: (target, before) => this.checkpoints.record(params.data.turnId, target.absolute, before),
-      }, signal);
-      // The approval title names the file or command, never the code an edit carries.
-      this.log.info(`Agent: ${toolSpec(call.tool).approvalTitle(call.args).slice(0, 200)} → ${result.status}`);
-      return result;
-    });
-    rpc.onRequest(AskContinue.method, async (raw: unknown, token: CancellationToken) => {
-      const params = AskContinue.params.safeParse(raw);
-      const turn = params.success ? this.turns.get(params.data.turnId) : undefined;
-      if (!params.success || !turn) return { continue: false };
-      return { continue: await turn.ui.askContinue(params.data.reason, AbortSignal.any([turn.signal, abortOn(token)])).catch(() => false) };
-    });
+        beforeWrite: (target, before) => this.checkpoints.record(params.turnId, target.absolute, before),
+      },
+      signal,
+    );
+    // The approval title names the file or command, never the code an edit carries.
+    this.log.info(`Agent: ${toolSpec(call.tool).approvalTitle(call.args).slice(0, 200)} → ${result.status}`);
+    return result;
   }
 
   private commandTerminal(): { write(text: string): void } {
@@ -181,13 +174,6 @@ export class AgentService implements vscode.Disposable {
     terminal.show(true);
     return this.terminal;
   }
-}
-
-function abortOn(token: CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
 }
 
 /** A checkpoint restore: the old content as one undoable edit, or the file removed if it was new. */

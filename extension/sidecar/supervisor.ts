@@ -8,7 +8,7 @@ import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type Messa
 import { ErrorCodes, PylotError, type NotificationDef, type ParamsOf, type RequestDef, type ResultOf } from '../../protocol/rpc';
 import { Initialize, Ping, PROTOCOL_VERSION, Shutdown, type SidecarSettings } from '../../protocol/sidecar';
 import type { SidecarStatus } from '../../protocol/webview';
-import { TypedConnection, type RequestOptions } from './connection';
+import { Endpoint, type RequestHandler, type RequestOptions } from '../../protocol/endpoint';
 
 export type InitializeResult = ResultOf<typeof Initialize>;
 
@@ -58,7 +58,7 @@ export interface SidecarOptions {
 interface Session {
   readonly child: ChildProcess;
   readonly rpc: MessageConnection;
-  readonly connection: TypedConnection;
+  readonly connection: Endpoint;
   info?: InitializeResult;
   heartbeat?: NodeJS.Timeout;
   /** Set when we asked it to exit, so its exit is not a crash. */
@@ -87,6 +87,8 @@ export class Sidecar {
   private readonly readyListeners = new Set<Listener<InitializeResult>>();
   /** Per method: the contract entry and its listeners (JSON-RPC allows one handler per method). */
   private readonly notificationListeners = new Map<string, { def: NotificationDef; listeners: Set<(params: never) => void> }>();
+  /** Per method: the handler of a request the sidecar sends. */
+  private readonly requestHandlers = new Map<string, { def: RequestDef; handler: RequestHandler<RequestDef> }>();
 
   constructor(private readonly options: SidecarOptions) {
     this.timing = { ...defaultTiming, ...options.timing };
@@ -128,7 +130,14 @@ export class Sidecar {
     return () => listeners.delete(handler);
   }
 
-  private dispatch(connection: TypedConnection, entry: { def: NotificationDef; listeners: Set<(params: never) => void> }): void {
+  /** Answers a request the sidecar sends (the agent's tool calls), in every sidecar process, restarts included. */
+  onRequest<D extends RequestDef>(def: D, handler: RequestHandler<D>): void {
+    if (this.requestHandlers.has(def.method)) throw new Error(`${def.method} already has a handler`);
+    this.requestHandlers.set(def.method, { def, handler: handler as RequestHandler<RequestDef> });
+    this.session?.connection.onRequest(def, handler);
+  }
+
+  private dispatch(connection: Endpoint, entry: { def: NotificationDef; listeners: Set<(params: never) => void> }): void {
     connection.onNotification(entry.def, (params) => {
       for (const listener of entry.listeners) (listener as (params: unknown) => void)(params);
     });
@@ -219,8 +228,9 @@ export class Sidecar {
       if (stream) createInterface({ input: stream }).on('line', (line) => log(line));
     }
     const rpc = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-    const session: Session = { child, rpc, connection: new TypedConnection(rpc) };
+    const session: Session = { child, rpc, connection: new Endpoint(rpc, 'extension', { lostCode: ErrorCodes.SidecarExited, peer: 'the Pylot sidecar' }) };
     for (const entry of this.notificationListeners.values()) this.dispatch(session.connection, entry);
+    for (const { def, handler } of this.requestHandlers.values()) session.connection.onRequest(def, handler);
     this.session = session;
     const spawnFailed = new Promise<never>((_, reject) =>
       child.once('error', (error) => {

@@ -1,11 +1,10 @@
 // The context engine's side of the contract: editor signals in, snippets out, and the snippets
 // inline completions fill in by themselves. One line in server.ts registers all of it.
-import type { MessageConnection } from 'vscode-jsonrpc/node';
+import type { Endpoint } from '../../protocol/endpoint';
 import { ContextSignals, ContextSnippets } from '../../protocol/context';
 import { cutWindow, type CompletionWindow } from '../completion/window';
 import type { Snippet } from '../completion/templates';
 import type { DocumentStore, TextDocument } from '../documents/store';
-import { handle, onNotify } from '../rpc';
 import { ContextService } from './contextService';
 
 /** What the completion service asks for when a request brings no snippets of its own. */
@@ -13,17 +12,17 @@ export interface CompletionContext {
   snippetsFor(document: TextDocument, window: CompletionWindow): Promise<Snippet[]>;
 }
 
-export function registerContextHandlers(connection: MessageConnection, documents: DocumentStore): CompletionContext {
+export function registerContextHandlers(endpoint: Endpoint, documents: DocumentStore): CompletionContext {
   const service = new ContextService(documents);
-  onNotify(connection, ContextSignals, (params) => {
+  endpoint.onNotification(ContextSignals, (params) => {
     service.signals.update(params);
     if (params.openTabs) void service.warm(params.openTabs);
   });
-  handle(connection, ContextSnippets, async (params) => {
+  endpoint.onRequest(ContextSnippets, async (params) => {
     const document = documents.get(params.uri, params.version);
     return service.assemble(document, cutWindow(document.text, document.offsetAt(params.position)), { budgetChars: params.budgetChars });
   });
-  connection.onDispose(() => service.dispose());
+  endpoint.onDispose(() => service.dispose());
   return new StableSnippets(service);
 }
 

@@ -1,17 +1,16 @@
 // The index/* requests and notifications, and the engine services the index runs on: the
 // embeddings role's model (when one is loaded) and the scheduler's background priority.
-import type { MessageConnection } from 'vscode-jsonrpc/node';
+import type { Endpoint } from '../../protocol/endpoint';
 import { CloseIndex, DidChangeFiles, GetIndexStatus, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused } from '../../protocol/index';
 import type { Scheduler } from '../engine/scheduler';
 import type { ModelSlots } from '../models/slots';
-import { handle, notify, onNotify } from '../rpc';
 import type { Embedder } from './embedding';
 import { IndexRegistry } from './registry';
 
 /** How often open indexes look whether the embedding model came, went or changed. */
 const modelCheckMs = 2_000;
 
-export function registerIndexHandlers(connection: MessageConnection, engine: { slots: ModelSlots; scheduler: Scheduler }): IndexRegistry {
+export function registerIndexHandlers(endpoint: Endpoint, engine: { slots: ModelSlots; scheduler: Scheduler }): IndexRegistry {
   const { slots, scheduler } = engine;
   const embeddingEngine = () => {
     const current = slots.get('embeddings');
@@ -28,31 +27,31 @@ export function registerIndexHandlers(connection: MessageConnection, engine: { s
       return Float32Array.from(vector ?? []);
     },
     background: (signal, task) => scheduler.run('background', signal, task),
-    onStatus: (status) => notify(connection, IndexStatusChanged, status),
+    onStatus: (status) => void endpoint.notify(IndexStatusChanged, status),
   });
   const timer = setInterval(() => registry.checkEmbeddingModel(), modelCheckMs);
   timer.unref();
 
-  handle(connection, OpenIndex, async (params) => {
+  endpoint.onRequest(OpenIndex, async (params) => {
     const index = registry.open(params);
     await index.loaded;
     return { ...index.stats, writer: index.writer };
   });
-  handle(connection, CloseIndex, async (params) => {
+  endpoint.onRequest(CloseIndex, async (params) => {
     await registry.close(params.root);
     return null;
   });
-  handle(connection, SearchIndex, async (params, signal) => {
+  endpoint.onRequest(SearchIndex, async (params, signal) => {
     registry.checkEmbeddingModel();
     return registry.search(params, signal);
   });
-  handle(connection, SetIndexingPaused, async (params) => {
+  endpoint.onRequest(SetIndexingPaused, async (params) => {
     registry.pause.set(params.paused);
-    for (const status of registry.statuses()) notify(connection, IndexStatusChanged, status);
+    for (const status of registry.statuses()) void endpoint.notify(IndexStatusChanged, status);
     return null;
   });
-  handle(connection, GetIndexStatus, async () => ({ indexes: registry.statuses() }));
-  onNotify(connection, DidChangeFiles, (params) => {
+  endpoint.onRequest(GetIndexStatus, async () => ({ indexes: registry.statuses() }));
+  endpoint.onNotification(DidChangeFiles, (params) => {
     for (const change of params.changes) {
       const located = registry.locate(change.path);
       located?.index.changed(located.relative, change.type);

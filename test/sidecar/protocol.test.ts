@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { TypedConnection } from '../../extension/sidecar/connection';
+import { Endpoint } from '../../protocol/endpoint';
 import { ErrorCodes } from '../../protocol/rpc';
 import { Generate, Infill, Initialize, LoadModel, Ping, PROTOCOL_VERSION } from '../../protocol/sidecar';
 import { rejectsWithCode, sidecarModule, waitForExit } from './harness';
@@ -17,12 +17,12 @@ import { RawSidecar, type Answer } from './rawChannel';
 describe('sidecar contract boundary', () => {
   const child = fork(sidecarModule, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let rpc: MessageConnection;
-  let connection: TypedConnection;
+  let connection: Endpoint;
 
   before(() => {
     rpc = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     rpc.listen();
-    connection = new TypedConnection(rpc);
+    connection = new Endpoint(rpc, 'extension', { lostCode: ErrorCodes.SidecarExited, peer: 'the Pylot sidecar' });
   });
   after(async () => {
     rpc.dispose();
