@@ -16,6 +16,7 @@ export interface CompletionContext {
 export function registerContextHandlers(connection: MessageConnection, documents: DocumentStore): CompletionContext {
   const service = new ContextService(documents);
   onNotify(connection, ContextSignals, (params) => {
+    if (params.workspace) service.boundary.setWorkspace(params.workspace.folders, params.workspace.exclude);
     service.signals.update(params);
     if (params.openTabs) void service.warm(params.openTabs);
   });
