@@ -103,9 +103,11 @@ export class WorkspaceIndex {
 
   /** File events: queued, and processed in the background. */
   changed(relative: string, type: 'created' | 'changed' | 'deleted'): void {
+    const rules = path.posix.basename(relative) === '.gitignore' || relative === '.pylotignore';
+    // A reader reads the rules again too: its search results are checked against them.
+    if (rules) this.filter.forgetGitignores();
     if (!this.writer) return;
-    if (path.posix.basename(relative) === '.gitignore' || relative === '.pylotignore') {
-      this.filter.forgetGitignores();
+    if (rules) {
       this.scanRequested = true;
     } else if (type === 'deleted') {
       this.queue.set(relative, 'delete');
