@@ -48,9 +48,12 @@ describe('long runs of text on every bundled vocabulary', () => {
   });
 
   it('crash an unguarded tokenizer: the hazard is real (in a throwaway process)', async () => {
-    const run = await tokenizeInChild(await vocabFile('deepseek-coder'), 'raw', overCrashBound, ['letters']);
-    assert.equal(run.lines.length, 0, 'the unguarded tokenizer answered');
-    assert.ok(run.signal !== null || run.code !== 0, `the unguarded process exited cleanly (${run.code})`);
+    // Measured: letters on deepseek-coder, spaces on deepseek-llm, digits on gpt-neox, dots on falcon.
+    for (const [vocab, shape] of [['deepseek-coder', 'letters'], ['deepseek-llm', 'spaces'], ['gpt-neox', 'digits']] as const) {
+      const run = await tokenizeInChild(await vocabFile(vocab), 'raw', overCrashBound, [shape]);
+      assert.equal(run.lines.length, 0, `the unguarded ${vocab} tokenizer answered ${shape}`);
+      assert.ok(run.signal !== null || run.code !== 0, `the unguarded process exited cleanly (${run.code})`);
+    }
   });
 
   it('pass through the guarded tokenizer of every vocabulary, every shape, the text kept', async (t) => {
