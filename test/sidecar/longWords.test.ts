@@ -2,12 +2,14 @@
 // the real sidecar that tokenizes, on the DeepSeek vocabularies that crashed llama.cpp: model/generate
 // (prompt and chat), completion/infill, inline completions with snippets and with the sidecar's own
 // context, embeddings, and an agent task whose tool output is such a run. The process must answer
-// every request and never be restarted.
+// every request and never be restarted. A llama-server behind a profile (the same llama.cpp, in a
+// process of its own) must survive the same text: it travels broken at the same cuts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AgentRun, AskContinue, ExecuteTool } from '../../protocol/agent';
 import { ContextSignals } from '../../protocol/context';
 import { DidOpenDocument, Embed, Generate, Infill, InlineCompletion, LoadModel, Ping } from '../../protocol/sidecar';
+import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { everyLongRun, longRunShapes } from '../fixtures/longRuns';
 import { embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
 import { startHarness, type Harness } from './harness';
@@ -85,5 +87,32 @@ describe('long runs of text through the sidecar', () => {
     const result = await harness.sidecar.request(AgentRun, { turnId: 'long-1', task: `Explain this: ${longRunShapes.letters!(overCrashBound)}`, maxSteps: 4 });
     assert.ok(calls >= 1, `the tool ran (${result.outcome})`);
     await alive('an agent task');
+  });
+});
+
+describe('long runs of text to a llama-server profile', () => {
+  let harness: Harness;
+  let server: LlamaServer;
+  const script = 'return a + b;';
+  before(async () => {
+    server = await startLlamaServer({ model: await scriptedModel(script) });
+    harness = startHarness({ settings: () => ({ threads: 1 }) });
+    await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'server', api: 'llama-server', name: 'local', baseUrl: server.url } });
+  });
+  after(async () => {
+    await harness.sidecar.dispose();
+    await server.stop();
+  });
+
+  it('keeps the server alive: infill and generate answer or refuse, and it completes afterwards', async (t) => {
+    for (const shape of ['letters', 'cjk', 'dots', 'digits', 'spaces'] as const) {
+      // llama-server tokenizes on a thread of its own, whose stack lasts a little longer than the sidecar's.
+      const run = longRunShapes[shape]!(60_000);
+      const outcome = (promise: Promise<unknown>) => promise.then(() => 'answered', (error: Error) => `refused: ${error.message.slice(0, 120)}`);
+      t.diagnostic(`${shape}: infill ${await outcome(harness.sidecar.request(Infill, { prefix: `const blob = "${run}`, suffix: `";\n${run}`, maxTokens: 2 }))}`);
+      t.diagnostic(`${shape}: generate ${await outcome(harness.sidecar.request(Generate, { role: 'completion', prompt: run, maxTokens: 2 }))}`);
+      const after = await harness.sidecar.request(Infill, { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' });
+      assert.equal(after.text, script, `the server still answers after a run of ${shape}`);
+    }
   });
 });

@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
-import { Generate, Infill, InfillDelta, LoadModel, type ModelSource } from '../../protocol/sidecar';
+import { Infill, InfillDelta, LoadModel, type ModelSource } from '../../protocol/sidecar';
 import type { Engine, GenerateOptions } from '../../sidecar/engine/engine';
 import { connectServerEngine } from '../../sidecar/engine/server/connect';
 import type { LlamaServerEngine } from '../../sidecar/engine/server/llamaServer';
 import { PartialGenerationError } from '../../sidecar/engine/server/streaming';
 import { freePort, startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
-import { longRunShapes } from '../fixtures/longRuns';
 import { embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
 import { fakeServer, fullBacklogServer, json, llamaRoutes, notHttpServer, silentServer, sse, type Fake, type Route } from './serverEngineFakes';
@@ -460,20 +459,6 @@ describe('server profiles in the real sidecar', () => {
     assert.equal(result.text, script);
     assert.equal(deltas.join(''), script);
     assert.ok(!harness.logs.some((line) => line.includes(apiKey)), 'the API key must never be logged');
-  });
-
-  it('keeps the llama-server alive through long runs of text: they travel broken where a run would crash its tokenizer', async (t) => {
-    const source: Server = { kind: 'server', api: 'llama-server', name: 'local', baseUrl: scripted.url, apiKey };
-    await harness.sidecar.request(LoadModel, { role: 'completion', source });
-    for (const shape of ['letters', 'cjk', 'dots', 'digits'] as const) {
-      // llama-server tokenizes on a thread of its own, whose stack lasts a little longer than the sidecar's.
-      const run = longRunShapes[shape]!(60_000);
-      const outcome = (promise: Promise<unknown>) => promise.then(() => 'answered', (error: Error) => `refused: ${error.message.slice(0, 120)}`);
-      t.diagnostic(`${shape}: infill ${await outcome(harness.sidecar.request(Infill, { prefix: `const blob = "${run}`, suffix: `";\n${run}`, maxTokens: 2 }))}`);
-      t.diagnostic(`${shape}: generate ${await outcome(harness.sidecar.request(Generate, { role: 'completion', prompt: run, maxTokens: 2 }))}`);
-      const after = await harness.sidecar.request(Infill, { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' });
-      assert.equal(after.text, script, `the server still answers after a run of ${shape}`);
-    }
   });
 
   it('falls back to a local model when the server is down, and says why', async () => {
