@@ -23,8 +23,17 @@ export const ContextSignals = notifySidecar(
     visited: z.optional(z.array(TouchedRange)),
     /** Ranges the user edited, most recent first. */
     edited: z.optional(z.array(TouchedRange)),
-    /** The clipboard's text when it last changed (capped), and when that was. */
-    clipboard: z.optional(z.object({ text: z.string(), at: z.number() })),
+    /**
+     * The clipboard's text when it last changed (capped), and when that was; `source` is the URI of
+     * the open document it was copied from, when the extension found one (the sidecar checks it).
+     */
+    clipboard: z.optional(z.object({ text: z.string(), at: z.number(), source: z.optional(z.string()) })),
+    /**
+     * The workspace folders (absolute file-system paths) and the user's `pylot.completion.exclude`
+     * patterns: context is read only from files inside a folder that no ignore rule or secret
+     * pattern excludes. Until it is sent, no file but the current document is read.
+     */
+    workspace: z.optional(z.object({ folders: z.array(z.string()), exclude: z.optional(z.array(z.string())) })),
   }),
 );
 

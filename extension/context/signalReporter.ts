@@ -1,6 +1,7 @@
 // Cheap editor signals for the sidecar's context engine: where the user looked and edited, which
 // tabs are open, and the clipboard. Collected from VS Code events, sent at most every few hundred
-// milliseconds (and again after a sidecar restart); the ranking happens in the sidecar.
+// milliseconds (and again after a sidecar restart); the ranking happens in the sidecar. Also the
+// workspace folders and excludes, which bound what the sidecar reads as context.
 import * as vscode from 'vscode';
 import { ContextSignals, type TouchedRange } from '../../protocol/context';
 import type { ParamsOf } from '../../protocol/rpc';
@@ -21,6 +22,7 @@ export class SignalReporter implements vscode.Disposable {
   private edited: TouchedRange[] = [];
   private clipboardText: string | undefined;
   private clipboardSent = false;
+  private workspaceSent = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly unsubscribe: () => void;
@@ -28,6 +30,7 @@ export class SignalReporter implements vscode.Disposable {
   constructor(private readonly sidecar: Sidecar, private readonly privacy: PrivacyFilter) {
     this.unsubscribe = sidecar.onReady(() => {
       this.clipboardSent = false;
+      this.workspaceSent = false;
       this.schedule();
     });
     this.subscriptions.push(
@@ -46,7 +49,14 @@ export class SignalReporter implements vscode.Disposable {
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
       vscode.window.tabGroups.onDidChangeTabs(() => this.schedule()),
       vscode.window.onDidChangeWindowState((state) => state.focused && this.schedule()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.resendWorkspace()),
+      vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('pylot.completion.exclude') && this.resendWorkspace()),
     );
+  }
+
+  private resendWorkspace(): void {
+    this.workspaceSent = false;
+    this.schedule();
   }
 
   private schedule(): void {
@@ -64,11 +74,19 @@ export class SignalReporter implements vscode.Disposable {
       visited: this.visited.filter((r) => allowed(r.uri)),
       edited: this.edited.filter((r) => allowed(r.uri)),
     };
+    if (!this.workspaceSent) {
+      this.workspaceSent = true;
+      const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+      params.workspace = { folders, exclude: vscode.workspace.getConfiguration('pylot').get<string[]>('completion.exclude', []) };
+    }
     const clipboard = clipboardAllowed() ? await vscode.env.clipboard.readText().then((text) => text, () => undefined) : undefined;
     if (clipboard !== undefined && clipboard.length <= maxClipboardChars && (clipboard !== this.clipboardText || !this.clipboardSent)) {
       this.clipboardText = clipboard;
       this.clipboardSent = true;
-      params.clipboard = { text: clipboard, at: Date.now() };
+      // Text copied from a document Pylot stays out of never leaves; from another one, the sidecar judges where it came from.
+      const source = clipboardSource(clipboard);
+      const excluded = source !== undefined && this.privacy.isExcluded(source.uri);
+      params.clipboard = excluded ? { text: '', at: Date.now() } : { text: clipboard, at: Date.now(), ...(source && { source: source.uri.toString() }) };
     }
     this.sidecar.notify(ContextSignals, params);
   }
@@ -78,6 +96,13 @@ export class SignalReporter implements vscode.Disposable {
     this.unsubscribe();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** The open document the clipboard's text was copied from, when one holds it (short texts say too little). */
+function clipboardSource(text: string): vscode.TextDocument | undefined {
+  const copied = text.trim();
+  if (copied.length < 8) return undefined;
+  return vscode.workspace.textDocuments.find((document) => document.getText().includes(copied));
 }
 
 /** Text documents in tabs, the active editor's first. */

@@ -1,7 +1,8 @@
 // The keystroke-path context engine: for a cursor in a mirrored document, the snippets a completion
 // prompt should carry, assembled from every source inside one time box. Sources run in order of
 // worth (the enclosing scope, imported definitions, edits, then the rest); whatever misses the
-// deadline is finished in the background so the next request has it.
+// deadline is finished in the background so the next request has it. No source reads a file or a
+// document the boundary (boundary.ts) refuses, and every candidate is judged again at the end.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ContextSnippet } from '../../protocol/context';
@@ -9,6 +10,7 @@ import { cutWindow, type CompletionWindow } from '../completion/window';
 import type { DocumentStore, TextDocument } from '../documents/store';
 import { log } from '../log';
 import { defaultBudgetChars, fitBudget, rankCandidates } from './assemble';
+import { ContextBoundary } from './boundary';
 import { deadlineIn, type Candidate } from './candidate';
 import { DocumentTrees } from './documentTrees';
 import { clipboardCandidates, editedCandidates, openTabCandidates, visitedCandidates, type SignalDeps, type SignalSite } from './editorSignals';
@@ -44,10 +46,12 @@ const warmTimeBoxMs = 2_000;
 
 export class ContextService {
   readonly signals = new SignalState();
+  /** Told the workspace folders by context/signals; refuses every file until then. */
+  readonly boundary = new ContextBoundary();
   readonly trees = new DocumentTrees();
   readonly fs = new FsCache();
-  readonly outlines = new FileOutlines(this.fs);
-  private readonly siblings = new SiblingUsage(this.fs);
+  readonly outlines = new FileOutlines(this.fs, this.boundary);
+  private readonly siblings = new SiblingUsage(this.fs, this.boundary);
   private readonly windows = new WindowIndex();
   private readonly roots = new Map<string, string>();
   private readonly background: string[] = [];
@@ -96,11 +100,14 @@ export class ContextService {
 
     const windowLines = { start: lineOf(document.text, window.start), end: lineOf(document.text, window.end) };
     const site: SignalSite = { uri: document.uri, windowLines, query: tokenSet(around), now: Date.now() };
-    const deps: SignalDeps = { documentOf: (uri) => this.documents.peek(uri), windows: this.windows, filenameOf: (uri) => this.displayNameOfUri(uri), deadline };
+    const deps: SignalDeps = { documentOf: (uri) => (this.boundary.allowsUri(uri) ? this.documents.peek(uri) : undefined), windows: this.windows, filenameOf: (uri) => this.displayNameOfUri(uri), deadline };
     candidates.push(...editedCandidates(this.signals, site, deps), ...clipboardCandidates(this.signals, site));
     candidates.push(...visitedCandidates(this.signals, site, deps), ...openTabCandidates(this.signals, site, deps));
 
-    return { ranked: rankCandidates(candidates, windowText), timedOut: deadline.expired() };
+    // The current document's own scopes aside, each candidate's origin once more: one place no source can bypass.
+    const clipboardSource = this.signals.clipboard?.source;
+    const allowed = candidates.filter((candidate) => candidate.source === 'enclosing' || this.boundary.allowsSource(candidate.file, clipboardSource));
+    return { ranked: rankCandidates(allowed, windowText), timedOut: deadline.expired() };
   }
 
   /**

@@ -3,6 +3,7 @@
 // with the text of each top-level definition until the file's mtime or version changes.
 import { readFileSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
+import type { FileGate } from './boundary';
 import { grammarFor } from './grammars';
 import { outlineOf, type Definition, type Outline } from './outline/outline';
 import { languageOfFile } from './resolve/resolve';
@@ -45,15 +46,18 @@ export class FileOutlines {
     sizeCalculation: (entry) => 200 + [...(entry.summary?.definitions.values() ?? [])].reduce((sum, list) => sum + list.reduce((s, d) => s + d.text.length + 64, 0), 0),
   });
 
-  constructor(private readonly fs: FsCache) {}
+  constructor(private readonly fs: FsCache, private readonly gate: FileGate) {}
 
   /** True when `load` would not have to parse. */
   isCurrent(path: string, open?: OpenText): boolean {
+    if (!this.gate.allowsFile(path)) return true; // nothing to parse: load answers undefined at once
     const key = this.keyOf(path, open);
     return key !== undefined && this.cache.get(path)?.key === key;
   }
 
   async load(path: string, open?: OpenText): Promise<FileSummary | undefined> {
+    // Before the cache too: a file excluded since it was parsed is not used either.
+    if (!this.gate.allowsFile(path)) return undefined;
     const key = this.keyOf(path, open);
     if (key === undefined) return undefined;
     const cached = this.cache.get(path);

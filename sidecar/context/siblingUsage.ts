@@ -6,6 +6,7 @@
 // of up to `maxSiblings` files, cached per folder.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { FileGate } from './boundary';
 import type { Deadline } from './candidate';
 import type { FsCache } from './resolve/fsCache';
 
@@ -19,10 +20,10 @@ const sourceFile = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go|rs|java)$/;
 
 export class SiblingUsage {
   private readonly cache = new Map<string, { at: number; members: ReadonlyMap<string, number> }>();
-  private readonly folderTexts = new Map<string, { at: number; names: string[]; read: number; files: Array<{ name: string; text: string }> }>();
+  private readonly folderTexts = new Map<string, { at: number; names: string[]; read: number; files: Array<{ name: string; path: string; text: string }> }>();
   private readonly functionWords = new Map<string, { at: number; words: ReadonlyMap<string, number> }>();
 
-  constructor(private readonly fs: FsCache, private readonly now: () => number = Date.now) {}
+  constructor(private readonly fs: FsCache, private readonly gate: FileGate, private readonly now: () => number = Date.now) {}
 
   /**
    * member → the share (0–1) of the sibling files using `module` as `local` that use it; the file
@@ -109,16 +110,18 @@ export class SiblingUsage {
       const name = folder.names[folder.read++]!;
       const sibling = path.join(dir, name);
       const stat = this.fs.stat(sibling);
-      if (!stat?.isFile || stat.size > maxFileBytes) continue;
+      if (!stat?.isFile || stat.size > maxFileBytes || !this.gate.allowsFile(sibling)) continue;
       try {
-        folder.files.push({ name, text: readFileSync(sibling, 'utf8') });
+        folder.files.push({ name, path: sibling, text: readFileSync(sibling, 'utf8') });
       } catch {
         // Unreadable: not a sibling that counts.
       }
     }
     // Not the file itself, nor its build twins (`x.js` next to `x.cjs` or `x.ts`): they hold the same code.
     const own = stemOf(path.basename(file));
-    return { texts: folder.files.filter((f) => stemOf(f.name) !== own).slice(0, maxSiblings).map((f) => f.text), complete: folder.read >= folder.names.length };
+    // Judged again on the way out: a file excluded while its text was kept is not used.
+    const texts = folder.files.filter((f) => stemOf(f.name) !== own && this.gate.allowsFile(f.path)).slice(0, maxSiblings).map((f) => f.text);
+    return { texts, complete: folder.read >= folder.names.length };
   }
 }
 

@@ -6,7 +6,7 @@ export class SignalState {
   openTabs: readonly string[] = [];
   visited: readonly TouchedRange[] = [];
   edited: readonly TouchedRange[] = [];
-  clipboard: { readonly text: string; readonly at: number } | undefined;
+  clipboard: { readonly text: string; readonly at: number; readonly source?: string } | undefined;
 
   update(params: ParamsOf<typeof ContextSignals>): void {
     if (params.openTabs) this.openTabs = params.openTabs.slice(0, 32);

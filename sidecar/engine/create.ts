@@ -4,6 +4,7 @@ import type { Engine } from './engine';
 import { loadLocalEngine } from './local/localEngine';
 import type { ModelPool } from './local/modelPool';
 import type { Runtime } from './runtime';
+import { withBrokenRuns } from './safeText';
 import { connectServerEngine } from './server/connect';
 
 export interface EngineRequest {
@@ -16,6 +17,7 @@ export interface EngineRequest {
 
 export async function createEngine(request: EngineRequest, runtime: () => Promise<Runtime>, pool: ModelPool): Promise<Engine> {
   const { source } = request;
-  if (source.kind === 'server') return connectServerEngine(request.role, source, request.signal, request.contextSize);
+  // A server's llama.cpp crashes on the same long runs of text as ours would.
+  if (source.kind === 'server') return withBrokenRuns(await connectServerEngine(request.role, source, request.signal, request.contextSize));
   return loadLocalEngine({ ...request, runtime: await runtime(), pool, path: source.path });
 }

@@ -98,10 +98,14 @@ export class IndexRegistry {
 
     const id = (hit: { index: WorkspaceIndex; ref: ChunkRef }) => `${hit.index.root}\0${hit.ref.key}`;
     const byId = new Map([...keyword, ...vectorHits].map((hit) => [id(hit), hit]));
-    const fused = reciprocalRankFusion([keyword.map(id), vectorHits.map(id)], limit);
+    // Fused beyond the limit: results re-checked away below leave room for the next ones.
+    const fused = reciprocalRankFusion([keyword.map(id), vectorHits.map(id)], pool);
     const results: CodeSpan[] = [];
     for (const { item, score, ranks } of fused) {
+      if (results.length >= limit) break;
       const { index, ref } = byId.get(item)!;
+      // Checked again on the way out: the file may have been ignored, or replaced by a symlink, since it was indexed.
+      if (!index.readable(ref.file)) continue;
       const text = index.chunkText(ref);
       if (text === undefined) continue;
       results.push({

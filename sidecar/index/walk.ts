@@ -1,8 +1,9 @@
 // Lists the files the index should hold, depth first, skipping what the filter rules out before
-// descending (an ignored node_modules is never read). Symlinks are not followed: they can leave the
-// workspace or loop. The walk is bounded (entries looked at, depth): a workspace folder that is
-// the whole disk ends with a note, not a scan that never finishes.
-import { opendir, stat } from 'node:fs/promises';
+// descending (an ignored node_modules is never read), and reads one. Symlinks are not followed:
+// they can leave the workspace or loop. The walk is bounded (entries looked at, depth): a
+// workspace folder that is the whole disk ends with a note, not a scan that never finishes.
+import { constants, type Stats } from 'node:fs';
+import { open, opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkspaceFilter } from './workspaceFilter';
 
@@ -51,5 +52,21 @@ export async function* walkWorkspace(filter: WorkspaceFilter, signal?: AbortSign
         if (info && info.size <= filter.maxFileBytes && info.size > 0) yield { relative, size: info.size, mtimeMs: info.mtimeMs };
       }
     }
+  }
+}
+
+/**
+ * A regular file's bytes and stat, opened without following a final symlink (one swapped in since
+ * the check is refused by the kernel); undefined when it is not a regular file, is empty or too big.
+ */
+export async function readRegularFile(file: string, maxBytes: number): Promise<{ data: Buffer; info: Stats } | undefined> {
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size === 0 || info.size > maxBytes) return undefined;
+    return { data: await handle.readFile(), info };
+  } finally {
+    await handle.close();
   }
 }

@@ -2,7 +2,6 @@
 // open, file events after), and keeps chunks, keyword postings and vectors in step. Each file is
 // one unit of work: read, chunk, embed, commit its record (the atomic write is the commit point),
 // then update memory. Work runs at the scheduler's lowest priority and waits while paused.
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IndexState, IndexStatus } from '../../protocol/index';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
@@ -14,7 +13,7 @@ import { languageOf } from './languages';
 import type { PauseGate } from './pauseGate';
 import { formatVersion, ShardStore, type FileRecord } from './shardStore';
 import { HnswVectorStore } from './vectorStore';
-import { walkWorkspace, type WalkNote } from './walk';
+import { readRegularFile, walkWorkspace, type WalkNote } from './walk';
 import { looksBinary, WorkspaceFilter } from './workspaceFilter';
 import { WriterLock } from './writerLock';
 
@@ -106,9 +105,11 @@ export class WorkspaceIndex {
 
   /** File events: queued, and processed in the background. */
   changed(relative: string, type: 'created' | 'changed' | 'deleted'): void {
+    const rules = path.posix.basename(relative) === '.gitignore' || relative === '.pylotignore';
+    // A reader reads the rules again too: its search results are checked against them.
+    if (rules) this.filter.forgetGitignores();
     if (!this.writer) return;
-    if (path.posix.basename(relative) === '.gitignore' || relative === '.pylotignore') {
-      this.filter.forgetGitignores();
+    if (rules) {
       this.scanRequested = true;
     } else if (type === 'deleted') {
       this.queue.set(relative, 'delete');
@@ -145,6 +146,11 @@ export class WorkspaceIndex {
 
   get embeddingModel(): string | undefined {
     return this.table.vectorModel;
+  }
+
+  /** The file may still be shown: not ignored now, not a symlink now (its record may predate either). */
+  readable(relative: string): boolean {
+    return this.filter.reachable(relative);
   }
 
   /** The text of an indexed chunk, from its file's record. */
@@ -295,12 +301,11 @@ export class WorkspaceIndex {
 
   private async process(relative: string, task: Task, signal: AbortSignal): Promise<void> {
     if (task === 'embed') return this.embedStored(relative, signal);
-    const absolute = path.join(this.root, relative);
-    const info = task === 'delete' || this.filter.ignoresPath(relative) ? undefined : await stat(absolute).catch(() => undefined);
-    if (!info?.isFile() || info.size === 0 || info.size > this.filter.maxFileBytes) return this.remove(relative);
-    const bytes = await readFile(absolute);
-    if (looksBinary(bytes)) return this.remove(relative);
-    const pieces = (await chunkSource(bytes.toString('utf8'), languageOf(relative))).slice(0, chunksPerFile);
+    // An event names any path, a symlink too: the same rule as the walk, which never follows one.
+    const bytes = task === 'delete' || !this.filter.reachable(relative) ? undefined : await readRegularFile(path.join(this.root, relative), this.filter.maxFileBytes);
+    if (!bytes || looksBinary(bytes.data)) return this.remove(relative);
+    const info = bytes.info;
+    const pieces = (await chunkSource(bytes.data.toString('utf8'), languageOf(relative))).slice(0, chunksPerFile);
     const model = this.services.embedder.model();
     const vectors = model ? await this.embedOrSkip(relative, pieces.map((piece) => piece.text), signal) : undefined;
     const generation = this.generation + 1;
@@ -383,3 +388,4 @@ export class WorkspaceIndex {
     this.services.onStatus(this.status());
   }
 }
+

@@ -74,6 +74,7 @@ const generatedMs = performance.now() - generateStart;
 
 const open = new Map<string, TextDocument>();
 const service = new ContextService({ peek: (uri) => open.get(uri) });
+service.boundary.setWorkspace([root]);
 const timings: number[] = [];
 const firstVisit: number[] = [];
 /** CPU time of the sidecar process per assembly: what the work costs when the machine's cores are shared. */

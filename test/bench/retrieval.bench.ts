@@ -133,6 +133,7 @@ const baseline = new Scores();
 const byLanguage = new Map<string, { engine: Scores; baseline: Scores }>();
 const unlimited = new ContextService({ peek: (uri) => open.get(uri) });
 const boxed = new ContextService({ peek: (uri) => open.get(uri) });
+for (const service of [unlimited, boxed]) service.boundary.setWorkspace([corpus]);
 for (const c of cases) {
   const { ranked } = await engineRanked(unlimited, c, 10_000);
   engine.add(ranked, c.truths);

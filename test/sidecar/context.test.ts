@@ -30,6 +30,7 @@ describe('context in the sidecar', () => {
     writeFileSync(path.join(root, 'pricing.ts'), pricing);
     harness = startHarness({ settings: () => ({ threads: 1 }) });
     await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await scriptedModel(script) }, contextSize: 2048 });
+    await send(ContextSignals.method, { workspace: { folders: [root] } });
     await open('checkout.ts');
     await open('bare.ts');
     // The first assembly loads the grammar and parses pricing.ts, which a busy machine may not fit in

@@ -12,11 +12,13 @@ import { TextDocument } from '../../sidecar/documents/store';
 export const cursor = '⟨|⟩';
 
 export class Workspace {
-  readonly root = mkdtempSync(path.join(tmpdir(), 'pylot-context-'));
   readonly open = new Map<string, TextDocument>();
   readonly service = new ContextService({ peek: (uri) => this.open.get(uri) });
 
-  constructor(files: Record<string, string>) {
+  /** `root`: an existing folder to use as the workspace (the default is a fresh one, removed by dispose). */
+  constructor(files: Record<string, string>, readonly root = mkdtempSync(path.join(tmpdir(), 'pylot-context-'))) {
+    // The workspace is this folder, as the extension would say.
+    this.service.boundary.setWorkspace([this.root]);
     for (const [name, text] of Object.entries(files)) this.write(name, text.replace(cursor, ''));
   }
 

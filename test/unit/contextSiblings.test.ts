@@ -21,7 +21,7 @@ describe('sibling usage', () => {
   after(() => w.dispose());
 
   it('counts the share of sibling importers that use each member, without the file itself', () => {
-    const siblings = new SiblingUsage(new FsCache());
+    const siblings = new SiblingUsage(new FsCache(), { allowsFile: () => true });
     const members = siblings.membersOf(path.join(w.root, 'locales/it.ts'), '../core/util', 'util');
     assert.equal(members.get('helper17'), 1);
     assert.equal(members.get('helper23'), 0.5);

@@ -87,7 +87,11 @@ test('one writer: a live holder keeps the lock; once it is gone the lock is stal
   const lock = new WriterLock(file);
   assert.equal(lock.acquire(), true, 'the lock of a writer that died is stale');
   assert.equal(lock.holder()?.pid, process.pid);
-  assert.equal(new WriterLock(file).acquire(), true, 'the same process may reopen its own index');
+  assert.equal(new WriterLock(file).acquire(), false, 'a second index on the same storage in this process is a reader');
   lock.release();
   assert.equal(existsSync(file), false);
+  writeFileSync(file, JSON.stringify({ pid: process.pid, host: hostname(), since: 'a previous life of this pid' }));
+  const again = new WriterLock(file);
+  assert.equal(again.acquire(), true, 'our pid with no lock held here: left behind, taken over');
+  again.release();
 });

@@ -5,12 +5,13 @@ import type { LlamaChat, LlamaCompletion, LlamaContext, LlamaContextSequence, Ll
 import path from 'node:path';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import type { Capabilities, ModelInfo, Role } from '../../../protocol/sidecar';
-import { log } from '../../log';
+import { describeError, log } from '../../log';
 import type { FimTokens } from '../../completion/templates';
 import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
 import type { Runtime } from '../runtime';
 import { inspectModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
+import { guardTokenizer } from '../safeText';
 import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
 import type { ModelPool } from './modelPool';
 
@@ -30,9 +31,17 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
   const plan = await planLoad(runtime, inspected, options.contextSize, pool.isLoaded(modelPath));
   if (plan.shrunkFrom) log('warn', `${inspected.name}: a ${plan.shrunkFrom}-token context does not fit in free memory; loading with ${plan.contextSize}.`);
   const started = performance.now();
-  const model = await pool.acquire(modelPath, () =>
-    runtime.llama.loadModel({ modelPath, gpuLayers: plan.gpuLayers, loadSignal: signal, onLoadProgress: options.onProgress }),
-  );
+  const model = await pool.acquire(modelPath, async () => {
+    const loaded = await runtime.llama.loadModel({ modelPath, gpuLayers: plan.gpuLayers, loadSignal: signal, onLoadProgress: options.onProgress });
+    // Before any text reaches it: no tokenization may see a run long enough to crash llama.cpp.
+    try {
+      guardTokenizer(loaded);
+    } catch (error) {
+      await loaded.dispose();
+      throw new PylotError(ErrorCodes.ModelLoadFailed, describeError(error));
+    }
+    return loaded;
+  });
   try {
     const general = inspected.info.metadata.general;
     const fileType = general?.file_type;
