@@ -1,4 +1,6 @@
 // Pylot's commands. Each keeps working, or says clearly why not, while the sidecar is down.
+import type { DocumentSync } from './completion/documentSync';
+import type { PrivacyFilter } from './completion/privacy';
 import * as vscode from 'vscode';
 import type { Role } from '../protocol/sidecar';
 import type { LatencyTracker } from './completion/latency';
@@ -20,6 +22,8 @@ export interface CommandDeps {
   readonly secrets: vscode.SecretStorage;
   readonly version: string;
   readonly moreChoices?: SelectModelDeps['moreChoices'];
+  readonly documents: DocumentSync;
+  readonly privacy: PrivacyFilter;
 }
 
 const roles: Role[] = ['completion', 'chat', 'embeddings'];

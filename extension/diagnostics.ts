@@ -1,8 +1,12 @@
 // "Pylot: Show Diagnostics": everything a bug report needs, in one document that copies in one
 // click — versions, hardware, loaded models and memory, settings (secrets redacted), latency,
-// recent errors and log lines. API keys live in SecretStorage and never appear here.
+// recent errors and log lines, and which files the completion context at the cursor draws on (names
+// and sizes, never their text). API keys live in SecretStorage and never appear here.
 import * as vscode from 'vscode';
+import { ContextSnippets } from '../protocol/context';
 import { Ping, type Role } from '../protocol/sidecar';
+import type { DocumentSync } from './completion/documentSync';
+import type { PrivacyFilter } from './completion/privacy';
 import { formatBytes } from '../protocol/units';
 import type { LatencyTracker } from './completion/latency';
 import type { Log } from './log';
@@ -15,11 +19,13 @@ export interface DiagnosticsDeps {
   readonly latency: LatencyTracker;
   readonly log: Log;
   readonly version: string;
+  readonly documents: DocumentSync;
+  readonly privacy: PrivacyFilter;
 }
 
 const roles: Role[] = ['completion', 'chat', 'embeddings'];
 
-export async function diagnosticsReport({ sidecar, models, latency, log, version }: DiagnosticsDeps): Promise<string> {
+export async function diagnosticsReport({ sidecar, models, latency, log, version, documents, privacy }: DiagnosticsDeps): Promise<string> {
   const info = sidecar.info;
   const ping = sidecar.status.status === 'ready' ? await sidecar.request(Ping, null, { timeoutMs: 2_000 }).catch(() => undefined) : undefined;
   const lines = [
@@ -48,6 +54,7 @@ export async function diagnosticsReport({ sidecar, models, latency, log, version
   }
   const summary = latency.summary();
   lines.push('', '## Completion latency', '', summary.count ? `- last ${ms(summary.lastMs)}, p50 ${ms(summary.p50Ms)}, p95 ${ms(summary.p95Ms)} over ${summary.count} completions${summary.tokensPerSecond ? `, ${summary.tokensPerSecond.toFixed(1)} tokens/s` : ''}${summary.cacheHitRate !== undefined ? `, ${Math.round(summary.cacheHitRate * 100)} % from the cache` : ''}` : '- no completions yet');
+  lines.push('', '## Completion context at the cursor', '', ...(await contextAtCursor(sidecar, documents, privacy)));
   lines.push('', '## Settings', '', '```json', JSON.stringify(redact(vscode.workspace.getConfiguration().get('pylot')), null, 2), '```');
   lines.push('', '## Recent errors', '', ...(log.errors().length ? log.errors().map((line) => `- ${line}`) : ['- none']));
   lines.push('', '## Last log lines', '', '```', ...log.recent(), '```', '');
@@ -62,6 +69,22 @@ export async function showDiagnostics(deps: DiagnosticsDeps): Promise<void> {
   if ((await vscode.window.showInformationMessage('Pylot diagnostics: attach this report to a bug report.', copy)) === copy) {
     await vscode.env.clipboard.writeText(report);
   }
+}
+
+/** What a completion at the cursor would be given besides the file itself: sources and file names. */
+async function contextAtCursor(sidecar: Sidecar, documents: DocumentSync, privacy: PrivacyFilter): Promise<string[]> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return ['- no editor is active'];
+  if (privacy.isExcluded(editor.document.uri)) return ['- this file is excluded: nothing from it or around it is sent'];
+  if (sidecar.status.status !== 'ready' || !documents.ensure(editor.document)) return ['- the engine is not running'];
+  const { line, character } = editor.selection.active;
+  const answer = await sidecar
+    .request(ContextSnippets, { uri: editor.document.uri.toString(), version: editor.document.version, position: { line, character } }, { timeoutMs: 2_000 })
+    .catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+  if (typeof answer === 'string') return [`- could not be assembled: ${answer}`];
+  const took = `assembled in ${ms(answer.elapsedMs)}${answer.timedOut ? ', cut short by its time box' : ''}`;
+  if (!answer.snippets.length) return [`- nothing besides the file itself (${took})`];
+  return [...answer.snippets.map((snippet) => `- ${snippet.source}: ${snippet.filename} (${snippet.text.length.toLocaleString('en-US')} characters)`), `- ${took}`];
 }
 
 function ms(value: number | undefined): string {

@@ -116,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       // After VS Code has applied the accepted text: the next completion is likely wanted right there.
       setTimeout(() => vscode.window.activeTextEditor && void completions.prefetch(vscode.window.activeTextEditor), 0);
     }),
-    ...registerCommands({ sidecar, models, log, latency, settings: () => settings, secrets: context.secrets, version, moreChoices: sidecarChoices(sidecar, () => settings, log) }),
+    ...registerCommands({ sidecar, models, log, latency, settings: () => settings, secrets: context.secrets, version, moreChoices: sidecarChoices(sidecar, () => settings, log), documents, privacy }),
     models.onDidFail(({ role, error }) => {
       if (error.code === ErrorCodes.NoModel) return;
       const action = error.code === ErrorCodes.AuthFailed ? 'Set Server API Key' : 'Select Model…';

@@ -63,8 +63,6 @@ export type IndexStatus = z.infer<typeof IndexStatus>;
 
 export const IndexStatusChanged = notifyExtension('index/status', IndexStatus);
 
-export const GetIndexStatus = toSidecar('index/getStatus', z.nullish(z.object({})), z.object({ indexes: z.array(IndexStatus) }));
-
 export const CodeSpan = z.object({
   /** Absolute file-system path, and the same relative to its workspace folder (forward slashes). */
   path: z.string(),

@@ -203,38 +203,13 @@ export const ModelStateChanged = notifyExtension(
   }),
 );
 
-export const Infill = toSidecar(
-  'completion/infill',
-  z.object({
-    prefix: z.string(),
-    suffix: z.string(),
-    /** Workspace-relative or file name, for logs and future repo-level prompts. */
-    filename: z.optional(z.string()),
-    maxTokens: z.optional(z.int().check(z.minimum(1), z.maximum(1024))),
-    temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
-    /** When set, text arrives early as `completion/delta` notifications carrying this id. */
-    streamId: z.optional(z.string()),
-  }),
-  z.object({
-    text: z.string(),
-    stopReason: z.enum(['eos', 'maxTokens', 'stopTrigger', 'aborted']),
-    tokens: count,
-    /** Prompt tokens the engine evaluated, and those it reused from its KV cache, when it reports them. */
-    promptTokens: z.optional(count),
-    cachedTokens: z.optional(count),
-    /** Time spent inside the engine for this request. */
-    engineMs: z.number(),
-  }),
-);
-
-export const InfillDelta = notifyExtension('completion/delta', z.object({ streamId: z.string(), text: z.string() }));
-
 const ChatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
 
 /**
- * One generation on a role's model: a raw `prompt`, or chat `messages` through the model's chat
- * template. With `jsonSchema` the output is constrained to it (a grammar locally, `json_schema` on
- * servers) and returned parsed as `json` — what refactor commands and the agent build on.
+ * One generation on a role's model: a raw `prompt`, chat `messages` through the model's chat
+ * template, or an `infill` in the model's fill-in-the-middle format. With `jsonSchema` the output is
+ * constrained to it (a grammar locally, `json_schema` on servers) and returned parsed as `json` —
+ * what refactor commands and the agent build on. (Inline completions have completion/inline.)
  */
 export const Generate = toSidecar(
   'model/generate',
@@ -242,6 +217,8 @@ export const Generate = toSidecar(
     role: Role,
     prompt: z.optional(z.string()),
     messages: z.optional(z.array(ChatMessage).check(z.minLength(1))),
+    /** Fill-in-the-middle in the model's own format (or the server's /infill): the text around a gap. */
+    infill: z.optional(z.object({ prefix: z.string(), suffix: z.string() })),
     jsonSchema: z.optional(z.record(z.string(), z.unknown())),
     maxTokens: z.optional(z.int().check(z.minimum(1), z.maximum(32_768))),
     temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),

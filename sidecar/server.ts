@@ -1,13 +1,12 @@
 // The sidecar's request handlers: one line per contract method, the work lives in the services.
 import type { Endpoint } from '../protocol/endpoint';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
-import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Embed, Generate, GenerateDelta, Infill, InfillDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, WarmCompletion, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Embed, Generate, GenerateDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, WarmCompletion, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
 import { InlineCompletionService } from './completion/inline';
 import { registerContextHandlers } from './context/handlers';
 import { DocumentStore } from './documents/store';
 import { generate } from './completion/generate';
 import { Scheduler } from './engine/scheduler';
-import { InfillService } from './completion/infill';
 import { createRuntime, type Runtime } from './engine/runtime';
 import { registerAgentHandlers } from './agent/handlers';
 import { describeError, log } from './log';
@@ -22,7 +21,6 @@ export function serve(endpoint: Endpoint): void {
   let runtime: Promise<Runtime> | undefined;
   const requireRuntime = () => runtime ?? Promise.reject(new PylotError(ErrorCodes.NotInitialized, 'The sidecar has not been initialized.'));
   const slots = new ModelSlots(requireRuntime, (state) => void endpoint.notify(ModelStateChanged, state));
-  const infill = new InfillService(slots);
   const documents = new DocumentStore();
   const inline = new InlineCompletionService(slots, documents, registerContextHandlers(endpoint, documents));
   endpoint.onNotification(DidOpenDocument, (params) => documents.open(params));
@@ -45,7 +43,7 @@ export function serve(endpoint: Endpoint): void {
     return {
       protocolVersion: PROTOCOL_VERSION,
       server: { name: 'pylot-sidecar', version: PYLOT_VERSION, pid: process.pid },
-      // The sidecar's own features (it implements completion/infill and streams); a loaded model's
+      // The sidecar's own features (it fills in the middle and streams); a loaded model's
       // abilities travel in its ModelInfo.capabilities, per role.
       capabilities: { roles: ['completion' as const, 'chat' as const, 'embeddings' as const], infill: true, streaming: true },
       hardware,
@@ -76,13 +74,6 @@ export function serve(endpoint: Endpoint): void {
   endpoint.onRequest(UnloadModel, async (params) => {
     await slots.unload(params.role);
     return null;
-  });
-
-  endpoint.onRequest(Infill, async (params, signal) => {
-    await requireRuntime();
-    const { streamId } = params;
-    const onDelta = streamId ? (text: string) => void endpoint.notify(InfillDelta, { streamId, text }) : undefined;
-    return scheduler.run('completion', signal, (granted) => infill.run(params, granted, onDelta));
   });
 
   endpoint.onRequest(InlineCompletion, async (params, signal) => {

@@ -1,4 +1,4 @@
-// model/generate: a prompt or a chat on a role's engine, optionally constrained to a JSON schema
+// model/generate: a prompt, a chat or a fill-in-the-middle on a role's engine, optionally constrained to a JSON schema
 // and handed back parsed, so callers never see half-valid JSON; a chat fitted to the model's context
 // first when asked (tokenBudget.ts).
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
@@ -11,7 +11,9 @@ type GenerateParams = ParamsOf<typeof Generate>;
 type GenerateResult = ResultOf<typeof Generate>;
 
 export async function generate(engine: Engine, params: GenerateParams, signal: AbortSignal, onDelta?: (text: string) => void): Promise<GenerateResult> {
-  if (!params.prompt === !params.messages) throw new PylotError(ErrorCodes.InvalidParams, 'model/generate needs either a prompt or messages, not both.');
+  const inputs = [params.prompt, params.messages, params.infill].filter((input) => input !== undefined).length;
+  if (inputs !== 1) throw new PylotError(ErrorCodes.InvalidParams, 'model/generate needs one of a prompt, messages or an infill.');
+  if (params.infill && params.jsonSchema) throw new PylotError(ErrorCodes.InvalidParams, 'model/generate cannot constrain an infill to a JSON schema.');
   if (params.jsonSchema && !engine.capabilities.grammar) {
     throw new PylotError(ErrorCodes.Unsupported, `${engine.info.name} cannot constrain its output to a JSON schema.`);
   }
@@ -30,7 +32,7 @@ export async function generate(engine: Engine, params: GenerateParams, signal: A
     : undefined;
   const messages = fitted?.messages ?? params.messages;
   const generation: GenerateResult = {
-    ...(messages ? await engine.chat(messages, options) : await engine.complete(params.prompt!, options)),
+    ...(messages ? await engine.chat(messages, options) : params.infill ? await engine.infill(params.infill, options) : await engine.complete(params.prompt!, options)),
     ...(fitted && { fittedTokens: fitted.tokens, droppedMessages: fitted.droppedMessages }),
   };
   batcher?.flush();

@@ -1,7 +1,7 @@
 // The index/* requests and notifications, and the engine services the index runs on: the
 // embeddings role's model (when one is loaded) and the scheduler's background priority.
 import type { Endpoint } from '../../protocol/endpoint';
-import { CloseIndex, DidChangeFiles, GetIndexStatus, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused } from '../../protocol/index';
+import { CloseIndex, DidChangeFiles, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused } from '../../protocol/index';
 import type { Scheduler } from '../engine/scheduler';
 import type { ModelSlots } from '../models/slots';
 import type { Embedder } from './embedding';
@@ -50,7 +50,6 @@ export function registerIndexHandlers(endpoint: Endpoint, engine: { slots: Model
     for (const status of registry.statuses()) void endpoint.notify(IndexStatusChanged, status);
     return null;
   });
-  endpoint.onRequest(GetIndexStatus, async () => ({ indexes: registry.statuses() }));
   endpoint.onNotification(DidChangeFiles, (params) => {
     for (const change of params.changes) {
       const located = registry.locate(change.path);

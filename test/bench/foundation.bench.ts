@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { getLlama, LlamaCompletion } from 'node-llama-cpp';
-import { Infill, LoadModel, Ping } from '../../protocol/sidecar';
+import { Generate, LoadModel, Ping } from '../../protocol/sidecar';
 import { benchModel } from '../fixtures/models';
 import { startHarness, repoRoot } from '../sidecar/harness';
 import { median, percentile, table } from './stats';
@@ -52,7 +52,7 @@ async function runDirect(prompt: { prefix: string; suffix: string }) {
 
 async function runPylot(prompt: { prefix: string; suffix: string }) {
   const started = performance.now();
-  const result = await sidecar.request(Infill, { ...prompt, maxTokens, temperature: 0 });
+  const result = await sidecar.request(Generate, { role: 'completion', infill: { prefix: prompt.prefix, suffix: prompt.suffix }, maxTokens, temperature: 0 });
   pylotMs.push(performance.now() - started);
   pylotEngineMs.push(result.engineMs);
 }

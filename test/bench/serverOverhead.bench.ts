@@ -1,8 +1,8 @@
 // What Pylot adds on top of a llama-server: the same /infill completions sent through the
-// extension→sidecar path (LoadModel with a llama-server profile, then Infill) and straight to the
+// extension→sidecar path (LoadModel with a llama-server profile, then model/generate with an infill) and straight to the
 // server, alternating, on a ~0.5B-shaped model. Every request has a prompt of its own (same
 // shape, same length) so neither side is served from a KV cache the other one filled.
-import { Infill, LoadModel } from '../../protocol/sidecar';
+import { Generate, LoadModel } from '../../protocol/sidecar';
 import { startLlamaServer } from '../fixtures/llamaServer';
 import { benchModel } from '../fixtures/models';
 import { startHarness } from '../sidecar/harness';
@@ -70,7 +70,7 @@ async function runDirect(p: { prefix: string; suffix: string }): Promise<void> {
 
 async function runPylot(p: { prefix: string; suffix: string }): Promise<void> {
   const started = performance.now();
-  const result = await sidecar.request(Infill, { ...p, maxTokens, temperature: 0 });
+  const result = await sidecar.request(Generate, { role: 'completion', infill: { prefix: p.prefix, suffix: p.suffix }, maxTokens, temperature: 0 });
   pylot.push({ ms: performance.now() - started, tokens: result.tokens, promptTokens: result.promptTokens ?? 0, cachedTokens: result.cachedTokens ?? 0 });
   pylotEngineMs.push(result.engineMs);
 }

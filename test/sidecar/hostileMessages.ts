@@ -139,19 +139,19 @@ export class HostileMessages {
 
   private idOfEveryType(): HostileMessage {
     const id = this.choose<unknown>([null, true, false, {}, [], [1], { id: 1 }, 0, -0, 1.25, 2 ** 53 + 2, '', ' ', 'null', this.freshId()]);
-    return this.request('ids of every type', { id, method: this.choose(['$/ping', 'index/getStatus', this.method()]), params: this.junk() });
+    return this.request('ids of every type', { id, method: this.choose(['$/ping', 'models/catalog', this.method()]), params: this.junk() });
   }
 
   private duplicateIds(): HostileMessage[] {
     const id = this.random() < 0.5 ? this.freshId() : this.choose(this.recentIds.length ? this.recentIds : [this.freshId()]);
-    const method = this.choose(['$/ping', 'index/getStatus', this.method()]);
+    const method = this.choose(['$/ping', 'models/catalog', this.method()]);
     const twin = typeof id === 'number' && this.random() < 0.3 ? String(id) : id; // 1 and "1": one slot in vscode-jsonrpc
     return [this.request('duplicate ids', { id, method, params: null }), this.request('duplicate ids', { id: twin, method, params: this.junk() })];
   }
 
   private cancelStorm(): HostileMessage[] {
     const target = this.freshId();
-    const storm: HostileMessage[] = [this.request('cancel storm', { id: target, method: this.choose(['$/ping', 'index/getStatus', 'models/catalog', this.method()]), params: null })];
+    const storm: HostileMessage[] = [this.request('cancel storm', { id: target, method: this.choose(['$/ping', 'models/catalog', this.method()]), params: null })];
     for (let i = 0; i < 1 + this.int(12); i++) {
       const params = this.choose<unknown>([{ id: target }, { id: this.choose(this.recentIds) }, undefined, null, { id: null }, 'x', [target], { id: { target } }, {}, this.junk()]);
       storm.push(this.request('cancel storm', params === undefined ? { method: '$/cancelRequest' } : { method: '$/cancelRequest', params }));

@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ListModels } from '../../protocol/models';
 import { ErrorCodes } from '../../protocol/rpc';
-import { Infill, LoadModel } from '../../protocol/sidecar';
+import { Generate, LoadModel } from '../../protocol/sidecar';
 import { hostileShapes, type HostileShape } from '../fixtures/gguf/hostile';
 import { rawModel, smallTensor, smallTensorBytes, tensorInfo } from '../fixtures/gguf/raw';
 import { scriptedModel } from '../fixtures/models';
@@ -137,7 +137,7 @@ describe('hostile model files in the sidecar', { skip: process.platform !== 'lin
     // The second load supersedes the first (cancelled) or follows its refusal; either way it is served.
     assert.equal(refused.status, 'rejected');
     assert.equal(loaded.status, 'fulfilled', loaded.status === 'rejected' ? String(loaded.reason) : '');
-    const result = await harness.sidecar.request(Infill, { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' });
+    const result = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' } });
     assert.equal(result.text, script);
   });
 });

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DidChangeFiles, GetIndexStatus, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused, type IndexStatus } from '../../protocol/index';
+import { DidChangeFiles, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused, type IndexStatus } from '../../protocol/index';
 import { LoadModel } from '../../protocol/sidecar';
 import { embeddingModel } from '../fixtures/models';
 import { startHarness, type Harness } from './harness';
@@ -30,11 +30,23 @@ put('README.md', '# Demo\n\nA workspace for the index test.\n');
 put('dist/bundle.js', 'function parseConfig() {}\n');
 put('.env', 'API_TOKEN=parseConfig-secret\n');
 
+/** The last index/status each harness's sidecar reported, per index root: what the extension sees. */
+const reported = new WeakMap<Harness, Map<string, IndexStatus>>();
+function reportedStatus(harness: Harness): Map<string, IndexStatus> {
+  let seen = reported.get(harness);
+  if (!seen) {
+    const map = new Map<string, IndexStatus>();
+    harness.sidecar.onNotification(IndexStatusChanged, (status) => map.set(status.root, status));
+    reported.set(harness, (seen = map));
+  }
+  return seen;
+}
+
 async function until(harness: Harness, what: string, predicate: (status: IndexStatus) => boolean, timeoutMs = 60_000): Promise<IndexStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: IndexStatus | undefined;
   while (Date.now() < deadline) {
-    last = (await harness.sidecar.request(GetIndexStatus, {})).indexes.find((status) => status.root === root);
+    last = reportedStatus(harness).get(root);
     if (last && predicate(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -53,6 +65,7 @@ describe('workspace index in the sidecar', () => {
   before(async () => {
     model = await embeddingModel();
     harness = startHarness({ settings: () => ({ threads: 1 }) });
+    reportedStatus(harness);
     harness.sidecar.onNotification(IndexStatusChanged, (status) => statuses.push(status));
     await harness.sidecar.request(LoadModel, { role: 'embeddings', source: { kind: 'file', path: model } });
   });
@@ -89,7 +102,7 @@ describe('workspace index in the sidecar', () => {
   });
 
   it('re-indexes a saved file and finds what changed', async () => {
-    const before = (await harness.sidecar.request(GetIndexStatus, {})).indexes[0]!.generation;
+    const before = reportedStatus(harness).get(root)!.generation;
     const file = put('src/config.ts', 'export function loadPreferences(file: string) {\n  return readWorkspacePreferences(file);\n}\n');
     harness.sidecar.notify(DidChangeFiles, { changes: [{ type: 'changed', path: file }] });
     await until(harness, 're-indexed', (s) => s.generation > before && settled(s));
@@ -101,11 +114,12 @@ describe('workspace index in the sidecar', () => {
   });
 
   it('indexes a created file and forgets a deleted one', async () => {
+    const before = reportedStatus(harness).get(root)!.generation;
     const created = put('lib/queue.rb', 'class PriorityQueue\n  def enqueue(item)\n  end\nend\n');
     const deleted = path.join(root, 'src/stack.py');
     unlinkSync(deleted);
     harness.sidecar.notify(DidChangeFiles, { changes: [{ type: 'created', path: created }, { type: 'deleted', path: deleted }] });
-    await until(harness, 'updated', (s) => s.filesIndexed === 5 && s.generation > 0 && settled(s));
+    await until(harness, 'updated', (s) => s.filesIndexed === 5 && s.generation > before && settled(s));
     const queue = await harness.sidecar.request(SearchIndex, { query: 'PriorityQueue enqueue', limit: 3 });
     assert.equal(queue.results[0]?.relativePath, 'lib/queue.rb');
     const stack = await harness.sidecar.request(SearchIndex, { query: 'items append push', limit: 10 });
@@ -139,10 +153,11 @@ describe('workspace index in the sidecar', () => {
   });
 
   it('a restarted sidecar resumes from disk: nothing is re-embedded, edits made while it was down are caught', async () => {
-    const before = (await harness.sidecar.request(GetIndexStatus, {})).indexes[0]!;
+    const before = reportedStatus(harness).get(root)!;
     await harness.sidecar.dispose();
     put('src/offline.ts', 'export function editedWhileClosed() {}\n');
     harness = startHarness({ settings: () => ({ threads: 1 }) });
+    reportedStatus(harness);
     await harness.sidecar.request(LoadModel, { role: 'embeddings', source: { kind: 'file', path: model } });
     const opened = await harness.sidecar.request(OpenIndex, { root, storageDir });
     assert.equal(opened.writer, true, 'the dead process\'s lock was taken over');
@@ -159,6 +174,7 @@ describe('workspace index in the sidecar', () => {
 describe('workspace index without an embedding model', () => {
   it('indexes by keywords only and says so', async () => {
     const harness = startHarness({ settings: () => ({ threads: 1 }) });
+    reportedStatus(harness);
     const otherStorage = path.join(mkdtempSync(path.join(tmpdir(), 'pylot-index-bm25-')), 'storage');
     try {
       await harness.sidecar.request(OpenIndex, { root, storageDir: otherStorage });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
-import { Infill, LoadModel, Ping } from '../../protocol/sidecar';
+import { Generate, LoadModel, Ping } from '../../protocol/sidecar';
 import { ModelManager } from '../../extension/models/modelManager';
 import type { Sidecar } from '../../extension/sidecar/supervisor';
 import { fimModel } from '../fixtures/models';
@@ -37,7 +37,7 @@ describe('sidecar supervision', () => {
       await sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await fimModel() } });
       const firstPid = sidecar.pid!;
       const ready = new Promise((resolve) => sidecar.onReady(resolve));
-      const inFlight = sidecar.request(Infill, { prefix: 'function add(a, b) {', suffix: '}', maxTokens: 1024, temperature: 1 });
+      const inFlight = sidecar.request(Generate, { role: 'completion', infill: { prefix: 'function add(a, b) {', suffix: '}' }, maxTokens: 1024, temperature: 1 });
       process.kill(firstPid, 'SIGKILL');
       const error = await rejectsWithCode(inFlight, ErrorCodes.SidecarExited);
       assert.match(error.message, /SIGKILL/);
@@ -46,7 +46,7 @@ describe('sidecar supervision', () => {
       assert.notEqual(sidecar.pid, firstPid);
       await waitForExit(firstPid);
       // A restarted sidecar is empty until the extension reloads its model.
-      await rejectsWithCode(sidecar.request(Infill, { prefix: 'a', suffix: 'b' }), ErrorCodes.NoModel);
+      await rejectsWithCode(sidecar.request(Generate, { role: 'completion', infill: { prefix: 'a', suffix: 'b' } }), ErrorCodes.NoModel);
     } finally {
       await sidecar.dispose();
     }
@@ -275,5 +275,5 @@ async function reloaded(sidecar: Sidecar, models: ModelManager, pid: number | un
   const role = () => models.state('completion');
   await until(() => role().state === 'ready' && sidecar.pid !== undefined && sidecar.pid !== pid, () => `the model to be reloaded (it is ${role().state}${role().error ? `: ${role().error?.message}` : ''})`);
   // Not NoModel: the new process holds the model.
-  await sidecar.request(Infill, { prefix: 'a', suffix: 'b', maxTokens: 1 });
+  await sidecar.request(Generate, { role: 'completion', infill: { prefix: 'a', suffix: 'b' }, maxTokens: 1 });
 }

@@ -1,6 +1,6 @@
 // Long runs of text (a minified bundle, a base64 blob, 25,000 CJK characters) through every path of
 // the real sidecar that tokenizes, on the DeepSeek vocabularies that crashed llama.cpp: model/generate
-// (prompt and chat), completion/infill, inline completions with snippets and with the sidecar's own
+// (prompt, chat and infill), inline completions with snippets and with the sidecar's own
 // context, embeddings, and an agent task whose tool output is such a run. The process must answer
 // every request and never be restarted. A llama-server behind a profile (the same llama.cpp, in a
 // process of its own) must survive the same text: it travels broken at the same cuts.
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AgentRun, AskContinue, ExecuteTool } from '../../protocol/agent';
 import { ContextSignals } from '../../protocol/context';
-import { DidOpenDocument, Embed, Generate, Infill, InlineCompletion, LoadModel, Ping } from '../../protocol/sidecar';
+import { DidOpenDocument, Embed, Generate, InlineCompletion, LoadModel, Ping } from '../../protocol/sidecar';
 import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { everyLongRun, longRunShapes } from '../fixtures/longRuns';
 import { embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
@@ -45,10 +45,10 @@ describe('long runs of text through the sidecar', () => {
     await alive('chat messages');
   });
 
-  it('completion/infill: each shape in the prefix and in the suffix', async () => {
+  it('model/generate infill: each shape in the prefix and in the suffix', async () => {
     for (const [shape, make] of shapes) {
       const run = make(overCrashBound);
-      await harness.sidecar.request(Infill, { prefix: `const blob = "${run}`, suffix: `";\n${run}\n`, maxTokens: 2 });
+      await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: `const blob = "${run}`, suffix: `";\n${run}\n` }, maxTokens: 2 });
       await alive(`an infill around ${shape}`);
     }
   });
@@ -109,9 +109,9 @@ describe('long runs of text to a llama-server profile', () => {
       // llama-server tokenizes on a thread of its own, whose stack lasts a little longer than the sidecar's.
       const run = longRunShapes[shape]!(60_000);
       const outcome = (promise: Promise<unknown>) => promise.then(() => 'answered', (error: Error) => `refused: ${error.message.slice(0, 120)}`);
-      t.diagnostic(`${shape}: infill ${await outcome(harness.sidecar.request(Infill, { prefix: `const blob = "${run}`, suffix: `";\n${run}`, maxTokens: 2 }))}`);
+      t.diagnostic(`${shape}: infill ${await outcome(harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: `const blob = "${run}`, suffix: `";\n${run}` }, maxTokens: 2 }))}`);
       t.diagnostic(`${shape}: generate ${await outcome(harness.sidecar.request(Generate, { role: 'completion', prompt: run, maxTokens: 2 }))}`);
-      const after = await harness.sidecar.request(Infill, { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' });
+      const after = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' } });
       assert.equal(after.text, script, `the server still answers after a run of ${shape}`);
     }
   });

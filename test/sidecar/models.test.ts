@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
-import { Infill, InfillDelta, LoadModel, ModelStateChanged, UnloadModel } from '../../protocol/sidecar';
+import { Generate, GenerateDelta, LoadModel, ModelStateChanged, UnloadModel } from '../../protocol/sidecar';
 import { badModelFiles, fimModel, scriptedModel, type BadModelFiles } from '../fixtures/models';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
 
@@ -40,7 +40,7 @@ describe('models in the sidecar', () => {
   });
 
   it('fills in the middle through real inference', async () => {
-    const result = await harness.sidecar.request(Infill, { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' });
+    const result = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' } });
     assert.equal(result.text, script);
     assert.equal(result.stopReason, 'eos');
     assert.ok(result.tokens >= 4);
@@ -49,14 +49,14 @@ describe('models in the sidecar', () => {
 
   it('streams the same text as deltas before the answer', async () => {
     const deltas: string[] = [];
-    harness.sidecar.onNotification(InfillDelta, (delta) => delta.streamId === 's1' && deltas.push(delta.text));
-    const result = await harness.sidecar.request(Infill, { prefix: 'x = ', suffix: '', streamId: 's1' });
+    harness.sidecar.onNotification(GenerateDelta, (delta) => delta.streamId === 's1' && deltas.push(delta.text));
+    const result = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'x = ', suffix: '' }, streamId: 's1' });
     assert.equal(result.text, script);
     assert.equal(deltas.join(''), script);
   });
 
   it('honours maxTokens', async () => {
-    const result = await harness.sidecar.request(Infill, { prefix: 'x = ', suffix: '', maxTokens: 2 });
+    const result = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'x = ', suffix: '' }, maxTokens: 2 });
     assert.equal(result.stopReason, 'maxTokens');
     assert.equal(result.tokens, 2);
     assert.ok(script.startsWith(result.text) && result.text.length < script.length);
@@ -66,7 +66,7 @@ describe('models in the sidecar', () => {
     await load(fim);
     const controller = new AbortController();
     let streamed = '';
-    harness.sidecar.onNotification(InfillDelta, (delta) => {
+    harness.sidecar.onNotification(GenerateDelta, (delta) => {
       if (delta.streamId !== 'long') return;
       streamed += delta.text;
       controller.abort();
@@ -74,23 +74,14 @@ describe('models in the sidecar', () => {
     // Random weights sampled at temperature 1 practically never emit EOS: a long generation.
     const started = performance.now();
     await rejectsWithCode(
-      harness.sidecar.request(Infill, { prefix: 'let s = "', suffix: '";', maxTokens: 1024, temperature: 1, streamId: 'long' }, { signal: controller.signal }),
+      harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'let s = "', suffix: '";' }, maxTokens: 1024, temperature: 1, streamId: 'long' }, { signal: controller.signal }),
       ErrorCodes.Cancelled,
     );
     assert.ok(streamed.length > 0);
     // The sequence is free again: the next request runs to completion.
-    const next = await harness.sidecar.request(Infill, { prefix: 'a', suffix: 'b', maxTokens: 8, temperature: 1 });
+    const next = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'a', suffix: 'b' }, maxTokens: 8, temperature: 1 });
     assert.ok(next.tokens <= 8);
     assert.ok(performance.now() - started < 60_000);
-  });
-
-  it('lets a newer completion supersede the one in flight', async () => {
-    const first = harness.sidecar.request(Infill, { prefix: 'let s = "', suffix: '";', maxTokens: 1024, temperature: 1 });
-    const second = harness.sidecar.request(Infill, { prefix: 'let t = "', suffix: '";', maxTokens: 4, temperature: 1 });
-    const [a, b] = await Promise.all([first, second]);
-    assert.equal(a.stopReason, 'aborted');
-    assert.ok(a.tokens < 1024);
-    assert.ok(b.tokens <= 4);
   });
 
   const refusals: Array<[keyof BadModelFiles | 'missing', number, RegExp]> = [
@@ -113,7 +104,7 @@ describe('models in the sidecar', () => {
       assert.ok(performance.now() - started < 10_000);
       assert.equal(harness.sidecar.pid, pid);
       await load(scripted);
-      const result = await harness.sidecar.request(Infill, { prefix: '', suffix: '' });
+      const result = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: '', suffix: '' } });
       assert.equal(result.text, script);
     });
   }
@@ -121,6 +112,6 @@ describe('models in the sidecar', () => {
   it('unloads on request and then says there is no model', async () => {
     await harness.sidecar.request(UnloadModel, { role: 'completion' });
     assert.equal(states.at(-1)?.split(':')[0], 'unloaded');
-    await rejectsWithCode(harness.sidecar.request(Infill, { prefix: '', suffix: '' }), ErrorCodes.NoModel);
+    await rejectsWithCode(harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: '', suffix: '' } }), ErrorCodes.NoModel);
   });
 });

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { Endpoint } from '../../protocol/endpoint';
 import { ErrorCodes } from '../../protocol/rpc';
-import { Generate, Infill, Initialize, LoadModel, Ping, PROTOCOL_VERSION } from '../../protocol/sidecar';
+import { Generate, Initialize, LoadModel, Ping, PROTOCOL_VERSION } from '../../protocol/sidecar';
 import { rejectsWithCode, sidecarModule, waitForExit } from './harness';
 import { contract, HostileMessages } from './hostileMessages';
 import { RawSidecar, type Answer } from './rawChannel';
@@ -34,7 +34,7 @@ describe('sidecar contract boundary', () => {
     connection.request(Initialize, { protocolVersion, client: { name: 'test', version: '0' }, settings: { threads: 2 } });
 
   it('refuses work before initialize', async () => {
-    const error = await rejectsWithCode(connection.request(Infill, { prefix: 'a', suffix: 'b' }), ErrorCodes.NotInitialized);
+    const error = await rejectsWithCode(connection.request(Generate, { role: 'completion', infill: { prefix: 'a', suffix: 'b' } }), ErrorCodes.NotInitialized);
     assert.match(error.message, /not been initialized/);
   });
 
@@ -54,12 +54,12 @@ describe('sidecar contract boundary', () => {
   });
 
   it('answers invalid params with InvalidParams naming the field', async () => {
-    const error = await rejectsWithCode(rpc.sendRequest('completion/infill', { prefix: 42 }), ErrorCodes.InvalidParams);
+    const error = await rejectsWithCode(rpc.sendRequest('model/generate', { role: 'completion', infill: { prefix: 42 } }), ErrorCodes.InvalidParams);
     assert.match(error.message, /prefix/);
     assert.match(error.message, /suffix/);
     await rejectsWithCode(rpc.sendRequest('model/load', { role: 'nonsense', source: { kind: 'file', path: '/x.gguf' } }), ErrorCodes.InvalidParams);
     await rejectsWithCode(rpc.sendRequest('model/load', null), ErrorCodes.InvalidParams);
-    await rejectsWithCode(rpc.sendRequest('completion/infill', { prefix: '', suffix: '', maxTokens: -5 }), ErrorCodes.InvalidParams);
+    await rejectsWithCode(rpc.sendRequest('model/generate', { role: 'completion', infill: { prefix: '', suffix: '' }, maxTokens: -5 }), ErrorCodes.InvalidParams);
   });
 
   it('answers an unknown method with MethodNotFound', async () => {
@@ -114,8 +114,8 @@ describe('sidecar contract boundary: messages that used to end or wedge the proc
   it('answers a request nested 10,000 deep with InvalidRequest and its id, and one without a method with a null id', async () => {
     const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
     const nulls = sidecar.received.filter((m) => m.id === null).length;
-    sidecar.write(`{"jsonrpc":"2.0","id":"deep","method":"completion/infill","params":${deep(10_000)}}`);
-    sidecar.write(`{"jsonrpc":"2.0","id":"deep-array","method":"completion/infill","params":{"prefix":"","suffix":"","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`);
+    sidecar.write(`{"jsonrpc":"2.0","id":"deep","method":"model/generate","params":${deep(10_000)}}`);
+    sidecar.write(`{"jsonrpc":"2.0","id":"deep-array","method":"model/generate","params":{"role":"completion","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`);
     sidecar.write(`{"jsonrpc":"2.0","id":"no-method","params":${deep(10_000)}}`);
     const [answer] = await sidecar.answers('deep');
     assert.equal(errorCode(answer!), ErrorCodes.InvalidRequest);
@@ -127,35 +127,35 @@ describe('sidecar contract boundary: messages that used to end or wedge the proc
 
   it('answers params given as an array, a string or a number with InvalidParams', async () => {
     for (const params of [[1, 2], [], ['text'], [[]], 'text', 7, true]) {
-      const answer = await sidecar.request('completion/infill', params);
+      const answer = await sidecar.request('model/generate', params);
       assert.equal(errorCode(answer), ErrorCodes.InvalidParams, JSON.stringify(answer));
       assert.match(String(answer.error?.message), /params as one object/);
     }
     assert.equal(errorCode(await sidecar.request('$/ping', [null, null])), ErrorCodes.InvalidParams);
     // One positional param is that param: vscode-jsonrpc sends a null param as [null].
     assert.equal(typeof (await sidecar.request('$/ping', [null])).result, 'object');
-    assert.equal(errorCode(await sidecar.request('completion/infill', [{ prefix: 1 }])), ErrorCodes.InvalidParams);
+    assert.equal(errorCode(await sidecar.request('model/generate', [{ role: 1 }])), ErrorCodes.InvalidParams);
   });
 
   it('answers a request without params: accepted where params are optional, InvalidParams naming the fields elsewhere', async () => {
     assert.equal(typeof (await sidecar.request('$/ping')).result, 'object');
-    const answer = await sidecar.request('completion/infill');
+    const answer = await sidecar.request('model/generate');
     assert.equal(errorCode(answer), ErrorCodes.InvalidParams);
-    assert.match(String(answer.error?.message), /Invalid completion\/infill params/);
+    assert.match(String(answer.error?.message), /Invalid model\/generate params/);
   });
 
   it('answers both of two requests sharing one id: the second with an error of its own', async () => {
     for (const [first, second] of [[7, 7], ['s', 's'], [8, '8']] as const) {
       sidecar.sendAll([
-        { jsonrpc: '2.0', id: first, method: 'index/getStatus', params: null },
-        { jsonrpc: '2.0', id: second, method: 'index/getStatus', params: null },
+        { jsonrpc: '2.0', id: first, method: '$/ping', params: null },
+        { jsonrpc: '2.0', id: second, method: '$/ping', params: null },
       ]);
       const answers = first === second ? await sidecar.answers(first, 2) : [...(await sidecar.answers(first)), ...(await sidecar.answers(second))];
       assert.equal(answers.length, 2);
       assert.deepEqual(answers.map((a) => (a.error ? a.error.code : 'result')).sort(), [ErrorCodes.InvalidRequest, 'result'].sort());
     }
     // Once answered, the id is free again.
-    sidecar.send({ jsonrpc: '2.0', id: 7, method: 'index/getStatus', params: null });
+    sidecar.send({ jsonrpc: '2.0', id: 7, method: '$/ping', params: null });
     const again = await sidecar.answers(7, 3);
     assert.ok(again[2]!.result);
   });
@@ -191,7 +191,8 @@ describe('sidecar contract boundary: messages that used to end or wedge the proc
         assert.match(String(answer.error?.message), /kernel file system/);
       }
       await assertAlive();
-      assert.deepEqual((await sidecar.request('index/getStatus', null)).result, { indexes: [] });
+      // None of them opened an index: a search finds nothing to search.
+      assert.deepEqual(((await sidecar.request('index/search', { query: 'anything', limit: 5 })).result as { results?: unknown[] } | undefined)?.results, []);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

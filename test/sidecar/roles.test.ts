@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
-import { Embed, Generate, GenerateDelta, Infill, LoadModel, UnloadModel } from '../../protocol/sidecar';
+import { Embed, Generate, GenerateDelta, LoadModel, UnloadModel } from '../../protocol/sidecar';
 import { embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
 
@@ -24,7 +24,7 @@ describe('roles in the sidecar', () => {
   after(() => harness.sidecar.dispose());
 
   it('keeps every role loaded: loading chat and embeddings did not evict completion', async () => {
-    const result = await harness.sidecar.request(Infill, { prefix: 'x', suffix: 'y' });
+    const result = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'x', suffix: 'y' } });
     assert.equal(result.text, script);
   });
 
@@ -75,7 +75,7 @@ describe('roles in the sidecar', () => {
     const long = 'const value = compute(input, options);\n'.repeat(40);
     const batch = rejectsWithCode(harness.sidecar.request(Embed, { texts: Array.from({ length: 256 }, (_, i) => `${i} ${long}`) }), ErrorCodes.Preempted);
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const completion = await harness.sidecar.request(Infill, { prefix: 'x', suffix: 'y' });
+    const completion = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'x', suffix: 'y' } });
     assert.equal(completion.text, script);
     await batch;
     // Retried once the completion is done, the same work goes through.

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
-import { Infill, InfillDelta, LoadModel, type ModelSource } from '../../protocol/sidecar';
+import { Generate, GenerateDelta, LoadModel, type ModelSource } from '../../protocol/sidecar';
 import type { Engine, GenerateOptions } from '../../sidecar/engine/engine';
 import { connectServerEngine } from '../../sidecar/engine/server/connect';
 import type { LlamaServerEngine } from '../../sidecar/engine/server/llamaServer';
@@ -454,8 +454,8 @@ describe('server profiles in the real sidecar', () => {
     assert.equal(info.fim, true);
     assert.equal(info.key, `llama-server:local@${scripted.url}`);
     const deltas: string[] = [];
-    harness.sidecar.onNotification(InfillDelta, (delta) => delta.streamId === 'srv' && deltas.push(delta.text));
-    const result = await harness.sidecar.request(Infill, { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n', streamId: 'srv' });
+    harness.sidecar.onNotification(GenerateDelta, (delta) => delta.streamId === 'srv' && deltas.push(delta.text));
+    const result = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' }, streamId: 'srv' });
     assert.equal(result.text, script);
     assert.equal(deltas.join(''), script);
     assert.ok(!harness.logs.some((line) => line.includes(apiKey)), 'the API key must never be logged');
@@ -472,7 +472,7 @@ describe('server profiles in the real sidecar', () => {
     assert.equal(info.engine, 'local');
     assert.equal(info.key, `llama-server:office@${down}`);
     assert.match(info.fallbackFrom?.reason ?? '', /^Cannot reach llama-server "office" at .*: connection refused \(2 attempts\)\. Is it running\?$/);
-    const result = await harness.sidecar.request(Infill, { prefix: 'x = ', suffix: '' });
+    const result = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'x = ', suffix: '' } });
     assert.equal(result.text, script);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCodes, parseOrThrow, PylotError } from '../../protocol/rpc';
-import { Infill, Initialize, LoadModel, PROTOCOL_VERSION, sourceKey } from '../../protocol/sidecar';
+import { Generate, Initialize, LoadModel, PROTOCOL_VERSION, sourceKey } from '../../protocol/sidecar';
 import { formatBytes } from '../../protocol/units';
 import { HostMessage, WebviewMessage } from '../../protocol/webview';
 
@@ -12,7 +12,7 @@ describe('the contract', () => {
 
   it('names every bad field in one error', () => {
     assert.throws(
-      () => parseOrThrow(Infill.params, { prefix: 1, maxTokens: 0 }, 'infill params'),
+      () => parseOrThrow(Generate.params, { role: 'completion', infill: { prefix: 1 }, maxTokens: 0 }, 'generate params'),
       (error: unknown) =>
         error instanceof PylotError &&
         error.code === ErrorCodes.InvalidParams &&

@@ -42,5 +42,18 @@ suite('Pylot context engine', () => {
     // Short neighbouring definitions travel together: area may share its snippet with Circle.
     assert.ok(imported.some((s) => s.text.includes('export function area(circle: Circle): number {')), JSON.stringify(imported));
     assert.equal(snippets.find((s) => s.source === 'clipboard')?.text, clipboard);
+
+    // Show Diagnostics names what the cursor's context draws on, by file, never its text.
+    const shown = await vscode.window.showTextDocument(main, { preview: false });
+    shown.selection = new vscode.Selection(4, 2, 4, 2);
+    void vscode.commands.executeCommand('pylot.showDiagnostics');
+    const report = await waitFor('the diagnostics document', () => {
+      const document = vscode.window.activeTextEditor?.document;
+      return document?.languageId === 'markdown' && document.getText().startsWith('# Pylot diagnostics') && document.getText();
+    });
+    const section = report.slice(report.indexOf('## Completion context at the cursor'), report.indexOf('## Settings'));
+    assert.match(section, /- imported: \S*shapes\.ts \([\d,]+ characters\)/);
+    assert.match(section, /- assembled in \d+ ms/);
+    assert.ok(!section.includes('Math.PI') && !section.includes(clipboard), 'names and sizes only, never the code');
   });
 });
