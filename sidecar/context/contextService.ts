@@ -17,8 +17,9 @@ import { FileOutlines } from './fileOutlines';
 import { grammarFor, type Tree } from './grammars';
 import { importedDefinitions, packageDepth } from './importedDefinitions';
 import { tokenSet, WindowIndex } from './jaccard';
-import { outlineOf } from './outline/outline';
+import { outlineOf, textOutline } from './outline/outline';
 import { FsCache } from './resolve/fsCache';
+import { Resolver } from './resolve/resolve';
 import { SiblingUsage } from './siblingUsage';
 import { SignalState } from './signals';
 import { subwords } from './usage';
@@ -47,6 +48,8 @@ export class ContextService {
   readonly trees = new DocumentTrees();
   readonly fs = new FsCache();
   readonly outlines = new FileOutlines(this.fs);
+  /** Import resolution; its scope takes the workspace folders (setRoots) and a Python environment. */
+  readonly resolver = new Resolver(this.fs);
   private readonly siblings = new SiblingUsage(this.fs);
   private readonly windows = new WindowIndex();
   private readonly roots = new Map<string, string>();
@@ -83,12 +86,14 @@ export class ContextService {
     const scopes = tree ? enclosingScopes(tree, window.offset) : {};
     candidates.push(...enclosingCandidates(document.text, scopes, window.start, filePath ?? document.uri, filename));
 
-    if (tree && grammar && filePath) {
+    // A language without a grammar (Kotlin) is outlined from its text.
+    const outline = tree && grammar ? outlineOf(document.languageId, tree, grammar.tags) : textOutline(document.languageId, document.text);
+    if (outline && filePath) {
       const scope = scopes.fn ?? scopes.cls;
       const nearbyWords = new Set(subwords(around + (scope ? document.text.slice(scope.start, Math.min(scope.end, scope.start + 300)) : '')));
       const { candidates: imported, pending } = await importedDefinitions(
-        { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scopes, nearbyWords, functionName: scopes.fn && functionNameOf(document.text.slice(scopes.fn.start, Math.min(scopes.fn.end, scopes.fn.start + 200))), wordsOfFunctionAt: functionWords(tree, document.text) },
-        { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath), siblings: this.siblings },
+        { path: filePath, languageId: document.languageId, text: document.text, outline, cursorLine, scopes, nearbyWords, functionName: scopes.fn && functionNameOf(document.text.slice(scopes.fn.start, Math.min(scopes.fn.end, scopes.fn.start + 200))), wordsOfFunctionAt: tree && functionWords(tree, document.text) },
+        { resolver: this.resolver, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath), siblings: this.siblings },
       );
       candidates.push(...imported);
       this.warmLater(pending);

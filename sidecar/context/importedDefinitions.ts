@@ -1,15 +1,17 @@
 // Definitions of the symbols the current file imports, ranked by how close to the cursor they are
-// used. Each import is resolved to its file (per-language rules), the file's outline gives the
-// declaration, following re-exports (`export … from`, index files, __init__.py) a few hops deep.
+// used. Each import is resolved to its file (per-language rules, resolve/), the file's outline gives
+// the declaration, following re-exports (`export … from`, index files, __init__.py, `pub use`) a
+// few hops deep. A module imported whole also offers the members not used yet that are most likely
+// next (memberGuess.ts); such guesses are marked, and the budget caps their share (assemble.ts).
 // Work runs in order of relevance and stops at the deadline; files it did not reach are reported
 // so they can be parsed in the background for the next request.
 import type { Candidate, Deadline } from './candidate';
 import type { FileDefinition, FileOutlines, FileSummary, OpenText } from './fileOutlines';
+import { bestGuesses, publicSurface, similarity } from './memberGuess';
 import type { ImportBinding, Outline } from './outline/outline';
-import { resolveImport } from './resolve/resolve';
-import type { FsCache } from './resolve/fsCache';
+import type { Resolver } from './resolve/resolve';
 import type { SiblingUsage } from './siblingUsage';
-import { subwords, UsageIndex } from './usage';
+import { UsageIndex } from './usage';
 
 interface LineRange {
   readonly startLine: number;
@@ -33,7 +35,7 @@ export interface ImportSite {
 }
 
 export interface ImportDeps {
-  readonly fs: FsCache;
+  readonly resolver: Resolver;
   readonly outlines: FileOutlines;
   readonly openText: (path: string) => OpenText | undefined;
   readonly filenameOf: (path: string) => string;
@@ -82,6 +84,9 @@ const siblingGuessWeight = 0.8;
 const siblingUseWeight = 0.5;
 /** Weight of the share of same-named functions in sibling files that use a name. */
 const namesakeWeight = 1;
+/** Headers a C/C++ include brings in through its own includes (umbrella headers), files and depth. */
+const maxIncludedFiles = 24;
+const maxIncludeDepth = 2;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
@@ -91,7 +96,10 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const namesake = site.functionName && deps.siblings && !deps.deadline.expired() ? deps.siblings.wordsOfFunction(site.path, site.functionName, deps.deadline) : new Map<string, number>();
   const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines) + namesakeWeight * (namesake.get(name) ?? 0);
   const sharedMembers = (binding: ImportBinding) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local, deps.deadline) : new Map<string, number>());
-  for (const binding of site.outline.imports) {
+  // A named import of a module (`from pkg import module`, `use crate::store;`) is a namespace; a Go
+  // or Java file also sees its own package's other files without an import.
+  const bindings = [...site.outline.imports.map((binding) => deps.resolver.asModule(site.languageId, site.path, binding) ?? binding), ...deps.resolver.implicitBindings(site.languageId)];
+  for (const binding of bindings) {
     if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)) });
     else if (binding.kind === 'namespace') {
       const members = usage.membersOf(binding.local);
@@ -109,7 +117,9 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const finder = new DefinitionFinder(deps, pending);
   for (const want of wanted) {
     if (candidates.length >= maxCandidates) break;
-    for (const file of resolveImport(deps.fs, site.languageId, site.path, want.binding)) {
+    const files = [...deps.resolver.resolve(site.languageId, site.path, want.binding)];
+    if (want.binding.kind === 'wildcard' && (site.languageId === 'c' || site.languageId === 'cpp')) files.push(...(await finder.included(files)));
+    for (const file of files) {
       if (file === site.path) continue;
       if (want.name === '*') {
         const summary = await finder.load(file);
@@ -119,36 +129,30 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
             const lines = usage.linesOf(name);
             if (lines.length) add(candidates, seen, deps, file, definitions, score(name, lines));
           }
-        } else {
+        } else if (summary) {
           // Each further guess is worth a little less, so they fill the places real uses leave free.
           // The members sibling files use, or a same-named function there, are the best guesses.
           const shared = sharedMembers(want.binding);
           const used = usage.membersOf(want.binding.local);
-          bestMatching(summary, site.nearbyWords, namespaceGuesses, shared, used, namesake).forEach(([name, definitions], rank) =>
-            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords) + siblingGuessWeight * (shared.get(name) ?? 0) + namesakeWeight * (namesake.get(name) ?? 0)),
-          );
+          const guesses = bestGuesses(publicSurface(summary), { nearbyWords: site.nearbyWords, shared, namesake, used }, namespaceGuesses);
+          for (const [rank, guess] of guesses.entries()) {
+            const found = guess.own ? { path: file, definitions: summary.definitions.get(guess.name) ?? [] } : await finder.find(file, guess.name, 0);
+            const value = want.score - guessStep * rank + similarity(guess.name, site.nearbyWords) + siblingGuessWeight * (shared.get(guess.name) ?? 0) + namesakeWeight * (namesake.get(guess.name) ?? 0);
+            if (found) add(candidates, seen, deps, found.path, found.definitions, value, true);
+            if (deps.deadline.expired()) break;
+          }
         }
         continue;
       }
       const found = await finder.find(file, want.name, 0);
       if (found) add(candidates, seen, deps, found.path, found.definitions, want.score);
-      else if (want.binding.kind === 'named' && site.languageId === 'python') {
-        // `from pkg import module`: the name is a submodule, used as `module.member`.
-        const submodule: ImportBinding = { local: want.binding.local, imported: '*', module: `${want.binding.module}${want.binding.module.endsWith('.') ? '' : '.'}${want.name}`, kind: 'namespace' };
-        for (const subfile of resolveImport(deps.fs, site.languageId, site.path, submodule)) {
-          for (const [member, lines] of usage.membersOf(want.binding.local)) {
-            const inner = await finder.find(subfile, member, 0);
-            if (inner) add(candidates, seen, deps, inner.path, inner.definitions, score(member, lines));
-          }
-        }
-      }
       if (deps.deadline.expired()) break;
     }
   }
   return { candidates, pending: [...pending] };
 }
 
-function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path: string, definitions: readonly FileDefinition[], score: number): void {
+function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path: string, definitions: readonly FileDefinition[], score: number, guess = false): void {
   const first = definitions[0];
   if (!first) return;
   if (packageDepth(path) > deps.ownPackageDepth) score -= packagePenalty;
@@ -167,6 +171,7 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
     startLine: joined?.startLine ?? Math.min(...chosen.map((d) => d.startLine)),
     endLine: joined?.endLine ?? Math.max(...chosen.map((d) => d.endLine)),
     ...(joined && { core: { text: first.text, startLine: first.startLine, endLine: first.endLine } }),
+    ...(guess && { guess }),
   });
 }
 
@@ -199,25 +204,6 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return shared / Math.max(1, a.size + b.size - shared);
 }
 
-/** Up to 0.4 for a name whose words occur around the cursor. */
-function similarity(name: string, nearbyWords: ReadonlySet<string>): number {
-  const words = subwords(name);
-  return words.length ? (0.4 * words.filter((word) => nearbyWords.has(word)).length) / words.length : 0;
-}
-
-/**
- * The `count` definitions not used yet whose names best match the words around the cursor, or that
- * sibling files use (`shared`, `namesake`: shares 0–1), earlier ones on ties.
- */
-function bestMatching(summary: FileSummary | undefined, nearbyWords: ReadonlySet<string>, count: number, shared: ReadonlyMap<string, number> = new Map(), used: ReadonlyMap<string, unknown> = new Map(), namesake: ReadonlyMap<string, number> = new Map()): Array<[string, readonly FileDefinition[]]> {
-  const entries = [...(summary?.definitions ?? [])].filter(([name]) => name !== 'default' && !used.has(name));
-  return entries
-    .map((entry, index) => ({ entry, index, similarity: similarity(entry[0], nearbyWords) + (shared.get(entry[0]) ?? 0) + (namesake.get(entry[0]) ?? 0) }))
-    .sort((a, b) => b.similarity - a.similarity || a.index - b.index)
-    .slice(0, count)
-    .map(({ entry }) => entry);
-}
-
 class DefinitionFinder {
   constructor(private readonly deps: ImportDeps, private readonly pending: Set<string>) {}
 
@@ -229,6 +215,28 @@ class DefinitionFinder {
       return undefined;
     }
     return this.deps.outlines.load(path, open);
+  }
+
+  /** Headers the given ones include in turn (an umbrella header's parts), breadth first, bounded. */
+  async included(files: readonly string[]): Promise<string[]> {
+    const found = new Set(files);
+    let level = [...files];
+    for (let depth = 0; depth < maxIncludeDepth && level.length && found.size < maxIncludedFiles; depth++) {
+      const next: string[] = [];
+      for (const file of level) {
+        const summary = await this.load(file);
+        for (const binding of summary?.outline.imports ?? []) {
+          for (const header of this.deps.resolver.resolve(summary!.languageId, file, binding)) {
+            if (found.size >= maxIncludedFiles || found.has(header)) continue;
+            found.add(header);
+            next.push(header);
+          }
+        }
+        if (this.deps.deadline.expired()) return [...found].slice(files.length);
+      }
+      level = next;
+    }
+    return [...found].slice(files.length);
   }
 
   async find(path: string, name: string, hops: number): Promise<{ path: string; definitions: readonly FileDefinition[] } | undefined> {
@@ -243,7 +251,7 @@ class DefinitionFinder {
     const target = local ?? name;
     for (const binding of summary.outline.imports) {
       if (binding.local !== target || binding.kind !== 'named') continue;
-      for (const file of resolveImport(this.deps.fs, summary.languageId, path, binding)) {
+      for (const file of this.deps.resolver.resolve(summary.languageId, path, binding)) {
         const found = file !== path && (await this.find(file, binding.imported, hops + 1));
         if (found) return found;
       }
@@ -251,7 +259,7 @@ class DefinitionFinder {
     for (const reexport of summary.outline.reexports) {
       const inner = reexport.names ? reexport.names.get(name) : name;
       if (inner === undefined) continue;
-      for (const file of resolveImport(this.deps.fs, summary.languageId, path, { local: '', imported: inner, module: reexport.module, kind: 'named' })) {
+      for (const file of this.deps.resolver.resolve(summary.languageId, path, { local: '', imported: inner, module: reexport.module, kind: reexport.names ? 'named' : 'wildcard' })) {
         const found = file !== path && (await this.find(file, inner, hops + 1));
         if (found) return found;
       }

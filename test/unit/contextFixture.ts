@@ -18,6 +18,8 @@ export class Workspace {
 
   constructor(files: Record<string, string>) {
     for (const [name, text] of Object.entries(files)) this.write(name, text.replace(cursor, ''));
+    // The workspace folder, as the editor reports it: imports never resolve outside it.
+    this.service.resolver.scope.setRoots([this.root]);
   }
 
   write(name: string, text: string): void {
