@@ -160,9 +160,9 @@ function resolveInPackage(fs: FsCache, root: string, subpath: string): string | 
   if (entry) {
     const found = resolvePath(fs, path.join(root, entry));
     if (found) return found;
-    // `exports` closes the package to everything it does not list.
-    if (manifest.exports !== undefined) return undefined;
   }
+  // `exports` closes the package to everything it does not list.
+  if (manifest.exports !== undefined && manifest.exports !== null) return undefined;
   return resolvePath(fs, path.join(root, subpath));
 }
 

@@ -101,6 +101,11 @@ export function searchPath(context: PythonContext, fromFile: string): string[] {
   for (const sitePackages of sitePackagesFor(context, scope.workspaceOf(fromFile))) {
     scope.allowDependencyRoot(sitePackages);
     add(sitePackages);
+    // Folders the environment's .pth files add (editable installs): part of the environment too.
+    for (const extra of pthFolders(fs, sitePackages)) {
+      scope.allowDependencyRoot(extra);
+      add(extra);
+    }
   }
   return roots;
 }
@@ -137,3 +142,16 @@ function environmentOf(configured: string): string {
   return /[\\/](bin|Scripts)[\\/]python[\w.]*(\.exe)?$/i.test(configured) ? path.dirname(path.dirname(configured)) : configured;
 }
 
+/** The folders listed in site-packages' .pth files (lines that are paths, not `import` lines). */
+function pthFolders(fs: FsCache, sitePackages: string): string[] {
+  const folders: string[] = [];
+  for (const name of fs.list(sitePackages).filter((n) => n.endsWith('.pth')).sort()) {
+    for (const line of (fs.readText(path.join(sitePackages, name), 64_000) ?? '').split(/\r?\n/)) {
+      const entry = line.trim();
+      if (!entry || entry.startsWith('#') || /^import[\s\t]/.test(entry)) continue;
+      const dir = path.resolve(sitePackages, entry);
+      if (fs.isDirectory(dir) && !folders.includes(dir)) folders.push(dir);
+    }
+  }
+  return folders;
+}

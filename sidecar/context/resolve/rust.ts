@@ -92,7 +92,8 @@ function walk(fs: FsCache, file: string, isRoot: boolean, segments: readonly str
   return at;
 }
 
-const modDeclaration = /(?:#\[path\s*=\s*"([^"]+)"\]\s*)?(?:#\[[^\]]*\]\s*)*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(r#)?([A-Za-z_]\w*)\s*;/g;
+/** `mod name;` with its attributes (a `#[path]` among them, in any order). */
+const modDeclaration = /((?:#\[[^\]]*\]\s*)*)(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(r#)?([A-Za-z_]\w*)\s*;/g;
 
 /** The file of `mod name;` declared in `file`, if it declares one. */
 function childModule(fs: FsCache, file: string, isRoot: boolean, name: string): string | undefined {
@@ -101,7 +102,8 @@ function childModule(fs: FsCache, file: string, isRoot: boolean, name: string): 
   for (const match of text.matchAll(modDeclaration)) {
     if (match[3] !== name) continue;
     const dir = path.dirname(file);
-    if (match[1]) return fs.isFile(path.resolve(dir, match[1])) ? path.resolve(dir, match[1]) : undefined;
+    const pathAttribute = /#\[path\s*=\s*"([^"]+)"\]/.exec(match[1] ?? '')?.[1];
+    if (pathAttribute) return fs.isFile(path.resolve(dir, pathAttribute)) ? path.resolve(dir, pathAttribute) : undefined;
     // mod-rs files (the crate root, mod.rs) keep their children beside them; x.rs keeps them in x/.
     const base = isRoot || path.basename(file) === 'mod.rs' ? dir : path.join(dir, path.basename(file, '.rs'));
     for (const candidate of [path.join(base, `${name}.rs`), path.join(base, name, 'mod.rs')]) if (fs.isFile(candidate)) return candidate;
