@@ -167,7 +167,7 @@ export class ContextService {
     if (root === undefined) {
       root = dir;
       for (let candidate = dir; ; candidate = path.dirname(candidate)) {
-        if (['.git', 'package.json', 'pyproject.toml', 'go.mod', 'Cargo.toml', 'pom.xml'].some((marker) => this.fs.stat(path.join(candidate, marker)))) {
+        if (['.git', 'package.json', 'pyproject.toml', 'setup.py', 'go.mod', 'Cargo.toml', 'pom.xml', 'settings.gradle', 'settings.gradle.kts'].some((marker) => this.fs.stat(path.join(candidate, marker)))) {
           root = candidate;
           if (this.fs.stat(path.join(candidate, '.git'))) break;
           // A package inside node_modules is named from the project that holds it.
