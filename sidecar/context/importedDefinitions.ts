@@ -112,6 +112,8 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   wanted.sort((a, b) => b.score - a.score);
 
   const candidates: Candidate[] = [];
+  /** Names of wildcard imports (includes, a package's own files), ranked together once all are read. */
+  const pool: Array<{ file: string; definitions: readonly FileDefinition[]; score: number; guess: boolean }> = [];
   const pending = new Set<string>();
   const seen = new Set<string>();
   const finder = new DefinitionFinder(deps, pending);
@@ -124,11 +126,15 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
       if (want.name === '*') {
         const summary = await finder.load(file);
         if (want.binding.kind === 'wildcard') {
-          // The module's names that this file uses.
+          // The module's names this file uses, and those same-named functions next to it use (a
+          // guess): all of them ranked together below, since an include or a package brings many.
           for (const [name, definitions] of summary?.definitions ?? []) {
             const lines = usage.linesOf(name);
-            if (lines.length) add(candidates, seen, deps, file, definitions, score(name, lines));
+            const share = namesake.get(name) ?? 0;
+            if (lines.length) pool.push({ file, definitions, score: wildcardScore(site, name, lines) + namesakeWeight * share, guess: false });
+            else if (share > 0) pool.push({ file, definitions, score: otherMembersScore + namesakeWeight * share + similarity(name, site.nearbyWords), guess: true });
           }
+          if (deps.deadline.expired()) break;
         } else if (summary) {
           // Each further guess is worth a little less, so they fill the places real uses leave free.
           // The members sibling files use, or a same-named function there, are the best guesses.
@@ -149,7 +155,23 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
       if (deps.deadline.expired()) break;
     }
   }
+  pool.sort((a, b) => b.score - a.score);
+  for (const entry of pool) {
+    if (candidates.length >= maxCandidates) break;
+    add(candidates, seen, deps, entry.file, entry.definitions, entry.score, entry.guess);
+  }
   return { candidates, pending: [...pending] };
+}
+
+/**
+ * A wildcard import's name as used here: nearest use, frequency, words shared with the cursor's
+ * surroundings — not the similar-functions term, which walks the tree for every use and an include
+ * brings hundreds of names.
+ */
+function wildcardScore(site: Pick<ImportSite, 'cursorLine' | 'nearbyWords'>, name: string, lines: readonly number[]): number {
+  let distance = Infinity;
+  for (const line of lines) distance = Math.min(distance, Math.abs(line - site.cursorLine));
+  return 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + Math.min(lines.length, 8)) + similarity(name, site.nearbyWords);
 }
 
 function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path: string, definitions: readonly FileDefinition[], score: number, guess = false): void {

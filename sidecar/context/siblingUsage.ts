@@ -15,7 +15,7 @@ const ttlMs = 30_000;
 const maxEntries = 256;
 /** Folders whose texts are kept (each up to maxSiblings + 1 files). */
 const maxFolders = 8;
-const sourceFile = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go|rs|java)$/;
+const sourceFile = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go|rs|java|kt|c|cc|cpp|cxx|h|hh|hpp)$/;
 
 export class SiblingUsage {
   private readonly cache = new Map<string, { at: number; members: ReadonlyMap<string, number> }>();
@@ -67,7 +67,8 @@ export class SiblingUsage {
     if (cached && this.now() - cached.at < ttlMs) return cached.words;
     const counts = new Map<string, number>();
     let functions = 0;
-    const declaration = new RegExp(`(?:\\bfunction\\*?\\s+|\\bdef\\s+|^[ \\t]*(?:(?:async|static|public|private|protected|override|get|set)\\s+)*|\\b(?:const|let|var)\\s+|\\.)${name.replace(/\$/g, '\\$')}\\s*(?:=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)|\\()`, 'm');
+    // function f / def f / fn f / func (r T) f / fun f / a method / Type::f / a C-style `type f(`.
+    const declaration = new RegExp(`(?:\\bfunction\\*?\\s+|\\b(?:def|fn|fun)\\s+|\\bfunc\\s+(?:\\([^)]*\\)\\s*)?|^[ \\t]*(?:(?:async|static|public|private|protected|override|get|set)\\s+)*|\\b(?:const|let|var)\\s+|\\.|::|^[A-Za-z_][\\w:<>,*& \\t]*[\\s*&])${name.replace(/\$/g, '\\$')}\\s*(?:=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)|\\()`, 'm');
     const { texts, complete } = this.textsOf(file, deadline);
     for (const text of texts) {
       const match = declaration.exec(text);

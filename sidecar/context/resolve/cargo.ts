@@ -20,9 +20,22 @@ export interface CargoManifest {
 type Value = string | boolean | number | Value[] | { [key: string]: Value };
 type Table = Record<string, Value>;
 
+/** Parsed manifests, by file, while their text is the one the FsCache holds. */
+const parsed = new Map<string, { text: string; manifest: CargoManifest }>();
+
 export function readCargo(fs: FsCache, dir: string): CargoManifest | undefined {
-  const text = fs.readText(path.join(dir, 'Cargo.toml'), 500_000);
+  const file = path.join(dir, 'Cargo.toml');
+  const text = fs.readText(file, 500_000);
   if (text === undefined) return undefined;
+  const cached = parsed.get(file);
+  if (cached?.text === text) return cached.manifest;
+  const manifest = parseManifest(fs, dir, text);
+  if (parsed.size > 256) parsed.clear();
+  parsed.set(file, { text, manifest });
+  return manifest;
+}
+
+function parseManifest(fs: FsCache, dir: string, text: string): CargoManifest {
   const toml = parseToml(text);
   const table = (name: string) => (toml[name] && typeof toml[name] === 'object' && !Array.isArray(toml[name]) ? (toml[name] as Table) : {});
   const str = (value: Value | undefined) => (typeof value === 'string' ? value : undefined);

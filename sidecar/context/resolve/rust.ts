@@ -92,22 +92,37 @@ function walk(fs: FsCache, file: string, isRoot: boolean, segments: readonly str
   return at;
 }
 
-/** `mod name;` with its attributes (a `#[path]` among them, in any order). */
-const modDeclaration = /((?:#\[[^\]]*\]\s*)*)(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(r#)?([A-Za-z_]\w*)\s*;/g;
+
+/** Each file's `mod` declarations (name → its #[path] or ''), while its text is the one the FsCache holds. */
+const declarations = new Map<string, { text: string; mods: Map<string, string> }>();
+
+function modsOf(fs: FsCache, file: string): Map<string, string> | undefined {
+  const text = fs.readText(file, 1_000_000);
+  if (text === undefined) return undefined;
+  const cached = declarations.get(file);
+  if (cached?.text === text) return cached.mods;
+  const mods = new Map<string, string>();
+  // Only lines that declare a module are matched: the attribute prefix is costly to try everywhere.
+  for (const line of text.match(/^.*\bmod\s+(?:r#)?\w+\s*;.*$/gm) ?? []) {
+    const start = text.indexOf(line);
+    const head = text.slice(Math.max(0, start - 400), start + line.length);
+    const match = /((?:#\[[^\]]*\]\s*)*)(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(?:r#)?([A-Za-z_]\w*)\s*;[^\n]*$/.exec(head);
+    if (match && !mods.has(match[2]!)) mods.set(match[2]!, /#\[path\s*=\s*"([^"]+)"\]/.exec(match[1] ?? '')?.[1] ?? '');
+  }
+  if (declarations.size > 2_048) declarations.clear();
+  declarations.set(file, { text, mods });
+  return mods;
+}
 
 /** The file of `mod name;` declared in `file`, if it declares one. */
 function childModule(fs: FsCache, file: string, isRoot: boolean, name: string): string | undefined {
-  const text = fs.readText(file, 1_000_000);
-  if (text === undefined || !text.includes(name)) return undefined;
-  for (const match of text.matchAll(modDeclaration)) {
-    if (match[3] !== name) continue;
-    const dir = path.dirname(file);
-    const pathAttribute = /#\[path\s*=\s*"([^"]+)"\]/.exec(match[1] ?? '')?.[1];
-    if (pathAttribute) return fs.isFile(path.resolve(dir, pathAttribute)) ? path.resolve(dir, pathAttribute) : undefined;
-    // mod-rs files (the crate root, mod.rs) keep their children beside them; x.rs keeps them in x/.
-    const base = isRoot || path.basename(file) === 'mod.rs' ? dir : path.join(dir, path.basename(file, '.rs'));
-    for (const candidate of [path.join(base, `${name}.rs`), path.join(base, name, 'mod.rs')]) if (fs.isFile(candidate)) return candidate;
-  }
+  const declared = modsOf(fs, file)?.get(name);
+  if (declared === undefined) return undefined;
+  const dir = path.dirname(file);
+  if (declared) return fs.isFile(path.resolve(dir, declared)) ? path.resolve(dir, declared) : undefined;
+  // mod-rs files (the crate root, mod.rs) keep their children beside them; x.rs keeps them in x/.
+  const base = isRoot || path.basename(file) === 'mod.rs' ? dir : path.join(dir, path.basename(file, '.rs'));
+  for (const candidate of [path.join(base, `${name}.rs`), path.join(base, name, 'mod.rs')]) if (fs.isFile(candidate)) return candidate;
   return undefined;
 }
 
