@@ -4,12 +4,15 @@
 //   files/<hash>.<gen>.f32 that record's vectors, raw float32 (written before the record that names it)
 //   vectors.json           which vector snapshot is current: generation, model, keys
 //   vectors-<gen>.usearch  the HNSW graph at that generation (a cache: rebuilt from records if lost)
+//   table.bin              the in-memory tables (chunk columns, keyword postings; tableSnapshot.ts),
+//                          a cache too: what records changed after it was taken is replayed on open
 // Every file is replaced atomically, so a crash leaves each record old or new and the snapshot
 // pointer on a complete snapshot; records newer than the snapshot are replayed on open.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { removeStrayTemps, writeFileAtomic } from './atomicFile';
+import { readTableSnapshot, writeTableSnapshot, type State } from './tableSnapshot';
 import type { VectorStore } from './vectorStore';
 
 export const formatVersion = 2;
@@ -44,6 +47,18 @@ export interface SnapshotInfo {
   readonly keys: readonly number[];
 }
 
+export interface TableInfo {
+  /** The index generation the tables were taken at, and the vector snapshot's then. */
+  readonly generation: number;
+  readonly vectorGeneration: number | null;
+  /** When the snapshot was taken (ms since the epoch, the clock file times use). */
+  readonly takenAt: number;
+  readonly table: import('./chunkTable').ChunkTableState;
+}
+
+/** Records written this close to a table snapshot (or after) are replayed: file times may be coarse. */
+const fileTimeSlackMs = 2_000;
+
 export class ShardStore {
   private readonly filesDir: string;
 
@@ -77,7 +92,7 @@ export class ShardStore {
   }
 
   /** A record's vectors, one per chunk; undefined when it has none or they cannot be read. */
-  readVectors(record: FileRecord): Float32Array[] | undefined {
+  readVectors(record: Pick<FileRecord, 'vectors'> & { readonly chunks: { readonly length: number } }): Float32Array[] | undefined {
     if (!record.vectors || record.chunks.length === 0) return undefined;
     try {
       const bytes = readFileSync(path.join(this.filesDir, record.vectors));
@@ -85,9 +100,63 @@ export class ShardStore {
       new Uint8Array(all.buffer).set(bytes);
       const dimensions = all.length / record.chunks.length;
       if (!Number.isInteger(dimensions) || dimensions === 0) return undefined;
-      return record.chunks.map((_, i) => all.subarray(i * dimensions, (i + 1) * dimensions));
+      return Array.from({ length: record.chunks.length }, (_, i) => all.subarray(i * dimensions, (i + 1) * dimensions));
     } catch {
       return undefined;
+    }
+  }
+
+  /** The table snapshot and what it was taken at, or undefined (none, another format, damaged). */
+  readTable(): TableInfo | undefined {
+    const state = readTableSnapshot(path.join(this.dir, 'table.bin')) as (Omit<TableInfo, 'table'> & { table: unknown }) | undefined;
+    if (!state || typeof state.generation !== 'number' || typeof state.takenAt !== 'number' || !state.table) return undefined;
+    return state as TableInfo;
+  }
+
+  /** Writes the table snapshot atomically; returns its size in bytes. */
+  writeTable(info: Omit<TableInfo, 'table'>, table: State): number {
+    return writeTableSnapshot(path.join(this.dir, 'table.bin'), { ...info, table });
+  }
+
+  removeTable(): void {
+    rmSync(path.join(this.dir, 'table.bin'), { force: true });
+  }
+
+  /**
+   * What changed since a table snapshot: records written at or after `since` (ms, with slack for
+   * coarse file times) or unknown to it, and the known paths whose record is gone. Only records that
+   * changed are read; the rest is one listing and a stat per record.
+   */
+  changedSince(since: number, known: Iterable<string>): { changed: FileRecord[]; removed: string[]; names: string[] } {
+    const names = readdirSync(this.filesDir);
+    const present = new Set(names);
+    const knownNames = new Set<string>();
+    const removed: string[] = [];
+    for (const relative of known) {
+      const name = `${hashOf(relative)}.json`;
+      knownNames.add(name);
+      if (!present.has(name)) removed.push(relative);
+    }
+    const changed: FileRecord[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const file = path.join(this.filesDir, name);
+      if (knownNames.has(name) && (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < since - fileTimeSlackMs) continue;
+      const record = readRecord(file);
+      if (record) changed.push(record);
+      else rmSync(file, { force: true });
+    }
+    return { changed, removed, names };
+  }
+
+  /**
+   * Vectors no record references that a crash (or a replaced record) left, up to a generation: a
+   * later one may belong to a record the table has not seen yet.
+   */
+  removeUnreferencedVectors(names: readonly string[], referenced: ReadonlySet<string>, upToGeneration: number): void {
+    for (const name of names) {
+      const generation = Number(/\.(\d+)\.f32$/.exec(name)?.[1]);
+      if (name.endsWith('.f32') && !referenced.has(name) && generation <= upToGeneration) rmSync(path.join(this.filesDir, name), { force: true });
     }
   }
 

@@ -11,6 +11,7 @@
 //   PYLOT_BENCH_CASES (node_modules cases, default 400), PYLOT_BENCH_ONLY (corpus names, comma-separated),
 //   PYLOT_BENCH_CORPUS (the node_modules folder), PYLOT_BENCH_BEFORE (the commit to compare with)
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cutWindow } from '../../sidecar/completion/window';
@@ -107,18 +108,22 @@ const open = new Map<string, TextDocument>();
 type Service = Pick<ContextService, 'candidatesAt' | 'dispose'>;
 
 /** The ranked candidates at the case's cursor, with the file open in the editor while asked (`times` requests in a row). */
-async function ranked(service: Service, c: RetrievalCase, timeBoxMs: number, times = 1): Promise<{ ranked: Candidate[]; ms: number[] }> {
+async function ranked(service: Service, c: RetrievalCase, timeBoxMs: number, times = 1): Promise<{ ranked: Candidate[]; ms: number[]; cpuMs: number[] }> {
   const document = new TextDocument(pathToFileURL(c.file).href, c.languageId, 1, c.text);
   open.set(document.uri, document);
   const ms: number[] = [];
+  const cpuMs: number[] = [];
   let result: { ranked: Candidate[] } = { ranked: [] };
   for (let i = 0; i < times; i++) {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     result = await service.candidatesAt(document, cutWindow(c.text, c.offset), timeBoxMs);
     ms.push(performance.now() - started);
+    const used = process.cpuUsage(cpu);
+    cpuMs.push((used.user + used.system) / 1000);
   }
   open.delete(document.uri);
-  return { ranked: result.ranked, ms };
+  return { ranked: result.ranked, ms, cpuMs };
 }
 
 /** PYLOT_BENCH_DEBUG=<language>: where today's engine ranked the symbols it missed in its top 5. */
@@ -141,6 +146,8 @@ interface Group {
   readonly coldMs: number[];
   readonly warmMs: number[];
   readonly beforeWarmMs: number[];
+  readonly warmCpuMs: number[];
+  readonly beforeWarmCpuMs: number[];
   cases: number;
   /** What a perfect ranker finds in its top 5 (a body may use more than 5 symbols). */
   ceiling5: number;
@@ -156,7 +163,7 @@ const corpora = [
 const groups = new Map<string, Group>();
 const group = (key: string) => {
   let g = groups.get(key);
-  if (!g) groups.set(key, (g = { after: new Scores(), boxed: new Scores(), before: new Scores(), baseline: new Scores(), coldMs: [], warmMs: [], beforeWarmMs: [], cases: 0, ceiling5: 0 }));
+  if (!g) groups.set(key, (g = { after: new Scores(), boxed: new Scores(), before: new Scores(), baseline: new Scores(), coldMs: [], warmMs: [], beforeWarmMs: [], warmCpuMs: [], beforeWarmCpuMs: [], cases: 0, ceiling5: 0 }));
   return g;
 };
 for (const corpus of corpora) {
@@ -180,9 +187,12 @@ for (const corpus of corpora) {
     g.boxed.add(boxedRuns.ranked, c.truths);
     g.coldMs.push(boxedRuns.ms[0]!);
     g.warmMs.push(boxedRuns.ms[1]!);
+    g.warmCpuMs.push(boxedRuns.cpuMs[1]!);
     if (before) {
       g.before.add((await ranked(before, c, 10_000)).ranked, c.truths);
-      g.beforeWarmMs.push((await ranked(before, c, defaultTimeBoxMs, 2)).ms[1]!);
+      const beforeRuns = await ranked(before, c, defaultTimeBoxMs, 2);
+      g.beforeWarmMs.push(beforeRuns.ms[1]!);
+      g.beforeWarmCpuMs.push(beforeRuns.cpuMs[1]!);
     }
     g.baseline.add(jaccardWindows(c, corpus.displayRoot), c.truths);
   }
@@ -191,7 +201,7 @@ for (const corpus of corpora) {
   before?.dispose();
 }
 
-const all: Group = { after: new Scores(), boxed: new Scores(), before: new Scores(), baseline: new Scores(), coldMs: [], warmMs: [], beforeWarmMs: [], cases: 0, ceiling5: 0 };
+const all: Group = { after: new Scores(), boxed: new Scores(), before: new Scores(), baseline: new Scores(), coldMs: [], warmMs: [], beforeWarmMs: [], warmCpuMs: [], beforeWarmCpuMs: [], cases: 0, ceiling5: 0 };
 const keys = ['at5', 'at10', '1k', '2k'] as const;
 const row = (name: string, s: Scores) => [name, String(s.symbols), ...keys.map((k) => s.recall(k).toFixed(3))];
 const ratio = (a: Scores, b: Scores, key: (typeof keys)[number]) => (b.recall(key) > 0 ? `${(a.recall(key) / b.recall(key)).toFixed(2)}×` : a.recall(key) > 0 ? '∞' : '—');
@@ -206,7 +216,7 @@ console.log(table([
 ]));
 console.log(`\nRatios (now / before, now / Jaccard) and assembly time with the ${defaultTimeBoxMs} ms box (first request for the file, then the next)\n`);
 console.log(table([
-  ['language', '@5 ceiling', '@5 now/before', '@5 now/jaccard', '@10 now/before', '@10 now/jaccard', '1k now/before', '1k now/jaccard', 'cold p50 / p95 ms', 'warm p50 / p95 ms', 'before: warm p50 / p95'],
+  ['language', '@5 ceiling', '@5 now/before', '@5 now/jaccard', '@10 now/before', '@10 now/jaccard', '1k now/before', '1k now/jaccard', 'cold p50 / p95 ms', 'warm p50 / p95 ms (CPU p95)', 'before: warm p50 / p95 (CPU p95)'],
   ...languages.map((language) => {
     const g = groups.get(language)!;
     for (const k of ['after', 'boxed', 'before', 'baseline'] as const) for (const hit of keys) all[k].hits[hit] += g[k].hits[hit];
@@ -214,8 +224,10 @@ console.log(table([
     all.coldMs.push(...g.coldMs);
     all.warmMs.push(...g.warmMs);
     all.beforeWarmMs.push(...g.beforeWarmMs);
+    all.warmCpuMs.push(...g.warmCpuMs);
+    all.beforeWarmCpuMs.push(...g.beforeWarmCpuMs);
     const p = (values: number[]) => `${percentile(values, 50).toFixed(1)} / ${percentile(values, 95).toFixed(1)}`;
-    return [language, (g.ceiling5 / Math.max(1, g.after.symbols)).toFixed(3), ratio(g.after, g.before, 'at5'), ratio(g.after, g.baseline, 'at5'), ratio(g.after, g.before, 'at10'), ratio(g.after, g.baseline, 'at10'), ratio(g.after, g.before, '1k'), ratio(g.after, g.baseline, '1k'), p(g.coldMs), p(g.warmMs), p(g.beforeWarmMs)];
+    return [language, (g.ceiling5 / Math.max(1, g.after.symbols)).toFixed(3), ratio(g.after, g.before, 'at5'), ratio(g.after, g.baseline, 'at5'), ratio(g.after, g.before, 'at10'), ratio(g.after, g.baseline, 'at10'), ratio(g.after, g.before, '1k'), ratio(g.after, g.baseline, '1k'), p(g.coldMs), `${p(g.warmMs)} (${percentile(g.warmCpuMs, 95).toFixed(1)})`, `${p(g.beforeWarmMs)} (${percentile(g.beforeWarmCpuMs, 95).toFixed(1)})`];
   }),
 ]));
-console.log(`\nall languages: recall@5 now ${all.after.recall('at5').toFixed(3)}, before ${all.before.recall('at5').toFixed(3)}, Jaccard ${all.baseline.recall('at5').toFixed(3)}; recall@10 now ${all.after.recall('at10').toFixed(3)}; warm assembly p95 ${percentile(all.warmMs, 95).toFixed(1)} ms (before: ${percentile(all.beforeWarmMs, 95).toFixed(1)} ms)`);
+console.log(`\nall languages: recall@5 now ${all.after.recall('at5').toFixed(3)}, before ${all.before.recall('at5').toFixed(3)}, Jaccard ${all.baseline.recall('at5').toFixed(3)}; recall@10 now ${all.after.recall('at10').toFixed(3)}; warm assembly p95 ${percentile(all.warmMs, 95).toFixed(1)} ms wall, ${percentile(all.warmCpuMs, 95).toFixed(1)} ms CPU (before: ${percentile(all.beforeWarmMs, 95).toFixed(1)} ms wall, ${percentile(all.beforeWarmCpuMs, 95).toFixed(1)} ms CPU); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
