@@ -7,7 +7,7 @@
 // so they can be parsed in the background for the next request.
 import type { Candidate, Deadline } from './candidate';
 import type { FileDefinition, FileOutlines, FileSummary, OpenText } from './fileOutlines';
-import { bestGuesses, publicSurface, similarity } from './memberGuess';
+import { bestGuesses, publicSurface, similarity, type SurfaceName } from './memberGuess';
 import type { ImportBinding, Outline } from './outline/outline';
 import type { Resolver } from './resolve/resolve';
 import type { SiblingUsage } from './siblingUsage';
@@ -56,6 +56,8 @@ interface Wanted {
   /** The name to find in the module ('*': a wildcard import's used names, or a namespace's best guesses). */
   readonly name: string;
   readonly score: number;
+  /** The file the binding's module is resolved from, when not the current one (a module re-exported by another). */
+  readonly from?: string;
 }
 
 /**
@@ -86,6 +88,8 @@ const siblingUseWeight = 0.5;
 const namesakeWeight = 1;
 /** Headers a C/C++ include brings in through its own includes (umbrella headers), files and depth. */
 const maxIncludedFiles = 24;
+/** Modules a module re-exports whole whose names are offered as its own guesses. */
+const maxStarModules = 12;
 const maxIncludeDepth = 2;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
@@ -119,7 +123,7 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const finder = new DefinitionFinder(deps, pending);
   for (const want of wanted) {
     if (candidates.length >= maxCandidates) break;
-    const files = [...deps.resolver.resolve(site.languageId, site.path, want.binding)];
+    const files = [...deps.resolver.resolve(site.languageId, want.from ?? site.path, want.binding)];
     if (want.binding.kind === 'wildcard' && (site.languageId === 'c' || site.languageId === 'cpp')) files.push(...(await finder.included(files)));
     for (const file of files) {
       if (file === site.path) continue;
@@ -140,9 +144,10 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
           // The members sibling files use, or a same-named function there, are the best guesses.
           const shared = sharedMembers(want.binding);
           const used = usage.membersOf(want.binding.local);
-          const guesses = bestGuesses(publicSurface(summary), { nearbyWords: site.nearbyWords, shared, namesake, used }, namespaceGuesses);
+          const surface = await finder.surface(file, summary);
+          const guesses = bestGuesses(surface, { nearbyWords: site.nearbyWords, shared, namesake, used }, namespaceGuesses);
           for (const [rank, guess] of guesses.entries()) {
-            const found = guess.own ? { path: file, definitions: summary.definitions.get(guess.name) ?? [] } : await finder.find(file, guess.name, 0);
+            const found = guess.own ? { path: guess.file, definitions: guess.definitions } : await finder.find(file, guess.name, 0);
             const value = want.score - guessStep * rank + similarity(guess.name, site.nearbyWords) + siblingGuessWeight * (shared.get(guess.name) ?? 0) + namesakeWeight * (namesake.get(guess.name) ?? 0);
             if (found) add(candidates, seen, deps, found.path, found.definitions, value, true);
             if (deps.deadline.expired()) break;
@@ -152,6 +157,17 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
       }
       const found = await finder.find(file, want.name, 0);
       if (found) add(candidates, seen, deps, found.path, found.definitions, want.score);
+      else if (want.binding.kind === 'named') {
+        // A module the other file imports whole and this one takes from it (`from .base import gguf`,
+        // `export { z }` of `import * as z`): a namespace here, resolved from there.
+        const module = (await finder.load(file))?.outline.imports.find((b) => b.kind === 'namespace' && b.local === want.name);
+        if (module) {
+          const binding: ImportBinding = { ...module, local: want.binding.local };
+          const members = usage.membersOf(binding.local);
+          for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines), from: file });
+          wanted.push({ binding, name: '*', score: members.size ? otherMembersScore : unusedNamespaceScore, from: file });
+        }
+      }
       if (deps.deadline.expired()) break;
     }
   }
@@ -237,6 +253,24 @@ class DefinitionFinder {
       return undefined;
     }
     return this.deps.outlines.load(path, open);
+  }
+
+  /**
+   * What a module offers an importer: its public surface, and that of the modules it re-exports
+   * whole (`export * from`, a package's `from .x import *` without an `__all__`), one hop deep.
+   */
+  async surface(file: string, summary: FileSummary): Promise<Array<SurfaceName & { file: string; definitions: readonly FileDefinition[] }>> {
+    const own = (entry: SurfaceName, from: FileSummary, path: string) => ({ ...entry, file: path, definitions: entry.own ? (from.definitions.get(entry.name) ?? []) : [] });
+    const offered = publicSurface(summary).map((entry) => own(entry, summary, file));
+    if (summary.languageId === 'python' && summary.definitions.has('__all__')) return offered;
+    for (const reexport of summary.outline.reexports.filter((r) => !r.names).slice(0, maxStarModules)) {
+      for (const target of this.deps.resolver.resolve(summary.languageId, file, { local: '', imported: '*', module: reexport.module, kind: 'wildcard' })) {
+        const inner = target !== file ? await this.load(target) : undefined;
+        for (const entry of inner ? publicSurface(inner) : []) if (entry.own) offered.push(own(entry, inner!, target));
+      }
+      if (this.deps.deadline.expired()) break;
+    }
+    return offered;
   }
 
   /** Headers the given ones include in turn (an umbrella header's parts), breadth first, bounded. */

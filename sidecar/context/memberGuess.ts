@@ -83,7 +83,7 @@ export interface GuessSignals {
 const listedBonus = 0.05;
 
 /** The `count` public names not used yet most likely used next, best first (earlier in the module on ties). */
-export function bestGuesses(surface: readonly SurfaceName[], signals: GuessSignals, count: number): SurfaceName[] {
+export function bestGuesses<T extends SurfaceName>(surface: readonly T[], signals: GuessSignals, count: number): T[] {
   return surface
     .filter((entry) => !signals.used.has(entry.name))
     .map((entry, index) => ({ entry, index, score: guessAffinity(entry, signals) }))

@@ -34,7 +34,7 @@ export class SiblingUsage {
     const cached = this.cache.get(key);
     if (cached && this.now() - cached.at < ttlMs) return cached.members;
     const counts = new Map<string, number>();
-    const { texts, complete } = this.importersOf(file, module, deadline);
+    const { texts, complete } = this.importersOf(file, module, local, deadline);
     const use = new RegExp(`(?<![\\w$.])${local.replace(/[.$]/g, (c) => `\\${c}`)}\\s*(?:\\.|::)\\s*([A-Za-z_$][\\w$]*)`, 'g');
     // Only files that use the module through the same name count (not those importing names from it).
     let importers = 0;
@@ -50,11 +50,15 @@ export class SiblingUsage {
     return members;
   }
 
-  /** Texts of the files in this file's folder that mention `module` in an import. */
-  private importersOf(file: string, module: string, deadline?: Deadline): { texts: string[]; complete: boolean } {
+  /**
+   * Texts of the files in this file's folder that mention `module` in an import, or import `local`
+   * by name (a module another file re-exports: `from .base import gguf`).
+   */
+  private importersOf(file: string, module: string, local: string, deadline?: Deadline): { texts: string[]; complete: boolean } {
     const quoted = [`'${module}'`, `"${module}"`, `import ${module}`];
+    const byName = /^[A-Za-z_$][\w$]*$/.test(local) ? new RegExp(`\\bimport\\b[^\\n]*\\b${local.replace(/\$/g, '\\$')}\\b`) : undefined;
     const { texts, complete } = this.textsOf(file, deadline);
-    return { texts: texts.filter((text) => quoted.some((q) => text.includes(q))), complete };
+    return { texts: texts.filter((text) => quoted.some((q) => text.includes(q)) || (byName?.test(text) ?? false)), complete };
   }
 
   /**

@@ -110,13 +110,28 @@ function importSources(file: string, text: string, languageId: string, layout: L
     };
   }
   const local = imports.filter((b) => (languageId === 'python' ? true : languageId === 'rust' ? /^(crate|self|super)(::|$)/.test(b.module) : b.module.startsWith('.')));
-  // `from pkg import module` names a module: its members are what the body uses.
-  const bindings = local.flatMap((b) => {
-    if (languageId !== 'python' || b.kind !== 'named') return [b];
-    const submodule = `${b.module}${b.module.endsWith('.') ? '' : '.'}${b.imported}`;
-    return moduleFile(file, submodule, languageId, layout) ? [{ ...b, imported: '*', module: submodule, kind: 'namespace' as const }] : [b];
-  });
-  const targets = new Map(bindings.map((b) => [b, moduleFile(file, b.module, languageId, layout)]));
+  // `from pkg import module` names a module, and `from .base import gguf` one that base.py imports
+  // (`import gguf`): the members of those modules are what the body uses.
+  const targets = new Map<ImportBinding, string | undefined>();
+  for (const b of local) {
+    if (languageId === 'python' && b.kind === 'named') {
+      const submodule = `${b.module}${b.module.endsWith('.') ? '' : '.'}${b.imported}`;
+      const subfile = moduleFile(file, submodule, languageId, layout);
+      if (subfile) {
+        targets.set({ ...b, imported: '*', module: submodule, kind: 'namespace' }, subfile);
+        continue;
+      }
+      const from = moduleFile(file, b.module, languageId, layout);
+      const reexported = from && new RegExp(`^import\\s+([\\w.]+)\\s+as\\s+${b.imported}\\s*$|^import\\s+(${b.imported})\\s*$`, 'm').exec(readFileSync(from, 'utf8'));
+      const inner = reexported && moduleFile(from, reexported[1] ?? reexported[2]!, languageId, layout);
+      if (inner) {
+        targets.set({ ...b, imported: '*', module: reexported[1] ?? reexported[2]!, kind: 'namespace' }, inner);
+        continue;
+      }
+    }
+    targets.set(b, moduleFile(file, b.module, languageId, layout));
+  }
+  const bindings = [...targets.keys()];
   return {
     files: [...new Set([...targets.values()].filter((f): f is string => !!f && f !== file))],
     truths: (body) => {

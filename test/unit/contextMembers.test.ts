@@ -66,6 +66,25 @@ describe('members of imported modules', () => {
     assert.ok(!lines.some((l) => l.includes('write_config')), 'not in __all__: not offered');
   });
 
+  it('Python: a module another file imports, taken from it (`from .base import gguf`), is a namespace', async () => {
+    const main = `from .base import gguf\n\n\ndef write_header(writer):\n    arch = gguf.MODEL_ARCH\n    ${cursor}\n`;
+    const w = workspace({
+      'pyproject.toml': '',
+      '.venv/pyvenv.cfg': '',
+      '.venv/lib/python3.12/site-packages/gguf.pth': '../../../../libs/gguf-py\n',
+      'libs/gguf-py/gguf/__init__.py': 'from .constants import *\nfrom .writer import *\n',
+      'libs/gguf-py/gguf/constants.py': 'MODEL_ARCH = {}\n',
+      'libs/gguf-py/gguf/writer.py': 'class HeaderWriter:\n    def write_header(self):\n        pass\n',
+      'conversion/__init__.py': '',
+      'conversion/base.py': 'import gguf\n\n\nclass ModelBase:\n    pass\n',
+      'conversion/llama.py': main,
+    });
+    const { snippets } = await w.assembleAt('conversion/llama.py', main);
+    const lines = firstLines(snippets);
+    assert.ok(lines.includes('libs/gguf-py/gguf/constants.py: MODEL_ARCH = {}'), lines.join('\n'));
+    assert.ok(lines.includes('libs/gguf-py/gguf/writer.py: class HeaderWriter:'), `a guess through the package's star imports: ${lines.join('\n')}`);
+  });
+
   it('TypeScript: a namespace import guesses only what the module exports', async () => {
     const main = `import * as geo from './geo';\n\nexport function area(points: number[]) {\n  ${cursor}\n}\n`;
     const w = workspace({
