@@ -13,8 +13,9 @@ export interface Loaded {
   readonly generation: number;
   /** The generation of the vector snapshot the tables now match (null: none). */
   readonly vectorGeneration: number | null;
-  /** Whether the table snapshot was used (else every record was read). */
+  /** Whether the table snapshot was used (else every record was read), and the records replayed after it. */
   readonly fromSnapshot: boolean;
+  readonly replayed: number;
 }
 
 export async function loadIndex(store: ShardStore, table: ChunkTable, progress: () => void): Promise<Loaded> {
@@ -41,15 +42,21 @@ function restoreTable(store: ShardStore, table: ChunkTable, snapshot: SnapshotIn
     table.useVectors(vectors, snapshot.model);
     generation = Math.max(generation, snapshot.generation);
   }
-  const { changed, removed, names } = store.changedSince(info.takenAt, table.files.keys());
-  for (const relative of removed) table.remove(relative);
+  const { changed, removed, names } = store.changedSince(info.takenAt, info.filesDirMtimeMs ?? null, table.files.keys());
+  let replacedChunks = 0;
+  for (const relative of removed) {
+    replacedChunks += table.files.get(relative)?.chunks ?? 0;
+    table.remove(relative);
+  }
   for (const record of changed) {
     generation = Math.max(generation, record.generation);
+    replacedChunks += table.files.get(record.path)?.chunks ?? 0;
     table.remove(record.path);
     table.add(record);
   }
-  // Replayed chunks leave tombstones that skew keyword scores (document frequencies count them): sweep.
-  if (changed.length || removed.length) table.trim();
+  // Replayed chunks leave tombstones that skew keyword scores (document frequencies count them): sweep
+  // when they are many; a few are swept later with the others (the keyword index's own rule).
+  if (replacedChunks * 8 > table.chunkCount) table.trim();
   if (table.vectorModel && (!vectors || snapshot?.generation !== info.vectorGeneration || changed.length || removed.length)) {
     if (snapshot && vectors && snapshot.model === table.vectorModel) table.removeStaleVectors(snapshot.keys);
     table.restoreMissingVectors((state) => store.readVectors({ vectors: state.vectors, chunks: { length: state.chunks } }));
@@ -58,7 +65,7 @@ function restoreTable(store: ShardStore, table: ChunkTable, snapshot: SnapshotIn
   const referenced = new Set<string>();
   for (const state of table.files.values()) if (state.vectors) referenced.add(state.vectors);
   store.removeUnreferencedVectors(names, referenced, info.generation);
-  return { generation, vectorGeneration: snapshot?.generation ?? null, fromSnapshot: true };
+  return { generation, vectorGeneration: snapshot?.generation ?? null, fromSnapshot: true, replayed: changed.length + removed.length };
 }
 
 async function loadRecords(store: ShardStore, table: ChunkTable, snapshot: SnapshotInfo | undefined, vectors: HnswVectorStore | undefined, progress: () => void): Promise<Loaded> {
@@ -82,5 +89,5 @@ async function loadRecords(store: ShardStore, table: ChunkTable, snapshot: Snaps
   // Snapshot entries whose chunks were replaced after it was taken.
   if (snapshot && vectors) table.removeStaleVectors(snapshot.keys);
   table.trim();
-  return { generation, vectorGeneration: snapshot?.generation ?? null, fromSnapshot: false };
+  return { generation, vectorGeneration: snapshot?.generation ?? null, fromSnapshot: false, replayed: 0 };
 }

@@ -51,8 +51,9 @@ export interface TableInfo {
   /** The index generation the tables were taken at, and the vector snapshot's then. */
   readonly generation: number;
   readonly vectorGeneration: number | null;
-  /** When the snapshot was taken (ms since the epoch, the clock file times use). */
+  /** When the snapshot was taken (ms since the epoch, the clock file times use), and files/'s time then. */
   readonly takenAt: number;
+  readonly filesDirMtimeMs: number | null;
   readonly table: import('./chunkTable').ChunkTableState;
 }
 
@@ -127,7 +128,11 @@ export class ShardStore {
    * coarse file times) or unknown to it, and the known paths whose record is gone. Only records that
    * changed are read; the rest is one listing and a stat per record.
    */
-  changedSince(since: number, known: Iterable<string>): { changed: FileRecord[]; removed: string[]; names: string[] } {
+  changedSince(since: number, filesDirMtimeMs: number | null, known: Iterable<string>): { changed: FileRecord[]; removed: string[]; names: string[] } {
+    // Every commit and delete renames or unlinks in files/, which moves the folder's time: the same
+    // time as at the snapshot, well before it was taken, means nothing changed since (no stat per record).
+    const dirMtime = this.filesDirMtime();
+    if (filesDirMtimeMs !== null && dirMtime === filesDirMtimeMs && since - dirMtime > fileTimeSlackMs) return { changed: [], removed: [], names: [] };
     const names = readdirSync(this.filesDir);
     const present = new Set(names);
     const knownNames = new Set<string>();
@@ -147,6 +152,11 @@ export class ShardStore {
       else rmSync(file, { force: true });
     }
     return { changed, removed, names };
+  }
+
+  /** The files/ folder's modification time (ms), or null when it cannot be read. */
+  filesDirMtime(): number | null {
+    return statSync(this.filesDir, { throwIfNoEntry: false })?.mtimeMs ?? null;
   }
 
   /**

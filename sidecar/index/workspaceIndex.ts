@@ -85,8 +85,9 @@ export class WorkspaceIndex {
 
   /** Resolves once what was on disk is in memory (searchable); loading yields to other requests. */
   loaded: Promise<void> = Promise.resolve();
-  /** Whether the last load came from the table snapshot (else from every record). */
+  /** Whether the last load came from the table snapshot (else from every record), and how many records it replayed. */
   loadedFromSnapshot = false;
+  replayedRecords = 0;
 
   static open(options: IndexOptions, services: IndexServices): WorkspaceIndex {
     const store = new ShardStore(options.storageDir);
@@ -188,6 +189,7 @@ export class WorkspaceIndex {
     this.generation = loaded.generation;
     this.vectorGeneration = loaded.vectorGeneration;
     this.loadedFromSnapshot = loaded.fromSnapshot;
+    this.replayedRecords = loaded.replayed;
     this.filesTotal = this.table.files.size;
     collectGarbage();
     this.emit(true);
@@ -355,7 +357,7 @@ export class WorkspaceIndex {
       }
       // Taken before it is written: a record committed later has a later file time.
       const takenAt = Date.now();
-      this.store.writeTable({ generation: this.generation, vectorGeneration: this.vectorGeneration, takenAt }, this.table.exportState());
+      this.store.writeTable({ generation: this.generation, vectorGeneration: this.vectorGeneration, takenAt, filesDirMtimeMs: this.store.filesDirMtime() }, this.table.exportState());
       this.table.unsavedChunks = 0;
       this.snapshotAt = performance.now();
     } catch (error) {

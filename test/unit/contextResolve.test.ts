@@ -80,3 +80,26 @@ describe('import resolution (golden projects)', () => {
     });
   }
 });
+
+describe('the compile database off the keystroke path', () => {
+  it('reads a big database in the background, and uses it from the next request on', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'pylot-resolve-db-'));
+    try {
+      const entries = Array.from({ length: 12_000 }, (_, i) => ({ directory: root, file: `src/gen${i}.c`, arguments: ['cc', '-Ithird/inc', '-DPADDING_TO_MAKE_IT_BIG=1', '-c', `src/gen${i}.c`] }));
+      entries.push({ directory: root, file: 'src/main.c', arguments: ['cc', '-Ithird/inc', '-c', 'src/main.c'] });
+      mkdirSync(path.join(root, 'src'), { recursive: true });
+      mkdirSync(path.join(root, 'third/inc'), { recursive: true });
+      writeFileSync(path.join(root, 'compile_commands.json'), JSON.stringify(entries));
+      writeFileSync(path.join(root, 'src/main.c'), '#include "deep.h"\n');
+      writeFileSync(path.join(root, 'third/inc/deep.h'), 'int deep(void);\n');
+      const resolver = new Resolver();
+      resolver.scope.setRoots([root]);
+      const binding: ImportBinding = { local: '', imported: '*', module: 'deep.h', kind: 'wildcard' };
+      assert.deepEqual(resolver.resolve('c', path.join(root, 'src/main.c'), binding), [], 'not yet: the database is being read');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(resolver.resolve('c', path.join(root, 'src/main.c'), binding), [path.join(root, 'third/inc/deep.h')]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

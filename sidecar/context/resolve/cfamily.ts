@@ -23,7 +23,9 @@ interface CompileDatabase {
 
 const databaseFolders = ['', 'build', 'out', 'builddir', '_build', 'cmake-build-debug', 'cmake-build-release', 'debug', 'release'];
 const maxDatabaseBytes = 32_000_000;
-const databases = new WeakMap<FsCache, Map<string, { key: string; database: CompileDatabase | undefined }>>();
+/** A bigger database is parsed off the keystroke path: until it is ready, the usual folders are searched. */
+const parseNowBytes = 1_000_000;
+const databases = new WeakMap<FsCache, Map<string, { key: string; database: CompileDatabase | undefined; parsing?: boolean }>>();
 
 export function resolveInclude(context: CFamilyContext, fromFile: string, include: string): string[] {
   const { fs, scope } = context;
@@ -65,9 +67,19 @@ function compileDatabase(fs: FsCache, workspace: string): CompileDatabase | unde
       const key = `${stat.mtimeMs}:${stat.size}`;
       const cached = cache.get(file);
       if (cached?.key === key) return cached.database;
-      const database = name === 'compile_flags.txt' ? fromFlags(fs, file) : fromCommands(fs, file);
-      cache.set(file, { key, database });
-      return database;
+      const parse = () => (name === 'compile_flags.txt' ? fromFlags(fs, file) : fromCommands(fs, file));
+      if (stat.size <= parseNowBytes) {
+        const database = parse();
+        cache.set(file, { key, database });
+        return database;
+      }
+      const entry = { key, database: undefined as CompileDatabase | undefined, parsing: true };
+      cache.set(file, entry);
+      setImmediate(() => {
+        entry.database = parse();
+        entry.parsing = false;
+      });
+      return undefined;
     }
   }
   return undefined;

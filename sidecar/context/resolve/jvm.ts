@@ -16,6 +16,8 @@ export interface JvmContext {
 
 const sourceExtensions = ['.java', '.kt', '.kts'];
 const sourceSets = ['main', 'test', 'testFixtures', 'commonMain', 'jvmMain'];
+/** Kotlin files of one package read to find which declares a name. */
+const maxKotlinFiles = 64;
 
 export function resolveJvm(context: JvmContext, fromFile: string, binding: ImportBinding): string[] {
   const parts = binding.module.split('.').filter(Boolean);
@@ -49,8 +51,9 @@ function sourcesIn(fs: FsCache, dir: string): string[] {
 function declaringFile(fs: FsCache, dir: string, name: string): string | undefined {
   for (const extension of ['.java', '.kt']) if (fs.isFile(path.join(dir, name + extension))) return path.join(dir, name + extension);
   const declaration = new RegExp(`^\\s*(?:(?:public|internal|private|sealed|data|enum|abstract|open|inline|value|annotation|fun)\\s+)*(?:class|interface|object|typealias|fun)\\s+(?:<[^>]*>\\s*)?(?:\\w+\\.)?${name}\\b`, 'm');
-  for (const file of fs.list(dir).filter((f) => f.endsWith('.kt'))) {
-    const text = fs.readText(path.join(dir, file), 500_000);
+  // Bounded: resolution runs on the keystroke path (a package of more files is rare; they are cached after).
+  for (const file of fs.list(dir).filter((f) => f.endsWith('.kt')).slice(0, maxKotlinFiles)) {
+    const text = fs.readText(path.join(dir, file), 256_000);
     if (text !== undefined && declaration.test(text)) return path.join(dir, file);
   }
   return undefined;

@@ -39,7 +39,8 @@ export class Resolver {
     if (cached && this.now() - cached.at < ttlMs) return cached.files;
     const files = this.uncached(languageId, fromFile, binding).filter((file) => file !== fromFile && this.scope.allows(fromFile, file));
     if (this.memo.size >= maxEntries) this.memo.clear();
-    this.memo.set(key, { at: this.now(), files });
+    // An include not found may be found once a big compile database is read (in the background).
+    if (files.length || (languageId !== 'c' && languageId !== 'cpp')) this.memo.set(key, { at: this.now(), files });
     return files;
   }
 
@@ -115,8 +116,9 @@ export function languageOfFile(file: string): string | undefined {
     case 'rs': return 'rust';
     case 'java': return 'java';
     case 'kt': case 'kts': return 'kotlin';
-    case 'c': case 'h': return 'c';
-    case 'cc': case 'cpp': case 'cxx': case 'hpp': case 'hh': case 'hxx': case 'ipp': case 'tpp': return 'cpp';
+    case 'c': return 'c';
+    // A header may be C or C++; VS Code calls .h C++, and the C++ grammar reads C headers well.
+    case 'h': case 'cc': case 'cpp': case 'cxx': case 'hpp': case 'hh': case 'hxx': case 'ipp': case 'tpp': return 'cpp';
     case 'cs': return 'csharp';
     case 'rb': return 'ruby';
     case 'php': return 'php';
