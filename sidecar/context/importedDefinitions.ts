@@ -99,7 +99,8 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const wanted: Wanted[] = [];
   const namesake = site.functionName && deps.siblings && !deps.deadline.expired() ? deps.siblings.wordsOfFunction(site.path, site.functionName, deps.deadline) : new Map<string, number>();
   const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines) + namesakeWeight * (namesake.get(name) ?? 0);
-  const sharedMembers = (binding: ImportBinding) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local, deps.deadline) : new Map<string, number>());
+  // A module re-exported by another file (`from .base import gguf`) is imported by name next door too.
+  const sharedMembers = (binding: ImportBinding, reexported = false) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local, deps.deadline, reexported) : new Map<string, number>());
   // A named import of a module (`from pkg import module`, `use crate::store;`) is a namespace; a Go
   // or Java file also sees its own package's other files without an import.
   const bindings = [...site.outline.imports.map((binding) => deps.resolver.asModule(site.languageId, site.path, binding) ?? binding), ...deps.resolver.implicitBindings(site.languageId)];
@@ -142,7 +143,7 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
         } else if (summary) {
           // Each further guess is worth a little less, so they fill the places real uses leave free.
           // The members sibling files use, or a same-named function there, are the best guesses.
-          const shared = sharedMembers(want.binding);
+          const shared = sharedMembers(want.binding, want.from !== undefined);
           const used = usage.membersOf(want.binding.local);
           const surface = await finder.surface(file, summary);
           const guesses = bestGuesses(surface, { nearbyWords: site.nearbyWords, shared, namesake, used }, namespaceGuesses);
@@ -164,7 +165,8 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
         if (module) {
           const binding: ImportBinding = { ...module, local: want.binding.local };
           const members = usage.membersOf(binding.local);
-          for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines), from: file });
+          const shared = sharedMembers(binding, true);
+          for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines) + siblingUseWeight * (shared.get(member) ?? 0), from: file });
           wanted.push({ binding, name: '*', score: members.size ? otherMembersScore : unusedNamespaceScore, from: file });
         }
       }

@@ -28,13 +28,13 @@ export class SiblingUsage {
    * member → the share (0–1) of the sibling files using `module` as `local` that use it; the file
    * itself does not count.
    */
-  membersOf(file: string, module: string, local: string, deadline?: Deadline): ReadonlyMap<string, number> {
+  membersOf(file: string, module: string, local: string, deadline?: Deadline, byName = false): ReadonlyMap<string, number> {
     const dir = path.dirname(file);
-    const key = `${dir}\0${module}\0${local}\0${path.basename(file)}`;
+    const key = `${dir}\0${module}\0${local}\0${path.basename(file)}\0${byName}`;
     const cached = this.cache.get(key);
     if (cached && this.now() - cached.at < ttlMs) return cached.members;
     const counts = new Map<string, number>();
-    const { texts, complete } = this.importersOf(file, module, local, deadline);
+    const { texts, complete } = this.importersOf(file, module, byName ? local : undefined, deadline);
     const use = new RegExp(`(?<![\\w$.])${local.replace(/[.$]/g, (c) => `\\${c}`)}\\s*(?:\\.|::)\\s*([A-Za-z_$][\\w$]*)`, 'g');
     // Only files that use the module through the same name count (not those importing names from it).
     let importers = 0;
@@ -52,11 +52,11 @@ export class SiblingUsage {
 
   /**
    * Texts of the files in this file's folder that mention `module` in an import, or import `local`
-   * by name (a module another file re-exports: `from .base import gguf`).
+   * by name when asked (a module another file re-exports: `from .base import gguf`).
    */
-  private importersOf(file: string, module: string, local: string, deadline?: Deadline): { texts: string[]; complete: boolean } {
+  private importersOf(file: string, module: string, local: string | undefined, deadline?: Deadline): { texts: string[]; complete: boolean } {
     const quoted = [`'${module}'`, `"${module}"`, `import ${module}`];
-    const byName = /^[A-Za-z_$][\w$]*$/.test(local) ? new RegExp(`\\bimport\\b[^\\n]*\\b${local.replace(/\$/g, '\\$')}\\b`) : undefined;
+    const byName = local && /^[A-Za-z_$][\w$]*$/.test(local) ? new RegExp(`\\bimport\\b[^\\n]*\\b${local.replace(/\$/g, '\\$')}\\b`) : undefined;
     const { texts, complete } = this.textsOf(file, deadline);
     return { texts: texts.filter((text) => quoted.some((q) => text.includes(q)) || (byName?.test(text) ?? false)), complete };
   }

@@ -42,7 +42,9 @@ function restoreTable(store: ShardStore, table: ChunkTable, snapshot: SnapshotIn
     table.useVectors(vectors, snapshot.model);
     generation = Math.max(generation, snapshot.generation);
   }
-  const { changed, removed, names } = store.changedSince(info.takenAt, info.filesDirMtimeMs ?? null, table.files.keys());
+  const paths = [...table.files.keys()];
+  const known = new Map(paths.map((relative, i) => [relative, info.recordNames?.[i] ?? store.recordName(relative)]));
+  const { changed, removed, names } = store.changedSince(info.takenAt, info.filesDirMtimeMs ?? null, known);
   let replacedChunks = 0;
   for (const relative of removed) {
     replacedChunks += table.files.get(relative)?.chunks ?? 0;
@@ -50,12 +52,13 @@ function restoreTable(store: ShardStore, table: ChunkTable, snapshot: SnapshotIn
   }
   for (const record of changed) {
     generation = Math.max(generation, record.generation);
-    replacedChunks += table.files.get(record.path)?.chunks ?? 0;
+    replacedChunks += (table.files.get(record.path)?.chunks ?? 0) + record.chunks.length;
     table.remove(record.path);
     table.add(record);
   }
-  // Replayed chunks leave tombstones that skew keyword scores (document frequencies count them): sweep
-  // when they are many; a few are swept later with the others (the keyword index's own rule).
+  // Replayed chunks leave tombstones that skew keyword scores (document frequencies count them) and
+  // grown postings lists: sweep and pack when they are many; a few are swept later with the others
+  // (the keyword index's own rule).
   if (replacedChunks * 8 > table.chunkCount) table.trim();
   if (table.vectorModel && (!vectors || snapshot?.generation !== info.vectorGeneration || changed.length || removed.length)) {
     if (snapshot && vectors && snapshot.model === table.vectorModel) table.removeStaleVectors(snapshot.keys);

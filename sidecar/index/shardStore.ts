@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { removeStrayTemps, writeFileAtomic } from './atomicFile';
-import { readTableSnapshot, writeTableSnapshot, type State } from './tableSnapshot';
+import { removeStrayTemps, writeFileAtomic, writeFileAtomicAsync } from './atomicFile';
+import { encodeTableSnapshot, readTableSnapshot, type State, type StringList } from './tableSnapshot';
 import type { VectorStore } from './vectorStore';
 
 export const formatVersion = 2;
@@ -54,20 +54,43 @@ export interface TableInfo {
   /** When the snapshot was taken (ms since the epoch, the clock file times use), and files/'s time then. */
   readonly takenAt: number;
   readonly filesDirMtimeMs: number | null;
+  /** The record file of each of the table's files, in its order (hashing them all again costs ~0.2 s at 100k chunks). */
+  readonly recordNames: string[];
   readonly table: import('./chunkTable').ChunkTableState;
 }
 
-/** Records written this close to a table snapshot (or after) are replayed: file times may be coarse. */
-const fileTimeSlackMs = 2_000;
+/**
+ * Records written this close to a table snapshot (or after) are replayed. File times come from the
+ * kernel's coarse clock (a few ms behind the one Date.now() reads) on file systems with fine
+ * times, and in whole seconds (2 s on FAT) on the others.
+ */
+function timeSlack(sampleMtimeMs: number | null): number {
+  return sampleMtimeMs !== null && sampleMtimeMs % 1000 !== 0 ? 50 : 2_000;
+}
 
 export class ShardStore {
   private readonly filesDir: string;
 
+  /** Record file names by path (a hash each), kept for the table snapshot. */
+  private readonly names = new Map<string, string>();
+
   constructor(readonly dir: string) {
     this.filesDir = path.join(dir, 'files');
     mkdirSync(this.filesDir, { recursive: true });
+    // files/ can hold tens of thousands of names: its strays are removed when it is listed (readAll,
+    // changedSince), and a crash that left one also moved the folder's time, so it will be.
     removeStrayTemps(dir);
-    removeStrayTemps(this.filesDir);
+  }
+
+  /** The record file's name for a path. */
+  recordName(relative: string): string {
+    let name = this.names.get(relative);
+    if (name === undefined) {
+      name = `${hashOf(relative)}.json`;
+      if (this.names.size > 1_000_000) this.names.clear();
+      this.names.set(relative, name);
+    }
+    return name;
   }
 
   /**
@@ -75,7 +98,7 @@ export class ShardStore {
    * atomic rename is the commit), then the vectors of the record it replaced.
    */
   write(record: Omit<FileRecord, 'vectors'>, vectors?: readonly Float32Array[], replacedVectors?: string): FileRecord {
-    const hash = hashOf(record.path);
+    const hash = this.recordName(record.path).slice(0, -'.json'.length);
     let committed: FileRecord = record;
     if (vectors && vectors.length > 0) {
       const name = `${hash}.${record.generation}.f32`;
@@ -88,7 +111,7 @@ export class ShardStore {
   }
 
   delete(relative: string, vectors?: string): void {
-    rmSync(path.join(this.filesDir, `${hashOf(relative)}.json`), { force: true });
+    rmSync(path.join(this.filesDir, this.recordName(relative)), { force: true });
     if (vectors) rmSync(path.join(this.filesDir, vectors), { force: true });
   }
 
@@ -114,9 +137,14 @@ export class ShardStore {
     return state as TableInfo;
   }
 
-  /** Writes the table snapshot atomically; returns its size in bytes. */
-  writeTable(info: Omit<TableInfo, 'table'>, table: State): number {
-    return writeTableSnapshot(path.join(this.dir, 'table.bin'), { ...info, table });
+  /**
+   * Writes the table snapshot atomically: encoded now (the tables as they are at this moment), written
+   * without blocking requests; resolves to its size in bytes.
+   */
+  async writeTable(info: Omit<TableInfo, 'table' | 'recordNames'> & { readonly recordNames: StringList }, table: State): Promise<number> {
+    const bytes = encodeTableSnapshot({ ...info, table });
+    await writeFileAtomicAsync(path.join(this.dir, 'table.bin'), bytes);
+    return bytes.byteLength;
   }
 
   removeTable(): void {
@@ -128,17 +156,18 @@ export class ShardStore {
    * coarse file times) or unknown to it, and the known paths whose record is gone. Only records that
    * changed are read; the rest is one listing and a stat per record.
    */
-  changedSince(since: number, filesDirMtimeMs: number | null, known: Iterable<string>): { changed: FileRecord[]; removed: string[]; names: string[] } {
+  changedSince(since: number, filesDirMtimeMs: number | null, known: ReadonlyMap<string, string>): { changed: FileRecord[]; removed: string[]; names: string[] } {
     // Every commit and delete renames or unlinks in files/, which moves the folder's time: the same
     // time as at the snapshot, well before it was taken, means nothing changed since (no stat per record).
     const dirMtime = this.filesDirMtime();
-    if (filesDirMtimeMs !== null && dirMtime === filesDirMtimeMs && since - dirMtime > fileTimeSlackMs) return { changed: [], removed: [], names: [] };
-    const names = readdirSync(this.filesDir);
+    const slack = timeSlack(dirMtime);
+    if (filesDirMtimeMs !== null && dirMtime === filesDirMtimeMs && since - dirMtime > slack) return { changed: [], removed: [], names: [] };
+    const names = this.list();
     const present = new Set(names);
     const knownNames = new Set<string>();
     const removed: string[] = [];
-    for (const relative of known) {
-      const name = `${hashOf(relative)}.json`;
+    for (const [relative, name] of known) {
+      this.names.set(relative, name);
       knownNames.add(name);
       if (!present.has(name)) removed.push(relative);
     }
@@ -146,12 +175,20 @@ export class ShardStore {
     for (const name of names) {
       if (!name.endsWith('.json')) continue;
       const file = path.join(this.filesDir, name);
-      if (knownNames.has(name) && (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < since - fileTimeSlackMs) continue;
+      if (knownNames.has(name) && (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < since - slack) continue;
       const record = readRecord(file);
       if (record) changed.push(record);
       else rmSync(file, { force: true });
     }
     return { changed, removed, names };
+  }
+
+  /** files/'s names, its stray temporaries (a write a crash cut short) removed. */
+  private list(): string[] {
+    const names = readdirSync(this.filesDir);
+    const temporaries = names.filter((name) => name.endsWith('.tmp'));
+    for (const name of temporaries) rmSync(path.join(this.filesDir, name), { force: true });
+    return temporaries.length ? names.filter((name) => !name.endsWith('.tmp')) : names;
   }
 
   /** The files/ folder's modification time (ms), or null when it cannot be read. */
@@ -171,13 +208,13 @@ export class ShardStore {
   }
 
   read(relative: string): FileRecord | undefined {
-    const record = readRecord(path.join(this.filesDir, `${hashOf(relative)}.json`));
+    const record = readRecord(path.join(this.filesDir, this.recordName(relative)));
     return record?.path === relative ? record : undefined;
   }
 
   /** Every readable record; unreadable ones (another format, damaged) are deleted and re-indexed later. */
   *readAll(): Generator<FileRecord> {
-    const names = readdirSync(this.filesDir);
+    const names = this.list();
     const referenced = new Set<string>();
     for (const name of names) {
       if (!name.endsWith('.json')) continue;
@@ -187,6 +224,7 @@ export class ShardStore {
         rmSync(file, { force: true });
         continue;
       }
+      this.names.set(record.path, name);
       if (record.vectors) referenced.add(record.vectors);
       yield record;
     }

@@ -30,7 +30,8 @@ interface SectionRef {
   readonly count?: number;
 }
 
-export function writeTableSnapshot(file: string, state: State): number {
+/** The snapshot file's bytes for a state (every typed array copied in: later changes do not reach them). */
+export function encodeTableSnapshot(state: State): Uint8Array {
   const sections: Uint8Array[] = [];
   const encoder = new TextEncoder();
   const header = JSON.stringify(state, function (this: unknown, _key, value: unknown) {
@@ -61,8 +62,14 @@ export function writeTableSnapshot(file: string, state: State): number {
     bytes.set(section, at);
     at += align(section.byteLength);
   }
+  return bytes;
+}
+
+/** Writes a state to `file` atomically; returns its size in bytes. */
+export function writeTableSnapshot(file: string, state: State): number {
+  const bytes = encodeTableSnapshot(state);
   writeFileAtomic(file, bytes);
-  return size;
+  return bytes.byteLength;
 }
 
 /**

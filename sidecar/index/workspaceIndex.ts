@@ -14,6 +14,7 @@ import { languageOf } from './languages';
 import type { PauseGate } from './pauseGate';
 import { formatVersion, ShardStore, type FileRecord } from './shardStore';
 import { loadIndex } from './indexLoad';
+import { StringList } from './tableSnapshot';
 import { walkWorkspace } from './walk';
 import { looksBinary, WorkspaceFilter } from './workspaceFilter';
 import { WriterLock } from './writerLock';
@@ -177,7 +178,7 @@ export class WorkspaceIndex {
     this.closing.abort();
     await this.loaded.catch(() => undefined);
     await this.running?.catch(() => undefined);
-    if (this.writer && (this.table.unsavedVectors > 0 || this.table.unsavedChunks > 0)) this.saveSnapshot();
+    if (this.writer && (this.table.unsavedVectors > 0 || this.table.unsavedChunks > 0)) await this.saveSnapshot();
     this.lock.release();
   }
 
@@ -237,7 +238,7 @@ export class WorkspaceIndex {
       // written when much changed or a while has passed, never in the way of a save.
       const stale = performance.now() - this.snapshotAt > snapshotAfterMs;
       const unsaved = Math.max(this.table.unsavedVectors, this.table.unsavedChunks);
-      if (!signal.aborted && (unsaved >= snapshotEvery || (unsaved > 0 && stale))) this.saveSnapshot();
+      if (!signal.aborted && (unsaved >= snapshotEvery || (unsaved > 0 && stale))) await this.saveSnapshot();
       if (this.chunksSinceCollect >= collectAfterChunks) {
         this.chunksSinceCollect = 0;
         collectGarbage();
@@ -345,9 +346,10 @@ export class WorkspaceIndex {
 
   /**
    * The vector snapshot (when vectors changed), then the table snapshot that names it: a restart
-   * loads both and replays only the records written after.
+   * loads both and replays only the records written after. The tables are encoded at once (as
+   * they are now) and written without blocking requests.
    */
-  private saveSnapshot(): void {
+  private async saveSnapshot(): Promise<void> {
     const { vectors, vectorModel } = this.table;
     try {
       if (vectors && vectorModel && this.table.unsavedVectors > 0) {
@@ -355,11 +357,13 @@ export class WorkspaceIndex {
         this.vectorGeneration = this.generation;
         this.table.unsavedVectors = 0;
       }
-      // Taken before it is written: a record committed later has a later file time.
+      // Taken before it is encoded: a record committed later has a later file time.
       const takenAt = Date.now();
-      this.store.writeTable({ generation: this.generation, vectorGeneration: this.vectorGeneration, takenAt, filesDirMtimeMs: this.store.filesDirMtime() }, this.table.exportState());
+      const recordNames = new StringList([...this.table.files.keys()].map((relative) => this.store.recordName(relative)));
+      const info = { generation: this.generation, vectorGeneration: this.vectorGeneration, takenAt, filesDirMtimeMs: this.store.filesDirMtime(), recordNames };
       this.table.unsavedChunks = 0;
       this.snapshotAt = performance.now();
+      await this.store.writeTable(info, this.table.exportState());
     } catch (error) {
       log('warn', `Could not save the index's snapshots (the index rebuilds them from its records): ${describeError(error)}`);
     }

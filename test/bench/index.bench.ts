@@ -102,6 +102,10 @@ async function main(): Promise<void> {
     }
   }
 
+  // The pipeline's close saved snapshots of the sample alone: the measured first open reads every
+  // record, as the index did before it had a table snapshot (and as after an upgrade).
+  rmSync(path.join(storageDir, 'table.bin'), { force: true });
+
   // ── 4. a fresh process, as a restarted sidecar, opens it and answers ──────────────────────────────
   const words = [...new Set(tokenize([...chunked.values()].flat().slice(0, 400).map((c) => c.text).join('\n')))].filter((w) => w.length > 4);
   const queries = Array.from({ length: 200 }, (_, i) => `${words[(i * 7) % words.length]} ${words[(i * 13 + 5) % words.length]} ${words[(i * 31 + 11) % words.length]}`);
