@@ -262,7 +262,11 @@ class DefinitionFinder {
    * whole (`export * from`, a package's `from .x import *` without an `__all__`), one hop deep.
    */
   async surface(file: string, summary: FileSummary): Promise<Array<SurfaceName & { file: string; definitions: readonly FileDefinition[] }>> {
-    const own = (entry: SurfaceName, from: FileSummary, path: string) => ({ ...entry, file: path, definitions: entry.own ? (from.definitions.get(entry.name) ?? []) : [] });
+    // An exported alias (`exports.a = b`, `export { b as a }`) is defined under its local name.
+    const own = (entry: SurfaceName, from: FileSummary, path: string) => {
+      const definitions = entry.own ? (from.definitions.get(entry.name) ?? from.definitions.get(from.outline.aliases.get(entry.name) ?? '') ?? []) : [];
+      return { ...entry, own: definitions.length > 0, file: path, definitions };
+    };
     const offered = publicSurface(summary).map((entry) => own(entry, summary, file));
     if (summary.languageId === 'python' && summary.definitions.has('__all__')) return offered;
     for (const reexport of summary.outline.reexports.filter((r) => !r.names).slice(0, maxStarModules)) {

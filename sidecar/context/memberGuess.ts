@@ -50,10 +50,16 @@ function computeSurface(summary: FileSummary): SurfaceName[] {
   if (languageId.startsWith('typescript') || languageId.startsWith('javascript')) {
     const exported = ordered.filter((name) => /^\s*(export\b|(module\.)?exports\.)/.test(first(name)!.text));
     const aliased = [...outline.aliases.keys()];
-    // A script with no exports at all (or one assigning module.exports wholesale): everything is offered.
+    // A script with no exports at all: everything is offered.
     const open = exported.length === 0 && aliased.length === 0;
     for (const name of ordered) if (open || exported.includes(name)) push(name, true);
-    for (const name of aliased) push(name, definitions.has(outline.aliases.get(name)!) || definitions.has(name));
+    for (const name of aliased) {
+      const target = outline.aliases.get(name)!;
+      // `exports.default = DeepFilter`: the member is `default`, the definition (and its words) DeepFilter's.
+      if (name === 'default') {
+        if (definitions.has(target)) push(target, true);
+      } else push(name, definitions.has(target) || definitions.has(name));
+    }
     for (const reexport of outline.reexports) for (const name of reexport.names?.keys() ?? []) push(name, false);
     return names;
   }
@@ -96,8 +102,15 @@ export function guessAffinity(entry: SurfaceName, signals: GuessSignals): number
   return similarity(entry.name, signals.nearbyWords) + (signals.shared.get(entry.name) ?? 0) + (signals.namesake.get(entry.name) ?? 0) + (entry.listed ? listedBonus : 0);
 }
 
+/** Subwords by name: an include or a package offers the same few thousand names keystroke after keystroke. */
+const wordsByName = new Map<string, readonly string[]>();
+
 /** Up to 0.4 for a name whose words occur around the cursor. */
 export function similarity(name: string, nearbyWords: ReadonlySet<string>): number {
-  const words = subwords(name);
+  let words = wordsByName.get(name);
+  if (!words) {
+    if (wordsByName.size >= 50_000) wordsByName.clear();
+    wordsByName.set(name, (words = subwords(name)));
+  }
   return words.length ? (0.4 * words.filter((word) => nearbyWords.has(word)).length) / words.length : 0;
 }

@@ -56,8 +56,15 @@ export function sourceFiles(root: string, pattern = /\.(ts|mts|cts|js|mjs|cjs|py
 
 export async function casesFrom(file: string, limit: number, layout: Layout): Promise<RetrievalCase[]> {
   const languageId = languageOfFile(file);
-  if (!languageId || statSync(file).size > maxFileBytes) return [];
-  const text = readFileSync(file, 'utf8');
+  // A file may vanish while the bench runs (a package manager at work in node_modules).
+  const size = statSync(file, { throwIfNoEntry: false })?.size;
+  if (!languageId || size === undefined || size > maxFileBytes) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
   if (text.length / (text.split('\n').length || 1) > 200) return []; // minified
   const grammar = await grammarFor(languageId);
   if (!grammar) return [];

@@ -165,7 +165,7 @@ describe('the budget share of guesses', () => {
   const candidate = (name: string, guess: boolean, length: number): Candidate => ({ source: 'imported', file: name, filename: name, text: 'x'.repeat(length), score: 1, startLine: 0, endLine: 0, guess });
 
   it('keeps guesses within their share, and what is really used beyond it', () => {
-    const ranked = [candidate('g1', true, 300), candidate('g2', true, 300), candidate('u1', false, 300), candidate('g3', true, 100)];
+    const ranked = [candidate('g1', true, 400), candidate('g2', true, 400), candidate('u1', false, 300), candidate('g3', true, 100)];
     const fitted = fitBudget(ranked, 1_000, (c) => c.text.length);
     const guessed = fitted.filter((c) => c.guess).reduce((sum, c) => sum + c.text.length, 0);
     assert.ok(guessed <= 1_000 * maxGuessShare, `${guessed}`);

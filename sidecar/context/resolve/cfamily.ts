@@ -56,6 +56,12 @@ export function includeDirs(context: CFamilyContext, fromFile: string): string[]
   return usual;
 }
 
+/** Whether a compile database is being read in the background (what is not found now may be soon). */
+export function compileDatabasePending(fs: FsCache): boolean {
+  for (const entry of databases.get(fs)?.values() ?? []) if (entry.parsing) return true;
+  return false;
+}
+
 function compileDatabase(fs: FsCache, workspace: string): CompileDatabase | undefined {
   let cache = databases.get(fs);
   if (!cache) databases.set(fs, (cache = new Map()));

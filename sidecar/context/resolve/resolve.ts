@@ -3,7 +3,7 @@
 // seconds — resolution runs on the keystroke path — and never leave the workspace except for the
 // dependency roots ResolveScope allows.
 import type { ImportBinding } from '../outline/outline';
-import { resolveInclude } from './cfamily';
+import { compileDatabasePending, resolveInclude } from './cfamily';
 import { FsCache } from './fsCache';
 import { goSamePackage, resolveGo } from './go';
 import { resolveJavaScript } from './javascript';
@@ -40,7 +40,7 @@ export class Resolver {
     const files = this.uncached(languageId, fromFile, binding).filter((file) => file !== fromFile && this.scope.allows(fromFile, file));
     if (this.memo.size >= maxEntries) this.memo.clear();
     // An include not found may be found once a big compile database is read (in the background).
-    if (files.length || (languageId !== 'c' && languageId !== 'cpp')) this.memo.set(key, { at: this.now(), files });
+    if (files.length || (languageId !== 'c' && languageId !== 'cpp') || !compileDatabasePending(this.fs)) this.memo.set(key, { at: this.now(), files });
     return files;
   }
 
