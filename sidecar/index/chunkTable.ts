@@ -1,6 +1,7 @@
 // What an index holds in memory to answer searches: a reference to every chunk (its key, file, lines
 // and symbol, in columns by ordinal; the text stays on disk), the keyword postings and the vectors,
-// kept in step as committed file records come and go.
+// kept in step as committed file records come and go — and handed whole to the table snapshot, from
+// which a restart rebuilds it without reading the records.
 import { Bm25Index, type Bm25State } from './bm25';
 import { grown, KeyMap } from './compact';
 import type { FileRecord, StoredChunk } from './shardStore';
