@@ -58,7 +58,8 @@ export async function casesFrom(file: string, limit: number, layout: Layout): Pr
   const languageId = languageOfFile(file);
   // A file may vanish while the bench runs (a package manager at work in node_modules).
   const size = statSync(file, { throwIfNoEntry: false })?.size;
-  if (!languageId || size === undefined || size > maxFileBytes) return [];
+  // Big JavaScript is a bundle; big Rust or C++ is still written by people.
+  if (!languageId || size === undefined || size > (/^(typescript|javascript)/.test(languageId) ? maxFileBytes : 4 * maxFileBytes)) return [];
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

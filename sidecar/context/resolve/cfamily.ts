@@ -34,7 +34,7 @@ export function resolveInclude(context: CFamilyContext, fromFile: string, includ
   const candidates: string[] = [];
   if (!angled) candidates.push(path.resolve(path.dirname(fromFile), name));
   for (const dir of includeDirs(context, fromFile)) candidates.push(path.resolve(dir, name));
-  for (const candidate of candidates) if (fs.isFile(candidate) && scope.allows(fromFile, candidate) && !/[\\/]node_modules[\\/]/.test(candidate)) return [candidate];
+  for (const candidate of candidates) if (fs.isFile(candidate) && scope.allows(fromFile, candidate)) return [candidate];
   return [];
 }
 
