@@ -364,6 +364,8 @@ export class WorkspaceIndex {
       this.table.unsavedChunks = 0;
       this.snapshotAt = performance.now();
       await this.store.writeTable(info, this.table.exportState());
+      // The encoded tables (tens of MB at 100k chunks) are garbage now: give the memory back at once.
+      collectGarbage();
     } catch (error) {
       log('warn', `Could not save the index's snapshots (the index rebuilds them from its records): ${describeError(error)}`);
     }
