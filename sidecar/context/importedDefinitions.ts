@@ -244,6 +244,9 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return shared / Math.max(1, a.size + b.size - shared);
 }
 
+type Offered = SurfaceName & { readonly file: string; readonly definitions: readonly FileDefinition[] };
+const offeredBy = new WeakMap<FileSummary, { inner: readonly FileSummary[]; offered: readonly Offered[] }>();
+
 class DefinitionFinder {
   constructor(private readonly deps: ImportDeps, private readonly pending: Set<string>) {}
 
@@ -261,21 +264,28 @@ class DefinitionFinder {
    * What a module offers an importer: its public surface, and that of the modules it re-exports
    * whole (`export * from`, a package's `from .x import *` without an `__all__`), one hop deep.
    */
-  async surface(file: string, summary: FileSummary): Promise<Array<SurfaceName & { file: string; definitions: readonly FileDefinition[] }>> {
+  async surface(file: string, summary: FileSummary): Promise<readonly Offered[]> {
     // An exported alias (`exports.a = b`, `export { b as a }`) is defined under its local name.
     const own = (entry: SurfaceName, from: FileSummary, path: string) => {
       const definitions = entry.own ? (from.definitions.get(entry.name) ?? from.definitions.get(from.outline.aliases.get(entry.name) ?? '') ?? []) : [];
       return { ...entry, own: definitions.length > 0, file: path, definitions };
     };
-    const offered = publicSurface(summary).map((entry) => own(entry, summary, file));
-    if (summary.languageId === 'python' && summary.definitions.has('__all__')) return offered;
-    for (const reexport of summary.outline.reexports.filter((r) => !r.names).slice(0, maxStarModules)) {
+    const stars = summary.languageId === 'python' && summary.definitions.has('__all__') ? [] : summary.outline.reexports.filter((r) => !r.names).slice(0, maxStarModules);
+    const inner: Array<{ path: string; summary: FileSummary }> = [];
+    for (const reexport of stars) {
       for (const target of this.deps.resolver.resolve(summary.languageId, file, { local: '', imported: '*', module: reexport.module, kind: 'wildcard' })) {
-        const inner = target !== file ? await this.load(target) : undefined;
-        for (const entry of inner ? publicSurface(inner) : []) if (entry.own) offered.push(own(entry, inner!, target));
+        const loaded = target !== file ? await this.load(target) : undefined;
+        if (loaded) inner.push({ path: target, summary: loaded });
       }
       if (this.deps.deadline.expired()) break;
     }
+    // The same module and re-exported modules (their summaries unchanged) offer the same list: kept
+    // with the module's summary, so the next keystroke does not build it again.
+    const cached = offeredBy.get(summary);
+    if (cached && cached.inner.length === inner.length && cached.inner.every((s, i) => s === inner[i]!.summary)) return cached.offered;
+    const offered = publicSurface(summary).map((entry) => own(entry, summary, file));
+    for (const { path, summary: star } of inner) for (const entry of publicSurface(star)) if (entry.own) offered.push(own(entry, star, path));
+    offeredBy.set(summary, { inner: inner.map((i) => i.summary), offered });
     return offered;
   }
 
