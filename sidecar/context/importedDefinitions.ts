@@ -77,6 +77,9 @@ const maxHops = 3;
 /** A short definition's snippet takes its close neighbours in the file too, up to this size. */
 const shortDefinitionChars = 600;
 const neighbourhoodChars = 1_200;
+/** A definition longer than this offers its head when the whole does not fit the budget. */
+const longDefinitionChars = 1_000;
+const headChars = 400;
 const maxCandidates = 60;
 /** How many members of a namespace to guess. */
 const namespaceGuesses = 20;
@@ -210,9 +213,18 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
     score,
     startLine: joined?.startLine ?? Math.min(...chosen.map((d) => d.startLine)),
     endLine: joined?.endLine ?? Math.max(...chosen.map((d) => d.endLine)),
-    ...(joined && { core: { text: first.text, startLine: first.startLine, endLine: first.endLine } }),
+    ...((joined && { core: { text: first.text, startLine: first.startLine, endLine: first.endLine } }) || (chosen.length === 1 && headOf(first))),
     ...(guess && { guess }),
   });
+}
+
+/** A long definition's head (its signature, a class's first members) for when the whole does not fit. */
+function headOf(definition: FileDefinition): { core: { text: string; startLine: number; endLine: number } } | undefined {
+  if (definition.text.length <= longDefinitionChars) return undefined;
+  const cut = definition.text.lastIndexOf('\n', headChars);
+  if (cut <= 0) return undefined;
+  const text = `${definition.text.slice(0, cut)}\n…`;
+  return { core: { text, startLine: definition.startLine, endLine: definition.startLine + text.split('\n').length - 2 } };
 }
 
 /** Proximity of the nearest use to the cursor, more inside the enclosing scope, a little for frequency and for words shared with the cursor's surroundings. */
