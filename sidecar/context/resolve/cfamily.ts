@@ -99,7 +99,13 @@ interface CommandEntry {
 }
 
 function fromCommands(fs: FsCache, file: string): CompileDatabase | undefined {
-  const entries = fs.readJson(file, maxDatabaseBytes) as CommandEntry[] | undefined;
+  // Parsed here and kept only as the include directories (a database can be tens of MB of JSON).
+  let entries: CommandEntry[] | undefined;
+  try {
+    entries = JSON.parse(fs.readText(file, maxDatabaseBytes) ?? 'null') as CommandEntry[] | undefined;
+  } catch {
+    return undefined;
+  }
   if (!Array.isArray(entries)) return undefined;
   const byFile = new Map<string, string[]>();
   const byFolder = new Map<string, string[]>();

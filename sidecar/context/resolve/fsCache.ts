@@ -13,8 +13,9 @@ export interface FileStat {
 
 const ttlMs = 5_000;
 const maxEntries = 50_000;
-/** Parsed texts kept (config files and module heads; small). */
+/** Texts kept (config files, module heads), and the largest one kept. */
 const maxTexts = 2_000;
+const maxCachedTextBytes = 1_000_000;
 
 export class FsCache {
   private readonly stats = new Map<string, { at: number; stat: FileStat | undefined }>();
@@ -96,7 +97,8 @@ export class FsCache {
       text = undefined;
     }
     if (this.texts.size >= maxTexts) this.texts.clear();
-    this.texts.set(path, { key, text });
+    // A big file (a compile database) is parsed once by its reader and kept in that form only.
+    if (stat.size <= maxCachedTextBytes) this.texts.set(path, { key, text });
     return text;
   }
 
