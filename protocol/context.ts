@@ -31,9 +31,10 @@ export const ContextSignals = notifySidecar(
     /**
      * The workspace folders (absolute file-system paths) and the user's `pylot.completion.exclude`
      * patterns: context is read only from files inside a folder that no ignore rule or secret
-     * pattern excludes. Until it is sent, no file but the current document is read.
+     * pattern excludes. Until it is sent, no file but the current document is read. A configured
+     * Python interpreter (or its environment's folder) adds that environment's installed packages.
      */
-    workspace: z.optional(z.object({ folders: z.array(z.string()), exclude: z.optional(z.array(z.string())) })),
+    workspace: z.optional(z.object({ folders: z.array(z.string()), exclude: z.optional(z.array(z.string())), pythonEnvironment: z.optional(z.string()) })),
   }),
 );
 

@@ -2,6 +2,7 @@
 // tabs are open, and the clipboard. Collected from VS Code events, sent at most every few hundred
 // milliseconds (and again after a sidecar restart); the ranking happens in the sidecar. Also the
 // workspace folders and excludes, which bound what the sidecar reads as context.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ContextSignals, type TouchedRange } from '../../protocol/context';
 import type { ParamsOf } from '../../protocol/rpc';
@@ -50,7 +51,7 @@ export class SignalReporter implements vscode.Disposable {
       vscode.window.tabGroups.onDidChangeTabs(() => this.schedule()),
       vscode.window.onDidChangeWindowState((state) => state.focused && this.schedule()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.resendWorkspace()),
-      vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('pylot.completion.exclude') && this.resendWorkspace()),
+      vscode.workspace.onDidChangeConfiguration((event) => (event.affectsConfiguration('pylot.completion.exclude') || event.affectsConfiguration('python.defaultInterpreterPath')) && this.resendWorkspace()),
     );
   }
 
@@ -77,7 +78,10 @@ export class SignalReporter implements vscode.Disposable {
     if (!this.workspaceSent) {
       this.workspaceSent = true;
       const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
-      params.workspace = { folders, exclude: vscode.workspace.getConfiguration('pylot').get<string[]>('completion.exclude', []) };
+      // The Python extension's interpreter setting, when the user set one ("python" alone is a PATH lookup).
+      const interpreter = vscode.workspace.getConfiguration('python').get<string>('defaultInterpreterPath');
+      const pythonEnvironment = interpreter && path.isAbsolute(interpreter) ? interpreter : undefined;
+      params.workspace = { folders, exclude: vscode.workspace.getConfiguration('pylot').get<string[]>('completion.exclude', []), ...(pythonEnvironment && { pythonEnvironment }) };
     }
     const clipboard = clipboardAllowed() ? await vscode.env.clipboard.readText().then((text) => text, () => undefined) : undefined;
     if (clipboard !== undefined && clipboard.length <= maxClipboardChars && (clipboard !== this.clipboardText || !this.clipboardSent)) {

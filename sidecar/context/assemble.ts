@@ -28,16 +28,28 @@ export function snippetCost(candidate: Pick<Candidate, 'text' | 'filename'>): nu
 }
 
 /**
- * The ranked candidates that fit in the budget, in rank order (a big one is skipped, or replaced by
- * its shorter core when that fits; smaller ones still fit).
+ * Guessed members (not used yet) may take at most this share of the budget: a wrong guess costs
+ * the prompt room that edits, open tabs and the symbols really used would have had. On the
+ * retrieval bench 0.5 cost JavaScript 0.026 of its recall within 1k tokens and 0.7 cost 0.013
+ * (docs/decisions.md).
  */
-export function fitBudget<T extends Pick<Candidate, 'text' | 'filename'> & Pick<Partial<Candidate>, 'core'>>(ranked: readonly T[], budgetChars: number, cost: (c: T) => number = snippetCost): T[] {
+export const maxGuessShare = 0.7;
+
+/**
+ * The ranked candidates that fit in the budget, in rank order (a big one is skipped, or replaced by
+ * its shorter core when that fits; smaller ones still fit); guesses only within their share.
+ */
+export function fitBudget<T extends Pick<Candidate, 'text' | 'filename'> & Pick<Partial<Candidate>, 'core' | 'guess'>>(ranked: readonly T[], budgetChars: number, cost: (c: T) => number = snippetCost): T[] {
   const fitted: T[] = [];
   let used = 0;
+  let guessed = 0;
+  const guessBudget = budgetChars * maxGuessShare;
   for (const candidate of ranked) {
-    const fitting = used + cost(candidate) <= budgetChars ? candidate : candidate.core && ({ ...candidate, ...candidate.core, core: undefined } as T);
-    if (!fitting || used + cost(fitting) > budgetChars) continue;
+    const room = candidate.guess ? Math.min(budgetChars - used, guessBudget - guessed) : budgetChars - used;
+    const fitting = cost(candidate) <= room ? candidate : candidate.core && ({ ...candidate, ...candidate.core, core: undefined } as T);
+    if (!fitting || cost(fitting) > room) continue;
     used += cost(fitting);
+    if (candidate.guess) guessed += cost(fitting);
     fitted.push(fitting);
   }
   return fitted;

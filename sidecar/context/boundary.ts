@@ -4,7 +4,8 @@
 // so neither `../../outside/x` nor a symlink leads out) and not be excluded there, by the same
 // rules the index applies (workspaceFilter.ts: secrets, `.pylotignore`, `.gitignore`, the user's
 // `pylot.completion.exclude`). Until the extension says which folders the workspace has, nothing
-// outside the current document is read.
+// outside the current document is read. A configured Python environment outside the workspace is
+// a dependency root: its installed packages may be read (secrets and ignore rules still apply).
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,16 +29,22 @@ export interface FileGate {
 
 export class ContextBoundary implements FileGate {
   private roots: readonly string[] = [];
+  private dependencyRoots: readonly string[] = [];
   private exclude: readonly string[] = [];
   private folders: Folder[] = [];
+  private dependencies: Folder[] = [];
   private builtAt = -Infinity;
   private readonly verdicts = new Map<string, { at: number; allowed: boolean }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** The workspace folders (absolute paths) and the user's excluded patterns (gitignore syntax). */
-  setWorkspace(folders: readonly string[], exclude: readonly string[] = []): void {
+  /**
+   * The workspace folders (absolute paths), the user's excluded patterns (gitignore syntax), and
+   * folders of installed packages outside them (a configured Python environment).
+   */
+  setWorkspace(folders: readonly string[], exclude: readonly string[] = [], dependencyRoots: readonly string[] = []): void {
     this.roots = folders.filter((folder) => path.isAbsolute(folder));
+    this.dependencyRoots = dependencyRoots.filter((folder) => path.isAbsolute(folder));
     this.exclude = exclude;
     this.builtAt = -Infinity;
     this.verdicts.clear();
@@ -77,7 +84,11 @@ export class ContextBoundary implements FileGate {
     if (real === undefined) return false;
     // Where the file really is decides: inside a folder, and not excluded there.
     const home = innermost(folders, (folder) => relativeInside(folder.real, real));
-    if (!home || home.filter.ignoresPath(home.relative)) return false;
+    if (!home) {
+      const installed = innermost(this.dependencies, (folder) => relativeInside(folder.real, real));
+      return installed !== undefined && !installed.filter.ignoresPath(installed.relative);
+    }
+    if (home.filter.ignoresPath(home.relative)) return false;
     // The name it was reached by counts too: a link named like a secret, or inside an ignored folder.
     const named = innermost(folders, (folder) => relativeInside(folder.root, path.resolve(file)));
     return !named || !named.filter.ignoresPath(named.relative);
@@ -86,17 +97,23 @@ export class ContextBoundary implements FileGate {
   private current(): Folder[] {
     if (this.now() - this.builtAt < ttlMs) return this.folders;
     this.builtAt = this.now();
-    this.folders = [];
-    for (const root of this.roots) {
-      try {
-        const real = realpathSync.native(root);
-        this.folders.push({ root: path.resolve(root), real, filter: new WorkspaceFilter(real, this.exclude, Infinity, { readDependencies: true }) });
-      } catch {
-        // A folder that is gone holds nothing to read.
-      }
-    }
+    this.folders = foldersOf(this.roots, this.exclude);
+    this.dependencies = foldersOf(this.dependencyRoots, this.exclude);
     return this.folders;
   }
+}
+
+function foldersOf(roots: readonly string[], exclude: readonly string[]): Folder[] {
+  const folders: Folder[] = [];
+  for (const root of roots) {
+    try {
+      const real = realpathSync.native(root);
+      folders.push({ root: path.resolve(root), real, filter: new WorkspaceFilter(real, exclude, Infinity, { readDependencies: true }) });
+    } catch {
+      // A folder that is gone holds nothing to read.
+    }
+  }
+  return folders;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface Candidate {
   readonly endLine: number;
   /** A shorter form (the definition alone, without its neighbours) for when the text does not fit. */
   readonly core?: { readonly text: string; readonly startLine: number; readonly endLine: number };
+  /** A member the file has not used yet, offered as a guess at what comes next (its budget share is capped). */
+  readonly guess?: boolean;
 }
 
 /** The time box: sources check it between units of work and return what they have. */

@@ -19,8 +19,9 @@ import { FileOutlines } from './fileOutlines';
 import { grammarFor, type Tree } from './grammars';
 import { importedDefinitions, packageDepth } from './importedDefinitions';
 import { tokenSet, WindowIndex } from './jaccard';
-import { outlineOf } from './outline/outline';
+import { outlineOf, textOutline } from './outline/outline';
 import { FsCache } from './resolve/fsCache';
+import { Resolver } from './resolve/resolve';
 import { SiblingUsage } from './siblingUsage';
 import { SignalState } from './signals';
 import { subwords } from './usage';
@@ -51,6 +52,8 @@ export class ContextService {
   readonly trees = new DocumentTrees();
   readonly fs = new FsCache();
   readonly outlines = new FileOutlines(this.fs, this.boundary);
+  /** Import resolution; its scope takes the workspace folders (setRoots) and a Python environment. */
+  readonly resolver = new Resolver(this.fs);
   private readonly siblings = new SiblingUsage(this.fs, this.boundary);
   private readonly windows = new WindowIndex();
   private readonly roots = new Map<string, string>();
@@ -68,6 +71,17 @@ export class ContextService {
       .map(({ filename, text, source, score }) => ({ filename, text, source, score }));
     return { snippets, elapsedMs: performance.now() - started, timedOut };
   }
+  /**
+   * What the extension says of the workspace: its folders bound what context may read and where
+   * imports resolve; a configured Python environment adds its installed packages.
+   */
+  setWorkspace(folders: readonly string[], exclude: readonly string[] = [], pythonEnvironment?: string): void {
+    const environment = pythonEnvironment ? environmentRoot(pythonEnvironment) : undefined;
+    this.boundary.setWorkspace(folders, exclude, environment ? [environment] : []);
+    this.resolver.scope.setRoots(folders);
+    this.resolver.pythonEnvironment = environment;
+  }
+
 
   /** Every source's candidates, ranked and deduplicated against the window, before the budget. */
   async candidatesAt(document: TextDocument, window: CompletionWindow, timeBoxMs: number): Promise<{ ranked: Candidate[]; timedOut: boolean }> {
@@ -87,12 +101,14 @@ export class ContextService {
     const scopes = tree ? enclosingScopes(tree, window.offset) : {};
     candidates.push(...enclosingCandidates(document.text, scopes, window.start, filePath ?? document.uri, filename));
 
-    if (tree && grammar && filePath) {
+    // A language without a grammar (Kotlin) is outlined from its text.
+    const outline = tree && grammar ? outlineOf(document.languageId, tree, grammar.tags) : textOutline(document.languageId, document.text);
+    if (outline && filePath) {
       const scope = scopes.fn ?? scopes.cls;
       const nearbyWords = new Set(subwords(around + (scope ? document.text.slice(scope.start, Math.min(scope.end, scope.start + 300)) : '')));
       const { candidates: imported, pending } = await importedDefinitions(
-        { path: filePath, languageId: document.languageId, text: document.text, outline: outlineOf(document.languageId, tree, grammar.tags), cursorLine, scopes, nearbyWords, functionName: scopes.fn && functionNameOf(document.text.slice(scopes.fn.start, Math.min(scopes.fn.end, scopes.fn.start + 200))), wordsOfFunctionAt: functionWords(tree, document.text) },
-        { fs: this.fs, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath), siblings: this.siblings },
+        { path: filePath, languageId: document.languageId, text: document.text, outline, cursorLine, scopes, nearbyWords, functionName: scopes.fn && functionNameOf(document.text.slice(scopes.fn.start, Math.min(scopes.fn.end, scopes.fn.start + 200))), wordsOfFunctionAt: tree && functionWords(tree, document.text) },
+        { resolver: this.resolver, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath), siblings: this.siblings },
       );
       candidates.push(...imported);
       this.warmLater(pending);
@@ -169,7 +185,7 @@ export class ContextService {
     if (root === undefined) {
       root = dir;
       for (let candidate = dir; ; candidate = path.dirname(candidate)) {
-        if (['.git', 'package.json', 'pyproject.toml', 'go.mod', 'Cargo.toml', 'pom.xml'].some((marker) => this.fs.stat(path.join(candidate, marker)))) {
+        if (['.git', 'package.json', 'pyproject.toml', 'setup.py', 'go.mod', 'Cargo.toml', 'pom.xml', 'settings.gradle', 'settings.gradle.kts'].some((marker) => this.fs.stat(path.join(candidate, marker)))) {
           root = candidate;
           if (this.fs.stat(path.join(candidate, '.git'))) break;
           // A package inside node_modules is named from the project that holds it.
@@ -228,4 +244,11 @@ function aroundCursor(text: string, offset: number): string {
   const lineEnd = text.indexOf('\n', offset);
   const nextEnd = lineEnd < 0 ? text.length : text.indexOf('\n', lineEnd + 1);
   return text.slice(start, nextEnd < 0 ? text.length : nextEnd);
+}
+
+/** A Python environment's folder, from its interpreter (…/bin/python, …\Scripts\python.exe) or the folder itself. */
+export function environmentRoot(configured: string): string {
+  const resolved = path.resolve(configured);
+  const interpreter = /^python[\d.]*(\.exe)?$/i.test(path.basename(resolved)) && /^(bin|Scripts)$/.test(path.basename(path.dirname(resolved)));
+  return interpreter ? path.dirname(path.dirname(resolved)) : resolved;
 }

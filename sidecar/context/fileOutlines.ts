@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
 import type { FileGate } from './boundary';
 import { grammarFor } from './grammars';
-import { outlineOf, type Definition, type Outline } from './outline/outline';
+import { hasTextOutline } from './outline/kotlin';
+import { outlineOf, textOutline, type Definition, type Outline } from './outline/outline';
 import { languageOfFile } from './resolve/resolve';
 import type { FsCache } from './resolve/fsCache';
 
@@ -65,9 +66,9 @@ export class FileOutlines {
     const languageId = languageOfFile(path);
     const grammar = languageId && (await grammarFor(languageId));
     let summary: FileSummary | undefined;
-    if (languageId && grammar) {
+    if (languageId && (grammar || hasTextOutline(languageId))) {
       const text = open?.text ?? readText(path);
-      if (text !== undefined) summary = summarize(path, languageId, text, grammar);
+      if (text !== undefined) summary = summarize(path, languageId, text, grammar || undefined);
     }
     this.cache.set(path, { key, summary });
     return summary;
@@ -81,13 +82,15 @@ export class FileOutlines {
   }
 }
 
-function summarize(path: string, languageId: string, text: string, grammar: NonNullable<Awaited<ReturnType<typeof grammarFor>>>): FileSummary | undefined {
-  const parser = grammar.parser();
-  const tree = parser.parse(text);
-  parser.delete();
-  if (!tree) return undefined;
+function summarize(path: string, languageId: string, text: string, grammar: Awaited<ReturnType<typeof grammarFor>>): FileSummary | undefined {
+  const parser = grammar?.parser();
+  const tree = parser?.parse(text);
+  parser?.delete();
+  if (grammar && !tree) return undefined;
   try {
-    const outline = outlineOf(languageId, tree, grammar.tags);
+    // A language without a grammar (Kotlin) is outlined from its text.
+    const outline = tree && grammar ? outlineOf(languageId, tree, grammar.tags) : textOutline(languageId, text);
+    if (!outline) return undefined;
     const definitions = new Map<string, FileDefinition[]>();
     const inOrder: Array<FileDefinition & { previous?: FileDefinition; next?: FileDefinition; gapBefore?: string }> = [];
     for (const definition of outline.definitions) {
@@ -111,7 +114,7 @@ function summarize(path: string, languageId: string, text: string, grammar: NonN
     }
     return { path, languageId, outline, definitions };
   } finally {
-    tree.delete();
+    tree?.delete();
   }
 }
 

@@ -15,7 +15,7 @@ export interface CompletionContext {
 export function registerContextHandlers(endpoint: Endpoint, documents: DocumentStore): CompletionContext {
   const service = new ContextService(documents);
   endpoint.onNotification(ContextSignals, (params) => {
-    if (params.workspace) service.boundary.setWorkspace(params.workspace.folders, params.workspace.exclude);
+    if (params.workspace) service.setWorkspace(params.workspace.folders, params.workspace.exclude, params.workspace.pythonEnvironment);
     service.signals.update(params);
     if (params.openTabs) void service.warm(params.openTabs);
   });

@@ -1,15 +1,17 @@
 // Definitions of the symbols the current file imports, ranked by how close to the cursor they are
-// used. Each import is resolved to its file (per-language rules), the file's outline gives the
-// declaration, following re-exports (`export … from`, index files, __init__.py) a few hops deep.
+// used. Each import is resolved to its file (per-language rules, resolve/), the file's outline gives
+// the declaration, following re-exports (`export … from`, index files, __init__.py, `pub use`) a
+// few hops deep. A module imported whole also offers the members not used yet that are most likely
+// next (memberGuess.ts); such guesses are marked, and the budget caps their share (assemble.ts).
 // Work runs in order of relevance and stops at the deadline; files it did not reach are reported
 // so they can be parsed in the background for the next request.
 import type { Candidate, Deadline } from './candidate';
 import type { FileDefinition, FileOutlines, FileSummary, OpenText } from './fileOutlines';
+import { bestGuesses, publicSurface, similarity, type SurfaceName } from './memberGuess';
 import type { ImportBinding, Outline } from './outline/outline';
-import { resolveImport } from './resolve/resolve';
-import type { FsCache } from './resolve/fsCache';
+import type { Resolver } from './resolve/resolve';
 import type { SiblingUsage } from './siblingUsage';
-import { subwords, UsageIndex } from './usage';
+import { UsageIndex } from './usage';
 
 interface LineRange {
   readonly startLine: number;
@@ -33,7 +35,7 @@ export interface ImportSite {
 }
 
 export interface ImportDeps {
-  readonly fs: FsCache;
+  readonly resolver: Resolver;
   readonly outlines: FileOutlines;
   readonly openText: (path: string) => OpenText | undefined;
   readonly filenameOf: (path: string) => string;
@@ -54,6 +56,8 @@ interface Wanted {
   /** The name to find in the module ('*': a wildcard import's used names, or a namespace's best guesses). */
   readonly name: string;
   readonly score: number;
+  /** The file the binding's module is resolved from, when not the current one (a module re-exported by another). */
+  readonly from?: string;
 }
 
 /**
@@ -73,6 +77,9 @@ const maxHops = 3;
 /** A short definition's snippet takes its close neighbours in the file too, up to this size. */
 const shortDefinitionChars = 600;
 const neighbourhoodChars = 1_200;
+/** A definition longer than this offers its head when the whole does not fit the budget. */
+const longDefinitionChars = 1_000;
+const headChars = 400;
 const maxCandidates = 60;
 /** How many members of a namespace to guess. */
 const namespaceGuesses = 20;
@@ -82,6 +89,11 @@ const siblingGuessWeight = 0.8;
 const siblingUseWeight = 0.5;
 /** Weight of the share of same-named functions in sibling files that use a name. */
 const namesakeWeight = 1;
+/** Headers a C/C++ include brings in through its own includes (umbrella headers), files and depth. */
+const maxIncludedFiles = 24;
+/** Modules a module re-exports whole whose names are offered as its own guesses. */
+const maxStarModules = 12;
+const maxIncludeDepth = 2;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
@@ -90,8 +102,12 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   const wanted: Wanted[] = [];
   const namesake = site.functionName && deps.siblings && !deps.deadline.expired() ? deps.siblings.wordsOfFunction(site.path, site.functionName, deps.deadline) : new Map<string, number>();
   const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines) + namesakeWeight * (namesake.get(name) ?? 0);
-  const sharedMembers = (binding: ImportBinding) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local, deps.deadline) : new Map<string, number>());
-  for (const binding of site.outline.imports) {
+  // A module re-exported by another file (`from .base import gguf`) is imported by name next door too.
+  const sharedMembers = (binding: ImportBinding, reexported = false) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local, deps.deadline, reexported) : new Map<string, number>());
+  // A named import of a module (`from pkg import module`, `use crate::store;`) is a namespace; a Go
+  // or Java file also sees its own package's other files without an import.
+  const bindings = [...site.outline.imports.map((binding) => deps.resolver.asModule(site.languageId, site.path, binding) ?? binding), ...deps.resolver.implicitBindings(site.languageId)];
+  for (const binding of bindings) {
     if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)) });
     else if (binding.kind === 'namespace') {
       const members = usage.membersOf(binding.local);
@@ -104,51 +120,82 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
   wanted.sort((a, b) => b.score - a.score);
 
   const candidates: Candidate[] = [];
+  /** Names of wildcard imports (includes, a package's own files), ranked together once all are read. */
+  const pool: Array<{ file: string; definitions: readonly FileDefinition[]; score: number; guess: boolean }> = [];
   const pending = new Set<string>();
   const seen = new Set<string>();
   const finder = new DefinitionFinder(deps, pending);
   for (const want of wanted) {
     if (candidates.length >= maxCandidates) break;
-    for (const file of resolveImport(deps.fs, site.languageId, site.path, want.binding)) {
+    const files = [...deps.resolver.resolve(site.languageId, want.from ?? site.path, want.binding)];
+    if (want.binding.kind === 'wildcard' && (site.languageId === 'c' || site.languageId === 'cpp')) files.push(...(await finder.included(files)));
+    for (const file of files) {
       if (file === site.path) continue;
       if (want.name === '*') {
         const summary = await finder.load(file);
         if (want.binding.kind === 'wildcard') {
-          // The module's names that this file uses.
+          // The module's names this file uses, and those same-named functions next to it use (a
+          // guess): all of them ranked together below, since an include or a package brings many.
           for (const [name, definitions] of summary?.definitions ?? []) {
             const lines = usage.linesOf(name);
-            if (lines.length) add(candidates, seen, deps, file, definitions, score(name, lines));
+            const share = namesake.get(name) ?? 0;
+            if (lines.length) pool.push({ file, definitions, score: wildcardScore(site, name, lines) + namesakeWeight * share, guess: false });
+            else if (share > 0) pool.push({ file, definitions, score: otherMembersScore + namesakeWeight * share + similarity(name, site.nearbyWords), guess: true });
           }
-        } else {
+          if (deps.deadline.expired()) break;
+        } else if (summary) {
           // Each further guess is worth a little less, so they fill the places real uses leave free.
           // The members sibling files use, or a same-named function there, are the best guesses.
-          const shared = sharedMembers(want.binding);
+          const shared = sharedMembers(want.binding, want.from !== undefined);
           const used = usage.membersOf(want.binding.local);
-          bestMatching(summary, site.nearbyWords, namespaceGuesses, shared, used, namesake).forEach(([name, definitions], rank) =>
-            add(candidates, seen, deps, file, definitions, want.score - guessStep * rank + similarity(name, site.nearbyWords) + siblingGuessWeight * (shared.get(name) ?? 0) + namesakeWeight * (namesake.get(name) ?? 0)),
-          );
+          const surface = await finder.surface(file, summary);
+          const guesses = bestGuesses(surface, { nearbyWords: site.nearbyWords, shared, namesake, used }, namespaceGuesses);
+          for (const [rank, guess] of guesses.entries()) {
+            const found = guess.own ? { path: guess.file, definitions: guess.definitions } : await finder.find(file, guess.name, 0);
+            const value = want.score - guessStep * rank + similarity(guess.name, site.nearbyWords) + siblingGuessWeight * (shared.get(guess.name) ?? 0) + namesakeWeight * (namesake.get(guess.name) ?? 0);
+            if (found) add(candidates, seen, deps, found.path, found.definitions, value, true);
+            if (deps.deadline.expired()) break;
+          }
         }
         continue;
       }
       const found = await finder.find(file, want.name, 0);
       if (found) add(candidates, seen, deps, found.path, found.definitions, want.score);
-      else if (want.binding.kind === 'named' && site.languageId === 'python') {
-        // `from pkg import module`: the name is a submodule, used as `module.member`.
-        const submodule: ImportBinding = { local: want.binding.local, imported: '*', module: `${want.binding.module}${want.binding.module.endsWith('.') ? '' : '.'}${want.name}`, kind: 'namespace' };
-        for (const subfile of resolveImport(deps.fs, site.languageId, site.path, submodule)) {
-          for (const [member, lines] of usage.membersOf(want.binding.local)) {
-            const inner = await finder.find(subfile, member, 0);
-            if (inner) add(candidates, seen, deps, inner.path, inner.definitions, score(member, lines));
-          }
+      else if (want.binding.kind === 'named') {
+        // A module the other file imports whole and this one takes from it (`from .base import gguf`,
+        // `export { z }` of `import * as z`): a namespace here, resolved from there.
+        const module = (await finder.load(file))?.outline.imports.find((b) => b.kind === 'namespace' && b.local === want.name);
+        if (module) {
+          const binding: ImportBinding = { ...module, local: want.binding.local };
+          const members = usage.membersOf(binding.local);
+          const shared = sharedMembers(binding, true);
+          for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines) + siblingUseWeight * (shared.get(member) ?? 0), from: file });
+          wanted.push({ binding, name: '*', score: members.size ? otherMembersScore : unusedNamespaceScore, from: file });
         }
       }
       if (deps.deadline.expired()) break;
     }
   }
+  pool.sort((a, b) => b.score - a.score);
+  for (const entry of pool) {
+    if (candidates.length >= maxCandidates) break;
+    add(candidates, seen, deps, entry.file, entry.definitions, entry.score, entry.guess);
+  }
   return { candidates, pending: [...pending] };
 }
 
-function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path: string, definitions: readonly FileDefinition[], score: number): void {
+/**
+ * A wildcard import's name as used here: nearest use, frequency, words shared with the cursor's
+ * surroundings — not the similar-functions term, which walks the tree for every use and an include
+ * brings hundreds of names.
+ */
+function wildcardScore(site: Pick<ImportSite, 'cursorLine' | 'nearbyWords'>, name: string, lines: readonly number[]): number {
+  let distance = Infinity;
+  for (const line of lines) distance = Math.min(distance, Math.abs(line - site.cursorLine));
+  return 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + Math.min(lines.length, 8)) + similarity(name, site.nearbyWords);
+}
+
+function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path: string, definitions: readonly FileDefinition[], score: number, guess = false): void {
   const first = definitions[0];
   if (!first) return;
   if (packageDepth(path) > deps.ownPackageDepth) score -= packagePenalty;
@@ -166,8 +213,18 @@ function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path:
     score,
     startLine: joined?.startLine ?? Math.min(...chosen.map((d) => d.startLine)),
     endLine: joined?.endLine ?? Math.max(...chosen.map((d) => d.endLine)),
-    ...(joined && { core: { text: first.text, startLine: first.startLine, endLine: first.endLine } }),
+    ...((joined && { core: { text: first.text, startLine: first.startLine, endLine: first.endLine } }) || (chosen.length === 1 && headOf(first))),
+    ...(guess && { guess }),
   });
+}
+
+/** A long definition's head (its signature, a class's first members) for when the whole does not fit. */
+function headOf(definition: FileDefinition): { core: { text: string; startLine: number; endLine: number } } | undefined {
+  if (definition.text.length <= longDefinitionChars) return undefined;
+  const cut = definition.text.lastIndexOf('\n', headChars);
+  if (cut <= 0) return undefined;
+  const text = `${definition.text.slice(0, cut)}\n…`;
+  return { core: { text, startLine: definition.startLine, endLine: definition.startLine + text.split('\n').length - 2 } };
 }
 
 /** Proximity of the nearest use to the cursor, more inside the enclosing scope, a little for frequency and for words shared with the cursor's surroundings. */
@@ -199,24 +256,8 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return shared / Math.max(1, a.size + b.size - shared);
 }
 
-/** Up to 0.4 for a name whose words occur around the cursor. */
-function similarity(name: string, nearbyWords: ReadonlySet<string>): number {
-  const words = subwords(name);
-  return words.length ? (0.4 * words.filter((word) => nearbyWords.has(word)).length) / words.length : 0;
-}
-
-/**
- * The `count` definitions not used yet whose names best match the words around the cursor, or that
- * sibling files use (`shared`, `namesake`: shares 0–1), earlier ones on ties.
- */
-function bestMatching(summary: FileSummary | undefined, nearbyWords: ReadonlySet<string>, count: number, shared: ReadonlyMap<string, number> = new Map(), used: ReadonlyMap<string, unknown> = new Map(), namesake: ReadonlyMap<string, number> = new Map()): Array<[string, readonly FileDefinition[]]> {
-  const entries = [...(summary?.definitions ?? [])].filter(([name]) => name !== 'default' && !used.has(name));
-  return entries
-    .map((entry, index) => ({ entry, index, similarity: similarity(entry[0], nearbyWords) + (shared.get(entry[0]) ?? 0) + (namesake.get(entry[0]) ?? 0) }))
-    .sort((a, b) => b.similarity - a.similarity || a.index - b.index)
-    .slice(0, count)
-    .map(({ entry }) => entry);
-}
+type Offered = SurfaceName & { readonly file: string; readonly definitions: readonly FileDefinition[] };
+const offeredBy = new WeakMap<FileSummary, { inner: readonly FileSummary[]; offered: readonly Offered[] }>();
 
 class DefinitionFinder {
   constructor(private readonly deps: ImportDeps, private readonly pending: Set<string>) {}
@@ -231,6 +272,57 @@ class DefinitionFinder {
     return this.deps.outlines.load(path, open);
   }
 
+  /**
+   * What a module offers an importer: its public surface, and that of the modules it re-exports
+   * whole (`export * from`, a package's `from .x import *` without an `__all__`), one hop deep.
+   */
+  async surface(file: string, summary: FileSummary): Promise<readonly Offered[]> {
+    // An exported alias (`exports.a = b`, `export { b as a }`) is defined under its local name.
+    const own = (entry: SurfaceName, from: FileSummary, path: string) => {
+      const definitions = entry.own ? (from.definitions.get(entry.name) ?? from.definitions.get(from.outline.aliases.get(entry.name) ?? '') ?? []) : [];
+      return { ...entry, own: definitions.length > 0, file: path, definitions };
+    };
+    const stars = summary.languageId === 'python' && summary.definitions.has('__all__') ? [] : summary.outline.reexports.filter((r) => !r.names).slice(0, maxStarModules);
+    const inner: Array<{ path: string; summary: FileSummary }> = [];
+    for (const reexport of stars) {
+      for (const target of this.deps.resolver.resolve(summary.languageId, file, { local: '', imported: '*', module: reexport.module, kind: 'wildcard' })) {
+        const loaded = target !== file ? await this.load(target) : undefined;
+        if (loaded) inner.push({ path: target, summary: loaded });
+      }
+      if (this.deps.deadline.expired()) break;
+    }
+    // The same module and re-exported modules (their summaries unchanged) offer the same list: kept
+    // with the module's summary, so the next keystroke does not build it again.
+    const cached = offeredBy.get(summary);
+    if (cached && cached.inner.length === inner.length && cached.inner.every((s, i) => s === inner[i]!.summary)) return cached.offered;
+    const offered = publicSurface(summary).map((entry) => own(entry, summary, file));
+    for (const { path, summary: star } of inner) for (const entry of publicSurface(star)) if (entry.own) offered.push(own(entry, star, path));
+    offeredBy.set(summary, { inner: inner.map((i) => i.summary), offered });
+    return offered;
+  }
+
+  /** Headers the given ones include in turn (an umbrella header's parts), breadth first, bounded. */
+  async included(files: readonly string[]): Promise<string[]> {
+    const found = new Set(files);
+    let level = [...files];
+    for (let depth = 0; depth < maxIncludeDepth && level.length && found.size < maxIncludedFiles; depth++) {
+      const next: string[] = [];
+      for (const file of level) {
+        const summary = await this.load(file);
+        for (const binding of summary?.outline.imports ?? []) {
+          for (const header of this.deps.resolver.resolve(summary!.languageId, file, binding)) {
+            if (found.size >= maxIncludedFiles || found.has(header)) continue;
+            found.add(header);
+            next.push(header);
+          }
+        }
+        if (this.deps.deadline.expired()) return [...found].slice(files.length);
+      }
+      level = next;
+    }
+    return [...found].slice(files.length);
+  }
+
   async find(path: string, name: string, hops: number): Promise<{ path: string; definitions: readonly FileDefinition[] } | undefined> {
     const summary = await this.load(path);
     if (!summary) return undefined;
@@ -243,7 +335,7 @@ class DefinitionFinder {
     const target = local ?? name;
     for (const binding of summary.outline.imports) {
       if (binding.local !== target || binding.kind !== 'named') continue;
-      for (const file of resolveImport(this.deps.fs, summary.languageId, path, binding)) {
+      for (const file of this.deps.resolver.resolve(summary.languageId, path, binding)) {
         const found = file !== path && (await this.find(file, binding.imported, hops + 1));
         if (found) return found;
       }
@@ -251,7 +343,7 @@ class DefinitionFinder {
     for (const reexport of summary.outline.reexports) {
       const inner = reexport.names ? reexport.names.get(name) : name;
       if (inner === undefined) continue;
-      for (const file of resolveImport(this.deps.fs, summary.languageId, path, { local: '', imported: inner, module: reexport.module, kind: 'named' })) {
+      for (const file of this.deps.resolver.resolve(summary.languageId, path, { local: '', imported: inner, module: reexport.module, kind: reexport.names ? 'named' : 'wildcard' })) {
         const found = file !== path && (await this.find(file, inner, hops + 1));
         if (found) return found;
       }

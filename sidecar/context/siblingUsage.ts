@@ -16,7 +16,7 @@ const ttlMs = 30_000;
 const maxEntries = 256;
 /** Folders whose texts are kept (each up to maxSiblings + 1 files). */
 const maxFolders = 8;
-const sourceFile = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go|rs|java)$/;
+const sourceFile = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go|rs|java|kt|c|cc|cpp|cxx|h|hh|hpp)$/;
 
 export class SiblingUsage {
   private readonly cache = new Map<string, { at: number; members: ReadonlyMap<string, number> }>();
@@ -29,13 +29,13 @@ export class SiblingUsage {
    * member → the share (0–1) of the sibling files using `module` as `local` that use it; the file
    * itself does not count.
    */
-  membersOf(file: string, module: string, local: string, deadline?: Deadline): ReadonlyMap<string, number> {
+  membersOf(file: string, module: string, local: string, deadline?: Deadline, byName = false): ReadonlyMap<string, number> {
     const dir = path.dirname(file);
-    const key = `${dir}\0${module}\0${local}\0${path.basename(file)}`;
+    const key = `${dir}\0${module}\0${local}\0${path.basename(file)}\0${byName}`;
     const cached = this.cache.get(key);
     if (cached && this.now() - cached.at < ttlMs) return cached.members;
     const counts = new Map<string, number>();
-    const { texts, complete } = this.importersOf(file, module, deadline);
+    const { texts, complete } = this.importersOf(file, module, byName ? local : undefined, deadline);
     const use = new RegExp(`(?<![\\w$.])${local.replace(/[.$]/g, (c) => `\\${c}`)}\\s*(?:\\.|::)\\s*([A-Za-z_$][\\w$]*)`, 'g');
     // Only files that use the module through the same name count (not those importing names from it).
     let importers = 0;
@@ -51,11 +51,15 @@ export class SiblingUsage {
     return members;
   }
 
-  /** Texts of the files in this file's folder that mention `module` in an import. */
-  private importersOf(file: string, module: string, deadline?: Deadline): { texts: string[]; complete: boolean } {
+  /**
+   * Texts of the files in this file's folder that mention `module` in an import, or import `local`
+   * by name when asked (a module another file re-exports: `from .base import gguf`).
+   */
+  private importersOf(file: string, module: string, local: string | undefined, deadline?: Deadline): { texts: string[]; complete: boolean } {
     const quoted = [`'${module}'`, `"${module}"`, `import ${module}`];
+    const byName = local && /^[A-Za-z_$][\w$]*$/.test(local) ? new RegExp(`\\bimport\\b[^\\n]*\\b${local.replace(/\$/g, '\\$')}\\b`) : undefined;
     const { texts, complete } = this.textsOf(file, deadline);
-    return { texts: texts.filter((text) => quoted.some((q) => text.includes(q))), complete };
+    return { texts: texts.filter((text) => quoted.some((q) => text.includes(q)) || (byName?.test(text) ?? false)), complete };
   }
 
   /**
@@ -68,7 +72,8 @@ export class SiblingUsage {
     if (cached && this.now() - cached.at < ttlMs) return cached.words;
     const counts = new Map<string, number>();
     let functions = 0;
-    const declaration = new RegExp(`(?:\\bfunction\\*?\\s+|\\bdef\\s+|^[ \\t]*(?:(?:async|static|public|private|protected|override|get|set)\\s+)*|\\b(?:const|let|var)\\s+|\\.)${name.replace(/\$/g, '\\$')}\\s*(?:=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)|\\()`, 'm');
+    // function f / def f / fn f / func (r T) f / fun f / a method / Type::f / a C-style `type f(`.
+    const declaration = new RegExp(`(?:\\bfunction\\*?\\s+|\\b(?:def|fn|fun)\\s+|\\bfunc\\s+(?:\\([^)]*\\)\\s*)?|^[ \\t]*(?:(?:async|static|public|private|protected|override|get|set)\\s+)*|\\b(?:const|let|var)\\s+|\\.|::|^[A-Za-z_][\\w:<>,*& \\t]*[\\s*&])${name.replace(/\$/g, '\\$')}\\s*(?:=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)|\\()`, 'm');
     const { texts, complete } = this.textsOf(file, deadline);
     for (const text of texts) {
       const match = declaration.exec(text);

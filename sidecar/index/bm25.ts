@@ -4,10 +4,24 @@
 // is a tombstone; the postings are swept (and the arena compacted) once tombstones are half of them
 // or the room lists left behind when they grew exceeds the entries.
 import { PostingsArena } from './compact';
+import { StringList, type State } from './tableSnapshot';
 import { tokenize } from './tokenize';
 
 const k1 = 1.2;
 const b = 0.75;
+
+export interface Bm25State {
+  readonly terms: string[];
+  readonly lists: Uint32Array<ArrayBuffer>;
+  readonly arena: Parameters<typeof PostingsArena.fromState>[0];
+  readonly lengths: Uint32Array<ArrayBuffer>;
+  readonly alive: Uint8Array<ArrayBuffer>;
+  readonly termCounts: Uint32Array<ArrayBuffer>;
+  readonly liveDocs: number;
+  readonly totalLength: number;
+  readonly postings: number;
+  readonly deadPostings: number;
+}
 
 export interface Scored {
   readonly doc: number;
@@ -16,8 +30,8 @@ export interface Scored {
 
 export class Bm25Index {
   /** Term → its postings list in the arena. */
-  private readonly terms = new Map<string, number>();
-  private readonly postingsLists = new PostingsArena();
+  private terms = new Map<string, number>();
+  private postingsLists = new PostingsArena();
   private lengths = new Uint32Array(1024);
   private alive = new Uint8Array(1024);
   private liveDocs = 0;
@@ -92,6 +106,39 @@ export class Bm25Index {
     const best = topK(touched, (doc) => scores[doc]!, limit);
     for (const doc of touched) scores[doc] = 0;
     return best;
+  }
+
+  /** Everything a search needs, for the table snapshot (the vocabulary as one string list). */
+  exportState(): State {
+    return {
+      terms: new StringList([...this.terms.keys()]),
+      lists: Uint32Array.from(this.terms.values()),
+      arena: this.postingsLists.exportState(),
+      lengths: this.lengths,
+      alive: this.alive,
+      termCounts: this.termCounts,
+      liveDocs: this.liveDocs,
+      totalLength: this.totalLength,
+      postings: this.postings,
+      deadPostings: this.deadPostings,
+    };
+  }
+
+  static fromState(state: Bm25State): Bm25Index {
+    const index = new Bm25Index();
+    if (state.terms.length !== state.lists.length || state.lengths.length !== state.alive.length || state.lengths.length !== state.termCounts.length) throw new Error('damaged keyword index');
+    const terms = new Map<string, number>();
+    for (let i = 0; i < state.terms.length; i++) terms.set(state.terms[i]!, state.lists[i]!);
+    index.terms = terms;
+    index.postingsLists = PostingsArena.fromState(state.arena);
+    index.lengths = state.lengths;
+    index.alive = state.alive;
+    index.termCounts = state.termCounts;
+    index.liveDocs = state.liveDocs;
+    index.totalLength = state.totalLength;
+    index.postings = state.postings;
+    index.deadPostings = state.deadPostings;
+    return index;
   }
 
   /** After a bulk load: packs the postings back to back, giving back the room lists grew into. */

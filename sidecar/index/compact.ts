@@ -2,6 +2,8 @@
 // array or Map entry per chunk or per postings list. V8 spends 50–100 bytes of header on each small
 // object and each typed array, and a key above 2^30 is a heap number of its own; these keep the
 // same facts in a few large buffers (docs/decisions.md, Workspace index, has the measurements).
+// Each can hand its buffers to the table snapshot and be rebuilt from them on the next open.
+import type { State } from './tableSnapshot';
 
 /** Capacity after growing to hold `needed`: by half, so a large table does not double at once. */
 export function grown(capacity: number, needed: number, minimum = 1024): number {
@@ -63,6 +65,21 @@ export class KeyMap {
     return true;
   }
 
+  /** Its slots as they are, for the table snapshot. */
+  exportState(): State {
+    return { keys: this.keys, values: this.values, live: this.live, used: this.used };
+  }
+
+  static fromState(state: { keys: Float64Array<ArrayBuffer>; values: Int32Array<ArrayBuffer>; live: number; used: number }): KeyMap {
+    const map = new KeyMap();
+    if (state.keys.length !== state.values.length || (state.keys.length & (state.keys.length - 1)) !== 0) throw new Error('damaged key map');
+    map.keys = state.keys;
+    map.values = state.values;
+    map.live = state.live;
+    map.used = state.used;
+    return map;
+  }
+
   private find(key: number): number {
     const mask = this.keys.length - 1;
     for (let slot = hash(key) & mask; ; slot = (slot + 1) & mask) {
@@ -118,6 +135,35 @@ export class PostingsArena {
   /** Arena entries left behind by lists that moved or were released (not their spare room). */
   get waste(): number {
     return this.abandoned;
+  }
+
+  /** The used part of its buffers, for the table snapshot. */
+  exportState(): State {
+    return {
+      docs: this.docs.subarray(0, this.end),
+      tfs: this.tfs.subarray(0, this.end),
+      starts: this.starts.subarray(0, this.lists),
+      sizes: this.sizes.subarray(0, this.lists),
+      rooms: this.rooms.subarray(0, this.lists),
+      freed: Uint32Array.from(this.freed),
+      abandoned: this.abandoned,
+    };
+  }
+
+  static fromState(state: { docs: Uint32Array<ArrayBuffer>; tfs: Uint8Array<ArrayBuffer>; starts: Uint32Array<ArrayBuffer>; sizes: Uint32Array<ArrayBuffer>; rooms: Uint32Array<ArrayBuffer>; freed: Uint32Array<ArrayBuffer>; abandoned: number }): PostingsArena {
+    const arena = new PostingsArena();
+    const lists = state.starts.length;
+    if (state.docs.length !== state.tfs.length || state.sizes.length !== lists || state.rooms.length !== lists) throw new Error('damaged postings');
+    arena.docs = state.docs;
+    arena.tfs = state.tfs;
+    arena.starts = state.starts;
+    arena.sizes = state.sizes;
+    arena.rooms = state.rooms;
+    arena.lists = lists;
+    arena.freed.push(...state.freed);
+    arena.end = state.docs.length;
+    arena.abandoned = state.abandoned;
+    return arena;
   }
 
   /** A new, empty list. */

@@ -4,13 +4,16 @@
 //   files/<hash>.<gen>.f32 that record's vectors, raw float32 (written before the record that names it)
 //   vectors.json           which vector snapshot is current: generation, model, keys
 //   vectors-<gen>.usearch  the HNSW graph at that generation (a cache: rebuilt from records if lost)
+//   table.bin              the in-memory tables (chunk columns, keyword postings; tableSnapshot.ts),
+//                          a cache too: what records changed after it was taken is replayed on open
 // Every file is replaced atomically, so a crash leaves each record old or new and the snapshot
 // pointer on a complete snapshot; records newer than the snapshot are replayed on open.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { makeFolder } from '../folders';
-import { removeStrayTemps, writeFileAtomic } from './atomicFile';
+import { removeStrayTemps, writeFileAtomic, writeFileAtomicAsync } from './atomicFile';
+import { encodeTableSnapshot, readTableSnapshot, type State, type StringList } from './tableSnapshot';
 import type { VectorStore } from './vectorStore';
 
 export const formatVersion = 2;
@@ -45,14 +48,50 @@ export interface SnapshotInfo {
   readonly keys: readonly number[];
 }
 
+export interface TableInfo {
+  /** The index generation the tables were taken at, and the vector snapshot's then. */
+  readonly generation: number;
+  readonly vectorGeneration: number | null;
+  /** When the snapshot was taken (ms since the epoch, the clock file times use), and files/'s time then. */
+  readonly takenAt: number;
+  readonly filesDirMtimeMs: number | null;
+  /** The record file of each of the table's files, in its order (hashing them all again costs ~0.2 s at 100k chunks). */
+  readonly recordNames: string[];
+  readonly table: import('./chunkTable').ChunkTableState;
+}
+
+/**
+ * Records written this close to a table snapshot (or after) are replayed. File times come from the
+ * kernel's coarse clock (a few ms behind the one Date.now() reads) on file systems with fine
+ * times, and in whole seconds (2 s on FAT) on the others.
+ */
+function timeSlack(sampleMtimeMs: number | null): number {
+  return sampleMtimeMs !== null && sampleMtimeMs % 1000 !== 0 ? 50 : 2_000;
+}
+
 export class ShardStore {
   private readonly filesDir: string;
+
+  /** Record file names by path (a hash each), kept for the table snapshot. */
+  private readonly names = new Map<string, string>();
 
   constructor(readonly dir: string) {
     this.filesDir = path.join(dir, 'files');
     makeFolder(this.filesDir, 'the index storage folder');
+    // files/ can hold tens of thousands of names: its strays are removed when it is listed (readAll,
+    // changedSince), and a crash that left one also moved the folder's time, so it will be.
     removeStrayTemps(dir);
-    removeStrayTemps(this.filesDir);
+  }
+
+  /** The record file's name for a path. */
+  recordName(relative: string): string {
+    let name = this.names.get(relative);
+    if (name === undefined) {
+      name = `${hashOf(relative)}.json`;
+      if (this.names.size > 1_000_000) this.names.clear();
+      this.names.set(relative, name);
+    }
+    return name;
   }
 
   /**
@@ -60,7 +99,7 @@ export class ShardStore {
    * atomic rename is the commit), then the vectors of the record it replaced.
    */
   write(record: Omit<FileRecord, 'vectors'>, vectors?: readonly Float32Array[], replacedVectors?: string): FileRecord {
-    const hash = hashOf(record.path);
+    const hash = this.recordName(record.path).slice(0, -'.json'.length);
     let committed: FileRecord = record;
     if (vectors && vectors.length > 0) {
       const name = `${hash}.${record.generation}.f32`;
@@ -73,12 +112,12 @@ export class ShardStore {
   }
 
   delete(relative: string, vectors?: string): void {
-    rmSync(path.join(this.filesDir, `${hashOf(relative)}.json`), { force: true });
+    rmSync(path.join(this.filesDir, this.recordName(relative)), { force: true });
     if (vectors) rmSync(path.join(this.filesDir, vectors), { force: true });
   }
 
   /** A record's vectors, one per chunk; undefined when it has none or they cannot be read. */
-  readVectors(record: FileRecord): Float32Array[] | undefined {
+  readVectors(record: Pick<FileRecord, 'vectors'> & { readonly chunks: { readonly length: number } }): Float32Array[] | undefined {
     if (!record.vectors || record.chunks.length === 0) return undefined;
     try {
       const bytes = readFileSync(path.join(this.filesDir, record.vectors));
@@ -86,20 +125,97 @@ export class ShardStore {
       new Uint8Array(all.buffer).set(bytes);
       const dimensions = all.length / record.chunks.length;
       if (!Number.isInteger(dimensions) || dimensions === 0) return undefined;
-      return record.chunks.map((_, i) => all.subarray(i * dimensions, (i + 1) * dimensions));
+      return Array.from({ length: record.chunks.length }, (_, i) => all.subarray(i * dimensions, (i + 1) * dimensions));
     } catch {
       return undefined;
     }
   }
 
+  /** The table snapshot and what it was taken at, or undefined (none, another format, damaged). */
+  readTable(): TableInfo | undefined {
+    const state = readTableSnapshot(path.join(this.dir, 'table.bin')) as (Omit<TableInfo, 'table'> & { table: unknown }) | undefined;
+    if (!state || typeof state.generation !== 'number' || typeof state.takenAt !== 'number' || !state.table) return undefined;
+    return state as TableInfo;
+  }
+
+  /**
+   * Writes the table snapshot atomically: encoded now (the tables as they are at this moment), written
+   * without blocking requests; resolves to its size in bytes.
+   */
+  async writeTable(info: Omit<TableInfo, 'table' | 'recordNames'> & { readonly recordNames: StringList }, table: State): Promise<number> {
+    const bytes = encodeTableSnapshot({ ...info, table });
+    await writeFileAtomicAsync(path.join(this.dir, 'table.bin'), bytes);
+    return bytes.byteLength;
+  }
+
+  removeTable(): void {
+    rmSync(path.join(this.dir, 'table.bin'), { force: true });
+  }
+
+  /**
+   * What changed since a table snapshot: records written at or after `since` (ms, with slack for
+   * coarse file times) or unknown to it, and the known paths whose record is gone. Only records that
+   * changed are read; the rest is one listing and a stat per record.
+   */
+  changedSince(since: number, filesDirMtimeMs: number | null, known: ReadonlyMap<string, string>): { changed: FileRecord[]; removed: string[]; names: string[] } {
+    // Every commit and delete renames or unlinks in files/, which moves the folder's time: the same
+    // time as at the snapshot, well before it was taken, means nothing changed since (no stat per record).
+    const dirMtime = this.filesDirMtime();
+    const slack = timeSlack(dirMtime);
+    if (filesDirMtimeMs !== null && dirMtime === filesDirMtimeMs && since - dirMtime > slack) return { changed: [], removed: [], names: [] };
+    const names = this.list();
+    const present = new Set(names);
+    const knownNames = new Set<string>();
+    const removed: string[] = [];
+    for (const [relative, name] of known) {
+      this.names.set(relative, name);
+      knownNames.add(name);
+      if (!present.has(name)) removed.push(relative);
+    }
+    const changed: FileRecord[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const file = path.join(this.filesDir, name);
+      if (knownNames.has(name) && (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < since - slack) continue;
+      const record = readRecord(file);
+      if (record) changed.push(record);
+      else rmSync(file, { force: true });
+    }
+    return { changed, removed, names };
+  }
+
+  /** files/'s names, its stray temporaries (a write a crash cut short) removed. */
+  private list(): string[] {
+    const names = readdirSync(this.filesDir);
+    const temporaries = names.filter((name) => name.endsWith('.tmp'));
+    for (const name of temporaries) rmSync(path.join(this.filesDir, name), { force: true });
+    return temporaries.length ? names.filter((name) => !name.endsWith('.tmp')) : names;
+  }
+
+  /** The files/ folder's modification time (ms), or null when it cannot be read. */
+  filesDirMtime(): number | null {
+    return statSync(this.filesDir, { throwIfNoEntry: false })?.mtimeMs ?? null;
+  }
+
+  /**
+   * Vectors no record references that a crash (or a replaced record) left, up to a generation: a
+   * later one may belong to a record the table has not seen yet.
+   */
+  removeUnreferencedVectors(names: readonly string[], referenced: ReadonlySet<string>, upToGeneration: number): void {
+    for (const name of names) {
+      const generation = Number(/\.(\d+)\.f32$/.exec(name)?.[1]);
+      if (name.endsWith('.f32') && !referenced.has(name) && generation <= upToGeneration) rmSync(path.join(this.filesDir, name), { force: true });
+    }
+  }
+
   read(relative: string): FileRecord | undefined {
-    const record = readRecord(path.join(this.filesDir, `${hashOf(relative)}.json`));
+    const record = readRecord(path.join(this.filesDir, this.recordName(relative)));
     return record?.path === relative ? record : undefined;
   }
 
   /** Every readable record; unreadable ones (another format, damaged) are deleted and re-indexed later. */
   *readAll(): Generator<FileRecord> {
-    const names = readdirSync(this.filesDir);
+    const names = this.list();
     const referenced = new Set<string>();
     for (const name of names) {
       if (!name.endsWith('.json')) continue;
@@ -109,6 +225,7 @@ export class ShardStore {
         rmSync(file, { force: true });
         continue;
       }
+      this.names.set(record.path, name);
       if (record.vectors) referenced.add(record.vectors);
       yield record;
     }

@@ -12,7 +12,8 @@ import { embedAll, normalized, type Embedder } from './embedding';
 import { languageOf } from './languages';
 import type { PauseGate } from './pauseGate';
 import { formatVersion, ShardStore, type FileRecord } from './shardStore';
-import { HnswVectorStore } from './vectorStore';
+import { loadIndex } from './indexLoad';
+import { StringList } from './tableSnapshot';
 import { readRegularFile, walkWorkspace, type WalkNote } from './walk';
 import { looksBinary, WorkspaceFilter } from './workspaceFilter';
 import { WriterLock } from './writerLock';
@@ -53,6 +54,8 @@ export class WorkspaceIndex {
   private readonly table: ChunkTable;
   private snapshotAt = performance.now();
   private generation = 0;
+  /** The generation of the vector snapshot on disk (null: none). */
+  private vectorGeneration: number | null = null;
   private readonly queue = new Map<string, Task>();
   private filesTotal = 0;
   private state: IndexState = 'loading';
@@ -84,6 +87,9 @@ export class WorkspaceIndex {
 
   /** Resolves once what was on disk is in memory (searchable); loading yields to other requests. */
   loaded: Promise<void> = Promise.resolve();
+  /** Whether the last load came from the table snapshot (else from every record), and how many records it replayed. */
+  loadedFromSnapshot = false;
+  replayedRecords = 0;
 
   static open(options: IndexOptions, services: IndexServices): WorkspaceIndex {
     const store = new ShardStore(options.storageDir);
@@ -180,33 +186,19 @@ export class WorkspaceIndex {
     this.closing.abort();
     await this.loaded.catch(() => undefined);
     await this.running?.catch(() => undefined);
-    if (this.writer && this.table.unsavedVectors > 0) this.saveSnapshot();
+    if (this.writer && (this.table.unsavedVectors > 0 || this.table.unsavedChunks > 0)) await this.saveSnapshot();
     this.lock.release();
   }
 
   private async load(): Promise<void> {
-    const snapshot = this.store.snapshot();
-    const vectors = snapshot && HnswVectorStore.load(snapshot.file, snapshot.dimensions);
-    if (snapshot && vectors) {
-      this.table.useVectors(vectors, snapshot.model);
-      this.generation = snapshot.generation;
-    }
-    let sinceYield = 0;
-    for (const record of this.store.readAll()) {
-      this.generation = Math.max(this.generation, record.generation);
-      if (!this.table.vectorModel && record.model) this.table.useVectors(undefined, record.model);
-      this.table.add(record);
-      sinceYield += record.chunks.length;
-      if (sinceYield >= 200) {
-        sinceYield = 0;
-        this.filesTotal = this.table.files.size;
-        this.emit();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-    // Snapshot entries whose chunks were replaced after it was taken.
-    if (snapshot && vectors) this.table.removeStaleVectors(snapshot.keys);
-    this.table.trim();
+    const loaded = await loadIndex(this.store, this.table, () => {
+      this.filesTotal = this.table.files.size;
+      this.emit();
+    });
+    this.generation = loaded.generation;
+    this.vectorGeneration = loaded.vectorGeneration;
+    this.loadedFromSnapshot = loaded.fromSnapshot;
+    this.replayedRecords = loaded.replayed;
     this.filesTotal = this.table.files.size;
     collectGarbage();
     this.emit(true);
@@ -253,8 +245,8 @@ export class WorkspaceIndex {
       // The snapshot only spares a reopen some graph inserts (newer records are replayed), so it is
       // written when much changed or a while has passed, never in the way of a save.
       const stale = performance.now() - this.snapshotAt > snapshotAfterMs;
-      const unsaved = this.table.unsavedVectors;
-      if (!signal.aborted && (unsaved >= snapshotEvery || (unsaved > 0 && stale))) this.saveSnapshot();
+      const unsaved = Math.max(this.table.unsavedVectors, this.table.unsavedChunks);
+      if (!signal.aborted && (unsaved >= snapshotEvery || (unsaved > 0 && stale))) await this.saveSnapshot();
       if (this.chunksSinceCollect >= collectAfterChunks) {
         this.chunksSinceCollect = 0;
         collectGarbage();
@@ -362,15 +354,30 @@ export class WorkspaceIndex {
     this.table.remove(relative);
   }
 
-  private saveSnapshot(): void {
+  /**
+   * The vector snapshot (when vectors changed), then the table snapshot that names it: a restart
+   * loads both and replays only the records written after. The tables are encoded at once (as
+   * they are now) and written without blocking requests.
+   */
+  private async saveSnapshot(): Promise<void> {
     const { vectors, vectorModel } = this.table;
-    if (!vectors || !vectorModel) return;
     try {
-      this.store.saveSnapshot(vectors, { generation: this.generation, model: vectorModel, keys: this.table.embeddedKeys() });
-      this.table.unsavedVectors = 0;
+      if (vectors && vectorModel && this.table.unsavedVectors > 0) {
+        this.store.saveSnapshot(vectors, { generation: this.generation, model: vectorModel, keys: this.table.embeddedKeys() });
+        this.vectorGeneration = this.generation;
+        this.table.unsavedVectors = 0;
+      }
+      // Taken before it is encoded: a record committed later has a later file time.
+      const takenAt = Date.now();
+      const recordNames = new StringList([...this.table.files.keys()].map((relative) => this.store.recordName(relative)));
+      const info = { generation: this.generation, vectorGeneration: this.vectorGeneration, takenAt, filesDirMtimeMs: this.store.filesDirMtime(), recordNames };
+      this.table.unsavedChunks = 0;
       this.snapshotAt = performance.now();
+      await this.store.writeTable(info, this.table.exportState());
+      // The encoded tables (tens of MB at 100k chunks) are garbage now: give the memory back at once.
+      collectGarbage();
     } catch (error) {
-      log('warn', `Could not save the vector snapshot (the index rebuilds it from its records): ${describeError(error)}`);
+      log('warn', `Could not save the index's snapshots (the index rebuilds them from its records): ${describeError(error)}`);
     }
   }
 

@@ -17,8 +17,8 @@ export class Workspace {
 
   /** `root`: an existing folder to use as the workspace (the default is a fresh one, removed by dispose). */
   constructor(files: Record<string, string>, readonly root = mkdtempSync(path.join(tmpdir(), 'pylot-context-'))) {
-    // The workspace is this folder, as the extension would say.
-    this.service.boundary.setWorkspace([this.root]);
+    // The workspace is this folder, as the extension says: context is read, and imports resolve, only inside it.
+    this.service.setWorkspace([this.root]);
     for (const [name, text] of Object.entries(files)) this.write(name, text.replace(cursor, ''));
   }
 

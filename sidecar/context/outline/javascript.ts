@@ -135,9 +135,14 @@ function requiredModule(value: SyntaxNode | null): string | undefined {
   return argument?.type === 'string' ? stringValue(argument) : undefined;
 }
 
-/** `exports.a = …`, `module.exports.a = …`, `module.exports = { a, b }`. */
+/** `exports.a = …`, `module.exports.a = …`, `module.exports = { a, b }`, and compiled enums' `(exports.E = E = {})`. */
 function addCommonJsExport(outline: Outline, statement: SyntaxNode): void {
   const assignment = statement.namedChildren[0];
+  if (assignment?.type === 'call_expression') {
+    // TypeScript's compiled enum or namespace: `(function (E) {…})(E || (exports.E = E = {}));`
+    for (const match of (assignment.childForFieldName('arguments')?.text ?? '').matchAll(/\bexports\.([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)\s*=/g)) outline.aliases.set(match[1]!, match[2]!);
+    return;
+  }
   if (assignment?.type !== 'assignment_expression') return;
   const left = assignment.childForFieldName('left');
   const right = assignment.childForFieldName('right');

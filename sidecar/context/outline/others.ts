@@ -41,6 +41,8 @@ export function rustOutline(root: SyntaxNode): Outline {
       const before = outline.imports.length;
       addRustUse(outline, node.childForFieldName('argument'), '');
       stampImportLines(outline, before, node);
+      // `pub use inner::*;` offers inner's items as this module's own.
+      if (node.text.startsWith('pub')) for (const binding of outline.imports.slice(before)) if (binding.kind === 'wildcard') outline.reexports.push({ module: binding.module });
     }
     else if (rustItems.has(node.type)) {
       const name = node.childForFieldName('name')?.text;

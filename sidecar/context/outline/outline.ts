@@ -2,7 +2,9 @@
 // Built from a tree-sitter tree by a walker per language family; the rest of the context engine
 // never looks at node types.
 import type { SyntaxNode, Tree } from '../grammars';
+import { cFamilyOutline } from './cfamily';
 import { javascriptOutline } from './javascript';
+import { hasTextOutline, kotlinOutline } from './kotlin';
 import { goOutline, javaOutline, rustOutline, taggedOutline } from './others';
 import { pythonOutline } from './python';
 
@@ -61,9 +63,17 @@ export function outlineOf(languageId: string, tree: Tree, tags?: import('web-tre
       return rustOutline(tree.rootNode);
     case 'java':
       return javaOutline(tree.rootNode);
+    case 'c':
+    case 'cpp':
+      return cFamilyOutline(tree.rootNode);
     default:
       return tags ? taggedOutline(languageId, tree, tags) : emptyOutline();
   }
+}
+
+/** The outline of a language without a grammar, read from its text; undefined for other languages. */
+export function textOutline(languageId: string, text: string): Outline | undefined {
+  return hasTextOutline(languageId) ? kotlinOutline(text) : undefined;
 }
 
 /** Stamps the imports added since `from` with the lines of the statement that declared them. */
