@@ -10,7 +10,7 @@ import { demoModelPath } from './onboarding';
 import type { ModelManager } from './models/modelManager';
 import { selectModel, type SelectModelDeps } from './models/selectModel';
 import { setServerApiKey } from './models/serverKeys';
-import type { PylotSettings } from './settings';
+import type { PylotSettings } from './settingsReader';
 import type { Sidecar } from './sidecar/supervisor';
 
 export interface CommandDeps {

@@ -30,7 +30,7 @@ import { demoModelPath, FirstNeedOffer, useDemoModels, warnIfAiFeaturesDisabled 
 import { StatusViewProvider } from './panel/statusView';
 import { ProposedDocuments } from './proposedDocuments';
 import { registerRefactorCommands, type RefactorApi } from './refactor/register';
-import { readSettings, restartKeys, type PylotSettings } from './settings';
+import { readSettings, restartKeys, type PylotSettings } from './settingsReader';
 import { forwardSidecarLog } from './sidecar/logForwarding';
 import { Sidecar } from './sidecar/supervisor';
 import { roles, roleView, StatusBar } from './statusBar';

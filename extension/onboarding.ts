@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Role } from '../protocol/sidecar';
-import { setModel } from './settings';
+import { setModel } from './settingsReader';
 
 const dismissedKey = 'pylot.noModelPromptDismissed';
 

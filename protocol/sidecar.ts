@@ -247,13 +247,6 @@ export const Generate = toSidecar(
 
 export const GenerateDelta = notifyExtension('model/delta', z.object({ streamId: z.string(), text: z.string() }));
 
-/** Embeds texts on the embeddings role's model, at background priority (completions pre-empt it). */
-export const Embed = toSidecar(
-  'model/embed',
-  z.object({ texts: z.array(z.string()).check(z.minLength(1), z.maxLength(256)) }),
-  z.object({ vectors: z.array(z.array(z.number())) }),
-);
-
 // ── Documents, mirrored LSP-style so a keystroke sends a few bytes ──────────────────────────────
 
 export const Position = z.object({ line: count, character: count });

@@ -1,7 +1,7 @@
 // The sidecar's request handlers: one line per contract method, the work lives in the services.
 import type { Endpoint } from '../protocol/endpoint';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
-import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Embed, Generate, GenerateDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, WarmCompletion, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Generate, GenerateDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, WarmCompletion, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
 import { InlineCompletionService } from './completion/inline';
 import { registerContextHandlers } from './context/handlers';
 import { DocumentStore } from './documents/store';
@@ -92,12 +92,6 @@ export function serve(endpoint: Endpoint): void {
     const onDelta = streamId ? (text: string) => void endpoint.notify(GenerateDelta, { streamId, text }) : undefined;
     const priority = params.role === 'completion' ? 'completion' : params.role === 'chat' ? 'chat' : 'background';
     return scheduler.run(priority, signal, (granted) => generate(slots.require(params.role), params, granted, onDelta));
-  });
-
-  endpoint.onRequest(Embed, async (params, signal) => {
-    await requireRuntime();
-    const engine = slots.require('embeddings');
-    return { vectors: await scheduler.run('background', signal, (granted) => engine.embed(params.texts, granted)) };
   });
 }
 

@@ -14,7 +14,7 @@ import { DiffPreview } from './diffPreview';
 import { executeCall } from './executeCall';
 import { WorkspacePaths } from './policy/paths';
 import { AgentPolicy } from './policy/policy';
-import { readAgentSettings, saveRule, type AgentSettings } from './settings';
+import { readAgentSettings, saveRule, type AgentSettings } from './agentSettings';
 import type { AgentUi } from './ui';
 import { VsCodeToolHost } from './vscodeToolHost';
 

@@ -7,7 +7,7 @@ import type { CodeSearch } from '../index/codebaseIndex';
 import { DiffPreview } from './diffPreview';
 import { createApproved, identifyApproved, MovedFileError, readApproved, type ApprovedFile } from './policy/fileHandles';
 import type { WorkspacePaths } from './policy/paths';
-import type { AgentSettings } from './settings';
+import type { AgentSettings } from './agentSettings';
 import { describeRun, runCommand } from './tools/commandRunner';
 import { ToolError, type FileChange, type SymbolLocation, type Target, type ToolHost } from './tools/tool';
 import type { ProposedChange } from './ui';

@@ -7,7 +7,7 @@ import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import { InlineCompletion } from '../../protocol/sidecar';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
-import type { PylotSettings } from '../settings';
+import type { PylotSettings } from '../settingsReader';
 import type { Sidecar } from '../sidecar/supervisor';
 import type { DocumentSync } from './documentSync';
 import type { LatencyTracker } from './latency';

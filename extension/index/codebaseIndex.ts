@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { CloseIndex, DidChangeFiles, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused, type IndexStatus } from '../../protocol/index';
 import type { ResultOf } from '../../protocol/rpc';
 import type { Log } from '../log';
-import { readSetting } from '../settings';
+import { readSetting } from '../settingsReader';
 import type { Sidecar } from '../sidecar/supervisor';
 import { IndexStatusBar } from './indexStatusBar';
 

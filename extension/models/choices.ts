@@ -10,7 +10,7 @@ import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { Role } from '../../protocol/sidecar';
 import { formatBytes } from '../../protocol/units';
 import type { Log } from '../log';
-import type { PylotSettings } from '../settings';
+import type { PylotSettings } from '../settingsReader';
 import type { Sidecar } from '../sidecar/supervisor';
 import type { Choice } from './selectModel';
 

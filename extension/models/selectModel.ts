@@ -4,8 +4,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Role } from '../../protocol/sidecar';
-import type { PylotSettings } from '../settings';
-import { setModel } from '../settings';
+import type { PylotSettings } from '../settingsReader';
+import { setModel } from '../settingsReader';
 import { demoModelPath } from '../onboarding';
 import type { ModelManager } from './modelManager';
 

@@ -1,6 +1,6 @@
 // "Pylot: Set Server API Key": keys go to VS Code's SecretStorage, never to settings.json or logs.
 import * as vscode from 'vscode';
-import type { PylotSettings } from '../settings';
+import type { PylotSettings } from '../settingsReader';
 import { apiKeySecret } from './sources';
 
 /** Resolves with the profile whose key changed, if any. */

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { ModelSource } from '../../protocol/sidecar';
-import type { PylotSettings } from '../settings';
+import type { PylotSettings } from '../settingsReader';
 import { modelFolders } from './choices';
 
 export function apiKeySecret(profile: string): string {

@@ -4,7 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCodes } from '../../protocol/rpc';
-import { Embed, Generate, GenerateDelta, LoadModel, UnloadModel } from '../../protocol/sidecar';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloseIndex, IndexStatusChanged, OpenIndex, SearchIndex, type IndexStatus } from '../../protocol/index';
+import { Generate, GenerateDelta, LoadModel, UnloadModel } from '../../protocol/sidecar';
 import { embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
 
@@ -64,29 +68,36 @@ describe('roles in the sidecar', () => {
     assert.equal(deltas.join(''), script);
   });
 
-  it('embeds texts', async () => {
-    const { vectors } = await harness.sidecar.request(Embed, { texts: ['function add(a, b)', 'class Stack'] });
-    assert.equal(vectors.length, 2);
-    assert.equal(vectors[0]!.length, 64);
-    assert.notDeepEqual(vectors[0], vectors[1]);
-  });
-
-  it('lets a completion pre-empt background embedding work', async () => {
+  it('embeds a workspace and lets completions pre-empt the embedding work', async () => {
+    // Enough files that indexing is still embedding while the completions arrive.
+    const root = mkdtempSync(path.join(tmpdir(), 'pylot-roles-index-'));
     const long = 'const value = compute(input, options);\n'.repeat(40);
-    const batch = rejectsWithCode(harness.sidecar.request(Embed, { texts: Array.from({ length: 256 }, (_, i) => `${i} ${long}`) }), ErrorCodes.Preempted);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const completion = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'x', suffix: 'y' } });
-    assert.equal(completion.text, script);
-    await batch;
-    // Retried once the completion is done, the same work goes through.
-    const retried = await harness.sidecar.request(Embed, { texts: ['again'] });
-    assert.equal(retried.vectors.length, 1);
+    for (let i = 0; i < 40; i++) writeFileSync(path.join(root, `module${i}.ts`), `export function step${i}(input: number) {\n${long}}\n`);
+    const statuses: IndexStatus[] = [];
+    harness.sidecar.onNotification(IndexStatusChanged, (status) => statuses.push(status));
+    try {
+      await harness.sidecar.request(OpenIndex, { root, storageDir: path.join(root, '.storage') });
+      for (let i = 0; i < 5; i++) {
+        const completion = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'x', suffix: 'y' } });
+        assert.equal(completion.text, script);
+      }
+      // The embedding work gave way and was retried: every chunk ends up with its vector.
+      const deadline = Date.now() + 120_000;
+      while (!statuses.some((s) => s.root === root && s.state === 'idle' && s.chunks > 0 && s.chunksEmbedded === s.chunks) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const done = statuses.findLast((s) => s.root === root)!;
+      assert.equal(done.chunksEmbedded, done.chunks, JSON.stringify(done));
+      const answer = await harness.sidecar.request(SearchIndex, { query: 'step7 compute input', limit: 3 });
+      assert.equal(answer.mode, 'hybrid');
+    } finally {
+      await harness.sidecar.request(CloseIndex, { root }).catch(() => undefined);
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('refuses what a role cannot do, with a reason', async () => {
     await rejectsWithCode(harness.sidecar.request(Generate, { role: 'embeddings', prompt: 'x' }), ErrorCodes.Unsupported);
     await rejectsWithCode(harness.sidecar.request(Generate, { role: 'chat' }), ErrorCodes.InvalidParams);
     await harness.sidecar.request(UnloadModel, { role: 'embeddings' });
-    await rejectsWithCode(harness.sidecar.request(Embed, { texts: ['x'] }), ErrorCodes.NoModel);
+    await rejectsWithCode(harness.sidecar.request(Generate, { role: 'embeddings', prompt: 'x' }), ErrorCodes.NoModel);
   });
 });

@@ -166,9 +166,13 @@ export class LocalEngine implements Engine {
     const { embedding } = this.parts;
     return this.exclusive(async () => {
       const vectors: number[][] = [];
+      // What fits the embedding context, counted in this model's tokens (dense text — a long word,
+      // CJK — takes far more tokens per character than code), with room for its special tokens.
+      const limit = this.info.contextSize - 4;
       for (const text of texts) {
         if (signal.aborted) throw new PylotError(ErrorCodes.Cancelled, 'Embedding was cancelled.');
-        vectors.push([...(await embedding.getEmbeddingFor(text)).vector]);
+        const tokens = this.model.tokenize(text);
+        vectors.push([...(await embedding.getEmbeddingFor(tokens.length > limit ? tokens.slice(0, limit) : tokens)).vector]);
       }
       return vectors;
     });

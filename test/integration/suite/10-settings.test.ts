@@ -3,8 +3,8 @@
 // and the agent takes deny rules from the workspace but loosening rules from the user only.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { readAgentSettings } from '../../../extension/agent/settings';
-import { readSettings } from '../../../extension/settings';
+import { readAgentSettings } from '../../../extension/agent/agentSettings';
+import { readSettings } from '../../../extension/settingsReader';
 import { settingDefaults, settingKeys } from '../../../protocol/settings';
 import { pylot, setting } from './helpers';
 

@@ -4,7 +4,7 @@
 // must not pre-approve anything. Deny rules are honoured from every scope.
 import * as vscode from 'vscode';
 import { settingDefaults, type SettingKey } from '../../protocol/settings';
-import { validSetting } from '../settings';
+import { validSetting } from '../settingsReader';
 import type { PolicySettings, RememberedRule } from './policy/policy';
 
 export interface AgentSettings extends PolicySettings {
