@@ -27,8 +27,22 @@ const esmRequire = { js: "import { createRequire as __pylotRequire } from 'node:
 
 const builds = [
   // The banner times the bundle's own evaluation (reported as part of activation).
-  { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', format: 'cjs', external: ['vscode'], banner: { js: 'const __pylotLoadStart = performance.now();' } },
-  { ...node, entryPoints: ['sidecar/main.ts'], outfile: 'dist/sidecar.mjs', format: 'esm', external: ['node-llama-cpp', 'web-tree-sitter', 'usearch'], banner: esmRequire },
+  {
+    ...node,
+    entryPoints: ['extension/main.ts'],
+    outfile: 'dist/extension.js',
+    format: 'cjs',
+    external: ['vscode'],
+    banner: { js: 'const __pylotLoadStart = performance.now();' },
+  },
+  {
+    ...node,
+    entryPoints: ['sidecar/main.ts'],
+    outfile: 'dist/sidecar.mjs',
+    format: 'esm',
+    external: ['node-llama-cpp', 'web-tree-sitter', 'usearch'],
+    banner: esmRequire,
+  },
   { ...common, entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022' },
   { ...common, entryPoints: ['webview-ui/chat/main.ts'], outfile: 'dist/chat.js', format: 'iife', platform: 'browser', target: 'es2022' },
 ];
@@ -38,8 +52,24 @@ if (withTests) {
   const tests = filesUnder('test').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
   builds.push(
     // Runs inside the VS Code extension host, which loads CommonJS.
-    { ...node, entryPoints: tests.filter((f) => f.startsWith(suite)), outdir: 'out/test/integration/suite', outbase: suite, format: 'cjs', external: ['vscode', 'mocha'] },
-    { ...node, entryPoints: tests.filter((f) => !f.startsWith(suite)), outdir: 'out/test', outbase: 'test', format: 'esm', packages: 'external', outExtension: { '.js': '.mjs' }, banner: esmRequire },
+    {
+      ...node,
+      entryPoints: tests.filter((f) => f.startsWith(suite)),
+      outdir: 'out/test/integration/suite',
+      outbase: suite,
+      format: 'cjs',
+      external: ['vscode', 'mocha'],
+    },
+    {
+      ...node,
+      entryPoints: tests.filter((f) => !f.startsWith(suite)),
+      outdir: 'out/test',
+      outbase: 'test',
+      format: 'esm',
+      packages: 'external',
+      outExtension: { '.js': '.mjs' },
+      banner: esmRequire,
+    },
   );
 }
 

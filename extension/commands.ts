@@ -55,7 +55,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('pylot.showMenu', async () => {
       const demo = demoModelPath() && deps.models.state('completion').state === 'none';
       const items: Array<vscode.QuickPickItem & { command: string }> = [
-        ...(demo ? [{ label: '$(beaker) Use Demo Model', description: 'Offline, scripted: always suggests the same line (and a demo chat model)', command: 'pylot.useDemoModel' }] : []),
+        ...(demo
+          ? [
+              {
+                label: '$(beaker) Use Demo Model',
+                description: 'Offline, scripted: always suggests the same line (and a demo chat model)',
+                command: 'pylot.useDemoModel',
+              },
+            ]
+          : []),
         { label: '$(file-binary) Select Model…', description: 'For completions, chat or embeddings', command: 'pylot.selectModel' },
         { label: '$(debug-restart) Restart Engine', description: 'Restart the sidecar and reload its models', command: 'pylot.restartSidecar' },
         { label: '$(output) Show Logs', command: 'pylot.showLogs' },
@@ -75,7 +83,7 @@ export async function showError(text: string, log: Log, ...extra: string[]): Pro
 }
 
 const commandFor: Record<string, string> = {
-  'Restart': 'pylot.restartSidecar',
+  Restart: 'pylot.restartSidecar',
   'Select Model…': 'pylot.selectModel',
   'Set Server API Key': 'pylot.setServerApiKey',
 };

@@ -49,11 +49,18 @@ export async function diagnosticsReport({ sidecar, models, latency, log, version
     const model = state.model;
     const detail = model
       ? `${model.name} (${model.engine}, ${model.location}), context ${model.contextSize}${model.quantization ? `, ${model.quantization}` : ''}${model.sizeBytes ? `, ${formatBytes(model.sizeBytes)}` : ''}${model.gpuLayers !== undefined ? `, ${model.gpuLayers} GPU layers` : ''}, loaded in ${model.loadMs} ms${model.fallbackFrom ? `; FALLBACK for ${model.fallbackFrom.key}: ${model.fallbackFrom.reason}` : ''}`
-      : state.spec ?? 'none set';
+      : (state.spec ?? 'none set');
     lines.push(`- ${role}: ${state.state}${state.error ? ` — ${state.error.message}` : ''} — ${detail}`);
   }
   const summary = latency.summary();
-  lines.push('', '## Completion latency', '', summary.count ? `- last ${ms(summary.lastMs)}, p50 ${ms(summary.p50Ms)}, p95 ${ms(summary.p95Ms)} over ${summary.count} completions${summary.tokensPerSecond ? `, ${summary.tokensPerSecond.toFixed(1)} tokens/s` : ''}${summary.cacheHitRate !== undefined ? `, ${Math.round(summary.cacheHitRate * 100)} % from the cache` : ''}` : '- no completions yet');
+  lines.push(
+    '',
+    '## Completion latency',
+    '',
+    summary.count
+      ? `- last ${ms(summary.lastMs)}, p50 ${ms(summary.p50Ms)}, p95 ${ms(summary.p95Ms)} over ${summary.count} completions${summary.tokensPerSecond ? `, ${summary.tokensPerSecond.toFixed(1)} tokens/s` : ''}${summary.cacheHitRate !== undefined ? `, ${Math.round(summary.cacheHitRate * 100)} % from the cache` : ''}`
+      : '- no completions yet',
+  );
   lines.push('', '## Completion context at the cursor', '', ...(await contextAtCursor(sidecar, documents, privacy)));
   lines.push('', '## Settings', '', '```json', JSON.stringify(redact(vscode.workspace.getConfiguration().get('pylot')), null, 2), '```');
   lines.push('', '## Recent errors', '', ...(log.errors().length ? log.errors().map((line) => `- ${line}`) : ['- none']));
@@ -84,7 +91,10 @@ async function contextAtCursor(sidecar: Sidecar, documents: DocumentSync, privac
   if (typeof answer === 'string') return [`- could not be assembled: ${answer}`];
   const took = `assembled in ${ms(answer.elapsedMs)}${answer.timedOut ? ', cut short by its time box' : ''}`;
   if (!answer.snippets.length) return [`- nothing besides the file itself (${took})`];
-  return [...answer.snippets.map((snippet) => `- ${snippet.source}: ${snippet.filename} (${snippet.text.length.toLocaleString('en-US')} characters)`), `- ${took}`];
+  return [
+    ...answer.snippets.map((snippet) => `- ${snippet.source}: ${snippet.filename} (${snippet.text.length.toLocaleString('en-US')} characters)`),
+    `- ${took}`,
+  ];
 }
 
 function ms(value: number | undefined): string {

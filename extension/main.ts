@@ -87,11 +87,26 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   });
   const latency = new LatencyTracker(() => statusBar.update());
   const firstNeed = new FirstNeedOffer(context.globalState, () => statusBar.update());
-  const statusBar = new StatusBar(sidecar, models, () => latency.summary(), () => firstNeed.hasBeenNeeded);
+  const statusBar = new StatusBar(
+    sidecar,
+    models,
+    () => latency.summary(),
+    () => firstNeed.hasBeenNeeded,
+  );
   const serverHealth = new ServerHealthMonitor(sidecar, models, log);
   const privacy = new PrivacyFilter(() => settings.exclude);
   const documents = new DocumentSync(sidecar, privacy);
-  const completions = new InlineCompletionProvider({ sidecar, models, settings: () => settings, log, latency, debounce: new AdaptiveDebounce(), documents, privacy, onNoModel: () => firstNeed.noteNeed() });
+  const completions = new InlineCompletionProvider({
+    sidecar,
+    models,
+    settings: () => settings,
+    log,
+    latency,
+    debounce: new AdaptiveDebounce(),
+    documents,
+    privacy,
+    onNoModel: () => firstNeed.noteNeed(),
+  });
   const codebase = registerCodebaseIndex(context, sidecar, log);
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
   const refresh = () => {
@@ -116,7 +131,18 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       // After VS Code has applied the accepted text: the next completion is likely wanted right there.
       setTimeout(() => vscode.window.activeTextEditor && void completions.prefetch(vscode.window.activeTextEditor), 0);
     }),
-    ...registerCommands({ sidecar, models, log, latency, settings: () => settings, secrets: context.secrets, version, moreChoices: sidecarChoices(sidecar, () => settings, log), documents, privacy }),
+    ...registerCommands({
+      sidecar,
+      models,
+      log,
+      latency,
+      settings: () => settings,
+      secrets: context.secrets,
+      version,
+      moreChoices: sidecarChoices(sidecar, () => settings, log),
+      documents,
+      privacy,
+    }),
     models.onDidFail(({ role, error }) => {
       if (error.code === ErrorCodes.NoModel) return;
       const action = error.code === ErrorCodes.AuthFailed ? 'Set Server API Key' : 'Select Model…';
@@ -124,9 +150,11 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     }),
     models.onDidFallBack(({ role, model }) => {
       log.warn(`${role}: ${model.name} stands in for ${model.fallbackFrom?.key}: ${model.fallbackFrom?.reason}`);
-      void vscode.window.showWarningMessage(`Pylot: ${role} now runs on the fallback, ${model.name}. ${model.fallbackFrom?.reason ?? ''}`, 'Restart Engine').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('pylot.restartSidecar');
-      });
+      void vscode.window
+        .showWarningMessage(`Pylot: ${role} now runs on the fallback, ${model.name}. ${model.fallbackFrom?.reason ?? ''}`, 'Restart Engine')
+        .then((choice) => {
+          if (choice) void vscode.commands.executeCommand('pylot.restartSidecar');
+        });
     }),
     serverHealth,
     vscode.commands.registerCommand('pylot.useDemoModel', async () => {
@@ -146,7 +174,11 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
         void sidecar.restart().catch((error: unknown) => log.error(`Restart failed: ${message(error)}`));
       }
       for (const role of ['completion', 'chat', 'embeddings'] as const) {
-        if (['models', 'fallback'].some((group) => event.affectsConfiguration(`pylot.${group}.${role}`)) || event.affectsConfiguration('pylot.contextSize') || event.affectsConfiguration('pylot.servers')) {
+        if (
+          ['models', 'fallback'].some((group) => event.affectsConfiguration(`pylot.${group}.${role}`)) ||
+          event.affectsConfiguration('pylot.contextSize') ||
+          event.affectsConfiguration('pylot.servers')
+        ) {
           void models.reconcile(role);
         }
       }

@@ -32,7 +32,12 @@ export async function useDemoModels(current: (role: Role) => string | undefined)
       set.push(role);
     }
   }
-  if (!set.length) void vscode.window.showInformationMessage(demoModelPath() ? 'Pylot already has its models set; "Pylot: Select Model…" changes them.' : 'No demo model is available here: `npm start` makes one. Choose a model with "Pylot: Select Model…".');
+  if (!set.length)
+    void vscode.window.showInformationMessage(
+      demoModelPath()
+        ? 'Pylot already has its models set; "Pylot: Select Model…" changes them.'
+        : 'No demo model is available here: `npm start` makes one. Choose a model with "Pylot: Select Model…".',
+    );
   return set;
 }
 

@@ -44,7 +44,9 @@ export class ProposedDocuments implements vscode.TextDocumentContentProvider, vs
   /** Closes every diff editor showing `right` and forgets the documents it was shown with. */
   async close(right: vscode.Uri, left?: vscode.Uri): Promise<void> {
     const key = right.toString();
-    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === key);
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === key);
     if (tabs.length) await vscode.window.tabGroups.close(tabs);
     this.texts.delete(key);
     if (left?.scheme === ProposedDocuments.scheme) this.texts.delete(left.toString());

@@ -88,15 +88,22 @@ export function describe(sidecar: Pick<Sidecar, 'status' | 'info'>, views: reado
     };
   }
   if (completion.condition === 'missing' && modelNeeded) {
-    return { text: `${text('$(circle-slash)')} — click to choose a model`, tooltip: `${tooltip}. Click to choose one${demoModelPath() ? ', or the demo model' : ''}.`, severity: 'warning' };
+    return {
+      text: `${text('$(circle-slash)')} — click to choose a model`,
+      tooltip: `${tooltip}. Click to choose one${demoModelPath() ? ', or the demo model' : ''}.`,
+      severity: 'warning',
+    };
   }
-  if (conditions.every((condition) => condition === 'missing')) return { text: text('$(circle-slash)'), tooltip: `no completion model is set. Click to choose one${demoModelPath() ? ', or the demo model' : ''}.` };
+  if (conditions.every((condition) => condition === 'missing'))
+    return { text: text('$(circle-slash)'), tooltip: `no completion model is set. Click to choose one${demoModelPath() ? ', or the demo model' : ''}.` };
   if (conditions.every((condition) => condition === 'ready' || condition === 'server')) return { text: text('$(check)'), tooltip: `${tooltip}.` };
   return { text: text('$(circle-outline)'), tooltip: `${tooltip}.` };
 }
 
 function speedOf(completion: RoleSummary, latency: LatencySummary): string {
-  return (completion.condition === 'ready' || completion.condition === 'server') && latency.tokensPerSecond ? ` · ${Math.round(latency.tokensPerSecond)} tok/s` : '';
+  return (completion.condition === 'ready' || completion.condition === 'server') && latency.tokensPerSecond
+    ? ` · ${Math.round(latency.tokensPerSecond)} tok/s`
+    : '';
 }
 
 export function backendLabel(hardware: HardwareReport | undefined): string {
@@ -111,8 +118,12 @@ function tooltipLines(views: readonly RoleView[], hardware: HardwareReport | und
     const where = model ? ` (${model.engine === 'local' ? `${model.quantization ?? 'local'}, ${model.contextSize} ctx` : model.location})` : '';
     return `- ${view.role}: ${summarizeRole(view).long}${where}`;
   });
-  if (hardware) lines.push(`- backend: ${backendLabel(hardware)}${hardware.gpuDevices.length ? ` on ${hardware.gpuDevices.join(', ')}` : ''}, ${hardware.cpu.threads} threads${hardware.gpuNotice ? ` — ${hardware.gpuNotice}` : ''}`);
-  if (latency.count) lines.push(`- completion latency: last ${Math.round(latency.lastMs!)} ms, p50 ${Math.round(latency.p50Ms!)} ms, p95 ${Math.round(latency.p95Ms!)} ms`);
+  if (hardware)
+    lines.push(
+      `- backend: ${backendLabel(hardware)}${hardware.gpuDevices.length ? ` on ${hardware.gpuDevices.join(', ')}` : ''}, ${hardware.cpu.threads} threads${hardware.gpuNotice ? ` — ${hardware.gpuNotice}` : ''}`,
+    );
+  if (latency.count)
+    lines.push(`- completion latency: last ${Math.round(latency.lastMs!)} ms, p50 ${Math.round(latency.p50Ms!)} ms, p95 ${Math.round(latency.p95Ms!)} ms`);
   if (latency.cacheHitRate !== undefined) lines.push(`- answered from the cache: ${Math.round(latency.cacheHitRate * 100)} %`);
   return lines.join('\n');
 }

@@ -109,7 +109,15 @@ export type BusyTurn = z.infer<typeof BusyTurn>;
 /** Host → chat panel. */
 export const ChatHostMessage = z.discriminatedUnion('type', [
   /** The whole chat on show (on load, New chat, opening one from the history). */
-  z.object({ type: z.literal('chat'), chatId: z.string(), title: z.string(), mode: ChatMode, turns: z.array(ChatTurn), busy: z.optional(BusyTurn), agentAvailable: z.boolean() }),
+  z.object({
+    type: z.literal('chat'),
+    chatId: z.string(),
+    title: z.string(),
+    mode: ChatMode,
+    turns: z.array(ChatTurn),
+    busy: z.optional(BusyTurn),
+    agentAvailable: z.boolean(),
+  }),
   z.object({ type: z.literal('model'), model: ChatModelView }),
   z.object({ type: z.literal('history'), chats: z.array(ChatSummary) }),
   /** A turn began: the user's message and the id its reply streams under. */

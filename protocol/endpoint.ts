@@ -45,10 +45,15 @@ export class Endpoint {
         reject(cancelled(def.method));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-        source.cancel();
-        reject(new PylotError(ErrorCodes.Timeout, `${capitalized(this.options.peer)} did not answer ${def.method} within ${Math.round(timeoutMs / 1000)} s.`));
-      }, timeoutMs);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              source.cancel();
+              reject(
+                new PylotError(ErrorCodes.Timeout, `${capitalized(this.options.peer)} did not answer ${def.method} within ${Math.round(timeoutMs / 1000)} s.`),
+              );
+            }, timeoutMs);
       void sent
         .finally(() => {
           signal?.removeEventListener('abort', onAbort);

@@ -142,7 +142,4 @@ export const DownloadModel = toSidecar(
 );
 
 /** Sent at most about four times a second while a download runs, and once at the end. */
-export const DownloadProgress = notifyExtension(
-  'models/downloadProgress',
-  z.object({ downloadId: z.string(), transferredBytes: bytes, totalBytes: bytes }),
-);
+export const DownloadProgress = notifyExtension('models/downloadProgress', z.object({ downloadId: z.string(), transferredBytes: bytes, totalBytes: bytes }));

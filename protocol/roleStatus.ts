@@ -30,9 +30,17 @@ export function summarizeRole(view: RoleView): RoleSummary {
       return { condition: 'not loaded', name, short: `${name ?? 'set'} (not loaded)`, long: `${name ?? 'the model'} loads when it is first needed` };
     case 'ready': {
       const model = view.model;
-      if (!model) return { condition: 'not loaded', name, short: `${name ?? 'set'} (not loaded)`, long: `${name ?? 'the model'} loads when it is first needed` };
-      if (model.fallbackFrom) return { condition: 'fallback', name, short: `fallback ${model.name}`, long: `${model.name} stands in: ${model.fallbackFrom.reason}` };
-      if (model.engine !== 'local') return { condition: 'server', name, short: `${model.name} (${model.engine})`, long: `${model.name} on the ${model.engine} server at ${model.location}` };
+      if (!model)
+        return { condition: 'not loaded', name, short: `${name ?? 'set'} (not loaded)`, long: `${name ?? 'the model'} loads when it is first needed` };
+      if (model.fallbackFrom)
+        return { condition: 'fallback', name, short: `fallback ${model.name}`, long: `${model.name} stands in: ${model.fallbackFrom.reason}` };
+      if (model.engine !== 'local')
+        return {
+          condition: 'server',
+          name,
+          short: `${model.name} (${model.engine})`,
+          long: `${model.name} on the ${model.engine} server at ${model.location}`,
+        };
       return { condition: 'ready', name, short: model.name, long: `${model.name} is loaded (${model.contextSize.toLocaleString('en-US')} tokens of context)` };
     }
   }

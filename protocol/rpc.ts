@@ -87,7 +87,10 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /** An error that crosses a process boundary: a code to branch on, a message a user can act on. */
 export class PylotError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'PylotError';
   }

@@ -7,15 +7,59 @@
 /** Glob patterns on a single file or folder name (`*` any run of characters, `?` one). */
 export const secretFilePatterns: readonly string[] = [
   // Environment files: `.env`, `.env.local`, `app.env`, direnv's `.envrc`.
-  '.env', '.env.*', '*.env', '.envrc',
+  '.env',
+  '.env.*',
+  '*.env',
+  '.envrc',
   // Private keys and key stores.
-  '*.pem', '*.key', '*.p8', '*.p12', '*.pfx', '*.pkcs12', '*.jks', '*.keystore', '*.der', '*.crt', '*.cer',
-  'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', '*.ppk', '*.kdbx', '*.keychain', '*.keychain-db',
-  '*.gpg', '*.pgp', '*.asc', 'secring.*', 'pubring.*',
+  '*.pem',
+  '*.key',
+  '*.p8',
+  '*.p12',
+  '*.pfx',
+  '*.pkcs12',
+  '*.jks',
+  '*.keystore',
+  '*.der',
+  '*.crt',
+  '*.cer',
+  'id_rsa*',
+  'id_dsa*',
+  'id_ecdsa*',
+  'id_ed25519*',
+  '*.ppk',
+  '*.kdbx',
+  '*.keychain',
+  '*.keychain-db',
+  '*.gpg',
+  '*.pgp',
+  '*.asc',
+  'secring.*',
+  'pubring.*',
   // Credentials of package managers, shells and services.
-  '.npmrc', '.yarnrc', '.yarnrc.yml', '.pypirc', '.netrc', '_netrc', '.pgpass', '.git-credentials', '.htpasswd', '.dockercfg',
-  'credentials', 'credentials.json', '*.credentials', 'secrets', 'secrets.*', '*.secret', '*.secrets',
-  'service-account*.json', '*-service-account.json', 'client_secret*.json', '*.tfvars', '*.tfstate', '*.tfstate.*',
+  '.npmrc',
+  '.yarnrc',
+  '.yarnrc.yml',
+  '.pypirc',
+  '.netrc',
+  '_netrc',
+  '.pgpass',
+  '.git-credentials',
+  '.htpasswd',
+  '.dockercfg',
+  'credentials',
+  'credentials.json',
+  '*.credentials',
+  'secrets',
+  'secrets.*',
+  '*.secret',
+  '*.secrets',
+  'service-account*.json',
+  '*-service-account.json',
+  'client_secret*.json',
+  '*.tfvars',
+  '*.tfstate',
+  '*.tfstate.*',
 ];
 
 // One expression for the whole list: the agent's folder walks ask about every name they pass.
@@ -23,7 +67,10 @@ const matcher = new RegExp(`^(?:${secretFilePatterns.map(globBody).join('|')})$`
 
 /** The name as a case-insensitive, trailing-dot-and-space-blind file system would open it. */
 export function canonicalName(name: string): string {
-  return name.normalize('NFC').toLowerCase().replace(/[. ]+$/, '');
+  return name
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[. ]+$/, '');
 }
 
 /** True when a file (or folder) of this name is a secret, on any operating system. */

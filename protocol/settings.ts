@@ -59,12 +59,25 @@ export const ServerProfile = z.object({
 });
 export type ServerProfile = z.infer<typeof ServerProfile>;
 
-const modelIntro = "A `.gguf` file's absolute path, `server:<profile>` (a profile from `pylot.servers`), or `catalog:<id>` (a downloaded catalog model). **Pylot: Select Model…** picks one.";
+const modelIntro =
+  "A `.gguf` file's absolute path, `server:<profile>` (a profile from `pylot.servers`), or `catalog:<id>` (a downloaded catalog model). **Pylot: Select Model…** picks one.";
 
 export const settings = {
   // ── Completion ──
-  'completion.enabled': declare({ section: 'Completion', schema: z.boolean(), default: true, order: 2, description: 'Show inline completions (ghost text) while typing.' }),
-  'completion.maxTokens': declare({ section: 'Completion', schema: z.int().check(z.minimum(1), z.maximum(1024)), default: 64, order: 3, description: 'The most tokens one inline completion may generate.' }),
+  'completion.enabled': declare({
+    section: 'Completion',
+    schema: z.boolean(),
+    default: true,
+    order: 2,
+    description: 'Show inline completions (ghost text) while typing.',
+  }),
+  'completion.maxTokens': declare({
+    section: 'Completion',
+    schema: z.int().check(z.minimum(1), z.maximum(1024)),
+    default: 64,
+    order: 3,
+    description: 'The most tokens one inline completion may generate.',
+  }),
   'completion.timeLimitMs': declare({
     section: 'Completion',
     schema: z.int().check(z.minimum(50), z.maximum(30_000)),
@@ -80,7 +93,8 @@ export const settings = {
     default: true,
     scope: 'application',
     order: 30,
-    markdownDescription: 'Let the agent read, list and search workspace files without asking. Protected files (`.git/`, `.pylotignore`, secrets) stay off limits either way. Writes and commands always ask unless a saved rule allows them. Read from your user settings only.',
+    markdownDescription:
+      'Let the agent read, list and search workspace files without asking. Protected files (`.git/`, `.pylotignore`, secrets) stay off limits either way. Writes and commands always ask unless a saved rule allows them. Read from your user settings only.',
   }),
   'agent.allowCommands': declare({
     section: 'Chat & Agent',
@@ -105,15 +119,52 @@ export const settings = {
     default: [],
     scope: 'application',
     order: 33,
-    markdownDescription: 'Workspace paths (gitignore patterns, e.g. `/src/**`) the agent may edit or create without asking. "Always" answers add rules here. Read from your user settings only.',
+    markdownDescription:
+      'Workspace paths (gitignore patterns, e.g. `/src/**`) the agent may edit or create without asking. "Always" answers add rules here. Read from your user settings only.',
   }),
   // Seconds may be fractional; the counts below are integers.
-  'agent.approvalTimeoutSeconds': declare({ section: 'Chat & Agent', schema: z.number().check(z.minimum(1), z.maximum(3600)), default: 120, order: 34, description: 'An approval prompt left unanswered this long counts as a denial.' }),
-  'agent.commandTimeoutSeconds': declare({ section: 'Chat & Agent', schema: z.number().check(z.minimum(1), z.maximum(3600)), default: 120, order: 35, description: 'A command the agent runs is stopped after this long.' }),
-  'agent.commandOutputLimit': declare({ section: 'Chat & Agent', schema: z.int().check(z.minimum(1000), z.maximum(10_000_000)), default: 100_000, order: 36, description: "Characters of a command's output kept (its start and its end)." }),
-  'agent.runCommandsInTerminal': declare({ section: 'Chat & Agent', schema: z.boolean(), default: false, order: 37, description: 'Also show the agent\'s commands and their output in a "Pylot Agent" terminal.' }),
-  'agent.maxSteps': declare({ section: 'Chat & Agent', schema: z.int().check(z.minimum(1), z.maximum(100)), default: 15, order: 38, description: 'Tool calls the agent may make in one turn before it stops.' }),
-  'agent.maxConsecutiveErrors': declare({ section: 'Chat & Agent', schema: z.int().check(z.minimum(1), z.maximum(20)), default: 3, order: 39, description: 'Failed or malformed tool calls in a row after which the agent stops.' }),
+  'agent.approvalTimeoutSeconds': declare({
+    section: 'Chat & Agent',
+    schema: z.number().check(z.minimum(1), z.maximum(3600)),
+    default: 120,
+    order: 34,
+    description: 'An approval prompt left unanswered this long counts as a denial.',
+  }),
+  'agent.commandTimeoutSeconds': declare({
+    section: 'Chat & Agent',
+    schema: z.number().check(z.minimum(1), z.maximum(3600)),
+    default: 120,
+    order: 35,
+    description: 'A command the agent runs is stopped after this long.',
+  }),
+  'agent.commandOutputLimit': declare({
+    section: 'Chat & Agent',
+    schema: z.int().check(z.minimum(1000), z.maximum(10_000_000)),
+    default: 100_000,
+    order: 36,
+    description: "Characters of a command's output kept (its start and its end).",
+  }),
+  'agent.runCommandsInTerminal': declare({
+    section: 'Chat & Agent',
+    schema: z.boolean(),
+    default: false,
+    order: 37,
+    description: 'Also show the agent\'s commands and their output in a "Pylot Agent" terminal.',
+  }),
+  'agent.maxSteps': declare({
+    section: 'Chat & Agent',
+    schema: z.int().check(z.minimum(1), z.maximum(100)),
+    default: 15,
+    order: 38,
+    description: 'Tool calls the agent may make in one turn before it stops.',
+  }),
+  'agent.maxConsecutiveErrors': declare({
+    section: 'Chat & Agent',
+    schema: z.int().check(z.minimum(1), z.maximum(20)),
+    default: 3,
+    order: 39,
+    description: 'Failed or malformed tool calls in a row after which the agent stops.',
+  }),
   'agent.toolOutputTokens': declare({
     section: 'Chat & Agent',
     schema: z.int().check(z.minimum(64), z.maximum(32_768)),
@@ -132,8 +183,24 @@ export const settings = {
     restricted: true,
     markdownDescription: `Model for inline completions. ${modelIntro} It needs fill-in-the-middle support: a code *base* model such as Qwen2.5-Coder, StarCoder2 or DeepSeek-Coder.`,
   }),
-  'models.chat': declare({ section: 'Models & Engines', schema: modelSpec, default: '', scope: 'machine-overridable', order: 1, restricted: true, markdownDescription: `Model for chat, the agent and refactor commands: an *instruct* model. ${modelIntro}` }),
-  'models.embeddings': declare({ section: 'Models & Engines', schema: modelSpec, default: '', scope: 'machine-overridable', order: 1, restricted: true, markdownDescription: `Embedding model for the workspace index (\`@codebase\`, code search). ${modelIntro}` }),
+  'models.chat': declare({
+    section: 'Models & Engines',
+    schema: modelSpec,
+    default: '',
+    scope: 'machine-overridable',
+    order: 1,
+    restricted: true,
+    markdownDescription: `Model for chat, the agent and refactor commands: an *instruct* model. ${modelIntro}`,
+  }),
+  'models.embeddings': declare({
+    section: 'Models & Engines',
+    schema: modelSpec,
+    default: '',
+    scope: 'machine-overridable',
+    order: 1,
+    restricted: true,
+    markdownDescription: `Embedding model for the workspace index (\`@codebase\`, code search). ${modelIntro}`,
+  }),
   'fallback.completion': declare({
     section: 'Models & Engines',
     schema: modelSpec,
@@ -141,10 +208,27 @@ export const settings = {
     scope: 'machine-overridable',
     order: 2,
     restricted: true,
-    markdownDescription: 'Used for completions when `pylot.models.completion` cannot be loaded or reached (e.g. the server is down): a `.gguf` path, `server:<profile>` or `catalog:<id>`. The status bar shows when the fallback is serving.',
+    markdownDescription:
+      'Used for completions when `pylot.models.completion` cannot be loaded or reached (e.g. the server is down): a `.gguf` path, `server:<profile>` or `catalog:<id>`. The status bar shows when the fallback is serving.',
   }),
-  'fallback.chat': declare({ section: 'Models & Engines', schema: modelSpec, default: '', scope: 'machine-overridable', order: 2, restricted: true, markdownDescription: 'Used for chat when `pylot.models.chat` cannot be loaded or reached.' }),
-  'fallback.embeddings': declare({ section: 'Models & Engines', schema: modelSpec, default: '', scope: 'machine-overridable', order: 2, restricted: true, markdownDescription: 'Used for embeddings when `pylot.models.embeddings` cannot be loaded or reached.' }),
+  'fallback.chat': declare({
+    section: 'Models & Engines',
+    schema: modelSpec,
+    default: '',
+    scope: 'machine-overridable',
+    order: 2,
+    restricted: true,
+    markdownDescription: 'Used for chat when `pylot.models.chat` cannot be loaded or reached.',
+  }),
+  'fallback.embeddings': declare({
+    section: 'Models & Engines',
+    schema: modelSpec,
+    default: '',
+    scope: 'machine-overridable',
+    order: 2,
+    restricted: true,
+    markdownDescription: 'Used for embeddings when `pylot.models.embeddings` cannot be loaded or reached.',
+  }),
   servers: declare({
     section: 'Models & Engines',
     schema: z.array(ServerProfile),
@@ -195,7 +279,8 @@ export const settings = {
     default: [],
     scope: 'machine',
     order: 8,
-    markdownDescription: "Folders where **Pylot: Select Model…** looks for `.gguf` files. Catalog downloads go to the first one, else `~/.pylot/models`, which is always searched, as is node-llama-cpp's models folder.",
+    markdownDescription:
+      "Folders where **Pylot: Select Model…** looks for `.gguf` files. Catalog downloads go to the first one, else `~/.pylot/models`, which is always searched, as is node-llama-cpp's models folder.",
   }),
 
   // ── Index ──
@@ -207,8 +292,21 @@ export const settings = {
     markdownDescription:
       "Index the workspace for `@codebase` and code search: syntax-aware chunks, keyword search (BM25) and, when `pylot.models.embeddings` is set, search by meaning. The index is kept in this workspace's storage and updated as files change. `.gitignore`, `.pylotignore` and `pylot.completion.exclude` are respected; secrets, binaries and large files are never read.",
   }),
-  'index.exclude': declare({ section: 'Index', schema: patterns, default: [], order: 9, markdownDescription: 'More files the workspace index skips, as gitignore-style patterns relative to the workspace folder (e.g. `fixtures/`, `*.generated.ts`).' }),
-  'index.maxFileSizeKb': declare({ section: 'Index', schema: z.int().check(z.minimum(1), z.maximum(65_536)), default: 1024, order: 9, description: 'Files larger than this (KiB) are not indexed: they are usually generated code or data.' }),
+  'index.exclude': declare({
+    section: 'Index',
+    schema: patterns,
+    default: [],
+    order: 9,
+    markdownDescription:
+      'More files the workspace index skips, as gitignore-style patterns relative to the workspace folder (e.g. `fixtures/`, `*.generated.ts`).',
+  }),
+  'index.maxFileSizeKb': declare({
+    section: 'Index',
+    schema: z.int().check(z.minimum(1), z.maximum(65_536)),
+    default: 1024,
+    order: 9,
+    description: 'Files larger than this (KiB) are not indexed: they are usually generated code or data.',
+  }),
 
   // ── Privacy ── What may reach a model at all.
   'completion.exclude': declare({
@@ -225,7 +323,8 @@ export const settings = {
     section: 'Privacy',
     schema: z.boolean(),
     default: true,
-    markdownDescription: "Use the clipboard's text as context for completions. In VS Code for the Web (code-server, vscode.dev) reading the clipboard needs the browser's permission, so there Pylot reads it only when you turn this on yourself.",
+    markdownDescription:
+      "Use the clipboard's text as context for completions. In VS Code for the Web (code-server, vscode.dev) reading the clipboard needs the browser's permission, so there Pylot reads it only when you turn this on yourself.",
   }),
 
   // ── Advanced ──
@@ -254,8 +353,13 @@ export const settings = {
     scope: 'machine-overridable',
     order: 21,
     restartsSidecar: true,
-    description: "Advanced: precision of the KV cache (the context's memory) for local models. Quantized caches let larger contexts fit. Changing it restarts the engine.",
-    enumDescriptions: ['Full precision (default).', 'Half the context memory; quality nearly unchanged.', 'A quarter of the context memory; some quality loss.'],
+    description:
+      "Advanced: precision of the KV cache (the context's memory) for local models. Quantized caches let larger contexts fit. Changing it restarts the engine.",
+    enumDescriptions: [
+      'Full precision (default).',
+      'Half the context memory; quality nearly unchanged.',
+      'A quarter of the context memory; some quality loss.',
+    ],
   }),
   'advanced.huggingFaceEndpoint': declare({
     section: 'Advanced',
@@ -263,7 +367,8 @@ export const settings = {
     default: '',
     scope: 'machine',
     order: 22,
-    markdownDescription: 'Advanced: a Hugging Face mirror or proxy for catalog downloads (e.g. `https://hf-mirror.example/`). Empty uses huggingface.co. Downloads happen only when you pick a catalog model.',
+    markdownDescription:
+      'Advanced: a Hugging Face mirror or proxy for catalog downloads (e.g. `https://hf-mirror.example/`). Empty uses huggingface.co. Downloads happen only when you pick a catalog model.',
   }),
 };
 

@@ -30,7 +30,8 @@ export function restrictedConfigurations(): string[] {
 export function configurationProperty(key: SettingKey): Record<string, unknown> {
   const declaration = settings[key];
   const { type, enum: members, items, minimum, maximum, format, ...rest } = jsonSchema(declaration.schema);
-  if (Object.keys(rest).length > 0) throw new Error(`pylot.${key}: its schema needs JSON schema keywords the manifest does not render: ${Object.keys(rest).join(', ')}`);
+  if (Object.keys(rest).length > 0)
+    throw new Error(`pylot.${key}: its schema needs JSON schema keywords the manifest does not render: ${Object.keys(rest).join(', ')}`);
   return withoutUndefined({
     type,
     enum: members,

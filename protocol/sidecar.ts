@@ -178,11 +178,7 @@ export const LoadModel = toSidecar(
 );
 
 /** Whether the server behind a role is up; `local` for a model in the sidecar. */
-export const ModelHealth = toSidecar(
-  'model/health',
-  z.object({ role: Role }),
-  z.object({ state: z.enum(['ok', 'loading', 'down', 'local']) }),
-);
+export const ModelHealth = toSidecar('model/health', z.object({ role: Role }), z.object({ state: z.enum(['ok', 'loading', 'down', 'local']) }));
 
 export const UnloadModel = toSidecar('model/unload', z.object({ role: Role }), z.null());
 
@@ -253,10 +249,7 @@ export const Position = z.object({ line: count, character: count });
 /** Positions count UTF-16 code units, as VS Code (and tree-sitter) do. */
 export const Range = z.object({ start: Position, end: Position });
 
-export const DidOpenDocument = notifySidecar(
-  'document/didOpen',
-  z.object({ uri: z.string(), languageId: z.string(), version: z.int(), text: z.string() }),
-);
+export const DidOpenDocument = notifySidecar('document/didOpen', z.object({ uri: z.string(), languageId: z.string(), version: z.int(), text: z.string() }));
 
 export const DidChangeDocument = notifySidecar(
   'document/didChange',

@@ -10,8 +10,14 @@ const out = path.join(root, 'grammars');
 
 /** VS Code language id → grammar package, wasm file inside it, tags queries to concatenate. */
 export const grammars = {
-  typescript: { wasm: 'tree-sitter-typescript/tree-sitter-typescript.wasm', tags: ['tree-sitter-javascript/queries/tags.scm', 'tree-sitter-typescript/queries/tags.scm'] },
-  typescriptreact: { wasm: 'tree-sitter-typescript/tree-sitter-tsx.wasm', tags: ['tree-sitter-javascript/queries/tags.scm', 'tree-sitter-typescript/queries/tags.scm'] },
+  typescript: {
+    wasm: 'tree-sitter-typescript/tree-sitter-typescript.wasm',
+    tags: ['tree-sitter-javascript/queries/tags.scm', 'tree-sitter-typescript/queries/tags.scm'],
+  },
+  typescriptreact: {
+    wasm: 'tree-sitter-typescript/tree-sitter-tsx.wasm',
+    tags: ['tree-sitter-javascript/queries/tags.scm', 'tree-sitter-typescript/queries/tags.scm'],
+  },
   javascript: { wasm: 'tree-sitter-javascript/tree-sitter-javascript.wasm', tags: ['tree-sitter-javascript/queries/tags.scm'] },
   javascriptreact: { wasm: 'tree-sitter-javascript/tree-sitter-javascript.wasm', tags: ['tree-sitter-javascript/queries/tags.scm'] },
   python: { wasm: 'tree-sitter-python/tree-sitter-python.wasm', tags: ['tree-sitter-python/queries/tags.scm'] },

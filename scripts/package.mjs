@@ -36,7 +36,8 @@ for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md', 'media', 'grammars',
 }
 
 // What node-llama-cpp needs at run time; build sources, the llama.cpp git bundle and typings stay behind.
-const unneeded = /(\.map|\.d\.[cm]?ts|\.md)$|^node-llama-cpp\/(llama\/(gitRelease\.bundle|addon|cmake|toolchains|patches|xpack|profiles|CMakeLists\.txt)|templates)(\/|$)|^usearch\/(c|cpp|cmake|numkong|include|javascript\/dist\/esm)(\/|$)/;
+const unneeded =
+  /(\.map|\.d\.[cm]?ts|\.md)$|^node-llama-cpp\/(llama\/(gitRelease\.bundle|addon|cmake|toolchains|patches|xpack|profiles|CMakeLists\.txt)|templates)(\/|$)|^usearch\/(c|cpp|cmake|numkong|include|javascript\/dist\/esm)(\/|$)/;
 // usearch ships its C++ sources (14 MB, left out above) and N-API prebuilds for every platform: keep the target's.
 const usearchPrebuild = /^usearch\/prebuilds\/([^/]+)/;
 const usearchTarget = { 'win-x64': 'win32-x64', 'mac-x64': 'darwin-arm64+x64', 'mac-arm64': 'darwin-arm64+x64' }[target] ?? target;

@@ -19,7 +19,9 @@ const bundle = await esbuild.build({
   write: false,
   logLevel: 'warning',
 });
-const { configurationSections, restrictedConfigurations } = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
+const { configurationSections, restrictedConfigurations } = await import(
+  `data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`
+);
 
 const before = readFileSync(manifestFile, 'utf8');
 const manifest = JSON.parse(before);

@@ -11,7 +11,8 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const dev = path.resolve(process.env.PYLOT_DEV ?? path.join(root, '.pylot-dev'));
 const port = Number(process.env.PORT ?? 8080);
-const run = (command, args, options = {}) => execFileSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...options }).trim();
+const run = (command, args, options = {}) =>
+  execFileSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...options }).trim();
 const step = (message) => console.log(`\x1b[1m▸ ${message}\x1b[0m`);
 
 step('Installing VS Code for the browser (code-server) into the cache, if needed');
@@ -38,7 +39,11 @@ const workspace = path.join(dev, 'workspace');
 mkdirSync(path.join(userData, 'User'), { recursive: true });
 mkdirSync(workspace, { recursive: true });
 const settingsFile = path.join(userData, 'User', 'settings.json');
-if (!existsSync(settingsFile)) writeFileSync(settingsFile, `${JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'telemetry.telemetryLevel': 'off' }, null, 2)}\n`);
+if (!existsSync(settingsFile))
+  writeFileSync(
+    settingsFile,
+    `${JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'telemetry.telemetryLevel': 'off' }, null, 2)}\n`,
+  );
 const demoFile = path.join(workspace, 'demo.ts');
 if (!existsSync(demoFile)) writeFileSync(demoFile, readFileSync(path.join(root, 'media/demo.ts'), 'utf8'));
 
@@ -53,7 +58,18 @@ const server = spawn(
   // Workspace trust off: this profile exists to try Pylot on its own demo workspace, which would
   // otherwise open in Restricted Mode, where Pylot ignores the workspace's model settings.
   // Its own config file, so nothing is written into the user's ~/.config/code-server.
-  codeServer(['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--disable-workspace-trust', '--config', path.join(dev, 'code-server.yaml')]),
+  codeServer([
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--disable-workspace-trust',
+    '--config',
+    path.join(dev, 'code-server.yaml'),
+  ]),
   {
     cwd: workspace,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -65,7 +81,9 @@ const server = spawn(
 const stop = () => {
   try {
     process.kill(-server.pid, 'SIGTERM');
-  } catch {}
+  } catch {
+    // already gone
+  }
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
@@ -88,7 +106,9 @@ async function waitForHealth(healthz) {
   for (let attempt = 0; attempt < 600; attempt++) {
     try {
       if ((await fetch(healthz)).ok) return;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`code-server did not answer on ${healthz}`);

@@ -1,4 +1,4 @@
-// `npm test`: type-check and build, then every layer in order — unit, sidecar (the real process
+// `npm test`: type-check, lint and build, then every layer in order — unit, sidecar (the real process
 // and real node-llama-cpp on generated models), integration (the real VS Code extension host in
 // code-server) and UI (Chromium driving code-server with the packaged .vsix).
 // Usage: node scripts/test.mjs [unit|sidecar|integration|ui ...]   (default: all)
@@ -25,14 +25,29 @@ const steps = {
   unit: () => [['node', ['--test', ...testFiles('out/test/unit'), ...testFiles('out/test/fixtures')]]],
   // One at a time: each starts sidecars and loads models on a machine with two cores. The server
   // engines are tested against a real llama-server, built once from node-llama-cpp's llama.cpp source.
-  sidecar: () => [['bash', ['test/tools/build-llama-server.sh']], ['node', ['--test', '--test-concurrency=1', ...testFiles('out/test/sidecar')]]],
-  integration: () => [['bash', ['test/tools/install-test-tools.sh']], ['bash', ['test/tools/build-llama-server.sh']], ['node', ['out/test/integration/runTests.mjs']]],
-  ui: () => [['bash', ['test/tools/install-test-tools.sh']], ['node', ['scripts/package.mjs', '--out', 'out/pylot.vsix']], ['node', ['--test', '--test-concurrency=1', ...testFiles('out/test/ui')]]],
+  sidecar: () => [
+    ['bash', ['test/tools/build-llama-server.sh']],
+    ['node', ['--test', '--test-concurrency=1', ...testFiles('out/test/sidecar')]],
+  ],
+  integration: () => [
+    ['bash', ['test/tools/install-test-tools.sh']],
+    ['bash', ['test/tools/build-llama-server.sh']],
+    ['node', ['out/test/integration/runTests.mjs']],
+  ],
+  ui: () => [
+    ['bash', ['test/tools/install-test-tools.sh']],
+    ['node', ['scripts/package.mjs', '--out', 'out/pylot.vsix']],
+    ['node', ['--test', '--test-concurrency=1', ...testFiles('out/test/ui')]],
+  ],
 };
 
 const started = Date.now();
 run('npx', ['tsc', '-p', '.']);
 run('npx', ['tsc', '-p', 'webview-ui']);
+// Style and layers (eslint.config.mjs), formatting (Prettier), and package.json's settings against protocol/settings.ts.
+run('npx', ['eslint', '.']);
+run('npx', ['prettier', '--check', '.']);
+run('node', ['scripts/settings.mjs', '--check']);
 run('node', ['esbuild.mjs', '--tests']);
 for (const layer of selected) {
   const layerStarted = Date.now();

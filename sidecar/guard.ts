@@ -63,7 +63,9 @@ export function inspect(raw: unknown, inFlight: InFlight): Verdict {
   if (isNotification) {
     if (method === cancelMethod) {
       const target = (params as Record<string, unknown> | null)?.id;
-      return isRequestId(target) ? { kind: 'forward', message: normalized } : { kind: 'drop', why: `${cancelMethod} needs params {id: string | number}, not ${describe(params)}.` };
+      return isRequestId(target)
+        ? { kind: 'forward', message: normalized }
+        : { kind: 'drop', why: `${cancelMethod} needs params {id: string | number}, not ${describe(params)}.` };
     }
     if (method.startsWith('$/')) return { kind: 'drop', why: `Protocol notification ${method} is not used by Pylot.` };
     return { kind: 'forward', message: normalized };

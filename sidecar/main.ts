@@ -30,7 +30,9 @@ process.on('uncaughtException', (error) => {
   log('error', `Uncaught exception, exiting: ${error.stack ?? error.message}`);
   process.exit(1);
 });
-process.on('unhandledRejection', (reason) => log('error', `Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+process.on('unhandledRejection', (reason) =>
+  log('error', `Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+);
 
 serve(
   new Endpoint(connection, 'sidecar', {

@@ -1,7 +1,23 @@
 // The sidecar's request handlers: one line per contract method, the work lives in the services.
 import type { Endpoint } from '../protocol/endpoint';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
-import { DidChangeDocument, DidCloseDocument, DidOpenDocument, Generate, GenerateDelta, Initialize, InlineCompletion, LoadModel, ModelHealth, WarmCompletion, ModelStateChanged, Ping, PROTOCOL_VERSION, Shutdown, UnloadModel } from '../protocol/sidecar';
+import {
+  DidChangeDocument,
+  DidCloseDocument,
+  DidOpenDocument,
+  Generate,
+  GenerateDelta,
+  Initialize,
+  InlineCompletion,
+  LoadModel,
+  ModelHealth,
+  WarmCompletion,
+  ModelStateChanged,
+  Ping,
+  PROTOCOL_VERSION,
+  Shutdown,
+  UnloadModel,
+} from '../protocol/sidecar';
 import { InlineCompletionService } from './completion/inline';
 import { registerContextHandlers } from './context/handlers';
 import { DocumentStore } from './documents/store';
@@ -38,7 +54,10 @@ export function serve(endpoint: Endpoint): void {
       throw engineStartError(error);
     });
     const { hardware } = await runtime;
-    log('info', `Initialized for ${params.client.name} ${params.client.version}: ${hardware.backend} backend, ${hardware.cpu.simd}, ${hardware.cpu.threads} threads`);
+    log(
+      'info',
+      `Initialized for ${params.client.name} ${params.client.version}: ${hardware.backend} backend, ${hardware.cpu.simd}, ${hardware.cpu.threads} threads`,
+    );
     if (hardware.gpuNotice) log('warn', hardware.gpuNotice);
     return {
       protocolVersion: PROTOCOL_VERSION,

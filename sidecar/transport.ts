@@ -1,7 +1,15 @@
 // Owns the sidecar's end of the IPC channel: every inbound message passes the guard before
 // vscode-jsonrpc sees it, the guard's error answers go straight back, and the writer keeps the set
 // of requests still unanswered (so a second request with an id in flight is refused, not lost).
-import { AbstractMessageReader, AbstractMessageWriter, type DataCallback, type Disposable, type Message, type MessageReader, type MessageWriter } from 'vscode-jsonrpc/node';
+import {
+  AbstractMessageReader,
+  AbstractMessageWriter,
+  type DataCallback,
+  type Disposable,
+  type Message,
+  type MessageReader,
+  type MessageWriter,
+} from 'vscode-jsonrpc/node';
 import { inspect, requestKey } from './guard';
 import { log } from './log';
 
@@ -52,7 +60,8 @@ class GuardedReader extends AbstractMessageReader {
   private logDrop(why: string): void {
     const now = Date.now();
     if (now - this.drops.windowStart > 60_000) {
-      if (this.drops.inWindow > loggedDropsPerMinute) log('warn', `${this.drops.inWindow - loggedDropsPerMinute} more malformed messages were refused in the last minute.`);
+      if (this.drops.inWindow > loggedDropsPerMinute)
+        log('warn', `${this.drops.inWindow - loggedDropsPerMinute} more malformed messages were refused in the last minute.`);
       this.drops = { windowStart: now, inWindow: 0 };
     }
     if (++this.drops.inWindow <= loggedDropsPerMinute) log('warn', why);

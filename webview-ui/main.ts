@@ -50,7 +50,9 @@ function hardwareRows(state: PanelState): HTMLElement[] {
 function roleSection(view: RoleView): HTMLElement {
   const title = `${view.role[0]!.toUpperCase()}${view.role.slice(1)} model`;
   const summary = summarizeRole(view);
-  const rows = [row('State', stateWords[summary.condition], summary.condition === 'failed' ? 'error' : summary.condition === 'fallback' ? 'warning' : undefined)];
+  const rows = [
+    row('State', stateWords[summary.condition], summary.condition === 'failed' ? 'error' : summary.condition === 'fallback' ? 'warning' : undefined),
+  ];
   if (view.state === 'none') return section(title, [...rows, row('Model', 'none set — choose one with Select Model…')]);
   rows.push(row(view.spec?.startsWith('server:') ? 'Server' : 'File', view.model?.location ?? view.spec ?? ''));
   if (view.state === 'loading') rows.push(row('Progress', summary.long));

@@ -129,7 +129,12 @@ export class AgentService implements vscode.Disposable {
   }
 
   private changedBy(turnId: string): string[] {
-    return this.checkpoints.list().find((checkpoint) => checkpoint.turnId === turnId)?.files.slice() ?? [];
+    return (
+      this.checkpoints
+        .list()
+        .find((checkpoint) => checkpoint.turnId === turnId)
+        ?.files.slice() ?? []
+    );
   }
 
   private newPolicy(): AgentPolicy {
@@ -145,10 +150,17 @@ export class AgentService implements vscode.Disposable {
     // Ask mode offers the model read-only tools; a write proposed anyway is refused here too.
     if (turn.mode === 'ask' && toolSpec(call.tool).risk !== 'read') return { status: 'denied', output: `${call.tool} is not available in Ask mode.` };
     // Restricted Mode: a repository not yet trusted runs nothing, approved or not.
-    if (toolSpec(call.tool).risk === 'command' && !vscode.workspace.isTrusted) return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
+    if (toolSpec(call.tool).risk === 'command' && !vscode.workspace.isTrusted)
+      return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
     const signal = AbortSignal.any([turn.signal, cancelled]);
     const policy = this.policy;
-    const host = new VsCodeToolHost(policy.paths, this.preview, this.searchCode, () => turn.settings, () => this.commandTerminal());
+    const host = new VsCodeToolHost(
+      policy.paths,
+      this.preview,
+      this.searchCode,
+      () => turn.settings,
+      () => this.commandTerminal(),
+    );
     const result = await executeCall(
       call,
       {
@@ -185,7 +197,10 @@ async function restoreFile(absolute: string, content: string | undefined): Promi
     await vscode.workspace.applyEdit(edit);
     return;
   }
-  const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  const exists = await vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     edit.createFile(uri, { contents: new TextEncoder().encode(content) });
     await vscode.workspace.applyEdit(edit);

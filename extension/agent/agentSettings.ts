@@ -37,12 +37,17 @@ export function readAgentSettings(warn: (message: string) => void = () => {}): A
   };
   // An unreadable value approves nothing, rather than taking the default, which approves reads.
   const approveReads = config.inspect<unknown>('autoApproveReads')?.globalValue;
-  if (approveReads !== undefined && typeof approveReads !== 'boolean') warn(`Ignoring invalid setting pylot.agent.autoApproveReads (${JSON.stringify(approveReads)}): reads ask until it is true or false.`);
+  if (approveReads !== undefined && typeof approveReads !== 'boolean')
+    warn(`Ignoring invalid setting pylot.agent.autoApproveReads (${JSON.stringify(approveReads)}): reads ask until it is true or false.`);
   // Loosening rules come from the user's own settings only; the declared default, never the merged value.
   const userRules = (key: 'allowCommands' | 'allowWrites') => rules(key, config.inspect(key)?.globalValue) ?? [...settingDefaults[`agent.${key}`]];
   const deny = config.inspect<unknown>('denyCommands');
   // The user may drop a default deny rule; a workspace may only add rules.
-  const denyCommands = [rules('denyCommands', deny?.globalValue) ?? settingDefaults['agent.denyCommands'], rules('denyCommands', deny?.workspaceValue), rules('denyCommands', deny?.workspaceFolderValue)].flatMap((list) => list ?? []);
+  const denyCommands = [
+    rules('denyCommands', deny?.globalValue) ?? settingDefaults['agent.denyCommands'],
+    rules('denyCommands', deny?.workspaceValue),
+    rules('denyCommands', deny?.workspaceFolderValue),
+  ].flatMap((list) => list ?? []);
   return {
     autoApproveReads: approveReads === undefined ? settingDefaults['agent.autoApproveReads'] : approveReads === true,
     allowCommands: userRules('allowCommands'),

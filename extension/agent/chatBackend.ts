@@ -66,7 +66,14 @@ export class AgentChatBackend implements ChatBackend {
       { onEvent, requestApproval, askContinue },
       request.signal,
     );
-    const checkpoint = result.changedFiles.length ? { files: result.changedFiles.length, restore: () => this.agent.restoreCheckpoint(result.turnId) } : undefined;
-    return { text: result.answer, usage: { tokens: result.tokens ?? 0, promptTokens: result.promptTokens }, stopped: result.outcome === 'cancelled', checkpoint };
+    const checkpoint = result.changedFiles.length
+      ? { files: result.changedFiles.length, restore: () => this.agent.restoreCheckpoint(result.turnId) }
+      : undefined;
+    return {
+      text: result.answer,
+      usage: { tokens: result.tokens ?? 0, promptTokens: result.promptTokens },
+      stopped: result.outcome === 'cancelled',
+      checkpoint,
+    };
   }
 }

@@ -24,7 +24,14 @@ export interface AgentApi {
   restoreCheckpoint(turnId: string): Promise<string[]>;
 }
 
-export function registerAgent(context: vscode.ExtensionContext, sidecar: Sidecar, models: ModelManager, log: Log, searchCode: CodeSearch, proposed: ProposedDocuments): AgentApi {
+export function registerAgent(
+  context: vscode.ExtensionContext,
+  sidecar: Sidecar,
+  models: ModelManager,
+  log: Log,
+  searchCode: CodeSearch,
+  proposed: ProposedDocuments,
+): AgentApi {
   const preview = new DiffPreview(proposed);
   const service = new AgentService(sidecar, models, preview, log, searchCode);
   const output = vscode.window.createOutputChannel('Pylot Agent');
@@ -43,7 +50,14 @@ export function registerAgent(context: vscode.ExtensionContext, sidecar: Sidecar
 }
 
 async function runAgentCommand(api: AgentApi, output: vscode.OutputChannel, preset?: string): Promise<AgentTurnResult | undefined> {
-  const task = typeof preset === 'string' && preset ? preset : await vscode.window.showInputBox({ prompt: 'What should the Pylot agent do?', placeHolder: 'e.g. Fix the failing test in src/math.test.ts', ignoreFocusOut: true });
+  const task =
+    typeof preset === 'string' && preset
+      ? preset
+      : await vscode.window.showInputBox({
+          prompt: 'What should the Pylot agent do?',
+          placeHolder: 'e.g. Fix the failing test in src/math.test.ts',
+          ignoreFocusOut: true,
+        });
   if (!task) return undefined;
   output.show(true);
   output.appendLine(`\n━━ ${task}`);
@@ -80,7 +94,12 @@ async function restoreCommand(api: AgentApi): Promise<void> {
     return;
   }
   const choice = await vscode.window.showQuickPick(
-    checkpoints.map((checkpoint) => ({ label: checkpoint.label, description: `${checkpoint.files.length} file(s)`, detail: checkpoint.files.map((f) => vscode.workspace.asRelativePath(f)).join(', '), turnId: checkpoint.turnId })),
+    checkpoints.map((checkpoint) => ({
+      label: checkpoint.label,
+      description: `${checkpoint.files.length} file(s)`,
+      detail: checkpoint.files.map((f) => vscode.workspace.asRelativePath(f)).join(', '),
+      turnId: checkpoint.turnId,
+    })),
     { title: 'Restore files to before this agent turn (and undo the turns after it)' },
   );
   if (!choice) return;

@@ -47,7 +47,14 @@ export class VsCodeAgentUi implements AgentUi {
   }
 
   async askContinue(reason: string, signal: AbortSignal): Promise<boolean> {
-    const choice = await pick([{ label: '$(debug-continue) Go on', go: true }, { label: '$(debug-stop) Stop the agent', go: false }], { title: 'Pylot agent', placeholder: reason }, signal);
+    const choice = await pick(
+      [
+        { label: '$(debug-continue) Go on', go: true },
+        { label: '$(debug-stop) Stop the agent', go: false },
+      ],
+      { title: 'Pylot agent', placeholder: reason },
+      signal,
+    );
     return choice?.go === true;
   }
 }

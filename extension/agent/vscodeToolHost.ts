@@ -28,7 +28,12 @@ export class VsCodeToolHost implements ToolHost {
 
   async workspaceSymbols(name: string): Promise<SymbolLocation[]> {
     const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', name)) ?? [];
-    return symbols.map((s) => ({ name: s.name, absolute: s.location.uri.fsPath, startLine: s.location.range.start.line + 1, endLine: s.location.range.end.line + 1 }));
+    return symbols.map((s) => ({
+      name: s.name,
+      absolute: s.location.uri.fsPath,
+      startLine: s.location.range.start.line + 1,
+      endLine: s.location.range.end.line + 1,
+    }));
   }
 
   async relativePath(absolute: string): Promise<string> {
@@ -72,16 +77,24 @@ export class VsCodeToolHost implements ToolHost {
     edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), after);
     if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(`VS Code could not apply the edit to ${target.relative}.`);
     const again = await identifyApproved(approved(target)).catch(asToolError);
-    if (again.dev !== identity.dev || again.ino !== identity.ino) throw new ToolError(`${target.relative} was replaced by another file while it was being edited; the edit is in the editor, unsaved. Check the file, then save or undo.`);
+    if (again.dev !== identity.dev || again.ino !== identity.ino)
+      throw new ToolError(
+        `${target.relative} was replaced by another file while it was being edited; the edit is in the editor, unsaved. Check the file, then save or undo.`,
+      );
     // e.g. the file changed on disk meanwhile: the edit stays in the editor (undoable), unsaved.
-    if (!(await document.save())) throw new ToolError(`The edit is in the editor, but VS Code could not save ${target.relative} (it may have changed on disk). The user can save or undo it.`);
+    if (!(await document.save()))
+      throw new ToolError(
+        `The edit is in the editor, but VS Code could not save ${target.relative} (it may have changed on disk). The user can save or undo it.`,
+      );
     const saved = await readApproved(approved(target)).catch(asToolError);
     // Still the old text on disk after a save that succeeded: VS Code's write landed elsewhere.
     const plain = (text: string) => text.replace(/^\ufeff/, '').replace(/\r\n/g, '\n');
     const stillBefore = plain(saved.bytes.toString('utf8')) === plain(before) && plain(before) !== plain(after);
     // (The inode may differ after a save VS Code makes atomically, by rename; the content may not.)
     if (stillBefore) {
-      throw new ToolError(`${target.relative} does not hold the edit after saving: a folder on the way may have been swapped while VS Code saved. Check ${target.relative} and the folders above it.`);
+      throw new ToolError(
+        `${target.relative} does not hold the edit after saving: a folder on the way may have been swapped while VS Code saved. Check ${target.relative} and the folders above it.`,
+      );
     }
   }
 

@@ -11,11 +11,15 @@ import type { ChatBackend, ChatEvents, ChatRequest, TurnResult } from './backend
 const maxReplyTokens = 2048;
 
 export class AskBackend implements ChatBackend {
-  constructor(private readonly sidecar: Sidecar, private readonly models: ModelManager) {}
+  constructor(
+    private readonly sidecar: Sidecar,
+    private readonly models: ModelManager,
+  ) {}
 
   async send(request: ChatRequest, events: ChatEvents): Promise<TurnResult> {
     const model = await this.models.ensureLoaded('chat', request.signal);
-    if (!model.capabilities.chat) throw new PylotError(ErrorCodes.Unsupported, `${model.name} cannot chat. Choose an instruct model for chat with "Pylot: Select Model…".`);
+    if (!model.capabilities.chat)
+      throw new PylotError(ErrorCodes.Unsupported, `${model.name} cannot chat. Choose an instruct model for chat with "Pylot: Select Model…".`);
     const replyTokens = Math.min(maxReplyTokens, Math.floor(model.contextSize / 4));
     const unsubscribe = this.sidecar.onNotification(GenerateDelta, (delta) => {
       if (delta.streamId === request.turnId && !request.signal.aborted) events.text(delta.text);
@@ -23,7 +27,14 @@ export class AskBackend implements ChatBackend {
     try {
       const result = await this.sidecar.request(
         Generate,
-        { role: 'chat', messages: [{ role: 'system', content: request.systemPrompt }, ...request.history], fitToContext: true, maxTokens: replyTokens, temperature: 0.3, streamId: request.turnId },
+        {
+          role: 'chat',
+          messages: [{ role: 'system', content: request.systemPrompt }, ...request.history],
+          fitToContext: true,
+          maxTokens: replyTokens,
+          temperature: 0.3,
+          streamId: request.turnId,
+        },
         { signal: request.signal },
       );
       return {

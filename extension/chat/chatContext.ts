@@ -75,8 +75,13 @@ export async function symbolAttachment(deps: ContextDeps, name: string): Promise
   const { uri, range } = symbol.location;
   if (deps.isExcluded(uri)) return { kind: 'symbol', label: `${name}: in an excluded file`, text: '' };
   const document = await vscode.workspace.openTextDocument(uri);
-  const full = await enclosingSymbolRange(uri, range) ?? range;
-  return { kind: 'symbol', label: `${name} (${vscode.workspace.asRelativePath(uri)}:${full.start.line + 1})`, text: cap(document.getText(full)), uri: uri.toString() };
+  const full = (await enclosingSymbolRange(uri, range)) ?? range;
+  return {
+    kind: 'symbol',
+    label: `${name} (${vscode.workspace.asRelativePath(uri)}:${full.start.line + 1})`,
+    text: cap(document.getText(full)),
+    uri: uri.toString(),
+  };
 }
 
 /** Workspace symbols may carry only the name's range; the document's symbols know the body's. */
@@ -114,7 +119,13 @@ async function findFile(relativePath: string): Promise<vscode.Uri | undefined> {
     const candidate = vscode.Uri.joinPath(folder.uri, cleaned);
     // joinPath normalises `..`: stay inside the folder.
     if (!candidate.path.startsWith(folder.uri.path.replace(/\/?$/, '/'))) continue;
-    if (await vscode.workspace.fs.stat(candidate).then((s) => s.type === vscode.FileType.File, () => false)) return candidate;
+    if (
+      await vscode.workspace.fs.stat(candidate).then(
+        (s) => s.type === vscode.FileType.File,
+        () => false,
+      )
+    )
+      return candidate;
   }
   const found = await vscode.workspace.findFiles(`**/${cleaned.replace(/[[\]{}*?]/g, '')}`, undefined, 1);
   return found[0];

@@ -152,14 +152,23 @@ export class ChatController implements vscode.Disposable {
   async restoreCheckpoint(turnId: string): Promise<void> {
     const restore = this.restorers.get(turnId);
     if (!restore) {
-      void vscode.window.showInformationMessage('Pylot can restore files only for agent replies made since VS Code started; use Pylot: Restore Files Changed by the Agent… for older ones.');
+      void vscode.window.showInformationMessage(
+        'Pylot can restore files only for agent replies made since VS Code started; use Pylot: Restore Files Changed by the Agent… for older ones.',
+      );
       return;
     }
-    const choice = await vscode.window.showWarningMessage('Put the files back as they were before this reply? Changes made by it and by later agent replies are undone.', { modal: true }, 'Restore');
+    const choice = await vscode.window.showWarningMessage(
+      'Put the files back as they were before this reply? Changes made by it and by later agent replies are undone.',
+      { modal: true },
+      'Restore',
+    );
     if (choice !== 'Restore') return;
     const files = await restore();
     this.restorers.delete(turnId);
-    this.chat = { ...this.chat, turns: this.chat.turns.map((turn) => (turn.id === turnId && turn.checkpoint ? { ...turn, checkpoint: { ...turn.checkpoint, restored: true } } : turn)) };
+    this.chat = {
+      ...this.chat,
+      turns: this.chat.turns.map((turn) => (turn.id === turnId && turn.checkpoint ? { ...turn, checkpoint: { ...turn.checkpoint, restored: true } } : turn)),
+    };
     await this.history.save(this.chat).then(undefined, (error: unknown) => this.log.warn(`Chat history could not be saved: ${String(error)}`));
     this.showChat();
     void vscode.window.showInformationMessage(`Pylot restored ${files.length} file(s).`);
@@ -204,7 +213,13 @@ export class ChatController implements vscode.Disposable {
         { chatId, turnId, mode, systemPrompt: await this.prompts.get(mode), history: promptHistory([...earlier, user]), attachments, signal },
         events,
       );
-      reply = { id: turnId, role: 'assistant', text: result.text || progress.text, usage: result.usage, ...(result.stopped || signal.aborted ? { stopped: true } : {}) };
+      reply = {
+        id: turnId,
+        role: 'assistant',
+        text: result.text || progress.text,
+        usage: result.usage,
+        ...(result.stopped || signal.aborted ? { stopped: true } : {}),
+      };
       if (result.checkpoint) {
         this.restorers.set(turnId, result.checkpoint.restore);
         reply = { ...reply, checkpoint: { files: result.checkpoint.files } };
@@ -228,7 +243,17 @@ export class ChatController implements vscode.Disposable {
   }
 
   private toolCall(turnId: string, info: ToolCallInfo, cards: ToolCallCard[], signal: AbortSignal): ToolCallView {
-    const card: ToolCallCard = { id: `${turnId}-call${cards.length + 1}`, turnId, tool: info.tool, summary: info.summary, risk: info.risk, reason: info.reason, hasDiff: !!info.showDiff, ...(info.options ? { options: [...info.options] } : {}), state: 'running' };
+    const card: ToolCallCard = {
+      id: `${turnId}-call${cards.length + 1}`,
+      turnId,
+      tool: info.tool,
+      summary: info.summary,
+      risk: info.risk,
+      reason: info.reason,
+      hasDiff: !!info.showDiff,
+      ...(info.options ? { options: [...info.options] } : {}),
+      state: 'running',
+    };
     const call: PendingCall = { card, info };
     cards.push(card);
     this.calls.set(card.id, call);
@@ -288,7 +313,10 @@ function describeFailure(error: unknown): Pick<ChatTurn, 'error' | 'action'> {
     case ErrorCodes.SidecarExited:
       // A crash mid-answer restarts by itself; an engine that gave up waits for the user.
       return /in flight/.test(error.message)
-        ? { error: `Pylot's engine stopped while answering (${error.message}). It restarts by itself; your message is kept, so press Retry.`, action: 'restartSidecar' }
+        ? {
+            error: `Pylot's engine stopped while answering (${error.message}). It restarts by itself; your message is kept, so press Retry.`,
+            action: 'restartSidecar',
+          }
         : { error: `Pylot's engine is not running: ${error.message} Your message is kept: restart the engine, then press Retry.`, action: 'restartSidecar' };
     default:
       return { error: error.message, action: 'showLogs' };

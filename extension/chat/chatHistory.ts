@@ -21,7 +21,10 @@ const indexKey = 'pylot.chat.index';
 const chatKey = (id: string) => `pylot.chat.${id}`;
 
 export class ChatHistory {
-  constructor(private readonly store: KeyValueStore, private readonly limit = 100) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly limit = 100,
+  ) {}
 
   /** Newest first; `query` keeps chats whose title holds every word of it, in any case. */
   list(query = ''): ChatSummary[] {
@@ -39,7 +42,9 @@ export class ChatHistory {
   async save(chat: StoredChat): Promise<void> {
     if (chat.turns.length === 0) return;
     const summary: ChatSummary = { id: chat.id, title: chat.title, updatedAt: chat.updatedAt, turns: chat.turns.length };
-    const others = this.index().filter((entry) => entry.id !== chat.id).sort((a, b) => b.updatedAt - a.updatedAt);
+    const others = this.index()
+      .filter((entry) => entry.id !== chat.id)
+      .sort((a, b) => b.updatedAt - a.updatedAt);
     const evicted = others.splice(this.limit - 1);
     await this.store.update(chatKey(chat.id), chat);
     await this.store.update(indexKey, [summary, ...others]);
@@ -47,7 +52,10 @@ export class ChatHistory {
   }
 
   async delete(id: string): Promise<void> {
-    await this.store.update(indexKey, this.index().filter((entry) => entry.id !== id));
+    await this.store.update(
+      indexKey,
+      this.index().filter((entry) => entry.id !== id),
+    );
     await this.store.update(chatKey(id), undefined);
   }
 
@@ -58,6 +66,10 @@ export class ChatHistory {
 
 /** The first line of the first message, shortened: what the history list shows and searches. */
 export function titleFor(firstMessage: string): string {
-  const line = firstMessage.split('\n').map((l) => l.trim()).find(Boolean) ?? 'New chat';
+  const line =
+    firstMessage
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? 'New chat';
   return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line;
 }

@@ -24,7 +24,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    view.webview.html = webviewPage(view.webview, { script: vscode.Uri.joinPath(dist, 'chat.js'), style: vscode.Uri.joinPath(media, 'chat.css'), title: 'Pylot Chat', body: '<div id="chat-app"></div>', images: ['data:'], fonts: true });
+    view.webview.html = webviewPage(view.webview, {
+      script: vscode.Uri.joinPath(dist, 'chat.js'),
+      style: vscode.Uri.joinPath(media, 'chat.css'),
+      title: 'Pylot Chat',
+      body: '<div id="chat-app"></div>',
+      images: ['data:'],
+      fonts: true,
+    });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = ChatWebviewMessage.safeParse(raw);
       if (!parsed.success) return this.log.warn(`Ignoring malformed message from the chat panel: ${JSON.stringify(raw).slice(0, 200)}`);
@@ -35,7 +42,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         void Promise.resolve(this.onMessage(parsed.data)).then(() => queued.forEach((message) => this.post(message)));
         return;
       }
-      Promise.resolve(this.onMessage(parsed.data)).catch((error: unknown) => this.log.error(`Chat panel: ${parsed.data.type} failed: ${error instanceof Error ? error.message : String(error)}`));
+      Promise.resolve(this.onMessage(parsed.data)).catch((error: unknown) =>
+        this.log.error(`Chat panel: ${parsed.data.type} failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
     });
     view.onDidDispose(() => {
       this.view = undefined;

@@ -12,7 +12,8 @@ export interface CodebaseHit {
   readonly text: string;
 }
 
-export type CodebaseSearch = { readonly available: true; readonly hits: readonly CodebaseHit[]; readonly note?: string } | { readonly available: false; readonly reason: string };
+export type CodebaseSearch =
+  { readonly available: true; readonly hits: readonly CodebaseHit[]; readonly note?: string } | { readonly available: false; readonly reason: string };
 
 export async function searchCodebase(search: CodeSearch, query: string, signal?: AbortSignal, limit = 8): Promise<CodebaseSearch> {
   try {

@@ -6,7 +6,10 @@ import { fileAttachment, symbolAttachment, type ContextDeps } from './chatContex
 
 export async function pickFile(deps: ContextDeps): Promise<Attachment | undefined> {
   const files = await vscode.workspace.findFiles('**/*', '{**/node_modules/**,**/.git/**}', 5000);
-  const items = files.filter((uri) => !deps.isExcluded(uri)).map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false) })).sort((a, b) => a.label.localeCompare(b.label));
+  const items = files
+    .filter((uri) => !deps.isExcluded(uri))
+    .map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false) }))
+    .sort((a, b) => a.label.localeCompare(b.label));
   const picked = await vscode.window.showQuickPick(items, { title: 'Attach a file to the chat', placeHolder: 'File name', matchOnDescription: true });
   return picked && fileAttachment(deps, picked.label);
 }

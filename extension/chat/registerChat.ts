@@ -4,7 +4,15 @@
 import type { ProposedDocuments } from '../proposedDocuments';
 import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
-import { ChatMode as ChatModeSchema, type Attachment, type ChatMode, type ChatModelView, type ChatSummary, type ChatTurn, type ChatWebviewMessage } from '../../protocol/chat';
+import {
+  ChatMode as ChatModeSchema,
+  type Attachment,
+  type ChatMode,
+  type ChatModelView,
+  type ChatSummary,
+  type ChatTurn,
+  type ChatWebviewMessage,
+} from '../../protocol/chat';
 import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
@@ -83,7 +91,10 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
           // Refused before it started (another turn is running): give the message back, end the wait.
           log.warn(`Chat: ${String(error)}`);
           view.post({ type: 'compose', text: message.text, attachments: message.attachments });
-          view.post({ type: 'turnEnd', turn: { id: message.turnId, role: 'assistant', text: '', error: error instanceof Error ? error.message : String(error) } });
+          view.post({
+            type: 'turnEnd',
+            turn: { id: message.turnId, role: 'assistant', text: '', error: error instanceof Error ? error.message : String(error) },
+          });
         });
         return;
       case 'abort':
@@ -181,7 +192,10 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
 
 function modelView(sidecar: Sidecar, models: ModelManager): ChatModelView {
   const state = models.state('chat');
-  const engine = sidecar.status.status === 'restarting' || sidecar.status.status === 'stopped' ? `${sidecar.status.status}${sidecar.status.detail ? `: ${sidecar.status.detail}` : ''}` : undefined;
+  const engine =
+    sidecar.status.status === 'restarting' || sidecar.status.status === 'stopped'
+      ? `${sidecar.status.status}${sidecar.status.detail ? `: ${sidecar.status.detail}` : ''}`
+      : undefined;
   return {
     state: state.state,
     name: state.model?.name ?? state.spec?.split(/[\\/]/).pop(),

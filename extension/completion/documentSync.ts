@@ -13,7 +13,10 @@ export class DocumentSync implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly sidecar: Sidecar, private readonly privacy: PrivacyFilter) {
+  constructor(
+    private readonly sidecar: Sidecar,
+    private readonly privacy: PrivacyFilter,
+  ) {
     this.unsubscribe = sidecar.onReady(() => {
       this.mirrored.clear();
       for (const document of vscode.workspace.textDocuments) this.open(document);
@@ -51,7 +54,10 @@ export class DocumentSync implements vscode.Disposable {
       uri,
       version: event.document.version,
       changes: event.contentChanges.map((change) => ({
-        range: { start: { line: change.range.start.line, character: change.range.start.character }, end: { line: change.range.end.line, character: change.range.end.character } },
+        range: {
+          start: { line: change.range.start.line, character: change.range.start.character },
+          end: { line: change.range.end.line, character: change.range.end.character },
+        },
         text: change.text,
       })),
     });

@@ -51,7 +51,17 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     try {
       return items(await this.request(document, position, automatic ? 1 : 3, delayMs, abort.signal), position, document);
     } catch (error) {
-      const quiet = error instanceof PylotError && [ErrorCodes.Cancelled, ErrorCodes.NoModel, ErrorCodes.ModelInvalid, ErrorCodes.ModelNotFound, ErrorCodes.ModelTooLarge, ErrorCodes.ModelLoadFailed, ErrorCodes.AuthFailed].includes(error.code as never);
+      const quiet =
+        error instanceof PylotError &&
+        [
+          ErrorCodes.Cancelled,
+          ErrorCodes.NoModel,
+          ErrorCodes.ModelInvalid,
+          ErrorCodes.ModelNotFound,
+          ErrorCodes.ModelTooLarge,
+          ErrorCodes.ModelLoadFailed,
+          ErrorCodes.AuthFailed,
+        ].includes(error.code as never);
       // Load failures are reported once by the model manager; a completion that failed is only logged.
       if (!quiet) this.deps.log.warn(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
@@ -66,7 +76,13 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     await this.request(editor.document, editor.selection.active, 1, 0, new AbortController().signal).catch(() => undefined);
   }
 
-  private async request(document: vscode.TextDocument, position: vscode.Position, alternatives: number, delayMs: number, signal: AbortSignal): Promise<readonly string[]> {
+  private async request(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    alternatives: number,
+    delayMs: number,
+    signal: AbortSignal,
+  ): Promise<readonly string[]> {
     const { sidecar, models, documents, latency, log } = this.deps;
     await models.ensureLoaded('completion', signal);
     if (!documents.ensure(document)) return [];
@@ -74,11 +90,22 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     const settings = this.deps.settings();
     const result = await sidecar.request(
       InlineCompletion,
-      { uri: document.uri.toString(), version: document.version, position: { line: position.line, character: position.character }, maxTokens: settings.maxTokens, timeLimitMs: settings.timeLimitMs, alternatives, delayMs },
+      {
+        uri: document.uri.toString(),
+        version: document.version,
+        position: { line: position.line, character: position.character },
+        maxTokens: settings.maxTokens,
+        timeLimitMs: settings.timeLimitMs,
+        alternatives,
+        delayMs,
+      },
       { signal },
     );
     latency.record(performance.now() - started - delayMs, result);
-    if (!result.reused) log.debug(`completion: ${result.items.length} item(s), ${result.tokens} tokens, ${result.promptTokens ?? '?'} prompt tokens evaluated${result.anchored ? ' (anchored)' : ''}, ${result.engineMs.toFixed(0)} ms (${result.stopReason})`);
+    if (!result.reused)
+      log.debug(
+        `completion: ${result.items.length} item(s), ${result.tokens} tokens, ${result.promptTokens ?? '?'} prompt tokens evaluated${result.anchored ? ' (anchored)' : ''}, ${result.engineMs.toFixed(0)} ms (${result.stopReason})`,
+      );
     return result.items;
   }
 }

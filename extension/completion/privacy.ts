@@ -36,7 +36,10 @@ export class PrivacyFilter implements vscode.Disposable {
     this.extra = ignore().add(this.exclude().map((pattern) => pattern.normalize('NFC')));
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const file = vscode.Uri.joinPath(folder.uri, '.pylotignore');
-      const text = await vscode.workspace.fs.readFile(file).then((bytes) => new TextDecoder().decode(bytes), () => '');
+      const text = await vscode.workspace.fs.readFile(file).then(
+        (bytes) => new TextDecoder().decode(bytes),
+        () => '',
+      );
       this.rules.set(folder.uri.toString(), ignore().add(text.normalize('NFC')));
     }
   }

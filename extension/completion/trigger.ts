@@ -5,7 +5,10 @@ export class AdaptiveDebounce {
   private lastCall = 0;
   private readonly intervals: number[] = [];
 
-  constructor(private readonly minMs = 25, private readonly maxMs = 250) {}
+  constructor(
+    private readonly minMs = 25,
+    private readonly maxMs = 250,
+  ) {}
 
   /** The pause before asking the engine, given when this keystroke came and the engine's typical latency. */
   delay(now: number, engineLatencyMs: number | undefined): number {

@@ -40,8 +40,15 @@ export function registerWarmup(deps: WarmupDeps): vscode.Disposable {
     inFlight = abort;
     try {
       const position = { line: selection.active.line, character: selection.active.character };
-      const result = await deps.sidecar.request(WarmCompletion, { uri: document.uri.toString(), version: document.version, position }, { signal: abort.signal });
-      if (result.warmed) deps.log.debug(`completion prompt warmed at ${document.uri.path.split('/').pop()}:${position.line + 1} (${result.promptTokens ?? '?'} tokens evaluated)`);
+      const result = await deps.sidecar.request(
+        WarmCompletion,
+        { uri: document.uri.toString(), version: document.version, position },
+        { signal: abort.signal },
+      );
+      if (result.warmed)
+        deps.log.debug(
+          `completion prompt warmed at ${document.uri.path.split('/').pop()}:${position.line + 1} (${result.promptTokens ?? '?'} tokens evaluated)`,
+        );
     } catch {
       // Superseded, pre-empted or stale: the next completion builds its prompt anyway.
     } finally {

@@ -28,7 +28,10 @@ export class SignalReporter implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly sidecar: Sidecar, private readonly privacy: PrivacyFilter) {
+  constructor(
+    private readonly sidecar: Sidecar,
+    private readonly privacy: PrivacyFilter,
+  ) {
     this.unsubscribe = sidecar.onReady(() => {
       this.clipboardSent = false;
       this.workspaceSent = false;
@@ -51,7 +54,10 @@ export class SignalReporter implements vscode.Disposable {
       vscode.window.tabGroups.onDidChangeTabs(() => this.schedule()),
       vscode.window.onDidChangeWindowState((state) => state.focused && this.schedule()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.resendWorkspace()),
-      vscode.workspace.onDidChangeConfiguration((event) => (event.affectsConfiguration('pylot.completion.exclude') || event.affectsConfiguration('python.defaultInterpreterPath')) && this.resendWorkspace()),
+      vscode.workspace.onDidChangeConfiguration(
+        (event) =>
+          (event.affectsConfiguration('pylot.completion.exclude') || event.affectsConfiguration('python.defaultInterpreterPath')) && this.resendWorkspace(),
+      ),
     );
   }
 
@@ -81,9 +87,18 @@ export class SignalReporter implements vscode.Disposable {
       // The Python extension's interpreter setting, when the user set one ("python" alone is a PATH lookup).
       const interpreter = vscode.workspace.getConfiguration('python').get<string>('defaultInterpreterPath');
       const pythonEnvironment = interpreter && path.isAbsolute(interpreter) ? interpreter : undefined;
-      params.workspace = { folders, exclude: vscode.workspace.getConfiguration('pylot').get<string[]>('completion.exclude', []), ...(pythonEnvironment && { pythonEnvironment }) };
+      params.workspace = {
+        folders,
+        exclude: vscode.workspace.getConfiguration('pylot').get<string[]>('completion.exclude', []),
+        ...(pythonEnvironment && { pythonEnvironment }),
+      };
     }
-    const clipboard = clipboardAllowed() ? await vscode.env.clipboard.readText().then((text) => text, () => undefined) : undefined;
+    const clipboard = clipboardAllowed()
+      ? await vscode.env.clipboard.readText().then(
+          (text) => text,
+          () => undefined,
+        )
+      : undefined;
     if (clipboard !== undefined && clipboard.length <= maxClipboardChars && (clipboard !== this.clipboardText || !this.clipboardSent)) {
       this.clipboardText = clipboard;
       this.clipboardSent = true;
@@ -112,14 +127,22 @@ function clipboardSource(text: string): vscode.TextDocument | undefined {
 /** Text documents in tabs, the active editor's first. */
 function openTabs(): string[] {
   const active = vscode.window.activeTextEditor?.document.uri.toString();
-  const uris = vscode.window.tabGroups.all.flatMap((group) => group.tabs).flatMap((tab) => (tab.input instanceof vscode.TabInputText ? [tab.input.uri.toString()] : []));
+  const uris = vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .flatMap((tab) => (tab.input instanceof vscode.TabInputText ? [tab.input.uri.toString()] : []));
   return [...new Set(active ? [active, ...uris] : uris)];
 }
 
 /** Records a touched range, most recent first, merging it with a nearby earlier one of the same document. */
 export function touch(ranges: readonly TouchedRange[], uri: vscode.Uri, startLine: number, endLine: number): TouchedRange[] {
   const key = uri.toString();
-  const near = ranges.find((r) => r.uri === key && startLine <= r.endLine + nearbyLines && endLine >= r.startLine - nearbyLines && Math.max(r.endLine, endLine) - Math.min(r.startLine, startLine) <= maxMergedLines);
+  const near = ranges.find(
+    (r) =>
+      r.uri === key &&
+      startLine <= r.endLine + nearbyLines &&
+      endLine >= r.startLine - nearbyLines &&
+      Math.max(r.endLine, endLine) - Math.min(r.startLine, startLine) <= maxMergedLines,
+  );
   const merged: TouchedRange = near
     ? { uri: key, startLine: Math.min(near.startLine, startLine), endLine: Math.max(near.endLine, endLine), at: Date.now() }
     : { uri: key, startLine, endLine, at: Date.now() };

@@ -90,7 +90,9 @@ export class CodebaseIndex implements vscode.Disposable {
       try {
         const opened = await this.sidecar.request(OpenIndex, { root: folder.uri.fsPath, storageDir, exclude, maxFileBytes });
         this.opened.add(folder.uri.fsPath);
-        this.log.info(`Index of ${folder.name}: ${opened.files} files, ${opened.chunks} chunks on disk (generation ${opened.generation})${opened.writer ? '' : ', read-only: another window writes it'}.`);
+        this.log.info(
+          `Index of ${folder.name}: ${opened.files} files, ${opened.chunks} chunks on disk (generation ${opened.generation})${opened.writer ? '' : ', read-only: another window writes it'}.`,
+        );
       } catch (error) {
         this.log.warn(`Could not open the index of ${folder.name}: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -137,7 +139,9 @@ export class CodebaseIndex implements vscode.Disposable {
   private async setPaused(paused: boolean): Promise<void> {
     this.paused = paused;
     await vscode.commands.executeCommand('setContext', 'pylot.indexingPaused', paused);
-    await this.sidecar.request(SetIndexingPaused, { paused }).catch((error: unknown) => this.log.warn(`Could not ${paused ? 'pause' : 'resume'} indexing: ${String(error)}`));
+    await this.sidecar
+      .request(SetIndexingPaused, { paused })
+      .catch((error: unknown) => this.log.warn(`Could not ${paused ? 'pause' : 'resume'} indexing: ${String(error)}`));
     this.statusBar.update(this.status(), paused);
   }
 
@@ -147,7 +151,10 @@ export class CodebaseIndex implements vscode.Disposable {
   }
 
   private async pickAndOpen(): Promise<void> {
-    const query = await vscode.window.showInputBox({ prompt: 'Search the codebase by meaning or keywords', placeHolder: 'e.g. where are retries with backoff handled' });
+    const query = await vscode.window.showInputBox({
+      prompt: 'Search the codebase by meaning or keywords',
+      placeHolder: 'e.g. where are retries with backoff handled',
+    });
     if (!query) return;
     const answer = await this.search(query, { limit: 20 });
     if (answer.message) this.log.info(answer.message);
@@ -155,7 +162,10 @@ export class CodebaseIndex implements vscode.Disposable {
       answer.results.map((result) => ({
         label: `${result.relativePath}:${result.startLine}`,
         description: result.symbol,
-        detail: result.text.split('\n').find((line) => line.trim())?.trim(),
+        detail: result.text
+          .split('\n')
+          .find((line) => line.trim())
+          ?.trim(),
         result,
       })),
       { placeHolder: answer.results.length ? `${answer.results.length} results (${answer.mode})` : 'Nothing found' },

@@ -43,7 +43,10 @@ export function sidecarChoices(sidecar: Sidecar, settings: () => PylotSettings, 
     }
     const entries = catalog.entries.filter((entry) => entry.role === role);
     if (entries.length) {
-      choices.push({ label: `Catalog — verdicts for a ${catalog.contextSize.toLocaleString('en-US')}-token context on this machine`, kind: vscode.QuickPickItemKind.Separator });
+      choices.push({
+        label: `Catalog — verdicts for a ${catalog.contextSize.toLocaleString('en-US')}-token context on this machine`,
+        kind: vscode.QuickPickItemKind.Separator,
+      });
       for (const entry of entries) choices.push(catalogChoice(entry, sidecar, settings, log));
     }
     return choices;
@@ -59,7 +62,12 @@ function suits(model: LocalModel, role: Role): boolean {
 
 function localChoice(model: LocalModel): Choice {
   if (model.error) return { label: `$(error) ${model.fileName}`, description: model.error, detail: model.path };
-  const facts = [model.quantization, formatBytes(model.sizeBytes), model.trainContextSize ? `${model.trainContextSize.toLocaleString('en-US')} ctx` : undefined, model.fim ? 'FIM' : undefined];
+  const facts = [
+    model.quantization,
+    formatBytes(model.sizeBytes),
+    model.trainContextSize ? `${model.trainContextSize.toLocaleString('en-US')} ctx` : undefined,
+    model.fim ? 'FIM' : undefined,
+  ];
   return { label: `$(file-binary) ${model.name ?? model.fileName}`, description: facts.filter(Boolean).join(' · '), detail: model.path, spec: model.path };
 }
 
@@ -93,10 +101,17 @@ export async function download(entry: CatalogEntry, quantization: string, sideca
       try {
         const result = await sidecar.request(
           DownloadModel,
-          { downloadId, source: { kind: 'catalog', id: entry.id, quantization }, folder, ...(settings.huggingFaceEndpoint ? { huggingFaceEndpoint: settings.huggingFaceEndpoint } : {}) },
+          {
+            downloadId,
+            source: { kind: 'catalog', id: entry.id, quantization },
+            folder,
+            ...(settings.huggingFaceEndpoint ? { huggingFaceEndpoint: settings.huggingFaceEndpoint } : {}),
+          },
           { signal: abort.signal },
         );
-        log.info(`Downloaded ${entry.name} (${quantization}) to ${result.path}${result.resumedFromBytes ? `, resumed after ${formatBytes(result.resumedFromBytes)}` : ''}`);
+        log.info(
+          `Downloaded ${entry.name} (${quantization}) to ${result.path}${result.resumedFromBytes ? `, resumed after ${formatBytes(result.resumedFromBytes)}` : ''}`,
+        );
         return result.path;
       } catch (error) {
         if (error instanceof PylotError && error.code === ErrorCodes.Cancelled) {

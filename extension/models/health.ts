@@ -13,7 +13,12 @@ export class ServerHealthMonitor implements vscode.Disposable {
   private readonly timer: NodeJS.Timeout;
   private checking = false;
 
-  constructor(private readonly sidecar: Sidecar, private readonly models: ModelManager, private readonly log: Log, intervalMs = 15_000) {
+  constructor(
+    private readonly sidecar: Sidecar,
+    private readonly models: ModelManager,
+    private readonly log: Log,
+    intervalMs = 15_000,
+  ) {
     this.timer = setInterval(() => void this.check(), intervalMs);
     this.timer.unref();
   }

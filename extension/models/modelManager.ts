@@ -77,7 +77,10 @@ export class ModelManager {
         for (const [role, state] of this.states) {
           if (gaveUp && state.state === 'loading' && state.spec) {
             // The crash that made the supervisor give up came while this model loaded: the likeliest culprit.
-            const error = new PylotError(ErrorCodes.ModelLoadFailed, `The Pylot sidecar kept crashing, the last time while loading ${state.spec}; the file may be corrupt or unsupported. Choose another model, or restart the sidecar to try again.`);
+            const error = new PylotError(
+              ErrorCodes.ModelLoadFailed,
+              `The Pylot sidecar kept crashing, the last time while loading ${state.spec}; the file may be corrupt or unsupported. Choose another model, or restart the sidecar to try again.`,
+            );
             this.set(role, { spec: state.spec, state: 'error', error });
             this.failed.fire({ role, error });
           } else if (state.state === 'ready' || state.state === 'loading') {

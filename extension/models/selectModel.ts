@@ -33,7 +33,12 @@ export async function selectModel(deps: SelectModelDeps, role?: Role): Promise<v
   if (!role) return;
   const choices: Choice[] = [{ label: '$(folder-opened) Browse for a .gguf file…', spec: () => browse(role) }];
   const demo = demoModelPath(role);
-  if (demo) choices.push({ label: '$(beaker) Demo model', description: role === 'chat' ? 'scripted, always gives the same answer' : 'scripted, always suggests the same line', spec: demo });
+  if (demo)
+    choices.push({
+      label: '$(beaker) Demo model',
+      description: role === 'chat' ? 'scripted, always gives the same answer' : 'scripted, always suggests the same line',
+      spec: demo,
+    });
   choices.push(...((await deps.moreChoices?.(role).catch(() => [])) ?? []));
   if (settings.servers.length) {
     choices.push({ label: 'Servers', kind: vscode.QuickPickItemKind.Separator });
@@ -43,7 +48,11 @@ export async function selectModel(deps: SelectModelDeps, role?: Role): Promise<v
   }
   choices.push(
     { label: '', kind: vscode.QuickPickItemKind.Separator },
-    { label: '$(add) Add a server…', description: 'llama-server or OpenAI-compatible (Ollama, LM Studio, vLLM…)', spec: async () => void (await vscode.commands.executeCommand('workbench.action.openSettings', 'pylot.servers')) },
+    {
+      label: '$(add) Add a server…',
+      description: 'llama-server or OpenAI-compatible (Ollama, LM Studio, vLLM…)',
+      spec: async () => void (await vscode.commands.executeCommand('workbench.action.openSettings', 'pylot.servers')),
+    },
     { label: '$(circle-slash) None', description: `turn ${role} off`, spec: '' },
   );
   const picked = await vscode.window.showQuickPick(choices, { title: `Pylot: ${roleLabels[role]}`, matchOnDescription: true, matchOnDetail: true });
@@ -93,7 +102,12 @@ function waitForSpec(models: ModelManager, role: Role, spec: string): Promise<vo
 async function pickRole(models: ModelManager): Promise<Role | undefined> {
   const items = (Object.keys(roleLabels) as Role[]).map((role) => {
     const state = models.state(role);
-    return { role, label: role[0]!.toUpperCase() + role.slice(1), description: roleLabels[role], detail: state.model ? `now: ${state.model.name}` : state.spec ? `now: ${state.spec}` : 'now: none' };
+    return {
+      role,
+      label: role[0]!.toUpperCase() + role.slice(1),
+      description: roleLabels[role],
+      detail: state.model ? `now: ${state.model.name}` : state.spec ? `now: ${state.spec}` : 'now: none',
+    };
   });
   return (await vscode.window.showQuickPick(items, { title: 'Pylot: choose a model for…' }))?.role;
 }

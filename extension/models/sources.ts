@@ -32,5 +32,8 @@ async function downloadedCatalogFile(id: string, settings: PylotSettings): Promi
     const match = files.find((file) => file.startsWith(`${id}.`) && file.endsWith('.gguf'));
     if (match) return path.join(folder, match);
   }
-  throw new PylotError(ErrorCodes.ModelNotFound, `catalog:${id} is not downloaded yet. Run "Pylot: Select Model…" and pick it from the catalog to download it.`);
+  throw new PylotError(
+    ErrorCodes.ModelNotFound,
+    `catalog:${id} is not downloaded yet. Run "Pylot: Select Model…" and pick it from the catalog to download it.`,
+  );
 }

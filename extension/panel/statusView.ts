@@ -20,7 +20,12 @@ export class StatusViewProvider implements vscode.WebviewViewProvider {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    view.webview.html = webviewPage(view.webview, { script: vscode.Uri.joinPath(dist, 'webview.js'), style: vscode.Uri.joinPath(media, 'panel.css'), title: 'Pylot Engine', body: '<main id="app" aria-live="polite"></main>' });
+    view.webview.html = webviewPage(view.webview, {
+      script: vscode.Uri.joinPath(dist, 'webview.js'),
+      style: vscode.Uri.joinPath(media, 'panel.css'),
+      title: 'Pylot Engine',
+      body: '<main id="app" aria-live="polite"></main>',
+    });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = WebviewMessage.safeParse(raw);
       if (!parsed.success) return this.log.warn(`Ignoring malformed message from the Pylot panel: ${JSON.stringify(raw)}`);

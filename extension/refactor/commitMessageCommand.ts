@@ -22,7 +22,10 @@ interface GitApi {
 const maxDiffChars = 16_000;
 
 const CommitAnswer = z.object({
-  subject: z.string().check(z.refine((s) => s.trim().length > 0 && !s.includes('\n'), 'the subject must be one non-empty line'), z.maxLength(100)),
+  subject: z.string().check(
+    z.refine((s) => s.trim().length > 0 && !s.includes('\n'), 'the subject must be one non-empty line'),
+    z.maxLength(100),
+  ),
   body: z.string(),
 });
 const commitAnswerSchema = { type: 'object', properties: { subject: { type: 'string' }, body: { type: 'string' } }, required: ['subject', 'body'] };
@@ -33,7 +36,11 @@ export async function writeCommitMessage(deps: FlowDeps, prompts: Prompts, run: 
   if (!diff.trim()) throw new CommandRefused('no staged changes: stage what the commit should hold, then try again.');
   const shown = diff.length > maxDiffChars ? `${diff.slice(0, maxDiffChars)}\n… (${diff.length - maxDiffChars} more characters of diff not shown)` : diff;
   const prompt = await prompts.forCommand('commitMessage');
-  const messages = buildMessages(prompt.body, 'Answer as JSON: {"subject": "<subject line>", "body": "<body, or empty>"}', { fileName: 'the staged changes', language: 'diff', text: shown });
+  const messages = buildMessages(prompt.body, 'Answer as JSON: {"subject": "<subject line>", "body": "<body, or empty>"}', {
+    fileName: 'the staged changes',
+    language: 'diff',
+    text: shown,
+  });
   const answer = await askModel(deps, { messages, jsonSchema: commitAnswerSchema, schema: CommitAnswer, maxTokens: 512 }, run);
   const body = answer.body.trim();
   repository.inputBox.value = body ? `${answer.subject.trim()}\n\n${body}` : answer.subject.trim();
@@ -57,9 +64,7 @@ function chooseRepository(api: GitApi, root: vscode.Uri | undefined): GitReposit
     if (match) return match;
   }
   const active = vscode.window.activeTextEditor?.document.uri;
-  const containing = active && repositories
-    .filter((repo) => active.fsPath.startsWith(repo.rootUri.fsPath))
-    .sort((a, b) => b.rootUri.fsPath.length - a.rootUri.fsPath.length)[0];
+  const containing =
+    active && repositories.filter((repo) => active.fsPath.startsWith(repo.rootUri.fsPath)).sort((a, b) => b.rootUri.fsPath.length - a.rootUri.fsPath.length)[0];
   return containing ?? repositories[0]!;
 }
-

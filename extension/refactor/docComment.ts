@@ -12,9 +12,16 @@ export interface DocConvention {
 
 const jsdoc: DocConvention = { style: 'JSDoc/TSDoc with @param and @returns', docstring: false, linePrefixes: ['/**', '*', '*/'] };
 const conventions: Record<string, DocConvention> = {
-  typescript: jsdoc, typescriptreact: jsdoc, javascript: jsdoc, javascriptreact: jsdoc, php: { ...jsdoc, style: 'PHPDoc' },
-  java: { ...jsdoc, style: 'Javadoc with @param, @return and @throws' }, kotlin: { ...jsdoc, style: 'KDoc' }, scala: { ...jsdoc, style: 'Scaladoc' },
-  c: { ...jsdoc, style: 'Doxygen' }, cpp: { ...jsdoc, style: 'Doxygen' },
+  typescript: jsdoc,
+  typescriptreact: jsdoc,
+  javascript: jsdoc,
+  javascriptreact: jsdoc,
+  php: { ...jsdoc, style: 'PHPDoc' },
+  java: { ...jsdoc, style: 'Javadoc with @param, @return and @throws' },
+  kotlin: { ...jsdoc, style: 'KDoc' },
+  scala: { ...jsdoc, style: 'Scaladoc' },
+  c: { ...jsdoc, style: 'Doxygen' },
+  cpp: { ...jsdoc, style: 'Doxygen' },
   python: { style: 'a PEP 257 docstring with Google-style Args:, Returns: and Raises: sections', docstring: true, linePrefixes: [] },
   go: { style: 'a Go doc comment that starts with the declared name', docstring: false, linePrefixes: ['//'] },
   rust: { style: 'rustdoc (Markdown, # Examples / # Errors sections where useful)', docstring: false, linePrefixes: ['///'] },
@@ -125,8 +132,10 @@ function docstringLength(lines: readonly string[]): number {
 /** The model's text without comment markers it added anyway, trimmed, inner blank lines kept. */
 function cleanDoc(doc: string): string[] {
   const lines = doc
-    .replace(/^\s*("""|''')/, '').replace(/("""|''')\s*$/, '')
-    .replace(/^\s*\/\*\*?[ \t]*/, '').replace(/[ \t]*\*\/\s*$/, '')
+    .replace(/^\s*("""|''')/, '')
+    .replace(/("""|''')\s*$/, '')
+    .replace(/^\s*\/\*\*?[ \t]*/, '')
+    .replace(/[ \t]*\*\/\s*$/, '')
     .split(/\r?\n/)
     .map((line) => line.replace(/^\s*(\/\/\/?|\*(?!\*)|#|---)\s?/, '').trimEnd());
   while (lines.length && !lines[0]!.trim()) lines.shift();

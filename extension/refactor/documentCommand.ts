@@ -22,8 +22,12 @@ export async function documentCode(deps: FlowDeps, prompts: Prompts, editor: vsc
   const { document } = target;
   const convention = docConvention(document.languageId);
   const instruction = instructionFor(await prompts.forCommand('document'), target, { docStyle: convention.style });
-  const messages = buildMessages(instruction, 'Answer as JSON: {"doc": "<the comment text, without comment markers>"}',
-    { fileName: fileNameOf(document), language: languageName(document.languageId), text: target.text }, await contextFor(target, true));
+  const messages = buildMessages(
+    instruction,
+    'Answer as JSON: {"doc": "<the comment text, without comment markers>"}',
+    { fileName: fileNameOf(document), language: languageName(document.languageId), text: target.text },
+    await contextFor(target, true),
+  );
   const { doc } = await askModel(deps, { messages, jsonSchema: docAnswerSchema, schema: DocAnswer, maxTokens: 1024 }, run);
 
   // The lines from an existing doc comment above the declaration to its end are rewritten.

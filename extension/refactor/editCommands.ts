@@ -24,8 +24,14 @@ export async function fixCode(deps: FlowDeps, prompts: Prompts, editor: vscode.T
     target = { ...target, range, text: document.getText(range), kind: 'selection' };
   }
   const context = await contextFor(target, false);
-  return rewrite(deps, target, `Fix ${problems.length === 1 ? 'the problem' : `${problems.length} problems`}`, instructionFor(await prompts.forCommand('fix'), target),
-    { ...context, problems: problems.map(describeDiagnostic) }, run);
+  return rewrite(
+    deps,
+    target,
+    `Fix ${problems.length === 1 ? 'the problem' : `${problems.length} problems`}`,
+    instructionFor(await prompts.forCommand('fix'), target),
+    { ...context, problems: problems.map(describeDiagnostic) },
+    run,
+  );
 }
 
 export async function refactorCode(deps: FlowDeps, prompts: Prompts, editor: vscode.TextEditor, run: Run, instruction?: string): Promise<StepResult> {
@@ -47,9 +53,21 @@ export async function runPromptFile(deps: FlowDeps, prompt: PromptFile, editor: 
   return rewrite(deps, target, prompt.name, text, await contextFor(target, false), run);
 }
 
-async function rewrite(deps: FlowDeps, target: Target, title: string, instruction: string, context: Awaited<ReturnType<typeof contextFor>>, run: Run): Promise<StepResult> {
+async function rewrite(
+  deps: FlowDeps,
+  target: Target,
+  title: string,
+  instruction: string,
+  context: Awaited<ReturnType<typeof contextFor>>,
+  run: Run,
+): Promise<StepResult> {
   const { document } = target;
-  const messages = buildMessages(instruction, codeAnswerShape, { fileName: fileNameOf(document), language: languageName(document.languageId), text: target.text }, context);
+  const messages = buildMessages(
+    instruction,
+    codeAnswerShape,
+    { fileName: fileNameOf(document), language: languageName(document.languageId), text: target.text },
+    context,
+  );
   const code = await askForCode(deps, messages, run);
   return () => reviewAndApply(deps, proposeEdit(title, document, target.version, target.range, code));
 }

@@ -35,7 +35,8 @@ export async function reviewAndApply(deps: FlowDeps, proposal: Proposal): Promis
 }
 
 function refuseIfStale(proposal: Proposal): void {
-  if (!isCurrent(proposal)) throw new CommandRefused(`the file changed while Pylot was working on "${proposal.title}", so nothing was applied. Run the command again.`);
+  if (!isCurrent(proposal))
+    throw new CommandRefused(`the file changed while Pylot was working on "${proposal.title}", so nothing was applied. Run the command again.`);
 }
 
 /** Small models wrap code in a Markdown fence even inside JSON; the fence is not code. */

@@ -26,14 +26,22 @@ export async function generateTests(deps: FlowDeps, prompts: Prompts, editor: vs
   const exampleText = style.example ? await readText(vscode.Uri.joinPath(folder.uri, style.example)) : undefined;
   const framework = (exampleText && frameworkOf(exampleText)) || defaultFramework(document.languageId);
   const testUri = vscode.Uri.joinPath(folder.uri, style.testPath);
-  const current = await vscode.workspace.openTextDocument(testUri).then((doc) => doc, () => undefined);
+  const current = await vscode.workspace.openTextDocument(testUri).then(
+    (doc) => doc,
+    () => undefined,
+  );
 
   const extra = [];
   if (exampleText && style.example) extra.push({ title: `An existing test in this project (${style.example}), to follow its style`, text: clip(exampleText) });
   if (current) extra.push({ title: `The test file ${style.testPath} as it is now; keep its tests and add yours`, text: current.getText() });
   const instruction = instructionFor(await prompts.forCommand('generateTests'), target, { testPath: style.testPath, framework });
   const context = await contextFor(target, false);
-  const messages = buildMessages(instruction, 'Answer as JSON: {"code": "<the whole test file>"}', { fileName: fileNameOf(document), language: languageName(document.languageId), text: target.text }, { ...context, extra });
+  const messages = buildMessages(
+    instruction,
+    'Answer as JSON: {"code": "<the whole test file>"}',
+    { fileName: fileNameOf(document), language: languageName(document.languageId), text: target.text },
+    { ...context, extra },
+  );
   const code = await askForCode(deps, messages, run);
   const title = `Tests for ${target.symbol?.name ?? relative}`;
   if (!current) return () => reviewAndApply(deps, proposeNewFile(`${title} (${style.testPath})`, testUri, code.endsWith('\n') ? code : `${code}\n`));
@@ -42,7 +50,10 @@ export async function generateTests(deps: FlowDeps, prompts: Prompts, editor: vs
 }
 
 async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  return vscode.workspace.fs.readFile(uri).then((bytes) => new TextDecoder().decode(bytes), () => undefined);
+  return vscode.workspace.fs.readFile(uri).then(
+    (bytes) => new TextDecoder().decode(bytes),
+    () => undefined,
+  );
 }
 
 /** An example only needs to show the style: its head is enough. */
@@ -52,6 +63,13 @@ function clip(text: string, maxLines = 80): string {
 }
 
 function defaultFramework(languageId: string): string {
-  const defaults: Record<string, string> = { python: 'pytest', go: 'the testing package', rust: '#[test] functions', java: 'JUnit 5', typescript: 'node:test with node:assert', javascript: 'node:test with node:assert' };
+  const defaults: Record<string, string> = {
+    python: 'pytest',
+    go: 'the testing package',
+    rust: '#[test] functions',
+    java: 'JUnit 5',
+    typescript: 'node:test with node:assert',
+    javascript: 'node:test with node:assert',
+  };
   return defaults[languageId] ?? 'the usual test framework of the language';
 }

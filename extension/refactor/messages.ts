@@ -18,7 +18,12 @@ export interface ContextParts {
 const system = 'You are Pylot, a careful coding assistant working inside VS Code. Answer with one JSON object that follows the given schema, and nothing else.';
 
 /** `answer`: how to answer, e.g. `Answer as JSON: {"code": …}`. */
-export function buildMessages(instruction: string, answer: string, code: { fileName: string; language: string; text: string }, context: ContextParts = {}): ChatMessage[] {
+export function buildMessages(
+  instruction: string,
+  answer: string,
+  code: { fileName: string; language: string; text: string },
+  context: ContextParts = {},
+): ChatMessage[] {
   const sections = [instruction.trim(), answer];
   if (context.imports?.length) sections.push(`The file's imports:\n${fence(context.imports.join('\n'), code.language)}`);
   if (context.definitions?.length) sections.push(`Definitions of names it uses:\n${context.definitions.join('\n')}`);
@@ -60,8 +65,21 @@ export function fileNameOf(document: vscode.TextDocument): string {
 
 export function languageName(languageId: string): string {
   const names: Record<string, string> = {
-    typescript: 'TypeScript', typescriptreact: 'TypeScript (React)', javascript: 'JavaScript', javascriptreact: 'JavaScript (React)',
-    python: 'Python', go: 'Go', rust: 'Rust', java: 'Java', csharp: 'C#', cpp: 'C++', c: 'C', ruby: 'Ruby', php: 'PHP', kotlin: 'Kotlin', swift: 'Swift',
+    typescript: 'TypeScript',
+    typescriptreact: 'TypeScript (React)',
+    javascript: 'JavaScript',
+    javascriptreact: 'JavaScript (React)',
+    python: 'Python',
+    go: 'Go',
+    rust: 'Rust',
+    java: 'Java',
+    csharp: 'C#',
+    cpp: 'C++',
+    c: 'C',
+    ruby: 'Ruby',
+    php: 'PHP',
+    kotlin: 'Kotlin',
+    swift: 'Swift',
   };
   return names[languageId] ?? languageId;
 }

@@ -20,7 +20,12 @@ export async function pickPrompt(prompts: Prompts, id?: string): Promise<PromptF
     if (!found) throw new CommandRefused(`there is no prompt "${id}" in ${workspacePromptFolder} nor among the built-in prompts.`);
     return found;
   }
-  const item = (prompt: PromptFile): PromptItem => ({ label: prompt.name, description: selectionHint(prompt), detail: prompt.description || undefined, prompt });
+  const item = (prompt: PromptFile): PromptItem => ({
+    label: prompt.name,
+    description: selectionHint(prompt),
+    detail: prompt.description || undefined,
+    prompt,
+  });
   const items: PromptItem[] = [];
   if (runnable.length) items.push({ label: 'This workspace', kind: vscode.QuickPickItemKind.Separator }, ...runnable.map(item));
   items.push({ label: 'Built in', kind: vscode.QuickPickItemKind.Separator }, ...presets.map(item));
@@ -37,12 +42,21 @@ export async function copyBuiltInPrompt(prompts: Prompts, id?: string): Promise<
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new CommandRefused('open a folder first: prompt files live in its .pylot/prompts.');
   const { builtIn } = await prompts.load();
-  const prompt = id ? builtIn.find((p) => p.id === id)
-    : (await vscode.window.showQuickPick(builtIn.map((p) => ({ label: p.name, description: `${p.id}.md`, detail: p.description, prompt: p })), { title: 'Pylot: Copy Built-in Prompt to Workspace' }))?.prompt;
+  const prompt = id
+    ? builtIn.find((p) => p.id === id)
+    : (
+        await vscode.window.showQuickPick(
+          builtIn.map((p) => ({ label: p.name, description: `${p.id}.md`, detail: p.description, prompt: p })),
+          { title: 'Pylot: Copy Built-in Prompt to Workspace' },
+        )
+      )?.prompt;
   if (!prompt) return undefined;
   const source = vscode.Uri.joinPath(prompts.builtInFolder(), `${prompt.id}.md`);
   const target = vscode.Uri.joinPath(folder.uri, workspacePromptFolder, `${prompt.id}.md`);
-  const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+  const exists = await vscode.workspace.fs.stat(target).then(
+    () => true,
+    () => false,
+  );
   if (exists) {
     const choice = await vscode.window.showWarningMessage(`${workspacePromptFolder}/${prompt.id}.md already exists.`, 'Open It', 'Replace It');
     if (!choice) return undefined;

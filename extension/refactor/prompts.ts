@@ -27,7 +27,8 @@ export class Prompts {
     const problems: string[] = [];
     const builtIn = await readFolder(this.builtInFolder(), problems);
     const workspace: PromptFile[] = [];
-    for (const folder of vscode.workspace.workspaceFolders ?? []) workspace.push(...(await readFolder(vscode.Uri.joinPath(folder.uri, workspacePromptFolder), problems)));
+    for (const folder of vscode.workspace.workspaceFolders ?? [])
+      workspace.push(...(await readFolder(vscode.Uri.joinPath(folder.uri, workspacePromptFolder), problems)));
     return { builtIn, workspace, problems };
   }
 

@@ -26,7 +26,10 @@ export interface RefactorApi {
   cancelRunning(): void;
 }
 
-export function registerRefactorCommands(context: vscode.ExtensionContext, base: { sidecar: Sidecar; models: ModelManager; log: Log; proposed: ProposedDocuments }): RefactorApi {
+export function registerRefactorCommands(
+  context: vscode.ExtensionContext,
+  base: { sidecar: Sidecar; models: ModelManager; log: Log; proposed: ProposedDocuments },
+): RefactorApi {
   const reviews = new vscode.EventEmitter<PendingReview>();
   const namesShown = new vscode.EventEmitter<PendingNames>();
   const documents = base.proposed;
@@ -36,11 +39,13 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
 
   /** A command on the active editor: refused clearly when there is none. */
   const onEditor = (id: string, title: string, step: (editor: vscode.TextEditor, run: Run, ...args: unknown[]) => ReturnType<Step>) =>
-    vscode.commands.registerCommand(id, (...args: unknown[]): Promise<Outcome> => runCommand(title, log, (run) => {
-      const editor = vscode.window.activeTextEditor;
-      if (!editor) throw new CommandRefused(`open a file first: ${title} works on the code in the editor.`);
-      return step(editor, run, ...args);
-    }));
+    vscode.commands.registerCommand(id, (...args: unknown[]): Promise<Outcome> =>
+      runCommand(title, log, (run) => {
+        const editor = vscode.window.activeTextEditor;
+        if (!editor) throw new CommandRefused(`open a file first: ${title} works on the code in the editor.`);
+        return step(editor, run, ...args);
+      }),
+    );
 
   context.subscriptions.push(
     reviews,
@@ -50,8 +55,17 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
     onEditor('pylot.document', 'Document', (editor, run) => documentCode(deps, prompts, editor, run)),
     onEditor('pylot.generateTests', 'Generate Tests', (editor, run) => generateTests(deps, prompts, editor, run)),
     onEditor('pylot.fix', 'Fix', (editor, run, uri, range) =>
-      fixCode(deps, prompts, editor, run, uri instanceof vscode.Uri && uri.toString() === editor.document.uri.toString() && range instanceof vscode.Range ? range : undefined)),
-    onEditor('pylot.refactor', 'Refactor', (editor, run, instruction) => refactorCode(deps, prompts, editor, run, typeof instruction === 'string' ? instruction : undefined)),
+      fixCode(
+        deps,
+        prompts,
+        editor,
+        run,
+        uri instanceof vscode.Uri && uri.toString() === editor.document.uri.toString() && range instanceof vscode.Range ? range : undefined,
+      ),
+    ),
+    onEditor('pylot.refactor', 'Refactor', (editor, run, instruction) =>
+      refactorCode(deps, prompts, editor, run, typeof instruction === 'string' ? instruction : undefined),
+    ),
     onEditor('pylot.suggestRename', 'Suggest Rename', (editor, run) => suggestRename(deps, prompts, editor, run)),
     vscode.commands.registerCommand('pylot.runPrompt', async (id?: unknown): Promise<Outcome> => {
       let prompt;
@@ -78,7 +92,8 @@ export function registerRefactorCommands(context: vscode.ExtensionContext, base:
       }
     }),
     vscode.commands.registerCommand('pylot.commitMessage', (scm?: { rootUri?: vscode.Uri }) =>
-      runCommand('Write Commit Message', log, (run) => writeCommitMessage(deps, prompts, run, scm))),
+      runCommand('Write Commit Message', log, (run) => writeCommitMessage(deps, prompts, run, scm)),
+    ),
   );
   return { onDidShowReview: reviews.event, onDidShowNames: namesShown.event, cancelRunning: cancelRunningCommands };
 }

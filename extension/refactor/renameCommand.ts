@@ -23,13 +23,21 @@ const identifier = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 
 export function namesAnswer(current: string) {
   return z.object({
-    names: z.array(z.string().check(
-      z.refine((name) => identifier.test(name), 'each name must be one identifier: letters, digits, _ or $, not starting with a digit'),
-      z.refine((name) => name !== current, `each name must differ from the current name "${current}"`),
-    )).check(z.minLength(1), z.maxLength(5)),
+    names: z
+      .array(
+        z.string().check(
+          z.refine((name) => identifier.test(name), 'each name must be one identifier: letters, digits, _ or $, not starting with a digit'),
+          z.refine((name) => name !== current, `each name must differ from the current name "${current}"`),
+        ),
+      )
+      .check(z.minLength(1), z.maxLength(5)),
   });
 }
-const namesAnswerSchema = { type: 'object', properties: { names: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 5 } }, required: ['names'] };
+const namesAnswerSchema = {
+  type: 'object',
+  properties: { names: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 5 } },
+  required: ['names'],
+};
 
 export async function suggestRename(deps: RenameDeps, prompts: Prompts, editor: vscode.TextEditor, run: Run): Promise<StepResult> {
   const { document } = editor;
@@ -51,16 +59,29 @@ export async function suggestRename(deps: RenameDeps, prompts: Prompts, editor: 
   const declared = symbol && symbol.selectionRange.contains(position) ? symbol : undefined;
   const references = declared ? await referenceLines(document, declared) : [];
   const instruction = instructionFor(await prompts.forCommand('suggestRename'), { document }, { name: current });
-  const messages = buildMessages(instruction, 'Answer as JSON: {"names": ["<name>", …]}', { fileName: fileNameOf(document), language: languageName(document.languageId), text: document.getText(scope) }, { imports: importLines(document), references });
+  const messages = buildMessages(
+    instruction,
+    'Answer as JSON: {"names": ["<name>", …]}',
+    { fileName: fileNameOf(document), language: languageName(document.languageId), text: document.getText(scope) },
+    { imports: importLines(document), references },
+  );
   const { names } = await askModel(deps, { messages, jsonSchema: namesAnswerSchema, schema: namesAnswer(current), maxTokens: 256 }, run);
 
   return () => renameTo(deps, editor.document, position, version, current, [...new Set(names)]);
 }
 
-async function renameTo(deps: RenameDeps, document: vscode.TextDocument, position: vscode.Position, version: number, current: string, names: string[]): Promise<Outcome> {
+async function renameTo(
+  deps: RenameDeps,
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  version: number,
+  current: string,
+  names: string[],
+): Promise<Outcome> {
   const chosen = await pickName(deps, current, names);
   if (!chosen) return { kind: 'rejected' };
-  if (document.version !== version) throw new CommandRefused(`the file changed while Pylot was suggesting names for "${current}", so nothing was renamed. Run the command again.`);
+  if (document.version !== version)
+    throw new CommandRefused(`the file changed while Pylot was suggesting names for "${current}", so nothing was renamed. Run the command again.`);
   const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', document.uri, position, chosen);
   if (!edit || edit.size === 0) throw new CommandRefused(`the language's rename provider had no edit for renaming "${current}".`);
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code did not apply the rename of "${current}" to "${chosen}".`);
@@ -71,7 +92,7 @@ async function renameTo(deps: RenameDeps, document: vscode.TextDocument, positio
 async function pickName(deps: RenameDeps, current: string, names: string[]): Promise<string | undefined> {
   const pick = vscode.window.createQuickPick();
   pick.title = `Pylot: rename "${current}" to…`;
-  pick.placeholder = 'The rename changes every reference, through the language\'s rename';
+  pick.placeholder = "The rename changes every reference, through the language's rename";
   pick.items = names.map((name) => ({ label: name }));
   pick.ignoreFocusOut = true;
   try {

@@ -69,7 +69,8 @@ function fileName(uri: vscode.Uri): string {
 
 function hunkItem(hunk: Hunk, index: number, firstLine: number): HunkItem {
   const first = firstLine + hunk.oldStart + 1;
-  const where = hunk.oldLines.length > 1 ? `lines ${first}–${first + hunk.oldLines.length - 1}` : hunk.oldLines.length === 1 ? `line ${first}` : `before line ${first}`;
+  const where =
+    hunk.oldLines.length > 1 ? `lines ${first}–${first + hunk.oldLines.length - 1}` : hunk.oldLines.length === 1 ? `line ${first}` : `before line ${first}`;
   // The first line with words in it: "/**" alone says little about a change.
   const telling = (lines: readonly string[]) => lines.find((line) => /\w/.test(line)) ?? lines.find((line) => line.trim());
   const sample = (telling(hunk.newLines) ?? telling(hunk.oldLines) ?? '').trim();

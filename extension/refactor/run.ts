@@ -17,8 +17,7 @@ export interface Run {
 
 /** How a command ended: what tests (and logs) look at. */
 export type Outcome =
-  | { readonly kind: 'applied' | 'rejected' | 'done' | 'cancelled'; readonly detail?: string }
-  | { readonly kind: 'refused' | 'failed'; readonly detail: string };
+  { readonly kind: 'applied' | 'rejected' | 'done' | 'cancelled'; readonly detail?: string } | { readonly kind: 'refused' | 'failed'; readonly detail: string };
 
 /** The abort controllers of the commands now asking the model. */
 const inFlight = new Set<AbortController>();
@@ -30,19 +29,22 @@ export function cancelRunningCommands(): void {
 
 export async function runCommand(title: string, log: Log, step: Step): Promise<Outcome> {
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pylot: ${title}`, cancellable: true }, async (progress, token) => {
-      const aborter = new AbortController();
-      const subscription = token.onCancellationRequested(() => aborter.abort());
-      inFlight.add(aborter);
-      try {
-        return await step({ signal: aborter.signal, report: (message) => progress.report({ message }) });
-      } finally {
-        inFlight.delete(aborter);
-        subscription.dispose();
-      }
-    });
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Pylot: ${title}`, cancellable: true },
+      async (progress, token) => {
+        const aborter = new AbortController();
+        const subscription = token.onCancellationRequested(() => aborter.abort());
+        inFlight.add(aborter);
+        try {
+          return await step({ signal: aborter.signal, report: (message) => progress.report({ message }) });
+        } finally {
+          inFlight.delete(aborter);
+          subscription.dispose();
+        }
+      },
+    );
     // The preview is the user's to take their time over, without a spinner.
-    return typeof result === 'function' ? await result() : result ?? { kind: 'done' };
+    return typeof result === 'function' ? await result() : (result ?? { kind: 'done' });
   } catch (error) {
     return reportFailure(title, error, log);
   }
@@ -73,7 +75,11 @@ export function reportFailure(title: string, error: unknown, log: Log): Outcome 
     return { kind: 'failed', detail: `needs a chat model: ${text}` };
   }
   // A model that would not load can be swapped for another from here too.
-  const modelTrouble = error instanceof PylotError && [ErrorCodes.ModelNotFound, ErrorCodes.ModelInvalid, ErrorCodes.ModelTooLarge, ErrorCodes.ModelLoadFailed, ErrorCodes.AuthFailed].includes(error.code as never);
+  const modelTrouble =
+    error instanceof PylotError &&
+    [ErrorCodes.ModelNotFound, ErrorCodes.ModelInvalid, ErrorCodes.ModelTooLarge, ErrorCodes.ModelLoadFailed, ErrorCodes.AuthFailed].includes(
+      error.code as never,
+    );
   const actions = modelTrouble ? ['Select Chat Model…', 'Show Logs'] : ['Show Logs'];
   void vscode.window.showErrorMessage(`Pylot: ${title} failed: ${text}`, ...actions).then((choice) => {
     if (choice === 'Show Logs') log.show();

@@ -18,8 +18,14 @@ export interface Target {
 }
 
 const symbolKinds = new Set([
-  vscode.SymbolKind.Function, vscode.SymbolKind.Method, vscode.SymbolKind.Constructor, vscode.SymbolKind.Class,
-  vscode.SymbolKind.Interface, vscode.SymbolKind.Enum, vscode.SymbolKind.Struct, vscode.SymbolKind.Module,
+  vscode.SymbolKind.Function,
+  vscode.SymbolKind.Method,
+  vscode.SymbolKind.Constructor,
+  vscode.SymbolKind.Class,
+  vscode.SymbolKind.Interface,
+  vscode.SymbolKind.Enum,
+  vscode.SymbolKind.Struct,
+  vscode.SymbolKind.Module,
 ]);
 
 /** The file is small enough to be the target when nothing smaller is found. */
@@ -74,7 +80,8 @@ export async function enclosingSymbol(document: vscode.TextDocument, position: v
 
 /** The file's import lines: what the model needs to know which names come from where. */
 export function importLines(document: vscode.TextDocument): string[] {
-  const pattern = /^\s*(import\b|from\s+\S+\s+import\b|export\s+(\*|\{[^}]*\})\s+from\b|#include\b|using\s+[\w.]+;|use\s+[\w:]+|require\(|(const|let|var)\s+.+=\s*require\(|package\s+\w)/;
+  const pattern =
+    /^\s*(import\b|from\s+\S+\s+import\b|export\s+(\*|\{[^}]*\})\s+from\b|#include\b|using\s+[\w.]+;|use\s+[\w:]+|require\(|(const|let|var)\s+.+=\s*require\(|package\s+\w)/;
   const lines: string[] = [];
   for (let line = 0; line < Math.min(document.lineCount, 200); line++) {
     const text = document.lineAt(line).text;
@@ -92,8 +99,12 @@ export async function referenceLines(document: vscode.TextDocument, symbol: vsco
   const outside = (locations ?? []).filter((location) => !(location.uri.toString() === document.uri.toString() && symbol.range.contains(location.range)));
   const lines: string[] = [];
   for (const location of outside.slice(0, limit)) {
-    const doc = await vscode.workspace.openTextDocument(location.uri).then((d) => d, () => undefined);
-    if (doc) lines.push(`${vscode.workspace.asRelativePath(location.uri)}:${location.range.start.line + 1}: ${doc.lineAt(location.range.start.line).text.trim()}`);
+    const doc = await vscode.workspace.openTextDocument(location.uri).then(
+      (d) => d,
+      () => undefined,
+    );
+    if (doc)
+      lines.push(`${vscode.workspace.asRelativePath(location.uri)}:${location.range.start.line + 1}: ${doc.lineAt(location.range.start.line).text.trim()}`);
   }
   return lines;
 }
@@ -112,25 +123,50 @@ export async function definitionLines(target: Target, limit = 8): Promise<string
     if (seen.has(match[0]) || keywords.has(match[0]) || asks.length >= limit) continue;
     seen.add(match[0]);
     const position = document.positionAt(start + match.index);
-    asks.push(withTimeout(vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink> | undefined>('vscode.executeDefinitionProvider', document.uri, position), symbolTimeoutMs)
-      .then(async (found) => {
+    asks.push(
+      withTimeout(
+        vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink> | undefined>('vscode.executeDefinitionProvider', document.uri, position),
+        symbolTimeoutMs,
+      ).then(async (found) => {
         const first = found?.[0];
         if (!first) return undefined;
         const uri = 'targetUri' in first ? first.targetUri : first.uri;
         const at = 'targetUri' in first ? first.targetRange : first.range;
         if (uri.toString() === document.uri.toString() && range.contains(at)) return undefined;
-        const doc = await vscode.workspace.openTextDocument(uri).then((d) => d, () => undefined);
+        const doc = await vscode.workspace.openTextDocument(uri).then(
+          (d) => d,
+          () => undefined,
+        );
         return doc && `${vscode.workspace.asRelativePath(uri)}:${at.start.line + 1}: ${doc.lineAt(at.start.line).text.trim()}`;
-      }));
+      }),
+    );
   }
   return (await Promise.all(asks)).filter((line): line is string => Boolean(line));
 }
 
-const keywords = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'await', 'typeof', 'new', 'super', 'this', 'self', 'def', 'print', 'console']);
+const keywords = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'function',
+  'return',
+  'await',
+  'typeof',
+  'new',
+  'super',
+  'this',
+  'self',
+  'def',
+  'print',
+  'console',
+]);
 
 /** The diagnostics overlapping the range, most severe first. */
 export function diagnosticsIn(document: vscode.TextDocument, range: vscode.Range): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(document.uri)
+  return vscode.languages
+    .getDiagnostics(document.uri)
     .filter((diagnostic) => diagnostic.range.intersection(range) !== undefined)
     .sort((a, b) => a.severity - b.severity);
 }
@@ -138,12 +174,15 @@ export function diagnosticsIn(document: vscode.TextDocument, range: vscode.Range
 function withTimeout<T>(promise: Thenable<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(undefined), ms);
-    promise.then((value) => {
-      clearTimeout(timer);
-      resolve(value);
-    }, () => {
-      clearTimeout(timer);
-      resolve(undefined);
-    });
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
   });
 }

@@ -160,7 +160,12 @@ export class Sidecar {
     if (this.session?.info) return Promise.resolve(this.session);
     if (this.starting) return this.starting;
     if (this.current.status === 'stopped') {
-      return Promise.reject(new PylotError(ErrorCodes.SidecarExited, `The Pylot sidecar is stopped${this.current.detail ? `: ${this.current.detail}` : ''}. Run "Pylot: Restart Sidecar".`));
+      return Promise.reject(
+        new PylotError(
+          ErrorCodes.SidecarExited,
+          `The Pylot sidecar is stopped${this.current.detail ? `: ${this.current.detail}` : ''}. Run "Pylot: Restart Sidecar".`,
+        ),
+      );
     }
     return this.start(0);
   }
@@ -182,7 +187,10 @@ export class Sidecar {
     const session = this.session;
     if (session) {
       session.intentional = true;
-      const answered = await session.connection.request(Shutdown, null, { timeoutMs: this.timing.shutdownGraceMs }).then(() => true, () => false);
+      const answered = await session.connection.request(Shutdown, null, { timeoutMs: this.timing.shutdownGraceMs }).then(
+        () => true,
+        () => false,
+      );
       // A sidecar that did not answer shutdown will not act on a disconnect either: no second grace.
       await this.terminate(session, answered);
     }
@@ -304,7 +312,11 @@ export class Sidecar {
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < this.timing.crashWindowMs), now];
     this.options.log(`Sidecar crashed (${how}); ${this.crashTimes.length} crash(es) in the last ${Math.round(this.timing.crashWindowMs / 60_000)} min.`);
     if (this.crashTimes.length >= this.timing.crashLimit) {
-      this.setStatus({ status: 'stopped', detail: `it crashed ${this.crashTimes.length} times in ${Math.round(this.timing.crashWindowMs / 60_000)} minutes (last: ${how})`, gaveUp: true });
+      this.setStatus({
+        status: 'stopped',
+        detail: `it crashed ${this.crashTimes.length} times in ${Math.round(this.timing.crashWindowMs / 60_000)} minutes (last: ${how})`,
+        gaveUp: true,
+      });
       return;
     }
     const delays = this.timing.restartDelaysMs;

@@ -42,7 +42,9 @@ export interface ToolDefinition<Name extends string, Shape extends ParamShape> {
   readonly approvalTitle: (args: z.infer<z.ZodMiniObject<Shape>>) => string;
 }
 
-export function defineTool<const Name extends string, Shape extends ParamShape>(definition: ToolDefinition<Name, Shape>): ToolSpec<Name, z.infer<z.ZodMiniObject<Shape>>> {
+export function defineTool<const Name extends string, Shape extends ParamShape>(
+  definition: ToolDefinition<Name, Shape>,
+): ToolSpec<Name, z.infer<z.ZodMiniObject<Shape>>> {
   const params = z.strictObject(definition.params);
   const titled = z.object(definition.params); // a title needs the known arguments only
   return {

@@ -33,7 +33,8 @@ export function toolJsonSchema(spec: ToolSpec): ToolJsonSchema {
   const generated = z.toJSONSchema(z.object(spec.shape)) as { properties?: Record<string, { type?: unknown; description?: string }>; required?: string[] };
   const properties: Record<string, ToolJsonSchema['properties'][string]> = {};
   for (const [name, property] of Object.entries(generated.properties ?? {})) {
-    if (property.type !== 'string' && property.type !== 'integer' && property.type !== 'boolean') throw new Error(`${spec.name}: parameter "${name}" must be a string, an integer or a boolean.`);
+    if (property.type !== 'string' && property.type !== 'integer' && property.type !== 'boolean')
+      throw new Error(`${spec.name}: parameter "${name}" must be a string, an integer or a boolean.`);
     properties[name] = { type: property.type, ...(property.description ? { description: property.description } : {}) };
   }
   schema = { type: 'object', properties, required: generated.required ?? [] };
@@ -43,5 +44,10 @@ export function toolJsonSchema(spec: ToolSpec): ToolJsonSchema {
 
 export function toolParameters(spec: ToolSpec): ToolParam[] {
   const { properties, required } = toolJsonSchema(spec);
-  return Object.entries(properties).map(([name, property]) => ({ name, type: property.type, description: property.description ?? '', required: required.includes(name) }));
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    type: property.type,
+    description: property.description ?? '',
+    required: required.includes(name),
+  }));
 }

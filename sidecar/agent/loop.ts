@@ -2,7 +2,7 @@
 // grammar-constrained JSON, else read leniently from its text; see propose.ts), the extension executes it
 // (or the user denies it), the result goes back to the model, until it answers or a guard stops it.
 // The loop never touches files or processes itself.
-import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult, ToolSpec } from '../../protocol/agent';
+import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult } from '../../protocol/agent';
 import { toolSpecs } from '../../protocol/agent';
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
 import { settingDefaults } from '../../protocol/settings';
@@ -105,7 +105,11 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     if (repeats.repeated(reply.tool, reply.args)) {
       const reason = `The model asked for the same ${reply.tool} call three times. Let it go on?`;
       if (!(await deps.askContinue(reason, signal))) {
-        return end(signal.aborted ? 'cancelled' : 'loopStopped', signal.aborted ? '' : `Stopped: the model repeated ${reply.tool} with the same arguments three times.`, step);
+        return end(
+          signal.aborted ? 'cancelled' : 'loopStopped',
+          signal.aborted ? '' : `Stopped: the model repeated ${reply.tool} with the same arguments three times.`,
+          step,
+        );
       }
       repeats.forgive(reply.tool, reply.args);
     }

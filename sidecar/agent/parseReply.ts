@@ -21,7 +21,8 @@ export function parseReply(text: string, tools: readonly ToolSpec[] = toolSpecs)
   }
   if (!trimmed) return { kind: 'invalid', problem: 'The reply was empty.' };
   // A call cut off (out of tokens) or mangled is not an answer to show the user.
-  if (/^(\{|```|<tool_call>)/.test(trimmed)) return { kind: 'invalid', problem: 'The reply was not complete, valid JSON. Keep edits small; write one JSON object.' };
+  if (/^(\{|```|<tool_call>)/.test(trimmed))
+    return { kind: 'invalid', problem: 'The reply was not complete, valid JSON. Keep edits small; write one JSON object.' };
   return { kind: 'answer', text: trimmed };
 }
 
@@ -51,7 +52,11 @@ function interpret(object: Record<string, unknown>, tools: readonly ToolSpec[]):
 
 /** readFile, read-file, "Read File" → read_file. */
 function normalizeName(name: string): string {
-  return name.trim().replace(/([a-z])([A-Z])/g, '$1_$2').replace(/[\s-]+/g, '_').toLowerCase();
+  return name
+    .trim()
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/[\s-]+/g, '_')
+    .toLowerCase();
 }
 
 function flatArguments(object: Record<string, unknown>): Record<string, unknown> {
@@ -104,7 +109,11 @@ export function parseLenientJson(text: string): unknown {
   const attempts = [
     text,
     text.replace(/,\s*([}\]])/g, '$1'),
-    text.replace(/,\s*([}\]])/g, '$1').replace(/\bTrue\b/g, 'true').replace(/\bFalse\b/g, 'false').replace(/\bNone\b/g, 'null'),
+    text
+      .replace(/,\s*([}\]])/g, '$1')
+      .replace(/\bTrue\b/g, 'true')
+      .replace(/\bFalse\b/g, 'false')
+      .replace(/\bNone\b/g, 'null'),
   ];
   if (!text.includes('"')) attempts.push(attempts[2]!.replace(/'/g, '"'));
   for (const attempt of attempts) {

@@ -15,7 +15,7 @@ export function systemPrompt(tools: readonly ToolSpec[], workspaceFolders: reado
   });
   const where = workspaceFolders.length ? `The workspace folders are: ${workspaceFolders.join(', ')}.` : '';
   const intro = [
-    'You are Pylot, a coding agent working in the user\'s workspace. Use the tools to look at the code before changing it.',
+    "You are Pylot, a coding agent working in the user's workspace. Use the tools to look at the code before changing it.",
     `${where} Paths are relative to the workspace.`,
   ];
   if (native) return [...intro, 'Call one tool at a time and wait for its result. When the task is done, answer the user in plain text.'].join('\n');
@@ -37,8 +37,7 @@ export function callMessage(call: Pick<ToolCall, 'tool' | 'args'>, nativeId?: st
 }
 
 export function resultMessage(call: Pick<ToolCall, 'tool'>, result: ToolResult, output: string, nativeId?: string): ChatMessage {
-  const head =
-    result.status === 'ok' ? `Result of ${call.tool}:` : result.status === 'denied' ? `The user denied ${call.tool}.` : `${call.tool} failed:`;
+  const head = result.status === 'ok' ? `Result of ${call.tool}:` : result.status === 'denied' ? `The user denied ${call.tool}.` : `${call.tool} failed:`;
   const feedback = result.feedback ? `\nThe user says: ${result.feedback}` : '';
   return { role: 'user', content: `${head}\n${output}${feedback}`, ...(nativeId ? { toolResult: { id: nativeId } } : {}) };
 }

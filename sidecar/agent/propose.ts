@@ -40,7 +40,13 @@ export interface ProposeOptions {
   readonly onAnswerText?: (text: string) => void;
 }
 
-export async function propose(engine: Engine, mode: CallMode, messages: readonly ChatMessage[], tools: readonly ToolSpec[], options: ProposeOptions): Promise<Proposal> {
+export async function propose(
+  engine: Engine,
+  mode: CallMode,
+  messages: readonly ChatMessage[],
+  tools: readonly ToolSpec[],
+  options: ProposeOptions,
+): Promise<Proposal> {
   const stream = options.onAnswerText && mode !== 'text' ? new AnswerStream(mode === 'native' ? 'plain' : 'json', options.onAnswerText) : undefined;
   const settings = { maxTokens: options.maxTokens, temperature: 0, signal: options.signal, onText: stream && ((text: string) => stream.push(text)) };
   const streamed = () => stream?.streamed ?? '';
@@ -50,13 +56,27 @@ export async function propose(engine: Engine, mode: CallMode, messages: readonly
     const usage = { tokens: generation.tokens, promptTokens: generation.promptTokens };
     if (generation.toolCall) {
       const { name, arguments: args } = generation.toolCall;
-      return { reply: parseNativeCall(name, args, tools), format: 'native', raw: JSON.stringify({ tool: name, args }), aborted, streamed: streamed(), ...usage };
+      return {
+        reply: parseNativeCall(name, args, tools),
+        format: 'native',
+        raw: JSON.stringify({ tool: name, args }),
+        aborted,
+        streamed: streamed(),
+        ...usage,
+      };
     }
     return { reply: parseReply(generation.text, tools), format: 'text', raw: generation.text, aborted, streamed: streamed(), ...usage };
   }
   const generation = await engine.chat(messages, { ...settings, jsonSchema: mode === 'json' ? callSchema(tools) : undefined });
   const usage = { tokens: generation.tokens, promptTokens: generation.promptTokens };
-  return { reply: parseReply(generation.text, tools), format: mode, raw: generation.text, aborted: generation.stopReason === 'aborted', streamed: streamed(), ...usage };
+  return {
+    reply: parseReply(generation.text, tools),
+    format: mode,
+    raw: generation.text,
+    aborted: generation.stopReason === 'aborted',
+    streamed: streamed(),
+    ...usage,
+  };
 }
 
 /** The tools as the model's own format wants them: each one's JSON schema, generated from its zod parameters. */

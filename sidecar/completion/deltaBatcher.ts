@@ -3,7 +3,10 @@ export class DeltaBatcher {
   private buffer = '';
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly send: (text: string) => void, private readonly intervalMs = 25) {}
+  constructor(
+    private readonly send: (text: string) => void,
+    private readonly intervalMs = 25,
+  ) {}
 
   push(text: string): void {
     this.buffer += text;

@@ -27,12 +27,17 @@ export async function generate(engine: Engine, params: GenerateParams, signal: A
     signal,
     onText: batcher ? (text) => batcher.push(text) : undefined,
   };
-  const fitted = params.messages && params.fitToContext
-    ? await fitConversation(params.messages, engine.info.contextSize, maxTokens, (text) => countTokens(engine, text, signal))
-    : undefined;
+  const fitted =
+    params.messages && params.fitToContext
+      ? await fitConversation(params.messages, engine.info.contextSize, maxTokens, (text) => countTokens(engine, text, signal))
+      : undefined;
   const messages = fitted?.messages ?? params.messages;
   const generation: GenerateResult = {
-    ...(messages ? await engine.chat(messages, options) : params.infill ? await engine.infill(params.infill, options) : await engine.complete(params.prompt!, options)),
+    ...(messages
+      ? await engine.chat(messages, options)
+      : params.infill
+        ? await engine.infill(params.infill, options)
+        : await engine.complete(params.prompt!, options)),
     ...(fitted && { fittedTokens: fitted.tokens, droppedMessages: fitted.droppedMessages }),
   };
   batcher?.flush();

@@ -49,7 +49,11 @@ export class InlineCompletionService {
   readonly stats = { inFlight: 0, maxInFlight: 0, total: 0, cancelled: 0, reused: 0 };
 
   /** `context` fills in snippets when a request brings none (undefined: none at all). */
-  constructor(private readonly slots: ModelSlots, private readonly documents: DocumentStore, private readonly context?: CompletionContext) {
+  constructor(
+    private readonly slots: ModelSlots,
+    private readonly documents: DocumentStore,
+    private readonly context?: CompletionContext,
+  ) {
     documents.onEdit((uri, edit) => this.stopIfTypedAway(uri, edit));
   }
 
@@ -80,7 +84,10 @@ export class InlineCompletionService {
     this.running?.stop.abort();
     if (params.delayMs) await pause(params.delayMs, signal);
     const window = cutWindow(text, offset);
-    return untilAborted(this.start(engine, spotAt(document.uri, text, offset), false, (running) => this.generate(running, document, text, window, params, schedule)), signal);
+    return untilAborted(
+      this.start(engine, spotAt(document.uri, text, offset), false, (running) => this.generate(running, document, text, window, params, schedule)),
+      signal,
+    );
   }
 
   /**
@@ -112,8 +119,7 @@ export class InlineCompletionService {
     const previous = this.running;
     previous?.stop.abort();
     const stop = new AbortController();
-    // Assigned below, before `run` can be called: it runs once the previous generation has ended.
-    let running!: Running;
+    // `run` is called once the previous generation has ended: `running` below exists by then.
     const done = (previous?.done ?? Promise.resolve())
       .catch(() => undefined)
       .then(async () => {
@@ -127,7 +133,7 @@ export class InlineCompletionService {
           if (this.running === running) this.running = undefined;
         }
       });
-    running = { engine, spot, typed: '', generated: '', stop, done, warmUp };
+    const running: Running = { engine, spot, typed: '', generated: '', stop, done, warmUp };
     this.running = running;
     return done;
   }
@@ -143,7 +149,14 @@ export class InlineCompletionService {
     running.stop.abort();
   }
 
-  private async generate(running: Running, document: TextDocument, text: string, window: CompletionWindow, params: Params, schedule: Schedule): Promise<Result> {
+  private async generate(
+    running: Running,
+    document: TextDocument,
+    text: string,
+    window: CompletionWindow,
+    params: Params,
+    schedule: Schedule,
+  ): Promise<Result> {
     const { engine, stop } = running;
     // The time limit starts with the first token: generation is capped, prompt evaluation is not.
     const timeLimit = new AbortController();
@@ -183,7 +196,9 @@ export class InlineCompletionService {
       return await schedule(AbortSignal.any([stop.signal, timeLimit.signal, AbortSignal.timeout(hardLimitMs)]), async (signal) => {
         const generations = [await once(0, signal)];
         for (let i = 1; i < (params.alternatives ?? 1) && !signal.aborted; i++) generations.push(await once(defaults.alternativeTemperature, signal));
-        const shown = generations.map((g) => postprocess({ prefix: window.prefix, suffix: window.suffix, languageId: document.languageId, text: g.text })).filter((t): t is string => t !== undefined);
+        const shown = generations
+          .map((g) => postprocess({ prefix: window.prefix, suffix: window.suffix, languageId: document.languageId, text: g.text }))
+          .filter((t): t is string => t !== undefined);
         // Asked for alternatives: a block's first line alone is one too (take the line, not the block).
         if ((params.alternatives ?? 1) > 1 && shown[0]?.includes('\n')) shown.push(shown[0].slice(0, shown[0].indexOf('\n')));
         const items = [...new Set(shown)].filter((item) => item.trim()).slice(0, maxAlternatives);

@@ -39,7 +39,11 @@ export const maxGuessShare = 0.7;
  * The ranked candidates that fit in the budget, in rank order (a big one is skipped, or replaced by
  * its shorter core when that fits; smaller ones still fit); guesses only within their share.
  */
-export function fitBudget<T extends Pick<Candidate, 'text' | 'filename'> & Pick<Partial<Candidate>, 'core' | 'guess'>>(ranked: readonly T[], budgetChars: number, cost: (c: T) => number = snippetCost): T[] {
+export function fitBudget<T extends Pick<Candidate, 'text' | 'filename'> & Pick<Partial<Candidate>, 'core' | 'guess'>>(
+  ranked: readonly T[],
+  budgetChars: number,
+  cost: (c: T) => number = snippetCost,
+): T[] {
   const fitted: T[] = [];
   let used = 0;
   let guessed = 0;

@@ -82,7 +82,6 @@ export class ContextService {
     this.resolver.pythonEnvironment = environment;
   }
 
-
   /** Every source's candidates, ranked and deduplicated against the window, before the budget. */
   async candidatesAt(document: TextDocument, window: CompletionWindow, timeBoxMs: number): Promise<{ ranked: Candidate[]; timedOut: boolean }> {
     // The document's own tree first, outside the box: usually an incremental reparse (< 1 ms), but the
@@ -107,8 +106,26 @@ export class ContextService {
       const scope = scopes.fn ?? scopes.cls;
       const nearbyWords = new Set(subwords(around + (scope ? document.text.slice(scope.start, Math.min(scope.end, scope.start + 300)) : '')));
       const { candidates: imported, pending } = await importedDefinitions(
-        { path: filePath, languageId: document.languageId, text: document.text, outline, cursorLine, scopes, nearbyWords, functionName: scopes.fn && functionNameOf(document.text.slice(scopes.fn.start, Math.min(scopes.fn.end, scopes.fn.start + 200))), wordsOfFunctionAt: tree && functionWords(tree, document.text) },
-        { resolver: this.resolver, outlines: this.outlines, openText: (file) => this.openTextOf(file), filenameOf: (file) => this.filenameOf(file), deadline, ownPackageDepth: packageDepth(filePath), siblings: this.siblings },
+        {
+          path: filePath,
+          languageId: document.languageId,
+          text: document.text,
+          outline,
+          cursorLine,
+          scopes,
+          nearbyWords,
+          functionName: scopes.fn && functionNameOf(document.text.slice(scopes.fn.start, Math.min(scopes.fn.end, scopes.fn.start + 200))),
+          wordsOfFunctionAt: tree && functionWords(tree, document.text),
+        },
+        {
+          resolver: this.resolver,
+          outlines: this.outlines,
+          openText: (file) => this.openTextOf(file),
+          filenameOf: (file) => this.filenameOf(file),
+          deadline,
+          ownPackageDepth: packageDepth(filePath),
+          siblings: this.siblings,
+        },
       );
       candidates.push(...imported);
       this.warmLater(pending);
@@ -116,7 +133,12 @@ export class ContextService {
 
     const windowLines = { start: lineOf(document.text, window.start), end: lineOf(document.text, window.end) };
     const site: SignalSite = { uri: document.uri, windowLines, query: tokenSet(around), now: Date.now() };
-    const deps: SignalDeps = { documentOf: (uri) => (this.boundary.allowsUri(uri) ? this.documents.peek(uri) : undefined), windows: this.windows, filenameOf: (uri) => this.displayNameOfUri(uri), deadline };
+    const deps: SignalDeps = {
+      documentOf: (uri) => (this.boundary.allowsUri(uri) ? this.documents.peek(uri) : undefined),
+      windows: this.windows,
+      filenameOf: (uri) => this.displayNameOfUri(uri),
+      deadline,
+    };
     candidates.push(...editedCandidates(this.signals, site, deps), ...clipboardCandidates(this.signals, site));
     candidates.push(...visitedCandidates(this.signals, site, deps), ...openTabCandidates(this.signals, site, deps));
 
@@ -131,11 +153,16 @@ export class ContextService {
    * background, so the first completion in them finds it ready.
    */
   warm(uris: readonly string[]): Promise<void> {
-    const documents = uris.slice(0, warmDocuments).map((uri) => this.documents.peek(uri)).filter((d): d is TextDocument => d !== undefined);
+    const documents = uris
+      .slice(0, warmDocuments)
+      .map((uri) => this.documents.peek(uri))
+      .filter((d): d is TextDocument => d !== undefined);
     if (!documents.length) return this.warmedDocuments;
     return (this.warmedDocuments = this.warmedDocuments.then(async () => {
       for (const document of documents) {
-        await this.candidatesAt(document, cutWindow(document.text, 0), warmTimeBoxMs).catch((error: unknown) => log('debug', `context: could not warm ${document.uri}: ${String(error)}`));
+        await this.candidatesAt(document, cutWindow(document.text, 0), warmTimeBoxMs).catch((error: unknown) =>
+          log('debug', `context: could not warm ${document.uri}: ${String(error)}`),
+        );
       }
     }));
   }
@@ -185,7 +212,11 @@ export class ContextService {
     if (root === undefined) {
       root = dir;
       for (let candidate = dir; ; candidate = path.dirname(candidate)) {
-        if (['.git', 'package.json', 'pyproject.toml', 'setup.py', 'go.mod', 'Cargo.toml', 'pom.xml', 'settings.gradle', 'settings.gradle.kts'].some((marker) => this.fs.stat(path.join(candidate, marker)))) {
+        if (
+          ['.git', 'package.json', 'pyproject.toml', 'setup.py', 'go.mod', 'Cargo.toml', 'pom.xml', 'settings.gradle', 'settings.gradle.kts'].some((marker) =>
+            this.fs.stat(path.join(candidate, marker)),
+          )
+        ) {
           root = candidate;
           if (this.fs.stat(path.join(candidate, '.git'))) break;
           // A package inside node_modules is named from the project that holds it.
@@ -217,7 +248,10 @@ const notNames = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', '
 
 /** The name a function's header declares (`function f(`, `f(`, `const f = (`, `def f(`), if any. */
 export function functionNameOf(header: string): string | undefined {
-  const match = /\bdef\s+([A-Za-z_]\w*)|\bfunction\*?\s+([A-Za-z_$][\w$]*)|([A-Za-z_$][\w$]*)\s*(?:[:=]\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)|\(|<[^>]*>\s*\()/.exec(header);
+  const match =
+    /\bdef\s+([A-Za-z_]\w*)|\bfunction\*?\s+([A-Za-z_$][\w$]*)|([A-Za-z_$][\w$]*)\s*(?:[:=]\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)|\(|<[^>]*>\s*\()/.exec(
+      header,
+    );
   const name = match?.[1] ?? match?.[2] ?? match?.[3];
   return name && !notNames.has(name) ? name : undefined;
 }

@@ -41,7 +41,15 @@ export function editedCandidates(signals: SignalState, site: SignalSite, deps: S
     const snippet = lines.slice(startLine, endLine + 1).join('\n');
     if (!snippet.trim()) return;
     const similarity = jaccard(site.query, tokenSet(snippet));
-    candidates.push({ source: 'edited', file: range.uri, filename: deps.filenameOf(range.uri), text: snippet, score: 0.7 * 0.85 ** rank + similarity, startLine, endLine });
+    candidates.push({
+      source: 'edited',
+      file: range.uri,
+      filename: deps.filenameOf(range.uri),
+      text: snippet,
+      score: 0.7 * 0.85 ** rank + similarity,
+      startLine,
+      endLine,
+    });
   });
   return candidates;
 }
@@ -54,7 +62,15 @@ export function visitedCandidates(signals: SignalState, site: SignalSite, deps: 
     if (!document) return;
     const [best] = deps.windows.best(range.uri, document.version, document.text, site.query, 1, range.startLine, range.endLine);
     if (!best || best.score < minimumSimilarity) return;
-    candidates.push({ source: 'visited', file: range.uri, filename: deps.filenameOf(range.uri), text: best.text, score: 0.3 * 0.85 ** rank + best.score, startLine: best.startLine, endLine: best.endLine });
+    candidates.push({
+      source: 'visited',
+      file: range.uri,
+      filename: deps.filenameOf(range.uri),
+      text: best.text,
+      score: 0.3 * 0.85 ** rank + best.score,
+      startLine: best.startLine,
+      endLine: best.endLine,
+    });
   });
   return candidates;
 }
@@ -68,7 +84,15 @@ export function openTabCandidates(signals: SignalState, site: SignalSite, deps: 
     if (!document || document.text.length > maxTabChars) continue;
     for (const window of deps.windows.best(uri, document.version, document.text, site.query, 2)) {
       if (window.score < minimumSimilarity) continue;
-      candidates.push({ source: 'openTab', file: uri, filename: deps.filenameOf(uri), text: window.text, score: window.score, startLine: window.startLine, endLine: window.endLine });
+      candidates.push({
+        source: 'openTab',
+        file: uri,
+        filename: deps.filenameOf(uri),
+        text: window.text,
+        score: window.score,
+        startLine: window.startLine,
+        endLine: window.endLine,
+      });
     }
   }
   return candidates;
@@ -79,5 +103,15 @@ export function clipboardCandidates(signals: SignalState, site: SignalSite): Can
   const text = clipboard?.text.trim();
   if (!clipboard || !text || text.length < 8 || site.now - clipboard.at > clipboardMaxAgeMs) return [];
   const freshness = 1 - (site.now - clipboard.at) / clipboardMaxAgeMs;
-  return [{ source: 'clipboard', file: 'clipboard', filename: 'clipboard', text: clipboard.text, score: 0.4 * freshness + jaccard(site.query, tokenSet(text)), startLine: 0, endLine: 0 }];
+  return [
+    {
+      source: 'clipboard',
+      file: 'clipboard',
+      filename: 'clipboard',
+      text: clipboard.text,
+      score: 0.4 * freshness + jaccard(site.query, tokenSet(text)),
+      startLine: 0,
+      endLine: 0,
+    },
+  ];
 }

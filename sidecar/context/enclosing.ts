@@ -13,7 +13,8 @@ export interface Scope {
 }
 
 const functionLike = /function|method|lambda|arrow|closure|constructor|(^|_)def(inition)?$/;
-const classLike = /^(class|interface|struct|enum|trait|impl|module|namespace|object)(_declaration|_definition|_item|_specifier|_body)?$|class_declaration|class_definition/;
+const classLike =
+  /^(class|interface|struct|enum|trait|impl|module|namespace|object)(_declaration|_definition|_item|_specifier|_body)?$|class_declaration|class_definition/;
 const headerLines = 6;
 /** Whose body the cursor is in matters more than any one definition the body uses. */
 const enclosingFunctionScore = 2.2;
@@ -45,7 +46,15 @@ export function enclosingCandidates(text: string, scopes: { fn?: Scope; cls?: Sc
     // The signature: up to the line that opens the body.
     const opens = lines.findIndex((line) => line.includes('{') || /:\s*(#.*)?$/.test(line));
     if (opens >= 0) lines.length = opens + 1;
-    candidates.push({ source: 'enclosing', file, filename, text: `${lines.join('\n')}\n…`, score: scope.kind === 'function' ? enclosingFunctionScore : enclosingClassScore, startLine: scope.startLine, endLine: scope.startLine + lines.length - 1 });
+    candidates.push({
+      source: 'enclosing',
+      file,
+      filename,
+      text: `${lines.join('\n')}\n…`,
+      score: scope.kind === 'function' ? enclosingFunctionScore : enclosingClassScore,
+      startLine: scope.startLine,
+      endLine: scope.startLine + lines.length - 1,
+    });
   }
   return candidates;
 }

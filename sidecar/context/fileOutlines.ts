@@ -44,10 +44,14 @@ export const maxDefinitionChars = 1_600;
 export class FileOutlines {
   private readonly cache = new LRUCache<string, { key: string; summary: FileSummary | undefined }>({
     maxSize: 20_000_000,
-    sizeCalculation: (entry) => 200 + [...(entry.summary?.definitions.values() ?? [])].reduce((sum, list) => sum + list.reduce((s, d) => s + d.text.length + 64, 0), 0),
+    sizeCalculation: (entry) =>
+      200 + [...(entry.summary?.definitions.values() ?? [])].reduce((sum, list) => sum + list.reduce((s, d) => s + d.text.length + 64, 0), 0),
   });
 
-  constructor(private readonly fs: FsCache, private readonly gate: FileGate) {}
+  constructor(
+    private readonly fs: FsCache,
+    private readonly gate: FileGate,
+  ) {}
 
   /** True when `load` would not have to parse. */
   isCurrent(path: string, open?: OpenText): boolean {

@@ -33,7 +33,7 @@ export function grammarsDir(): string {
     const candidate = path.join(dir, 'grammars');
     if (existsSync(path.join(candidate, 'manifest.json'))) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('Pylot\'s tree-sitter grammars are missing (no grammars/manifest.json); rebuild or reinstall Pylot.');
+    if (parent === dir) throw new Error("Pylot's tree-sitter grammars are missing (no grammars/manifest.json); rebuild or reinstall Pylot.");
     dir = parent;
   }
 }

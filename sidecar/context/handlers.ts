@@ -39,7 +39,10 @@ export class StableSnippets implements CompletionContext {
 
   async snippetsFor(document: TextDocument, window: CompletionWindow): Promise<Snippet[]> {
     const { snippets } = await this.service.assemble(document, window);
-    const key = snippets.map((s) => `${s.filename}\0${s.text}`).sort().join('\0\0');
+    const key = snippets
+      .map((s) => `${s.filename}\0${s.text}`)
+      .sort()
+      .join('\0\0');
     if (this.last?.uri === document.uri && this.last.key === key) return this.last.snippets;
     const chosen = snippets.map(({ filename, text }) => ({ filename, text }));
     this.last = { uri: document.uri, key, snippets: chosen };

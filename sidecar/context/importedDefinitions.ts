@@ -97,16 +97,26 @@ const maxIncludeDepth = 2;
 
 export async function importedDefinitions(site: ImportSite, deps: ImportDeps): Promise<{ candidates: Candidate[]; pending: string[] }> {
   const ignored = new Set<number>();
-  for (const binding of site.outline.imports) for (let line = binding.startLine ?? -1; line >= 0 && line <= (binding.endLine ?? line); line++) ignored.add(line);
+  for (const binding of site.outline.imports)
+    for (let line = binding.startLine ?? -1; line >= 0 && line <= (binding.endLine ?? line); line++) ignored.add(line);
   const usage = new UsageIndex(site.text, ignored);
   const wanted: Wanted[] = [];
-  const namesake = site.functionName && deps.siblings && !deps.deadline.expired() ? deps.siblings.wordsOfFunction(site.path, site.functionName, deps.deadline) : new Map<string, number>();
+  const namesake =
+    site.functionName && deps.siblings && !deps.deadline.expired()
+      ? deps.siblings.wordsOfFunction(site.path, site.functionName, deps.deadline)
+      : new Map<string, number>();
   const score = (name: string, lines: readonly number[]) => usageScore(site, name, lines) + namesakeWeight * (namesake.get(name) ?? 0);
   // A module re-exported by another file (`from .base import gguf`) is imported by name next door too.
-  const sharedMembers = (binding: ImportBinding, reexported = false) => (deps.siblings && !deps.deadline.expired() ? deps.siblings.membersOf(site.path, binding.module, binding.local, deps.deadline, reexported) : new Map<string, number>());
+  const sharedMembers = (binding: ImportBinding, reexported = false) =>
+    deps.siblings && !deps.deadline.expired()
+      ? deps.siblings.membersOf(site.path, binding.module, binding.local, deps.deadline, reexported)
+      : new Map<string, number>();
   // A named import of a module (`from pkg import module`, `use crate::store;`) is a namespace; a Go
   // or Java file also sees its own package's other files without an import.
-  const bindings = [...site.outline.imports.map((binding) => deps.resolver.asModule(site.languageId, site.path, binding) ?? binding), ...deps.resolver.implicitBindings(site.languageId)];
+  const bindings = [
+    ...site.outline.imports.map((binding) => deps.resolver.asModule(site.languageId, site.path, binding) ?? binding),
+    ...deps.resolver.implicitBindings(site.languageId),
+  ];
   for (const binding of bindings) {
     if (binding.kind === 'named') wanted.push({ binding, name: binding.imported, score: score(binding.local, usage.linesOf(binding.local)) });
     else if (binding.kind === 'namespace') {
@@ -140,7 +150,8 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
             const lines = usage.linesOf(name);
             const share = namesake.get(name) ?? 0;
             if (lines.length) pool.push({ file, definitions, score: wildcardScore(site, name, lines) + namesakeWeight * share, guess: false });
-            else if (share > 0) pool.push({ file, definitions, score: otherMembersScore + namesakeWeight * share + similarity(name, site.nearbyWords), guess: true });
+            else if (share > 0)
+              pool.push({ file, definitions, score: otherMembersScore + namesakeWeight * share + similarity(name, site.nearbyWords), guess: true });
           }
           if (deps.deadline.expired()) break;
         } else if (summary) {
@@ -152,7 +163,12 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
           const guesses = bestGuesses(surface, { nearbyWords: site.nearbyWords, shared, namesake, used }, namespaceGuesses);
           for (const [rank, guess] of guesses.entries()) {
             const found = guess.own ? { path: guess.file, definitions: guess.definitions } : await finder.find(file, guess.name, 0);
-            const value = want.score - guessStep * rank + similarity(guess.name, site.nearbyWords) + siblingGuessWeight * (shared.get(guess.name) ?? 0) + namesakeWeight * (namesake.get(guess.name) ?? 0);
+            const value =
+              want.score -
+              guessStep * rank +
+              similarity(guess.name, site.nearbyWords) +
+              siblingGuessWeight * (shared.get(guess.name) ?? 0) +
+              namesakeWeight * (namesake.get(guess.name) ?? 0);
             if (found) add(candidates, seen, deps, found.path, found.definitions, value, true);
             if (deps.deadline.expired()) break;
           }
@@ -169,7 +185,8 @@ export async function importedDefinitions(site: ImportSite, deps: ImportDeps): P
           const binding: ImportBinding = { ...module, local: want.binding.local };
           const members = usage.membersOf(binding.local);
           const shared = sharedMembers(binding, true);
-          for (const [member, lines] of members) wanted.push({ binding, name: member, score: score(member, lines) + siblingUseWeight * (shared.get(member) ?? 0), from: file });
+          for (const [member, lines] of members)
+            wanted.push({ binding, name: member, score: score(member, lines) + siblingUseWeight * (shared.get(member) ?? 0), from: file });
           wanted.push({ binding, name: '*', score: members.size ? otherMembersScore : unusedNamespaceScore, from: file });
         }
       }
@@ -195,7 +212,15 @@ function wildcardScore(site: Pick<ImportSite, 'cursorLine' | 'nearbyWords'>, nam
   return 1 / (1 + distance / 10) + 0.1 * Math.log2(1 + Math.min(lines.length, 8)) + similarity(name, site.nearbyWords);
 }
 
-function add(candidates: Candidate[], seen: Set<string>, deps: ImportDeps, path: string, definitions: readonly FileDefinition[], score: number, guess = false): void {
+function add(
+  candidates: Candidate[],
+  seen: Set<string>,
+  deps: ImportDeps,
+  path: string,
+  definitions: readonly FileDefinition[],
+  score: number,
+  guess = false,
+): void {
   const first = definitions[0];
   if (!first) return;
   if (packageDepth(path) > deps.ownPackageDepth) score -= packagePenalty;
@@ -228,7 +253,11 @@ function headOf(definition: FileDefinition): { core: { text: string; startLine: 
 }
 
 /** Proximity of the nearest use to the cursor, more inside the enclosing scope, a little for frequency and for words shared with the cursor's surroundings. */
-export function usageScore(site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nearbyWords' | 'wordsOfFunctionAt'>, name: string, lines: readonly number[]): number {
+export function usageScore(
+  site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nearbyWords' | 'wordsOfFunctionAt'>,
+  name: string,
+  lines: readonly number[],
+): number {
   let score = unusedImportScore;
   if (lines.length) {
     const distance = Math.min(...lines.map((line) => Math.abs(line - site.cursorLine)));
@@ -260,7 +289,10 @@ type Offered = SurfaceName & { readonly file: string; readonly definitions: read
 const offeredBy = new WeakMap<FileSummary, { inner: readonly FileSummary[]; offered: readonly Offered[] }>();
 
 class DefinitionFinder {
-  constructor(private readonly deps: ImportDeps, private readonly pending: Set<string>) {}
+  constructor(
+    private readonly deps: ImportDeps,
+    private readonly pending: Set<string>,
+  ) {}
 
   /** The file's summary; past the deadline only a cached one (the rest is parsed later). */
   async load(path: string): Promise<FileSummary | undefined> {
@@ -282,7 +314,8 @@ class DefinitionFinder {
       const definitions = entry.own ? (from.definitions.get(entry.name) ?? from.definitions.get(from.outline.aliases.get(entry.name) ?? '') ?? []) : [];
       return { ...entry, own: definitions.length > 0, file: path, definitions };
     };
-    const stars = summary.languageId === 'python' && summary.definitions.has('__all__') ? [] : summary.outline.reexports.filter((r) => !r.names).slice(0, maxStarModules);
+    const stars =
+      summary.languageId === 'python' && summary.definitions.has('__all__') ? [] : summary.outline.reexports.filter((r) => !r.names).slice(0, maxStarModules);
     const inner: Array<{ path: string; summary: FileSummary }> = [];
     for (const reexport of stars) {
       for (const target of this.deps.resolver.resolve(summary.languageId, file, { local: '', imported: '*', module: reexport.module, kind: 'wildcard' })) {
@@ -343,7 +376,12 @@ class DefinitionFinder {
     for (const reexport of summary.outline.reexports) {
       const inner = reexport.names ? reexport.names.get(name) : name;
       if (inner === undefined) continue;
-      for (const file of this.deps.resolver.resolve(summary.languageId, path, { local: '', imported: inner, module: reexport.module, kind: reexport.names ? 'named' : 'wildcard' })) {
+      for (const file of this.deps.resolver.resolve(summary.languageId, path, {
+        local: '',
+        imported: inner,
+        module: reexport.module,
+        kind: reexport.names ? 'named' : 'wildcard',
+      })) {
         const found = file !== path && (await this.find(file, inner, hops + 1));
         if (found) return found;
       }
@@ -361,16 +399,26 @@ export function withNeighbours(definition: FileDefinition): { text: string; star
   let first = definition;
   let last = definition;
   let text = definition.text;
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     const after = last.next;
-    if (after && after.gapBefore !== undefined && after.text.length <= shortDefinitionChars && text.length + after.gapBefore.length + after.text.length <= neighbourhoodChars) {
+    if (
+      after &&
+      after.gapBefore !== undefined &&
+      after.text.length <= shortDefinitionChars &&
+      text.length + after.gapBefore.length + after.text.length <= neighbourhoodChars
+    ) {
       text += after.gapBefore + after.text;
       last = after;
       grew = true;
     }
     const before = first.previous;
-    if (before && first.gapBefore !== undefined && before.text.length <= shortDefinitionChars && text.length + first.gapBefore.length + before.text.length <= neighbourhoodChars) {
+    if (
+      before &&
+      first.gapBefore !== undefined &&
+      before.text.length <= shortDefinitionChars &&
+      text.length + first.gapBefore.length + before.text.length <= neighbourhoodChars
+    ) {
       text = before.text + first.gapBefore + text;
       first = before;
       grew = true;

@@ -22,7 +22,15 @@ export interface ScoredWindow {
 }
 
 /** The `k` best windows of `windowLines` lines (stepping by `step`) of `text`, by similarity to `query`. */
-export function bestWindows(text: string, query: ReadonlySet<string>, k: number, windowLines = 20, step = 10, firstLine = 0, lastLine = Number.MAX_SAFE_INTEGER): ScoredWindow[] {
+export function bestWindows(
+  text: string,
+  query: ReadonlySet<string>,
+  k: number,
+  windowLines = 20,
+  step = 10,
+  firstLine = 0,
+  lastLine = Number.MAX_SAFE_INTEGER,
+): ScoredWindow[] {
   const lines = text.split('\n');
   const end = Math.min(lines.length, lastLine + 1);
   const windows: ScoredWindow[] = [];
@@ -49,7 +57,11 @@ interface IndexedWindow {
 export class WindowIndex {
   private readonly entries = new Map<string, { version: number; windows: IndexedWindow[] }>();
 
-  constructor(private readonly maxDocuments = 32, private readonly windowLines = 20, private readonly step = 10) {}
+  constructor(
+    private readonly maxDocuments = 32,
+    private readonly windowLines = 20,
+    private readonly step = 10,
+  ) {}
 
   /** The `k` windows of the document most similar to `query`, optionally only those inside a line range. */
   best(uri: string, version: number, text: string, query: ReadonlySet<string>, k: number, firstLine = 0, lastLine = Number.MAX_SAFE_INTEGER): ScoredWindow[] {

@@ -99,7 +99,12 @@ export function bestGuesses<T extends SurfaceName>(surface: readonly T[], signal
 }
 
 export function guessAffinity(entry: SurfaceName, signals: GuessSignals): number {
-  return similarity(entry.name, signals.nearbyWords) + (signals.shared.get(entry.name) ?? 0) + (signals.namesake.get(entry.name) ?? 0) + (entry.listed ? listedBonus : 0);
+  return (
+    similarity(entry.name, signals.nearbyWords) +
+    (signals.shared.get(entry.name) ?? 0) +
+    (signals.namesake.get(entry.name) ?? 0) +
+    (entry.listed ? listedBonus : 0)
+  );
 }
 
 /** Subwords by name: an include or a package offers the same few thousand names keystroke after keystroke. */

@@ -23,7 +23,11 @@ export class SiblingUsage {
   private readonly folderTexts = new Map<string, { at: number; names: string[]; read: number; files: Array<{ name: string; path: string; text: string }> }>();
   private readonly functionWords = new Map<string, { at: number; words: ReadonlyMap<string, number> }>();
 
-  constructor(private readonly fs: FsCache, private readonly gate: FileGate, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly fs: FsCache,
+    private readonly gate: FileGate,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * member → the share (0–1) of the sibling files using `module` as `local` that use it; the file
@@ -73,7 +77,10 @@ export class SiblingUsage {
     const counts = new Map<string, number>();
     let functions = 0;
     // function f / def f / fn f / func (r T) f / fun f / a method / Type::f / a C-style `type f(`.
-    const declaration = new RegExp(`(?:\\bfunction\\*?\\s+|\\b(?:def|fn|fun)\\s+|\\bfunc\\s+(?:\\([^)]*\\)\\s*)?|^[ \\t]*(?:(?:async|static|public|private|protected|override|get|set)\\s+)*|\\b(?:const|let|var)\\s+|\\.|::|^[A-Za-z_][\\w:<>,*& \\t]*[\\s*&])${name.replace(/\$/g, '\\$')}\\s*(?:=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)|\\()`, 'm');
+    const declaration = new RegExp(
+      `(?:\\bfunction\\*?\\s+|\\b(?:def|fn|fun)\\s+|\\bfunc\\s+(?:\\([^)]*\\)\\s*)?|^[ \\t]*(?:(?:async|static|public|private|protected|override|get|set)\\s+)*|\\b(?:const|let|var)\\s+|\\.|::|^[A-Za-z_][\\w:<>,*& \\t]*[\\s*&])${name.replace(/\$/g, '\\$')}\\s*(?:=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)|\\()`,
+      'm',
+    );
     const { texts, complete } = this.textsOf(file, deadline);
     for (const text of texts) {
       const match = declaration.exec(text);
@@ -125,7 +132,10 @@ export class SiblingUsage {
     // Not the file itself, nor its build twins (`x.js` next to `x.cjs` or `x.ts`): they hold the same code.
     const own = stemOf(path.basename(file));
     // Judged again on the way out: a file excluded while its text was kept is not used.
-    const texts = folder.files.filter((f) => stemOf(f.name) !== own && this.gate.allowsFile(f.path)).slice(0, maxSiblings).map((f) => f.text);
+    const texts = folder.files
+      .filter((f) => stemOf(f.name) !== own && this.gate.allowsFile(f.path))
+      .slice(0, maxSiblings)
+      .map((f) => f.text);
     return { texts, complete: folder.read >= folder.names.length };
   }
 }

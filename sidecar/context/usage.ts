@@ -7,7 +7,10 @@ export class UsageIndex {
   private readonly byName = new Map<string, number[]>();
   private readonly lineStarts: number[];
 
-  constructor(private readonly text: string, private readonly ignoredLines: ReadonlySet<number>) {
+  constructor(
+    private readonly text: string,
+    private readonly ignoredLines: ReadonlySet<number>,
+  ) {
     this.lineStarts = [0];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
     let line = 0;

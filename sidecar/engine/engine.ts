@@ -87,7 +87,12 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
     infill: (input, options) => engine.infill(input, options),
     complete: (prompt, options) => engine.complete(prompt, options),
     chat: (messages, options) => engine.chat(messages, options),
-    ...(engine.chatWithTools ? { chatWithTools: (messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions) => engine.chatWithTools!(messages, tools, options) } : {}),
+    ...(engine.chatWithTools
+      ? {
+          chatWithTools: (messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions) =>
+            engine.chatWithTools!(messages, tools, options),
+        }
+      : {}),
     embed: (texts, signal) => engine.embed(texts, signal),
     tokenize: (text, signal) => engine.tokenize(text, signal),
     ...(engine.health ? { health: (signal: AbortSignal) => engine.health!(signal) } : {}),

@@ -80,12 +80,26 @@ export function withBrokenRuns(engine: Engine): Engine {
     info: engine.info,
     capabilities: engine.capabilities,
     infill: (input, options) =>
-      engine.infill({ prefix: breakLongRuns(input.prefix), suffix: breakLongRuns(input.suffix), ...(input.extra && { extra: input.extra.map((e) => ({ ...e, text: breakLongRuns(e.text) })) }) }, options),
+      engine.infill(
+        {
+          prefix: breakLongRuns(input.prefix),
+          suffix: breakLongRuns(input.suffix),
+          ...(input.extra && { extra: input.extra.map((e) => ({ ...e, text: breakLongRuns(e.text) })) }),
+        },
+        options,
+      ),
     // A raw prompt carries the template's special-token text, which a cut must not split.
     complete: (prompt, options) => engine.complete(breakLongRuns(prompt, true), options),
     chat: (list, options) => engine.chat(messages(list), options),
-    ...(engine.chatWithTools && { chatWithTools: (list: readonly ChatMessage[], tools: Parameters<NonNullable<Engine['chatWithTools']>>[1], options: Parameters<Engine['chat']>[1]) => engine.chatWithTools!(messages(list), tools, options) }),
-    embed: (texts, signal) => engine.embed(texts.map((text) => breakLongRuns(text)), signal),
+    ...(engine.chatWithTools && {
+      chatWithTools: (list: readonly ChatMessage[], tools: Parameters<NonNullable<Engine['chatWithTools']>>[1], options: Parameters<Engine['chat']>[1]) =>
+        engine.chatWithTools!(messages(list), tools, options),
+    }),
+    embed: (texts, signal) =>
+      engine.embed(
+        texts.map((text) => breakLongRuns(text)),
+        signal,
+      ),
     tokenize: (text, signal) => engine.tokenize(breakLongRuns(text), signal),
     ...(engine.health && { health: (signal: AbortSignal) => engine.health!(signal) }),
     ...(engine.fimTokens && { fimTokens: () => engine.fimTokens!() }),
@@ -145,7 +159,8 @@ function chooseCut(text: string, runStart: number, limit: number, special: boole
   const earliest = Math.max(runStart + 1, limit - Math.min(lookBack, maxRun >> 1));
   for (const wantClassChange of [true, false]) {
     for (let cut = limit; cut >= earliest; cut--) {
-      if (!splitsCharacter(text, cut) && (!special || !insideSpecial(text, cut)) && (!wantClassChange || classBefore(text, cut) !== classOf(text, cut))) return cut;
+      if (!splitsCharacter(text, cut) && (!special || !insideSpecial(text, cut)) && (!wantClassChange || classBefore(text, cut) !== classOf(text, cut)))
+        return cut;
     }
   }
   // Nothing natural nearby (e.g. thousands of combining marks): only never split a surrogate pair.

@@ -39,18 +39,28 @@ export interface FittedConversation {
  * system prompt and ends with the message being sent; both always stay, and the earlier messages
  * are kept newest first while they fit.
  */
-export async function fitConversation(messages: readonly ChatMessage[], contextSize: number, replyTokens: number, count: CountTokens): Promise<FittedConversation> {
+export async function fitConversation(
+  messages: readonly ChatMessage[],
+  contextSize: number,
+  replyTokens: number,
+  count: CountTokens,
+): Promise<FittedConversation> {
   const cost = async (message: ChatMessage) => (await count(message.content)) + perMessageOverhead;
   const system = messages[0];
   const latest = messages.at(-1);
-  if (!system || !latest || messages.length < 2) throw new PylotError(ErrorCodes.InvalidParams, 'Fitting a chat needs a system prompt and the message being sent.');
+  if (!system || !latest || messages.length < 2)
+    throw new PylotError(ErrorCodes.InvalidParams, 'Fitting a chat needs a system prompt and the message being sent.');
   const budget = contextSize - replyTokens;
   let used = await cost(system);
   let newest = latest;
   let shortened = false;
   if (used + (await cost(newest)) > budget) {
     const room = budget - used - perMessageOverhead;
-    if (room < 32) throw new PylotError(ErrorCodes.InvalidParams, `The model's context (${contextSize} tokens) is too small for this prompt and a reply of ${replyTokens} tokens.`);
+    if (room < 32)
+      throw new PylotError(
+        ErrorCodes.InvalidParams,
+        `The model's context (${contextSize} tokens) is too small for this prompt and a reply of ${replyTokens} tokens.`,
+      );
     newest = { ...newest, content: await shortenMiddle(newest.content, room, count) };
     shortened = true;
   }

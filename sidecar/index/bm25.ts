@@ -126,7 +126,8 @@ export class Bm25Index {
 
   static fromState(state: Bm25State): Bm25Index {
     const index = new Bm25Index();
-    if (state.terms.length !== state.lists.length || state.lengths.length !== state.alive.length || state.lengths.length !== state.termCounts.length) throw new Error('damaged keyword index');
+    if (state.terms.length !== state.lists.length || state.lengths.length !== state.alive.length || state.lengths.length !== state.termCounts.length)
+      throw new Error('damaged keyword index');
     const terms = new Map<string, number>();
     for (let i = 0; i < state.terms.length; i++) terms.set(state.terms[i]!, state.lists[i]!);
     index.terms = terms;

@@ -122,7 +122,14 @@ export class ChunkTable {
       if (vector && !this.store?.has(chunk.key)) this.addVector(chunk.key, vector);
     });
     const embedded = model !== undefined && record.vectors !== undefined && (!missing || fresh !== undefined);
-    this.files.set(record.path, { mtimeMs: record.mtimeMs, size: record.size, first, chunks: record.chunks.length, model: embedded ? model : undefined, vectors: record.vectors });
+    this.files.set(record.path, {
+      mtimeMs: record.mtimeMs,
+      size: record.size,
+      first,
+      chunks: record.chunks.length,
+      model: embedded ? model : undefined,
+      vectors: record.vectors,
+    });
   }
 
   remove(relative: string): void {
@@ -155,7 +162,8 @@ export class ChunkTable {
   /** Keys whose vectors are in the store: what a snapshot records. */
   embeddedKeys(): number[] {
     const keys: number[] = [];
-    for (const state of this.files.values()) if (state.model !== undefined && state.model === this.model) for (let o = state.first; o < state.first + state.chunks; o++) keys.push(this.keys[o]!);
+    for (const state of this.files.values())
+      if (state.model !== undefined && state.model === this.model) for (let o = state.first; o < state.first + state.chunks; o++) keys.push(this.keys[o]!);
     return keys;
   }
 
@@ -205,7 +213,14 @@ export class ChunkTable {
   /** Replaces this (empty) table's contents with a snapshot's; throws when the snapshot does not hang together. */
   restoreState(state: ChunkTableState): void {
     const { ordinals, files } = state;
-    if (state.keys.length !== ordinals || state.startLines.length !== ordinals || state.endLines.length !== ordinals || state.pathNumbers.length !== ordinals || state.symbols.length !== ordinals) throw new Error('damaged chunk table');
+    if (
+      state.keys.length !== ordinals ||
+      state.startLines.length !== ordinals ||
+      state.endLines.length !== ordinals ||
+      state.pathNumbers.length !== ordinals ||
+      state.symbols.length !== ordinals
+    )
+      throw new Error('damaged chunk table');
     this.keys = state.keys;
     this.startLines = state.startLines;
     this.endLines = state.endLines;
@@ -215,7 +230,14 @@ export class ChunkTable {
     this.model = state.model ?? undefined;
     this.files.clear();
     files.paths.forEach((path, i) => {
-      this.files.set(path, { mtimeMs: files.mtimeMs[i]!, size: files.size[i]!, first: files.first[i]!, chunks: files.chunks[i]!, model: files.embedded[i] ? this.model : undefined, vectors: files.vectors[i] || undefined });
+      this.files.set(path, {
+        mtimeMs: files.mtimeMs[i]!,
+        size: files.size[i]!,
+        first: files.first[i]!,
+        chunks: files.chunks[i]!,
+        model: files.embedded[i] ? this.model : undefined,
+        vectors: files.vectors[i] || undefined,
+      });
     });
     this.ordinalOfKey = KeyMap.fromState(state.keyMap);
     this.bm25 = Bm25Index.fromState(state.bm25);
@@ -250,7 +272,14 @@ export class ChunkTable {
   }
 
   private ref(ordinal: number): ChunkRef {
-    return { key: this.keys[ordinal]!, file: this.paths[ordinal]!, startLine: this.startLines[ordinal]!, endLine: this.endLines[ordinal]!, symbol: this.symbols[ordinal]!, ordinal };
+    return {
+      key: this.keys[ordinal]!,
+      file: this.paths[ordinal]!,
+      startLine: this.startLines[ordinal]!,
+      endLine: this.endLines[ordinal]!,
+      symbol: this.symbols[ordinal]!,
+      ordinal,
+    };
   }
 
   private reserve(needed: number): void {

@@ -78,7 +78,8 @@ const wrappers = /^(export_statement|decorated_definition|template_declaration)$
 /** The name a definition node declares, or undefined when the node declares none. */
 function definitionName(node: SyntaxNode): string | undefined {
   if (wrappers.test(node.type)) {
-    const inner = node.childForFieldName('declaration') ?? node.childForFieldName('definition') ?? node.namedChildren.find((c) => c && definitionType.test(c.type));
+    const inner =
+      node.childForFieldName('declaration') ?? node.childForFieldName('definition') ?? node.namedChildren.find((c) => c && definitionType.test(c.type));
     return inner ? definitionName(inner) : undefined;
   }
   if (node.type === 'lexical_declaration' || node.type === 'variable_declaration') {

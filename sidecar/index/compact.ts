@@ -150,7 +150,15 @@ export class PostingsArena {
     };
   }
 
-  static fromState(state: { docs: Uint32Array<ArrayBuffer>; tfs: Uint8Array<ArrayBuffer>; starts: Uint32Array<ArrayBuffer>; sizes: Uint32Array<ArrayBuffer>; rooms: Uint32Array<ArrayBuffer>; freed: Uint32Array<ArrayBuffer>; abandoned: number }): PostingsArena {
+  static fromState(state: {
+    docs: Uint32Array<ArrayBuffer>;
+    tfs: Uint8Array<ArrayBuffer>;
+    starts: Uint32Array<ArrayBuffer>;
+    sizes: Uint32Array<ArrayBuffer>;
+    rooms: Uint32Array<ArrayBuffer>;
+    freed: Uint32Array<ArrayBuffer>;
+    abandoned: number;
+  }): PostingsArena {
     const arena = new PostingsArena();
     const lists = state.starts.length;
     if (state.docs.length !== state.tfs.length || state.sizes.length !== lists || state.rooms.length !== lists) throw new Error('damaged postings');

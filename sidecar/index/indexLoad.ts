@@ -71,7 +71,13 @@ function restoreTable(store: ShardStore, table: ChunkTable, snapshot: SnapshotIn
   return { generation, vectorGeneration: snapshot?.generation ?? null, fromSnapshot: true, replayed: changed.length + removed.length };
 }
 
-async function loadRecords(store: ShardStore, table: ChunkTable, snapshot: SnapshotInfo | undefined, vectors: HnswVectorStore | undefined, progress: () => void): Promise<Loaded> {
+async function loadRecords(
+  store: ShardStore,
+  table: ChunkTable,
+  snapshot: SnapshotInfo | undefined,
+  vectors: HnswVectorStore | undefined,
+  progress: () => void,
+): Promise<Loaded> {
   let generation = 0;
   if (snapshot && vectors) {
     table.useVectors(vectors, snapshot.model);

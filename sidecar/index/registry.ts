@@ -89,7 +89,9 @@ export class IndexRegistry {
     else if (indexes.some((index) => index.embeddingModel === model)) {
       try {
         const vector = normalized(await this.services.embedQuery(params.query, signal));
-        vectorHits = interleave(indexes.filter((index) => index.embeddingModel === model).map((index) => index.vectorSearch(vector, pool).map((ref) => ({ index, ref }))));
+        vectorHits = interleave(
+          indexes.filter((index) => index.embeddingModel === model).map((index) => index.vectorSearch(vector, pool).map((ref) => ({ index, ref }))),
+        );
       } catch (error) {
         if (signal.aborted) throw error;
         message = `The query could not be embedded, so keywords alone ranked the results: ${describeError(error)}`;

@@ -157,7 +157,11 @@ export class ShardStore {
    * coarse file times) or unknown to it, and the known paths whose record is gone. Only records that
    * changed are read; the rest is one listing and a stat per record.
    */
-  changedSince(since: number, filesDirMtimeMs: number | null, known: ReadonlyMap<string, string>): { changed: FileRecord[]; removed: string[]; names: string[] } {
+  changedSince(
+    since: number,
+    filesDirMtimeMs: number | null,
+    known: ReadonlyMap<string, string>,
+  ): { changed: FileRecord[]; removed: string[]; names: string[] } {
     // Every commit and delete renames or unlinks in files/, which moves the folder's time: the same
     // time as at the snapshot, well before it was taken, means nothing changed since (no stat per record).
     const dirMtime = this.filesDirMtime();

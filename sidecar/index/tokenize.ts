@@ -1,7 +1,30 @@
 // Terms for keyword search: identifiers are split at camelCase, snake_case and digits, so
 // `parseJsonFile` matches a query for "parse json", and the whole identifier is kept too, so an
 // exact name ranks first. Lowercased; very short and very common words are dropped.
-const stopWords = new Set(['the', 'and', 'for', 'with', 'this', 'that', 'from', 'are', 'not', 'you', 'was', 'but', 'has', 'have', 'its', 'into', 'how', 'what', 'where', 'which', 'does', 'use']);
+const stopWords = new Set([
+  'the',
+  'and',
+  'for',
+  'with',
+  'this',
+  'that',
+  'from',
+  'are',
+  'not',
+  'you',
+  'was',
+  'but',
+  'has',
+  'have',
+  'its',
+  'into',
+  'how',
+  'what',
+  'where',
+  'which',
+  'does',
+  'use',
+]);
 const word = /[A-Za-z_$][A-Za-z0-9_$]*|[0-9]+/g;
 const parts = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
 

@@ -9,7 +9,21 @@ import { isSecretName } from '../../protocol/secretFiles';
 import { settingDefaults } from '../../protocol/settings';
 
 const dependencySkips = ['node_modules/', '.venv/'];
-const alwaysSkipped = ['.git/', '.hg/', '.svn/', ...dependencySkips, '__pycache__/', '.tox/', '.mypy_cache/', '.pytest_cache/', '.DS_Store', '*.min.js', '*.map', '*.lock', 'package-lock.json'];
+const alwaysSkipped = [
+  '.git/',
+  '.hg/',
+  '.svn/',
+  ...dependencySkips,
+  '__pycache__/',
+  '.tox/',
+  '.mypy_cache/',
+  '.pytest_cache/',
+  '.DS_Store',
+  '*.min.js',
+  '*.map',
+  '*.lock',
+  'package-lock.json',
+];
 /** Folders of installed packages: public code, usually gitignored, whose declarations completions want. */
 const dependencyFolders = new Set(['node_modules', '.venv', 'venv', 'site-packages', 'dist-packages']);
 

@@ -168,7 +168,10 @@ export class WorkspaceIndex {
     const embedded = this.table.vectors?.size ?? 0;
     const model = this.services.embedder.model();
     const vectors = !model && embedded === 0 ? 'none' : embedded < this.table.chunkCount ? 'partial' : 'ready';
-    const noModel = vectors === 'none' ? 'No embedding model is loaded: the index answers by keywords (BM25) only. Set "pylot.models.embeddings" for search by meaning.' : undefined;
+    const noModel =
+      vectors === 'none'
+        ? 'No embedding model is loaded: the index answers by keywords (BM25) only. Set "pylot.models.embeddings" for search by meaning.'
+        : undefined;
     return {
       root: this.root,
       state: this.services.pause.paused && (this.state === 'scanning' || this.state === 'indexing') ? 'paused' : this.state,
@@ -294,12 +297,19 @@ export class WorkspaceIndex {
   private async process(relative: string, task: Task, signal: AbortSignal): Promise<void> {
     if (task === 'embed') return this.embedStored(relative, signal);
     // An event names any path, a symlink too: the same rule as the walk, which never follows one.
-    const bytes = task === 'delete' || !this.filter.reachable(relative) ? undefined : await readRegularFile(path.join(this.root, relative), this.filter.maxFileBytes);
+    const bytes =
+      task === 'delete' || !this.filter.reachable(relative) ? undefined : await readRegularFile(path.join(this.root, relative), this.filter.maxFileBytes);
     if (!bytes || looksBinary(bytes.data)) return this.remove(relative);
     const info = bytes.info;
     const pieces = (await chunkSource(bytes.data.toString('utf8'), languageOf(relative))).slice(0, chunksPerFile);
     const model = this.services.embedder.model();
-    const vectors = model ? await this.embedOrSkip(relative, pieces.map((piece) => piece.text), signal) : undefined;
+    const vectors = model
+      ? await this.embedOrSkip(
+          relative,
+          pieces.map((piece) => piece.text),
+          signal,
+        )
+      : undefined;
     const generation = this.generation + 1;
     const record = {
       version: formatVersion,
@@ -318,7 +328,11 @@ export class WorkspaceIndex {
     const record = this.store.read(relative);
     const model = this.services.embedder.model();
     if (!record || !model || record.model === model) return;
-    const vectors = await this.embedOrSkip(relative, record.chunks.map((chunk) => chunk.text), signal);
+    const vectors = await this.embedOrSkip(
+      relative,
+      record.chunks.map((chunk) => chunk.text),
+      signal,
+    );
     if (!vectors) return;
     const { vectors: _previous, ...chunked } = record;
     this.commit({ ...chunked, model, generation: this.generation + 1 }, vectors);
@@ -395,4 +409,3 @@ export class WorkspaceIndex {
     this.services.onStatus(this.status());
   }
 }
-

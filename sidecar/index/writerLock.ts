@@ -19,7 +19,8 @@ interface LockContent {
 }
 
 /** What a lock (or guard) file says: a holder, a file still being written (or cut short by a crash). */
-type Reading = { readonly kind: 'holder'; readonly holder: LockContent; readonly id: string } | { readonly kind: 'partial'; readonly ageMs: number; readonly id: string };
+type Reading =
+  { readonly kind: 'holder'; readonly holder: LockContent; readonly id: string } | { readonly kind: 'partial'; readonly ageMs: number; readonly id: string };
 
 /** A lock file without content this long after its creation was left by a crash between create and write. */
 const partialGraceMs = 10_000;
@@ -98,7 +99,7 @@ function takeOver(lockFile: string, target: string, seen: Reading, depth: number
 /** Guards left by takeovers that crashed: harmless (each names a lock that is gone), tidied by the next writer. */
 function removeLeftoverGuards(lockFile: string): void {
   const prefix = `${path.basename(lockFile)}.takeover.`;
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(path.dirname(lockFile));
   } catch {

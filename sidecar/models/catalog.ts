@@ -97,7 +97,7 @@ const deepSeekCoder = (size: '1.3b' | '6.7B', shape: ModelShape, description: st
 
 export const catalog: readonly CatalogModel[] = [
   completion('0.5B', 'lmstudio-community/Qwen2.5-Coder-0.5B-GGUF', 'The smallest code model with fill-in-the-middle: fast on any CPU, short suggestions.'),
-  completion('1.5B', 'QuantFactory/Qwen2.5-Coder-1.5B-GGUF', 'Good completions at CPU speed; llama.cpp\'s default FIM model.'),
+  completion('1.5B', 'QuantFactory/Qwen2.5-Coder-1.5B-GGUF', "Good completions at CPU speed; llama.cpp's default FIM model."),
   completion('3B', 'bartowski/Qwen2.5-Coder-3B-GGUF', 'Better completions; wants a GPU or a fast CPU.'),
   completion('7B', 'QuantFactory/Qwen2.5-Coder-7B-GGUF', 'The best completions here; needs a GPU with about 6 GB free.'),
   starCoder2(
@@ -146,8 +146,17 @@ export const catalog: readonly CatalogModel[] = [
     homepage: 'https://huggingface.co/nomic-ai/nomic-embed-text-v1.5',
     fim: false,
     shape: {
-      layers: 12, hidden: 768, ffn: 3072, heads: 12, kvHeads: 12, vocab: 30528, trainContext: 2048,
-      tiedEmbeddings: true, gatedFfn: true, fusedQkv: true, embedding: true,
+      layers: 12,
+      hidden: 768,
+      ffn: 3072,
+      heads: 12,
+      kvHeads: 12,
+      vocab: 30528,
+      trainContext: 2048,
+      tiedEmbeddings: true,
+      gatedFfn: true,
+      fusedQkv: true,
+      embedding: true,
     },
     quants: [
       { quantization: 'Q8_0', uri: 'hf:nomic-ai/nomic-embed-text-v1.5-GGUF:Q8_0' },

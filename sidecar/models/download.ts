@@ -37,11 +37,17 @@ function resolveTarget(source: DownloadSource): Target {
   if (source.kind === 'uri') return { uri: source.uri };
   const model = catalog.find((entry) => entry.id === source.id);
   if (!model) {
-    throw new PylotError(ErrorCodes.ModelNotFound, `"${source.id}" is not in Pylot's model catalog. Known models: ${catalog.map((entry) => entry.id).join(', ')}.`);
+    throw new PylotError(
+      ErrorCodes.ModelNotFound,
+      `"${source.id}" is not in Pylot's model catalog. Known models: ${catalog.map((entry) => entry.id).join(', ')}.`,
+    );
   }
   const quant = model.quants.find((q) => q.quantization === source.quantization);
   if (!quant) {
-    throw new PylotError(ErrorCodes.ModelNotFound, `${model.name} has no ${source.quantization} download in the catalog; choose ${model.quants.map((q) => q.quantization).join(' or ')}.`);
+    throw new PylotError(
+      ErrorCodes.ModelNotFound,
+      `${model.name} has no ${source.quantization} download in the catalog; choose ${model.quants.map((q) => q.quantization).join(' or ')}.`,
+    );
   }
   return { uri: quant.uri, fileName: catalogFileName(model, quant.quantization), expectedBytes: estimateSize(model.shape, quant.quantization).fileBytes };
 }
@@ -89,11 +95,19 @@ export class Downloads {
 
     // One controller stops everything: the caller's cancel and the stall guard both abort it with their reason.
     const abort = new AbortController();
-    const cancel = () => abort.abort(new PylotError(ErrorCodes.Cancelled, `The download of ${target.uri} was cancelled. What was downloaded is kept, so downloading it again resumes.`));
+    const cancel = () =>
+      abort.abort(
+        new PylotError(ErrorCodes.Cancelled, `The download of ${target.uri} was cancelled. What was downloaded is kept, so downloading it again resumes.`),
+      );
     if (signal.aborted) cancel();
     signal.addEventListener('abort', cancel, { once: true });
     const stall = stallGuard(stallMs, () =>
-      abort.abort(new PylotError(ErrorCodes.Timeout, `No data arrived from ${host} for ${formatSeconds(stallMs)}, so the download of ${target.uri} was stopped. Check the network and try again: what was downloaded is kept and the next try resumes.`)),
+      abort.abort(
+        new PylotError(
+          ErrorCodes.Timeout,
+          `No data arrived from ${host} for ${formatSeconds(stallMs)}, so the download of ${target.uri} was stopped. Check the network and try again: what was downloaded is kept and the next try resumes.`,
+        ),
+      ),
     );
     const progress = new ProgressReporter((transferredBytes, totalBytes) => this.report({ downloadId, transferredBytes, totalBytes }));
 
@@ -118,7 +132,10 @@ export class Downloads {
       checkAnnouncedSize(target, totalBytes);
       const resumedFromBytes = downloader.downloadedSize;
       await checkDiskSpace(folder, totalBytes - resumedFromBytes);
-      log('info', `Downloading ${target.uri} (${formatBytes(totalBytes)}) into ${folder}${resumedFromBytes > 0 ? `, resuming at ${formatBytes(resumedFromBytes)}` : ''}`);
+      log(
+        'info',
+        `Downloading ${target.uri} (${formatBytes(totalBytes)}) into ${folder}${resumedFromBytes > 0 ? `, resuming at ${formatBytes(resumedFromBytes)}` : ''}`,
+      );
 
       await downloader.download({ signal: abort.signal }).catch((error: unknown) => {
         throw abort.signal.aborted ? abort.signal.reason : error;
@@ -158,7 +175,10 @@ async function checkDiskSpace(folder: string, needed: number): Promise<void> {
   if (!stats) return;
   const free = stats.bavail * stats.bsize;
   if (needed > free) {
-    throw new PylotError(ErrorCodes.DownloadFailed, `Not enough disk space in ${folder}: the download needs ${formatBytes(needed)} more but ${formatBytes(free)} is free.`);
+    throw new PylotError(
+      ErrorCodes.DownloadFailed,
+      `Not enough disk space in ${folder}: the download needs ${formatBytes(needed)} more but ${formatBytes(free)} is free.`,
+    );
   }
 }
 
@@ -167,10 +187,16 @@ async function verify(runtime: Runtime, downloader: ModelDownloader) {
   const files = downloader.filesInfo;
   const remove = () => Promise.all(files.map((file) => fs.rm(file.filePath, { force: true })));
   for (const file of files) {
-    const size = await fs.stat(file.filePath).then((s) => s.size, () => -1);
+    const size = await fs.stat(file.filePath).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (file.totalSize > 0 && size !== file.totalSize) {
       await remove();
-      throw new PylotError(ErrorCodes.ModelInvalid, `${file.fileName} is incomplete after downloading (${formatBytes(Math.max(0, size))} of ${formatBytes(file.totalSize)}); it was deleted. Download it again.`);
+      throw new PylotError(
+        ErrorCodes.ModelInvalid,
+        `${file.fileName} is incomplete after downloading (${formatBytes(Math.max(0, size))} of ${formatBytes(file.totalSize)}); it was deleted. Download it again.`,
+      );
     }
   }
   const { model, corrupt } = await readModelFile(runtime, downloader.entrypointFilePath);
@@ -189,10 +215,16 @@ function asDownloadError(target: Target, error: unknown): PylotError {
     return new PylotError(ErrorCodes.ModelNotFound, `${target.uri} was not found on the server: ${message}`);
   }
   if (status === 401 || status === 403) {
-    return new PylotError(ErrorCodes.DownloadFailed, `The server refused ${target.uri} (HTTP ${status}): the model may be gated; accept its license on Hugging Face and set HF_TOKEN.`);
+    return new PylotError(
+      ErrorCodes.DownloadFailed,
+      `The server refused ${target.uri} (HTTP ${status}): the model may be gated; accept its license on Hugging Face and set HF_TOKEN.`,
+    );
   }
   if ((error as { code?: unknown }).code === 'ENOSPC') {
-    return new PylotError(ErrorCodes.DownloadFailed, `The disk is full: ${target.uri} could not be saved. Free some space and download again; what was downloaded is kept.`);
+    return new PylotError(
+      ErrorCodes.DownloadFailed,
+      `The disk is full: ${target.uri} could not be saved. Free some space and download again; what was downloaded is kept.`,
+    );
   }
   return new PylotError(ErrorCodes.DownloadFailed, `Downloading ${target.uri} failed: ${message}`);
 }
@@ -201,11 +233,14 @@ function asDownloadError(target: Target, error: unknown): PylotError {
 function stallGuard(timeoutMs: number, onStall: () => void) {
   let lastBytes = -1;
   let lastProgressAt = performance.now();
-  const timer = setInterval(() => {
-    if (performance.now() - lastProgressAt < timeoutMs) return;
-    clearInterval(timer);
-    onStall();
-  }, Math.min(1_000, timeoutMs / 4));
+  const timer = setInterval(
+    () => {
+      if (performance.now() - lastProgressAt < timeoutMs) return;
+      clearInterval(timer);
+      onStall();
+    },
+    Math.min(1_000, timeoutMs / 4),
+  );
   return {
     progress(bytes: number) {
       if (bytes <= lastBytes) return;

@@ -45,7 +45,12 @@ export async function describeCatalog(hardware: Pick<HardwareReport, 'backend' |
 /** All on the GPU beats fitting at all; among equals the catalog's order decides; when nothing fits, the smallest. */
 function pickRecommended(quants: CatalogQuant[]): CatalogQuant {
   const smallest = quants.reduce((a, b) => (b.sizeBytes < a.sizeBytes ? b : a));
-  return quants.find((q) => q.fit === 'gpu') ?? quants.find((q) => q.fit !== 'too-large' && q.fitsFreeMemory) ?? quants.find((q) => q.fit !== 'too-large') ?? smallest;
+  return (
+    quants.find((q) => q.fit === 'gpu') ??
+    quants.find((q) => q.fit !== 'too-large' && q.fitsFreeMemory) ??
+    quants.find((q) => q.fit !== 'too-large') ??
+    smallest
+  );
 }
 
 async function listFolders(folders: readonly string[]): Promise<Array<{ folder: string; names: Set<string> }>> {

@@ -79,7 +79,15 @@ async function findModelFiles(roots: readonly string[], deadline: number) {
       }
       if (!entry.name.toLowerCase().endsWith('.gguf') || Number(splitName.exec(entry.name)?.[1] ?? 1) !== 1) continue;
       const real = await fs.realpath(full).catch(() => undefined);
-      if (!real || seen.has(real) || !(await fs.stat(real).then((s) => s.isFile(), () => false))) continue;
+      if (
+        !real ||
+        seen.has(real) ||
+        !(await fs.stat(real).then(
+          (s) => s.isFile(),
+          () => false,
+        ))
+      )
+        continue;
       seen.add(real);
       files.push(full);
       if (files.length >= limits.maxModels) return stop(`The search stopped at ${limits.maxModels} model files.`);
@@ -89,7 +97,16 @@ async function findModelFiles(roots: readonly string[], deadline: number) {
   const visited = new Set<string>();
   for (const root of roots) {
     const real = await fs.realpath(root).catch(() => undefined);
-    if (!real || visited.has(real) || !(await fs.stat(real).then((s) => s.isDirectory(), () => false)) || !isDiskFolder(real)) continue;
+    if (
+      !real ||
+      visited.has(real) ||
+      !(await fs.stat(real).then(
+        (s) => s.isDirectory(),
+        () => false,
+      )) ||
+      !isDiskFolder(real)
+    )
+      continue;
     visited.add(real);
     folders.push(root);
     if (await visit(root, 0)) break;
@@ -113,7 +130,15 @@ export async function readModelFile(runtime: Runtime, file: string, signal?: Abo
   // node-llama-cpp's header reader trusts the counts in a header: nothing reaches it unchecked.
   const checked = await checkModelFile(file, signal ? { signal } : {});
   const { parts, sizeBytes } = checked;
-  const base: LocalModel = { path: file, fileName, sizeBytes, ...(parts.length > 1 ? { parts: parts.length } : {}), fim: false, chatTemplate: false, embedding: false };
+  const base: LocalModel = {
+    path: file,
+    fileName,
+    sizeBytes,
+    ...(parts.length > 1 ? { parts: parts.length } : {}),
+    fim: false,
+    chatTemplate: false,
+    embedding: false,
+  };
   const fail = (error: string, corrupt = true): ReadModel => ({ model: { ...base, error }, corrupt });
   if (!checked.ok && !checked.headerIntact) return fail(checked.message, checked.code !== ErrorCodes.Timeout && checked.code !== ErrorCodes.Cancelled);
 
@@ -122,7 +147,10 @@ export async function readModelFile(runtime: Runtime, file: string, signal?: Abo
   const timeout = AbortSignal.timeout(headerTimeoutMs);
   try {
     info = await runtime.lib.readGgufFileInfo(file, {
-      sourceType: 'filesystem', ignoreKeys: skippedKeys, logWarnings: false, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      sourceType: 'filesystem',
+      ignoreKeys: skippedKeys,
+      logWarnings: false,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     insights = await runtime.lib.GgufInsights.from(info, runtime.llama);
   } catch (error) {
@@ -145,7 +173,10 @@ export async function readModelFile(runtime: Runtime, file: string, signal?: Abo
   // A file cut short in its tensor data: what its header says is still shown, with the problem.
   if (!checked.ok) return { model: { ...model, error: checked.message }, corrupt: true };
   if (!insights.isSupportedByLlamaCpp) {
-    return { model: { ...model, error: `${fileName} uses the "${architecture ?? 'unknown'}" architecture, which this llama.cpp build does not support.` }, corrupt: false };
+    return {
+      model: { ...model, error: `${fileName} uses the "${architecture ?? 'unknown'}" architecture, which this llama.cpp build does not support.` },
+      corrupt: false,
+    };
   }
   const incomplete = missingKeyProblem(checked);
   if (incomplete) return { model: { ...model, error: incomplete }, corrupt: true };

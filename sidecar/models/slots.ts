@@ -137,7 +137,10 @@ export class ModelSlots {
     this.loadedFrom.set(role, loadKey(request));
     const { info } = engine;
     this.announce({ role, state: 'ready', key: info.key, model: info });
-    log('info', `Loaded ${info.name} (${role}, ${info.engine}) in ${info.loadMs} ms: context ${info.contextSize}${info.gpuLayers !== undefined ? `, ${info.gpuLayers} GPU layers` : ''}`);
+    log(
+      'info',
+      `Loaded ${info.name} (${role}, ${info.engine}) in ${info.loadMs} ms: context ${info.contextSize}${info.gpuLayers !== undefined ? `, ${info.gpuLayers} GPU layers` : ''}`,
+    );
     return info;
   }
 

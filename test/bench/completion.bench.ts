@@ -30,7 +30,10 @@ const report = (line: string) => {
 function sourceFile(id: number): { text: string; line: number } {
   const head = `// module ${id}\n`;
   // The id in every function: no two files share a prompt prefix, so neither side reuses a KV cache.
-  const body = Array.from({ length: 70 }, (_, i) => `export function step${id}x${i}(input: number[], scale = ${i}): number {\n  return input.reduce((sum, value) => sum + value * scale, ${i});\n}\n`).join('\n');
+  const body = Array.from(
+    { length: 70 },
+    (_, i) => `export function step${id}x${i}(input: number[], scale = ${i}): number {\n  return input.reduce((sum, value) => sum + value * scale, ${i});\n}\n`,
+  ).join('\n');
   const tail = Array.from({ length: 12 }, (_, i) => `export const limit${i} = step${id}x${i}([1, 2, 3]) * ${i};`).join('\n');
   const text = `${head}${body}\nexport function total(values: number[]): number {\n  \n}\n\n${tail}\n`;
   return { text, line: text.slice(0, text.indexOf('  \n}\n\nexport const limit0')).split('\n').length - 1 };
@@ -97,7 +100,11 @@ const typing = async (label: string, uri: string) => {
   let cached = 0;
   let anchored = 0;
   for (let i = 0; i < 40; i++) {
-    await send(DidChangeDocument.method, { uri, version: i + 2, changes: [{ range: { start: { line, character: 2 + i }, end: { line, character: 2 + i } }, text: typed[i] }] });
+    await send(DidChangeDocument.method, {
+      uri,
+      version: i + 2,
+      changes: [{ range: { start: { line, character: 2 + i }, end: { line, character: 2 + i } }, text: typed[i] }],
+    });
     const result = await sidecar.request(InlineCompletion, { uri, version: i + 2, position: { line, character: 3 + i }, maxTokens: 8, timeLimitMs: 30_000 });
     evaluated += result.promptTokens ?? 0;
     cached += result.cachedTokens ?? 0;
@@ -118,12 +125,16 @@ const typing = async (label: string, uri: string) => {
     previous = tokens;
   }
   const finalTokens = direct.tokenize(typed.slice(0, 40), false).length;
-  report(`  ${label}: first request evaluated ${first.promptTokens} prompt tokens; 40 keystrokes evaluated ${evaluated} in all (${(evaluated / 40).toFixed(2)} per request${cached ? `, ${cached} reused from the KV cache` : ''}${anchored ? `, ${anchored} of 40 anchored` : ''}); the prompts' new tokens: ${newTokens} (${finalTokens} in the 40 characters typed) → ${(evaluated / newTokens).toFixed(2)}× the new tokens (target ≤ 1.2×)`);
+  report(
+    `  ${label}: first request evaluated ${first.promptTokens} prompt tokens; 40 keystrokes evaluated ${evaluated} in all (${(evaluated / 40).toFixed(2)} per request${cached ? `, ${cached} reused from the KV cache` : ''}${anchored ? `, ${anchored} of 40 anchored` : ''}); the prompts' new tokens: ${newTokens} (${finalTokens} in the 40 characters typed) → ${(evaluated / newTokens).toFixed(2)}× the new tokens (target ≤ 1.2×)`,
+  );
   return evaluated / newTokens;
 };
 
 console.log(`\nPylot completion bench — ${model.split('/').pop()}, ${threads} threads, ${rounds} prompts of ~2,000 tokens, ${maxTokens} tokens each\n`);
-report(`1. keystroke → suggestion (local): sidecar median ${median(viaSidecar).toFixed(0)} ms (p90 ${percentile(viaSidecar, 90).toFixed(0)}), direct node-llama-cpp ${median(viaEngine).toFixed(0)} ms → overhead ${(localOverhead * 100).toFixed(2)} % (target ≤ 5 %)`);
+report(
+  `1. keystroke → suggestion (local): sidecar median ${median(viaSidecar).toFixed(0)} ms (p90 ${percentile(viaSidecar, 90).toFixed(0)}), direct node-llama-cpp ${median(viaEngine).toFixed(0)} ms → overhead ${(localOverhead * 100).toFixed(2)} % (target ≤ 5 %)`,
+);
 report('2. typing 40 characters into the prompt one key at a time:');
 await typing('local (node-llama-cpp, anchored prompt)', 'file:///bench/typing-local.ts');
 
@@ -131,7 +142,9 @@ await typing('local (node-llama-cpp, anchored prompt)', 'file:///bench/typing-lo
 const cache = new SuggestionCache();
 const { text } = sourceFile(3);
 const shownAt = 6000;
-cache.remember({ uri: 'file:///a.ts', offset: shownAt, before: text.slice(shownAt - 1000, shownAt), after: text.slice(shownAt, shownAt + 200) }, ['return values.reduce((a, b) => a + b, 0);']);
+cache.remember({ uri: 'file:///a.ts', offset: shownAt, before: text.slice(shownAt - 1000, shownAt), after: text.slice(shownAt, shownAt + 200) }, [
+  'return values.reduce((a, b) => a + b, 0);',
+]);
 const typedText = text.slice(0, shownAt) + 'return val' + text.slice(shownAt);
 const lookups: number[] = [];
 for (let i = 0; i < 2000; i++) {
@@ -140,7 +153,9 @@ for (let i = 0; i < 2000; i++) {
   lookups.push(performance.now() - started);
   if (!found) throw new Error('typed-through lookup missed');
 }
-report(`3. typed-through suggestion from the cache: median ${(median(lookups) * 1000).toFixed(1)} µs, p99 ${(percentile(lookups, 99) * 1000).toFixed(1)} µs per lookup, no engine call (target ≤ 2 ms)`);
+report(
+  `3. typed-through suggestion from the cache: median ${(median(lookups) * 1000).toFixed(1)} µs, p99 ${(percentile(lookups, 99) * 1000).toFixed(1)} µs per lookup, no engine call (target ≤ 2 ms)`,
+);
 
 // ── 4. 1,000 trigger events in 10 s ──────────────────────────────────────────────────────────────
 {
@@ -152,11 +167,19 @@ report(`3. typed-through suggestion from the cache: median ${(median(lookups) * 
   const pending: Array<Promise<unknown>> = [];
   const started = performance.now();
   for (let i = 0; i < 1000; i++) {
-    await send(DidChangeDocument.method, { uri, version: i + 2, changes: [{ range: { start: { line, character: 2 + i }, end: { line, character: 2 + i } }, text: 'x' }] });
+    await send(DidChangeDocument.method, {
+      uri,
+      version: i + 2,
+      changes: [{ range: { start: { line, character: 2 + i }, end: { line, character: 2 + i } }, text: 'x' }],
+    });
     previous?.abort();
     const abort = new AbortController();
     previous = abort;
-    pending.push(sidecar.request(InlineCompletion, { uri, version: i + 2, position: { line, character: 3 + i }, maxTokens: 16 }, { signal: abort.signal }).catch(() => undefined));
+    pending.push(
+      sidecar
+        .request(InlineCompletion, { uri, version: i + 2, position: { line, character: 3 + i }, maxTokens: 16 }, { signal: abort.signal })
+        .catch(() => undefined),
+    );
     // One event every 10 ms on the clock, however long sending took.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (i + 1) * 10 - performance.now())));
   }
@@ -167,7 +190,9 @@ report(`3. typed-through suggestion from the cache: median ${(median(lookups) * 
   const generations = after.completions!.total - before.completions!.total;
   const restarts = statuses.filter((change) => change.status === 'restarting').length;
   if (restarts) console.log(`the sidecar restarted during the storm:\n${logs.slice(-40).join('\n')}`);
-  report(`4. 1,000 trigger events in ${seconds.toFixed(1)} s: at most ${after.completions!.maxInFlight} generation in flight (target ≤ 1), ${generations} generations started, sidecar RSS ${mib(before.rssBytes)} → ${mib(after.rssBytes)} MiB`);
+  report(
+    `4. 1,000 trigger events in ${seconds.toFixed(1)} s: at most ${after.completions!.maxInFlight} generation in flight (target ≤ 1), ${generations} generations started, sidecar RSS ${mib(before.rssBytes)} → ${mib(after.rssBytes)} MiB`,
+  );
 }
 await sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: model }, contextSize: 4096, reload: true }).catch(() => undefined);
 
@@ -182,8 +207,6 @@ try {
     const { text, line } = sourceFile(2000 + round);
     const uri = `file:///bench/server-${round}.ts`;
     await send(DidOpenDocument.method, { uri, languageId: 'typescript', version: 1, text });
-    const lineStart = text.split('\n').slice(0, line).join('\n').length + 1;
-    const window = cutWindow(text, lineStart + 2);
     const runPylot = async () => {
       const started = performance.now();
       await sidecar.request(InlineCompletion, { uri, version: 1, position: { line, character: 2 }, maxTokens, timeLimitMs: 30_000, snippets: [] });
@@ -214,7 +237,9 @@ try {
     }
   }
   const serverOverhead = (median(viaPylot) - median(straight)) / median(straight);
-  report(`1. keystroke → suggestion (llama-server /completion, Pylot's FIM prompt): through Pylot median ${median(viaPylot).toFixed(0)} ms, straight to the server ${median(straight).toFixed(0)} ms → overhead ${(serverOverhead * 100).toFixed(2)} % (target ≤ 5 %)`);
+  report(
+    `1. keystroke → suggestion (llama-server /completion, Pylot's FIM prompt): through Pylot median ${median(viaPylot).toFixed(0)} ms, straight to the server ${median(straight).toFixed(0)} ms → overhead ${(serverOverhead * 100).toFixed(2)} % (target ≤ 5 %)`,
+  );
   report('2. typing 40 characters, llama-server:');
   await typing('llama-server (/completion, anchored prompt, cache_prompt, pinned slot)', 'file:///bench/typing-server.ts');
 } finally {

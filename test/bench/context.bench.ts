@@ -23,7 +23,7 @@ const modulesPerFolder = 50;
 
 /** A deterministic pseudo-random sequence. */
 let seed = 11;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const pick = (n: number) => Math.floor(random() * n);
 
 function typescriptModule(index: number, total: number): string {
@@ -34,7 +34,11 @@ function typescriptModule(index: number, total: number): string {
     lines.push(`export function ${f === 0 ? `compute${index}` : `helper${index}_${f}`}(input: Shape${index}, factor = ${f}): number {`);
     for (let s = 0; s < 6 + pick(12); s++) {
       const other = imports[pick(imports.length)];
-      lines.push(other !== undefined && random() < 0.3 ? `  const v${s} = compute${other}({ id: ${s}, name: 'x' } as Shape${other});` : `  const v${s} = input.id * factor + ${s};`);
+      lines.push(
+        other !== undefined && random() < 0.3
+          ? `  const v${s} = compute${other}({ id: ${s}, name: 'x' } as Shape${other});`
+          : `  const v${s} = input.id * factor + ${s};`,
+      );
     }
     lines.push('  return input.id * factor;', '}', '');
   }
@@ -46,7 +50,8 @@ function pythonModule(index: number, total: number, offset: number): string {
   const lines = imports.map((other) => `from pkg${Math.floor(other / modulesPerFolder)}.m${other} import compute${other}`);
   for (let f = 0; f < 4 + pick(5); f++) {
     lines.push('', '', `def ${f === 0 ? `compute${offset + index}` : `helper_${f}`}(item, factor=${f}):`);
-    for (let s = 0; s < 5 + pick(10); s++) lines.push(`    v${s} = ${imports.length && random() < 0.3 ? `compute${imports[pick(imports.length)]}(item)` : `item * ${s}`}`);
+    for (let s = 0; s < 5 + pick(10); s++)
+      lines.push(`    v${s} = ${imports.length && random() < 0.3 ? `compute${imports[pick(imports.length)]}(item)` : `item * ${s}`}`);
     lines.push('    return item * factor');
   }
   return `${lines.join('\n')}\n`;
@@ -86,7 +91,15 @@ interface Engine {
   timedOut: number;
   withImported: number;
 }
-const engine = (name: string, service: Engine['service']): Engine => ({ name, service, timings: [], firstVisit: [], cpuTimings: [], timedOut: 0, withImported: 0 });
+const engine = (name: string, service: Engine['service']): Engine => ({
+  name,
+  service,
+  timings: [],
+  firstVisit: [],
+  cpuTimings: [],
+  timedOut: 0,
+  withImported: 0,
+});
 const now = new ContextService({ peek: (uri) => open.get(uri) });
 now.setWorkspace([root]);
 const engines = [engine('now', now), ...(Before ? [engine(`before (${beforeCommit.slice(0, 7)})`, new Before({ peek: (uri) => open.get(uri) }))] : [])];
@@ -118,7 +131,9 @@ for (let d = 0; d < documentCount; d++) {
     offset++;
     // Both engines on every keystroke, in alternating order, so a busy moment of the machine falls on both alike.
     for (const e of k % 2 ? [...engines].reverse() : engines) {
-      e.service.signals.update({ edited: [{ uri, startLine: positionAt(document.text, offset).line, endLine: positionAt(document.text, offset).line, at: Date.now() }] });
+      e.service.signals.update({
+        edited: [{ uri, startLine: positionAt(document.text, offset).line, endLine: positionAt(document.text, offset).line, at: Date.now() }],
+      });
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
       const result = await e.service.assemble(document, cutWindow(document.text, offset));
@@ -142,11 +157,31 @@ function positionAt(text: string, offset: number): { line: number; character: nu
   return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 }
 
-const row = (name: string, values: number[]) => [name, String(values.length), percentile(values, 50).toFixed(1), percentile(values, 95).toFixed(1), percentile(values, 99).toFixed(1), Math.max(...values).toFixed(1)];
-console.log(`context assembly: ${fileCount} files (${tsCount} TypeScript, ${fileCount - tsCount} Python; generated in ${(generatedMs / 1000).toFixed(1)} s), ${documentCount} documents × ${keysPerDocument} keystrokes in ${(sessionMs / 1000).toFixed(1)} s; time box ${defaultTimeBoxMs} ms${noBefore ? `; the engine before is not available: ${noBefore}` : ''}`);
-console.log(table([
-  ['assemblies', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
-  ...engines.flatMap((e) => [row(`${e.name}: every keystroke`, e.timings), row(`${e.name}: every keystroke, CPU time`, e.cpuTimings), row(`${e.name}: first in a document${process.env.PYLOT_BENCH_COLD ? ' (cold)' : ' (after warm-up)'}`, e.firstVisit)]),
-]));
-console.log(`load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).availableParallelism()} cores: wall time includes waiting for a core`);
-for (const e of engines) console.log(`${e.name}: p95 ${percentile(e.timings, 95).toFixed(1)} ms vs the 30 ms target (${(percentile(e.timings, 95) / 30).toFixed(2)}× of it); time box cut a source short in ${((100 * e.timedOut) / e.timings.length).toFixed(1)} %; imported definitions present in ${((100 * e.withImported) / e.timings.length).toFixed(1)} % of assemblies`);
+const row = (name: string, values: number[]) => [
+  name,
+  String(values.length),
+  percentile(values, 50).toFixed(1),
+  percentile(values, 95).toFixed(1),
+  percentile(values, 99).toFixed(1),
+  Math.max(...values).toFixed(1),
+];
+console.log(
+  `context assembly: ${fileCount} files (${tsCount} TypeScript, ${fileCount - tsCount} Python; generated in ${(generatedMs / 1000).toFixed(1)} s), ${documentCount} documents × ${keysPerDocument} keystrokes in ${(sessionMs / 1000).toFixed(1)} s; time box ${defaultTimeBoxMs} ms${noBefore ? `; the engine before is not available: ${noBefore}` : ''}`,
+);
+console.log(
+  table([
+    ['assemblies', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    ...engines.flatMap((e) => [
+      row(`${e.name}: every keystroke`, e.timings),
+      row(`${e.name}: every keystroke, CPU time`, e.cpuTimings),
+      row(`${e.name}: first in a document${process.env.PYLOT_BENCH_COLD ? ' (cold)' : ' (after warm-up)'}`, e.firstVisit),
+    ]),
+  ]),
+);
+console.log(
+  `load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).availableParallelism()} cores: wall time includes waiting for a core`,
+);
+for (const e of engines)
+  console.log(
+    `${e.name}: p95 ${percentile(e.timings, 95).toFixed(1)} ms vs the 30 ms target (${(percentile(e.timings, 95) / 30).toFixed(2)}× of it); time box cut a source short in ${((100 * e.timedOut) / e.timings.length).toFixed(1)} %; imported definitions present in ${((100 * e.withImported) / e.timings.length).toFixed(1)} % of assemblies`,
+  );

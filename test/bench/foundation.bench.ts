@@ -78,7 +78,9 @@ console.log(
 );
 console.log(`\noverhead vs direct: ${(overhead * 100).toFixed(2)} % of engine time (target ≤ 5 %)`);
 console.log(`IPC + validation beyond the sidecar's engine time: ${(ipcShare * 100).toFixed(2)} %`);
-console.log(`sidecar RSS before a model: ${(idle.rssBytes / 2 ** 20).toFixed(0)} MiB (target ≤ 150 MB); with the model: ${(loaded.rssBytes / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `sidecar RSS before a model: ${(idle.rssBytes / 2 ** 20).toFixed(0)} MiB (target ≤ 150 MB); with the model: ${(loaded.rssBytes / 2 ** 20).toFixed(0)} MiB`,
+);
 console.log(`extension activation: ${activationMs.toFixed(1)} ms (target ≤ 50 ms)`);
 
 async function measureActivation(): Promise<number> {
@@ -99,7 +101,13 @@ async function measureActivation(): Promise<number> {
   try {
     const started = performance.now();
     const extension = require(path.join(repoRoot, 'dist/extension.js')) as { activate(context: unknown): unknown };
-    const context = { subscriptions: [], asAbsolutePath: (p: string) => path.join(repoRoot, p), extension: { packageJSON: { version: '0' } }, extensionUri: noop, globalState: { get: () => true } };
+    const context = {
+      subscriptions: [],
+      asAbsolutePath: (p: string) => path.join(repoRoot, p),
+      extension: { packageJSON: { version: '0' } },
+      extensionUri: noop,
+      globalState: { get: () => true },
+    };
     extension.activate(context);
     return performance.now() - started;
   } finally {

@@ -95,7 +95,15 @@ async function main(): Promise<void> {
       generation++;
       const pieces = chunked.get(file)!;
       store.write(
-        { version: formatVersion, path: path.relative(root, target).split(path.sep).join('/'), mtimeMs: info.mtimeMs, size: info.size, generation, model: hashModel, chunks: pieces.map((piece, i) => ({ key: generation * 65536 + i, ...piece })) },
+        {
+          version: formatVersion,
+          path: path.relative(root, target).split(path.sep).join('/'),
+          mtimeMs: info.mtimeMs,
+          size: info.size,
+          generation,
+          model: hashModel,
+          chunks: pieces.map((piece, i) => ({ key: generation * 65536 + i, ...piece })),
+        },
         pieces.map((piece) => hashedVector(piece.text)),
       );
       chunks += pieces.length;
@@ -107,17 +115,47 @@ async function main(): Promise<void> {
   rmSync(path.join(storageDir, 'table.bin'), { force: true });
 
   // ── 4. a fresh process, as a restarted sidecar, opens it and answers ──────────────────────────────
-  const words = [...new Set(tokenize([...chunked.values()].flat().slice(0, 400).map((c) => c.text).join('\n')))].filter((w) => w.length > 4);
-  const queries = Array.from({ length: 200 }, (_, i) => `${words[(i * 7) % words.length]} ${words[(i * 13 + 5) % words.length]} ${words[(i * 31 + 11) % words.length]}`);
-  const saved = sample.filter((f) => f.size > 8_000 && f.size < 40_000).slice(0, 30).map((f) => `copy0/${workspacePath(f)}`);
+  const words = [
+    ...new Set(
+      tokenize(
+        [...chunked.values()]
+          .flat()
+          .slice(0, 400)
+          .map((c) => c.text)
+          .join('\n'),
+      ),
+    ),
+  ].filter((w) => w.length > 4);
+  const queries = Array.from(
+    { length: 200 },
+    (_, i) => `${words[(i * 7) % words.length]} ${words[(i * 13 + 5) % words.length]} ${words[(i * 31 + 11) % words.length]}`,
+  );
+  const saved = sample
+    .filter((f) => f.size > 8_000 && f.size < 40_000)
+    .slice(0, 30)
+    .map((f) => `copy0/${workspacePath(f)}`);
   writeFileSync(path.join(scratch, 'queries.json'), JSON.stringify({ queries, saved }));
   // The malloc settings the supervisor starts the sidecar with (extension/sidecar/supervisor.ts).
   const sidecarEnv = { ...process.env, MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
   // Spawned as the supervisor forks the sidecar: --expose-gc, the same malloc settings.
-  const child = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, '--measure', root, storageDir, path.join(scratch, 'queries.json')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: sidecarEnv });
+  const child = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, '--measure', root, storageDir, path.join(scratch, 'queries.json')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: sidecarEnv,
+  });
   // Restarts, each in a fresh process as a restarted sidecar: with the snapshots the measuring
   // process's close saved, then as before the table snapshot existed (the vector snapshot only).
-  const restartIn = () => JSON.parse(spawnSync(process.execPath, ['--expose-gc', import.meta.filename, '--restart', root, storageDir, path.join(scratch, 'queries.json')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: sidecarEnv }).stdout.trim().split('\n').at(-1) ?? '{}') as Reopened;
+  const restartIn = () =>
+    JSON.parse(
+      spawnSync(process.execPath, ['--expose-gc', import.meta.filename, '--restart', root, storageDir, path.join(scratch, 'queries.json')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: sidecarEnv,
+      })
+        .stdout.trim()
+        .split('\n')
+        .at(-1) ?? '{}',
+    ) as Reopened;
   const tableBytes = statSync(path.join(storageDir, 'table.bin')).size;
   const restarted = restartIn();
   const restartedAgain = restartIn();
@@ -126,25 +164,73 @@ async function main(): Promise<void> {
   // PYLOT_BENCH_KEEP=1 keeps the built index, to re-run step 4 alone with --measure, or a restart with --restart.
   if (process.env.PYLOT_BENCH_KEEP) console.error(`kept ${scratch}`);
   else rmSync(scratch, { recursive: true, force: true });
-  const m = { ...(JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as Measured), restart: restarted, restartAgain: restartedAgain, restartWithoutTable: restartedWithoutTable, tableBytes };
+  const m = {
+    ...(JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as Measured),
+    restart: restarted,
+    restartAgain: restartedAgain,
+    restartWithoutTable: restartedWithoutTable,
+    tableBytes,
+  };
 
   const fmt = (value: number, digits = 1) => value.toFixed(digits);
   const p95 = (values: number[]) => fmt(percentile(values, 95), 2);
-  console.log(`\nWorkspace index (issue 7) — load average ${fmt(loadavg()[0]!)} on ${cpus().length} cores: wall times include waiting for a CPU, CPU times do not\n`);
-  console.log(table([
-    ['measure', 'value', 'target'],
-    ['chunking', `${fmt(chunkedBytes / mib / chunkCpuSeconds)} MiB per CPU-second, ${fmt(chunkedBytes / mib / chunkWallSeconds)} MiB/s wall (${fmt(chunkedBytes / mib)} MiB, ${sample.length} files)`, '≥ 2 MiB/s'],
-    ['  tree-sitter parsing alone', `${fmt(chunkedBytes / mib / parseCpuSeconds)} MiB per CPU-second (${fmt((parseCpuSeconds / chunkCpuSeconds) * 100, 0)} % of chunking)`, ''],
-    ['  chunks', `${fmt(chunkCount / (chunkedBytes / mib), 0)} per MiB, largest ${largestChunk} chars`, '≤ ~2000 chars'],
-    ['pipeline build of the sample', `${pipelineChunks} chunks in ${fmt(buildSeconds)} s wall (synthetic embedding)`, ''],
-    [`opening ${m.chunks} chunks, ${m.chunksEmbedded} with vectors (fresh process)`, `${fmt(m.loadMs / 1000)} s wall, ${fmt(m.loadCpuMs / 1000)} CPU-s to load records and rebuild the HNSW graph; the re-scan then re-indexed ${m.commitsAfterScan} files`, ''],
-    ['vector store query (HNSW, k=40)', `p50 ${fmt(median(m.storeMs), 2)} ms, p95 ${p95(m.storeMs)} ms wall`, ''],
-    ['hybrid search (BM25 + HNSW + RRF + text)', `p50 ${fmt(median(m.hybridMs), 2)} ms, p95 ${p95(m.hybridMs)} ms wall; CPU p50 ${fmt(median(m.hybridCpuMs), 2)}, p95 ${p95(m.hybridCpuMs)} ms`, '≤ 20 ms'],
-    ['re-index one saved file (no embedding)', `p50 ${fmt(median(m.reindexMs))} ms, p95 ${fmt(percentile(m.reindexMs, 95))} ms wall; CPU p95 ${fmt(percentile(m.reindexCpuMs, 95))} ms (${m.reindexMs.length} files, 8–40 KB)`, '≤ 100 ms'],
-    ['RSS holding the index (after load and the queries)', `${fmt(m.rss, 0)} MB: process baseline ${fmt(m.baselineRss, 0)} MB; V8 heap ${fmt(m.heapTotalMb, 0)} MB (${fmt(m.heapMb, 0)} used; ${Object.entries(m.heapSpaces).map(([name, mb]) => `${name} ${mb}`).join(', ')}); typed arrays ${fmt(m.arrayBuffersMb, 0)} MB (external ${fmt(m.externalMb, 0)}); the rest native (usearch, malloc); ${fmt(m.rssAfterGc, 0)} MB right after a forced full collection`, '≤ 300 MB'],
-    ...[m.restart, m.restartAgain].map((r, i) => [`restart${i ? ' again' : ''}: table snapshot (${fmt(m.tableBytes / mib)} MiB) and vector snapshot`, `searchable in ${fmt(r.searchableMs / 1000, 2)} s wall (load ${fmt(r.ms / 1000, 2)} s, ${fmt(r.cpuMs / 1000, 2)} CPU-s; ${r.replayed} records replayed); RSS ${fmt(r.rss, 0)} MB${r.fromSnapshot ? '' : ' — the table snapshot was NOT used'}`, '≤ 2 s']),
-    ['restart as before: the vector snapshot, every record read', `searchable in ${fmt(m.restartWithoutTable.searchableMs / 1000, 1)} s wall (${fmt(m.restartWithoutTable.cpuMs / 1000, 1)} CPU-s), RSS ${fmt(m.restartWithoutTable.rss, 0)} MB; ${fmt(m.restartWithoutTable.searchableMs / m.restart.searchableMs, 0)}× the wall time, ${fmt(m.restartWithoutTable.cpuMs / m.restart.cpuMs, 0)}× the CPU time of the table snapshot's`, ''],
-  ]));
+  console.log(
+    `\nWorkspace index (issue 7) — load average ${fmt(loadavg()[0]!)} on ${cpus().length} cores: wall times include waiting for a CPU, CPU times do not\n`,
+  );
+  console.log(
+    table([
+      ['measure', 'value', 'target'],
+      [
+        'chunking',
+        `${fmt(chunkedBytes / mib / chunkCpuSeconds)} MiB per CPU-second, ${fmt(chunkedBytes / mib / chunkWallSeconds)} MiB/s wall (${fmt(chunkedBytes / mib)} MiB, ${sample.length} files)`,
+        '≥ 2 MiB/s',
+      ],
+      [
+        '  tree-sitter parsing alone',
+        `${fmt(chunkedBytes / mib / parseCpuSeconds)} MiB per CPU-second (${fmt((parseCpuSeconds / chunkCpuSeconds) * 100, 0)} % of chunking)`,
+        '',
+      ],
+      ['  chunks', `${fmt(chunkCount / (chunkedBytes / mib), 0)} per MiB, largest ${largestChunk} chars`, '≤ ~2000 chars'],
+      ['pipeline build of the sample', `${pipelineChunks} chunks in ${fmt(buildSeconds)} s wall (synthetic embedding)`, ''],
+      [
+        `opening ${m.chunks} chunks, ${m.chunksEmbedded} with vectors (fresh process)`,
+        `${fmt(m.loadMs / 1000)} s wall, ${fmt(m.loadCpuMs / 1000)} CPU-s to load records and rebuild the HNSW graph; the re-scan then re-indexed ${m.commitsAfterScan} files`,
+        '',
+      ],
+      ['vector store query (HNSW, k=40)', `p50 ${fmt(median(m.storeMs), 2)} ms, p95 ${p95(m.storeMs)} ms wall`, ''],
+      [
+        'hybrid search (BM25 + HNSW + RRF + text)',
+        `p50 ${fmt(median(m.hybridMs), 2)} ms, p95 ${p95(m.hybridMs)} ms wall; CPU p50 ${fmt(median(m.hybridCpuMs), 2)}, p95 ${p95(m.hybridCpuMs)} ms`,
+        '≤ 20 ms',
+      ],
+      [
+        're-index one saved file (no embedding)',
+        `p50 ${fmt(median(m.reindexMs))} ms, p95 ${fmt(percentile(m.reindexMs, 95))} ms wall; CPU p95 ${fmt(percentile(m.reindexCpuMs, 95))} ms (${m.reindexMs.length} files, 8–40 KB)`,
+        '≤ 100 ms',
+      ],
+      [
+        'RSS holding the index (after load and the queries)',
+        `${fmt(m.rss, 0)} MB: process baseline ${fmt(m.baselineRss, 0)} MB; V8 heap ${fmt(m.heapTotalMb, 0)} MB (${fmt(m.heapMb, 0)} used; ${Object.entries(
+          m.heapSpaces,
+        )
+          .map(([name, mb]) => `${name} ${mb}`)
+          .join(
+            ', ',
+          )}); typed arrays ${fmt(m.arrayBuffersMb, 0)} MB (external ${fmt(m.externalMb, 0)}); the rest native (usearch, malloc); ${fmt(m.rssAfterGc, 0)} MB right after a forced full collection`,
+        '≤ 300 MB',
+      ],
+      ...[m.restart, m.restartAgain].map((r, i) => [
+        `restart${i ? ' again' : ''}: table snapshot (${fmt(m.tableBytes / mib)} MiB) and vector snapshot`,
+        `searchable in ${fmt(r.searchableMs / 1000, 2)} s wall (load ${fmt(r.ms / 1000, 2)} s, ${fmt(r.cpuMs / 1000, 2)} CPU-s; ${r.replayed} records replayed); RSS ${fmt(r.rss, 0)} MB${r.fromSnapshot ? '' : ' — the table snapshot was NOT used'}`,
+        '≤ 2 s',
+      ]),
+      [
+        'restart as before: the vector snapshot, every record read',
+        `searchable in ${fmt(m.restartWithoutTable.searchableMs / 1000, 1)} s wall (${fmt(m.restartWithoutTable.cpuMs / 1000, 1)} CPU-s), RSS ${fmt(m.restartWithoutTable.rss, 0)} MB; ${fmt(m.restartWithoutTable.searchableMs / m.restart.searchableMs, 0)}× the wall time, ${fmt(m.restartWithoutTable.cpuMs / m.restart.cpuMs, 0)}× the CPU time of the table snapshot's`,
+        '',
+      ],
+    ]),
+  );
 }
 
 interface Measured {
@@ -221,7 +307,12 @@ async function measure(root: string, storageDir: string, inputs: string): Promis
   const heapTotalMb = heapTotal / mib;
   const externalMb = external / mib;
   const arrayBuffersMb = arrayBuffers / mib;
-  const heapSpaces = Object.fromEntries(v8.getHeapSpaceStatistics().filter((space) => space.space_size > mib / 2).map((space) => [space.space_name.replace('_space', ''), Math.round(space.space_size / mib)]));
+  const heapSpaces = Object.fromEntries(
+    v8
+      .getHeapSpaceStatistics()
+      .filter((space) => space.space_size > mib / 2)
+      .map((space) => [space.space_name.replace('_space', ''), Math.round(space.space_size / mib)]),
+  );
   // As this bench measured before the index collected after its load: a forced full collection first.
   const rssAfterGc = rssMb();
   if (process.env.PYLOT_BENCH_HEAPSNAPSHOT) v8.writeHeapSnapshot(process.env.PYLOT_BENCH_HEAPSNAPSHOT);
@@ -242,7 +333,26 @@ async function measure(root: string, storageDir: string, inputs: string): Promis
   // Closing saves the vector and table snapshots a restart loads.
   await registry.closeAll();
 
-  const measured: Omit<Measured, "restart" | "restartAgain" | "restartWithoutTable" | "tableBytes"> = { chunks: index.status().chunks, chunksEmbedded, loadMs, loadCpuMs, heapTotalMb, externalMb, arrayBuffersMb, heapSpaces, rssAfterGc, commitsAfterScan, rss, baselineRss, heapMb, storeMs, hybridMs, hybridCpuMs, reindexMs, reindexCpuMs };
+  const measured: Omit<Measured, 'restart' | 'restartAgain' | 'restartWithoutTable' | 'tableBytes'> = {
+    chunks: index.status().chunks,
+    chunksEmbedded,
+    loadMs,
+    loadCpuMs,
+    heapTotalMb,
+    externalMb,
+    arrayBuffersMb,
+    heapSpaces,
+    rssAfterGc,
+    commitsAfterScan,
+    rss,
+    baselineRss,
+    heapMb,
+    storeMs,
+    hybridMs,
+    hybridCpuMs,
+    reindexMs,
+    reindexCpuMs,
+  };
   console.log(JSON.stringify(measured));
 }
 

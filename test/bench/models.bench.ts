@@ -37,4 +37,6 @@ console.log('\nPylot models bench — swapping the completion model, refusing wh
 console.log(`RSS with the small model:        ${mib(before)}`);
 console.log(`RSS with the 0.5B-shaped model:  ${mib(loaded)}`);
 console.log(`RSS after swapping back:         ${mib(after)}  → ${((after / before - 1) * 100).toFixed(1)} % above before (target ≤ 10 %)`);
-console.log(`128 GiB model refused in ${refusalMs.toFixed(0)} ms, RSS ${mib(afterRefusal)} (${((afterRefusal / after - 1) * 100).toFixed(1)} % change): ${refused.slice(0, 140)}…`);
+console.log(
+  `128 GiB model refused in ${refusalMs.toFixed(0)} ms, RSS ${mib(afterRefusal)} (${((afterRefusal / after - 1) * 100).toFixed(1)} % change): ${refused.slice(0, 140)}…`,
+);

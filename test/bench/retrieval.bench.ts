@@ -94,12 +94,16 @@ const sourceExtension = /\.(ts|js|mjs|cjs|py|c|h|cc|cpp|hpp|rs)$/;
 /** The baseline: Jaccard-ranked windows over the imported files and the file's folder. */
 function jaccardWindows(c: RetrievalCase, displayRoot: string): Span[] {
   const dir = path.dirname(c.file);
-  const siblings = readdirSync(dir).filter((name) => sourceExtension.test(name) && !name.endsWith('.d.ts')).slice(0, 10).map((name) => path.join(dir, name));
+  const siblings = readdirSync(dir)
+    .filter((name) => sourceExtension.test(name) && !name.endsWith('.d.ts'))
+    .slice(0, 10)
+    .map((name) => path.join(dir, name));
   const files = [...new Set([...c.importedFiles, ...siblings])].filter((f) => f !== c.file);
   const query = tokenSet(c.text.slice(0, c.offset).split('\n').slice(-20).join('\n'));
   const windows: Array<Span & { score: number }> = [];
   for (const file of files) {
-    for (const w of bestWindows(readFileSync(file, 'utf8'), query, 50)) windows.push({ file, startLine: w.startLine, endLine: w.endLine, text: w.text, filename: path.relative(displayRoot, file), score: w.score });
+    for (const w of bestWindows(readFileSync(file, 'utf8'), query, 50))
+      windows.push({ file, startLine: w.startLine, endLine: w.endLine, text: w.text, filename: path.relative(displayRoot, file), score: w.score });
   }
   return windows.sort((a, b) => b.score - a.score);
 }
@@ -135,7 +139,12 @@ function explainMisses(c: RetrievalCase, spans: readonly Span[], root: string): 
   for (const truth of c.truths) {
     if (found(spans.slice(0, 5), truth) || explained++ > 80) continue;
     const rank = spans.findIndex((s) => found([s], truth));
-    console.log(`MISS ${truth.symbol} @ ${rel(truth.file)}:${truth.line + 1} in ${rel(c.file)}; rank ${rank + 1} of ${spans.length}: ${spans.slice(0, 6).map((s) => `${rel(s.file)}:${s.startLine + 1}-${s.endLine + 1}`).join(', ')}`);
+    console.log(
+      `MISS ${truth.symbol} @ ${rel(truth.file)}:${truth.line + 1} in ${rel(c.file)}; rank ${rank + 1} of ${spans.length}: ${spans
+        .slice(0, 6)
+        .map((s) => `${rel(s.file)}:${s.startLine + 1}-${s.endLine + 1}`)
+        .join(', ')}`,
+    );
   }
 }
 
@@ -164,13 +173,31 @@ const corpora = [
 const groups = new Map<string, Group>();
 const group = (key: string) => {
   let g = groups.get(key);
-  if (!g) groups.set(key, (g = { after: new Scores(), boxed: new Scores(), before: new Scores(), baseline: new Scores(), coldMs: [], warmMs: [], beforeWarmMs: [], warmCpuMs: [], beforeWarmCpuMs: [], cases: 0, ceiling5: 0 }));
+  if (!g)
+    groups.set(
+      key,
+      (g = {
+        after: new Scores(),
+        boxed: new Scores(),
+        before: new Scores(),
+        baseline: new Scores(),
+        coldMs: [],
+        warmMs: [],
+        beforeWarmMs: [],
+        warmCpuMs: [],
+        beforeWarmCpuMs: [],
+        cases: 0,
+        ceiling5: 0,
+      }),
+    );
   return g;
 };
 for (const corpus of corpora) {
   const started = performance.now();
   const cases = await collectCases(corpus);
-  console.log(`${corpus.name}: ${cases.length} functions (${[...new Set(cases.map((c) => c.languageId))].join(', ')}) in ${((performance.now() - started) / 1000).toFixed(1)} s — ${corpus.note}`);
+  console.log(
+    `${corpus.name}: ${cases.length} functions (${[...new Set(cases.map((c) => c.languageId))].join(', ')}) in ${((performance.now() - started) / 1000).toFixed(1)} s — ${corpus.note}`,
+  );
   const peek = { peek: (uri: string) => open.get(uri) };
   const unlimited = new ContextService(peek);
   const boxed = new ContextService(peek);
@@ -197,7 +224,13 @@ for (const corpus of corpora) {
         for (const truth of c.truths) {
           const rankNow = now!.ranked.findIndex((s) => found([s], truth));
           const rankThen = then!.ranked.findIndex((s) => found([s], truth));
-          if (rankThen >= 0 && rankThen < 10 && (rankNow < 0 || rankNow >= 10 || rankNow > rankThen + 2)) console.log(`WORSE ${truth.symbol} @ ${rel(truth.file)}:${truth.line + 1} in ${rel(c.file)}: now ${rankNow + 1}, before ${rankThen + 1}; now top: ${now!.ranked.slice(0, 5).map((x) => `${rel(x.file)}:${x.startLine + 1}${x.guess ? '?' : ''}`).join(', ')}`);
+          if (rankThen >= 0 && rankThen < 10 && (rankNow < 0 || rankNow >= 10 || rankNow > rankThen + 2))
+            console.log(
+              `WORSE ${truth.symbol} @ ${rel(truth.file)}:${truth.line + 1} in ${rel(c.file)}: now ${rankNow + 1}, before ${rankThen + 1}; now top: ${now!.ranked
+                .slice(0, 5)
+                .map((x) => `${rel(x.file)}:${x.startLine + 1}${x.guess ? '?' : ''}`)
+                .join(', ')}`,
+            );
         }
       }
       g.before.add(then!.ranked, c.truths);
@@ -211,33 +244,85 @@ for (const corpus of corpora) {
   before?.dispose();
 }
 
-const all: Group = { after: new Scores(), boxed: new Scores(), before: new Scores(), baseline: new Scores(), coldMs: [], warmMs: [], beforeWarmMs: [], warmCpuMs: [], beforeWarmCpuMs: [], cases: 0, ceiling5: 0 };
+const all: Group = {
+  after: new Scores(),
+  boxed: new Scores(),
+  before: new Scores(),
+  baseline: new Scores(),
+  coldMs: [],
+  warmMs: [],
+  beforeWarmMs: [],
+  warmCpuMs: [],
+  beforeWarmCpuMs: [],
+  cases: 0,
+  ceiling5: 0,
+};
 const keys = ['at5', 'at10', '1k', '2k'] as const;
 const row = (name: string, s: Scores) => [name, String(s.symbols), ...keys.map((k) => s.recall(k).toFixed(3))];
-const ratio = (a: Scores, b: Scores, key: (typeof keys)[number]) => (b.recall(key) > 0 ? `${(a.recall(key) / b.recall(key)).toFixed(2)}×` : a.recall(key) > 0 ? '∞' : '—');
+const ratio = (a: Scores, b: Scores, key: (typeof keys)[number]) =>
+  b.recall(key) > 0 ? `${(a.recall(key) / b.recall(key)).toFixed(2)}×` : a.recall(key) > 0 ? '∞' : '—';
 const languages = [...groups.keys()].sort();
-console.log(`\nRetrieval — recall per language: pylot now, pylot before (${beforeCommit.slice(0, 7)}${noBefore ? `: not available, ${noBefore}` : ''}), Jaccard windows\n`);
-console.log(table([
-  ['language / method', 'symbols', 'recall@5', 'recall@10', 'recall@1k tok', 'recall@2k tok'],
-  ...languages.flatMap((language) => {
-    const g = groups.get(language)!;
-    return [row(`${language} (${g.cases} functions): pylot now`, g.after), row(`  pylot now, ${defaultTimeBoxMs} ms box, cold`, g.boxed), row(`  pylot before`, g.before), row(`  jaccard windows`, g.baseline)];
-  }),
-]));
-console.log(`\nRatios (now / before, now / Jaccard) and assembly time with the ${defaultTimeBoxMs} ms box: the first request for a file (cold caches), and the next keystroke's once the file's imports are read (warm)\n`);
-console.log(table([
-  ['language', '@5 ceiling', '@5 now/before', '@5 now/jaccard', '@10 now/before', '@10 now/jaccard', '1k now/before', '1k now/jaccard', 'cold p50 / p95 ms', 'warm p50 / p95 ms (CPU p95)', 'before: warm p50 / p95 (CPU p95)'],
-  ...languages.map((language) => {
-    const g = groups.get(language)!;
-    for (const k of ['after', 'boxed', 'before', 'baseline'] as const) for (const hit of keys) all[k].hits[hit] += g[k].hits[hit];
-    for (const k of ['after', 'boxed', 'before', 'baseline'] as const) all[k].symbols += g[k].symbols;
-    all.coldMs.push(...g.coldMs);
-    all.warmMs.push(...g.warmMs);
-    all.beforeWarmMs.push(...g.beforeWarmMs);
-    all.warmCpuMs.push(...g.warmCpuMs);
-    all.beforeWarmCpuMs.push(...g.beforeWarmCpuMs);
-    const p = (values: number[]) => `${percentile(values, 50).toFixed(1)} / ${percentile(values, 95).toFixed(1)}`;
-    return [language, (g.ceiling5 / Math.max(1, g.after.symbols)).toFixed(3), ratio(g.after, g.before, 'at5'), ratio(g.after, g.baseline, 'at5'), ratio(g.after, g.before, 'at10'), ratio(g.after, g.baseline, 'at10'), ratio(g.after, g.before, '1k'), ratio(g.after, g.baseline, '1k'), p(g.coldMs), `${p(g.warmMs)} (${percentile(g.warmCpuMs, 95).toFixed(1)})`, `${p(g.beforeWarmMs)} (${percentile(g.beforeWarmCpuMs, 95).toFixed(1)})`];
-  }),
-]));
-console.log(`\nall languages: recall@5 now ${all.after.recall('at5').toFixed(3)}, before ${all.before.recall('at5').toFixed(3)}, Jaccard ${all.baseline.recall('at5').toFixed(3)}; recall@10 now ${all.after.recall('at10').toFixed(3)}; warm assembly p95 ${percentile(all.warmMs, 95).toFixed(1)} ms wall, ${percentile(all.warmCpuMs, 95).toFixed(1)} ms CPU (before: ${percentile(all.beforeWarmMs, 95).toFixed(1)} ms wall, ${percentile(all.beforeWarmCpuMs, 95).toFixed(1)} ms CPU); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
+console.log(
+  `\nRetrieval — recall per language: pylot now, pylot before (${beforeCommit.slice(0, 7)}${noBefore ? `: not available, ${noBefore}` : ''}), Jaccard windows\n`,
+);
+console.log(
+  table([
+    ['language / method', 'symbols', 'recall@5', 'recall@10', 'recall@1k tok', 'recall@2k tok'],
+    ...languages.flatMap((language) => {
+      const g = groups.get(language)!;
+      return [
+        row(`${language} (${g.cases} functions): pylot now`, g.after),
+        row(`  pylot now, ${defaultTimeBoxMs} ms box, cold`, g.boxed),
+        row(`  pylot before`, g.before),
+        row(`  jaccard windows`, g.baseline),
+      ];
+    }),
+  ]),
+);
+console.log(
+  `\nRatios (now / before, now / Jaccard) and assembly time with the ${defaultTimeBoxMs} ms box: the first request for a file (cold caches), and the next keystroke's once the file's imports are read (warm)\n`,
+);
+console.log(
+  table([
+    [
+      'language',
+      '@5 ceiling',
+      '@5 now/before',
+      '@5 now/jaccard',
+      '@10 now/before',
+      '@10 now/jaccard',
+      '1k now/before',
+      '1k now/jaccard',
+      'cold p50 / p95 ms',
+      'warm p50 / p95 ms (CPU p95)',
+      'before: warm p50 / p95 (CPU p95)',
+    ],
+    ...languages.map((language) => {
+      const g = groups.get(language)!;
+      for (const k of ['after', 'boxed', 'before', 'baseline'] as const) for (const hit of keys) all[k].hits[hit] += g[k].hits[hit];
+      for (const k of ['after', 'boxed', 'before', 'baseline'] as const) all[k].symbols += g[k].symbols;
+      all.coldMs.push(...g.coldMs);
+      all.warmMs.push(...g.warmMs);
+      all.beforeWarmMs.push(...g.beforeWarmMs);
+      all.warmCpuMs.push(...g.warmCpuMs);
+      all.beforeWarmCpuMs.push(...g.beforeWarmCpuMs);
+      const p = (values: number[]) => `${percentile(values, 50).toFixed(1)} / ${percentile(values, 95).toFixed(1)}`;
+      return [
+        language,
+        (g.ceiling5 / Math.max(1, g.after.symbols)).toFixed(3),
+        ratio(g.after, g.before, 'at5'),
+        ratio(g.after, g.baseline, 'at5'),
+        ratio(g.after, g.before, 'at10'),
+        ratio(g.after, g.baseline, 'at10'),
+        ratio(g.after, g.before, '1k'),
+        ratio(g.after, g.baseline, '1k'),
+        p(g.coldMs),
+        `${p(g.warmMs)} (${percentile(g.warmCpuMs, 95).toFixed(1)})`,
+        `${p(g.beforeWarmMs)} (${percentile(g.beforeWarmCpuMs, 95).toFixed(1)})`,
+      ];
+    }),
+  ]),
+);
+console.log(
+  `\nall languages: recall@5 now ${all.after.recall('at5').toFixed(3)}, before ${all.before.recall('at5').toFixed(3)}, Jaccard ${all.baseline.recall('at5').toFixed(3)}; recall@10 now ${all.after.recall('at10').toFixed(3)}; warm assembly p95 ${percentile(all.warmMs, 95).toFixed(1)} ms wall, ${percentile(all.warmCpuMs, 95).toFixed(1)} ms CPU (before: ${percentile(all.beforeWarmMs, 95).toFixed(1)} ms wall, ${percentile(all.beforeWarmCpuMs, 95).toFixed(1)} ms CPU); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+);

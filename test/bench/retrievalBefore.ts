@@ -10,7 +10,9 @@ import type { ContextService } from '../../sidecar/context/contextService';
 /** The engine before issue "resolve": main when the work began. */
 export const beforeCommit = process.env.PYLOT_BENCH_BEFORE ?? '9ece847db87bfb412fdae2b9a0c2a27e9bcc0824';
 
-type ServiceClass = new (documents: ConstructorParameters<typeof ContextService>[0]) => Pick<ContextService, 'candidatesAt' | 'assemble' | 'warm' | 'signals' | 'dispose'>;
+type ServiceClass = new (
+  documents: ConstructorParameters<typeof ContextService>[0],
+) => Pick<ContextService, 'candidatesAt' | 'assemble' | 'warm' | 'signals' | 'dispose'>;
 
 /** The old ContextService class, or undefined (with the reason) when git history is not at hand. */
 export async function beforeEngine(repoRoot: string): Promise<{ Service?: ServiceClass; reason?: string }> {

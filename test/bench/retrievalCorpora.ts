@@ -69,7 +69,23 @@ export function llamaCorpus(repoRoot: string, cases: { python: number; c: number
   writeFileSync(path.join(sitePackages, '__editable__.gguf.pth'), `${path.join(root, 'gguf-py')}\n`);
   let database = 'no compile database (cmake not found): include folders guessed';
   if (!existsSync(path.join(root, 'build/compile_commands.json'))) {
-    const configured = spawnSync('cmake', ['-S', root, '-B', path.join(root, 'build'), '-DCMAKE_EXPORT_COMPILE_COMMANDS=ON', '-DLLAMA_CURL=OFF', '-DLLAMA_OPENSSL=OFF', '-DLLAMA_BUILD_TESTS=OFF', '-DGGML_NATIVE=OFF', '-DLLAMA_USE_PREBUILT_UI=OFF', '-DLLAMA_BUILD_UI=OFF'], { encoding: 'utf8' });
+    const configured = spawnSync(
+      'cmake',
+      [
+        '-S',
+        root,
+        '-B',
+        path.join(root, 'build'),
+        '-DCMAKE_EXPORT_COMPILE_COMMANDS=ON',
+        '-DLLAMA_CURL=OFF',
+        '-DLLAMA_OPENSSL=OFF',
+        '-DLLAMA_BUILD_TESTS=OFF',
+        '-DGGML_NATIVE=OFF',
+        '-DLLAMA_USE_PREBUILT_UI=OFF',
+        '-DLLAMA_BUILD_UI=OFF',
+      ],
+      { encoding: 'utf8' },
+    );
     if (configured.status !== 0 && configured.error === undefined) rmSync(path.join(root, 'build'), { recursive: true, force: true });
   }
   if (existsSync(path.join(root, 'build/compile_commands.json'))) database = 'compile database from cmake (build/compile_commands.json)';
@@ -85,7 +101,11 @@ export function llamaCorpus(repoRoot: string, cases: { python: number; c: number
     languages: [
       { languageId: 'python', files: sourceFiles(root, /\.py$/, skip), cases: cases.python },
       { languageId: 'c', files: sourceFiles(path.join(root, 'ggml/src'), /\.c$/, skip), cases: cases.c },
-      { languageId: 'cpp', files: ['src', 'common', 'tools', 'ggml/src/ggml-cpu'].flatMap((dir) => sourceFiles(path.join(root, dir), /\.cpp$/, skip)), cases: cases.cpp },
+      {
+        languageId: 'cpp',
+        files: ['src', 'common', 'tools', 'ggml/src/ggml-cpu'].flatMap((dir) => sourceFiles(path.join(root, dir), /\.cpp$/, skip)),
+        cases: cases.cpp,
+      },
     ],
     perFile: 2,
     perPackage: 40,

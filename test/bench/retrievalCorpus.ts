@@ -117,7 +117,9 @@ function importSources(file: string, text: string, languageId: string, layout: L
       },
     };
   }
-  const local = imports.filter((b) => (languageId === 'python' ? true : languageId === 'rust' ? /^(crate|self|super)(::|$)/.test(b.module) : b.module.startsWith('.')));
+  const local = imports.filter((b) =>
+    languageId === 'python' ? true : languageId === 'rust' ? /^(crate|self|super)(::|$)/.test(b.module) : b.module.startsWith('.'),
+  );
   // `from pkg import module` names a module, and `from .base import gguf` one that base.py imports
   // (`import gguf`): the members of those modules are what the body uses.
   const targets = new Map<ImportBinding, string | undefined>();
@@ -130,7 +132,8 @@ function importSources(file: string, text: string, languageId: string, layout: L
         continue;
       }
       const from = moduleFile(file, b.module, languageId, layout);
-      const reexported = from && new RegExp(`^import\\s+([\\w.]+)\\s+as\\s+${b.imported}\\s*$|^import\\s+(${b.imported})\\s*$`, 'm').exec(readFileSync(from, 'utf8'));
+      const reexported =
+        from && new RegExp(`^import\\s+([\\w.]+)\\s+as\\s+${b.imported}\\s*$|^import\\s+(${b.imported})\\s*$`, 'm').exec(readFileSync(from, 'utf8'));
       const inner = reexported && moduleFile(from, reexported[1] ?? reexported[2]!, languageId, layout);
       if (inner) {
         targets.set({ ...b, imported: '*', module: reexported[1] ?? reexported[2]!, kind: 'namespace' }, inner);
@@ -146,7 +149,12 @@ function importSources(file: string, text: string, languageId: string, layout: L
       const usage = new UsageIndex(body, new Set());
       const truths = new Map<string, Truth>();
       for (const binding of bindings) {
-        const names = binding.kind === 'named' && usage.linesOf(binding.local).length ? [binding.imported] : binding.kind === 'namespace' ? [...usage.membersOf(binding.local).keys()] : [];
+        const names =
+          binding.kind === 'named' && usage.linesOf(binding.local).length
+            ? [binding.imported]
+            : binding.kind === 'namespace'
+              ? [...usage.membersOf(binding.local).keys()]
+              : [];
         const target = targets.get(binding);
         if (!names.length || !target || target === file) continue;
         for (const name of names) {
@@ -160,7 +168,17 @@ function importSources(file: string, text: string, languageId: string, layout: L
 }
 
 function functionsOf(root: SyntaxNode): SyntaxNode[] {
-  return root.descendantsOfType(['function_declaration', 'method_definition', 'function_definition', 'arrow_function', 'function_expression', 'generator_function_declaration', 'function_item']).filter((n): n is SyntaxNode => !!n);
+  return root
+    .descendantsOfType([
+      'function_declaration',
+      'method_definition',
+      'function_definition',
+      'arrow_function',
+      'function_expression',
+      'generator_function_declaration',
+      'function_item',
+    ])
+    .filter((n): n is SyntaxNode => !!n);
 }
 
 function hideBody(text: string, fn: SyntaxNode, languageId: string): { text: string; offset: number; body: string } | undefined {

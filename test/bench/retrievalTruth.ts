@@ -62,7 +62,9 @@ export function moduleFile(from: string, module: string, languageId: string, lay
   }
   const stem = path.resolve(dir, module);
   const bare = stem.replace(/\.[cm]?js$/, '');
-  return [stem, `${bare}.ts`, `${bare}.tsx`, `${bare}.js`, `${bare}.mjs`, `${bare}.cjs`, path.join(stem, 'index.ts'), path.join(stem, 'index.js')].find((f) => isFile(f) && !/\.d\.ts$/.test(f));
+  return [stem, `${bare}.ts`, `${bare}.tsx`, `${bare}.js`, `${bare}.mjs`, `${bare}.cjs`, path.join(stem, 'index.ts'), path.join(stem, 'index.js')].find(
+    (f) => isFile(f) && !/\.d\.ts$/.test(f),
+  );
 }
 
 /** Headers a C/C++ file includes with quotes, and theirs in turn (depth 2), as the bench resolves them. */
@@ -111,14 +113,22 @@ export function declarationLine(file: string, name: string, languageId: string, 
       return undefined;
     }
     case 'rust':
-      return at(lines.findIndex((line) => new RegExp(`^(?:pub(?:\\([^)]*\\))?\\s+)?(?:(?:unsafe|const|async|extern\\s+"C")\\s+)*(?:fn|struct|enum|trait|type|const|static|union|mod)\\s+${escaped}\\b|^macro_rules!\\s*${escaped}\\b`).test(line)));
+      return at(
+        lines.findIndex((line) =>
+          new RegExp(
+            `^(?:pub(?:\\([^)]*\\))?\\s+)?(?:(?:unsafe|const|async|extern\\s+"C")\\s+)*(?:fn|struct|enum|trait|type|const|static|union|mod)\\s+${escaped}\\b|^macro_rules!\\s*${escaped}\\b`,
+          ).test(line),
+        ),
+      );
     case 'c':
     case 'cpp': {
       const line = cDeclarations(file).get(name);
       return line === undefined ? undefined : { file, line };
     }
     default: {
-      const declaration = new RegExp(`^\\s*(?:export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(?:async\\s+)?(?:function\\*?|class|interface|type|enum|const|let|var|namespace)\\s+${escaped}\\b`);
+      const declaration = new RegExp(
+        `^\\s*(?:export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(?:async\\s+)?(?:function\\*?|class|interface|type|enum|const|let|var|namespace)\\s+${escaped}\\b`,
+      );
       const assignment = new RegExp(`^\\s*(?:module\\.)?exports\\.${escaped}\\s*=\\s*(?!${escaped}\\b|void 0)`);
       const found = lines.findIndex((line) => declaration.test(line));
       if (found >= 0) return { file, line: found };
@@ -133,7 +143,63 @@ export function declarationLine(file: string, name: string, languageId: string, 
 
 const cDeclared = new Map<string, Map<string, number>>();
 /** Words the line patterns below can catch that declare nothing (`} break;`, `typedef bool (*f)(…);`). */
-const cKeywords = new Set(['break', 'continue', 'return', 'bool', 'int', 'void', 'char', 'float', 'double', 'long', 'short', 'unsigned', 'signed', 'const', 'static', 'inline', 'struct', 'enum', 'union', 'class', 'typename', 'template', 'sizeof', 'if', 'for', 'while', 'switch', 'case', 'default', 'else', 'do', 'goto', 'auto', 'true', 'false', 'nullptr', 'NULL', 'operator', 'new', 'delete', 'this', 'explicit', 'virtual', 'override', 'public', 'private', 'protected', 'namespace', 'using', 'extern', 'volatile', 'decltype', 'static_assert', 'alignas', 'noexcept']);
+const cKeywords = new Set([
+  'break',
+  'continue',
+  'return',
+  'bool',
+  'int',
+  'void',
+  'char',
+  'float',
+  'double',
+  'long',
+  'short',
+  'unsigned',
+  'signed',
+  'const',
+  'static',
+  'inline',
+  'struct',
+  'enum',
+  'union',
+  'class',
+  'typename',
+  'template',
+  'sizeof',
+  'if',
+  'for',
+  'while',
+  'switch',
+  'case',
+  'default',
+  'else',
+  'do',
+  'goto',
+  'auto',
+  'true',
+  'false',
+  'nullptr',
+  'NULL',
+  'operator',
+  'new',
+  'delete',
+  'this',
+  'explicit',
+  'virtual',
+  'override',
+  'public',
+  'private',
+  'protected',
+  'namespace',
+  'using',
+  'extern',
+  'volatile',
+  'decltype',
+  'static_assert',
+  'alignas',
+  'noexcept',
+]);
 /**
  * What a C/C++ file declares at a line's start, first line wins: macros, struct/union/enum/class
  * names, typedef and using names, functions (the name before the first parenthesis of a line that

@@ -58,11 +58,24 @@ async function runDirect(p: { prefix: string; suffix: string }): Promise<void> {
   const response = await fetch(`${server.url}/infill`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ input_prefix: p.prefix, input_suffix: p.suffix, input_extra: [], stream: true, cache_prompt: true, n_predict: maxTokens, temperature: 0 }),
+    body: JSON.stringify({
+      input_prefix: p.prefix,
+      input_suffix: p.suffix,
+      input_extra: [],
+      stream: true,
+      cache_prompt: true,
+      n_predict: maxTokens,
+      temperature: 0,
+    }),
   });
   const body = await response.text();
   const ms = performance.now() - started;
-  const last = body.trim().split('\n').filter((line) => line.startsWith('data: ')).at(-1) ?? 'data: {}';
+  const last =
+    body
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .at(-1) ?? 'data: {}';
   const { timings } = JSON.parse(last.slice(6)) as { timings?: { prompt_n: number; cache_n: number; predicted_n: number } };
   if (!timings) throw new Error(`llama-server's /infill stream ended without timings: ${last}`);
   direct.push({ ms, tokens: timings.predicted_n, promptTokens: timings.prompt_n, cachedTokens: timings.cache_n });
@@ -84,8 +97,22 @@ console.log(`\nPylot server overhead bench — llama-server, bench model, ${thre
 console.log(
   table([
     ['measure', 'median', 'p90', 'tokens', 'prompt', 'cached'],
-    ['direct /infill, ms', median(ms(direct)).toFixed(1), percentile(ms(direct), 90).toFixed(1), counts(direct, 'tokens'), counts(direct, 'promptTokens'), counts(direct, 'cachedTokens')],
-    ['extension→sidecar→server, ms', median(ms(pylot)).toFixed(1), percentile(ms(pylot), 90).toFixed(1), counts(pylot, 'tokens'), counts(pylot, 'promptTokens'), counts(pylot, 'cachedTokens')],
+    [
+      'direct /infill, ms',
+      median(ms(direct)).toFixed(1),
+      percentile(ms(direct), 90).toFixed(1),
+      counts(direct, 'tokens'),
+      counts(direct, 'promptTokens'),
+      counts(direct, 'cachedTokens'),
+    ],
+    [
+      'extension→sidecar→server, ms',
+      median(ms(pylot)).toFixed(1),
+      percentile(ms(pylot), 90).toFixed(1),
+      counts(pylot, 'tokens'),
+      counts(pylot, 'promptTokens'),
+      counts(pylot, 'cachedTokens'),
+    ],
     ['  of which engine (HTTP), ms', median(pylotEngineMs).toFixed(1), percentile(pylotEngineMs, 90).toFixed(1), '', '', ''],
   ]),
 );

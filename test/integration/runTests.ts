@@ -52,10 +52,13 @@ try {
     vscodeExecutablePath: values.vscode ?? launcher,
     extensionDevelopmentPath: resolve(values.extension),
     extensionTestsPath: resolve(values.tests),
-    extensionTestsEnv: { PYLOT_TEST_MODELS: JSON.stringify(models), PYLOT_TEST_SERVER: JSON.stringify({ url: server.url, pid: server.pid }), PYLOT_TEST_FILES: process.env.PYLOT_TEST_FILES ?? '' },
+    extensionTestsEnv: {
+      PYLOT_TEST_MODELS: JSON.stringify(models),
+      PYLOT_TEST_SERVER: JSON.stringify({ url: server.url, pid: server.pid }),
+      PYLOT_TEST_FILES: process.env.PYLOT_TEST_FILES ?? '',
+    },
     // A fresh workspace and profile; the launcher makes its own profile, a desktop VS Code uses these.
-    launchArgs: [workspace, '--disable-extensions', `--user-data-dir=${join(scratch, 'user-data')}`,
-      `--extensions-dir=${join(scratch, 'extensions')}`],
+    launchArgs: [workspace, '--disable-extensions', `--user-data-dir=${join(scratch, 'user-data')}`, `--extensions-dir=${join(scratch, 'extensions')}`],
   });
 } catch (err) {
   console.error(`integration tests failed: ${(err as Error).message}`);

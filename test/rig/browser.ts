@@ -83,7 +83,9 @@ export async function openFile(page: Page, relativePath: string, timeoutMs = UI_
 export async function runCommand(page: Page, title: string, timeoutMs = UI_TIMEOUT_MS, opensQuickPick = false): Promise<void> {
   const input = await openQuickInput(page, 'Control+Shift+P', timeoutMs);
   await input.fill(`>${title}`);
-  const row = quickInputRow(page, title).filter({ hasText: new RegExp(`^${escapeRegExp(title)}`) }).first();
+  const row = quickInputRow(page, title)
+    .filter({ hasText: new RegExp(`^${escapeRegExp(title)}`) })
+    .first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   await row.click();
   if (opensQuickPick) await row.waitFor({ state: 'detached', timeout: timeoutMs });
@@ -207,7 +209,10 @@ export async function expectDiff(page: Page, expected: DiffText, timeoutMs = UI_
     trimLines(
       await diff.locator(`.editor.${name} .view-lines .view-line`).evaluateAll((lines) =>
         // Monaco positions its line elements absolutely: order them by where they are drawn.
-        lines.map((line) => ({ top: parseFloat((line as unknown as { style: { top: string } }).style.top) || 0, text: line.textContent ?? '' })).sort((a, b) => a.top - b.top).map((line) => line.text),
+        lines
+          .map((line) => ({ top: parseFloat((line as unknown as { style: { top: string } }).style.top) || 0, text: line.textContent ?? '' }))
+          .sort((a, b) => a.top - b.top)
+          .map((line) => line.text),
       ),
     );
   const want = { original: trimLines(expected.original), modified: trimLines(expected.modified) };

@@ -80,15 +80,20 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     const port = await freePort();
     const args = [
       tools.codeServerEntry,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--reconnection-grace-time', '5',
-      '--user-data-dir', profile.userDataDir,
-      '--extensions-dir', profile.extensionsDir,
+      '--reconnection-grace-time',
+      '5',
+      '--user-data-dir',
+      profile.userDataDir,
+      '--extensions-dir',
+      profile.extensionsDir,
       ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ];
     const log = await open(logFile, 'a');
@@ -102,12 +107,19 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     const pid = child.pid;
     if (pid === undefined) throw new Error('code-server did not start');
     liveGroups.add(pid);
-    const exited = once(child, 'exit').then(() => undefined, () => undefined);
+    const exited = once(child, 'exit').then(
+      () => undefined,
+      () => undefined,
+    );
     const url = `http://127.0.0.1:${port}/`;
     await waitForHealthz(url, child, opts.readyTimeoutMs ?? 90_000);
     const server = child;
     return {
-      ...profile, url, port, logFile, exited,
+      ...profile,
+      url,
+      port,
+      logFile,
+      exited,
       installExtension: (vsixPath) => installExtension(vsixPath, profile),
       stop: async ({ keepLogs = false } = {}) => {
         await stopGroup(server);
@@ -118,7 +130,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     if (child) await stopGroup(child);
     await removeProfile(profile, true);
     const tail = await readFile(logFile, 'utf8').catch(() => '');
-    throw new Error(`${(err as Error).message}\n--- code-server.log (kept in ${profile.dir}) ---\n${tail.slice(-4000)}`);
+    throw new Error(`${(err as Error).message}\n--- code-server.log (kept in ${profile.dir}) ---\n${tail.slice(-4000)}`, { cause: err });
   }
 }
 
@@ -128,8 +140,16 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
  */
 export async function installExtension(vsixPath: string, profile: Profile): Promise<void> {
   const tools = findTestTools();
-  const args = [tools.codeServerEntry, '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir,
-    '--install-extension', vsixPath, '--force'];
+  const args = [
+    tools.codeServerEntry,
+    '--user-data-dir',
+    profile.userDataDir,
+    '--extensions-dir',
+    profile.extensionsDir,
+    '--install-extension',
+    vsixPath,
+    '--force',
+  ];
   await new Promise<void>((resolve, reject) => {
     execFile(tools.node24, args, { env: hermeticEnv(profile), timeout: 120_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`installing ${vsixPath} failed: ${err.message}\n${stdout}${stderr}`));

@@ -22,7 +22,11 @@ describe('agent loop on node-llama-cpp', () => {
 
   before(async () => {
     harness = startHarness({ settings: () => ({ threads: 1 }) });
-    await harness.sidecar.request(LoadModel, { role: 'chat', source: { kind: 'file', path: await scriptedModel(script, { name: 'scripted-agent-call', vocab: 'starcoder' }) }, contextSize: 2048 });
+    await harness.sidecar.request(LoadModel, {
+      role: 'chat',
+      source: { kind: 'file', path: await scriptedModel(script, { name: 'scripted-agent-call', vocab: 'starcoder' }) },
+      contextSize: 2048,
+    });
     const session = await harness.sidecar.ensureStarted();
     session.rpc.onRequest(ExecuteTool.method, (params: { call: ToolCall }, token) => {
       proposed.push(params.call);
@@ -41,13 +45,25 @@ describe('agent loop on node-llama-cpp', () => {
     assert.equal(result.outcome, 'loopStopped');
     assert.equal(result.steps, 3);
     // Two executions, then the third identical proposal is held back and the user is asked.
-    assert.deepEqual(proposed.map((call) => [call.tool, call.args]), [['get_definitions', { symbol: 'add' }], ['get_definitions', { symbol: 'add' }]]);
+    assert.deepEqual(
+      proposed.map((call) => [call.tool, call.args]),
+      [
+        ['get_definitions', { symbol: 'add' }],
+        ['get_definitions', { symbol: 'add' }],
+      ],
+    );
     assert.equal(asked.length, 1);
     const turn = events.filter((e) => e.turnId === 'real-1');
     const calls = turn.filter((e) => e.type === 'toolCall');
-    assert.deepEqual(calls.map((e) => e.type === 'toolCall' && e.format), ['json', 'json']);
+    assert.deepEqual(
+      calls.map((e) => e.type === 'toolCall' && e.format),
+      ['json', 'json'],
+    );
     const results = turn.filter((e) => e.type === 'toolResult');
-    assert.deepEqual(results.map((e) => e.type === 'toolResult' && e.output), ['add is defined in src/math.ts:1', 'add is defined in src/math.ts:1']);
+    assert.deepEqual(
+      results.map((e) => e.type === 'toolResult' && e.output),
+      ['add is defined in src/math.ts:1', 'add is defined in src/math.ts:1'],
+    );
   });
 
   it('cancels the tool the extension is running when the turn is cancelled', async () => {

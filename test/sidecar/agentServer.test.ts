@@ -31,14 +31,18 @@ describe('agent on an OpenAI-compatible server', () => {
 
   before(async () => {
     server = await fakeServer({
-      'GET /v1/models': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'tool-model', context_length: 8192 }] })),
+      'GET /v1/models': (_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'tool-model', context_length: 8192 }] })),
       'POST /v1/chat/completions': (_req, res, body) => {
         bodies.push(JSON.parse(body));
         (replies.shift() ?? ((r: ServerResponse) => stream(r, [{ content: 'out of script', finish: 'stop' }])))(res);
       },
     });
     harness = startHarness({ settings: () => ({ threads: 1 }) });
-    await harness.sidecar.request(LoadModel, { role: 'chat', source: { kind: 'server', api: 'openai-compatible', name: 'fake', baseUrl: server.url, retries: 0 } });
+    await harness.sidecar.request(LoadModel, {
+      role: 'chat',
+      source: { kind: 'server', api: 'openai-compatible', name: 'fake', baseUrl: server.url, retries: 0 },
+    });
     const session = await harness.sidecar.ensureStarted();
     session.rpc.onRequest(ExecuteTool.method, (params: { call: ToolCall }) => {
       proposed.push(params.call);
@@ -51,25 +55,37 @@ describe('agent on an OpenAI-compatible server', () => {
     await server.close();
   });
 
-  it('offers the tools in the API\'s own format and proposes the streamed tool call', async () => {
+  it("offers the tools in the API's own format and proposes the streamed tool call", async () => {
     replies.push(
-      (res) => stream(res, [
-        { tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'search_text', arguments: '' } }] },
-        { tool_calls: [{ index: 0, function: { arguments: '{"query": "TO' } }] },
-        { tool_calls: [{ index: 0, function: { arguments: 'DO"}' } }], finish: 'tool_calls' },
-      ]),
+      (res) =>
+        stream(res, [
+          { tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'search_text', arguments: '' } }] },
+          { tool_calls: [{ index: 0, function: { arguments: '{"query": "TO' } }] },
+          { tool_calls: [{ index: 0, function: { arguments: 'DO"}' } }], finish: 'tool_calls' },
+        ]),
       (res) => stream(res, [{ content: 'One TODO, in src/a.ts.' }, { finish: 'stop' }]),
     );
     const result = await harness.sidecar.request(AgentRun, { turnId: 'native-1', task: 'Find the TODOs' });
     assert.equal(result.outcome, 'answered');
     assert.equal(result.answer, 'One TODO, in src/a.ts.');
-    assert.deepEqual(proposed.map((c) => [c.tool, c.args]), [['search_text', { query: 'TODO' }]]);
-    assert.equal(events.find((e) => e.type === 'toolCall' && e.turnId === 'native-1')?.type === 'toolCall' && (events.find((e) => e.type === 'toolCall') as { format: string }).format, 'native');
+    assert.deepEqual(
+      proposed.map((c) => [c.tool, c.args]),
+      [['search_text', { query: 'TODO' }]],
+    );
+    assert.equal(
+      events.find((e) => e.type === 'toolCall' && e.turnId === 'native-1')?.type === 'toolCall' &&
+        (events.find((e) => e.type === 'toolCall') as { format: string }).format,
+      'native',
+    );
     assert.equal(bodies[0]!.tools!.length, 8);
     assert.deepEqual(bodies[0]!.tools!.find((t) => t.function.name === 'edit_file')!.function.parameters.required, ['path', 'newText']);
     // The call and its result go back in the API's own shape: an assistant tool_calls entry and a tool message.
     const [call, toolResult] = bodies[1]!.messages.slice(-2) as Array<Record<string, unknown>>;
-    assert.deepEqual(call, { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'search_text', arguments: '{"query":"TODO"}' } }] });
+    assert.deepEqual(call, {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'search_text', arguments: '{"query":"TODO"}' } }],
+    });
     assert.equal(toolResult!.role, 'tool');
     assert.equal(toolResult!.tool_call_id, 'call_1');
     assert.match(String(toolResult!.content), /Result of search_text:\nsrc\/a.ts:3/);
@@ -85,7 +101,10 @@ describe('agent on an OpenAI-compatible server', () => {
     const before = bodies.length;
     const result = await harness.sidecar.request(AgentRun, { turnId: 'native-2', task: 'What is in src?' });
     assert.equal(result.answer, 'src has a.ts');
-    assert.deepEqual(proposed.map((c) => [c.tool, c.args]), [['list_files', { path: 'src' }]]);
+    assert.deepEqual(
+      proposed.map((c) => [c.tool, c.args]),
+      [['list_files', { path: 'src' }]],
+    );
     const sent = bodies.slice(before) as Array<{ tools?: unknown; response_format?: { type: string } }>;
     assert.ok(sent[0]!.tools);
     assert.equal(sent[1]!.tools, undefined);

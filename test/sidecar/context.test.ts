@@ -13,8 +13,10 @@ import { scriptedModel } from '../fixtures/models';
 import { startHarness, type Harness } from './harness';
 
 const script = 'return a + b;';
-const main = "import { applyDiscount, type Cart } from './pricing';\n\nexport function checkout(cart: Cart) {\n  const price = applyDiscount(cart.total, cart.code);\n  \n}\n";
-const pricing = 'export interface Cart {\n  total: number;\n  code?: string;\n}\n\nexport function applyDiscount(total: number, code?: string): number {\n  return code === "HALF" ? total / 2 : total;\n}\n';
+const main =
+  "import { applyDiscount, type Cart } from './pricing';\n\nexport function checkout(cart: Cart) {\n  const price = applyDiscount(cart.total, cart.code);\n  \n}\n";
+const pricing =
+  'export interface Cart {\n  total: number;\n  code?: string;\n}\n\nexport function applyDiscount(total: number, code?: string): number {\n  return code === "HALF" ? total / 2 : total;\n}\n';
 
 describe('context in the sidecar', () => {
   let harness: Harness;
@@ -58,7 +60,11 @@ describe('context in the sidecar', () => {
 
   it('keeps the snippets while the user types on, so the prompt stays anchored', async () => {
     // Not the suggestion's start ("return"): that would be answered from the suggestion, with no prompt.
-    await send(DidChangeDocument.method, { uri: uriOf('checkout.ts'), version: 2, changes: [{ range: { start: { line: 4, character: 2 }, end: { line: 4, character: 2 } }, text: 'x' }] });
+    await send(DidChangeDocument.method, {
+      uri: uriOf('checkout.ts'),
+      version: 2,
+      changes: [{ range: { start: { line: 4, character: 2 }, end: { line: 4, character: 2 } }, text: 'x' }],
+    });
     const result = await complete('checkout.ts', 2, 3);
     assert.equal(result.anchored, true);
     assert.equal(result.snippetFiles, undefined, 'no new assembly while anchored');

@@ -48,7 +48,13 @@ export async function startFakeHub(bytesPerSecond: number): Promise<FakeHub> {
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const logged: LoggedRequest = { method: req.method ?? '', url: url.pathname + url.search, ...(req.headers.range ? { range: req.headers.range } : {}), status: 0, sent: 0 };
+    const logged: LoggedRequest = {
+      method: req.method ?? '',
+      url: url.pathname + url.search,
+      ...(req.headers.range ? { range: req.headers.range } : {}),
+      status: 0,
+      sent: 0,
+    };
     requests.push(logged);
     const reply = (status: number, headers: Record<string, string | number> = {}, body = '') => {
       logged.status = status;

@@ -70,7 +70,7 @@ export async function rejectsWithCode(promise: Promise<unknown>, code: number): 
     await promise;
   } catch (error) {
     const typed = error as Error & { code: number };
-    if (typed.code !== code) throw new Error(`expected error code ${code}, got ${typed.code}: ${typed.message}`);
+    if (typed.code !== code) throw new Error(`expected error code ${code}, got ${typed.code}: ${typed.message}`, { cause: error });
     return typed;
   }
   throw new Error(`expected a rejection with code ${code}, but it resolved`);

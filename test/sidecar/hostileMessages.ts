@@ -93,15 +93,41 @@ export class HostileMessages {
   /** Any JSON value, small: the junk that fills params and fields. */
   private junk(depth = 0): unknown {
     switch (this.int(depth > 3 ? 6 : 9)) {
-      case 0: return null;
-      case 1: return this.random() < 0.5;
-      case 2: return this.choose([0, -1, 1.5, 2 ** 53, -(2 ** 63), 1e308, Number.MIN_VALUE, this.int(1000)]);
-      case 3: return this.choose(['', 'x', '\u0000', '\ud800', '../../etc/passwd', '/proc/self/mem', '__proto__', 'null', '{"a":1}', 'ü'.repeat(this.int(300))]);
-      case 4: return `/tmp/${this.int(1e6)}`;
-      case 5: return this.choose(contract).method;
-      case 6: return Array.from({ length: this.int(5) }, () => this.junk(depth + 1));
+      case 0:
+        return null;
+      case 1:
+        return this.random() < 0.5;
+      case 2:
+        return this.choose([0, -1, 1.5, 2 ** 53, -(2 ** 63), 1e308, Number.MIN_VALUE, this.int(1000)]);
+      case 3:
+        return this.choose(['', 'x', '\u0000', '\ud800', '../../etc/passwd', '/proc/self/mem', '__proto__', 'null', '{"a":1}', 'ü'.repeat(this.int(300))]);
+      case 4:
+        return `/tmp/${this.int(1e6)}`;
+      case 5:
+        return this.choose(contract).method;
+      case 6:
+        return Array.from({ length: this.int(5) }, () => this.junk(depth + 1));
       default: {
-        const keys = ['prefix', 'suffix', 'role', 'source', 'path', 'root', 'storageDir', 'uri', 'text', 'id', 'query', 'paused', 'protocolVersion', 'settings', '__proto__', 'constructor', 'messages', 'maxTokens'];
+        const keys = [
+          'prefix',
+          'suffix',
+          'role',
+          'source',
+          'path',
+          'root',
+          'storageDir',
+          'uri',
+          'text',
+          'id',
+          'query',
+          'paused',
+          'protocolVersion',
+          'settings',
+          '__proto__',
+          'constructor',
+          'messages',
+          'maxTokens',
+        ];
         return Object.fromEntries(Array.from({ length: this.int(6) }, () => [this.choose(keys), this.junk(depth + 1)]));
       }
     }
@@ -128,7 +154,24 @@ export class HostileMessages {
   }
 
   private unknownMethod(): HostileMessage {
-    const method = this.choose(['__proto__', 'constructor', 'toString', 'hasOwnProperty', '$/setTrace', '$/progress', '$/logTrace', '$/unknown', 'rpc.discover', 'model/', '/', 'Initialize', 'initialize ', `x/${'y'.repeat(this.int(300))}`, '\u0000', 'ünïcödé/méthod']);
+    const method = this.choose([
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '$/setTrace',
+      '$/progress',
+      '$/logTrace',
+      '$/unknown',
+      'rpc.discover',
+      'model/',
+      '/',
+      'Initialize',
+      'initialize ',
+      `x/${'y'.repeat(this.int(300))}`,
+      '\u0000',
+      'ünïcödé/méthod',
+    ]);
     return this.request('unknown method', { id: this.freshId(), method, params: this.junk() });
   }
 
@@ -151,9 +194,22 @@ export class HostileMessages {
 
   private cancelStorm(): HostileMessage[] {
     const target = this.freshId();
-    const storm: HostileMessage[] = [this.request('cancel storm', { id: target, method: this.choose(['$/ping', 'models/catalog', this.method()]), params: null })];
+    const storm: HostileMessage[] = [
+      this.request('cancel storm', { id: target, method: this.choose(['$/ping', 'models/catalog', this.method()]), params: null }),
+    ];
     for (let i = 0; i < 1 + this.int(12); i++) {
-      const params = this.choose<unknown>([{ id: target }, { id: this.choose(this.recentIds) }, undefined, null, { id: null }, 'x', [target], { id: { target } }, {}, this.junk()]);
+      const params = this.choose<unknown>([
+        { id: target },
+        { id: this.choose(this.recentIds) },
+        undefined,
+        null,
+        { id: null },
+        'x',
+        [target],
+        { id: { target } },
+        {},
+        this.junk(),
+      ]);
       storm.push(this.request('cancel storm', params === undefined ? { method: '$/cancelRequest' } : { method: '$/cancelRequest', params }));
     }
     return storm;
@@ -171,12 +227,20 @@ export class HostileMessages {
   }
 
   private junkNotification(): HostileMessage {
-    return this.request('notification, junk params', { method: this.choose(contract.filter((def) => def.kind === 'notification')).method, params: this.junk() });
+    return this.request('notification, junk params', {
+      method: this.choose(contract.filter((def) => def.kind === 'notification')).method,
+      params: this.junk(),
+    });
   }
 
   private fakeResponse(): HostileMessage {
     const id = this.choose<unknown>([this.int(1000), `r${this.int(1000)}`, null, {}]);
-    const body = this.choose<Record<string, unknown>>([{ result: this.junk() }, { error: this.junk() }, { result: 1, error: { code: 1, message: 'both' } }, {}]);
+    const body = this.choose<Record<string, unknown>>([
+      { result: this.junk() },
+      { error: this.junk() },
+      { result: 1, error: { code: 1, message: 'both' } },
+      {},
+    ]);
     return this.request('fake response', { id, ...body });
   }
 
@@ -192,11 +256,12 @@ export class HostileMessages {
     const id = this.freshId();
     const method = this.method();
     const where = this.int(3);
-    const text = where === 0
-      ? `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"method":${JSON.stringify(method)},"params":${nested}}`
-      : where === 1
-        ? `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"method":${JSON.stringify(method)},"params":{"prefix":"a","suffix":"b","extra":${nested}}}`
-        : `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"params":${nested}}`;
+    const text =
+      where === 0
+        ? `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"method":${JSON.stringify(method)},"params":${nested}}`
+        : where === 1
+          ? `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"method":${JSON.stringify(method)},"params":{"prefix":"a","suffix":"b","extra":${nested}}}`
+          : `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"params":${nested}}`;
     return { text, kind: 'deep nesting', ...(where < 2 ? { answerId: { key: JSON.stringify(id), method } } : {}) };
   }
 

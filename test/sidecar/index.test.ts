@@ -23,7 +23,10 @@ function put(relative: string, text: string): string {
 }
 
 put('.gitignore', 'dist/\n');
-put('src/config.ts', 'export interface Settings { port: number }\n\nexport function parseConfig(text: string): Settings {\n  return JSON.parse(text) as Settings;\n}\n');
+put(
+  'src/config.ts',
+  'export interface Settings { port: number }\n\nexport function parseConfig(text: string): Settings {\n  return JSON.parse(text) as Settings;\n}\n',
+);
 put('src/stack.py', 'class Stack:\n    def push(self, item):\n        self.items.append(item)\n\n    def pop(self):\n        return self.items.pop()\n');
 put('src/retry.go', 'package net\n\nfunc RetryWithBackoff(attempts int) error {\n\treturn nil\n}\n');
 put('README.md', '# Demo\n\nA workspace for the index test.\n');
@@ -77,7 +80,10 @@ describe('workspace index in the sidecar', () => {
     const status = await until(harness, 'indexed', settled);
     assert.equal(status.filesIndexed, 5, 'three sources, .gitignore and README; dist/ and .env are skipped');
     assert.equal(status.vectors, 'ready');
-    assert.ok(statuses.some((s) => s.state === 'indexing'), 'progress was announced');
+    assert.ok(
+      statuses.some((s) => s.state === 'indexing'),
+      'progress was announced',
+    );
   });
 
   it('finds code by keyword, with its lines and enclosing symbol, and never returns ignored or secret files', async () => {
@@ -92,7 +98,7 @@ describe('workspace index in the sidecar', () => {
     assert.equal(py.results[0]?.symbol, 'Stack');
   });
 
-  it('ranks by embedding too: a chunk\'s own text is its nearest vector', async () => {
+  it("ranks by embedding too: a chunk's own text is its nearest vector", async () => {
     const text = 'package net\n\nfunc RetryWithBackoff(attempts int) error {\n\treturn nil\n}';
     const answer = await harness.sidecar.request(SearchIndex, { query: text, limit: 5 });
     assert.equal(answer.mode, 'hybrid');
@@ -110,7 +116,10 @@ describe('workspace index in the sidecar', () => {
     assert.equal(results[0]?.relativePath, 'src/config.ts');
     const old = await harness.sidecar.request(SearchIndex, { query: 'Settings port', limit: 5 });
     // Vector search ranks every chunk; the keyword ranking must no longer find the old name there.
-    assert.ok(old.results.every((r) => r.relativePath !== 'src/config.ts' || r.keywordRank === undefined), 'the old text is gone');
+    assert.ok(
+      old.results.every((r) => r.relativePath !== 'src/config.ts' || r.keywordRank === undefined),
+      'the old text is gone',
+    );
   });
 
   it('indexes a created file and forgets a deleted one', async () => {
@@ -118,7 +127,12 @@ describe('workspace index in the sidecar', () => {
     const created = put('lib/queue.rb', 'class PriorityQueue\n  def enqueue(item)\n  end\nend\n');
     const deleted = path.join(root, 'src/stack.py');
     unlinkSync(deleted);
-    harness.sidecar.notify(DidChangeFiles, { changes: [{ type: 'created', path: created }, { type: 'deleted', path: deleted }] });
+    harness.sidecar.notify(DidChangeFiles, {
+      changes: [
+        { type: 'created', path: created },
+        { type: 'deleted', path: deleted },
+      ],
+    });
     await until(harness, 'updated', (s) => s.filesIndexed === 5 && s.generation > before && settled(s));
     const queue = await harness.sidecar.request(SearchIndex, { query: 'PriorityQueue enqueue', limit: 3 });
     assert.equal(queue.results[0]?.relativePath, 'lib/queue.rb');
@@ -160,7 +174,7 @@ describe('workspace index in the sidecar', () => {
     reportedStatus(harness);
     await harness.sidecar.request(LoadModel, { role: 'embeddings', source: { kind: 'file', path: model } });
     const opened = await harness.sidecar.request(OpenIndex, { root, storageDir });
-    assert.equal(opened.writer, true, 'the dead process\'s lock was taken over');
+    assert.equal(opened.writer, true, "the dead process's lock was taken over");
     assert.equal(opened.chunks, before.chunks, 'everything came back from disk');
     assert.ok(opened.generation >= before.generation);
     const status = await until(harness, 'caught up', (s) => s.filesIndexed === 7 && settled(s));

@@ -30,7 +30,12 @@ describe('inline completions in the sidecar', () => {
     harness = startHarness({ settings: () => ({ threads: 1 }) });
     await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await scriptedModel(script) }, contextSize: 2048 });
     const body = Array.from({ length: 60 }, (_, i) => `  const value${i} = input[${i}] * ${i};`).join('\n');
-    await notify(DidOpenDocument, { uri, languageId: 'typescript', version, text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n` });
+    await notify(DidOpenDocument, {
+      uri,
+      languageId: 'typescript',
+      version,
+      text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n`,
+    });
   });
   after(() => harness.sidecar.dispose());
 
@@ -80,7 +85,7 @@ describe('inline completions in the sidecar', () => {
     assert.equal(result.anchored, false);
   });
 
-  it('starts a new prompt in the new model\'s FIM format when the completion model changes mid-typing', async () => {
+  it("starts a new prompt in the new model's FIM format when the completion model changes mid-typing", async () => {
     const first = await scriptedModel(script);
     const other = await scriptedModel('return b - a;', { name: 'swap-starcoder', vocab: 'starcoder' });
     await complete(2, 7); // anchored where the user types
@@ -102,7 +107,10 @@ describe('inline completions in the sidecar', () => {
 
   it('refuses a position in a version the mirror does not have', async () => {
     await rejectsWithCode(harness.sidecar.request(InlineCompletion, { uri, version: version + 5, position: { line: 0, character: 0 } }), ErrorCodes.Cancelled);
-    await rejectsWithCode(harness.sidecar.request(InlineCompletion, { uri: 'file:///nope.ts', version: 1, position: { line: 0, character: 0 } }), ErrorCodes.InvalidParams);
+    await rejectsWithCode(
+      harness.sidecar.request(InlineCompletion, { uri: 'file:///nope.ts', version: 1, position: { line: 0, character: 0 } }),
+      ErrorCodes.InvalidParams,
+    );
   });
 
   it('answers a spot it has completed before from its suggestions, with no generation', async () => {
@@ -184,7 +192,12 @@ describe('inline completions through llama-server', () => {
     harness = startHarness({ settings: () => ({ threads: 1 }) });
     const body = Array.from({ length: 60 }, (_, i) => `  const value${i} = input[${i}] * ${i};`).join('\n');
     await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'server', api: 'llama-server', name: 'test', baseUrl: server.url } });
-    await notify(DidOpenDocument, { uri: serverUri, languageId: 'typescript', version, text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n` });
+    await notify(DidOpenDocument, {
+      uri: serverUri,
+      languageId: 'typescript',
+      version,
+      text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n`,
+    });
   });
   after(async () => {
     await harness.sidecar.dispose();
@@ -199,7 +212,11 @@ describe('inline completions through llama-server', () => {
     let evaluated = 0;
     let typed = '';
     for (const char of 'const') {
-      await notify(DidChangeDocument, { uri: serverUri, version: ++version, changes: [{ range: { start: { line: 1, character: 2 + typed.length }, end: { line: 1, character: 2 + typed.length } }, text: char }] });
+      await notify(DidChangeDocument, {
+        uri: serverUri,
+        version: ++version,
+        changes: [{ range: { start: { line: 1, character: 2 + typed.length }, end: { line: 1, character: 2 + typed.length } }, text: char }],
+      });
       typed += char;
       const result = await complete(1, 2 + typed.length);
       assert.equal(result.anchored, true);

@@ -37,7 +37,12 @@ describe('sidecar supervision', () => {
       await sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await fimModel() } });
       const firstPid = sidecar.pid!;
       const ready = new Promise((resolve) => sidecar.onReady(resolve));
-      const inFlight = sidecar.request(Generate, { role: 'completion', infill: { prefix: 'function add(a, b) {', suffix: '}' }, maxTokens: 1024, temperature: 1 });
+      const inFlight = sidecar.request(Generate, {
+        role: 'completion',
+        infill: { prefix: 'function add(a, b) {', suffix: '}' },
+        maxTokens: 1024,
+        temperature: 1,
+      });
       process.kill(firstPid, 'SIGKILL');
       const error = await rejectsWithCode(inFlight, ErrorCodes.SidecarExited);
       assert.match(error.message, /SIGKILL/);
@@ -76,7 +81,7 @@ describe('sidecar supervision', () => {
     }
   });
 
-  it('reloads the role\'s model after each of 4 crashes, stops at the 5th, and reloads it on Restart', async () => {
+  it("reloads the role's model after each of 4 crashes, stops at the 5th, and reloads it on Restart", async () => {
     // The supervisor's own restart delays: the recovery figures logged below are what a user sees.
     const { sidecar, waitForStatus } = startHarness({ timing: { heartbeatIntervalMs: 60_000 } });
     const models = await completionModels(sidecar);
@@ -110,7 +115,10 @@ describe('sidecar supervision', () => {
       await models.ensureLoaded('completion');
       const first = sidecar.pid!;
       process.kill(first, 'SIGKILL');
-      await until(() => sidecar.status.status === 'ready' && sidecar.pid !== first && models.state('completion').state === 'loading', () => 'the reload to start');
+      await until(
+        () => sidecar.status.status === 'ready' && sidecar.pid !== first && models.state('completion').state === 'loading',
+        () => 'the reload to start',
+      );
       const reloading = sidecar.pid!;
       process.kill(reloading, 'SIGKILL');
       await reloaded(sidecar, models, reloading);
@@ -167,7 +175,7 @@ describe('sidecar supervision', () => {
     await waitForExit(sidecarPid, 10_000);
   });
 
-  it('leaves no orphan when the extension host dies while the sidecar\'s event loop is blocked', async () => {
+  it("leaves no orphan when the extension host dies while the sidecar's event loop is blocked", async () => {
     const blocked = blockedLoop();
     const { host, sidecarPid } = await startOrphanHost(blocked.env);
     try {
@@ -221,7 +229,10 @@ describe('sidecar supervision', () => {
 /** A stand-in extension host: starts the sidecar through the supervisor, prints its pid, waits. */
 async function startOrphanHost(sidecarEnv: Record<string, string> = {}): Promise<{ host: ChildProcess; sidecarPid: number }> {
   const script = path.join(repoRoot, 'out/test/sidecar/orphanHost.mjs');
-  const host = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PYLOT_TEST_SIDECAR_ENV: JSON.stringify(sidecarEnv) } });
+  const host = spawn(process.execPath, [script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PYLOT_TEST_SIDECAR_ENV: JSON.stringify(sidecarEnv) },
+  });
   const sidecarPid = await new Promise<number>((resolve, reject) => {
     host.stdout!.on('data', (chunk: Buffer) => {
       const match = /sidecar-pid=(\d+)/.exec(chunk.toString());
@@ -267,13 +278,18 @@ async function until(done: () => boolean, what: () => string, timeoutMs = 30_000
 /** A ModelManager whose completion role is the FIM test model, as the extension builds it from settings. */
 async function completionModels(sidecar: Sidecar): Promise<ModelManager> {
   const file = await fimModel();
-  return new ModelManager(sidecar, (role) => (role === 'completion' ? { spec: file, contextSize: 512, resolve: async () => ({ source: { kind: 'file' as const, path: file } }) } : undefined));
+  return new ModelManager(sidecar, (role) =>
+    role === 'completion' ? { spec: file, contextSize: 512, resolve: async () => ({ source: { kind: 'file' as const, path: file } }) } : undefined,
+  );
 }
 
 /** Waits until the completion model is loaded in a process other than `pid`, and serves there. */
 async function reloaded(sidecar: Sidecar, models: ModelManager, pid: number | undefined): Promise<void> {
   const role = () => models.state('completion');
-  await until(() => role().state === 'ready' && sidecar.pid !== undefined && sidecar.pid !== pid, () => `the model to be reloaded (it is ${role().state}${role().error ? `: ${role().error?.message}` : ''})`);
+  await until(
+    () => role().state === 'ready' && sidecar.pid !== undefined && sidecar.pid !== pid,
+    () => `the model to be reloaded (it is ${role().state}${role().error ? `: ${role().error?.message}` : ''})`,
+  );
   // Not NoModel: the new process holds the model.
   await sidecar.request(Generate, { role: 'completion', infill: { prefix: 'a', suffix: 'b' }, maxTokens: 1 });
 }

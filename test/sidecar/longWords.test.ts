@@ -62,7 +62,13 @@ describe('long runs of text through the sidecar', () => {
     const line = everyLongRun(overCrashBound).replace(/\n/g, '');
     await notify(DidOpenDocument.method, { uri, languageId: 'typescript', version: 1, text: `const a = "${line}";\n\nconst b = "${line}";\n` });
     for (const [shape, make] of shapes) {
-      await harness.sidecar.request(InlineCompletion, { uri, version: 1, position: { line: 1, character: 0 }, snippets: [{ filename: `${shape}.txt`, text: make(overCrashBound) }], maxTokens: 2 });
+      await harness.sidecar.request(InlineCompletion, {
+        uri,
+        version: 1,
+        position: { line: 1, character: 0 },
+        snippets: [{ filename: `${shape}.txt`, text: make(overCrashBound) }],
+        maxTokens: 2,
+      });
       await alive(`inline snippets of ${shape}`);
     }
     // No snippets of its own: the sidecar assembles them, the clipboard's long run among the candidates.
@@ -82,7 +88,8 @@ describe('long runs of text through the sidecar', () => {
     try {
       await harness.sidecar.request(OpenIndex, { root, storageDir: path.join(root, '.storage') });
       const deadline = Date.now() + 120_000;
-      while (!statuses.some((s) => s.state === 'idle' && s.chunks > 0 && s.filesIndexed === shapes.length) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!statuses.some((s) => s.state === 'idle' && s.chunks > 0 && s.filesIndexed === shapes.length) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       await alive('embeddings');
       // Chunks the embedding tokenizer reduces to nothing (a run of combining marks, which BERT strips)
       // have no vector and are found by keywords: every other chunk has one.
@@ -98,7 +105,11 @@ describe('long runs of text through the sidecar', () => {
   it('an agent task whose tool output, and whose task, is a long run', async () => {
     // Every token distinct in the deepseek-llm vocabulary, which crashes on the same runs as deepseek-coder's.
     const script = '{"tool":"get_definitions","args":{"symbol": "add"}}';
-    await harness.sidecar.request(LoadModel, { role: 'chat', source: { kind: 'file', path: await scriptedModel(script, { name: 'scripted-agent-deepseek-llm', vocab: 'deepseek-llm' }) }, contextSize: 2048 });
+    await harness.sidecar.request(LoadModel, {
+      role: 'chat',
+      source: { kind: 'file', path: await scriptedModel(script, { name: 'scripted-agent-deepseek-llm', vocab: 'deepseek-llm' }) },
+      contextSize: 2048,
+    });
     const session = await harness.sidecar.ensureStarted();
     let calls = 0;
     session.rpc.onRequest(ExecuteTool.method, () => ({ status: 'ok', output: everyLongRun(overCrashBound).slice(0, 200_000 + 50_000 * calls++) }));
@@ -127,8 +138,14 @@ describe('long runs of text to a llama-server profile', () => {
     for (const shape of ['letters', 'cjk', 'dots', 'digits', 'spaces'] as const) {
       // llama-server tokenizes on a thread of its own, whose stack lasts a little longer than the sidecar's.
       const run = longRunShapes[shape]!(60_000);
-      const outcome = (promise: Promise<unknown>) => promise.then(() => 'answered', (error: Error) => `refused: ${error.message.slice(0, 120)}`);
-      t.diagnostic(`${shape}: infill ${await outcome(harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: `const blob = "${run}`, suffix: `";\n${run}` }, maxTokens: 2 }))}`);
+      const outcome = (promise: Promise<unknown>) =>
+        promise.then(
+          () => 'answered',
+          (error: Error) => `refused: ${error.message.slice(0, 120)}`,
+        );
+      t.diagnostic(
+        `${shape}: infill ${await outcome(harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: `const blob = "${run}`, suffix: `";\n${run}` }, maxTokens: 2 }))}`,
+      );
       t.diagnostic(`${shape}: generate ${await outcome(harness.sidecar.request(Generate, { role: 'completion', prompt: run, maxTokens: 2 }))}`);
       const after = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' } });
       assert.equal(after.text, script, `the server still answers after a run of ${shape}`);

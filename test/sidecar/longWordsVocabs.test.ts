@@ -35,7 +35,15 @@ function tokenizeInChild(vocabPath: string, mode: 'guarded' | 'raw', length: num
     proc.on('error', reject);
     proc.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, lines: stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ChildRun['lines'][number]), stderr });
+      resolve({
+        code,
+        signal,
+        lines: stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as ChildRun['lines'][number]),
+        stderr,
+      });
     });
   });
 }
@@ -49,7 +57,11 @@ describe('long runs of text on every bundled vocabulary', () => {
 
   it('crash an unguarded tokenizer: the hazard is real (in a throwaway process)', async () => {
     // Measured: letters on deepseek-coder, spaces on deepseek-llm, digits on gpt-neox, dots on falcon.
-    for (const [vocab, shape] of [['deepseek-coder', 'letters'], ['deepseek-llm', 'spaces'], ['gpt-neox', 'digits']] as const) {
+    for (const [vocab, shape] of [
+      ['deepseek-coder', 'letters'],
+      ['deepseek-llm', 'spaces'],
+      ['gpt-neox', 'digits'],
+    ] as const) {
       const run = await tokenizeInChild(await vocabFile(vocab), 'raw', overCrashBound, [shape]);
       assert.equal(run.lines.length, 0, `the unguarded ${vocab} tokenizer answered ${shape}`);
       assert.ok(run.signal !== null || run.code !== 0, `the unguarded process exited cleanly (${run.code})`);
@@ -59,15 +71,29 @@ describe('long runs of text on every bundled vocabulary', () => {
   it('pass through the guarded tokenizer of every vocabulary, every shape, the text kept', async (t) => {
     for (const vocab of vocabs) {
       const run = await tokenizeInChild(await vocabFile(vocab), 'guarded', overCrashBound);
-      assert.equal(run.signal, null, `${vocab}: the tokenizer process died (${run.signal}) after ${run.lines.at(-1)?.shape ?? 'loading'}\n${run.stderr.slice(-2000)}`);
+      assert.equal(
+        run.signal,
+        null,
+        `${vocab}: the tokenizer process died (${run.signal}) after ${run.lines.at(-1)?.shape ?? 'loading'}\n${run.stderr.slice(-2000)}`,
+      );
       assert.equal(run.code, 0, `${vocab}: exit ${run.code}\n${run.stderr.slice(-2000)}`);
-      assert.deepEqual(run.lines.map((line) => line.shape), Object.keys(longRunShapes), `${vocab}: every shape answered`);
+      assert.deepEqual(
+        run.lines.map((line) => line.shape),
+        Object.keys(longRunShapes),
+        `${vocab}: every shape answered`,
+      );
       for (const line of run.lines) assert.ok(line.tokens > 0 && line.specialTokens > 0, `${vocab} ${line.shape}: tokens`);
       // Byte-level BPE round-trips exactly; a cut must not change that (WordPiece and SentencePiece normalise text).
       const inexact = run.lines.filter((line) => !line.exact).map((line) => line.shape);
-      t.diagnostic(`${vocab}: ${run.lines.reduce((sum, line) => sum + line.ms, 0)} ms for ${run.lines.length} shapes; not round-tripped: ${inexact.join(', ') || 'none'}`);
+      t.diagnostic(
+        `${vocab}: ${run.lines.reduce((sum, line) => sum + line.ms, 0)} ms for ${run.lines.length} shapes; not round-tripped: ${inexact.join(', ') || 'none'}`,
+      );
       if (['deepseek-coder', 'deepseek-llm', 'starcoder', 'qwen2', 'gpt-2', 'llama-bpe'].includes(vocab)) {
-        assert.deepEqual(inexact.filter((shape) => !['ideographicSpaces', 'noBreakSpaces'].includes(shape)), [], `${vocab}: cut text no longer round-trips`);
+        assert.deepEqual(
+          inexact.filter((shape) => !['ideographicSpaces', 'noBreakSpaces'].includes(shape)),
+          [],
+          `${vocab}: cut text no longer round-trips`,
+        );
       }
     }
   });

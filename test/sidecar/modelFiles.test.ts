@@ -129,24 +129,44 @@ describe('model files in the sidecar', () => {
 
     assert.deepEqual(result.folders, [library, cache]);
     assert.equal(result.incomplete, undefined);
-    assert.deepEqual([...byName.keys()].sort(), ['big-00001-of-00002.gguf', 'chat.gguf', 'cut-data.gguf', 'cut-header.gguf', 'embedding.gguf', 'fim.gguf', 'from-cli.gguf', 'notes.gguf']);
+    assert.deepEqual([...byName.keys()].sort(), [
+      'big-00001-of-00002.gguf',
+      'chat.gguf',
+      'cut-data.gguf',
+      'cut-header.gguf',
+      'embedding.gguf',
+      'fim.gguf',
+      'from-cli.gguf',
+      'notes.gguf',
+    ]);
 
     const fimInfo = model('fim.gguf');
     assert.deepEqual(
       { ...fimInfo, parameters: undefined },
       {
-        path: join(library, 'fim.gguf'), fileName: 'fim.gguf', sizeBytes: (await stat(fim)).size, name: 'pylot-test-fim', architecture: 'llama',
-        parameters: undefined, quantization: 'F16', trainContextSize: 4096, fim: true, chatTemplate: false, embedding: false,
+        path: join(library, 'fim.gguf'),
+        fileName: 'fim.gguf',
+        sizeBytes: (await stat(fim)).size,
+        name: 'pylot-test-fim',
+        architecture: 'llama',
+        parameters: undefined,
+        quantization: 'F16',
+        trainContextSize: 4096,
+        fim: true,
+        chatTemplate: false,
+        embedding: false,
       },
     );
     assert.ok(fimInfo.parameters! > 2_000_000 && fimInfo.parameters! < 3_000_000, `${fimInfo.parameters} parameters`);
 
     assert.equal(model('chat.gguf').chatTemplate, true);
     assert.equal(model('chat.gguf').trainContextSize, 2048);
-    assert.deepEqual(
-      pick(model('embedding.gguf'), ['architecture', 'embedding', 'fim', 'chatTemplate', 'error']),
-      { architecture: 'bert', embedding: true, fim: false, chatTemplate: false },
-    );
+    assert.deepEqual(pick(model('embedding.gguf'), ['architecture', 'embedding', 'fim', 'chatTemplate', 'error']), {
+      architecture: 'bert',
+      embedding: true,
+      fim: false,
+      chatTemplate: false,
+    });
     assert.equal(model('embedding.gguf').path, join(library, 'nested', 'deeper', 'embedding.gguf'));
     assert.equal(model('from-cli.gguf').embedding, true);
 
@@ -170,7 +190,10 @@ describe('model files in the sidecar', () => {
     assert.ok(entries.filter((e) => e.role === 'completion').every((e) => e.fim));
     for (const entry of entries) {
       assert.ok(entry.quants.length >= 2, entry.id);
-      assert.ok(entry.quants.some((q) => q.quantization === entry.recommended), entry.id);
+      assert.ok(
+        entry.quants.some((q) => q.quantization === entry.recommended),
+        entry.id,
+      );
       for (const quant of entry.quants) {
         assert.match(quant.uri, new RegExp(`^hf:[\\w.-]+/[\\w.-]+-GGUF:${quant.quantization}$`));
         assert.ok(quant.memoryBytes > quant.sizeBytes, `${entry.id} ${quant.quantization}`);
@@ -238,7 +261,10 @@ describe('model files in the sidecar', () => {
     assert.ok(ranged.length > 0, 'the resumed download asked for byte ranges');
     // ipull resumes whole 5 MiB chunks: the new ranges start on chunk boundaries and skip what is on disk.
     const chunk = 5 * MiB;
-    assert.ok(ranged.every((r) => Number(/^bytes=(\d+)-/.exec(r.range!)?.[1]) % chunk === 0), ranged.map((r) => r.range).join(', '));
+    assert.ok(
+      ranged.every((r) => Number(/^bytes=(\d+)-/.exec(r.range!)?.[1]) % chunk === 0),
+      ranged.map((r) => r.range).join(', '),
+    );
     const fetched = ranged.reduce((sum, r) => sum + r.sent, 0);
     assert.ok(fetched <= downloadData.length - chunk, `fetched ${fetched} of ${downloadData.length} bytes again`);
     assert.equal(sha256(await readFile(result.path)), sha256(downloadData));
@@ -247,7 +273,10 @@ describe('model files in the sidecar', () => {
 
   it('gives up on a server that stops sending, with a message that says so', async () => {
     const started = performance.now();
-    const error = await rejectsWithCode(hfDownload('stalled', 'pylot-test/Stalled-GGUF', await folder('stalled'), { stallTimeoutMs: 1500 }), ErrorCodes.Timeout);
+    const error = await rejectsWithCode(
+      hfDownload('stalled', 'pylot-test/Stalled-GGUF', await folder('stalled'), { stallTimeoutMs: 1500 }),
+      ErrorCodes.Timeout,
+    );
     assert.match(error.message, /No data arrived from 127\.0\.0\.1:\d+ for 1\.5 s/);
     assert.ok(performance.now() - started < 10_000);
   });
@@ -287,9 +316,15 @@ describe('model files in the sidecar', () => {
 
   it('names what is wrong with an unknown model', async () => {
     const into = await folder('unknown');
-    const unknownId = await rejectsWithCode(get({ downloadId: 'x', source: { kind: 'catalog', id: 'gpt-17', quantization: 'Q4_K_M' }, folder: into }), ErrorCodes.ModelNotFound);
+    const unknownId = await rejectsWithCode(
+      get({ downloadId: 'x', source: { kind: 'catalog', id: 'gpt-17', quantization: 'Q4_K_M' }, folder: into }),
+      ErrorCodes.ModelNotFound,
+    );
     assert.match(unknownId.message, /"gpt-17" is not in Pylot's model catalog. Known models: qwen2.5-coder-0.5b, /);
-    const unknownQuant = await rejectsWithCode(get({ downloadId: 'x', source: { kind: 'catalog', id: 'qwen2.5-coder-0.5b', quantization: 'IQ1_S' }, folder: into }), ErrorCodes.ModelNotFound);
+    const unknownQuant = await rejectsWithCode(
+      get({ downloadId: 'x', source: { kind: 'catalog', id: 'qwen2.5-coder-0.5b', quantization: 'IQ1_S' }, folder: into }),
+      ErrorCodes.ModelNotFound,
+    );
     assert.match(unknownQuant.message, /has no IQ1_S download in the catalog; choose Q8_0 or Q4_K_M/);
     const unknownRepo = await rejectsWithCode(hfDownload('x', 'pylot-test/Missing-GGUF', into), ErrorCodes.ModelNotFound);
     assert.match(unknownRepo.message, /hf:pylot-test\/Missing-GGUF:Q8_0 was not found/);

@@ -36,7 +36,10 @@ describe('models in the sidecar', () => {
     assert.equal(info.engine, 'local');
     // No chat template with a tool-call syntax of its own: the agent uses grammar-constrained JSON calls.
     assert.deepEqual(info.capabilities, { infill: true, chat: true, tools: false, embeddings: false, grammar: true });
-    assert.deepEqual(states.slice(-2).map((s) => s.split(':')[0]), ['loading', 'ready']);
+    assert.deepEqual(
+      states.slice(-2).map((s) => s.split(':')[0]),
+      ['loading', 'ready'],
+    );
   });
 
   it('fills in the middle through real inference', async () => {
@@ -74,7 +77,11 @@ describe('models in the sidecar', () => {
     // Random weights sampled at temperature 1 practically never emit EOS: a long generation.
     const started = performance.now();
     await rejectsWithCode(
-      harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'let s = "', suffix: '";' }, maxTokens: 1024, temperature: 1, streamId: 'long' }, { signal: controller.signal }),
+      harness.sidecar.request(
+        Generate,
+        { role: 'completion', infill: { prefix: 'let s = "', suffix: '";' }, maxTokens: 1024, temperature: 1, streamId: 'long' },
+        { signal: controller.signal },
+      ),
       ErrorCodes.Cancelled,
     );
     assert.ok(streamed.length > 0);

@@ -59,7 +59,10 @@ describe('sidecar contract boundary', () => {
     assert.match(error.message, /suffix/);
     await rejectsWithCode(rpc.sendRequest('model/load', { role: 'nonsense', source: { kind: 'file', path: '/x.gguf' } }), ErrorCodes.InvalidParams);
     await rejectsWithCode(rpc.sendRequest('model/load', null), ErrorCodes.InvalidParams);
-    await rejectsWithCode(rpc.sendRequest('model/generate', { role: 'completion', infill: { prefix: '', suffix: '' }, maxTokens: -5 }), ErrorCodes.InvalidParams);
+    await rejectsWithCode(
+      rpc.sendRequest('model/generate', { role: 'completion', infill: { prefix: '', suffix: '' }, maxTokens: -5 }),
+      ErrorCodes.InvalidParams,
+    );
   });
 
   it('answers an unknown method with MethodNotFound', async () => {
@@ -85,7 +88,10 @@ describe('sidecar contract boundary', () => {
   });
 
   it('rejects a relative model path without touching the disk', async () => {
-    const error = await rejectsWithCode(connection.request(LoadModel, { role: 'completion', source: { kind: 'file', path: 'models/x.gguf' } }), ErrorCodes.ModelNotFound);
+    const error = await rejectsWithCode(
+      connection.request(LoadModel, { role: 'completion', source: { kind: 'file', path: 'models/x.gguf' } }),
+      ErrorCodes.ModelNotFound,
+    );
     assert.match(error.message, /absolute/);
   });
 });
@@ -115,7 +121,9 @@ describe('sidecar contract boundary: messages that used to end or wedge the proc
     const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
     const nulls = sidecar.received.filter((m) => m.id === null).length;
     sidecar.write(`{"jsonrpc":"2.0","id":"deep","method":"model/generate","params":${deep(10_000)}}`);
-    sidecar.write(`{"jsonrpc":"2.0","id":"deep-array","method":"model/generate","params":{"role":"completion","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`);
+    sidecar.write(
+      `{"jsonrpc":"2.0","id":"deep-array","method":"model/generate","params":{"role":"completion","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`,
+    );
     sidecar.write(`{"jsonrpc":"2.0","id":"no-method","params":${deep(10_000)}}`);
     const [answer] = await sidecar.answers('deep');
     assert.equal(errorCode(answer!), ErrorCodes.InvalidRequest);
@@ -145,7 +153,11 @@ describe('sidecar contract boundary: messages that used to end or wedge the proc
   });
 
   it('answers both of two requests sharing one id: the second with an error of its own', async () => {
-    for (const [first, second] of [[7, 7], ['s', 's'], [8, '8']] as const) {
+    for (const [first, second] of [
+      [7, 7],
+      ['s', 's'],
+      [8, '8'],
+    ] as const) {
       sidecar.sendAll([
         { jsonrpc: '2.0', id: first, method: '$/ping', params: null },
         { jsonrpc: '2.0', id: second, method: '$/ping', params: null },
@@ -165,7 +177,11 @@ describe('sidecar contract boundary: messages that used to end or wedge the proc
     const before = nulls().length;
     for (const id of [null, true, {}, [1]]) sidecar.send({ jsonrpc: '2.0', id, method: '$/ping', params: null });
     await sidecar.until(() => nulls().length === before + 4, 'four null-id answers');
-    assert.ok(nulls().slice(before).every((a) => errorCode(a) === ErrorCodes.InvalidRequest));
+    assert.ok(
+      nulls()
+        .slice(before)
+        .every((a) => errorCode(a) === ErrorCodes.InvalidRequest),
+    );
   });
 
   it('drops responses to nothing and malformed responses, and never answers them with their id', async () => {
@@ -176,27 +192,31 @@ describe('sidecar contract boundary: messages that used to end or wedge the proc
     assert.ok(!sidecar.received.some((m) => typeof m.id === 'number' && m.id >= 424242 && m.id <= 424244));
   });
 
-  it('refuses index/open with a storage folder or root under /proc, /sys or /dev at once, and stays responsive', { skip: process.platform === 'win32' }, async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'pylot-proc-root-'));
-    try {
-      for (const params of [
-        { root, storageDir: '/proc/self/pylot-index' },
-        { root, storageDir: '/proc' },
-        { root, storageDir: '/sys/pylot' },
-        { root, storageDir: '/dev/pylot' },
-        { root: '/proc', storageDir: path.join(root, '.storage') },
-      ]) {
-        const answer = await sidecar.request('index/open', params, 5_000);
-        assert.equal(errorCode(answer), ErrorCodes.InvalidParams, JSON.stringify(answer));
-        assert.match(String(answer.error?.message), /kernel file system/);
+  it(
+    'refuses index/open with a storage folder or root under /proc, /sys or /dev at once, and stays responsive',
+    { skip: process.platform === 'win32' },
+    async () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'pylot-proc-root-'));
+      try {
+        for (const params of [
+          { root, storageDir: '/proc/self/pylot-index' },
+          { root, storageDir: '/proc' },
+          { root, storageDir: '/sys/pylot' },
+          { root, storageDir: '/dev/pylot' },
+          { root: '/proc', storageDir: path.join(root, '.storage') },
+        ]) {
+          const answer = await sidecar.request('index/open', params, 5_000);
+          assert.equal(errorCode(answer), ErrorCodes.InvalidParams, JSON.stringify(answer));
+          assert.match(String(answer.error?.message), /kernel file system/);
+        }
+        await assertAlive();
+        // None of them opened an index: a search finds nothing to search.
+        assert.deepEqual(((await sidecar.request('index/search', { query: 'anything', limit: 5 })).result as { results?: unknown[] } | undefined)?.results, []);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
       }
-      await assertAlive();
-      // None of them opened an index: a search finds nothing to search.
-      assert.deepEqual(((await sidecar.request('index/search', { query: 'anything', limit: 5 })).result as { results?: unknown[] } | undefined)?.results, []);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
   it('answers a method name that is not a string, empty or huge with InvalidRequest', async () => {
     for (const [i, method] of [42, '', 'm'.repeat(10_000), null, {}].entries()) {
@@ -213,7 +233,11 @@ describe('sidecar contract boundary: fuzz', () => {
   it(`answers every one of ${wanted.toLocaleString('en-US')} hostile messages it owes an answer, with a typed error or a valid result, and stays up (seed ${seed})`, async () => {
     const sidecar = RawSidecar.start();
     try {
-      const init = await sidecar.request('initialize', { protocolVersion: PROTOCOL_VERSION, client: { name: 'fuzz', version: '0' }, settings: { threads: 2 } }, 60_000);
+      const init = await sidecar.request(
+        'initialize',
+        { protocolVersion: PROTOCOL_VERSION, client: { name: 'fuzz', version: '0' }, settings: { threads: 2 } },
+        60_000,
+      );
       assert.ok(init.result, JSON.stringify(init.error));
       const generator = new HostileMessages(seed);
       const owed = new Map<string, { count: number; methods: Set<unknown> }>();
@@ -251,7 +275,11 @@ describe('sidecar contract boundary: fuzz', () => {
           sent += group.length;
         }
         for (const text of batch) sidecar.write(text);
-        await sidecar.until(() => (collect(), [...batchKeys].every((key) => answersTo(key) >= owed.get(key)!.count)), `the answers to a batch ending at message ${sent}`, 60_000);
+        await sidecar.until(
+          () => (collect(), [...batchKeys].every((key) => answersTo(key) >= owed.get(key)!.count)),
+          `the answers to a batch ending at message ${sent}`,
+          60_000,
+        );
         assert.equal(sidecar.exited, undefined, `the sidecar exited after ${sent} messages`);
       }
       const pong = await sidecar.request('$/ping', null);
@@ -289,10 +317,28 @@ describe('sidecar contract boundary: fuzz', () => {
       assert.ok(nullAnswers <= sent - owedTotal, `${nullAnswers} null-id answers for ${sent - owedTotal} messages without an owed id`);
       assert.equal(sidecar.exited, undefined);
       assert.doesNotMatch(sidecar.stderr.join(''), /Uncaught exception/);
-      for (const kind of ['wrong types', 'missing fields', 'unknown method', 'notification with an id', 'ids of every type', 'duplicate ids', 'cancel storm', 'params of every shape', 'valid method, junk params', 'notification, junk params', 'fake response', 'not an object', 'deep nesting', 'huge string', 'oversize']) {
+      for (const kind of [
+        'wrong types',
+        'missing fields',
+        'unknown method',
+        'notification with an id',
+        'ids of every type',
+        'duplicate ids',
+        'cancel storm',
+        'params of every shape',
+        'valid method, junk params',
+        'notification, junk params',
+        'fake response',
+        'not an object',
+        'deep nesting',
+        'huge string',
+        'oversize',
+      ]) {
         assert.ok((kinds.get(kind) ?? 0) > 0, `the generator sent no "${kind}" message`);
       }
-      console.log(`fuzz seed ${seed}: ${sent} messages (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); ${owedTotal} owed an answer, all answered (${[...codes].map(([c, n]) => `${c}: ${n}`).join(', ')}); ${nullAnswers} null-id answers; 0 exits`);
+      console.log(
+        `fuzz seed ${seed}: ${sent} messages (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); ${owedTotal} owed an answer, all answered (${[...codes].map(([c, n]) => `${c}: ${n}`).join(', ')}); ${nullAnswers} null-id answers; 0 exits`,
+      );
     } finally {
       await sidecar.close();
     }

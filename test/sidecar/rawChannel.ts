@@ -85,7 +85,11 @@ export class RawSidecar {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}${this.exit ? ` (the sidecar exited: ${JSON.stringify(this.exit)})` : ''}\n${this.stderr.join('').slice(-2000)}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}${this.exit ? ` (the sidecar exited: ${JSON.stringify(this.exit)})` : ''}\n${this.stderr.join('').slice(-2000)}`,
+          ),
+        );
       }, timeoutMs);
       const check = () => {
         if (!done() && !this.exit) return;

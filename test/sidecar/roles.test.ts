@@ -45,7 +45,7 @@ describe('roles in the sidecar', () => {
     assert.ok(['yes', 'no'].includes((result.json as { answer: string }).answer), result.text);
   });
 
-  it('fits a long chat to the model\'s context with its tokenizer, the oldest messages giving way', async () => {
+  it("fits a long chat to the model's context with its tokenizer, the oldest messages giving way", async () => {
     const turn = (n: number) => `message ${n}: ${Array.from({ length: 60 }, (_, i) => `word${(n * 61 + i) % 997}`).join(' ')}`;
     const history = Array.from({ length: 12 }, (_, n) => ({ role: n % 2 ? ('assistant' as const) : ('user' as const), content: turn(n) }));
     const messages = [{ role: 'system' as const, content: 'You are terse.' }, ...history, { role: 'user' as const, content: 'And now?' }];
@@ -54,8 +54,14 @@ describe('roles in the sidecar', () => {
     assert.ok((result.fittedTokens ?? Infinity) <= 1024 - 16, `fitted ${result.fittedTokens}`);
     assert.ok((result.promptTokens ?? 0) <= 1024 - 16, `evaluated ${result.promptTokens}`);
     // A system prompt that leaves no room for a reply is refused with a reason.
-    const huge = [{ role: 'system' as const, content: turn(1).repeat(20) }, { role: 'user' as const, content: 'hi' }];
-    const refused = await rejectsWithCode(harness.sidecar.request(Generate, { role: 'chat', messages: huge, fitToContext: true, maxTokens: 16 }), ErrorCodes.InvalidParams);
+    const huge = [
+      { role: 'system' as const, content: turn(1).repeat(20) },
+      { role: 'user' as const, content: 'hi' },
+    ];
+    const refused = await rejectsWithCode(
+      harness.sidecar.request(Generate, { role: 'chat', messages: huge, fitToContext: true, maxTokens: 16 }),
+      ErrorCodes.InvalidParams,
+    );
     assert.match(refused.message, /too small/);
   });
 
@@ -83,7 +89,8 @@ describe('roles in the sidecar', () => {
       }
       // The embedding work gave way and was retried: every chunk ends up with its vector.
       const deadline = Date.now() + 120_000;
-      while (!statuses.some((s) => s.root === root && s.state === 'idle' && s.chunks > 0 && s.chunksEmbedded === s.chunks) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!statuses.some((s) => s.root === root && s.state === 'idle' && s.chunks > 0 && s.chunksEmbedded === s.chunks) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       const done = statuses.findLast((s) => s.root === root)!;
       assert.equal(done.chunksEmbedded, done.chunks, JSON.stringify(done));
       const answer = await harness.sidecar.request(SearchIndex, { query: 'step7 compute input', limit: 3 });

@@ -134,7 +134,7 @@ describe('llama-server engine', () => {
     assert.equal(result.stopReason, 'eos');
   });
 
-  it('sends jsonSchema as the server\'s json_schema', async () => {
+  it("sends jsonSchema as the server's json_schema", async () => {
     const schema = { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] };
     const result = await engine.complete('x = ', greedy({ jsonSchema: schema, maxTokens: 8 }));
     // Unconstrained, this model says `return`; the grammar allows only JSON.
@@ -259,7 +259,10 @@ describe('llama-server engine: failures', () => {
     cleanups.push(() => stuck.close());
     const started = performance.now();
     const error = await failure(connect({ baseUrl: stuck.url, connectTimeoutMs: 200, retries: 1 }), ErrorCodes.ModelLoadFailed);
-    assert.equal(error.message, `Cannot reach llama-server "test" at ${stuck.url}: no connection within 200 ms (2 attempts). Is it running, and is the address right?`);
+    assert.equal(
+      error.message,
+      `Cannot reach llama-server "test" at ${stuck.url}: no connection within 200 ms (2 attempts). Is it running, and is the address right?`,
+    );
     assert.ok(performance.now() - started < 2000);
   });
 
@@ -275,7 +278,10 @@ describe('llama-server engine: failures', () => {
   it('refuses answers that are not JSON, not the right shape, or not HTTP', async () => {
     const html = await fake({ 'GET /props': (_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Welcome to nginx!</html>') });
     let error = await failure(connect({ baseUrl: html.url }), ErrorCodes.ModelLoadFailed);
-    assert.match(error.message, /sent an answer Pylot cannot read \(GET \/props: not JSON: "<html>Welcome to nginx!<\/html>"\)\. Check that baseUrl points at a llama-server/);
+    assert.match(
+      error.message,
+      /sent an answer Pylot cannot read \(GET \/props: not JSON: "<html>Welcome to nginx!<\/html>"\)\. Check that baseUrl points at a llama-server/,
+    );
 
     const shape = await fake({ 'GET /props': (_, res) => json(res, 200, { default_generation_settings: { n_ctx: 'big' } }) });
     error = await failure(connect({ baseUrl: shape.url }), ErrorCodes.ModelLoadFailed);
@@ -294,7 +300,8 @@ describe('llama-server engine: failures', () => {
     let loading = 2;
     const server = await fake(
       llamaRoutes({
-        'GET /props': (_, res) => (loading-- > 0 ? json(res, 503, { error: { code: 503, message: 'Loading model' } }) : json(res, 200, { default_generation_settings: { n_ctx: 1024 } })),
+        'GET /props': (_, res) =>
+          loading-- > 0 ? json(res, 503, { error: { code: 503, message: 'Loading model' } }) : json(res, 200, { default_generation_settings: { n_ctx: 1024 } }),
       }),
     );
     const engine = await connect({ baseUrl: server.url, retries: 2 });
@@ -319,14 +326,20 @@ describe('llama-server engine: failures', () => {
         },
       }),
     );
-  const pieces = [{ content: 'return', stop: false }, { content: ' a', stop: false }];
+  const pieces = [
+    { content: 'return', stop: false },
+    { content: ' a', stop: false },
+  ];
 
   it('keeps the partial text when the server closes mid-stream, and says what happened', async () => {
     // Hanging up the socket (after the events are flushed) leaves the chunked body unfinished.
     const server = await streaming(pieces, (res) => res.socket?.end());
     const engine = await connect({ baseUrl: server.url });
     const deltas: string[] = [];
-    const error = (await failure(engine.infill({ prefix: 'x', suffix: '' }, greedy({ onText: (t) => deltas.push(t) })), ErrorCodes.EngineFailed)) as PartialGenerationError;
+    const error = (await failure(
+      engine.infill({ prefix: 'x', suffix: '' }, greedy({ onText: (t) => deltas.push(t) })),
+      ErrorCodes.EngineFailed,
+    )) as PartialGenerationError;
     assert.ok(error instanceof PartialGenerationError);
     assert.equal(error.partial.text, 'return a');
     assert.equal(deltas.join(''), 'return a');
@@ -357,7 +370,9 @@ describe('llama-server engine: failures', () => {
   });
 
   it('maps a model without FIM tokens to Unsupported, from the probe or from /infill itself', async () => {
-    const noFim = await fake(llamaRoutes({ 'POST /infill': (_, res) => json(res, 501, { error: { code: 501, message: 'Infill is not supported by this model' } }) }));
+    const noFim = await fake(
+      llamaRoutes({ 'POST /infill': (_, res) => json(res, 501, { error: { code: 501, message: 'Infill is not supported by this model' } }) }),
+    );
     const engine = await connect({ baseUrl: noFim.url });
     assert.equal(engine.capabilities.infill, false);
     let error = await failure(engine.infill({ prefix: 'x', suffix: '' }, greedy()), ErrorCodes.Unsupported);
@@ -365,14 +380,16 @@ describe('llama-server engine: failures', () => {
 
     let probed = false;
     const late = await fake(
-      llamaRoutes({ 'POST /infill': (_, res) => (probed ? json(res, 501, { error: { message: 'Infill is not supported' } }) : ((probed = true), json(res, 400, {}))) }),
+      llamaRoutes({
+        'POST /infill': (_, res) => (probed ? json(res, 501, { error: { message: 'Infill is not supported' } }) : ((probed = true), json(res, 400, {}))),
+      }),
     );
     error = await failure((await connect({ baseUrl: late.url })).infill({ prefix: 'x', suffix: '' }, greedy()), ErrorCodes.Unsupported);
     assert.match(error.message, /no fill-in-the-middle tokens/);
   });
 });
 
-describe('openai-compatible engine on llama-server\'s /v1 routes', () => {
+describe("openai-compatible engine on llama-server's /v1 routes", () => {
   const openai = (source: Partial<Server> & Pick<Server, 'baseUrl'>, role: 'completion' | 'chat' | 'embeddings' = 'chat') =>
     connect({ api: 'openai-compatible', ...source }, role);
 
@@ -387,7 +404,13 @@ describe('openai-compatible engine on llama-server\'s /v1 routes', () => {
   it('chats and completes, streaming', async () => {
     const engine = await openai({ baseUrl: scripted.url, apiKey });
     const deltas: string[] = [];
-    const chat = await engine.chat([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Add.' }], greedy({ onText: (t) => deltas.push(t) }));
+    const chat = await engine.chat(
+      [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Add.' },
+      ],
+      greedy({ onText: (t) => deltas.push(t) }),
+    );
     assert.equal(chat.text, script);
     assert.equal(deltas.join(''), script);
     assert.equal(chat.stopReason, 'eos');
@@ -415,7 +438,10 @@ describe('openai-compatible engine on llama-server\'s /v1 routes', () => {
     const engine = await openai({ baseUrl: embedder.url }, 'embeddings');
     assert.equal(engine.capabilities.embeddings, true);
     const vectors = await engine.embed(['a', 'b'], never);
-    assert.deepEqual(vectors.map((v) => v.length), [64, 64]);
+    assert.deepEqual(
+      vectors.map((v) => v.length),
+      [64, 64],
+    );
   });
 
   it('refuses a model the server does not list, naming those it does', async () => {
@@ -428,7 +454,9 @@ describe('openai-compatible engine on llama-server\'s /v1 routes', () => {
     const controller = new AbortController();
     let streamed = '';
     const result = await engine.chat([{ role: 'user', content: 'Talk.' }], {
-      maxTokens: 1024, temperature: 1, signal: controller.signal,
+      maxTokens: 1024,
+      temperature: 1,
+      signal: controller.signal,
       onText: (text) => {
         streamed += text;
         controller.abort();
@@ -455,7 +483,11 @@ describe('server profiles in the real sidecar', () => {
     assert.equal(info.key, `llama-server:local@${scripted.url}`);
     const deltas: string[] = [];
     harness.sidecar.onNotification(GenerateDelta, (delta) => delta.streamId === 'srv' && deltas.push(delta.text));
-    const result = await harness.sidecar.request(Generate, { role: 'completion', infill: { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' }, streamId: 'srv' });
+    const result = await harness.sidecar.request(Generate, {
+      role: 'completion',
+      infill: { prefix: 'function add(a, b) {\n  ', suffix: '\n}\n' },
+      streamId: 'srv',
+    });
     assert.equal(result.text, script);
     assert.equal(deltas.join(''), script);
     assert.ok(!harness.logs.some((line) => line.includes(apiKey)), 'the API key must never be logged');

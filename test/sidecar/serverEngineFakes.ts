@@ -35,12 +35,18 @@ export function fakeServer(routes: Record<string, Route>): Promise<Fake> {
 
 /** Accepts connections and never says a word. */
 export function silentServer(): Promise<Fake> {
-  return listen(net.createServer(() => undefined), []);
+  return listen(
+    net.createServer(() => undefined),
+    [],
+  );
 }
 
 /** Answers every connection with `text`, which is not HTTP, and hangs up. */
 export function notHttpServer(text: string): Promise<Fake> {
-  return listen(net.createServer((socket) => socket.end(text)), []);
+  return listen(
+    net.createServer((socket) => socket.end(text)),
+    [],
+  );
 }
 
 /**

@@ -11,7 +11,7 @@ const parse = (...chunks: string[]): SseEvent[] => {
 const data = (...values: string[]) => values.map((value) => ({ event: 'message', data: value }));
 
 describe('SseParser', () => {
-  it('reads llama-server\'s /completion stream, which ends with stop: true and no [DONE]', () => {
+  it("reads llama-server's /completion stream, which ends with stop: true and no [DONE]", () => {
     const stream = 'data: {"content":"return","stop":false}\n\ndata: {"content":"","stop":true}\n\n';
     assert.deepEqual(parse(stream), data('{"content":"return","stop":false}', '{"content":"","stop":true}'));
   });
@@ -19,7 +19,11 @@ describe('SseParser', () => {
   it('gives the same events however the stream is split, down to one character at a time', () => {
     const stream = 'data: {"a":1}\r\n\r\n: ping\n\nevent: error\ndata: x\rdata: y\r\rdata: [DONE]\n\n';
     const whole = parse(stream);
-    assert.deepEqual(whole, [{ event: 'message', data: '{"a":1}' }, { event: 'error', data: 'x\ny' }, { event: 'message', data: '[DONE]' }]);
+    assert.deepEqual(whole, [
+      { event: 'message', data: '{"a":1}' },
+      { event: 'error', data: 'x\ny' },
+      { event: 'message', data: '[DONE]' },
+    ]);
     assert.deepEqual(parse(...stream), whole);
     for (let cut = 1; cut < stream.length; cut++) assert.deepEqual(parse(stream.slice(0, cut), stream.slice(cut)), whole, `split at ${cut}`);
   });

@@ -22,6 +22,8 @@ for (const [shape, make] of Object.entries(longRunShapes)) {
   const special = model.tokenize(text, true);
   // The round trip, where the vocabulary can make one at all (WordPiece lowercases and drops marks).
   const exact = model.detokenize(tokens) === text;
-  console.log(JSON.stringify({ shape, chars: text.length, tokens: tokens.length, specialTokens: special.length, exact, ms: Math.round(performance.now() - started) }));
+  console.log(
+    JSON.stringify({ shape, chars: text.length, tokens: tokens.length, specialTokens: special.length, exact, ms: Math.round(performance.now() - started) }),
+  );
 }
 process.exit(0);

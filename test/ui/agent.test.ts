@@ -10,7 +10,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
+import {
+  expectDiff,
+  launchBrowser,
+  openFile,
+  runCommand,
+  screenshots,
+  waitForFile,
+  waitForStatusBarItem,
+  waitForWorkbench,
+  webviewFrame,
+  type BrowserSession,
+} from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { startScriptedChatServer, type ScriptedChatServer } from '../integration/suite/scriptedChatServer';
 

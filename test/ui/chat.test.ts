@@ -8,7 +8,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
+import {
+  expectDiff,
+  launchBrowser,
+  openFile,
+  runCommand,
+  screenshots,
+  waitForFile,
+  waitForStatusBarItem,
+  waitForWorkbench,
+  webviewFrame,
+  type BrowserSession,
+} from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { benchModel, scriptedModel } from '../fixtures/models';
 
@@ -43,7 +54,10 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     const codeModel = await scriptedModel(codeScript, { name: 'chat-code' });
     workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-chat-'));
     await writeFile(path.join(workspace, 'math.ts'), 'export function add(a: number, b: number): number {\n  \n}\n');
-    server = await startCodeServer({ extensions: [path.join(root, 'out/pylot.vsix')], machineSettings: { 'pylot.models.chat': codeModel, 'pylot.threads': 1 } });
+    server = await startCodeServer({
+      extensions: [path.join(root, 'out/pylot.vsix')],
+      machineSettings: { 'pylot.models.chat': codeModel, 'pylot.threads': 1 },
+    });
     browser = await launchBrowser();
     page = browser.page;
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
@@ -135,7 +149,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await shots.take('reopened');
   });
 
-  it('attaches a file through @file and VS Code\'s own picker, shown as a chip', async () => {
+  it("attaches a file through @file and VS Code's own picker, shown as a chip", async () => {
     const shots = await screenshots(page, 'chat-mention');
     await panel.getByRole('button', { name: 'New chat' }).click();
     const input = panel.getByLabel('Message to Pylot');

@@ -30,7 +30,10 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     page.evaluate(
       (m) =>
         new Promise<void>((resolve) => {
-          const w = globalThis as unknown as Window & { addEventListener: (type: string, listener: (event: { data: unknown }) => void) => void; removeEventListener: (type: string, listener: (event: { data: unknown }) => void) => void };
+          const w = globalThis as unknown as Window & {
+            addEventListener: (type: string, listener: (event: { data: unknown }) => void) => void;
+            removeEventListener: (type: string, listener: (event: { data: unknown }) => void) => void;
+          };
           const sentinel = { handled: Math.random() };
           const listener = (event: { data: unknown }) => {
             if (event.data && (event.data as typeof sentinel).handled === sentinel.handled) {
@@ -90,11 +93,21 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.equal(send.type, 'send');
     assert.equal(send.text, 'Why\ndoes it fail?');
     assert.equal(send.mode, 'debug');
-    assert.deepEqual(send.attachments.map((a) => a.label), ['math.ts:2', 'snippet']);
+    assert.deepEqual(
+      send.attachments.map((a) => a.label),
+      ['math.ts:2', 'snippet'],
+    );
     await host({ type: 'turnStart', user: { id: `${send.turnId}-user`, role: 'user', text: send.text, attachments: send.attachments }, replyId: send.turnId });
     await page.locator('.turn.user').getByRole('link', { name: '@selection math.ts:2' }).click();
     assert.deepEqual(await lastSent(), { type: 'openAttachment', uri: 'file:///w/math.ts' });
-    assert.equal(await page.locator('.turn.user').getByRole('link', { name: /snippet/ }).count(), 0, 'pasted text has nothing to open');
+    assert.equal(
+      await page
+        .locator('.turn.user')
+        .getByRole('link', { name: /snippet/ })
+        .count(),
+      0,
+      'pasted text has nothing to open',
+    );
     assert.equal(await input().inputValue(), '');
     assert.equal(await page.locator('.composer .chip').count(), 0, 'chips went with the message');
     await page.getByRole('button', { name: 'Stop' }).waitFor();
@@ -112,17 +125,33 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     const code = page.locator('.turn.assistant .code-block code');
     await code.waitFor();
     assert.equal(await code.textContent(), 'return a + b;\n');
-    for (const [name, action] of [['Copy', 'copy'], ['Insert at cursor', 'insert'], ['Apply to file', 'apply']] as const) {
+    for (const [name, action] of [
+      ['Copy', 'copy'],
+      ['Insert at cursor', 'insert'],
+      ['Apply to file', 'apply'],
+    ] as const) {
       await page.getByRole('button', { name }).click();
       assert.deepEqual(await lastSent(), { type: 'code', action, code: 'return a + b;', language: 'ts' });
     }
-    await host({ type: 'turnEnd', turn: { id: 't1', role: 'assistant', text: 'Use:\n\n```ts\nreturn a + b;\n```\n', usage: { promptTokens: 120, tokens: 9, estimatedPromptTokens: 3900, contextSize: 4096, droppedMessages: 2 } } });
-    assert.equal(await page.locator('.usage').innerText(), '120 prompt tokens evaluated · 9 tokens generated · prompt ≈ 3,900 of 4,096 tokens · 2 earlier messages left out to fit the context');
+    await host({
+      type: 'turnEnd',
+      turn: {
+        id: 't1',
+        role: 'assistant',
+        text: 'Use:\n\n```ts\nreturn a + b;\n```\n',
+        usage: { promptTokens: 120, tokens: 9, estimatedPromptTokens: 3900, contextSize: 4096, droppedMessages: 2 },
+      },
+    });
+    assert.equal(
+      await page.locator('.usage').innerText(),
+      '120 prompt tokens evaluated · 9 tokens generated · prompt ≈ 3,900 of 4,096 tokens · 2 earlier messages left out to fit the context',
+    );
     await page.getByRole('button', { name: 'Send' }).waitFor();
   });
 
   it('sanitises what the model writes: no scripts, handlers or javascript: links', async () => {
-    const evil = 'Hi <script>window.hacked = 1</script><img src="x" onerror="window.hacked = 2"> <a href="javascript:window.hacked=3">link</a> <iframe src="https://example.com"></iframe>';
+    const evil =
+      'Hi <script>window.hacked = 1</script><img src="x" onerror="window.hacked = 2"> <a href="javascript:window.hacked=3">link</a> <iframe src="https://example.com"></iframe>';
     await host({ type: 'turnEnd', turn: { id: 't2', role: 'assistant', text: evil } });
     const body = page.locator('.turn.assistant .markdown');
     await body.waitFor();
@@ -151,10 +180,21 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
 
   it('renders an agent tool call with its risk, diff link and the four decisions', async () => {
     await host({ type: 'turnStart', user: { id: 't3-user', role: 'user', text: 'fix it' }, replyId: 't3' });
-    const card = { turnId: 't3', tool: 'edit_file', summary: 'edit_file src/a.ts (lines 3-9)', risk: 'write', reason: 'writes a file', hasDiff: true, state: 'pending' } as const;
+    const card = {
+      turnId: 't3',
+      tool: 'edit_file',
+      summary: 'edit_file src/a.ts (lines 3-9)',
+      risk: 'write',
+      reason: 'writes a file',
+      hasDiff: true,
+      state: 'pending',
+    } as const;
     await host({ type: 'toolCall', card: { ...card, id: 'call1' } });
     const first = page.locator('[data-call-id="call1"]');
-    assert.match(await first.innerText(), /edit_file src\/a\.ts \(lines 3-9\)[\s\S]*writes files[\s\S]*writes a file[\s\S]*Show diff[\s\S]*waiting for your decision/);
+    assert.match(
+      await first.innerText(),
+      /edit_file src\/a\.ts \(lines 3-9\)[\s\S]*writes files[\s\S]*writes a file[\s\S]*Show diff[\s\S]*waiting for your decision/,
+    );
     await first.getByRole('link', { name: 'Show diff' }).click();
     assert.deepEqual(await lastSent(), { type: 'showDiff', callId: 'call1' });
     await first.getByRole('button', { name: 'Allow for this session' }).click();
@@ -173,7 +213,10 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
 
   it('shows a failed turn with its fix and Retry, and puts the question back in the composer', async () => {
     await host({ type: 'turnStart', user: { id: 't4-user', role: 'user', text: 'Is anyone there?' }, replyId: 't4' });
-    await host({ type: 'turnEnd', turn: { id: 't4', role: 'assistant', text: '', error: "Pylot's engine stopped while answering.", action: 'restartSidecar' } });
+    await host({
+      type: 'turnEnd',
+      turn: { id: 't4', role: 'assistant', text: '', error: "Pylot's engine stopped while answering.", action: 'restartSidecar' },
+    });
     await page.getByRole('alert').waitFor();
     assert.equal(await input().inputValue(), 'Is anyone there?');
     await page.getByRole('button', { name: 'Restart Engine' }).click();
@@ -183,10 +226,13 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
   });
 
   it('lists past chats, searches them by title, opens and deletes them', async () => {
-    await host({ type: 'history', chats: [
-      { id: 'a', title: 'Fix the parser crash', updatedAt: 2, turns: 4 },
-      { id: 'b', title: 'Explain the cache', updatedAt: 1, turns: 2 },
-    ] });
+    await host({
+      type: 'history',
+      chats: [
+        { id: 'a', title: 'Fix the parser crash', updatedAt: 2, turns: 4 },
+        { id: 'b', title: 'Explain the cache', updatedAt: 1, turns: 2 },
+      ],
+    });
     await page.getByRole('button', { name: 'Chat history' }).click();
     await page.getByLabel('Search chats by title').fill('PARSER');
     assert.deepEqual(await page.locator('.history-open').allInnerTexts(), ['Fix the parser crash']);
@@ -200,7 +246,15 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
 
   it('shows what had arrived of a running reply when it (re)loads mid-turn, and can stop it', async () => {
     const card = { id: 'call9', turnId: 't9', tool: 'read_file', summary: 'read_file src/a.ts', risk: 'read', hasDiff: false, state: 'pending' } as const;
-    await host({ type: 'chat', chatId: 'c3', title: 'Busy', mode: 'agent', turns: [{ id: 't9-user', role: 'user', text: 'look' }], busy: { turnId: 't9', text: 'Reading **now**', toolCalls: [card] }, agentAvailable: true });
+    await host({
+      type: 'chat',
+      chatId: 'c3',
+      title: 'Busy',
+      mode: 'agent',
+      turns: [{ id: 't9-user', role: 'user', text: 'look' }],
+      busy: { turnId: 't9', text: 'Reading **now**', toolCalls: [card] },
+      agentAvailable: true,
+    });
     await page.locator('.turn.assistant.streaming strong', { hasText: /^now$/ }).waitFor();
     assert.equal(await page.locator('[data-call-id="call9"]').getByRole('button', { name: 'Allow once' }).count(), 1);
     await page.getByRole('button', { name: 'Stop' }).click();

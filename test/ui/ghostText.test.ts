@@ -7,7 +7,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForGhostText, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
+import {
+  launchBrowser,
+  openFile,
+  runCommand,
+  screenshots,
+  waitForFile,
+  waitForGhostText,
+  waitForStatusBarItem,
+  waitForWorkbench,
+  webviewFrame,
+  type BrowserSession,
+} from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { badModelFiles, scriptedModel } from '../fixtures/models';
 
@@ -80,11 +91,15 @@ describe('Pylot in the browser, installed from its .vsix', { timeout: 10 * 60_00
     await shots.take('panel');
     await runCommand(page, 'Pylot: Restart Sidecar');
     await panelValue(panel, 'Engine', 'Process').filter({ hasNotText: before! }).waitFor({ timeout });
-    await panelValue(panel, 'Engine', 'Status').filter({ hasText: /^ready$/ }).waitFor({ timeout });
+    await panelValue(panel, 'Engine', 'Status')
+      .filter({ hasText: /^ready$/ })
+      .waitFor({ timeout });
     await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot\s+CPU-\w+ · completion: pylot-test-scripted/ }).waitFor({ timeout });
     await shots.take('restarted');
     // Every role, each with its state in words.
-    await panelValue(panel, 'Completion model', 'State').filter({ hasText: /^loaded$/ }).waitFor({ timeout });
+    await panelValue(panel, 'Completion model', 'State')
+      .filter({ hasText: /^loaded$/ })
+      .waitFor({ timeout });
     assert.match((await panelValue(panel, 'Completion model', 'Model').textContent()) ?? '', /^pylot-test-scripted — llama/);
     assert.match((await panelValue(panel, 'Completion model', 'Can do').textContent()) ?? '', /^fill-in-the-middle, /);
     assert.equal(await panelValue(panel, 'Chat model', 'State').textContent(), 'missing');
@@ -134,5 +149,10 @@ function panelValue(panel: Frame, section: string, label: string): Locator {
 }
 
 async function statusText(page: Page): Promise<string> {
-  return ((await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot/ }).first().textContent()) ?? '').trim();
+  return (
+    (await page
+      .locator('.part.statusbar .statusbar-item', { hasText: /^\s*Pylot/ })
+      .first()
+      .textContent()) ?? ''
+  ).trim();
 }

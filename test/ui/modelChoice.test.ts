@@ -88,7 +88,10 @@ describe('choosing models in the browser', { timeout: 15 * 60_000 }, () => {
     await runCommand(page, 'Pylot: Select Model…', timeout, true);
     await pick(page, 'Completion');
     await pick(page, 'Qwen2.5-Coder 0.5B');
-    await page.locator('.notification-toast', { hasText: /downloading Qwen2\.5-Coder 0\.5B|loading qwen2\.5-coder-0\.5b/ }).first().waitFor({ timeout });
+    await page
+      .locator('.notification-toast', { hasText: /downloading Qwen2\.5-Coder 0\.5B|loading qwen2\.5-coder-0\.5b/ })
+      .first()
+      .waitFor({ timeout });
     await shots.take('progress');
     await statusBar(page, /^\s*Pylot\s+CPU-\w+ · completion: pylot-bench-0\.5b( · \d+ tok\/s)?\s*$/);
     const saved = await stat(path.join(models, 'qwen2.5-coder-0.5b.Q8_0.gguf'));

@@ -15,7 +15,20 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { demoChat } from '../fixtures/models';
-import { expectDiff, launchBrowser, openFile, runCommand, screenshots, statusBarItem, waitForFile, waitForGhostText, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
+import {
+  expectDiff,
+  launchBrowser,
+  openFile,
+  runCommand,
+  screenshots,
+  statusBarItem,
+  waitForFile,
+  waitForGhostText,
+  waitForStatusBarItem,
+  waitForWorkbench,
+  webviewFrame,
+  type BrowserSession,
+} from '../rig/browser';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const timeout = 180_000;
@@ -67,7 +80,9 @@ describe('a newcomer: npm start, then demo.ts as its comment says', { timeout: 2
       const exited = new Promise((resolve) => start.once('exit', resolve));
       try {
         process.kill(-start.pid, 'SIGTERM');
-      } catch {}
+      } catch {
+        // already gone
+      }
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
     }
     await rm(dev, { recursive: true, force: true });
@@ -109,7 +124,10 @@ describe('a newcomer: npm start, then demo.ts as its comment says', { timeout: 2
     assert.ok(saved.endsWith('export function add(a: number, b: number): number {\n   return a + b;\n}\n'), saved);
     // The demo chat model was set too: it loads in the background or waits for the first message.
     const status = words(await statusBarItem(page, 'Pylot').textContent());
-    assert.match(status, /^Pylot CPU-\w+ · completion: pylot-test-demo( · \d+ tok\/s)? · chat: (pylot-test-demo-chat|demo-chat-\w+\.gguf \(not loaded\)|loading( \d+%)?)$/);
+    assert.match(
+      status,
+      /^Pylot CPU-\w+ · completion: pylot-test-demo( · \d+ tok\/s)? · chat: (pylot-test-demo-chat|demo-chat-\w+\.gguf \(not loaded\)|loading( \d+%)?)$/,
+    );
     await shots.take('accepted');
   });
 

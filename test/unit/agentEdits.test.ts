@@ -9,7 +9,9 @@ const file = 'function add(a, b) {\n    return a - b;\n}\n\nfunction sub(a, b) {
 describe('computing an edit', () => {
   it('replaces a unique exact match', () => {
     assert.deepEqual(computeEdit(file, { oldText: 'function add(a, b) {\n    return a - b;', newText: 'function add(a, b) {\n    return a + b;' }), {
-      ok: true, how: 'exact', text: file.replace('return a - b', 'return a + b'),
+      ok: true,
+      how: 'exact',
+      text: file.replace('return a - b', 'return a + b'),
     });
   });
 

@@ -14,14 +14,17 @@ interface Run {
   asked: string[];
 }
 
-async function run(replies: ScriptedReply[], options: {
-  grammar?: boolean;
-  native?: boolean;
-  results?: (call: ToolCall) => ToolResult;
-  keepGoing?: boolean;
-  params?: Partial<Parameters<typeof runAgent>[0]>;
-  signal?: AbortSignal;
-} = {}) {
+async function run(
+  replies: ScriptedReply[],
+  options: {
+    grammar?: boolean;
+    native?: boolean;
+    results?: (call: ToolCall) => ToolResult;
+    keepGoing?: boolean;
+    params?: Partial<Parameters<typeof runAgent>[0]>;
+    signal?: AbortSignal;
+  } = {},
+) {
   const engine = new ScriptedEngine(replies, { grammar: options.grammar, native: options.native });
   const state: Run = { engine, executed: [], events: [], asked: [] };
   const deps: AgentDeps = {
@@ -53,31 +56,55 @@ describe('agent loop', () => {
     assert.equal(result.outcome, 'answered');
     assert.equal(result.answer, 'Fixed: add now adds.');
     assert.equal(result.steps, 3);
-    assert.deepEqual(executed.map((c) => c.tool), ['read_file', 'edit_file']);
+    assert.deepEqual(
+      executed.map((c) => c.tool),
+      ['read_file', 'edit_file'],
+    );
     assert.deepEqual(executed[1]!.args, { path: 'src/math.ts', oldText: 'a - b', newText: 'a + b' });
     // The second generation saw the first call's result.
     const seen = engine.calls[1]!.messages.at(-1)!;
     assert.equal(seen.role, 'user');
     assert.match(seen.content, /Result of read_file:\noutput of read_file/);
-    assert.deepEqual(events.map((e) => e.type), ['toolCall', 'toolResult', 'toolCall', 'toolResult', 'text']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['toolCall', 'toolResult', 'toolCall', 'toolResult', 'text'],
+    );
     assert.ok(events.every((e) => e.type !== 'toolCall' || e.format === 'json'));
   });
 
   it('constrains generation to the call schema when the engine has grammars, and reads text leniently when not', async () => {
     const constrained = await run([answer('done')]);
     const schema = constrained.engine.calls[0]!.jsonSchema as { oneOf: Array<{ properties: { tool?: { const: string } } }> };
-    assert.deepEqual(schema.oneOf.map((s) => s.properties.tool?.const).filter(Boolean), ['read_file', 'list_files', 'search_text', 'search_code', 'get_definitions', 'edit_file', 'create_file', 'run_command']);
+    assert.deepEqual(schema.oneOf.map((s) => s.properties.tool?.const).filter(Boolean), [
+      'read_file',
+      'list_files',
+      'search_text',
+      'search_code',
+      'get_definitions',
+      'edit_file',
+      'create_file',
+      'run_command',
+    ]);
 
     const free = await run(['I will look first.\n```json\n{"name": "list_files", "arguments": {"path": "."}}\n```', 'All good.'], { grammar: false });
     assert.equal(free.engine.calls[0]!.jsonSchema, undefined);
-    assert.deepEqual(free.executed.map((c) => [c.tool, c.args]), [['list_files', { path: '.' }]]);
+    assert.deepEqual(
+      free.executed.map((c) => [c.tool, c.args]),
+      [['list_files', { path: '.' }]],
+    );
     assert.equal(free.events.find((e) => e.type === 'toolCall')?.format, 'text');
     assert.equal(free.result.answer, 'All good.');
   });
 
-  it('uses the model\'s own tool-call format when the engine has one', async () => {
-    const { result, executed, events, engine } = await run([{ toolCall: { name: 'search_text', arguments: '{"query": "TODO", "isRegex": false}' } }, 'Two TODOs left.'], { native: true });
-    assert.deepEqual(executed.map((c) => [c.tool, c.args]), [['search_text', { query: 'TODO', isRegex: false }]]);
+  it("uses the model's own tool-call format when the engine has one", async () => {
+    const { result, executed, events, engine } = await run(
+      [{ toolCall: { name: 'search_text', arguments: '{"query": "TODO", "isRegex": false}' } }, 'Two TODOs left.'],
+      { native: true },
+    );
+    assert.deepEqual(
+      executed.map((c) => [c.tool, c.args]),
+      [['search_text', { query: 'TODO', isRegex: false }]],
+    );
     assert.equal(events.find((e) => e.type === 'toolCall')?.format, 'native');
     assert.equal(result.answer, 'Two TODOs left.');
     assert.deepEqual(engine.calls[0]!.tools!.find((t) => t.name === 'read_file')!.parameters.required, ['path']);
@@ -85,12 +112,21 @@ describe('agent loop', () => {
     assert.doesNotMatch(engine.calls[0]!.messages[0]!.content, /Reply with exactly one JSON object/);
   });
 
-  it('falls back to grammar-constrained JSON when the model\'s own format fails', async () => {
-    const { result, executed, events, engine } = await run([{ fail: 'tools param requires --jinja flag' }, call('list_files', { path: '.' }), answer('listed')], { native: true });
+  it("falls back to grammar-constrained JSON when the model's own format fails", async () => {
+    const { result, executed, events, engine } = await run(
+      [{ fail: 'tools param requires --jinja flag' }, call('list_files', { path: '.' }), answer('listed')],
+      { native: true },
+    );
     assert.equal(result.outcome, 'answered');
-    assert.deepEqual(executed.map((c) => c.tool), ['list_files']);
+    assert.deepEqual(
+      executed.map((c) => c.tool),
+      ['list_files'],
+    );
     assert.equal(events.find((e) => e.type === 'toolCall')?.format, 'json');
-    assert.match(events.find((e) => e.type === 'notice')?.type === 'notice' ? (events.find((e) => e.type === 'notice') as { message: string }).message : '', /--jinja/);
+    assert.match(
+      events.find((e) => e.type === 'notice')?.type === 'notice' ? (events.find((e) => e.type === 'notice') as { message: string }).message : '',
+      /--jinja/,
+    );
     assert.ok(engine.calls[1]!.jsonSchema);
     assert.match(engine.calls[1]!.messages[0]!.content, /Reply with exactly one JSON object/);
   });
@@ -104,7 +140,7 @@ describe('agent loop', () => {
     }
   });
 
-  it('sends a denial and the user\'s feedback back to the model', async () => {
+  it("sends a denial and the user's feedback back to the model", async () => {
     const { engine, result } = await run([call('run_command', { command: 'rm -rf build' }), answer('ok, I will not')], {
       results: () => ({ status: 'denied', output: 'Denied by the user.', feedback: 'use npm run clean instead' }),
     });
@@ -115,10 +151,19 @@ describe('agent loop', () => {
   });
 
   it('offers only read-only tools in Ask mode', async () => {
-    const { engine, executed, result } = await run([call('create_file', { path: 'x.ts', content: '' }), call('create_file', { path: 'y.ts', content: '' }), call('create_file', { path: 'z.ts', content: '' })], { params: { mode: 'ask' } });
+    const { engine, executed, result } = await run(
+      [
+        call('create_file', { path: 'x.ts', content: '' }),
+        call('create_file', { path: 'y.ts', content: '' }),
+        call('create_file', { path: 'z.ts', content: '' }),
+      ],
+      { params: { mode: 'ask' } },
+    );
     assert.deepEqual(executed, []);
     assert.equal(result.outcome, 'errorLimit');
-    const tools = (engine.calls[0]!.jsonSchema as { oneOf: Array<{ properties: { tool?: { const: string } } }> }).oneOf.map((s) => s.properties.tool?.const).filter(Boolean);
+    const tools = (engine.calls[0]!.jsonSchema as { oneOf: Array<{ properties: { tool?: { const: string } } }> }).oneOf
+      .map((s) => s.properties.tool?.const)
+      .filter(Boolean);
     assert.deepEqual(tools, ['read_file', 'list_files', 'search_text', 'search_code', 'get_definitions']);
   });
 
@@ -150,9 +195,12 @@ describe('agent loop', () => {
     assert.equal(failing.executed.length, 3);
 
     let n = 0;
-    const mixed = await run([call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), call('read_file', { path: 'd' }), answer('done')], {
-      results: () => (++n === 3 ? { status: 'ok', output: 'fine' } : { status: 'error', output: 'no such file' }),
-    });
+    const mixed = await run(
+      [call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), call('read_file', { path: 'd' }), answer('done')],
+      {
+        results: () => (++n === 3 ? { status: 'ok', output: 'fine' } : { status: 'error', output: 'no such file' }),
+      },
+    );
     assert.equal(mixed.result.outcome, 'answered');
   });
 
@@ -179,10 +227,13 @@ describe('agent loop', () => {
 
   it('cuts the oldest tool results when the transcript would outgrow the context', async () => {
     const big = (i: number) => `header ${i}\n${'x'.repeat(5000)}`;
-    const { engine, result } = await run([call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), answer('done')], {
-      results: (c) => ({ status: 'ok', output: big(['a', 'b', 'c'].indexOf(String(c.args.path))) }),
-      params: { toolOutputTokens: 2000, maxTokensPerStep: 1024 },
-    });
+    const { engine, result } = await run(
+      [call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), answer('done')],
+      {
+        results: (c) => ({ status: 'ok', output: big(['a', 'b', 'c'].indexOf(String(c.args.path))) }),
+        params: { toolOutputTokens: 2000, maxTokensPerStep: 1024 },
+      },
+    );
     assert.equal(result.outcome, 'answered');
     const last = engine.calls[3]!.messages;
     // The scripted engine counts 4 characters a token and has a 4,096-token context.

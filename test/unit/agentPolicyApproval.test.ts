@@ -19,16 +19,27 @@ const original = 'export function add(a: number, b: number) {\n  return a - b;\n
 
 function ui(answer: (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>): AgentUi & { asked: ApprovalRequest[] } {
   const asked: ApprovalRequest[] = [];
-  return { asked, onEvent: () => undefined, askContinue: async () => false, requestApproval: (request, signal) => (asked.push(request), answer(request, signal)) };
+  return {
+    asked,
+    onEvent: () => undefined,
+    askContinue: async () => false,
+    requestApproval: (request, signal) => (asked.push(request), answer(request, signal)),
+  };
 }
-const never = (_: ApprovalRequest, signal: AbortSignal) => new Promise<ApprovalDecision>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('closed')), { once: true }));
+const never = (_: ApprovalRequest, signal: AbortSignal) =>
+  new Promise<ApprovalDecision>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('closed')), { once: true }));
 
 describe('approvals', () => {
   let host: RecordingHost;
   let saved: RememberedRule[];
   const settings: PolicySettings = { autoApproveReads: true, allowCommands: ['npm test'], denyCommands: ['rm -rf'], allowWrites: [] };
   const deps = (answer: AgentUi, policy = new AgentPolicy(new WorkspacePaths([{ name: 'ws', path: ws }]), () => settings)): ExecuteDeps => ({
-    policy, host, ui: answer, approvalTimeoutMs: 150, saveRule: async (rule) => void saved.push(rule), beforeWrite: () => undefined,
+    policy,
+    host,
+    ui: answer,
+    approvalTimeoutMs: 150,
+    saveRule: async (rule) => void saved.push(rule),
+    beforeWrite: () => undefined,
   });
   const edit: ToolCall = { id: '1', tool: 'edit_file', args: { path: 'src/math.ts', oldText: 'a - b', newText: 'a + b' } };
   const create: ToolCall = { id: '2', tool: 'create_file', args: { path: 'src/new.ts', content: 'x' } };

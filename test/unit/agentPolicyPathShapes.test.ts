@@ -22,23 +22,51 @@ const cafeNfd = 'cafe\u0301';
 const cafeNfc = 'caf\u00e9';
 
 function layout(): void {
-  for (const dir of ['ws/src/deep', 'ws/.git', 'ws/.vscode', 'ws/private', 'ws/sub/.vscode', 'ws/sub/.git', 'ws/sub/hidden', 'ws/sub/open', `ws/${cafeNfc}`, 'outside']) {
+  for (const dir of [
+    'ws/src/deep',
+    'ws/.git',
+    'ws/.vscode',
+    'ws/private',
+    'ws/sub/.vscode',
+    'ws/sub/.git',
+    'ws/sub/hidden',
+    'ws/sub/open',
+    `ws/${cafeNfc}`,
+    'outside',
+  ]) {
     mkdirSync(path.join(scratch, dir), { recursive: true });
   }
   const files: Record<string, string> = {
-    'ws/src/a.ts': 'export const a = 1;\n', 'ws/.git/config': '[core]\n', 'ws/.vscode/settings.json': '{}', 'ws/.env': 'SECRET=1',
-    'ws/private/key.txt': 'k', 'ws/sub/.vscode/settings.json': '{}', 'ws/sub/.vscode/tasks.json': '{}', 'ws/sub/.git/config': '[core]\n',
-    'ws/sub/hidden/notes.txt': 'hidden', 'ws/sub/open/ok.txt': 'ok', [`ws/${cafeNfc}/menu.txt`]: 'menu', 'ws/team.code-workspace': '{}',
-    'outside/secret.txt': 'outside secret', 'outside/authorized_keys': 'ssh-ed25519 AAAA',
+    'ws/src/a.ts': 'export const a = 1;\n',
+    'ws/.git/config': '[core]\n',
+    'ws/.vscode/settings.json': '{}',
+    'ws/.env': 'SECRET=1',
+    'ws/private/key.txt': 'k',
+    'ws/sub/.vscode/settings.json': '{}',
+    'ws/sub/.vscode/tasks.json': '{}',
+    'ws/sub/.git/config': '[core]\n',
+    'ws/sub/hidden/notes.txt': 'hidden',
+    'ws/sub/open/ok.txt': 'ok',
+    [`ws/${cafeNfc}/menu.txt`]: 'menu',
+    'ws/team.code-workspace': '{}',
+    'outside/secret.txt': 'outside secret',
+    'outside/authorized_keys': 'ssh-ed25519 AAAA',
     // The rules are written decomposed (as macOS types them); the folder is composed.
-    'ws/.pylotignore': `private/\n${cafeNfd}/\n`, 'ws/sub/.pylotignore': 'hidden/\n',
+    'ws/.pylotignore': `private/\n${cafeNfd}/\n`,
+    'ws/sub/.pylotignore': 'hidden/\n',
   };
   for (const [file, text] of Object.entries(files)) writeFileSync(path.join(scratch, file), text);
   // Hard links: another name for an outside or protected file, somewhere harmless-looking.
   const links: Record<string, string> = {
-    'ws/hl-outside.txt': 'outside/secret.txt', 'ws/src/deep/notes.md': 'outside/authorized_keys', 'ws/hl-git-config': 'ws/.git/config',
-    'ws/src/hl-env.ts': 'ws/.env', 'ws/hl-ignored.txt': 'ws/private/key.txt', 'ws/src/settings.json': 'ws/.vscode/settings.json',
-    'ws/sub/open/tasks.json': 'ws/sub/.vscode/tasks.json', 'ws/sub/open/hl-hidden.txt': 'ws/sub/hidden/notes.txt', 'ws/hl-sub-git': 'ws/sub/.git/config',
+    'ws/hl-outside.txt': 'outside/secret.txt',
+    'ws/src/deep/notes.md': 'outside/authorized_keys',
+    'ws/hl-git-config': 'ws/.git/config',
+    'ws/src/hl-env.ts': 'ws/.env',
+    'ws/hl-ignored.txt': 'ws/private/key.txt',
+    'ws/src/settings.json': 'ws/.vscode/settings.json',
+    'ws/sub/open/tasks.json': 'ws/sub/.vscode/tasks.json',
+    'ws/sub/open/hl-hidden.txt': 'ws/sub/hidden/notes.txt',
+    'ws/hl-sub-git': 'ws/sub/.git/config',
     'ws/src/hl-cafe.txt': `ws/${cafeNfc}/menu.txt`,
   };
   for (const [link, target] of Object.entries(links)) linkSync(path.join(scratch, target), path.join(scratch, link));
@@ -47,37 +75,144 @@ function layout(): void {
 /** Shapes no tool may touch, read or write. */
 const hidden: string[] = [
   // Hard links, by every name and through the nested folder's name.
-  'hl-outside.txt', 'src/deep/notes.md', 'hl-git-config', 'src/hl-env.ts', 'hl-ignored.txt', 'sub/open/hl-hidden.txt', 'hl-sub-git', 'src/hl-cafe.txt',
-  'ws/hl-outside.txt', 'ws/src/deep/notes.md', 'ws/hl-git-config', 'sub/open/tasks.json', 'ws/sub/open/tasks.json', './hl-outside.txt', 'src//hl-env.ts',
+  'hl-outside.txt',
+  'src/deep/notes.md',
+  'hl-git-config',
+  'src/hl-env.ts',
+  'hl-ignored.txt',
+  'sub/open/hl-hidden.txt',
+  'hl-sub-git',
+  'src/hl-cafe.txt',
+  'ws/hl-outside.txt',
+  'ws/src/deep/notes.md',
+  'ws/hl-git-config',
+  'sub/open/tasks.json',
+  'ws/sub/open/tasks.json',
+  './hl-outside.txt',
+  'src//hl-env.ts',
   // Nested folders: .git/ and .pylotignore of the inner folder, reached through either folder.
-  'sub/.git/config', 'ws/sub/.git/config', '.git/config', 'sub/hidden/notes.txt', 'ws/sub/hidden/notes.txt', 'sub/hidden', 'ws/sub/hidden',
-  'sub/.pylotignore', 'ws/sub/.pylotignore', 'sub/hidden/new.txt', 'ws/sub/hidden/new.txt',
+  'sub/.git/config',
+  'ws/sub/.git/config',
+  '.git/config',
+  'sub/hidden/notes.txt',
+  'ws/sub/hidden/notes.txt',
+  'sub/hidden',
+  'ws/sub/hidden',
+  'sub/.pylotignore',
+  'ws/sub/.pylotignore',
+  'sub/hidden/new.txt',
+  'ws/sub/hidden/new.txt',
   // .pylotignore rules in another Unicode form than the path.
-  `${cafeNfc}/menu.txt`, `${cafeNfd}/menu.txt`, `ws/${cafeNfc}/menu.txt`, `${cafeNfc}/new.txt`, cafeNfc, `${cafeNfc.toUpperCase()}/menu.txt`,
+  `${cafeNfc}/menu.txt`,
+  `${cafeNfd}/menu.txt`,
+  `ws/${cafeNfc}/menu.txt`,
+  `${cafeNfc}/new.txt`,
+  cafeNfc,
+  `${cafeNfc.toUpperCase()}/menu.txt`,
   // Secret names the index knew and the agent did not, at any depth and in any case.
-  'app.env', 'config/prod.env', 'id_rsa_old', 'keys/id_ed25519.bak', 'putty.ppk', 'service-account-prod.json', 'gcp/service-account.json', '.htpasswd',
-  'release.jks', 'backup.gpg', 'api.secret', 'tokens.secrets', 'server.keystore', 'cert.p12', '.netrc', '_netrc', '.pgpass', 'terraform.tfstate', 'client_secret_123.json',
-  'config/.env.production', 'deploy/id_dsa', 'tls/server.pem', 'tls/server.key', 'vault.kdbx', '.git-credentials', 'credentials', '.pypirc', 'release.pfx', 'ws/.git/config',
-  '.ENV', 'App.Env', 'ID_RSA', 'Id_Rsa_Old', '.Env.Local', 'SECRETS.yaml', 'Release.JKS', 'src/.npmrc', 'secrets/db.txt', '.env/lib/site.py', '.envrc',
+  'app.env',
+  'config/prod.env',
+  'id_rsa_old',
+  'keys/id_ed25519.bak',
+  'putty.ppk',
+  'service-account-prod.json',
+  'gcp/service-account.json',
+  '.htpasswd',
+  'release.jks',
+  'backup.gpg',
+  'api.secret',
+  'tokens.secrets',
+  'server.keystore',
+  'cert.p12',
+  '.netrc',
+  '_netrc',
+  '.pgpass',
+  'terraform.tfstate',
+  'client_secret_123.json',
+  'config/.env.production',
+  'deploy/id_dsa',
+  'tls/server.pem',
+  'tls/server.key',
+  'vault.kdbx',
+  '.git-credentials',
+  'credentials',
+  '.pypirc',
+  'release.pfx',
+  'ws/.git/config',
+  '.ENV',
+  'App.Env',
+  'ID_RSA',
+  'Id_Rsa_Old',
+  '.Env.Local',
+  'SECRETS.yaml',
+  'Release.JKS',
+  'src/.npmrc',
+  'secrets/db.txt',
+  '.env/lib/site.py',
+  '.envrc',
   // Windows: trailing dots and spaces, streams, short names, devices, case.
-  '.env.', '.env ', '.env. .', '.env::$DATA', '.env:x', '.git./config', '.git /config', '.GIT/config', 'GIT~1/config', 'Sub/.GIT/config',
-  'private./key.txt', 'private /key.txt', 'PRIVATE/key.txt', 'Private/Key.txt', 'private::$INDEX_ALLOCATION/key.txt', 'PRIVAT~1/key.txt', 'id_rsa.', 'app.env  ',
-  'con', 'NUL.txt', 'src/aux.ts', 'com1', 'lpt1.log', 'c:src/a.ts', 'src/a.ts:secret',
+  '.env.',
+  '.env ',
+  '.env. .',
+  '.env::$DATA',
+  '.env:x',
+  '.git./config',
+  '.git /config',
+  '.GIT/config',
+  'GIT~1/config',
+  'Sub/.GIT/config',
+  'private./key.txt',
+  'private /key.txt',
+  'PRIVATE/key.txt',
+  'Private/Key.txt',
+  'private::$INDEX_ALLOCATION/key.txt',
+  'PRIVAT~1/key.txt',
+  'id_rsa.',
+  'app.env  ',
+  'con',
+  'NUL.txt',
+  'src/aux.ts',
+  'com1',
+  'lpt1.log',
+  'c:src/a.ts',
+  'src/a.ts:secret',
   // macOS: characters HFS+ ignores in names, so these are `.git` and `.env` there.
-  '.g\u200cit/config', '.git\u200d/config', '\u200e.git/config', '.e\u034fnv', '.en\ufe0fv', '.git\u206a/config', '\u00ad.env',
+  '.g\u200cit/config',
+  '.git\u200d/config',
+  '\u200e.git/config',
+  '.e\u034fnv',
+  '.en\ufe0fv',
+  '.git\u206a/config',
+  '\u00ad.env',
 ];
 
 /** Shapes the agent may read but never change. */
 const readOnly: string[] = [
-  '.vscode/settings.json', '.VSCODE/settings.json', 'sub/.vscode/settings.json', 'ws/sub/.vscode/settings.json', 'sub/.vscode/tasks.json', 'ws/sub/.vscode/launch.json',
-  'sub/.vscode', '.vscode/new.json', 'src/.vscode/settings.json', 'src/deep/.vscode/tasks.json', 'team.code-workspace', 'ws/team.code-workspace', 'sub/other.code-workspace',
-  'sub/.VSCode/settings.json', 'ws/sub/.vscode/extensions.json',
+  '.vscode/settings.json',
+  '.VSCODE/settings.json',
+  'sub/.vscode/settings.json',
+  'ws/sub/.vscode/settings.json',
+  'sub/.vscode/tasks.json',
+  'ws/sub/.vscode/launch.json',
+  'sub/.vscode',
+  '.vscode/new.json',
+  'src/.vscode/settings.json',
+  'src/deep/.vscode/tasks.json',
+  'team.code-workspace',
+  'ws/team.code-workspace',
+  'sub/other.code-workspace',
+  'sub/.VSCode/settings.json',
+  'ws/sub/.vscode/extensions.json',
 ];
 
 const settings: PolicySettings = { autoApproveReads: true, allowCommands: ['ls'], denyCommands: [], allowWrites: ['**'] };
 const call = (tool: ToolCall['tool'], args: ToolCall['args']): ToolCall => ({ id: 'c', tool, args });
 const readCalls = (p: string) => [call('read_file', { path: p }), call('list_files', { path: p }), call('search_text', { query: 'x', path: p })];
-const writeCalls = (p: string) => [call('edit_file', { path: p, oldText: 'a', newText: 'b' }), call('create_file', { path: p, content: 'pwned' }), call('run_command', { command: 'ls', cwd: p })];
+const writeCalls = (p: string) => [
+  call('edit_file', { path: p, oldText: 'a', newText: 'b' }),
+  call('create_file', { path: p, content: 'pwned' }),
+  call('run_command', { command: 'ls', cwd: p }),
+];
 
 describe('path shapes × every tool', () => {
   let policy: AgentPolicy;
@@ -85,7 +220,10 @@ describe('path shapes × every tool', () => {
   before(() => {
     layout();
     // A multi-root workspace whose second folder sits inside the first.
-    paths = new WorkspacePaths([{ name: 'ws', path: ws }, { name: 'sub', path: sub }]);
+    paths = new WorkspacePaths([
+      { name: 'ws', path: ws },
+      { name: 'sub', path: sub },
+    ]);
     policy = new AgentPolicy(paths, () => settings);
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -118,7 +256,21 @@ describe('path shapes × every tool', () => {
   });
 
   it('still allows the ordinary neighbours of those shapes', async () => {
-    for (const shape of ['src/a.ts', 'sub/open/ok.txt', 'ws/sub/open/ok.txt', 'open/ok.txt', 'src/new.ts', 'sub/open/new.ts', 'src/env.ts', 'src/environment.ts', 'docs/secretary.md', 'rsa_notes.md', 'src/keys.ts', 'src/gitconfig.ts', 'my.vscode.md']) {
+    for (const shape of [
+      'src/a.ts',
+      'sub/open/ok.txt',
+      'ws/sub/open/ok.txt',
+      'open/ok.txt',
+      'src/new.ts',
+      'sub/open/new.ts',
+      'src/env.ts',
+      'src/environment.ts',
+      'docs/secretary.md',
+      'rsa_notes.md',
+      'src/keys.ts',
+      'src/gitconfig.ts',
+      'my.vscode.md',
+    ]) {
       const { verdict } = await policy.check(call('create_file', { path: shape, content: 'x' }));
       assert.equal(verdict.kind, 'allow', `${shape}: ${verdict.kind === 'deny' ? verdict.reason : verdict.kind}`);
     }
@@ -134,9 +286,28 @@ describe('path shapes × every tool', () => {
 describe('one secret list for the agent, the completion filter and the index', () => {
   it('hides the same names everywhere, in every spelling', () => {
     const index = new WorkspaceFilter(scratch);
-    const names = ['app.env', 'id_rsa_old', 'x.ppk', 'service-account-prod.json', '.htpasswd', 'store.jks', 'file.gpg', 'api.secret', '.ENV', '.env.', 'ID_RSA ', '.env::$DATA'];
-    assert.deepEqual(names.filter((name) => !isSecretName(name)), []);
-    assert.deepEqual(names.filter((name) => !index.ignoresPath(`src/${name}`)), []);
+    const names = [
+      'app.env',
+      'id_rsa_old',
+      'x.ppk',
+      'service-account-prod.json',
+      '.htpasswd',
+      'store.jks',
+      'file.gpg',
+      'api.secret',
+      '.ENV',
+      '.env.',
+      'ID_RSA ',
+      '.env::$DATA',
+    ];
+    assert.deepEqual(
+      names.filter((name) => !isSecretName(name)),
+      [],
+    );
+    assert.deepEqual(
+      names.filter((name) => !index.ignoresPath(`src/${name}`)),
+      [],
+    );
     for (const name of ['env.ts', 'environment.ts', 'keys.ts', 'secretary.md', 'README.md', 'creds.ts']) {
       assert.equal(isSecretName(name), false, name);
       assert.equal(index.ignoresPath(`src/${name}`), false, name);

@@ -15,18 +15,39 @@ const ws = path.join(scratch, 'ws');
 const other = path.join(scratch, 'other');
 
 function layout(): void {
-  for (const dir of ['ws/src', 'ws/dir', 'ws/.git/hooks', 'ws/.vscode', 'ws/private', 'ws/config', 'other/lib', 'outside', 'wsEvil', 'other2']) mkdirSync(path.join(scratch, dir), { recursive: true });
+  for (const dir of ['ws/src', 'ws/dir', 'ws/.git/hooks', 'ws/.vscode', 'ws/private', 'ws/config', 'other/lib', 'outside', 'wsEvil', 'other2'])
+    mkdirSync(path.join(scratch, dir), { recursive: true });
   const files: Record<string, string> = {
-    'ws/src/a.ts': 'export const a = 1;\n', 'ws/.git/config': '[remote] url = https://token@host\n', 'ws/.vscode/settings.json': '{}',
-    'ws/.pylotignore': 'private/\n', 'ws/private/key.txt': 'k', 'ws/.env': 'SECRET=1', 'ws/config/secrets.json': '{}', 'ws/id_rsa': 'x',
-    'other/lib/b.ts': 'export const b = 2;\n', 'outside/secret.txt': 'secret', 'wsEvil/file.txt': 'evil', 'other2/file.txt': 'x',
+    'ws/src/a.ts': 'export const a = 1;\n',
+    'ws/.git/config': '[remote] url = https://token@host\n',
+    'ws/.vscode/settings.json': '{}',
+    'ws/.pylotignore': 'private/\n',
+    'ws/private/key.txt': 'k',
+    'ws/.env': 'SECRET=1',
+    'ws/config/secrets.json': '{}',
+    'ws/id_rsa': 'x',
+    'other/lib/b.ts': 'export const b = 2;\n',
+    'outside/secret.txt': 'secret',
+    'wsEvil/file.txt': 'evil',
+    'other2/file.txt': 'x',
   };
   for (const [file, text] of Object.entries(files)) writeFileSync(path.join(scratch, file), text);
   const links: Record<string, string> = {
-    'ws/link-out': '../outside', 'ws/link-file': '../outside/secret.txt', 'ws/link-abs': '/etc', 'ws/link-proc': '/proc/self/root',
-    'ws/link-dangling': '../outside/created-through-link.txt', 'ws/link-home': homedir(), 'ws/dir/link-up': '../../outside',
-    'ws/link-chain': 'link-out', 'ws/link-sibling': '../wsEvil', 'ws/link-git': '.git/config', 'ws/link-root': '/',
-    'other/link-out-b': '../outside', 'ws/src/link-self-parent': '..', 'ws/link-private': 'private/key.txt', 'ws/link-env': '.env',
+    'ws/link-out': '../outside',
+    'ws/link-file': '../outside/secret.txt',
+    'ws/link-abs': '/etc',
+    'ws/link-proc': '/proc/self/root',
+    'ws/link-dangling': '../outside/created-through-link.txt',
+    'ws/link-home': homedir(),
+    'ws/dir/link-up': '../../outside',
+    'ws/link-chain': 'link-out',
+    'ws/link-sibling': '../wsEvil',
+    'ws/link-git': '.git/config',
+    'ws/link-root': '/',
+    'other/link-out-b': '../outside',
+    'ws/src/link-self-parent': '..',
+    'ws/link-private': 'private/key.txt',
+    'ws/link-env': '.env',
   };
   for (const [link, target] of Object.entries(links)) symlinkSync(target, path.join(scratch, link));
 }
@@ -34,26 +55,93 @@ function layout(): void {
 const targets = ['outside/secret.txt', 'wsEvil/file.txt', 'other2/file.txt', 'etc/passwd'];
 const escapes: string[] = [
   // Going up, written every way.
-  ...targets.flatMap((t) => [`../${t}`, `../../${t}`, `./../${t}`, `src/../../${t}`, `..\\${t.replace('/', '\\')}`, `..//${t}`, `src/./../../${t}`, `other/../../${t}`]),
-  '..', '../', '../..', 'src/../..', '../ws', '../ws/src/a.ts', '../other/lib/b.ts',
+  ...targets.flatMap((t) => [
+    `../${t}`,
+    `../../${t}`,
+    `./../${t}`,
+    `src/../../${t}`,
+    `..\\${t.replace('/', '\\')}`,
+    `..//${t}`,
+    `src/./../../${t}`,
+    `other/../../${t}`,
+  ]),
+  '..',
+  '../',
+  '../..',
+  'src/../..',
+  '../ws',
+  '../ws/src/a.ts',
+  '../other/lib/b.ts',
   // Absolute, in every dialect.
-  path.join(scratch, 'outside/secret.txt'), path.join(ws, 'src/a.ts'), '/etc/passwd', '/proc/self/environ', '/proc/self/root/etc/passwd', '/proc/1/cmdline',
-  'C:\\Windows\\win.ini', 'c:/Windows/win.ini', '\\\\server\\share\\file', '//etc/passwd', 'file:///etc/passwd', '\\etc\\passwd',
+  path.join(scratch, 'outside/secret.txt'),
+  path.join(ws, 'src/a.ts'),
+  '/etc/passwd',
+  '/proc/self/environ',
+  '/proc/self/root/etc/passwd',
+  '/proc/1/cmdline',
+  'C:\\Windows\\win.ini',
+  'c:/Windows/win.ini',
+  '\\\\server\\share\\file',
+  '//etc/passwd',
+  'file:///etc/passwd',
+  '\\etc\\passwd',
   // Percent-encoded, double-encoded, overlong UTF-8.
   ...targets.slice(0, 3).flatMap((t) => [`%2e%2e/${t}`, `%2E%2E%2F${t}`, `..%2f${t}`, `%252e%252e/${t}`, `%c0%ae%c0%ae/${t}`]),
   // Unicode lookalikes and invisible characters.
-  ...targets.slice(0, 3).flatMap((t) => [`\uFF0E\uFF0E/${t}`, `\u2024\u2024/${t}`, `..\uFF0F${t}`, `..\u2215${t}`, `.\u200b./${t}`, `\uFE52\uFE52/${t}`, `\u2025/${t}`, `..\u0000/${t}`]),
+  ...targets
+    .slice(0, 3)
+    .flatMap((t) => [
+      `\uFF0E\uFF0E/${t}`,
+      `\u2024\u2024/${t}`,
+      `..\uFF0F${t}`,
+      `..\u2215${t}`,
+      `.\u200b./${t}`,
+      `\uFE52\uFE52/${t}`,
+      `\u2025/${t}`,
+      `..\u0000/${t}`,
+    ]),
   // Home.
-  '~', '~/', '~/.ssh/id_rsa', '~root/.bashrc', '~/../etc/passwd',
+  '~',
+  '~/',
+  '~/.ssh/id_rsa',
+  '~root/.bashrc',
+  '~/../etc/passwd',
   // Symbolic links out of the workspace.
-  'link-out/secret.txt', 'link-file', 'link-abs/passwd', 'link-proc/etc/passwd', 'link-dangling', 'link-home/.bashrc', 'dir/link-up/secret.txt',
-  'link-chain/secret.txt', 'link-out/new-file.txt', 'link-out', 'link-sibling/file.txt', 'link-root/etc/passwd', 'other/link-out-b/secret.txt',
-  'src/link-self-parent/../outside/secret.txt', 'link-out/../../etc/passwd', 'link-home', 'link-abs', 'link-root',
+  'link-out/secret.txt',
+  'link-file',
+  'link-abs/passwd',
+  'link-proc/etc/passwd',
+  'link-dangling',
+  'link-home/.bashrc',
+  'dir/link-up/secret.txt',
+  'link-chain/secret.txt',
+  'link-out/new-file.txt',
+  'link-out',
+  'link-sibling/file.txt',
+  'link-root/etc/passwd',
+  'other/link-out-b/secret.txt',
+  'src/link-self-parent/../outside/secret.txt',
+  'link-out/../../etc/passwd',
+  'link-home',
+  'link-abs',
+  'link-root',
   // Protected files, directly and through links.
-  '.git/config', '.git/hooks/pre-commit', '.GIT/config', 'src/.git/config', 'link-git', '.env', 'link-env', 'config/secrets.json',
-  'private/key.txt', 'link-private', 'id_rsa', '.pylotignore',
+  '.git/config',
+  '.git/hooks/pre-commit',
+  '.GIT/config',
+  'src/.git/config',
+  'link-git',
+  '.env',
+  'link-env',
+  'config/secrets.json',
+  'private/key.txt',
+  'link-private',
+  'id_rsa',
+  '.pylotignore',
   // Not paths at all.
-  '', ' \n', '\u0000',
+  '',
+  ' \n',
+  '\u0000',
 ];
 
 const settings: PolicySettings = { autoApproveReads: true, allowCommands: [], denyCommands: [], allowWrites: ['**'] };
@@ -64,7 +152,10 @@ describe('path confinement', () => {
   let policy: AgentPolicy;
   before(() => {
     layout();
-    paths = new WorkspacePaths([{ name: 'ws', path: ws }, { name: 'other', path: other }]);
+    paths = new WorkspacePaths([
+      { name: 'ws', path: ws },
+      { name: 'other', path: other },
+    ]);
     // Even with every read auto-approved and every write allowed by a rule, escapes are denied.
     policy = new AgentPolicy(paths, () => settings);
   });
@@ -92,7 +183,11 @@ describe('path confinement', () => {
     const roots = [ws, other];
     for (const attempt of escapes) {
       const where = await paths.resolve(attempt);
-      if (where.ok) assert.ok(roots.some((root) => where.absolute === root || where.absolute.startsWith(root + path.sep)), `${JSON.stringify(attempt)} → ${where.absolute}`);
+      if (where.ok)
+        assert.ok(
+          roots.some((root) => where.absolute === root || where.absolute.startsWith(root + path.sep)),
+          `${JSON.stringify(attempt)} → ${where.absolute}`,
+        );
     }
   });
 

@@ -56,55 +56,61 @@ describe('a folder swapped for a link between the check and the I/O', { skip: pr
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   for (const kernel of [true, false]) {
-  it(`never reads the outside file (${kernel ? "the kernel's name for the handle" : 'folders and inode, as on macOS and Windows'})`, async () => {
-    useKernelNamesForTesting(kernel);
-    const dir = freshDir();
-    const swapper = startSwapper(dir, 1500);
-    const absolute = path.join(dir, 'file.txt');
-    let reads = 0;
-    let leaks = 0;
-    const end = Date.now() + 1400;
-    while (Date.now() < end) {
-      const text = await readTextFile(absolute, `${path.basename(dir)}/file.txt`, ws).catch(() => undefined);
-      reads++;
-      if (text?.includes('OUTSIDE')) leaks++;
-    }
-    const swaps = await swapper;
-    useKernelNamesForTesting(true);
-    assert.ok(swaps > 100 && reads > 100, `${swaps} swaps, ${reads} reads`);
-    assert.equal(leaks, 0, `${leaks} of ${reads} reads returned the outside file`);
-  });
-
-  it(`never creates a file outside (${kernel ? "the kernel's name for the handle" : 'folders and inode, as on macOS and Windows'})`, async () => {
-    useKernelNamesForTesting(kernel);
-    const dir = freshDir();
-    const swapper = startSwapper(dir, 1500);
-    const made: string[] = [];
-    let refused = 0;
-    const end = Date.now() + 1400;
-    for (let i = 0; Date.now() < end; i++) {
-      const name = `new-${i}.txt`;
-      try {
-        await createApproved({ absolute: path.join(dir, name), relative: `dir/${name}`, root: ws }, `made ${i}\n`, ws);
-        made.push(name);
-      } catch (error) {
-        assert.ok(error instanceof MovedFileError, String(error));
-        refused++;
+    it(`never reads the outside file (${kernel ? "the kernel's name for the handle" : 'folders and inode, as on macOS and Windows'})`, async () => {
+      useKernelNamesForTesting(kernel);
+      const dir = freshDir();
+      const swapper = startSwapper(dir, 1500);
+      const absolute = path.join(dir, 'file.txt');
+      let reads = 0;
+      let leaks = 0;
+      const end = Date.now() + 1400;
+      while (Date.now() < end) {
+        const text = await readTextFile(absolute, `${path.basename(dir)}/file.txt`, ws).catch(() => undefined);
+        reads++;
+        if (text?.includes('OUTSIDE')) leaks++;
       }
-    }
-    await swapper;
-    useKernelNamesForTesting(true);
-    assert.deepEqual(readdirSync(outside).filter((name) => name.startsWith('new-') && readFileSync(path.join(outside, name), 'utf8') !== ''), [], 'nothing written outside');
-    assert.ok(made.length > 0 && refused > 0, `${made.length} made, ${refused} refused`);
-    // Each made file is inside: in its folder, or where the swapper parked or set aside a folder the create re-made meanwhile.
-    const folders = readdirSync(ws).filter((name) => name.startsWith(path.basename(dir))).map((name) => path.join(ws, name));
-    for (const name of made) {
-      const where = folders.map((folder) => path.join(folder, name)).find(existsSync);
-      assert.ok(where, `${name} is inside the workspace`);
-      assert.match(readFileSync(where, 'utf8'), /^made \d+\n$/);
-    }
-    for (const name of readdirSync(outside).filter((n) => n.startsWith('new-'))) rmSync(path.join(outside, name));
-  });
+      const swaps = await swapper;
+      useKernelNamesForTesting(true);
+      assert.ok(swaps > 100 && reads > 100, `${swaps} swaps, ${reads} reads`);
+      assert.equal(leaks, 0, `${leaks} of ${reads} reads returned the outside file`);
+    });
+
+    it(`never creates a file outside (${kernel ? "the kernel's name for the handle" : 'folders and inode, as on macOS and Windows'})`, async () => {
+      useKernelNamesForTesting(kernel);
+      const dir = freshDir();
+      const swapper = startSwapper(dir, 1500);
+      const made: string[] = [];
+      let refused = 0;
+      const end = Date.now() + 1400;
+      for (let i = 0; Date.now() < end; i++) {
+        const name = `new-${i}.txt`;
+        try {
+          await createApproved({ absolute: path.join(dir, name), relative: `dir/${name}`, root: ws }, `made ${i}\n`, ws);
+          made.push(name);
+        } catch (error) {
+          assert.ok(error instanceof MovedFileError, String(error));
+          refused++;
+        }
+      }
+      await swapper;
+      useKernelNamesForTesting(true);
+      assert.deepEqual(
+        readdirSync(outside).filter((name) => name.startsWith('new-') && readFileSync(path.join(outside, name), 'utf8') !== ''),
+        [],
+        'nothing written outside',
+      );
+      assert.ok(made.length > 0 && refused > 0, `${made.length} made, ${refused} refused`);
+      // Each made file is inside: in its folder, or where the swapper parked or set aside a folder the create re-made meanwhile.
+      const folders = readdirSync(ws)
+        .filter((name) => name.startsWith(path.basename(dir)))
+        .map((name) => path.join(ws, name));
+      for (const name of made) {
+        const where = folders.map((folder) => path.join(folder, name)).find(existsSync);
+        assert.ok(where, `${name} is inside the workspace`);
+        assert.match(readFileSync(where, 'utf8'), /^made \d+\n$/);
+      }
+      for (const name of readdirSync(outside).filter((n) => n.startsWith('new-'))) rmSync(path.join(outside, name));
+    });
   }
 });
 

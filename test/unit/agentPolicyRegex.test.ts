@@ -41,7 +41,9 @@ describe('search_text with a regular expression', () => {
 
   for (const pattern of evil) {
     it(`stops /${pattern}/ at the time limit without blocking the event loop`, async () => {
-      const { result, stallMs, ms } = await longestStall(() => searchText(roots, pattern, true, visible, new AbortController().signal, { regexTimeLimitMs: 300 }));
+      const { result, stallMs, ms } = await longestStall(() =>
+        searchText(roots, pattern, true, visible, new AbortController().signal, { regexTimeLimitMs: 300 }),
+      );
       assert.ok(stallMs < 1000, `the event loop stalled ${Math.round(stallMs)} ms`);
       assert.ok(ms < 10_000, `${Math.round(ms)} ms`);
       assert.ok(result instanceof ToolError, String(result));

@@ -41,7 +41,7 @@ describe('tool registries', () => {
   });
 });
 
-describe('the model\'s view of a tool, generated from its zod parameters', () => {
+describe("the model's view of a tool, generated from its zod parameters", () => {
   it('is a flat JSON schema: types, descriptions, the required ones', () => {
     assert.deepEqual(toolJsonSchema(toolSpec('read_file')), {
       type: 'object',
@@ -59,7 +59,13 @@ describe('the model\'s view of a tool, generated from its zod parameters', () =>
     const edit = calls.find((call) => call.properties.tool?.const === 'edit_file')!.properties.args;
     assert.deepEqual(edit, {
       type: 'object',
-      properties: { path: { type: 'string' }, newText: { type: 'string' }, oldText: { type: ['string', 'null'] }, startLine: { type: ['integer', 'null'] }, endLine: { type: ['integer', 'null'] } },
+      properties: {
+        path: { type: 'string' },
+        newText: { type: 'string' },
+        oldText: { type: ['string', 'null'] },
+        startLine: { type: ['integer', 'null'] },
+        endLine: { type: ['integer', 'null'] },
+      },
       required: ['path', 'newText', 'oldText', 'startLine', 'endLine'],
       additionalProperties: false,
     });
@@ -69,7 +75,11 @@ describe('the model\'s view of a tool, generated from its zod parameters', () =>
     const read = toolSpec('read_file');
     assert.deepEqual(argumentProblems(read, { path: 'a', startLine: 2 }), []);
     assert.deepEqual(argumentProblems(read, { path: 'a', startLine: null }), []);
-    assert.deepEqual(argumentProblems(read, { startLine: 1.5, recursive: true }), ['"path" is required', '"startLine" must be an integer', 'unknown parameter "recursive"']);
+    assert.deepEqual(argumentProblems(read, { startLine: 1.5, recursive: true }), [
+      '"path" is required',
+      '"startLine" must be an integer',
+      'unknown parameter "recursive"',
+    ]);
     assert.deepEqual(argumentProblems(read, { path: 7, endLine: '3' }), ['"path" must be a string', '"endLine" must be an integer']);
     assert.deepEqual(argumentProblems(toolSpec('list_files'), { path: '.', recursive: 'yes' }), ['"recursive" must be a boolean']);
     assert.deepEqual(argumentProblems(read, { path: 'a', toString: 'x', startLine: 2 ** 60 }), ['"startLine" is out of range', 'unknown parameter "toString"']);
@@ -84,10 +94,19 @@ describe('the model\'s view of a tool, generated from its zod parameters', () =>
 
 describe('each tool through executeCall, with a plain host', () => {
   const ws = realpathSync(mkdtempSync(path.join(tmpdir(), 'pylot-tools-registry-')));
-  const policy = new AgentPolicy(new WorkspacePaths([{ name: 'ws', path: ws }]), () => ({ autoApproveReads: true, allowCommands: ['make lint'], denyCommands: [], allowWrites: [] }));
+  const policy = new AgentPolicy(new WorkspacePaths([{ name: 'ws', path: ws }]), () => ({
+    autoApproveReads: true,
+    allowCommands: ['make lint'],
+    denyCommands: [],
+    allowWrites: [],
+  }));
   const host = new RecordingHost(ws);
   const deps: ExecuteDeps = {
-    policy, host, approvalTimeoutMs: 1000, saveRule: async () => undefined, beforeWrite: () => undefined,
+    policy,
+    host,
+    approvalTimeoutMs: 1000,
+    saveRule: async () => undefined,
+    beforeWrite: () => undefined,
     ui: { onEvent: () => undefined, askContinue: async () => false, requestApproval: async () => ({ kind: 'allowOnce' }) },
   };
   let id = 0;
@@ -100,8 +119,11 @@ describe('each tool through executeCall, with a plain host', () => {
   });
   after(() => rmSync(ws, { recursive: true, force: true }));
 
-  it('reads what the user sees: an open editor\'s unsaved text first', async () => {
-    assert.match((await call('read_file', { path: 'src/math.ts', startLine: 2, endLine: 2 })).output, /^src\/math.ts \(lines 2-2 of 4\)\n2 \| {3}return a \+ b;/);
+  it("reads what the user sees: an open editor's unsaved text first", async () => {
+    assert.match(
+      (await call('read_file', { path: 'src/math.ts', startLine: 2, endLine: 2 })).output,
+      /^src\/math.ts \(lines 2-2 of 4\)\n2 \| {3}return a \+ b;/,
+    );
     host.open.set(path.join(ws, 'src/math.ts'), 'unsaved\n');
     assert.match((await call('read_file', { path: 'src/math.ts' })).output, /1 \| unsaved/);
     host.open.clear();

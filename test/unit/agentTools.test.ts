@@ -84,7 +84,13 @@ describe('file tools', () => {
   });
 
   it('searches text files only, never through links or into protected files', async () => {
-    const found = await searchText([{ absolute: path.join(scratch, 'ws'), relative: '' }], 'needle', false, async (_root, relative) => hidden(relative), signal());
+    const found = await searchText(
+      [{ absolute: path.join(scratch, 'ws'), relative: '' }],
+      'needle',
+      false,
+      async (_root, relative) => hidden(relative),
+      signal(),
+    );
     assert.equal(found, 'src/a.ts:1: const needle = 1;\nsrc/deep/b.ts:1: needle();');
   });
 });
@@ -100,7 +106,11 @@ describe('checkpoints', () => {
     checkpoints.record('t2', '/new', undefined);
     const restored: Array<[string, string | undefined]> = [];
     assert.deepEqual(await checkpoints.restoreTo('t1', async (file, content) => void restored.push([file, content])), ['/a', '/new']);
-    assert.deepEqual(restored, [['/a', 'a2'], ['/new', undefined], ['/a', 'a0']]);
+    assert.deepEqual(restored, [
+      ['/a', 'a2'],
+      ['/new', undefined],
+      ['/a', 'a0'],
+    ]);
     assert.deepEqual(checkpoints.list(), []);
   });
 });

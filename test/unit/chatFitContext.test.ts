@@ -39,7 +39,10 @@ describe('fitting a chat into the context', () => {
     const fitted = await fitToContext('system', history, { contextSize: budget + 256, replyTokens: 256 });
     assert.equal(fitted.messages[0]!.content, 'system');
     assert.equal(fitted.messages.at(-1)!.content, 'latest question');
-    assert.deepEqual(fitted.messages.slice(1, -1).map((m) => m.content.slice(0, 2)), ['q8', 'a8', 'q9', 'a9']);
+    assert.deepEqual(
+      fitted.messages.slice(1, -1).map((m) => m.content.slice(0, 2)),
+      ['q8', 'a8', 'q9', 'a9'],
+    );
     assert.equal(fitted.droppedMessages, 16);
     assert.ok(fitted.tokens <= budget);
   });
@@ -48,7 +51,10 @@ describe('fitting a chat into the context', () => {
     const history = conversation(3, 100);
     const budget = 6 + overhead + 15 + overhead + 3 * (100 + overhead); // three fit: a1, q2, a2
     const fitted = await fitToContext('system', history, { contextSize: budget + 100, replyTokens: 100 });
-    assert.deepEqual(fitted.messages.map((m) => m.role), ['system', 'user', 'assistant', 'user']);
+    assert.deepEqual(
+      fitted.messages.map((m) => m.role),
+      ['system', 'user', 'assistant', 'user'],
+    );
     assert.equal(fitted.droppedMessages, 4);
   });
 
@@ -64,10 +70,13 @@ describe('fitting a chat into the context', () => {
   });
 
   it('refuses when the context cannot hold even the system prompt and a reply', async () => {
-    await assert.rejects(fitToContext('s'.repeat(600), [{ role: 'user', content: 'hi' }], { contextSize: 512, replyTokens: 128 }), (error) => error instanceof PylotError && /too small/.test(error.message));
+    await assert.rejects(
+      fitToContext('s'.repeat(600), [{ role: 'user', content: 'hi' }], { contextSize: 512, replyTokens: 128 }),
+      (error) => error instanceof PylotError && /too small/.test(error.message),
+    );
   });
 
-  it('counts with the engine\'s tokenizer, and on the high side when it has none', async () => {
+  it("counts with the engine's tokenizer, and on the high side when it has none", async () => {
     const signal = new AbortController().signal;
     assert.equal(await engineTokens({ tokenize: async (text) => [...text.split(' ').keys()] }, 'three words here', signal), 3);
     const noTokenizer = { tokenize: async () => Promise.reject(new Error('no /tokenize')) };

@@ -22,7 +22,10 @@ describe('chat history', () => {
     await new ChatHistory(store).save(chat('a', 'Fix the parser', 1));
     await new ChatHistory(store).save(chat('b', 'Explain the cache', 2));
     const history = new ChatHistory(store); // a fresh instance reads what the others wrote
-    assert.deepEqual(history.list().map((c) => c.id), ['b', 'a']);
+    assert.deepEqual(
+      history.list().map((c) => c.id),
+      ['b', 'a'],
+    );
     assert.equal(history.get('a')?.turns[0]?.text, 'Fix the parser');
   });
 
@@ -31,8 +34,14 @@ describe('chat history', () => {
     await history.save(chat('a', 'Fix the Parser crash', 1));
     await history.save(chat('b', 'Parser performance', 2));
     await history.save(chat('c', 'Explain the cache', 3));
-    assert.deepEqual(history.list('parser').map((c) => c.id), ['b', 'a']);
-    assert.deepEqual(history.list('CRASH parser').map((c) => c.id), ['a']);
+    assert.deepEqual(
+      history.list('parser').map((c) => c.id),
+      ['b', 'a'],
+    );
+    assert.deepEqual(
+      history.list('CRASH parser').map((c) => c.id),
+      ['a'],
+    );
     assert.deepEqual(history.list('nothing'), []);
   });
 
@@ -53,7 +62,10 @@ describe('chat history', () => {
     const store = memento();
     const history = new ChatHistory(store, 3);
     for (let i = 1; i <= 5; i++) await history.save(chat(`c${i}`, `Chat ${i}`, i));
-    assert.deepEqual(history.list().map((c) => c.id), ['c5', 'c4', 'c3']);
+    assert.deepEqual(
+      history.list().map((c) => c.id),
+      ['c5', 'c4', 'c3'],
+    );
     assert.equal(history.get('c1'), undefined);
     assert.equal(store.keys().length, 4); // the index and three chats
   });

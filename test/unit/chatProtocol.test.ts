@@ -4,7 +4,13 @@ import { ChatHostMessage, ChatWebviewMessage } from '../../protocol/chat';
 
 describe('chat panel contract', () => {
   it('accepts a send with its turn id, mode and chips', () => {
-    const send = { type: 'send', turnId: 't1', text: 'why?', mode: 'debug', attachments: [{ kind: 'selection', label: 'a.ts:3', text: 'x', uri: 'file:///a.ts' }] };
+    const send = {
+      type: 'send',
+      turnId: 't1',
+      text: 'why?',
+      mode: 'debug',
+      attachments: [{ kind: 'selection', label: 'a.ts:3', text: 'x', uri: 'file:///a.ts' }],
+    };
     assert.deepEqual(ChatWebviewMessage.parse(send), send);
   });
 
@@ -15,7 +21,8 @@ describe('chat panel contract', () => {
       { type: 'approval', callId: 'c1', decision: 'yes' },
       { type: 'abort', turnId: '' },
       { type: 'command', command: 'deleteEverything' },
-    ]) assert.equal(ChatWebviewMessage.safeParse(bad).success, false, JSON.stringify(bad));
+    ])
+      assert.equal(ChatWebviewMessage.safeParse(bad).success, false, JSON.stringify(bad));
   });
 
   it('carries an approval card and a failed turn with the action that fixes it', () => {

@@ -57,11 +57,11 @@ describe('trigger', () => {
     const debounce = new AdaptiveDebounce(25, 250);
     let now = 0;
     for (let i = 0; i < 10; i++) debounce.delay((now += 100), 400);
-    assert.equal(debounce.delay((now += 100), 400), 120);
+    assert.equal(debounce.delay(now + 100, 400), 120);
     const relaxed = new AdaptiveDebounce(25, 250);
     now = 0;
     for (let i = 0; i < 10; i++) relaxed.delay((now += 100), 30);
-    assert.equal(relaxed.delay((now += 100), 30), 50);
+    assert.equal(relaxed.delay(now + 100, 30), 50);
   });
 
   it('treats code after the cursor as a reason not to auto-complete, closing brackets not', () => {

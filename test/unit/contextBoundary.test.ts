@@ -67,7 +67,11 @@ symlinkSync(path.join(root, 'src/.env'), path.join(root, 'src/config.ts'));
 
 const noLeak = (snippets: Array<{ text: string; source: string; filename: string }>) => {
   const leaked = snippets.filter((s) => s.text.includes('LEAK'));
-  assert.deepEqual(leaked.map((s) => `${s.source} ${s.filename}`), [], 'no forbidden text in any snippet');
+  assert.deepEqual(
+    leaked.map((s) => `${s.source} ${s.filename}`),
+    [],
+    'no forbidden text in any snippet',
+  );
 };
 
 describe('the context boundary', () => {
@@ -90,7 +94,10 @@ describe('the context boundary', () => {
     w.write('app.ts', main.replace(cursor, ''));
     const { snippets } = await w.assembleAt('app.ts', main);
     noLeak(snippets);
-    const imported = snippets.filter((s) => s.source === 'imported').map((s) => s.filename).sort();
+    const imported = snippets
+      .filter((s) => s.source === 'imported')
+      .map((s) => s.filename)
+      .sort();
     assert.deepEqual(imported, ['node_modules/okpkg/index.js', 'src/fine.ts'], 'the allowed definitions, an installed package (gitignored) among them');
   });
 
@@ -107,7 +114,10 @@ describe('the context boundary', () => {
       blind.service.boundary.setWorkspace([]);
       const main = `import { fineHelper } from './fine';\n\nexport function run(raw: string) {\n  fineHelper(raw);\n  ${cursor}\n}\n`;
       const { snippets } = await blind.assembleAt('main.ts', main);
-      assert.deepEqual(snippets.filter((s) => s.source !== 'enclosing'), []);
+      assert.deepEqual(
+        snippets.filter((s) => s.source !== 'enclosing'),
+        [],
+      );
     } finally {
       blind.dispose();
     }
@@ -115,7 +125,8 @@ describe('the context boundary', () => {
 
   it('keeps out open tabs, visited and edited ranges and the clipboard of forbidden documents', async () => {
     const query = 'invoice total amount lines';
-    const body = (tag: string) => `function invoiceTotal(invoice) {\n  // ${tag} ${query}\n  return invoice.lines.reduce((sum, line) => sum + line.amount, 0);\n}\n`;
+    const body = (tag: string) =>
+      `function invoiceTotal(invoice) {\n  // ${tag} ${query}\n  return invoice.lines.reduce((sum, line) => sum + line.amount, 0);\n}\n`;
     const forbidden = [
       path.join(outside, 'tab.ts'),
       path.join(root, 'private/tab.ts'),
@@ -138,14 +149,25 @@ describe('the context boundary', () => {
       { text: `invoice.lines LEAK copied ${query}`, at: now, source: uris[0] },
       { text: `invoice.lines LEAK copied ${query}`, at: now, source: pathToFileURL(path.join(root, 'src/.env')).href },
     ]) {
-      w.service.signals.update({ openTabs: [...uris, ...other, allowed.uri], visited: ranges([...uris, ...other]), edited: ranges([...uris, ...other]), clipboard });
+      w.service.signals.update({
+        openTabs: [...uris, ...other, allowed.uri],
+        visited: ranges([...uris, ...other]),
+        edited: ranges([...uris, ...other]),
+        clipboard,
+      });
       const { snippets } = await w.assembleAt('main.ts', main);
       noLeak(snippets);
-      assert.ok(snippets.some((s) => s.source === 'openTab' && s.filename === 'src/tab.ts'), 'the allowed tab is used');
+      assert.ok(
+        snippets.some((s) => s.source === 'openTab' && s.filename === 'src/tab.ts'),
+        'the allowed tab is used',
+      );
     }
     w.service.signals.update({ clipboard: { text: `invoice.lines copied from another app ${query}`, at: now } });
     const { snippets } = await w.assembleAt('main.ts', main);
-    assert.ok(snippets.some((s) => s.source === 'clipboard'), 'a clipboard with no document behind it is used');
+    assert.ok(
+      snippets.some((s) => s.source === 'clipboard'),
+      'a clipboard with no document behind it is used',
+    );
     w.service.signals.update({ openTabs: [], visited: [], edited: [], clipboard: { text: '', at: 0 } });
   });
 

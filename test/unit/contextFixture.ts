@@ -16,7 +16,10 @@ export class Workspace {
   readonly service = new ContextService({ peek: (uri) => this.open.get(uri) });
 
   /** `root`: an existing folder to use as the workspace (the default is a fresh one, removed by dispose). */
-  constructor(files: Record<string, string>, readonly root = mkdtempSync(path.join(tmpdir(), 'pylot-context-'))) {
+  constructor(
+    files: Record<string, string>,
+    readonly root = mkdtempSync(path.join(tmpdir(), 'pylot-context-')),
+  ) {
     // The workspace is this folder, as the extension says: context is read, and imports resolve, only inside it.
     this.service.setWorkspace([this.root]);
     for (const [name, text] of Object.entries(files)) this.write(name, text.replace(cursor, ''));

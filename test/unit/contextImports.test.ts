@@ -65,7 +65,11 @@ describe('imported definitions', () => {
       'shop/cart.py': main,
     });
     const { snippets } = await w.assembleAt('shop/cart.py', main);
-    assert.deepEqual(importedFiles(snippets).sort(), ['shop/models/order.py: class Order:', 'shop/pricing.py: def total(order):', 'shop/tax.py: def rate_for(order):']);
+    assert.deepEqual(importedFiles(snippets).sort(), [
+      'shop/models/order.py: class Order:',
+      'shop/pricing.py: def total(order):',
+      'shop/tax.py: def rate_for(order):',
+    ]);
   });
 
   it('Go: a package of the module through go.mod', async () => {
@@ -79,7 +83,10 @@ describe('imported definitions', () => {
     const { snippets } = await w.assembleAt('main.go', main);
     // The function used, with its close neighbour (the type it returns) in one snippet of the file's own text.
     assert.deepEqual(importedFiles(snippets), ['store/store.go: type Store struct{ path string }']);
-    assert.equal(snippets.find((s) => s.source === 'imported')?.text, 'type Store struct{ path string }\n\nfunc Open(path string) *Store {\n\treturn &Store{path}\n}');
+    assert.equal(
+      snippets.find((s) => s.source === 'imported')?.text,
+      'type Store struct{ path string }\n\nfunc Open(path string) *Store {\n\treturn &Store{path}\n}',
+    );
   });
 
   it('Rust: crate:: and super:: paths to module files', async () => {
@@ -112,6 +119,9 @@ describe('imported definitions', () => {
       'main.c': main,
     });
     const { snippets } = await w.assembleAt('main.c', main);
-    assert.ok(importedFiles(snippets).some((s) => s.startsWith('vec.h:')), JSON.stringify(snippets));
+    assert.ok(
+      importedFiles(snippets).some((s) => s.startsWith('vec.h:')),
+      JSON.stringify(snippets),
+    );
   });
 });

@@ -9,7 +9,8 @@ import type { Candidate } from '../../sidecar/context/candidate';
 import { cursor, Workspace } from './contextFixture';
 
 const imported = (snippets: Array<{ source: string; filename: string; text: string }>) => snippets.filter((s) => s.source === 'imported');
-const firstLines = (snippets: Array<{ source: string; filename: string; text: string }>) => imported(snippets).map((s) => `${s.filename}: ${s.text.split('\n')[0]}`);
+const firstLines = (snippets: Array<{ source: string; filename: string; text: string }>) =>
+  imported(snippets).map((s) => `${s.filename}: ${s.text.split('\n')[0]}`);
 
 describe('members of imported modules', () => {
   const workspaces: Workspace[] = [];
@@ -25,7 +26,8 @@ describe('members of imported modules', () => {
     const w = workspace({
       'pyproject.toml': '',
       'shop/__init__.py': '',
-      'shop/pricing.py': 'def subtotal(order):\n    return sum(order.items)\n\n\n\n\ndef tax(order):\n    return 0\n\n\n\n\ndef discount_for(order):\n    return 0.1\n\n\n\n\ndef _round(x):\n    return x\n',
+      'shop/pricing.py':
+        'def subtotal(order):\n    return sum(order.items)\n\n\n\n\ndef tax(order):\n    return 0\n\n\n\n\ndef discount_for(order):\n    return 0.1\n\n\n\n\ndef _round(x):\n    return x\n',
       'shop/cart.py': main,
     });
     const { snippets } = await w.assembleAt('shop/cart.py', main, { timeBoxMs: 10_000, budgetChars: 4_000 });
@@ -38,7 +40,7 @@ describe('members of imported modules', () => {
     assert.ok(!lines.some((l) => l.includes('_round')), 'a private name is never offered');
   });
 
-  it('Python: a module named like its package gets the package\'s definitions, not its own', async () => {
+  it("Python: a module named like its package gets the package's definitions, not its own", async () => {
     const main = `from pkg import models\n\n\ndef run():\n    user = models.User()\n    ${cursor}\n`;
     const w = workspace({
       'pyproject.toml': '',
@@ -111,7 +113,7 @@ describe('members of imported modules', () => {
     assert.ok(!lines.some((l) => l.includes('internal')), 'not pub: not offered');
   });
 
-  it('Go: names of the package\'s other files, used without an import', async () => {
+  it("Go: names of the package's other files, used without an import", async () => {
     const main = `package store\n\nfunc Save(s *Store, key string) error {\n\tif err := validate(key); err != nil {\n\t\treturn err\n\t}\n\t${cursor}\n}\n`;
     const w = workspace({
       'go.mod': 'module example.com/app\n',
@@ -138,7 +140,8 @@ describe('members of imported modules', () => {
     const main = `package com.acme.app\n\nimport com.acme.data.UserRepository\n\nfun main() {\n    val repo = UserRepository(db)\n    ${cursor}\n}\n`;
     const w = workspace({
       'settings.gradle.kts': '',
-      'src/main/kotlin/com/acme/data/Repositories.kt': 'package com.acme.data\n\nclass UserRepository(private val db: Db) {\n    fun find(id: Long): User? = null\n}\n\nclass OrderRepository\n',
+      'src/main/kotlin/com/acme/data/Repositories.kt':
+        'package com.acme.data\n\nclass UserRepository(private val db: Db) {\n    fun find(id: Long): User? = null\n}\n\nclass OrderRepository\n',
       'src/main/kotlin/com/acme/app/Main.kt': main,
     });
     const { snippets } = await w.assembleAt('src/main/kotlin/com/acme/app/Main.kt', main);
@@ -151,24 +154,39 @@ describe('members of imported modules', () => {
     const w = workspace({
       'CMakeLists.txt': '',
       'include/lib/all.h': '#ifndef ALL_H\n#define ALL_H\n#include "lib/vec.h"\n#endif\n',
-      'include/lib/vec.h': '#ifndef VEC_H\n#define VEC_H\n#define CAPACITY 16\nstruct vec { int *items; int len; };\n\n\n\nstruct vec vec_new(int capacity);\n#endif\n',
+      'include/lib/vec.h':
+        '#ifndef VEC_H\n#define VEC_H\n#define CAPACITY 16\nstruct vec { int *items; int len; };\n\n\n\nstruct vec vec_new(int capacity);\n#endif\n',
       'src/main.c': main,
     });
     const { snippets } = await w.assembleAt('src/main.c', main);
-    const texts = imported(snippets).map((s) => s.text).join('\n---\n');
+    const texts = imported(snippets)
+      .map((s) => s.text)
+      .join('\n---\n');
     assert.match(texts, /struct vec vec_new\(int capacity\);/);
     assert.match(texts, /#define CAPACITY 16/);
   });
 });
 
 describe('the budget share of guesses', () => {
-  const candidate = (name: string, guess: boolean, length: number): Candidate => ({ source: 'imported', file: name, filename: name, text: 'x'.repeat(length), score: 1, startLine: 0, endLine: 0, guess });
+  const candidate = (name: string, guess: boolean, length: number): Candidate => ({
+    source: 'imported',
+    file: name,
+    filename: name,
+    text: 'x'.repeat(length),
+    score: 1,
+    startLine: 0,
+    endLine: 0,
+    guess,
+  });
 
   it('keeps guesses within their share, and what is really used beyond it', () => {
     const ranked = [candidate('g1', true, 400), candidate('g2', true, 400), candidate('u1', false, 300), candidate('g3', true, 100)];
     const fitted = fitBudget(ranked, 1_000, (c) => c.text.length);
     const guessed = fitted.filter((c) => c.guess).reduce((sum, c) => sum + c.text.length, 0);
     assert.ok(guessed <= 1_000 * maxGuessShare, `${guessed}`);
-    assert.deepEqual(fitted.map((c) => c.file), ['g1', 'u1', 'g3']);
+    assert.deepEqual(
+      fitted.map((c) => c.file),
+      ['g1', 'u1', 'g3'],
+    );
   });
 });

@@ -30,12 +30,18 @@ describe('neighbourhood snippets', () => {
     const { snippets } = await w.assembleAt('main.ts', main);
     const imported = snippets.filter((s) => s.source === 'imported');
     assert.equal(imported.length, 1, JSON.stringify(imported));
-    assert.equal(imported[0]!.text, 'export const timeout = "timeout";\n\n/** The device code expired. */\nexport const codeExpired = "code_expired";\nexport const denied = "denied";');
+    assert.equal(
+      imported[0]!.text,
+      'export const timeout = "timeout";\n\n/** The device code expired. */\nexport const codeExpired = "code_expired";\nexport const denied = "denied";',
+    );
   });
 
   it('falls back to the definition alone when the neighbourhood does not fit the budget', async () => {
     const main = `import { codeExpired } from './codes';\n\nexport function check(): void {\n  ${cursor}\n}\n`;
     const { snippets } = await w.assembleAt('main.ts', main, { timeBoxMs: 10_000, budgetChars: 60 });
-    assert.deepEqual(snippets.filter((s) => s.source === 'imported').map((s) => s.text), ['export const codeExpired = "code_expired";']);
+    assert.deepEqual(
+      snippets.filter((s) => s.source === 'imported').map((s) => s.text),
+      ['export const codeExpired = "code_expired";'],
+    );
   });
 });

@@ -15,7 +15,9 @@ import type { ImportBinding } from '../../sidecar/context/outline/outline';
 import { languageOfFile, Resolver } from '../../sidecar/context/resolve/resolve';
 
 const folder = path.resolve(import.meta.dirname, '../../../test/unit/golden/resolve');
-const files = readdirSync(folder).filter((file) => file.endsWith('.txt')).sort();
+const files = readdirSync(folder)
+  .filter((file) => file.endsWith('.txt'))
+  .sort();
 
 interface Golden {
   readonly description: string;
@@ -30,8 +32,15 @@ function parse(text: string): Golden {
   for (let i = 1; i < sections.length; i += 2) {
     const name = sections[i]!;
     const body = sections[i + 1]!.replace(/^\n/, '');
-    if (name === 'resolves') golden.resolves.push(...body.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
-    else if (name === 'options') for (const line of body.split('\n').filter(Boolean)) golden.options.set(line.split(' ')[0]!, line.slice(line.indexOf(' ') + 1).trim());
+    if (name === 'resolves')
+      golden.resolves.push(
+        ...body
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith('#')),
+      );
+    else if (name === 'options')
+      for (const line of body.split('\n').filter(Boolean)) golden.options.set(line.split(' ')[0]!, line.slice(line.indexOf(' ') + 1).trim());
     else golden.files.set(name, body);
   }
   return golden;
@@ -41,7 +50,11 @@ describe('import resolution (golden projects)', () => {
   const roots: string[] = [];
   after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
   it('has a project for every language', () => {
-    for (const language of ['python', 'typescript', 'javascript', 'go', 'rust', 'java', 'kotlin', 'c', 'cpp']) assert.ok(files.some((f) => f.startsWith(`${language}-`)), language);
+    for (const language of ['python', 'typescript', 'javascript', 'go', 'rust', 'java', 'kotlin', 'c', 'cpp'])
+      assert.ok(
+        files.some((f) => f.startsWith(`${language}-`)),
+        language,
+      );
   });
 
   for (const file of files) {
@@ -72,7 +85,10 @@ describe('import resolution (golden projects)', () => {
             assert.deepEqual(namespace ? [namespace.module] : [], want);
             return;
           }
-          const bindings = kind === 'same-package' ? resolver.implicitBindings(languageId) : [{ local: name || '', imported: name || '*', module: module!, kind: kind as ImportBinding['kind'] }];
+          const bindings =
+            kind === 'same-package'
+              ? resolver.implicitBindings(languageId)
+              : [{ local: name || '', imported: name || '*', module: module!, kind: kind as ImportBinding['kind'] }];
           const got = bindings.flatMap((binding) => resolver.resolve(languageId, fromFile, binding)).map(relative);
           assert.deepEqual(got, want);
         });
@@ -85,7 +101,11 @@ describe('the compile database off the keystroke path', () => {
   it('reads a big database in the background, and uses it from the next request on', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'pylot-resolve-db-'));
     try {
-      const entries = Array.from({ length: 12_000 }, (_, i) => ({ directory: root, file: `src/gen${i}.c`, arguments: ['cc', '-Ithird/inc', '-DPADDING_TO_MAKE_IT_BIG=1', '-c', `src/gen${i}.c`] }));
+      const entries = Array.from({ length: 12_000 }, (_, i) => ({
+        directory: root,
+        file: `src/gen${i}.c`,
+        arguments: ['cc', '-Ithird/inc', '-DPADDING_TO_MAKE_IT_BIG=1', '-c', `src/gen${i}.c`],
+      }));
       entries.push({ directory: root, file: 'src/main.c', arguments: ['cc', '-Ithird/inc', '-c', 'src/main.c'] });
       mkdirSync(path.join(root, 'src'), { recursive: true });
       mkdirSync(path.join(root, 'third/inc'), { recursive: true });

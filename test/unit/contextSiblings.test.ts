@@ -36,6 +36,9 @@ describe('sibling usage', () => {
     const texts = snippets.filter((s) => s.source === 'imported').map((s) => s.text);
     // Most relevant last (a snippet may hold the close neighbours of a short definition too).
     assert.match(texts.at(-1) ?? '', /function helper17\(/, texts.join('\n---\n'));
-    assert.ok(texts.some((text) => text.includes('function helper23(')), texts.join('\n---\n'));
+    assert.ok(
+      texts.some((text) => text.includes('function helper23(')),
+      texts.join('\n---\n'),
+    );
   });
 });

@@ -43,7 +43,8 @@ describe('FIM templates (golden vectors)', () => {
 
   for (const golden of goldens) {
     const { markers } = golden;
-    const template = () => detectTemplate({ ...markers, has: (token) => markers.has.includes(token) || [markers.prefix, markers.suffix, markers.middle].includes(token) });
+    const template = () =>
+      detectTemplate({ ...markers, has: (token) => markers.has.includes(token) || [markers.prefix, markers.suffix, markers.middle].includes(token) });
 
     it(`${golden.name}: ${golden.description}`, () => {
       const found = template();

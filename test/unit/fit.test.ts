@@ -50,7 +50,10 @@ describe('model size estimates', () => {
   it('orders quantizations by size', () => {
     const shape = shapeOf('qwen2.5-coder-1.5b');
     const sizes = quantizations.map((q) => estimateSize(shape, q).fileBytes);
-    assert.deepEqual([...sizes].sort((a, b) => a - b), sizes);
+    assert.deepEqual(
+      [...sizes].sort((a, b) => a - b),
+      sizes,
+    );
   });
 
   it('sizes the KV cache by KV heads: grouped-query attention is far cheaper than full multi-head', () => {

@@ -32,15 +32,36 @@ describe('GGUF gate', () => {
     for (const shape of shapes) kinds.set(shape.kind, (kinds.get(shape.kind) ?? 0) + 1);
     assert.equal(new Set(shapes.map((s) => s.id)).size, shapes.length);
     assert.ok(shapes.length >= 80, `${shapes.length} shapes`);
-    for (const kind of ['not gguf', 'truncated', 'version', 'count', 'length', 'key', 'type', 'alignment', 'tensor', 'offset', 'meaning', 'hyperparameter', 'not a file', 'split']) {
+    for (const kind of [
+      'not gguf',
+      'truncated',
+      'version',
+      'count',
+      'length',
+      'key',
+      'type',
+      'alignment',
+      'tensor',
+      'offset',
+      'meaning',
+      'hyperparameter',
+      'not a file',
+      'split',
+    ]) {
       assert.ok((kinds.get(kind) ?? 0) >= 2, `${kind}: ${kinds.get(kind) ?? 0} shapes`);
     }
   });
 
   it('writes the same files for the same seed', () => {
     const again = hostileShapes();
-    assert.deepEqual(again.map((s) => s.message.source), shapes.map((s) => s.message.source));
-    assert.notDeepEqual(hostileShapes(7).map((s) => s.message.source), shapes.map((s) => s.message.source));
+    assert.deepEqual(
+      again.map((s) => s.message.source),
+      shapes.map((s) => s.message.source),
+    );
+    assert.notDeepEqual(
+      hostileShapes(7).map((s) => s.message.source),
+      shapes.map((s) => s.message.source),
+    );
   });
 
   for (const shape of shapes) {
@@ -60,7 +81,13 @@ describe('GGUF gate', () => {
     const files = await mkdtemp(join(dir, 'bytes-'));
     for (const shape of shapes) {
       const path = await shape.make(files);
-      if (!(await stat(path).then((s) => s.isFile(), () => false))) continue; // refused before any read
+      if (
+        !(await stat(path).then(
+          (s) => s.isFile(),
+          () => false,
+        ))
+      )
+        continue; // refused before any read
       const handle = await open(path, 'r');
       try {
         const { size } = await handle.stat();
@@ -86,8 +113,16 @@ describe('GGUF gate', () => {
 
   it('passes well-formed files: one written by the fixture writer, a raw one, and a split model', async () => {
     const written = join(dir, 'written.gguf');
-    const kv = new Map([['general.architecture', str('llama')], ['llama.context_length', u32(256)], ['llama.embedding_length', u32(64)], ['llama.block_count', u32(1)]]);
-    await writeGguf(written, kv, [{ name: 'token_embd.weight', dims: [64, 8], type: TensorType.Q8_0 }, { name: 'output_norm.weight', dims: [64], type: TensorType.F32 }]);
+    const kv = new Map([
+      ['general.architecture', str('llama')],
+      ['llama.context_length', u32(256)],
+      ['llama.embedding_length', u32(64)],
+      ['llama.block_count', u32(1)],
+    ]);
+    await writeGguf(written, kv, [
+      { name: 'token_embd.weight', dims: [64, 8], type: TensorType.Q8_0 },
+      { name: 'output_norm.weight', dims: [64], type: TensorType.F32 },
+    ]);
     const one = await checkModelFile(written);
     assert.ok(one.ok, one.ok ? '' : one.message);
     assert.equal(one.header.architecture, 'llama');

@@ -32,7 +32,13 @@ for (const [languageId, [source, name]] of Object.entries(samples)) {
     try {
       assert.equal(tree.rootNode.hasError, false);
       const definitions = grammar.tags.captures(tree.rootNode).filter((c) => c.name.startsWith('name') || c.name === 'name');
-      assert.ok(definitions.some((c) => c.node.text === name), `${languageId}: ${grammar.tags.captures(tree.rootNode).map((c) => `${c.name}=${c.node.text}`).join(', ')}`);
+      assert.ok(
+        definitions.some((c) => c.node.text === name),
+        `${languageId}: ${grammar.tags
+          .captures(tree.rootNode)
+          .map((c) => `${c.name}=${c.node.text}`)
+          .join(', ')}`,
+      );
     } finally {
       tree.delete();
       parser.delete();

@@ -4,7 +4,9 @@ import { defaultThreads, parseSystemInfo, simdLevel } from '../../sidecar/engine
 
 describe('hardware facts', () => {
   it("reads llama.cpp's system info into SIMD features, leaving build flags out", () => {
-    const features = parseSystemInfo('CPU : SSE3 = 1 | SSSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | BMI2 = 1 | AVX512 = 0 | LLAMAFILE = 1 | REPACK = 1 | ');
+    const features = parseSystemInfo(
+      'CPU : SSE3 = 1 | SSSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | BMI2 = 1 | AVX512 = 0 | LLAMAFILE = 1 | REPACK = 1 | ',
+    );
     assert.deepEqual(features, ['SSE3', 'SSSE3', 'AVX', 'AVX2', 'F16C', 'FMA', 'BMI2']);
     assert.equal(simdLevel(features), 'AVX2');
   });

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chunkSource } from '../../sidecar/index/chunker';
 
-const method = (name: string, lines: number) => `  ${name}(x: number): number {\n${Array.from({ length: lines }, (_, i) => `    const v${i} = x * ${i} + ${name.length};`).join('\n')}\n    return x;\n  }\n`;
+const method = (name: string, lines: number) =>
+  `  ${name}(x: number): number {\n${Array.from({ length: lines }, (_, i) => `    const v${i} = x * ${i} + ${name.length};`).join('\n')}\n    return x;\n  }\n`;
 
 test('a small file is one chunk covering every line', async () => {
   const source = 'import { a } from "./a";\n\nexport function add(x: number, y: number) {\n  return x + y;\n}\n';
@@ -19,7 +20,10 @@ test('a class too big for one chunk is split at its methods, each chunk under th
   const chunks = await chunkSource(source, 'typescript', 1500);
   assert.ok(chunks.length >= 3, `got ${chunks.length} chunks`);
   for (const chunk of chunks) assert.ok(chunk.text.length <= 1500, `a chunk of ${chunk.text.length} chars`);
-  assert.deepEqual(chunks.map((c) => c.symbol), ['Stack.push', 'Stack.pop', 'Stack.peek']);
+  assert.deepEqual(
+    chunks.map((c) => c.symbol),
+    ['Stack.push', 'Stack.pop', 'Stack.peek'],
+  );
   assert.ok(chunks[1]!.text.trimStart().startsWith('pop('));
   // Lines are contiguous and cover the file.
   assert.equal(chunks[0]!.startLine, 1);
@@ -38,7 +42,10 @@ test('python methods carry their class', async () => {
   const body = Array.from({ length: 30 }, (_, i) => `        total += ${i}`).join('\n');
   const source = `class Ledger:\n    def credit(self, total):\n${body}\n        return total\n\n    def debit(self, total):\n${body}\n        return total\n`;
   const chunks = await chunkSource(source, 'python', 700);
-  assert.deepEqual(chunks.map((c) => c.symbol), ['Ledger.credit', 'Ledger.debit']);
+  assert.deepEqual(
+    chunks.map((c) => c.symbol),
+    ['Ledger.credit', 'Ledger.debit'],
+  );
 });
 
 test('without a grammar, line windows break at blank lines and respect the cap', async () => {
@@ -50,12 +57,21 @@ test('without a grammar, line windows break at blank lines and respect the cap',
     assert.ok(chunk.text.length <= 1000);
     assert.equal(chunk.symbol, '');
   }
-  assert.ok(chunks.slice(0, -1).every((c) => source.split('\n')[c.endLine - 1] === ''), 'windows close at a blank line');
+  assert.ok(
+    chunks.slice(0, -1).every((c) => source.split('\n')[c.endLine - 1] === ''),
+    'windows close at a blank line',
+  );
 });
 
 test('a go method and a C function are named', async () => {
   const go = await chunkSource('package main\n\nfunc (s *Server) Serve(port int) error {\n\treturn nil\n}\n', 'go', 40);
-  assert.ok(go.some((c) => c.symbol === 'Serve'), JSON.stringify(go));
+  assert.ok(
+    go.some((c) => c.symbol === 'Serve'),
+    JSON.stringify(go),
+  );
   const c = await chunkSource('int add(int a, int b) {\n  return a + b;\n}\nint sub(int a, int b) {\n  return a - b;\n}\n', 'c', 60);
-  assert.deepEqual(c.map((chunk) => chunk.symbol), ['add', 'sub']);
+  assert.deepEqual(
+    c.map((chunk) => chunk.symbol),
+    ['add', 'sub'],
+  );
 });

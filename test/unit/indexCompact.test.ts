@@ -72,12 +72,19 @@ test('PostingsArena keeps interleaved lists intact as they grow and move', () =>
   // Compaction packs them back to back and can drop entries.
   const emptied = arena.compact((doc) => doc % 2 === 0);
   assert.equal(arena.waste, 0);
-  for (let i = 0; i < lists.length; i++) assert.deepEqual(entriesOf(arena, lists[i]!), reference[i]!.filter(([doc]) => doc % 2 === 0));
+  for (let i = 0; i < lists.length; i++)
+    assert.deepEqual(
+      entriesOf(arena, lists[i]!),
+      reference[i]!.filter(([doc]) => doc % 2 === 0),
+    );
   for (const list of emptied) assert.equal(arena.sizes[list], 0);
   // And they grow again afterwards.
   arena.push(lists[5]!, 5000, 3);
   assert.deepEqual(entriesOf(arena, lists[5]!).at(-1), [5000, 3]);
-  assert.deepEqual(entriesOf(arena, lists[4]!), reference[4]!.filter(([doc]) => doc % 2 === 0));
+  assert.deepEqual(
+    entriesOf(arena, lists[4]!),
+    reference[4]!.filter(([doc]) => doc % 2 === 0),
+  );
 });
 
 test('PostingsArena reuses released list numbers', () => {
@@ -110,7 +117,13 @@ const record = (path: string, generation: number, symbols: string[]): FileRecord
   mtimeMs: 1,
   size: 10,
   generation,
-  chunks: symbols.map((symbol, i) => ({ key: generation * 65536 + i, startLine: i * 10, endLine: i * 10 + 9, symbol, text: `function ${symbol}() { return ${path} }` })),
+  chunks: symbols.map((symbol, i) => ({
+    key: generation * 65536 + i,
+    startLine: i * 10,
+    endLine: i * 10 + 9,
+    symbol,
+    text: `function ${symbol}() { return ${path} }`,
+  })),
 });
 
 test('ChunkTable answers with the chunks of the files it holds, as files are replaced and removed', () => {
@@ -155,7 +168,11 @@ test('BM25 over the arena ranks a churned index as a fresh one with the same doc
   const queries = ['handler7 value12', 'common term3', 'shared handler49 value299', 'value0'];
   // Before a sweep, idf still counts tombstoned entries (as it always has); only live documents answer.
   const live = new Set(ordinalOf.values());
-  for (const query of queries) assert.ok(churned.search(query, 50).every((hit) => live.has(hit.doc)), query);
+  for (const query of queries)
+    assert.ok(
+      churned.search(query, 50).every((hit) => live.has(hit.doc)),
+      query,
+    );
   // Once swept, scores are the fresh index's exactly (every hit asked for: which of equal scores make a cut is order-dependent).
   churned.trim();
   for (const query of queries) assert.deepEqual(churned.search(query, 1000), fresh.search(query, 1000), query);

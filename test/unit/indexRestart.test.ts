@@ -16,19 +16,29 @@ function workspace(name: string): { root: string; storageDir: string } {
   const root = path.join(scratch, name, 'workspace');
   mkdirSync(path.join(root, 'src'), { recursive: true });
   // Texts of different lengths and words, so no two chunks tie in either ranking.
-  for (let i = 0; i < 12; i++) writeFileSync(path.join(root, `src/module${i}.ts`), `export function computeTotal${i}(items: number[]) {\n  return items.reduce((sum, item) => sum + item * ${i}, 0)${' + extra'.repeat(i)};\n}\n${Array.from({ length: i }, (_, j) => `// note ${'word'.repeat(j + 1)}${i}`).join('\n')}\n`);
+  for (let i = 0; i < 12; i++)
+    writeFileSync(
+      path.join(root, `src/module${i}.ts`),
+      `export function computeTotal${i}(items: number[]) {\n  return items.reduce((sum, item) => sum + item * ${i}, 0)${' + extra'.repeat(i)};\n}\n${Array.from({ length: i }, (_, j) => `// note ${'word'.repeat(j + 1)}${i}`).join('\n')}\n`,
+    );
   writeFileSync(path.join(root, 'src/text.py'), 'def shout(text):\n    return text.upper()\n');
   return { root, storageDir: path.join(scratch, name, 'storage') };
 }
 
 function services(model: string | undefined = 'model-a'): RegistryServices {
   const vector = (text: string) => Float32Array.from({ length: 8 }, (_, i) => Math.sin(text.length * (i + 1)) + 0.01);
-  return { embedder: { model: () => model, embed: async (texts) => texts.map(vector) }, embedQuery: async (text) => vector(text), background: (signal, task) => task(signal), onStatus: () => undefined };
+  return {
+    embedder: { model: () => model, embed: async (texts) => texts.map(vector) },
+    embedQuery: async (text) => vector(text),
+    background: (signal, task) => task(signal),
+    onStatus: () => undefined,
+  };
 }
 
 async function answers(registry: IndexRegistry, queries: string[]): Promise<string[][]> {
   const all: string[][] = [];
-  for (const query of queries) all.push((await registry.search({ query, limit: 5 }, new AbortController().signal)).results.map((r) => `${r.relativePath}:${r.startLine}`));
+  for (const query of queries)
+    all.push((await registry.search({ query, limit: 5 }, new AbortController().signal)).results.map((r) => `${r.relativePath}:${r.startLine}`));
   return all;
 }
 
@@ -67,7 +77,14 @@ test('records written or deleted after the snapshot are replayed on open', async
   const later = Date.now() + 5_000;
   // On disk too: search answers only with files that are still there to read.
   writeFileSync(path.join(folders.root, 'src/late.ts'), 'export function lateArrival() { return 1; }\n');
-  const written = store.write({ version: formatVersion, path: 'src/late.ts', mtimeMs: 1, size: 1, generation: 999, chunks: [{ key: 999 * 65536, startLine: 0, endLine: 2, symbol: 'lateArrival', text: 'export function lateArrival() { return 1; }' }] });
+  const written = store.write({
+    version: formatVersion,
+    path: 'src/late.ts',
+    mtimeMs: 1,
+    size: 1,
+    generation: 999,
+    chunks: [{ key: 999 * 65536, startLine: 0, endLine: 2, symbol: 'lateArrival', text: 'export function lateArrival() { return 1; }' }],
+  });
   assert.equal(written.path, 'src/late.ts');
   store.delete('src/text.py');
   const record = readdirSync(path.join(folders.storageDir, 'files')).find((name) => name.endsWith('.json'))!;

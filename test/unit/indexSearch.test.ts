@@ -14,7 +14,10 @@ test('BM25 ranks the document about the query first, and forgets removed documen
   bm25.add(0, 'function parseConfig(text) { return JSON.parse(text) }');
   bm25.add(1, 'function renderButton(label) { return label }');
   bm25.add(2, 'class HttpClient { request(url) {} retry() {} }');
-  assert.deepEqual(bm25.search('parse config', 3).map((hit) => hit.doc), [0]);
+  assert.deepEqual(
+    bm25.search('parse config', 3).map((hit) => hit.doc),
+    [0],
+  );
   assert.equal(bm25.search('http request retry', 3)[0]!.doc, 2);
   bm25.remove(2);
   assert.deepEqual(bm25.search('http request retry', 3), []);
@@ -38,13 +41,30 @@ test('tombstones are swept without changing answers', () => {
 });
 
 test('topK keeps the best entries in order', () => {
-  const scores = new Map([[1, 0.5], [2, 3], [3, 1], [4, 2]]);
-  assert.deepEqual(topK(scores.keys(), (doc) => scores.get(doc)!, 2).map((s) => s.doc), [2, 4]);
+  const scores = new Map([
+    [1, 0.5],
+    [2, 3],
+    [3, 1],
+    [4, 2],
+  ]);
+  assert.deepEqual(
+    topK(scores.keys(), (doc) => scores.get(doc)!, 2).map((s) => s.doc),
+    [2, 4],
+  );
 });
 
 test('RRF puts what both rankings found above what one found first', () => {
-  const fused = reciprocalRankFusion([['a', 'b', 'c'], ['c', 'd', 'b']], 4);
-  assert.deepEqual(fused.map((f) => f.item), ['c', 'b', 'a', 'd']);
+  const fused = reciprocalRankFusion(
+    [
+      ['a', 'b', 'c'],
+      ['c', 'd', 'b'],
+    ],
+    4,
+  );
+  assert.deepEqual(
+    fused.map((f) => f.item),
+    ['c', 'b', 'a', 'd'],
+  );
   assert.deepEqual(fused[0]!.ranks, [3, 1]);
   assert.deepEqual(fused[2]!.ranks, [1, undefined]);
 });

@@ -31,15 +31,38 @@ test('the vector store finds the nearest vector, forgets removed keys, and survi
   assert.equal(HnswVectorStore.load(file, 32), undefined, 'other dimensions are refused');
 });
 
-test('a record\'s vectors are stored beside it and replaced with it', () => {
+test("a record's vectors are stored beside it and replaced with it", () => {
   const storeDir = path.join(dir, 'vectors');
   const shards = new ShardStore(storeDir);
   const chunks = [1, 2].map((key) => ({ key, startLine: key, endLine: key, symbol: '', text: `chunk ${key}` }));
-  const first = shards.write({ version: formatVersion, path: 'a.ts', mtimeMs: 1, size: 1, generation: 1, model: 'm', chunks }, [Float32Array.of(1, 2, 3), Float32Array.of(4, 5, 6)]);
-  assert.deepEqual(shards.readVectors(shards.read('a.ts')!)?.map((v) => [...v]), [[1, 2, 3], [4, 5, 6]]);
-  const second = shards.write({ version: formatVersion, path: 'a.ts', mtimeMs: 2, size: 2, generation: 2, model: 'm', chunks }, [Float32Array.of(7, 8), Float32Array.of(9, 10)], first.vectors);
-  assert.deepEqual(shards.readVectors(second)?.map((v) => [...v]), [[7, 8], [9, 10]]);
-  assert.deepEqual(readdirSync(path.join(storeDir, 'files')).filter((name) => name.endsWith('.f32')), [second.vectors], 'the replaced vectors are gone');
+  const first = shards.write({ version: formatVersion, path: 'a.ts', mtimeMs: 1, size: 1, generation: 1, model: 'm', chunks }, [
+    Float32Array.of(1, 2, 3),
+    Float32Array.of(4, 5, 6),
+  ]);
+  assert.deepEqual(
+    shards.readVectors(shards.read('a.ts')!)?.map((v) => [...v]),
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+  );
+  const second = shards.write(
+    { version: formatVersion, path: 'a.ts', mtimeMs: 2, size: 2, generation: 2, model: 'm', chunks },
+    [Float32Array.of(7, 8), Float32Array.of(9, 10)],
+    first.vectors,
+  );
+  assert.deepEqual(
+    shards.readVectors(second)?.map((v) => [...v]),
+    [
+      [7, 8],
+      [9, 10],
+    ],
+  );
+  assert.deepEqual(
+    readdirSync(path.join(storeDir, 'files')).filter((name) => name.endsWith('.f32')),
+    [second.vectors],
+    'the replaced vectors are gone',
+  );
   // Vectors a crash left without a record are cleaned up on the next load.
   writeFileSync(path.join(storeDir, 'files', 'orphan.9.f32'), new Uint8Array(8));
   assert.equal([...new ShardStore(storeDir).readAll()].length, 1);
@@ -56,14 +79,25 @@ test('an atomic write replaces the whole file and leaves no temporary behind', (
 
 test('a process killed in the middle of writing a record leaves the previous record readable', () => {
   const storeDir = path.join(dir, 'crash');
-  new ShardStore(storeDir).write({ version: formatVersion, path: 'src/a.ts', mtimeMs: 1, size: 1, generation: 1, chunks: [{ key: 65536, startLine: 1, endLine: 1, symbol: '', text: 'old text' }] });
+  new ShardStore(storeDir).write({
+    version: formatVersion,
+    path: 'src/a.ts',
+    mtimeMs: 1,
+    size: 1,
+    generation: 1,
+    chunks: [{ key: 65536, startLine: 1, endLine: 1, symbol: '', text: 'old text' }],
+  });
   const child = spawnSync(process.execPath, [path.join(import.meta.dirname, 'helpers/tornWrite.mjs'), storeDir, 'src/a.ts']);
   assert.equal(child.signal, 'SIGKILL', child.stderr.toString());
   assert.equal(readdirSync(path.join(storeDir, 'files')).filter((name) => name.endsWith('.tmp')).length, 1, 'the crash tore a temporary file');
   const reopened = new ShardStore(storeDir);
   assert.equal(reopened.read('src/a.ts')?.chunks[0]?.text, 'old text');
   assert.equal([...reopened.readAll()].length, 1);
-  assert.deepEqual(readdirSync(path.join(storeDir, 'files')).filter((name) => name.endsWith('.tmp')), [], 'opening (reading the records) removed the torn temporary');
+  assert.deepEqual(
+    readdirSync(path.join(storeDir, 'files')).filter((name) => name.endsWith('.tmp')),
+    [],
+    'opening (reading the records) removed the torn temporary',
+  );
 });
 
 test('a damaged record is dropped on load instead of breaking the index', () => {
@@ -71,7 +105,10 @@ test('a damaged record is dropped on load instead of breaking the index', () => 
   const shards = new ShardStore(storeDir);
   shards.write({ version: formatVersion, path: 'ok.ts', mtimeMs: 1, size: 1, generation: 2, chunks: [] });
   writeFileSync(path.join(storeDir, 'files', 'ffff.json'), '{"version":1,"path":"torn.ts","chu');
-  assert.deepEqual([...shards.readAll()].map((r) => r.path), ['ok.ts']);
+  assert.deepEqual(
+    [...shards.readAll()].map((r) => r.path),
+    ['ok.ts'],
+  );
   assert.equal(existsSync(path.join(storeDir, 'files', 'ffff.json')), false);
 });
 

@@ -32,12 +32,14 @@ function services(overrides: Partial<RegistryServices> & { model?: () => string 
 
 test('a unit of work pre-empted by a completion is retried, not lost', async () => {
   let preemptions = 0;
-  const registry = new IndexRegistry(services({
-    background: async (signal, task) => {
-      if (preemptions++ < 2) throw new PylotError(ErrorCodes.Preempted, 'a completion started');
-      return task(signal);
-    },
-  }));
+  const registry = new IndexRegistry(
+    services({
+      background: async (signal, task) => {
+        if (preemptions++ < 2) throw new PylotError(ErrorCodes.Preempted, 'a completion started');
+        return task(signal);
+      },
+    }),
+  );
   const index = registry.open(workspace('preempted'));
   await index.idle();
   assert.equal(index.status().filesIndexed, 2);

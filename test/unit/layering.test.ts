@@ -13,7 +13,9 @@ function sources(dir: string): Array<{ file: string; imports: string[] }> {
     .map((entry) => {
       const file = path.relative(root, path.join(entry.parentPath, entry.name));
       const text = readFileSync(path.join(root, file), 'utf8');
-      const imports = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+      const imports = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+        (m) => m[1] ?? m[2]!,
+      );
       return { file, imports };
     });
 }
@@ -25,11 +27,18 @@ const isNode = (s: string) => s.startsWith('node:') || ['fs', 'path', 'os', 'chi
 
 describe('layering', () => {
   it('imports vscode only under extension/', () => {
-    for (const dir of ['protocol', 'sidecar', 'webview-ui']) assert.deepEqual(offenders(dir, (s) => s === 'vscode'), []);
+    for (const dir of ['protocol', 'sidecar', 'webview-ui'])
+      assert.deepEqual(
+        offenders(dir, (s) => s === 'vscode'),
+        [],
+      );
   });
 
   it('keeps the contract pure: no vscode, no Node', () => {
-    assert.deepEqual(offenders('protocol', (s) => s === 'vscode' || isNode(s)), []);
+    assert.deepEqual(
+      offenders('protocol', (s) => s === 'vscode' || isNode(s)),
+      [],
+    );
   });
 
   it('keeps Node out of the webview', () => {
@@ -43,7 +52,7 @@ describe('layering', () => {
     assert.deepEqual(sources('extension').flatMap(reachesSidecar), []);
   });
 
-  it('lets node-llama-cpp read a model file only where Pylot\'s GGUF gate ran first', () => {
+  it("lets node-llama-cpp read a model file only where Pylot's GGUF gate ran first", () => {
     // Its header reader trusts the counts a header states; sidecar/models/gguf/ checks them.
     const unguarded = sources('sidecar').flatMap(({ file }) => {
       const text = readFileSync(path.join(root, file), 'utf8');

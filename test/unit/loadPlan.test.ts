@@ -52,7 +52,10 @@ describe('load planning', () => {
     await assert.rejects(planLoad(cpuRuntime, model(os.freemem() * 4, 10), 4096, false), (error: unknown) => {
       assert.ok(error instanceof PylotError);
       assert.equal(error.code, ErrorCodes.ModelTooLarge);
-      assert.match(error.message, /needs about .* 512-token context, but only .* is free\. Choose a smaller model or quantization \(weights up to about .* would fit\)/);
+      assert.match(
+        error.message,
+        /needs about .* 512-token context, but only .* is free\. Choose a smaller model or quantization \(weights up to about .* would fit\)/,
+      );
       return true;
     });
   });

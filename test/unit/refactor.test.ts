@@ -13,10 +13,13 @@ describe('hunks', () => {
 
   it('finds each run of changed lines', () => {
     const hunks = diffHunks(before, after);
-    assert.deepEqual(hunks.map((h) => [h.oldStart, h.oldLines, h.newLines]), [
-      [1, ['  var sum = a + b;'], ['  const sum = a + b;']],
-      [5, [], ['', 'export default add;']],
-    ]);
+    assert.deepEqual(
+      hunks.map((h) => [h.oldStart, h.oldLines, h.newLines]),
+      [
+        [1, ['  var sum = a + b;'], ['  const sum = a + b;']],
+        [5, [], ['', 'export default add;']],
+      ],
+    );
   });
 
   it('applying every hunk gives the new text exactly', () => {
@@ -56,10 +59,13 @@ describe('hunks', () => {
     const oldText = lines.join('\n');
     const newText = changed.join('\n');
     const hunks = diffHunks(oldText, newText);
-    assert.deepEqual(hunks.map((h) => [h.oldStart, h.oldLines, h.newLines]), [
-      [100, ['line 100'], ['line 100, changed']],
-      [4_900, ['line 4900'], []],
-    ]);
+    assert.deepEqual(
+      hunks.map((h) => [h.oldStart, h.oldLines, h.newLines]),
+      [
+        [100, ['line 100'], ['line 100, changed']],
+        [4_900, ['line 4900'], []],
+      ],
+    );
     assert.equal(applyChanges(oldText, hunkChanges(oldText, hunks)), newText);
   });
 
@@ -79,8 +85,20 @@ describe('hunks', () => {
 
 describe('prompt files', () => {
   it('reads the front matter and the instruction', () => {
-    const parsed = parsePromptFile('.pylot/prompts/to-async.md', '---\nname: To async/await\ndescription: "Replace callbacks"\nselection: required\n---\nRewrite {{language}} code with async/await.\n');
-    assert.deepEqual(parsed, { ok: true, prompt: { id: 'to-async', name: 'To async/await', description: 'Replace callbacks', selection: 'required', body: 'Rewrite {{language}} code with async/await.' } });
+    const parsed = parsePromptFile(
+      '.pylot/prompts/to-async.md',
+      '---\nname: To async/await\ndescription: "Replace callbacks"\nselection: required\n---\nRewrite {{language}} code with async/await.\n',
+    );
+    assert.deepEqual(parsed, {
+      ok: true,
+      prompt: {
+        id: 'to-async',
+        name: 'To async/await',
+        description: 'Replace callbacks',
+        selection: 'required',
+        body: 'Rewrite {{language}} code with async/await.',
+      },
+    });
   });
 
   it('needs no front matter: the file name names it, a selection is optional', () => {
@@ -116,7 +134,7 @@ describe('test style', () => {
     assert.equal(detectTestStyle('src/lib.ts', ['test/unit/fit.test.ts']).testPath, 'test/unit/lib.test.ts');
   });
 
-  it('uses the language\'s convention when the project has no test yet', () => {
+  it("uses the language's convention when the project has no test yet", () => {
     assert.equal(detectTestStyle('pkg/calc.py', []).testPath, 'pkg/test_calc.py');
     assert.equal(detectTestStyle('server/handler.go', ['web/a.test.ts']).testPath, 'server/handler_test.go');
     assert.equal(detectTestStyle('src/Main.java', []).testPath, 'src/MainTest.java');
@@ -134,7 +152,11 @@ describe('test style', () => {
 
 describe('doc comments', () => {
   it('writes JSDoc above a TypeScript declaration, at its indentation', () => {
-    const lines = withDocComment('typescript', ['  add(a: number, b: number) {', '    return a + b;', '  }'], 'Adds two numbers.\n@param a first\n@returns the sum');
+    const lines = withDocComment(
+      'typescript',
+      ['  add(a: number, b: number) {', '    return a + b;', '  }'],
+      'Adds two numbers.\n@param a first\n@returns the sum',
+    );
     assert.deepEqual(lines.slice(0, 5), ['  /**', '   * Adds two numbers.', '   * @param a first', '   * @returns the sum', '   */']);
     assert.equal(lines[5], '  add(a: number, b: number) {');
   });

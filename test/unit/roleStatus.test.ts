@@ -40,7 +40,11 @@ describe('role status words', () => {
   });
 
   it('loading, with its progress when known', () => {
-    assert.deepEqual(words({ role: 'chat', spec: '/m/chat.gguf', state: 'loading', progress: 0.426 }), { condition: 'loading', short: 'loading 43%', long: 'loading chat.gguf 43%…' });
+    assert.deepEqual(words({ role: 'chat', spec: '/m/chat.gguf', state: 'loading', progress: 0.426 }), {
+      condition: 'loading',
+      short: 'loading 43%',
+      long: 'loading chat.gguf 43%…',
+    });
     assert.equal(summarizeRole({ role: 'chat', spec: '/m/chat.gguf', state: 'loading' }).short, 'loading');
   });
 
@@ -74,7 +78,12 @@ describe('role status words', () => {
 
   it('lists what the loaded model can do, from the model, not the engine process', () => {
     assert.deepEqual(capabilityWords(chat.capabilities), ['chat', 'JSON-schema output']);
-    assert.deepEqual(capabilityWords({ infill: true, chat: true, tools: true, embeddings: false, grammar: true }), ['fill-in-the-middle', 'chat', 'tool calls', 'JSON-schema output']);
+    assert.deepEqual(capabilityWords({ infill: true, chat: true, tools: true, embeddings: false, grammar: true }), [
+      'fill-in-the-middle',
+      'chat',
+      'tool calls',
+      'JSON-schema output',
+    ]);
     assert.deepEqual(capabilityWords({ infill: false, chat: false, tools: false, embeddings: true, grammar: false }), ['embeddings']);
   });
 });

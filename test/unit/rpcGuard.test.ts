@@ -9,7 +9,11 @@ const none = new Set<string>();
 
 describe('message guard', () => {
   it('forwards a well-formed request, notification and response, giving a missing params a null', () => {
-    assert.deepEqual(inspect({ jsonrpc: '2.0', id: 1, method: 'm', params: { a: 1 } }, none), { kind: 'forward', message: { jsonrpc: '2.0', id: 1, method: 'm', params: { a: 1 } }, requestKey: '1' });
+    assert.deepEqual(inspect({ jsonrpc: '2.0', id: 1, method: 'm', params: { a: 1 } }, none), {
+      kind: 'forward',
+      message: { jsonrpc: '2.0', id: 1, method: 'm', params: { a: 1 } },
+      requestKey: '1',
+    });
     assert.deepEqual(inspect({ jsonrpc: '2.0', method: 'n' }, none), { kind: 'forward', message: { jsonrpc: '2.0', method: 'n', params: null } });
     assert.equal(inspect({ jsonrpc: '2.0', id: 'x', result: null }, none).kind, 'forward');
     assert.equal(inspect({ jsonrpc: '2.0', id: 3, error: { code: -1, message: 'no' } }, none).kind, 'forward');

@@ -43,7 +43,12 @@ describe('safe text for tokenizers', () => {
       const pieces = safePieces(text, true);
       assert.ok(pieces.length > 1);
       const count = (s: string, marker: string) => s.split(marker).length - 1;
-      for (const marker of markers) assert.equal(pieces.reduce((sum, piece) => sum + count(piece, marker), 0), count(text, marker), `${marker} stays whole`);
+      for (const marker of markers)
+        assert.equal(
+          pieces.reduce((sum, piece) => sum + count(piece, marker), 0),
+          count(text, marker),
+          `${marker} stays whole`,
+        );
     }
   });
 
@@ -73,7 +78,10 @@ describe('safe text for tokenizers', () => {
       return Uint32Array.from([...text].map((c) => c.codePointAt(0)!));
     };
     const short = 'return a + b;';
-    assert.deepEqual([...tokenizeInPieces(native, short, false)], [...short].map((c) => c.codePointAt(0)));
+    assert.deepEqual(
+      [...tokenizeInPieces(native, short, false)],
+      [...short].map((c) => c.codePointAt(0)),
+    );
     assert.deepEqual(seen, [short], 'a text with no long run is one call, unchanged');
     seen.length = 0;
     const long = longRunShapes.cjk!(50_000);

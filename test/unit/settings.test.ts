@@ -25,7 +25,9 @@ const manifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../.
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
 };
 const shipped = [manifest.contributes.configuration].flat();
-const shippedProperties = shipped.flatMap((section) => Object.entries(section.properties).map(([key, property]) => ({ key, property, section: section.title })));
+const shippedProperties = shipped.flatMap((section) =>
+  Object.entries(section.properties).map(([key, property]) => ({ key, property, section: section.title })),
+);
 const property = (key: SettingKey) => shippedProperties.find((entry) => entry.key === `pylot.${key}`)?.property;
 const fix = ' (run `npm run settings`)';
 
@@ -33,10 +35,19 @@ describe('package.json and protocol/settings.ts', () => {
   it('list the same settings, each once, in its declared section', () => {
     const declared = settingKeys.map((key) => `pylot.${key}`);
     const inManifest = shippedProperties.map((entry) => entry.key);
-    assert.deepEqual(inManifest.filter((key) => !declared.includes(key)), [], `in package.json but not declared${fix}`);
-    assert.deepEqual(declared.filter((key) => !inManifest.includes(key)), [], `declared but not in package.json${fix}`);
+    assert.deepEqual(
+      inManifest.filter((key) => !declared.includes(key)),
+      [],
+      `in package.json but not declared${fix}`,
+    );
+    assert.deepEqual(
+      declared.filter((key) => !inManifest.includes(key)),
+      [],
+      `declared but not in package.json${fix}`,
+    );
     assert.equal(new Set(inManifest).size, inManifest.length, 'a setting appears in two sections');
-    for (const { key, section } of shippedProperties) assert.equal(section, settings[key.slice('pylot.'.length) as SettingKey].section, `${key}'s section${fix}`);
+    for (const { key, section } of shippedProperties)
+      assert.equal(section, settings[key.slice('pylot.'.length) as SettingKey].section, `${key}'s section${fix}`);
   });
 
   it('agree on each setting: type, default, bounds, enum, scope and description', () => {
@@ -44,7 +55,20 @@ describe('package.json and protocol/settings.ts', () => {
       const expected = configurationProperty(key);
       const actual = property(key);
       if (!actual) continue; // reported above
-      for (const field of ['type', 'default', 'minimum', 'maximum', 'enum', 'enumDescriptions', 'items', 'format', 'scope', 'description', 'markdownDescription', 'order']) {
+      for (const field of [
+        'type',
+        'default',
+        'minimum',
+        'maximum',
+        'enum',
+        'enumDescriptions',
+        'items',
+        'format',
+        'scope',
+        'description',
+        'markdownDescription',
+        'order',
+      ]) {
         assert.deepEqual(actual[field], expected[field], `pylot.${key}: ${field}${fix}`);
       }
       assert.deepEqual(actual, expected, `pylot.${key}${fix}`);
@@ -53,7 +77,10 @@ describe('package.json and protocol/settings.ts', () => {
 
   it('is an array of the titled sections, nothing else', () => {
     assert.ok(Array.isArray(manifest.contributes.configuration), 'contributes.configuration is an array of sections');
-    assert.deepEqual(shipped.map((section) => section.title), [...sections]);
+    assert.deepEqual(
+      shipped.map((section) => section.title),
+      [...sections],
+    );
     assert.deepEqual(manifest.contributes.configuration, configurationSections(), fix);
   });
 
@@ -114,7 +141,7 @@ describe('each setting declared', () => {
     assert.match(server.problem ?? '', /at 0\.baseUrl/);
   });
 
-  it('keeps the agent\'s loosening rules out of workspace settings', () => {
+  it("keeps the agent's loosening rules out of workspace settings", () => {
     // `application` scope: VS Code itself takes them from user settings only; the reader also inspects globalValue.
     for (const key of ['agent.autoApproveReads', 'agent.allowCommands', 'agent.allowWrites'] as const) assert.equal(settings[key].scope, 'application', key);
     assert.equal(settings['agent.denyCommands'].scope, undefined, 'deny rules come from every scope');
@@ -127,14 +154,20 @@ describe('each setting declared', () => {
 
 describe('what the sidecar assumes of a setting', () => {
   it('restarts for exactly the settings it reads when it starts', () => {
-    const startSettings: Record<keyof typeof SidecarSettings.shape, SettingKey> = { threads: 'threads', gpu: 'gpu', flashAttention: 'advanced.flashAttention', kvCacheType: 'advanced.kvCacheType' };
+    const startSettings: Record<keyof typeof SidecarSettings.shape, SettingKey> = {
+      threads: 'threads',
+      gpu: 'gpu',
+      flashAttention: 'advanced.flashAttention',
+      kvCacheType: 'advanced.kvCacheType',
+    };
     assert.deepEqual(Object.keys(SidecarSettings.shape).sort(), Object.keys(startSettings).sort(), 'a new start setting needs restartsSidecar');
     const expected = [...Object.values(startSettings), 'sidecar.nodePath'].map((key) => `pylot.${key}`);
     assert.deepEqual([...restartKeys].sort(), expected.sort());
     const sent = Object.fromEntries(Object.entries(startSettings).map(([field, key]) => [field, settingDefaults[key]]));
     assert.equal(SidecarSettings.safeParse(sent).success, true, 'the defaults travel');
     for (const [field, key] of Object.entries(startSettings)) {
-      for (const member of (configurationProperty(key).enum as unknown[] | undefined) ?? []) assert.equal(SidecarSettings.safeParse({ [field]: member }).success, true, `${field}: ${String(member)}`);
+      for (const member of (configurationProperty(key).enum as unknown[] | undefined) ?? [])
+        assert.equal(SidecarSettings.safeParse({ [field]: member }).success, true, `${field}: ${String(member)}`);
     }
   });
 

@@ -21,7 +21,11 @@ export interface ComposerEvents {
 
 export class Composer {
   readonly element: HTMLElement;
-  private readonly input = el('textarea', { rows: '3', placeholder: 'Ask Pylot… (Enter to send, Shift+Enter for a new line, @ to attach)', 'aria-label': 'Message to Pylot' });
+  private readonly input = el('textarea', {
+    rows: '3',
+    placeholder: 'Ask Pylot… (Enter to send, Shift+Enter for a new line, @ to attach)',
+    'aria-label': 'Message to Pylot',
+  });
   private readonly chipRow = el('div', { className: 'composer-chips' });
   private readonly popup = el('ul', { className: 'mention-popup', role: 'listbox', 'aria-label': 'Attach context', hidden: true });
   private readonly sendButton = button('Send', () => this.submit(), { className: 'primary send', 'aria-label': 'Send' });
@@ -39,8 +43,19 @@ export class Composer {
       draftStore.set(this.input.value);
       this.updatePopup();
     });
-    const attach = button('@', () => this.openPopup(), { className: 'attach', 'aria-label': 'Attach context', title: 'Attach a file, symbol, the selection, problems or codebase results' });
-    this.element = el('div', { className: 'composer' }, this.chipRow, this.popup, this.input, el('div', { className: 'composer-buttons' }, attach, this.stopButton, this.sendButton));
+    const attach = button('@', () => this.openPopup(), {
+      className: 'attach',
+      'aria-label': 'Attach context',
+      title: 'Attach a file, symbol, the selection, problems or codebase results',
+    });
+    this.element = el(
+      'div',
+      { className: 'composer' },
+      this.chipRow,
+      this.popup,
+      this.input,
+      el('div', { className: 'composer-buttons' }, attach, this.stopButton, this.sendButton),
+    );
   }
 
   focus(): void {
@@ -148,15 +163,21 @@ export class Composer {
   }
 
   private renderPopup(items: ReadonlyArray<(typeof mentionChoices)[number]>): void {
-    this.popup.replaceChildren(...items.map((choice, index) => {
-      const item = el('li', { role: 'option', 'aria-selected': String(index === this.popupIndex), className: index === this.popupIndex ? 'active' : '' },
-        el('strong', {}, `@${choice.kind}`), ` ${choice.description}`);
-      item.addEventListener('mousedown', (event) => {
-        event.preventDefault();
-        this.choose(choice.kind);
-      });
-      return item;
-    }));
+    this.popup.replaceChildren(
+      ...items.map((choice, index) => {
+        const item = el(
+          'li',
+          { role: 'option', 'aria-selected': String(index === this.popupIndex), className: index === this.popupIndex ? 'active' : '' },
+          el('strong', {}, `@${choice.kind}`),
+          ` ${choice.description}`,
+        );
+        item.addEventListener('mousedown', (event) => {
+          event.preventDefault();
+          this.choose(choice.kind);
+        });
+        return item;
+      }),
+    );
   }
 
   private choose(kind: (typeof mentionChoices)[number]['kind']): void {
@@ -176,14 +197,23 @@ export class Composer {
   }
 
   private renderChips(): void {
-    const offered = this.selection && !this.selectionDropped ? chips([this.selection], () => {
-      this.selectionDropped = true;
-      this.renderChips();
-    }, true) : undefined;
-    const attached = this.attachments.length ? chips(this.attachments, (index) => {
-      this.attachments.splice(index, 1);
-      this.renderChips();
-    }) : undefined;
+    const offered =
+      this.selection && !this.selectionDropped
+        ? chips(
+            [this.selection],
+            () => {
+              this.selectionDropped = true;
+              this.renderChips();
+            },
+            true,
+          )
+        : undefined;
+    const attached = this.attachments.length
+      ? chips(this.attachments, (index) => {
+          this.attachments.splice(index, 1);
+          this.renderChips();
+        })
+      : undefined;
     this.chipRow.replaceChildren(...[offered, attached].filter((x): x is HTMLElement => !!x));
   }
 }

@@ -20,8 +20,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 export function button(label: string, onClick: () => void, props: Record<string, string | boolean> = {}): HTMLButtonElement {
-  return el('button', { type: 'button', ...props, onclick: (event: Event) => {
-    event.preventDefault();
-    onClick();
-  } }, label);
+  return el(
+    'button',
+    {
+      type: 'button',
+      ...props,
+      onclick: (event: Event) => {
+        event.preventDefault();
+        onClick();
+      },
+    },
+    label,
+  );
 }

@@ -11,9 +11,17 @@ export class HistoryList {
 
   constructor(private readonly close: () => void) {
     this.search.addEventListener('input', () => this.render());
-    this.element = el('section', { className: 'history', hidden: true, 'aria-label': 'Chat history' },
-      el('div', { className: 'history-head' }, this.search, button('Back', () => this.close(), { 'aria-label': 'Back to the chat' })),
-      this.list);
+    this.element = el(
+      'section',
+      { className: 'history', hidden: true, 'aria-label': 'Chat history' },
+      el(
+        'div',
+        { className: 'history-head' },
+        this.search,
+        button('Back', () => this.close(), { 'aria-label': 'Back to the chat' }),
+      ),
+      this.list,
+    );
     this.element.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.preventDefault();
@@ -36,12 +44,23 @@ export class HistoryList {
     const words = this.search.value.toLowerCase().split(/\s+/).filter(Boolean);
     const shown = this.chats.filter((chat) => words.every((word) => chat.title.toLowerCase().includes(word)));
     if (!shown.length) return this.list.replaceChildren(el('li', { className: 'empty' }, this.chats.length ? 'No chat title matches.' : 'No past chats yet.'));
-    this.list.replaceChildren(...shown.map((chat) => el('li', { className: 'history-item' },
-      button(chat.title, () => {
-        postToHost({ type: 'openChat', chatId: chat.id });
-        this.close();
-      }, { className: 'history-open', title: `${chat.turns} messages, ${new Date(chat.updatedAt).toLocaleString()}` }),
-      el('span', { className: 'history-date' }, new Date(chat.updatedAt).toLocaleDateString()),
-      button('×', () => postToHost({ type: 'deleteChat', chatId: chat.id }), { 'aria-label': `Delete chat ${chat.title}`, className: 'history-delete' }))));
+    this.list.replaceChildren(
+      ...shown.map((chat) =>
+        el(
+          'li',
+          { className: 'history-item' },
+          button(
+            chat.title,
+            () => {
+              postToHost({ type: 'openChat', chatId: chat.id });
+              this.close();
+            },
+            { className: 'history-open', title: `${chat.turns} messages, ${new Date(chat.updatedAt).toLocaleString()}` },
+          ),
+          el('span', { className: 'history-date' }, new Date(chat.updatedAt).toLocaleDateString()),
+          button('×', () => postToHost({ type: 'deleteChat', chatId: chat.id }), { 'aria-label': `Delete chat ${chat.title}`, className: 'history-delete' }),
+        ),
+      ),
+    );
   }
 }

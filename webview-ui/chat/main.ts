@@ -13,7 +13,10 @@ let busyTurnId: string | undefined;
 let turnCounter = 0;
 
 const modelBadge = el('div', { className: 'model', 'aria-live': 'polite' });
-const modeSelect = el('select', { 'aria-label': 'Mode', title: 'Ask: questions, read-only. Agent: edits and runs with your approval. Debug and Architect: Ask with a specialised prompt.' });
+const modeSelect = el('select', {
+  'aria-label': 'Mode',
+  title: 'Ask: questions, read-only. Agent: edits and runs with your approval. Debug and Architect: Ask with a specialised prompt.',
+});
 for (const mode of Object.keys(modeLabels) as ChatMode[]) modeSelect.append(el('option', { value: mode }, modeLabels[mode]));
 modeSelect.addEventListener('change', () => postToHost({ type: 'setMode', mode: modeSelect.value as ChatMode }));
 
@@ -35,13 +38,25 @@ const history = new HistoryList(() => {
   composer.focus();
 });
 const chatView = el('section', { className: 'chat', 'aria-label': 'Chat' }, transcript.element, composer.element);
-const header = el('header', {}, modelBadge, el('div', { className: 'header-actions' },
-  modeSelect,
-  button('New chat', () => {
-    postToHost({ type: 'newChat' });
-    composer.focus();
-  }, { 'aria-label': 'New chat' }),
-  button('History', () => showHistory(), { 'aria-label': 'Chat history' })));
+const header = el(
+  'header',
+  {},
+  modelBadge,
+  el(
+    'div',
+    { className: 'header-actions' },
+    modeSelect,
+    button(
+      'New chat',
+      () => {
+        postToHost({ type: 'newChat' });
+        composer.focus();
+      },
+      { 'aria-label': 'New chat' },
+    ),
+    button('History', () => showHistory(), { 'aria-label': 'Chat history' }),
+  ),
+);
 
 document.getElementById('chat-app')!.append(header, history.element, chatView);
 
@@ -107,7 +122,10 @@ function renderModel(model: ChatModelView): void {
     if (model.demoAvailable) parts.push(button('Use Demo Model', () => postToHost({ type: 'command', command: 'useDemoModel' }), { className: 'primary' }));
     parts.push(button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' }), model.demoAvailable ? {} : { className: 'primary' }));
   } else if (model.state === 'error') {
-    parts.push(el('span', { className: 'error' }, `${model.name ?? 'Chat model'}: ${model.error ?? 'could not be loaded'}`), button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' })));
+    parts.push(
+      el('span', { className: 'error' }, `${model.name ?? 'Chat model'}: ${model.error ?? 'could not be loaded'}`),
+      button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' })),
+    );
   } else {
     const context = model.contextSize ? ` · ${model.contextSize.toLocaleString()}-token context` : '';
     const state = model.state === 'loading' ? ' · loading…' : model.state === 'unloaded' ? ' · loads on first message' : '';

@@ -5,20 +5,43 @@ import { button, el } from './dom';
 import { postToHost } from './host';
 
 const riskLabels = { read: 'reads', write: 'writes files', command: 'runs a command' } as const;
-const stateLabels = { pending: 'waiting for your decision', allowed: 'allowed', denied: 'denied', running: 'running…', done: 'done', failed: 'failed' } as const;
+const stateLabels = {
+  pending: 'waiting for your decision',
+  allowed: 'allowed',
+  denied: 'denied',
+  running: 'running…',
+  done: 'done',
+  failed: 'failed',
+} as const;
 
 export function renderToolCard(card: ToolCallCard): HTMLElement {
-  const decide = (decision: ApprovalDecision, feedback?: string) => postToHost({ type: 'approval', callId: card.id, decision, ...(feedback ? { feedback } : {}) });
+  const decide = (decision: ApprovalDecision, feedback?: string) =>
+    postToHost({ type: 'approval', callId: card.id, decision, ...(feedback ? { feedback } : {}) });
   const element = el(
     'div',
     { className: `tool-card risk-${card.risk} state-${card.state}`, 'data-call-id': card.id, role: 'group', 'aria-label': `Tool call ${card.tool}` },
-    el('div', { className: 'tool-head' }, el('code', { className: 'tool-summary' }, card.summary), el('span', { className: `risk risk-${card.risk}` }, riskLabels[card.risk])),
+    el(
+      'div',
+      { className: 'tool-head' },
+      el('code', { className: 'tool-summary' }, card.summary),
+      el('span', { className: `risk risk-${card.risk}` }, riskLabels[card.risk]),
+    ),
     card.reason ? el('div', { className: 'tool-reason' }, card.reason) : undefined,
     // While it waits, and after a denial (what was refused); once applied, the file shows it.
-    card.hasDiff && (card.state === 'pending' || card.state === 'denied') ? el('a', { href: '#', className: 'show-diff', onclick: (event: Event) => {
-      event.preventDefault();
-      postToHost({ type: 'showDiff', callId: card.id });
-    } }, 'Show diff') : undefined,
+    card.hasDiff && (card.state === 'pending' || card.state === 'denied')
+      ? el(
+          'a',
+          {
+            href: '#',
+            className: 'show-diff',
+            onclick: (event: Event) => {
+              event.preventDefault();
+              postToHost({ type: 'showDiff', callId: card.id });
+            },
+          },
+          'Show diff',
+        )
+      : undefined,
     el('div', { className: 'tool-state', 'aria-live': 'polite' }, stateLabels[card.state]),
   );
   if (card.state === 'pending') element.append(approvalButtons(decide, card.options));
@@ -28,8 +51,18 @@ export function renderToolCard(card: ToolCallCard): HTMLElement {
 
 function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string) => void, options?: readonly ApprovalDecision[]): HTMLElement {
   const offered = (decision: ApprovalDecision) => !options || options.includes(decision);
-  const feedback = el('input', { type: 'text', className: 'deny-feedback', placeholder: 'What should it do instead? (optional)', 'aria-label': 'Feedback for the model' });
-  const denyRow = el('div', { className: 'deny-row', hidden: true }, feedback, button('Deny', () => decide('deny', feedback.value.trim() || undefined), { className: 'danger' }));
+  const feedback = el('input', {
+    type: 'text',
+    className: 'deny-feedback',
+    placeholder: 'What should it do instead? (optional)',
+    'aria-label': 'Feedback for the model',
+  });
+  const denyRow = el(
+    'div',
+    { className: 'deny-row', hidden: true },
+    feedback,
+    button('Deny', () => decide('deny', feedback.value.trim() || undefined), { className: 'danger' }),
+  );
   feedback.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') decide('deny', feedback.value.trim() || undefined);
   });

@@ -6,7 +6,12 @@ import { postToHost } from './host';
 import { renderMarkdown, type CodeHandler } from './markdown';
 import { renderToolCard } from './toolCard';
 
-const actionLabels: Record<ChatCommand, string> = { selectModel: 'Select Model…', restartSidecar: 'Restart Engine', showLogs: 'Show Logs', useDemoModel: 'Use Demo Model' };
+const actionLabels: Record<ChatCommand, string> = {
+  selectModel: 'Select Model…',
+  restartSidecar: 'Restart Engine',
+  showLogs: 'Show Logs',
+  useDemoModel: 'Use Demo Model',
+};
 const renderDelayMs = 40;
 
 interface Streaming {
@@ -20,7 +25,10 @@ export class Transcript {
   private readonly streams = new Map<string, Streaming>();
   private waitingLabel = 'Thinking…';
 
-  constructor(private readonly onCode: CodeHandler, private readonly onFailedTurn: (question: ChatTurn | undefined) => void) {}
+  constructor(
+    private readonly onCode: CodeHandler,
+    private readonly onFailedTurn: (question: ChatTurn | undefined) => void,
+  ) {}
 
   show(turns: readonly ChatTurn[], busy?: BusyTurn): void {
     this.streams.clear();
@@ -30,7 +38,8 @@ export class Transcript {
       busy.toolCalls.forEach((card) => this.toolCall(card));
       if (busy.text) this.delta(busy.turnId, busy.text);
     }
-    if (!turns.length) this.element.append(el('p', { className: 'empty' }, 'Ask about your code. Type @ to attach a file, symbol, the selection, problems or the codebase.'));
+    if (!turns.length)
+      this.element.append(el('p', { className: 'empty' }, 'Ask about your code. Type @ to attach a file, symbol, the selection, problems or the codebase.'));
     this.scroll();
   }
 
@@ -83,7 +92,12 @@ export class Transcript {
 
   private start(turnId: string): void {
     const body = el('div', { className: 'markdown' }, el('span', { className: 'thinking' }, this.waitingLabel));
-    const element = el('div', { className: 'turn assistant streaming', 'data-turn-id': turnId, 'aria-busy': 'true' }, el('div', { className: 'tool-calls' }), body);
+    const element = el(
+      'div',
+      { className: 'turn assistant streaming', 'data-turn-id': turnId, 'aria-busy': 'true' },
+      el('div', { className: 'tool-calls' }),
+      body,
+    );
     this.element.append(element);
     this.streams.set(turnId, { text: '', body });
   }
@@ -102,20 +116,31 @@ export class Transcript {
     if (turn.stopped) element.append(el('div', { className: 'turn-note' }, 'Stopped.'));
     if (turn.error) {
       element.append(
-        el('div', { className: 'turn-error', role: 'alert' },
+        el(
+          'div',
+          { className: 'turn-error', role: 'alert' },
           el('span', {}, turn.error),
-          el('div', { className: 'actions' },
+          el(
+            'div',
+            { className: 'actions' },
             turn.action ? button(actionLabels[turn.action], () => postToHost({ type: 'command', command: turn.action! })) : undefined,
-            button('Retry', () => postToHost({ type: 'retry', turnId: turn.id })))),
+            button('Retry', () => postToHost({ type: 'retry', turnId: turn.id })),
+          ),
+        ),
       );
     }
     if (turn.checkpoint) {
       const { files, restored } = turn.checkpoint;
       element.append(
-        el('div', { className: 'checkpoint' },
+        el(
+          'div',
+          { className: 'checkpoint' },
           restored
             ? el('span', {}, `The ${files} file(s) this reply changed were restored.`)
-            : button(`Restore ${files} file(s) to before this reply`, () => postToHost({ type: 'restoreCheckpoint', turnId: turn.id }), { title: 'Undo what this reply (and any later agent reply) changed' })),
+            : button(`Restore ${files} file(s) to before this reply`, () => postToHost({ type: 'restoreCheckpoint', turnId: turn.id }), {
+                title: 'Undo what this reply (and any later agent reply) changed',
+              }),
+        ),
       );
     }
     if (turn.usage) element.append(el('div', { className: 'usage' }, usageText(turn.usage)));
@@ -134,10 +159,21 @@ export class Transcript {
 }
 
 export function chips(attachments: readonly Attachment[], onRemove?: (index: number) => void, auto?: boolean): HTMLElement {
-  return el('ul', { className: 'chips', 'aria-label': 'Attached context' }, ...attachments.map((attachment, index) =>
-    el('li', { className: `chip chip-${attachment.kind}${auto ? ' auto' : ''}${attachment.text ? '' : ' empty'}`, title: attachment.text.slice(0, 400) || attachment.label },
-      chipLabel(attachment),
-      onRemove ? button('×', () => onRemove(index), { 'aria-label': `Remove ${attachment.label}`, className: 'chip-remove' }) : undefined)));
+  return el(
+    'ul',
+    { className: 'chips', 'aria-label': 'Attached context' },
+    ...attachments.map((attachment, index) =>
+      el(
+        'li',
+        {
+          className: `chip chip-${attachment.kind}${auto ? ' auto' : ''}${attachment.text ? '' : ' empty'}`,
+          title: attachment.text.slice(0, 400) || attachment.label,
+        },
+        chipLabel(attachment),
+        onRemove ? button('×', () => onRemove(index), { 'aria-label': `Remove ${attachment.label}`, className: 'chip-remove' }) : undefined,
+      ),
+    ),
+  );
 }
 
 /** A chip from a document opens it; one without (pasted text, problems) is just a label. */
@@ -145,10 +181,19 @@ function chipLabel(attachment: Attachment): HTMLElement {
   const text = `@${attachment.kind === 'text' ? '' : `${attachment.kind} `}${attachment.label}`.replace(/^@(\w+) \1: /, '@$1: ');
   if (!attachment.uri) return el('span', {}, text);
   const uri = attachment.uri;
-  return el('a', { href: '#', className: 'chip-open', title: `Open ${attachment.label}`, onclick: (event: Event) => {
-    event.preventDefault();
-    postToHost({ type: 'openAttachment', uri });
-  } }, text);
+  return el(
+    'a',
+    {
+      href: '#',
+      className: 'chip-open',
+      title: `Open ${attachment.label}`,
+      onclick: (event: Event) => {
+        event.preventDefault();
+        postToHost({ type: 'openAttachment', uri });
+      },
+    },
+    text,
+  );
 }
 
 function usageText(usage: TurnUsage): string {

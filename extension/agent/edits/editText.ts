@@ -11,8 +11,7 @@ export interface EditRequest {
 }
 
 export type EditResult =
-  | { readonly ok: true; readonly text: string; readonly how: 'exact' | 'fuzzy' | 'lines' }
-  | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly text: string; readonly how: 'exact' | 'fuzzy' | 'lines' } | { readonly ok: false; readonly error: string };
 
 export function computeEdit(original: string, request: EditRequest): EditResult {
   const eol = original.includes('\r\n') ? '\r\n' : '\n';

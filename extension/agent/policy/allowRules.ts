@@ -23,7 +23,8 @@ export function judgeAllow(command: SimpleCommand, rules: readonly string[], loc
   if (/[\\/]/.test(program)) return { kind: 'ask', reason: `"${program}" is a path, not a program found on PATH; no rule allows running a file by its path` };
   if (wrappers.has(programIdentity(program))) return { kind: 'ask', reason: `${program} runs another command` };
   const location = locate(program);
-  if (location?.kind === 'workspace') return { kind: 'ask', reason: `"${program}" here would run ${location.file}, a file in the workspace, not the program a rule names` };
+  if (location?.kind === 'workspace')
+    return { kind: 'ask', reason: `"${program}" here would run ${location.file}, a file in the workspace, not the program a rule names` };
   const verdict = suggestion(words);
   if (!location || location.kind === 'missing') return { kind: 'ask', reason: `"${program}" is not found on PATH`, ...verdict };
   for (const rule of rules) {
@@ -39,7 +40,13 @@ export function judgeAllow(command: SimpleCommand, rules: readonly string[], loc
 
 /** The bare program names a line runs directly, to look up on PATH before judging it. */
 export function programsToLocate(line: string): string[] {
-  return [...new Set(parseCommandLine(line).commands.map((c) => c.words[0] ?? '').filter((w) => w && !/[\\/$`]/.test(w)))];
+  return [
+    ...new Set(
+      parseCommandLine(line)
+        .commands.map((c) => c.words[0] ?? '')
+        .filter((w) => w && !/[\\/$`]/.test(w)),
+    ),
+  ];
 }
 
 /**
@@ -55,7 +62,7 @@ function suggestion(words: readonly string[]): { suggestion?: string } {
     base++;
   }
   let end = base;
-  for (let from = base; ; ) {
+  for (let from = base; ;) {
     const bad = firstUnacceptable(words, from);
     if (bad.index === -1) break;
     if (bad.unsafe) return {};

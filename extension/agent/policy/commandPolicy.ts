@@ -38,7 +38,8 @@ const maxLineLength = 2000;
 export function judgeCommand(line: string, rules: CommandRules, context: CommandContext): CommandVerdict {
   if (!line.trim()) return { kind: 'deny', reason: 'The command is empty.' };
   // Judging looks at every word as a possible command start; past this size that is not worth proving safe.
-  if (line.length > maxLineLength) return { kind: 'ask', reasons: [`the line is longer than ${maxLineLength} characters, too long to check against the deny rules`] };
+  if (line.length > maxLineLength)
+    return { kind: 'ask', reasons: [`the line is longer than ${maxLineLength} characters, too long to check against the deny rules`] };
   const parsed = parseCommandLine(line);
   const deny = denyVerdict(line, rules.deny, context);
   if (deny.kind === 'deny') return deny;

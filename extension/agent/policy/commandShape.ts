@@ -68,7 +68,8 @@ function commandInvocations(words: readonly string[], context: ShapeContext, dep
     for (let i = 1; i < words.length; i++) {
       const word = words[i]!;
       const name = programIdentity(word);
-      if (!context.relevant || context.relevant(name) || /[$`]/.test(word)) found.push({ words: words.slice(i), openArguments: supplies, possible: maybe, cwd: context.cwd });
+      if (!context.relevant || context.relevant(name) || /[$`]/.test(word))
+        found.push({ words: words.slice(i), openArguments: supplies, possible: maybe, cwd: context.cwd });
       if (name === 'find') found.push(...commandInvocations(words.slice(i), context, depth + 1, maybe, supplies).slice(1));
       if (argumentSuppliers.has(name)) supplies = true;
       for (const text of [word, word.replace(/^[\w.-]+=/, '')]) if (looksLikeCommandLine(text)) found.push(...invocationsOf(text, context, depth + 1, maybe));

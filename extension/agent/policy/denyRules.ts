@@ -167,7 +167,9 @@ function normalPath(word: string, cwd: string | undefined, home: string | undefi
 }
 
 function globMatches(glob: string, target: string): boolean {
-  const body = [...glob].map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c === '[' ? '[' : c === ']' ? ']' : c.replace(/[.+^${}()|\\]/g, '\\$&'))).join('');
+  const body = [...glob]
+    .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c === '[' ? '[' : c === ']' ? ']' : c.replace(/[.+^${}()|\\]/g, '\\$&')))
+    .join('');
   try {
     return new RegExp(`^${body}$`).test(target);
   } catch {

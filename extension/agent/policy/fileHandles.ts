@@ -71,7 +71,8 @@ export async function createApproved(file: ApprovedFile, content: string, root: 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new MovedFileError(`${file.relative} appeared while waiting for approval; nothing was written. Read it and use edit_file.`);
-    if (code === 'ELOOP' || code === 'ENOENT' || code === 'ENOTDIR') throw new MovedFileError(`The folder of ${file.relative} changed after it was checked (moved, or swapped for a link); nothing was written.`);
+    if (code === 'ELOOP' || code === 'ENOENT' || code === 'ENOTDIR')
+      throw new MovedFileError(`The folder of ${file.relative} changed after it was checked (moved, or swapped for a link); nothing was written.`);
     throw error;
   }
   let written = false;
@@ -105,10 +106,12 @@ async function openOrExplain(file: ApprovedFile, flags: number): Promise<FileHan
 async function checkHandle(handle: FileHandle, file: ApprovedFile): Promise<Stats> {
   const info = await handle.stat();
   if (!info.isFile()) throw new MovedFileError(`${file.relative} is not a regular file; it was not opened.`);
-  if (info.nlink > 1) throw new MovedFileError(`${file.relative} has ${info.nlink} hard links (its other names may be outside the workspace); it was not opened.`);
+  if (info.nlink > 1)
+    throw new MovedFileError(`${file.relative} has ${info.nlink} hard links (its other names may be outside the workspace); it was not opened.`);
   const kernelName = kernelNames ? await handlePath(handle) : undefined;
   if (kernelName !== undefined) {
-    if (kernelName !== file.absolute) throw new MovedFileError(`${file.relative} led to ${kernelName} when opened: a folder on the way changed after the check. Nothing was read or written.`);
+    if (kernelName !== file.absolute)
+      throw new MovedFileError(`${file.relative} led to ${kernelName} when opened: a folder on the way changed after the check. Nothing was read or written.`);
     return info;
   }
   // No kernel name for the handle here. A path lookup after the open can itself go through a swapped folder,
@@ -119,7 +122,8 @@ async function checkHandle(handle: FileHandle, file: ApprovedFile): Promise<Stat
     await checkFolders(file);
     const there = await lstat(file.absolute).catch(() => undefined);
     await checkFolders(file);
-    if (!there || there.dev !== info.dev || there.ino !== info.ino) throw new MovedFileError(`${file.relative} changed while it was opened (a folder on the way was swapped). Nothing was read or written.`);
+    if (!there || there.dev !== info.dev || there.ino !== info.ino)
+      throw new MovedFileError(`${file.relative} changed while it was opened (a folder on the way was swapped). Nothing was read or written.`);
   }
   return info;
 }
@@ -149,7 +153,10 @@ async function checkFolders(file: ApprovedFile): Promise<void> {
   for (const part of ['', ...path.relative(root, folder).split(path.sep)]) {
     if (part) current = path.join(current, part);
     const info = await lstat(current).catch(() => undefined);
-    if (!info?.isDirectory()) throw new MovedFileError(`A folder on the way to ${file.relative} is no longer a folder (it may have been swapped for a link). Nothing was read or written.`);
+    if (!info?.isDirectory())
+      throw new MovedFileError(
+        `A folder on the way to ${file.relative} is no longer a folder (it may have been swapped for a link). Nothing was read or written.`,
+      );
   }
 }
 
@@ -164,6 +171,9 @@ async function makeFolders(folder: string, root: string, file: ApprovedFile): Pr
       if (error.code !== 'EEXIST') throw error;
     });
     const [info, real] = await Promise.all([lstat(current).catch(() => undefined), realpath(current).catch(() => undefined)]);
-    if (!info?.isDirectory() || real !== current) throw new MovedFileError(`The folder ${path.relative(root, current)} for ${file.relative} is not a real folder inside the workspace (it may have been swapped for a link). Nothing was written.`);
+    if (!info?.isDirectory() || real !== current)
+      throw new MovedFileError(
+        `The folder ${path.relative(root, current)} for ${file.relative} is not a real folder inside the workspace (it may have been swapped for a link). Nothing was written.`,
+      );
   }
 }

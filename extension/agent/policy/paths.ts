@@ -37,7 +37,9 @@ export type ResolvedPath =
 /** Dot and slash lookalikes: not separators to the OS, but a model writing them is up to something. */
 const lookalikes = /[\u2024\u2025\uFE52\uFF0E\uFF0F\uFF3C\u2215\u2044\u29F8\u29F9\u2216\uFE68]/;
 /** Control characters and the invisible ones macOS's HFS+ ignores in names (`.g\u200cit` is `.git` there). */
-const controlChars = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/;
+const controlChars =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- exactly these characters are what it looks for
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/;
 /** Names Windows maps to devices, whatever the extension. */
 const deviceName = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 
@@ -55,7 +57,11 @@ export class WorkspacePaths {
     if (refused) return { ok: false, reason: refused };
     const roots = await this.roots();
     if (roots.length === 0) return { ok: false, reason: 'No workspace folder is open.' };
-    const segments = (input as string).normalize('NFC').replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+    const segments = (input as string)
+      .normalize('NFC')
+      .replace(/\\/g, '/')
+      .split('/')
+      .filter((s) => s !== '' && s !== '.');
     if (segments.includes('..')) return { ok: false, reason: `"${String(input)}" goes up with "..": paths must stay inside the workspace.` };
     // Multi-root: a leading folder name picks that folder; otherwise the first folder.
     const named = roots.length > 1 ? roots.find((root) => root.name === segments[0]) : undefined;
@@ -69,7 +75,10 @@ export class WorkspacePaths {
     const home = roots.find((candidate) => inside(candidate.path, real.path));
     if (!home) return { ok: false, reason: `"${String(input)}" leads outside the workspace (through a symbolic link).` };
     if (real.links > 1) {
-      return { ok: false, reason: `"${String(input)}" has ${real.links} hard links: its other names may be outside the workspace or protected, so the agent does not open it. Copy it to a new file if the agent needs it.` };
+      return {
+        ok: false,
+        reason: `"${String(input)}" has ${real.links} hard links: its other names may be outside the workspace or protected, so the agent does not open it. Copy it to a new file if the agent needs it.`,
+      };
     }
     const relative = toSlashes(path.relative(home.path, real.path));
     const lexicalProtection = lexical === real.path ? undefined : await this.protection(root, rest.join('/'));
@@ -114,7 +123,10 @@ export class WorkspacePaths {
     const rules = await this.pylotIgnore(root);
     const written = relative.normalize('NFC');
     // Also as Windows would open it: trailing dots and spaces dropped from each name.
-    const canonical = written.split('/').map((part) => part.replace(/[. ]+$/, '') || part).join('/');
+    const canonical = written
+      .split('/')
+      .map((part) => part.replace(/[. ]+$/, '') || part)
+      .join('/');
     const forms = canonical === written ? [written] : [written, canonical];
     // A folder rule (`hidden/`) also names the folder itself; a file of that name is hidden too (deny matches more).
     return forms.some((candidate) => rules.ignores(candidate) || rules.ignores(`${candidate}/`)) ? 'ignored' : undefined;
@@ -155,7 +167,8 @@ function refuse(input: unknown): string | undefined {
   if (/%[0-9a-f]{2}/i.test(input)) return `"${input}" contains percent-encoding; write the path plainly.`;
   if (lookalikes.test(input)) return `"${input}" contains characters that look like dots or slashes.`;
   if (input.startsWith('~')) return `"${input}" points into a home folder; paths are relative to the workspace.`;
-  if (path.posix.isAbsolute(input) || path.win32.isAbsolute(input) || /^[a-z]:/i.test(input)) return `"${input}" is absolute; paths are relative to the workspace.`;
+  if (path.posix.isAbsolute(input) || path.win32.isAbsolute(input) || /^[a-z]:/i.test(input))
+    return `"${input}" is absolute; paths are relative to the workspace.`;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return `"${input}" is a URL, not a workspace path.`;
   if (input.includes(':')) return `"${input}" contains ":", which Windows reads as a drive or a file stream; name the file without it.`;
   for (const segment of input.split(/[\\/]/)) {
@@ -183,7 +196,13 @@ async function realLocation(lexical: string): Promise<{ ok: true; path: string; 
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') return { ok: false, reason: `Cannot resolve the path: ${code ?? String(error)}.` };
       // A link whose target is missing: writing through it would create the target, wherever it is.
-      if (await lstat(current).then((s) => s.isSymbolicLink(), () => false)) return { ok: false, reason: 'The path goes through a broken symbolic link.' };
+      if (
+        await lstat(current).then(
+          (s) => s.isSymbolicLink(),
+          () => false,
+        )
+      )
+        return { ok: false, reason: 'The path goes through a broken symbolic link.' };
     }
     const parent = path.dirname(current);
     if (parent === current) return { ok: false, reason: 'No existing parent folder.' };

@@ -38,7 +38,8 @@ export type Verdict =
   | { readonly kind: 'deny'; readonly reason: string }
   | { readonly kind: 'ask'; readonly reasons: readonly string[]; readonly rule?: RememberedRule };
 
-export type ApprovalDecision = { readonly kind: 'allowOnce' } | { readonly kind: 'allowSession' } | { readonly kind: 'always' } | { readonly kind: 'deny'; readonly feedback?: string };
+export type ApprovalDecision =
+  { readonly kind: 'allowOnce' } | { readonly kind: 'allowSession' } | { readonly kind: 'always' } | { readonly kind: 'deny'; readonly feedback?: string };
 export type DecisionKind = ApprovalDecision['kind'];
 
 export interface CheckedCall {
@@ -82,7 +83,11 @@ export class AgentPolicy {
       const target = resolved.get(pathParams[0]!)!;
       const rules = ignore().add([...settings.allowWrites, ...this.session.writes].map((pattern) => pattern.normalize('NFC')));
       if (target.relative && rules.ignores(target.relative.normalize('NFC'))) return checked({ kind: 'allow', reason: 'a saved write rule' });
-      return checked({ kind: 'ask', reasons: [`${call.tool === 'create_file' ? 'creates' : 'changes'} ${target.relative}`], rule: { kind: 'writes', patterns: [writePattern(target.relative)] } });
+      return checked({
+        kind: 'ask',
+        reasons: [`${call.tool === 'create_file' ? 'creates' : 'changes'} ${target.relative}`],
+        rule: { kind: 'writes', patterns: [writePattern(target.relative)] },
+      });
     }
     const line = String(call.args.command ?? '');
     const environment = this.commandEnvironment();
@@ -96,11 +101,20 @@ export class AgentPolicy {
     const verdict = judgeCommand(
       line,
       { allow: [...settings.allowCommands, ...this.session.commands], deny: settings.denyCommands },
-      { locate: (name) => located.get(name), home: environment.home, relativePath: pathHasRelativeEntries(environment.env, environment.platform), ...(cwd ? { cwd } : {}) },
+      {
+        locate: (name) => located.get(name),
+        home: environment.home,
+        relativePath: pathHasRelativeEntries(environment.env, environment.platform),
+        ...(cwd ? { cwd } : {}),
+      },
     );
     if (verdict.kind === 'allow') return checked({ kind: 'allow', reason: `allowed by ${verdict.rules.join(', ')}` });
     if (verdict.kind === 'deny') return checked(verdict);
-    return checked({ kind: 'ask', reasons: verdict.reasons, ...(verdict.suggestedRules ? { rule: { kind: 'commands', patterns: verdict.suggestedRules } } : {}) });
+    return checked({
+      kind: 'ask',
+      reasons: verdict.reasons,
+      ...(verdict.suggestedRules ? { rule: { kind: 'commands', patterns: verdict.suggestedRules } } : {}),
+    });
   }
 
   /** The answers a prompt offers for this verdict: remembering needs a rule to remember. */

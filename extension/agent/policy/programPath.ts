@@ -28,7 +28,7 @@ export async function locateProgram(name: string, where: LookupEnvironment): Pro
   const windows = where.platform === 'win32';
   const pathApi = windows ? path.win32 : path.posix;
   const variable = Object.keys(where.env).find((key) => (windows ? key.toUpperCase() === 'PATH' : key === 'PATH'));
-  const entries = (variable ? where.env[variable] ?? '' : '').split(windows ? ';' : ':');
+  const entries = (variable ? (where.env[variable] ?? '') : '').split(windows ? ';' : ':');
   // cmd.exe runs a program in the current folder before anything on PATH.
   if (windows && !where.env.NoDefaultCurrentDirectoryInExePath) entries.unshift('.');
   const extensions = windows ? ['', ...(where.env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)] : [''];
@@ -50,6 +50,6 @@ export async function locateProgram(name: string, where: LookupEnvironment): Pro
 export function pathHasRelativeEntries(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): boolean {
   const windows = platform === 'win32';
   const variable = Object.keys(env).find((key) => (windows ? key.toUpperCase() === 'PATH' : key === 'PATH'));
-  const entries = (variable ? env[variable] ?? '' : '').split(windows ? ';' : ':');
+  const entries = (variable ? (env[variable] ?? '') : '').split(windows ? ';' : ':');
   return windows || entries.some((entry) => !(windows ? path.win32 : path.posix).isAbsolute(entry));
 }

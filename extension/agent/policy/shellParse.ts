@@ -53,7 +53,8 @@ export function parseCommandLine(line: string): ParsedCommandLine {
       endCommand();
       i++;
     } else if (char === '\\') {
-      if (at(1) === '\n') i += 2; // line continuation
+      if (at(1) === '\n')
+        i += 2; // line continuation
       else {
         wordEscaped = true;
         add(at(1));
@@ -162,6 +163,7 @@ function wrapperRisks(command: SimpleCommand): string[] {
   const risks: string[] = [];
   if (wrappers.has(program)) risks.push(`${program} runs another command`);
   if (program === 'find' && command.words.some((w) => /^-(exec|execdir|ok|okdir|delete)$/.test(w))) risks.push('find runs commands or deletes files');
-  if (program === 'git' && command.words.some((w) => w === '-c' || w.startsWith('--config-env') || w.startsWith('--exec-path'))) risks.push('git with configuration overrides');
+  if (program === 'git' && command.words.some((w) => w === '-c' || w.startsWith('--config-env') || w.startsWith('--exec-path')))
+    risks.push('git with configuration overrides');
   return risks;
 }

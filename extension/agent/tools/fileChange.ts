@@ -20,7 +20,8 @@ export async function applyChange(change: FileChange, path: string, context: Too
   // The prompt may have been open a while: the path must still lead where it did, the text be what was shown.
   const again = await context.workspace.resolve(path);
   if (!again.ok || again.absolute !== target.absolute) throw new ToolError(`${target.relative} moved while waiting for approval; nothing was written.`);
-  if ((await currentText(again, context.host)) !== before) throw new ToolError(`${target.relative} changed while waiting for approval; nothing was written. Read it again.`);
+  if ((await currentText(again, context.host)) !== before)
+    throw new ToolError(`${target.relative} changed while waiting for approval; nothing was written. Read it again.`);
   context.beforeWrite(target, before);
   await context.host.write(change);
 }

@@ -16,14 +16,24 @@ const skippedFolders = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', '
 /** Whether a path (relative to its workspace folder, forward slashes) must stay hidden from the agent. */
 export type Hidden = (relative: string) => Promise<boolean>;
 
-export async function readNumbered(absolute: string, relative: string, text: string | undefined, startLine?: number, endLine?: number, root?: string): Promise<string> {
+export async function readNumbered(
+  absolute: string,
+  relative: string,
+  text: string | undefined,
+  startLine?: number,
+  endLine?: number,
+  root?: string,
+): Promise<string> {
   const content = text ?? (await readTextFile(absolute, relative, root));
   const lines = content.split(/\r?\n/);
   const first = Math.max(1, startLine ?? 1);
   const last = Math.min(lines.length, endLine ?? first + maxReadLines - 1, first + maxReadLines - 1);
   if (first > lines.length) throw new ToolError(`${relative} has only ${lines.length} lines.`);
   const width = String(last).length;
-  const body = lines.slice(first - 1, last).map((line, i) => `${String(first + i).padStart(width)} | ${line}`).join('\n');
+  const body = lines
+    .slice(first - 1, last)
+    .map((line, i) => `${String(first + i).padStart(width)} | ${line}`)
+    .join('\n');
   const more = last < lines.length ? `\n(${lines.length - last} more lines; read on with startLine ${last + 1})` : '';
   return `${relative} (lines ${first}-${last} of ${lines.length})\n${body}${more}`;
 }
@@ -37,7 +47,8 @@ export async function readTextFile(absolute: string, relative: string, root?: st
   try {
     ({ bytes } = await readApproved({ absolute, relative, ...(root ? { root } : {}) }, maxFileBytes));
   } catch (error) {
-    if (error instanceof TooLargeError) throw new ToolError(`${relative} is ${Math.round(error.size / 1024)} KiB, too large to read; search it with search_text.`);
+    if (error instanceof TooLargeError)
+      throw new ToolError(`${relative} is ${Math.round(error.size / 1024)} KiB, too large to read; search it with search_text.`);
     if (error instanceof MovedFileError) throw new ToolError(error.message);
     throw error;
   }
@@ -87,7 +98,14 @@ export interface SearchOptions {
 
 const batchBytes = 4 * 1024 * 1024;
 
-export async function searchText(roots: readonly SearchRoot[], query: string, isRegex: boolean, hidden: (root: SearchRoot, relative: string) => Promise<boolean>, signal: AbortSignal, options: SearchOptions = {}): Promise<string> {
+export async function searchText(
+  roots: readonly SearchRoot[],
+  query: string,
+  isRegex: boolean,
+  hidden: (root: SearchRoot, relative: string) => Promise<boolean>,
+  signal: AbortSignal,
+  options: SearchOptions = {},
+): Promise<string> {
   let pattern: RegExp;
   try {
     // Compiling is safe on this thread; only matching can take exponential time.
@@ -127,7 +145,9 @@ export async function searchText(roots: readonly SearchRoot[], query: string, is
         files++;
         const shown = `${root.label ? `${root.label}/` : ''}${childRel}`;
         // Through a checked handle: a file with other hard links, or reached through a swapped folder, is skipped.
-        const read = await readApproved({ absolute: path.join(dir, entry.name), relative: shown, root: root.folder ?? root.absolute }, maxFileBytes).catch(() => undefined);
+        const read = await readApproved({ absolute: path.join(dir, entry.name), relative: shown, root: root.folder ?? root.absolute }, maxFileBytes).catch(
+          () => undefined,
+        );
         if (!read || read.bytes.subarray(0, 8000).includes(0)) continue;
         batch.push({ shown, text: read.bytes.toString('utf8') });
         batchSize += read.bytes.length;

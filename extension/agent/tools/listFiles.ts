@@ -6,6 +6,11 @@ import { implement, pathArg } from './tool';
 export const listFilesTool = implement(spec, {
   async invoke(args, context) {
     const target = pathArg(context, 'path');
-    return listFolder(target.absolute, target.relative, args.recursive === true, async (relative) => (await context.workspace.protection(target.folder, relative)) !== undefined);
+    return listFolder(
+      target.absolute,
+      target.relative,
+      args.recursive === true,
+      async (relative) => (await context.workspace.protection(target.folder, relative)) !== undefined,
+    );
   },
 });

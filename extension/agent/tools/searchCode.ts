@@ -13,7 +13,9 @@ export const searchCodeTool = implement(spec, {
       answer = await context.host.searchIndex(args.query, { limit: 10, signal: context.signal });
     } catch (error) {
       if (error instanceof PylotError && error.code === ErrorCodes.Cancelled) throw error;
-      throw new ToolError(`The workspace index could not search (${error instanceof Error ? error.message : String(error)}). Use search_text (exact text) or get_definitions instead.`);
+      throw new ToolError(
+        `The workspace index could not search (${error instanceof Error ? error.message : String(error)}). Use search_text (exact text) or get_definitions instead.`,
+      );
     }
     if (!answer.results.length && answer.message) throw new ToolError(`${answer.message} Use search_text (exact text) or get_definitions instead.`);
     return formatResults(answer, context);

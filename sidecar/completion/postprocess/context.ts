@@ -22,7 +22,13 @@ export function cursorContext(prefix: string, suffix: string, languageId = ''): 
   const linePrefix = prefix.slice(lineStart);
   const lineEnd = suffix.indexOf('\n');
   const lineSuffix = lineEnd < 0 ? suffix : suffix.slice(0, lineEnd);
-  const nextLines = lineEnd < 0 ? [] : suffix.slice(lineEnd + 1).split('\n').slice(0, 8);
+  const nextLines =
+    lineEnd < 0
+      ? []
+      : suffix
+          .slice(lineEnd + 1)
+          .split('\n')
+          .slice(0, 8);
   const before = prefix.slice(0, lineStart).split('\n');
   const previousLine = [...before].reverse().find((line) => line.trim()) ?? '';
   return {

@@ -15,7 +15,10 @@ export function trimSuffixOverlap(text: string, context: CursorContext): string 
 /** Stops before a line that repeats the code below the cursor, or the line above it. */
 export function stopAtExistingLines(text: string, context: CursorContext): string {
   const lines = text.split('\n');
-  const below = context.nextLines.map((line) => line.trim()).filter((line) => line.length > 3).slice(0, 3);
+  const below = context.nextLines
+    .map((line) => line.trim())
+    .filter((line) => line.length > 3)
+    .slice(0, 3);
   const above = context.previousLine.trim();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();

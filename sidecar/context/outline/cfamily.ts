@@ -6,7 +6,17 @@
 import type { SyntaxNode } from '../grammars';
 import { definitionOf, emptyOutline, stringValue, type Outline } from './outline';
 
-const containers = new Set(['preproc_ifdef', 'preproc_if', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list', 'namespace_definition', 'ERROR']);
+const containers = new Set([
+  'preproc_ifdef',
+  'preproc_if',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'linkage_specification',
+  'declaration_list',
+  'namespace_definition',
+  'ERROR',
+]);
 const typeSpecifiers = new Set(['struct_specifier', 'union_specifier', 'enum_specifier', 'class_specifier']);
 const maxDepth = 12;
 
@@ -98,7 +108,10 @@ function declaredName(node: SyntaxNode | null): string | undefined {
         node = node.childForFieldName('name');
         break;
       default:
-        node = node.childForFieldName('declarator') ?? node.namedChildren.find((child) => child?.type.endsWith('declarator') || child?.type === 'identifier') ?? null;
+        node =
+          node.childForFieldName('declarator') ??
+          node.namedChildren.find((child) => child?.type.endsWith('declarator') || child?.type === 'identifier') ??
+          null;
     }
   }
   return undefined;

@@ -4,8 +4,16 @@ import type { SyntaxNode } from '../grammars';
 import { definitionOf, emptyOutline, stampImportLines, stringValue, type Outline } from './outline';
 
 const namedDeclarations = new Set([
-  'function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration',
-  'interface_declaration', 'type_alias_declaration', 'enum_declaration', 'function_signature', 'internal_module', 'module',
+  'function_declaration',
+  'generator_function_declaration',
+  'class_declaration',
+  'abstract_class_declaration',
+  'interface_declaration',
+  'type_alias_declaration',
+  'enum_declaration',
+  'function_signature',
+  'internal_module',
+  'module',
 ]);
 
 export function javascriptOutline(root: SyntaxNode): Outline {
@@ -115,7 +123,8 @@ function addDeclaration(outline: Outline, node: SyntaxNode, whole: SyntaxNode): 
         const required = requiredModule(value);
         if (required === undefined) continue;
         for (const property of name.namedChildren) {
-          if (property?.type === 'shorthand_property_identifier_pattern') outline.imports.push({ local: property.text, imported: property.text, module: required, kind: 'named' });
+          if (property?.type === 'shorthand_property_identifier_pattern')
+            outline.imports.push({ local: property.text, imported: property.text, module: required, kind: 'named' });
           else if (property?.type === 'pair_pattern') {
             const key = property.childForFieldName('key')?.text;
             const local = property.childForFieldName('value')?.text;
@@ -140,7 +149,8 @@ function addCommonJsExport(outline: Outline, statement: SyntaxNode): void {
   const assignment = statement.namedChildren[0];
   if (assignment?.type === 'call_expression') {
     // TypeScript's compiled enum or namespace: `(function (E) {…})(E || (exports.E = E = {}));`
-    for (const match of (assignment.childForFieldName('arguments')?.text ?? '').matchAll(/\bexports\.([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)\s*=/g)) outline.aliases.set(match[1]!, match[2]!);
+    for (const match of (assignment.childForFieldName('arguments')?.text ?? '').matchAll(/\bexports\.([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)\s*=/g))
+      outline.aliases.set(match[1]!, match[2]!);
     return;
   }
   if (assignment?.type !== 'assignment_expression') return;

@@ -5,7 +5,8 @@
 import { emptyOutline, type Outline } from './outline';
 
 const importLine = /^import\s+([\w.`]+?)(\.\*)?(?:\s+as\s+(\w+))?\s*;?\s*$/;
-const declaration = /^(?:@[\w.]+(?:\([^)]*\))?\s+)*(?:(?:public|internal|private|protected|expect|actual|sealed|data|enum|abstract|open|inline|value|annotation|inner|const|suspend|operator|infix|tailrec|override|lateinit|external|fun)\s+)*(class|interface|object|fun|val|var|typealias)\s+(?:<[^>]*>\s*)?(?:[\w.<>?, ]+\.)?`?(\w+)`?/;
+const declaration =
+  /^(?:@[\w.]+(?:\([^)]*\))?\s+)*(?:(?:public|internal|private|protected|expect|actual|sealed|data|enum|abstract|open|inline|value|annotation|inner|const|suspend|operator|infix|tailrec|override|lateinit|external|fun)\s+)*(class|interface|object|fun|val|var|typealias)\s+(?:<[^>]*>\s*)?(?:[\w.<>?, ]+\.)?`?(\w+)`?/;
 
 /** Languages outlined from their text alone. */
 export function hasTextOutline(languageId: string): boolean {
@@ -33,7 +34,15 @@ export function kotlinOutline(text: string): Outline {
     if (imported) {
       const parts = imported[1]!.replaceAll('`', '').split('.');
       if (imported[2]) outline.imports.push({ local: '', imported: '*', module: parts.join('.'), kind: 'wildcard', startLine: i, endLine: i });
-      else outline.imports.push({ local: imported[3] ?? parts.at(-1)!, imported: parts.at(-1)!, module: parts.slice(0, -1).join('.'), kind: 'named', startLine: i, endLine: i });
+      else
+        outline.imports.push({
+          local: imported[3] ?? parts.at(-1)!,
+          imported: parts.at(-1)!,
+          module: parts.slice(0, -1).join('.'),
+          kind: 'named',
+          startLine: i,
+          endLine: i,
+        });
       continue;
     }
     const declared = declaration.exec(line);

@@ -31,7 +31,18 @@ export function goOutline(root: SyntaxNode): Outline {
   return outline;
 }
 
-const rustItems = new Set(['function_item', 'struct_item', 'enum_item', 'trait_item', 'type_item', 'const_item', 'static_item', 'mod_item', 'union_item', 'macro_definition']);
+const rustItems = new Set([
+  'function_item',
+  'struct_item',
+  'enum_item',
+  'trait_item',
+  'type_item',
+  'const_item',
+  'static_item',
+  'mod_item',
+  'union_item',
+  'macro_definition',
+]);
 
 export function rustOutline(root: SyntaxNode): Outline {
   const outline = emptyOutline();
@@ -42,9 +53,9 @@ export function rustOutline(root: SyntaxNode): Outline {
       addRustUse(outline, node.childForFieldName('argument'), '');
       stampImportLines(outline, before, node);
       // `pub use inner::*;` offers inner's items as this module's own.
-      if (node.text.startsWith('pub')) for (const binding of outline.imports.slice(before)) if (binding.kind === 'wildcard') outline.reexports.push({ module: binding.module });
-    }
-    else if (rustItems.has(node.type)) {
+      if (node.text.startsWith('pub'))
+        for (const binding of outline.imports.slice(before)) if (binding.kind === 'wildcard') outline.reexports.push({ module: binding.module });
+    } else if (rustItems.has(node.type)) {
       const name = node.childForFieldName('name')?.text;
       if (name) outline.definitions.push(definitionOf(name, node));
     } else if (node.type === 'impl_item') {
@@ -98,7 +109,8 @@ export function javaOutline(root: SyntaxNode): Outline {
     if (node.type === 'import_declaration') {
       const path = node.namedChildren.find((child) => child?.type === 'scoped_identifier' || child?.type === 'identifier');
       if (!path) continue;
-      if (node.namedChildren.some((child) => child?.type === 'asterisk')) outline.imports.push({ local: '', imported: '*', module: path.text, kind: 'wildcard' });
+      if (node.namedChildren.some((child) => child?.type === 'asterisk'))
+        outline.imports.push({ local: '', imported: '*', module: path.text, kind: 'wildcard' });
       else {
         const name = path.childForFieldName('name')?.text ?? path.text;
         outline.imports.push({ local: name, imported: name, module: path.childForFieldName('scope')?.text ?? '', kind: 'named' });

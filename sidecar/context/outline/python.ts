@@ -43,7 +43,8 @@ export function pythonOutline(root: SyntaxNode): Outline {
   // What an __init__.py imports from its own package, it offers as its own names; a `*` import
   // brings every public name of the module into this one, wherever it comes from.
   for (const binding of outline.imports) {
-    if (binding.kind === 'named' && binding.module.startsWith('.')) outline.reexports.push({ module: binding.module, names: new Map([[binding.local, binding.imported]]) });
+    if (binding.kind === 'named' && binding.module.startsWith('.'))
+      outline.reexports.push({ module: binding.module, names: new Map([[binding.local, binding.imported]]) });
     if (binding.kind === 'wildcard') outline.reexports.push({ module: binding.module });
   }
   return outline;

@@ -52,7 +52,9 @@ function parseManifest(fs: FsCache, dir: string, text: string): CargoManifest {
     else if (fs.isFile(path.join(dir, 'src/bin', name, 'main.rs'))) bins.add(path.join(dir, 'src/bin', name, 'main.rs'));
   }
   const workspace = table('workspace');
-  const members = (Array.isArray(workspace.members) ? workspace.members : []).filter((m): m is string => typeof m === 'string').flatMap((member) => expandMember(fs, dir, member));
+  const members = (Array.isArray(workspace.members) ? workspace.members : [])
+    .filter((m): m is string => typeof m === 'string')
+    .flatMap((member) => expandMember(fs, dir, member));
   const pathDependencies = new Map<string, string>();
   const workspaceDependencies = workspace.dependencies && typeof workspace.dependencies === 'object' ? (workspace.dependencies as Table) : {};
   for (const section of [table('dependencies'), table('dev-dependencies'), table('build-dependencies'), workspaceDependencies]) {
@@ -70,7 +72,10 @@ function expandMember(fs: FsCache, dir: string, member: string): string[] {
   if (!member.includes('*')) return [path.resolve(dir, member)];
   const star = member.indexOf('*');
   const parent = path.resolve(dir, member.slice(0, member.lastIndexOf('/', star) + 1) || '.');
-  return fs.list(parent).map((name) => path.join(parent, name)).filter((folder) => fs.isFile(path.join(folder, 'Cargo.toml')));
+  return fs
+    .list(parent)
+    .map((name) => path.join(parent, name))
+    .filter((folder) => fs.isFile(path.join(folder, 'Cargo.toml')));
 }
 
 /** Enough TOML for manifests: `[table]`, `[[array]]`, dotted table names, and key = value lines. */
@@ -98,7 +103,11 @@ export function parseToml(text: string): Table {
     if (eq < 0) continue;
     // A value that opens a bracket continues until it closes (multi-line arrays).
     while (depth(line) > 0 && i + 1 < lines.length) line += ` ${stripComment(lines[++i]!).trim()}`;
-    const keys = line.slice(0, eq).trim().split('.').map((k) => k.trim().replace(/^"|"$/g, ''));
+    const keys = line
+      .slice(0, eq)
+      .trim()
+      .split('.')
+      .map((k) => k.trim().replace(/^"|"$/g, ''));
     let table = current;
     for (const key of keys.slice(0, -1)) table = (table[key] ??= {}) as Table;
     const value = parseValue(line.slice(eq + 1).trim());
@@ -130,7 +139,10 @@ function depth(text: string): number {
 function parseValue(text: string): Value | undefined {
   if (text.startsWith('"') || text.startsWith("'")) return text.slice(1, text.indexOf(text[0]!, 1));
   if (text === 'true' || text === 'false') return text === 'true';
-  if (text.startsWith('[')) return splitTopLevel(text.slice(1, text.lastIndexOf(']'))).map(parseValue).filter((v): v is Value => v !== undefined);
+  if (text.startsWith('['))
+    return splitTopLevel(text.slice(1, text.lastIndexOf(']')))
+      .map(parseValue)
+      .filter((v): v is Value => v !== undefined);
   if (text.startsWith('{')) {
     const table: Table = {};
     for (const pair of splitTopLevel(text.slice(1, text.lastIndexOf('}')))) {

@@ -128,7 +128,13 @@ function fromCommands(fs: FsCache, file: string): CompileDatabase | undefined {
 function fromFlags(fs: FsCache, file: string): CompileDatabase | undefined {
   const text = fs.readText(file, 1_000_000);
   if (text === undefined) return undefined;
-  const all = includeFlags(text.split('\n').map((l) => l.trim()).filter(Boolean), path.dirname(file));
+  const all = includeFlags(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+    path.dirname(file),
+  );
   return { byFile: new Map(), byFolder: new Map(), all };
 }
 

@@ -31,7 +31,11 @@ export function goSamePackage(context: GoContext, fromFile: string): string[] {
 function packageFiles(fs: FsCache, dir: string, fromFile: string): string[] {
   // A test file sees the package's tests too; a package's tests are never part of what it exports.
   const tests = fromFile.endsWith('_test.go') && path.dirname(fromFile) === dir;
-  return fs.list(dir).filter((name) => name.endsWith('.go') && (tests || !name.endsWith('_test.go'))).sort().map((name) => path.join(dir, name));
+  return fs
+    .list(dir)
+    .filter((name) => name.endsWith('.go') && (tests || !name.endsWith('_test.go')))
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 function packageFolder(context: GoContext, fromFile: string, importPath: string): string | undefined {
@@ -40,7 +44,8 @@ function packageFolder(context: GoContext, fromFile: string, importPath: string)
   if (!module) return undefined;
   const modules = [module, ...workspaceModules(context, fromFile, module.dir)];
   for (const candidate of modules) {
-    if (candidate.path && (importPath === candidate.path || importPath.startsWith(`${candidate.path}/`))) return existing(fs, path.join(candidate.dir, importPath.slice(candidate.path.length)));
+    if (candidate.path && (importPath === candidate.path || importPath.startsWith(`${candidate.path}/`)))
+      return existing(fs, path.join(candidate.dir, importPath.slice(candidate.path.length)));
   }
   for (const [from, to] of module.replaces) {
     if (importPath === from || importPath.startsWith(`${from}/`)) {
@@ -95,7 +100,13 @@ function readModule(fs: FsCache, dir: string): GoModule | undefined {
 function directiveArguments(text: string, directive: string): string[] {
   const found: string[] = [];
   const withoutComments = text.replace(/\/\/.*$/gm, '');
-  for (const match of withoutComments.matchAll(new RegExp(`^${directive}\\s*\\(([^)]*)\\)`, 'gm'))) found.push(...match[1]!.split('\n').map((l) => l.trim()).filter(Boolean));
+  for (const match of withoutComments.matchAll(new RegExp(`^${directive}\\s*\\(([^)]*)\\)`, 'gm')))
+    found.push(
+      ...match[1]!
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
   for (const match of withoutComments.matchAll(new RegExp(`^${directive}\\s+([^(\\s].*)$`, 'gm'))) found.push(match[1]!.trim());
   return found;
 }

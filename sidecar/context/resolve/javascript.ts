@@ -119,7 +119,11 @@ function resolveSubpathImport(context: JavaScriptContext, fromFile: string, spec
     const manifest = context.fs.readJson(path.join(dir, 'package.json')) as PackageJson | undefined;
     if (manifest) {
       const target = manifest.imports && pickCondition(matchSubpath(manifest.imports, specifier));
-      return target && !target.startsWith('#') ? (target.startsWith('.') ? resolvePath(context.fs, path.join(dir, target), extensions) : resolvePackage(context, fromFile, target)) : undefined;
+      return target && !target.startsWith('#')
+        ? target.startsWith('.')
+          ? resolvePath(context.fs, path.join(dir, target), extensions)
+          : resolvePackage(context, fromFile, target)
+        : undefined;
     }
     if (path.dirname(dir) === dir) return undefined;
   }
@@ -179,7 +183,10 @@ function typesVersionsPath(manifest: PackageJson, subpath: string): string | und
   const mapping = Object.values(versions)[0];
   if (!mapping || typeof mapping !== 'object') return undefined;
   const wanted = subpath === '.' ? (manifest.types ?? manifest.typings ?? 'index.d.ts').replace(/^\.\//, '') : subpath.slice(2);
-  const targets = pathsTargets(Object.entries(mapping).filter((e): e is [string, string[]] => Array.isArray(e[1])), wanted);
+  const targets = pathsTargets(
+    Object.entries(mapping).filter((e): e is [string, string[]] => Array.isArray(e[1])),
+    wanted,
+  );
   return targets[0];
 }
 

@@ -44,15 +44,25 @@ export function jvmSamePackage(context: JvmContext, fromFile: string): string[] 
 }
 
 function sourcesIn(fs: FsCache, dir: string): string[] {
-  return fs.list(dir).filter((name) => sourceExtensions.some((e) => name.endsWith(e))).sort().map((name) => path.join(dir, name));
+  return fs
+    .list(dir)
+    .filter((name) => sourceExtensions.some((e) => name.endsWith(e)))
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 /** C.java or C.kt in the folder, else a Kotlin file there that declares C. */
 function declaringFile(fs: FsCache, dir: string, name: string): string | undefined {
   for (const extension of ['.java', '.kt']) if (fs.isFile(path.join(dir, name + extension))) return path.join(dir, name + extension);
-  const declaration = new RegExp(`^\\s*(?:(?:public|internal|private|sealed|data|enum|abstract|open|inline|value|annotation|fun)\\s+)*(?:class|interface|object|typealias|fun)\\s+(?:<[^>]*>\\s*)?(?:\\w+\\.)?${name}\\b`, 'm');
+  const declaration = new RegExp(
+    `^\\s*(?:(?:public|internal|private|sealed|data|enum|abstract|open|inline|value|annotation|fun)\\s+)*(?:class|interface|object|typealias|fun)\\s+(?:<[^>]*>\\s*)?(?:\\w+\\.)?${name}\\b`,
+    'm',
+  );
   // Bounded: resolution runs on the keystroke path (a package of more files is rare; they are cached after).
-  for (const file of fs.list(dir).filter((f) => f.endsWith('.kt')).slice(0, maxKotlinFiles)) {
+  for (const file of fs
+    .list(dir)
+    .filter((f) => f.endsWith('.kt'))
+    .slice(0, maxKotlinFiles)) {
     const text = fs.readText(path.join(dir, file), 256_000);
     if (text !== undefined && declaration.test(text)) return path.join(dir, file);
   }

@@ -63,7 +63,9 @@ function locate(context: PythonContext, fromFile: string, module: string): { fil
 
 /** `base` as a module: base.py, base/__init__.py, their stubs; or a namespace package folder. */
 function moduleAt(fs: FsCache, base: string, packageOnly = false): { file?: string; dir?: string } | undefined {
-  const candidates = packageOnly ? [path.join(base, '__init__.py'), path.join(base, '__init__.pyi')] : [path.join(base, '__init__.py'), `${base}.py`, path.join(base, '__init__.pyi'), `${base}.pyi`];
+  const candidates = packageOnly
+    ? [path.join(base, '__init__.py'), path.join(base, '__init__.pyi')]
+    : [path.join(base, '__init__.py'), `${base}.py`, path.join(base, '__init__.pyi'), `${base}.pyi`];
   // A package and a module of the same name: the package wins, as in the interpreter.
   for (const candidate of candidates) if (fs.isFile(candidate)) return { file: candidate };
   if (fs.isDirectory(base)) return { dir: base };
@@ -128,7 +130,11 @@ export function sitePackagesFor(context: PythonContext, workspace: string): stri
     const windows = path.join(environment, 'Lib', 'site-packages');
     if (fs.isDirectory(windows)) found.push(windows);
     const lib = path.join(environment, 'lib');
-    for (const version of fs.list(lib).filter((name) => /^python\d/.test(name)).sort().reverse()) {
+    for (const version of fs
+      .list(lib)
+      .filter((name) => /^python\d/.test(name))
+      .sort()
+      .reverse()) {
       const sitePackages = path.join(lib, version, 'site-packages');
       if (fs.isDirectory(sitePackages)) found.push(sitePackages);
     }
@@ -145,7 +151,10 @@ function environmentOf(configured: string): string {
 /** The folders listed in site-packages' .pth files (lines that are paths, not `import` lines). */
 function pthFolders(fs: FsCache, sitePackages: string): string[] {
   const folders: string[] = [];
-  for (const name of fs.list(sitePackages).filter((n) => n.endsWith('.pth')).sort()) {
+  for (const name of fs
+    .list(sitePackages)
+    .filter((n) => n.endsWith('.pth'))
+    .sort()) {
     for (const line of (fs.readText(path.join(sitePackages, name), 64_000) ?? '').split(/\r?\n/)) {
       const entry = line.trim();
       if (!entry || entry.startsWith('#') || /^import[\s\t]/.test(entry)) continue;

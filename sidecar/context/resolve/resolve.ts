@@ -27,7 +27,11 @@ export class Resolver {
   /** A configured Python interpreter or virtualenv (python.defaultInterpreterPath). */
   pythonEnvironment: string | undefined;
 
-  constructor(readonly fs: FsCache = new FsCache(), scope?: ResolveScope, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly fs: FsCache = new FsCache(),
+    scope?: ResolveScope,
+    private readonly now: () => number = Date.now,
+  ) {
     this.scope = scope ?? new ResolveScope(fs);
     this.tsconfigs = new TsConfigs(fs, this.scope);
   }
@@ -54,7 +58,10 @@ export class Resolver {
     const key = `module\0${languageId}\0${fromFile}\0${binding.module}\0${binding.imported}`;
     let cached = this.memo.get(key);
     if (!cached || this.now() - cached.at >= ttlMs) {
-      const module = languageId === 'python' ? pythonSubmodule(this.python(), fromFile, binding.module, binding.imported) : rustSubmodule(this.context(), fromFile, binding.module, binding.imported);
+      const module =
+        languageId === 'python'
+          ? pythonSubmodule(this.python(), fromFile, binding.module, binding.imported)
+          : rustSubmodule(this.context(), fromFile, binding.module, binding.imported);
       cached = { at: this.now(), files: module === undefined ? [] : [module] };
       this.memo.set(key, cached);
     }
@@ -107,21 +114,50 @@ export class Resolver {
 export function languageOfFile(file: string): string | undefined {
   const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
   switch (extension) {
-    case 'ts': case 'mts': case 'cts': return 'typescript';
-    case 'tsx': return 'typescriptreact';
-    case 'js': case 'mjs': case 'cjs': return 'javascript';
-    case 'jsx': return 'javascriptreact';
-    case 'py': case 'pyi': return 'python';
-    case 'go': return 'go';
-    case 'rs': return 'rust';
-    case 'java': return 'java';
-    case 'kt': case 'kts': return 'kotlin';
-    case 'c': return 'c';
+    case 'ts':
+    case 'mts':
+    case 'cts':
+      return 'typescript';
+    case 'tsx':
+      return 'typescriptreact';
+    case 'js':
+    case 'mjs':
+    case 'cjs':
+      return 'javascript';
+    case 'jsx':
+      return 'javascriptreact';
+    case 'py':
+    case 'pyi':
+      return 'python';
+    case 'go':
+      return 'go';
+    case 'rs':
+      return 'rust';
+    case 'java':
+      return 'java';
+    case 'kt':
+    case 'kts':
+      return 'kotlin';
+    case 'c':
+      return 'c';
     // A header may be C or C++; VS Code calls .h C++, and the C++ grammar reads C headers well.
-    case 'h': case 'cc': case 'cpp': case 'cxx': case 'hpp': case 'hh': case 'hxx': case 'ipp': case 'tpp': return 'cpp';
-    case 'cs': return 'csharp';
-    case 'rb': return 'ruby';
-    case 'php': return 'php';
-    default: return undefined;
+    case 'h':
+    case 'cc':
+    case 'cpp':
+    case 'cxx':
+    case 'hpp':
+    case 'hh':
+    case 'hxx':
+    case 'ipp':
+    case 'tpp':
+      return 'cpp';
+    case 'cs':
+      return 'csharp';
+    case 'rb':
+      return 'ruby';
+    case 'php':
+      return 'php';
+    default:
+      return undefined;
   }
 }

@@ -92,7 +92,6 @@ function walk(fs: FsCache, file: string, isRoot: boolean, segments: readonly str
   return at;
 }
 
-
 /** Each file's `mod` declarations (name → its #[path] or ''), while its text is the one the FsCache holds. */
 const declarations = new Map<string, { text: string; mods: Map<string, string> }>();
 
@@ -178,7 +177,9 @@ function crateRoot(manifest: CargoManifest, file: string): string {
   if (manifest.lib === file || manifest.bins.includes(file)) return file;
   const relative = path.relative(manifest.dir, file).split(path.sep);
   if (['tests', 'examples', 'benches'].includes(relative[0]!) && relative.length === 2) return file;
-  const bin = manifest.bins.find((root) => path.basename(root) === 'main.rs' && path.dirname(root) !== path.join(manifest.dir, 'src') && file.startsWith(path.dirname(root) + path.sep));
+  const bin = manifest.bins.find(
+    (root) => path.basename(root) === 'main.rs' && path.dirname(root) !== path.join(manifest.dir, 'src') && file.startsWith(path.dirname(root) + path.sep),
+  );
   // No root on disk (a crate being set up): where src/lib.rs would be.
   return bin ?? manifest.lib ?? manifest.bins[0] ?? path.join(manifest.dir, 'src', 'lib.rs');
 }

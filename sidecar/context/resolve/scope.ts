@@ -5,7 +5,23 @@ import path from 'node:path';
 import type { FsCache } from './fsCache';
 
 /** Files that mark a project's root when no workspace folder is known. */
-const projectMarkers = ['package.json', 'pyproject.toml', 'setup.py', 'setup.cfg', 'go.mod', 'go.work', 'Cargo.toml', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts', 'compile_commands.json', 'CMakeLists.txt', 'Makefile'];
+const projectMarkers = [
+  'package.json',
+  'pyproject.toml',
+  'setup.py',
+  'setup.cfg',
+  'go.mod',
+  'go.work',
+  'Cargo.toml',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+  'settings.gradle',
+  'settings.gradle.kts',
+  'compile_commands.json',
+  'CMakeLists.txt',
+  'Makefile',
+];
 const maxAncestors = 12;
 
 export class ResolveScope {

@@ -32,7 +32,10 @@ const maxExtends = 5;
 export class TsConfigs {
   private readonly parsed = new Map<string, { key: string; config: TsConfig | undefined }>();
 
-  constructor(private readonly fs: FsCache, private readonly scope: ResolveScope) {}
+  constructor(
+    private readonly fs: FsCache,
+    private readonly scope: ResolveScope,
+  ) {}
 
   /** The config that governs `file`: the nearest one above it, or the project its solution config references. */
   forFile(file: string): TsConfig | undefined {
@@ -96,9 +99,12 @@ export class TsConfigs {
     const baseUrl = typeof options.baseUrl === 'string' ? path.resolve(dir, options.baseUrl) : base?.baseUrl;
     // `paths` are relative to baseUrl when there is one, else to the config that declares them.
     const pathsBase = baseUrl ?? dir;
-    const paths = options.paths && typeof options.paths === 'object'
-      ? Object.entries(options.paths).filter((entry): entry is [string, string[]] => Array.isArray(entry[1])).map(([pattern, targets]) => [pattern, targets.map((target) => path.resolve(pathsBase, target))] as const)
-      : base?.paths ?? [];
+    const paths =
+      options.paths && typeof options.paths === 'object'
+        ? Object.entries(options.paths)
+            .filter((entry): entry is [string, string[]] => Array.isArray(entry[1]))
+            .map(([pattern, targets]) => [pattern, targets.map((target) => path.resolve(pathsBase, target))] as const)
+        : (base?.paths ?? []);
     return {
       file,
       paths,
@@ -127,7 +133,9 @@ export class TsConfigs {
 }
 
 function definedOf(config: TsConfig): Partial<TsConfig> {
-  return Object.fromEntries(Object.entries(config).filter(([key, value]) => value !== undefined && !(key === 'paths' && (value as unknown[]).length === 0) && key !== 'references'));
+  return Object.fromEntries(
+    Object.entries(config).filter(([key, value]) => value !== undefined && !(key === 'paths' && (value as unknown[]).length === 0) && key !== 'references'),
+  );
 }
 
 /** Whether a project's `files` or `include` (their folders, globs cut at the first wildcard) hold `file`. */

@@ -35,12 +35,16 @@ export async function inspectModel(runtime: Runtime, modelPath: string, signal?:
   const timeout = AbortSignal.timeout(headerTimeoutMs);
   try {
     info = await runtime.lib.readGgufFileInfo(modelPath, {
-      sourceType: 'filesystem', ignoreKeys: skippedKeys, logWarnings: false, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      sourceType: 'filesystem',
+      ignoreKeys: skippedKeys,
+      logWarnings: false,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     insights = await runtime.lib.GgufInsights.from(info, runtime.llama);
   } catch (error) {
     if (signal?.aborted) throw new PylotError(ErrorCodes.Cancelled, `Loading ${name} was cancelled.`);
-    if (timeout.aborted) throw new PylotError(ErrorCodes.Timeout, `${name}'s header could not be read within ${headerTimeoutMs / 1000} s; is it on a slow or disconnected drive?`);
+    if (timeout.aborted)
+      throw new PylotError(ErrorCodes.Timeout, `${name}'s header could not be read within ${headerTimeoutMs / 1000} s; is it on a slow or disconnected drive?`);
     throw new PylotError(ErrorCodes.ModelInvalid, `${name}'s GGUF header cannot be read (${describeError(error)}).`);
   }
   if (!insights.isSupportedByLlamaCpp) {
@@ -80,14 +84,19 @@ export async function planLoad(runtime: Runtime, model: InspectedModel, requeste
   const wanted = Math.min(requestedContext, trainContext);
   let contextSize = wanted;
   for (;;) {
-    const context = await model.insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences: 1, ...kvEstimate(runtime) });
+    const context = await model.insights.estimateContextResourceRequirementsV2({
+      contextSize,
+      modelGpuLayers: gpuLayers,
+      sequences: 1,
+      ...kvEstimate(runtime),
+    });
     if (weights.cpuRam + context.cpuRam <= ramFree) break;
     if (contextSize <= minimumContext) {
       throw new PylotError(
         ErrorCodes.ModelTooLarge,
         `${model.name} needs about ${formatBytes(weights.cpuRam + context.cpuRam)} of memory for its weights and a ${contextSize.toLocaleString('en-US')}-token context, ` +
           `but only ${formatBytes(Math.max(0, ramFree))} is free. Choose a smaller model or quantization (weights up to about ${formatBytes(Math.max(0, ramFree - context.cpuRam))} would fit), ` +
-          'or free memory by unloading another role\'s model.',
+          "or free memory by unloading another role's model.",
       );
     }
     contextSize = Math.max(minimumContext, Math.floor(contextSize / 2));

@@ -10,7 +10,12 @@ export function chatHistory(messages: readonly ChatMessage[], withToolCalls = fa
     const message = messages[i]!;
     const result = messages[i + 1];
     if (withToolCalls && message.toolCall && result?.toolResult?.id === message.toolCall.id) {
-      const call: ChatModelFunctionCall = { type: 'functionCall', name: message.toolCall.name, params: parseParams(message.toolCall.arguments), result: result.content };
+      const call: ChatModelFunctionCall = {
+        type: 'functionCall',
+        name: message.toolCall.name,
+        params: parseParams(message.toolCall.arguments),
+        result: result.content,
+      };
       const last = history.at(-1);
       if (last?.type === 'model') last.response.push(call);
       else history.push({ type: 'model', response: [call] });

@@ -142,12 +142,19 @@ export class LocalEngine implements Engine {
   async chatWithTools(messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions): Promise<ToolCallGeneration> {
     if (!this.capabilities.tools) throw new PylotError(ErrorCodes.Unsupported, `${this.info.name} has no tool-call format of its own.`);
     const chat = this.chat_();
-    const functions = Object.fromEntries(tools.map((tool) => [tool.name, { description: tool.description, params: nullableOptionals(tool.parameters) as never }]));
+    const functions = Object.fromEntries(
+      tools.map((tool) => [tool.name, { description: tool.description, params: nullableOptionals(tool.parameters) as never }]),
+    );
     let toolCall: ToolCallGeneration['toolCall'];
     const generation = await this.generate(options, async (settings) => {
       // Functions bring their own grammar; a JSON schema does not apply here.
       const { grammar: _grammar, ...rest } = settings;
-      const { response, metadata, functionCalls } = await chat.generateResponse(chatHistory(messages, true), { ...rest, functions, documentFunctionParams: true, maxParallelFunctionCalls: 1 });
+      const { response, metadata, functionCalls } = await chat.generateResponse(chatHistory(messages, true), {
+        ...rest,
+        functions,
+        documentFunctionParams: true,
+        maxParallelFunctionCalls: 1,
+      });
       const [first] = functionCalls ?? [];
       if (first) toolCall = { name: first.functionName, arguments: JSON.stringify(first.params ?? {}) };
       return { response, metadata };

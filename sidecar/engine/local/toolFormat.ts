@@ -17,6 +17,8 @@ export function nullableOptionals(parameters: Readonly<Record<string, unknown>>)
   const required = new Set((parameters.required ?? []) as string[]);
   return {
     type: 'object',
-    properties: Object.fromEntries(Object.entries(properties).map(([key, schema]) => [key, required.has(key) ? schema : { ...schema, type: [schema.type, 'null'] }])),
+    properties: Object.fromEntries(
+      Object.entries(properties).map(([key, schema]) => [key, required.has(key) ? schema : { ...schema, type: [schema.type, 'null'] }]),
+    ),
   };
 }

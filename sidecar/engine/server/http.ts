@@ -25,7 +25,10 @@ const maxStaleRetries = 4;
 
 /** Nothing usable came back: no connection, no answer in time, or not HTTP. */
 class ConnectionFailure extends Error {
-  constructor(readonly kind: FailureKind, detail: string = kind) {
+  constructor(
+    readonly kind: FailureKind,
+    detail: string = kind,
+  ) {
     super(detail);
   }
 
@@ -102,7 +105,10 @@ export class Answer {
     const { label, readTimeoutMs } = this.http;
     if (this.signal.aborted) return this.http.cancelled(this.request);
     if (this.timedOut()) {
-      return new PylotError(ErrorCodes.EngineFailed, `${label} stopped sending for ${readTimeoutMs} ms in the middle of its answer (${this.request}). It may be overloaded or stuck; raise readTimeoutMs in the profile if it is just slow.`);
+      return new PylotError(
+        ErrorCodes.EngineFailed,
+        `${label} stopped sending for ${readTimeoutMs} ms in the middle of its answer (${this.request}). It may be overloaded or stuck; raise readTimeoutMs in the profile if it is just slow.`,
+      );
     }
     return new PylotError(ErrorCodes.EngineFailed, `${label} closed the connection mid-stream (${this.request}). Is it still running? Its log may say why.`);
   }
@@ -136,7 +142,10 @@ export class ServerHttp {
       // Left undefined: reported below.
     }
     if (!base || (base.protocol !== 'http:' && base.protocol !== 'https:')) {
-      throw new PylotError(ErrorCodes.ModelLoadFailed, `The baseUrl of ${kind} "${source.name}" is not an http(s) URL: ${JSON.stringify(source.baseUrl)}. Use e.g. http://127.0.0.1:8080.`);
+      throw new PylotError(
+        ErrorCodes.ModelLoadFailed,
+        `The baseUrl of ${kind} "${source.name}" is not an http(s) URL: ${JSON.stringify(source.baseUrl)}. Use e.g. http://127.0.0.1:8080.`,
+      );
     }
     const shown = new URL(base.href);
     shown.username = shown.password = shown.search = shown.hash = '';
@@ -221,7 +230,10 @@ export class ServerHttp {
 
   garbage(request: string, detail: string): PylotError {
     const api = this.source.api === 'llama-server' ? 'a llama-server' : 'an OpenAI-compatible server';
-    return new PylotError(ErrorCodes.EngineFailed, `${this.label} sent an answer Pylot cannot read (${request}: ${this.redact(detail)}). Check that baseUrl points at ${api} and that the profile's api is right.`);
+    return new PylotError(
+      ErrorCodes.EngineFailed,
+      `${this.label} sent an answer Pylot cannot read (${request}: ${this.redact(detail)}). Check that baseUrl points at ${api} and that the profile's api is right.`,
+    );
   }
 
   /** The error for a non-2xx answer, with the server's own reason where it gives one. */
@@ -240,11 +252,17 @@ export class ServerHttp {
             : `${this.label} requires an API key (${status}). Set one for ${named} with "Pylot: Set Server API Key".`,
         );
       case 404:
-        return new PylotError(ErrorCodes.EngineFailed, `${this.label} has no ${request} endpoint (404). Check that baseUrl points at the server itself and that the profile's api is right.`);
+        return new PylotError(
+          ErrorCodes.EngineFailed,
+          `${this.label} has no ${request} endpoint (404). Check that baseUrl points at the server itself and that the profile's api is right.`,
+        );
       case 501:
         return new PylotError(ErrorCodes.Unsupported, unsupported ?? `${this.label} cannot serve ${request}: ${reason}`);
       case 503:
-        return new PylotError(ErrorCodes.EngineFailed, `${this.label} is still loading its model (503, ${this.retries + 1} attempts). Try again when it is ready.`);
+        return new PylotError(
+          ErrorCodes.EngineFailed,
+          `${this.label} is still loading its model (503, ${this.retries + 1} attempts). Try again when it is ready.`,
+        );
       default:
         return new PylotError(ErrorCodes.EngineFailed, `${this.label} answered ${status} to ${request}${reason ? `: ${reason}` : '.'}`);
     }

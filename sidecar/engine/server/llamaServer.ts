@@ -67,10 +67,16 @@ export async function connectLlamaServer(role: Role, source: ServerSource, signa
       grammar: !embeddings,
     };
     if (role === 'embeddings' && !embeddings) {
-      throw new PylotError(ErrorCodes.Unsupported, `${http.label} does not serve embeddings. Restart it with --embeddings and an embedding model, or choose another embeddings model.`);
+      throw new PylotError(
+        ErrorCodes.Unsupported,
+        `${http.label} does not serve embeddings. Restart it with --embeddings and an embedding model, or choose another embeddings model.`,
+      );
     }
     if (role !== 'embeddings' && embeddings) {
-      throw new PylotError(ErrorCodes.Unsupported, `${http.label} was started with --embeddings, so it serves embeddings only. Restart it without --embeddings to use it for ${role}.`);
+      throw new PylotError(
+        ErrorCodes.Unsupported,
+        `${http.label} was started with --embeddings, so it serves embeddings only. Restart it without --embeddings to use it for ${role}.`,
+      );
     }
     const meta = models?.data[0]?.meta;
     // The alias is the model's path unless the server was started with --alias.
@@ -145,9 +151,16 @@ export class LlamaServerEngine extends ServerEngine implements Engine {
 
   /** The model's own tool calls: the server renders the tools with the model's Jinja template (--jinja) and parses its calls. */
   async chatWithTools(messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions): Promise<ToolCallGeneration> {
-    if (!this.capabilities.tools) throw new PylotError(ErrorCodes.Unsupported, `${this.http.label} serves ${this.info.name} without tool calls. Start llama-server with --jinja and a model whose template supports tools.`);
+    if (!this.capabilities.tools)
+      throw new PylotError(
+        ErrorCodes.Unsupported,
+        `${this.http.label} serves ${this.info.name} without tool calls. Start llama-server with --jinja and a model whose template supports tools.`,
+      );
     const collector = new ToolCallCollector();
-    const generation = await this.generate(chatRequest(this.http, '/v1/chat/completions', undefined, messages, options, { definitions: tools, collector }), options);
+    const generation = await this.generate(
+      chatRequest(this.http, '/v1/chat/completions', undefined, messages, options, { definitions: tools, collector }),
+      options,
+    );
     return { ...generation, ...(collector.call ? { toolCall: collector.call } : {}) };
   }
 

@@ -23,7 +23,9 @@ const ToolCallDelta = z.object({
 });
 
 const ChatChunk = z.object({
-  choices: z.array(z.object({ delta: z.optional(z.object({ content: z.nullish(z.string()), tool_calls: z.nullish(z.array(ToolCallDelta)) })), finish_reason: finishReason })),
+  choices: z.array(
+    z.object({ delta: z.optional(z.object({ content: z.nullish(z.string()), tool_calls: z.nullish(z.array(ToolCallDelta)) })), finish_reason: finishReason }),
+  ),
   usage: z.nullish(Usage),
   timings: z.optional(Timings),
 });
@@ -111,13 +113,23 @@ export function completionRequest(http: ServerHttp, path: string, model: string 
   };
 }
 
-export async function embed(http: ServerHttp, path: string, model: string | undefined, texts: readonly string[], signal: AbortSignal, unsupported: string): Promise<number[][]> {
+export async function embed(
+  http: ServerHttp,
+  path: string,
+  model: string | undefined,
+  texts: readonly string[],
+  signal: AbortSignal,
+  unsupported: string,
+): Promise<number[][]> {
   if (!texts.length) return [];
   const answer = await http.send('POST', path, { model, input: texts, encoding_format: 'float' }, signal);
   if (answer.status !== 200) throw await http.statusError(answer, unsupported);
   const { data } = http.check(Embeddings, http.parseJson(await answer.text(), answer.request), answer.request);
   if (data.length !== texts.length) throw http.garbage(answer.request, `${data.length} embeddings for ${texts.length} texts`);
-  return data.map((item, position) => ({ item, order: item.index ?? position })).sort((a, b) => a.order - b.order).map(({ item }) => item.embedding);
+  return data
+    .map((item, position) => ({ item, order: item.index ?? position }))
+    .sort((a, b) => a.order - b.order)
+    .map(({ item }) => item.embedding);
 }
 
 function sampling(options: GenerateOptions): Record<string, unknown> {

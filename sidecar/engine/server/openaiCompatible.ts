@@ -24,7 +24,12 @@ const Models = z.object({ data: z.array(Model) });
 const Tokens = z.object({ tokens: z.array(z.number()) });
 
 /** `assumedContextSize` stands in for servers that do not say how much context they serve. */
-export async function connectOpenAiCompatible(role: Role, source: ServerSource, signal: AbortSignal, assumedContextSize: number): Promise<OpenAiCompatibleEngine> {
+export async function connectOpenAiCompatible(
+  role: Role,
+  source: ServerSource,
+  signal: AbortSignal,
+  assumedContextSize: number,
+): Promise<OpenAiCompatibleEngine> {
   const started = performance.now();
   const http = new ServerHttp(source);
   try {
@@ -35,7 +40,10 @@ export async function connectOpenAiCompatible(role: Role, source: ServerSource, 
     if (answer.status === 401 || answer.status === 403) throw await http.statusError(answer);
     const embeddings = ![404, 405, 501].includes(answer.status);
     if (role === 'embeddings' && !embeddings) {
-      throw new PylotError(ErrorCodes.Unsupported, `${http.label} has no embeddings endpoint (/v1/embeddings answered ${answer.status}). Choose a server or model that serves embeddings.`);
+      throw new PylotError(
+        ErrorCodes.Unsupported,
+        `${http.label} has no embeddings endpoint (/v1/embeddings answered ${answer.status}). Choose a server or model that serves embeddings.`,
+      );
     }
     const capabilities: Capabilities = { infill: false, chat: true, tools: true, embeddings, grammar: true };
     const info: ModelInfo = {
@@ -74,8 +82,15 @@ async function chooseModel(http: ServerHttp, wanted: string | undefined, signal:
   // Ollama lists "name:latest" for a model pulled as "name".
   const found = data.find((model) => model.id === wanted || model.id === `${wanted}:latest`);
   if (found) return found;
-  const listed = data.slice(0, 8).map((model) => `"${model.id}"`).join(', ') + (data.length > 8 ? `, … (${data.length} in all)` : '');
-  throw new PylotError(ErrorCodes.ModelNotFound, `${http.label} has no model "${wanted}". It lists ${listed || 'none'}; set "model" in the profile to one of them.`);
+  const listed =
+    data
+      .slice(0, 8)
+      .map((model) => `"${model.id}"`)
+      .join(', ') + (data.length > 8 ? `, … (${data.length} in all)` : '');
+  throw new PylotError(
+    ErrorCodes.ModelNotFound,
+    `${http.label} has no model "${wanted}". It lists ${listed || 'none'}; set "model" in the profile to one of them.`,
+  );
 }
 
 export class OpenAiCompatibleEngine extends ServerEngine implements Engine {
@@ -91,7 +106,10 @@ export class OpenAiCompatibleEngine extends ServerEngine implements Engine {
 
   async complete(prompt: string, options: GenerateOptions): Promise<Generation> {
     if (options.jsonSchema) {
-      throw new PylotError(ErrorCodes.Unsupported, `${this.http.label}: the OpenAI API constrains output to a JSON schema in chat only, not in text completions.`);
+      throw new PylotError(
+        ErrorCodes.Unsupported,
+        `${this.http.label}: the OpenAI API constrains output to a JSON schema in chat only, not in text completions.`,
+      );
     }
     return this.generate(completionRequest(this.http, '/v1/completions', this.info.name, prompt, options), options);
   }
@@ -102,7 +120,10 @@ export class OpenAiCompatibleEngine extends ServerEngine implements Engine {
 
   async chatWithTools(messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions): Promise<ToolCallGeneration> {
     const collector = new ToolCallCollector();
-    const generation = await this.generate(chatRequest(this.http, '/v1/chat/completions', this.info.name, messages, options, { definitions: tools, collector }), options);
+    const generation = await this.generate(
+      chatRequest(this.http, '/v1/chat/completions', this.info.name, messages, options, { definitions: tools, collector }),
+      options,
+    );
     return { ...generation, ...(collector.call ? { toolCall: collector.call } : {}) };
   }
 

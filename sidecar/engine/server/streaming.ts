@@ -29,7 +29,10 @@ export interface StreamRequest {
 
 /** The stream broke (closed, stalled, or an error event) after `partial` had arrived. */
 export class PartialGenerationError extends PylotError {
-  constructor(message: string, readonly partial: Generation) {
+  constructor(
+    message: string,
+    readonly partial: Generation,
+  ) {
     super(ErrorCodes.EngineFailed, message);
   }
 }
@@ -65,7 +68,7 @@ export async function streamGeneration(http: ServerHttp, request: StreamRequest,
   }
 
   const parser = new SseParser();
-  let ended = false;
+  let ended: boolean;
   try {
     ended = await answer.read((chunk) => {
       for (const event of parser.push(chunk)) {
@@ -92,7 +95,10 @@ export async function streamGeneration(http: ServerHttp, request: StreamRequest,
   if (signal.aborted) return result('aborted');
   // Some OpenAI-compatible servers omit [DONE]; a finish reason is as good an ending.
   if (!ended && reported.stopReason === undefined) {
-    throw new PartialGenerationError(`${http.label} closed the connection mid-stream (${what}).${kept(text)} Is it still running? Its log may say why.`, result('aborted'));
+    throw new PartialGenerationError(
+      `${http.label} closed the connection mid-stream (${what}).${kept(text)} Is it still running? Its log may say why.`,
+      result('aborted'),
+    );
   }
   return result(reported.stopReason ?? 'eos');
 }

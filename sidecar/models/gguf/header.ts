@@ -51,11 +51,34 @@ const maxTensorNameBytes = 63;
 const maxDims = 4;
 const int64Max = 2n ** 63n - 1n;
 
-enum ValueType { U8, I8, U16, I16, U32, I32, F32, Bool, String, Array, U64, I64, F64 }
+enum ValueType {
+  U8,
+  I8,
+  U16,
+  I16,
+  U32,
+  I32,
+  F32,
+  Bool,
+  String,
+  Array,
+  U64,
+  I64,
+  F64,
+}
 const valueTypeName = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'f32', 'bool', 'string', 'array', 'u64', 'i64', 'f64'];
 const fixedSize: Partial<Record<ValueType, number>> = {
-  [ValueType.U8]: 1, [ValueType.I8]: 1, [ValueType.U16]: 2, [ValueType.I16]: 2, [ValueType.U32]: 4, [ValueType.I32]: 4,
-  [ValueType.F32]: 4, [ValueType.Bool]: 1, [ValueType.U64]: 8, [ValueType.I64]: 8, [ValueType.F64]: 8,
+  [ValueType.U8]: 1,
+  [ValueType.I8]: 1,
+  [ValueType.U16]: 2,
+  [ValueType.I16]: 2,
+  [ValueType.U32]: 4,
+  [ValueType.I32]: 4,
+  [ValueType.F32]: 4,
+  [ValueType.Bool]: 1,
+  [ValueType.U64]: 8,
+  [ValueType.I64]: 8,
+  [ValueType.F64]: 8,
 };
 /** The fewest bytes one item of a type can take: what a claimed count is checked against. */
 const minItemBytes = (type: ValueType): number => fixedSize[type] ?? 8;
@@ -82,7 +105,9 @@ export async function checkGgufHeader(source: ByteSource, name: string, limits: 
   checkCount(name, 'tensors', tensorCount, minTensorInfoBytes, maxTensors, r.remaining, source.size);
   checkCount(name, 'key/values', kvCount, minKeyValueBytes, maxKeyValues, r.remaining, source.size);
   if (tensorCount * BigInt(minTensorInfoBytes) + kvCount * BigInt(minKeyValueBytes) > BigInt(r.remaining)) {
-    throw new HeaderProblem(`${name} claims ${count(tensorCount)} tensors and ${count(kvCount)} key/values but is only ${sizeText(source.size)}: it is corrupt or not a real model.`);
+    throw new HeaderProblem(
+      `${name} claims ${count(tensorCount)} tensors and ${count(kvCount)} key/values but is only ${sizeText(source.size)}: it is corrupt or not a real model.`,
+    );
   }
 
   const keys = new Set<string>();
@@ -109,7 +134,9 @@ export async function checkGgufHeader(source: ByteSource, name: string, limits: 
       if (itemType === ValueType.Array) throw corrupt(`"${key}" is an array of arrays, which llama.cpp does not read`);
       if (itemType > ValueType.F64) throw corrupt(`"${key}" is an array of unknown value type ${itemType}`);
       if (items * BigInt(minItemBytes(itemType)) > BigInt(r.remaining)) {
-        throw new HeaderProblem(`${name} is corrupt or truncated: "${key}" claims ${count(items)} ${valueTypeName[itemType]} values but only ${sizeText(r.remaining)} follow.`);
+        throw new HeaderProblem(
+          `${name} is corrupt or truncated: "${key}" claims ${count(items)} ${valueTypeName[itemType]} values but only ${sizeText(r.remaining)} follow.`,
+        );
       }
       if (items > BigInt(maxArrayItems)) throw corrupt(`"${key}" claims ${count(items)} values; llama.cpp reads at most ${count(maxArrayItems)}`);
       const strings = itemType === ValueType.String;
@@ -182,16 +209,21 @@ export async function checkGgufHeader(source: ByteSource, name: string, limits: 
     const typeId = r.i32();
     const type = ggmlType(typeId);
     if (!type) {
-      throw corrupt(`tensor "${tensor}" has tensor type ${typeId}, which this llama.cpp build does not know${typeId >= ggmlTypeCount ? ' (a newer format?)' : ''}`);
+      throw corrupt(
+        `tensor "${tensor}" has tensor type ${typeId}, which this llama.cpp build does not know${typeId >= ggmlTypeCount ? ' (a newer format?)' : ''}`,
+      );
     }
     const rowLength = dims[0] ?? 1n;
     if (rowLength % BigInt(type.blockSize) !== 0n) {
       throw corrupt(`tensor "${tensor}" has rows of ${count(rowLength)} values, not a whole number of ${type.name} blocks (${type.blockSize} values each)`);
     }
     const offset = r.u64();
-    if (offset % BigInt(alignment) !== 0n) throw corrupt(`tensor "${tensor}" starts at data offset ${count(offset)}, which is not aligned to ${alignment} bytes`);
+    if (offset % BigInt(alignment) !== 0n)
+      throw corrupt(`tensor "${tensor}" starts at data offset ${count(offset)}, which is not aligned to ${alignment} bytes`);
     if (offset !== expectedOffset) {
-      throw corrupt(`tensor "${tensor}" is placed at data offset ${count(offset)}, where llama.cpp expects ${count(expectedOffset)} (tensors follow each other in order)`);
+      throw corrupt(
+        `tensor "${tensor}" is placed at data offset ${count(offset)}, where llama.cpp expects ${count(expectedOffset)} (tensors follow each other in order)`,
+      );
     }
     expectedOffset += align((elements / BigInt(type.blockSize)) * BigInt(type.typeSize));
   }
@@ -199,7 +231,10 @@ export async function checkGgufHeader(source: ByteSource, name: string, limits: 
   const dataStart = tensorCount > 0n ? align(BigInt(r.position)) : BigInt(r.position);
   const described = dataStart + expectedOffset;
   if (described > BigInt(source.size)) {
-    throw new HeaderProblem(`${name} is truncated: its header describes ${sizeText(described)} but the file has ${sizeText(source.size)}. Download it again.`, true);
+    throw new HeaderProblem(
+      `${name} is truncated: its header describes ${sizeText(described)} but the file has ${sizeText(source.size)}. Download it again.`,
+      true,
+    );
   }
   return {
     version,
@@ -227,5 +262,6 @@ function checkCount(name: string, what: string, claimed: bigint, minBytes: numbe
   if (claimed * BigInt(minBytes) > BigInt(remaining)) {
     throw new HeaderProblem(`${name} claims ${count(claimed)} ${what} but is only ${sizeText(size)}: it is corrupt or not a real model.`);
   }
-  if (claimed > BigInt(max)) throw new HeaderProblem(`${name} claims ${count(claimed)} ${what}; Pylot reads at most ${count(max)}, far more than any real model has.`);
+  if (claimed > BigInt(max))
+    throw new HeaderProblem(`${name} claims ${count(claimed)} ${what}; Pylot reads at most ${count(max)}, far more than any real model has.`);
 }

@@ -14,7 +14,10 @@ export interface ByteSource {
  * the tensor data is short, so its metadata is still safe to read and show.
  */
 export class HeaderProblem extends Error {
-  constructor(message: string, readonly headerIntact = false) {
+  constructor(
+    message: string,
+    readonly headerIntact = false,
+  ) {
     super(message);
     this.name = 'HeaderProblem';
   }
@@ -66,7 +69,10 @@ export class Reader {
     let filled = 0;
     while (filled < length) {
       const got = await this.source.read(window.subarray(filled), this.position + filled);
-      if (got === 0) throw new HeaderProblem(`${this.name} ended while it was being read (it is ${sizeText(this.source.size)} but stopped at byte ${count(this.position + filled)}); was it being written?`);
+      if (got === 0)
+        throw new HeaderProblem(
+          `${this.name} ended while it was being read (it is ${sizeText(this.source.size)} but stopped at byte ${count(this.position + filled)}); was it being written?`,
+        );
       filled += got;
     }
     this.window = window;
@@ -84,7 +90,9 @@ export class Reader {
       throw new HeaderProblem(`${this.name} is truncated: it ends at byte ${count(this.source.size)}, inside its GGUF header (${what}). Download it again.`);
     }
     if (this.position + n > this.maxHeaderBytes) {
-      throw new HeaderProblem(`${this.name}'s GGUF header is larger than ${sizeText(this.maxHeaderBytes)} (at ${what}); real models' headers are far smaller, so it is not read.`);
+      throw new HeaderProblem(
+        `${this.name}'s GGUF header is larger than ${sizeText(this.maxHeaderBytes)} (at ${what}); real models' headers are far smaller, so it is not read.`,
+      );
     }
   }
 

@@ -14,9 +14,19 @@ export type KeptValue =
 
 /** Keys after the architecture's prefix (`llama.block_count`) whose values are kept and checked. */
 const numeric = new Set([
-  'context_length', 'embedding_length', 'block_count', 'nextn_predict_layers', 'expert_count', 'expert_used_count',
-  'expert_group_count', 'expert_group_used_count', 'feed_forward_length', 'attention.head_count', 'attention.head_count_kv',
-  'attention.key_length', 'attention.value_length',
+  'context_length',
+  'embedding_length',
+  'block_count',
+  'nextn_predict_layers',
+  'expert_count',
+  'expert_used_count',
+  'expert_group_count',
+  'expert_group_used_count',
+  'feed_forward_length',
+  'attention.head_count',
+  'attention.head_count_kv',
+  'attention.key_length',
+  'attention.value_length',
 ]);
 /** llama.cpp reads these as one value or one per layer (get_key_or_arr). */
 const perLayer = new Set(['expert_used_count', 'feed_forward_length', 'attention.head_count', 'attention.head_count_kv']);

@@ -70,7 +70,10 @@ export const nodeIo: ModelFileIo = { stat: (file) => fs.stat(file), readlink: (f
 
 /** A refusal decided here (not by the header walk), with the code the caller sees. */
 class Refusal extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -88,7 +91,12 @@ export async function checkModelFile(file: string, options: CheckOptions = {}, i
   const label = (i: number) => (parts.length === 1 ? name : `Part ${i + 1} of ${parts.length} (${path.basename(parts[i]!)})`);
   const sizes: number[] = [];
   const refuse = (code: ErrorCode, message: string, headerIntact = false): RefusedModelFile => ({
-    ok: false, code, message, parts, sizeBytes: sizes.reduce((a, b) => a + b, 0), headerIntact,
+    ok: false,
+    code,
+    message,
+    parts,
+    sizeBytes: sizes.reduce((a, b) => a + b, 0),
+    headerIntact,
   });
   try {
     // Every part is looked at before any is read: "part 3 is missing" is the useful news.
@@ -107,7 +115,10 @@ export async function checkModelFile(file: string, options: CheckOptions = {}, i
     if (shortData) return refuse(ErrorCodes.ModelInvalid, shortData.message, true);
     const header = headers[0]!;
     if (header.architecture === undefined || header.architecture === '') {
-      throw new Refusal(ErrorCodes.ModelInvalid, `${label(0)} has no "general.architecture" key, so llama.cpp cannot tell what kind of model it is; it is not a usable model file.`);
+      throw new Refusal(
+        ErrorCodes.ModelInvalid,
+        `${label(0)} has no "general.architecture" key, so llama.cpp cannot tell what kind of model it is; it is not a usable model file.`,
+      );
     }
     if (headers.every((h) => h.tensorCount === 0)) {
       throw new Refusal(ErrorCodes.ModelInvalid, `${name} holds no tensors (weights): it is a vocabulary or metadata-only file, not a model.`);

@@ -50,7 +50,7 @@ suite('Pylot completion engine', () => {
     assert.equal(editor.document.lineAt(1).text, `  ${script}`);
   });
 
-  test('cycles alternatives with VS Code\'s next/previous suggestion commands', async () => {
+  test("cycles alternatives with VS Code's next/previous suggestion commands", async () => {
     await setting('models.completion', testModels().scriptedMultiLine);
     try {
       await (await pylot()).models.ensureLoaded('completion');

@@ -17,9 +17,15 @@ suite('Pylot context engine', () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the integration run opens a workspace folder');
     const write = (name: string, text: string) => vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder.uri, name), new TextEncoder().encode(text));
-    await write('context/shapes.ts', 'export interface Circle {\n  radius: number;\n}\n\nexport function area(circle: Circle): number {\n  return Math.PI * circle.radius ** 2;\n}\n');
+    await write(
+      'context/shapes.ts',
+      'export interface Circle {\n  radius: number;\n}\n\nexport function area(circle: Circle): number {\n  return Math.PI * circle.radius ** 2;\n}\n',
+    );
     const main = vscode.Uri.joinPath(folder.uri, 'context/report.ts');
-    await write('context/report.ts', "import { area, type Circle } from './shapes';\n\nexport function describe(circle: Circle): string {\n  const size = area(circle);\n  \n}\n");
+    await write(
+      'context/report.ts',
+      "import { area, type Circle } from './shapes';\n\nexport function describe(circle: Circle): string {\n  const size = area(circle);\n  \n}\n",
+    );
     const editor = await vscode.window.showTextDocument(main);
     // code-server is VS Code for the Web: the clipboard is read only when the user turned it on.
     await setting('context.clipboard', true);
@@ -40,7 +46,10 @@ suite('Pylot context engine', () => {
     const imported = snippets.filter((s) => s.source === 'imported');
     assert.ok(imported.length > 0 && imported.every((s) => s.filename.endsWith('shapes.ts')), JSON.stringify(imported));
     // Short neighbouring definitions travel together: area may share its snippet with Circle.
-    assert.ok(imported.some((s) => s.text.includes('export function area(circle: Circle): number {')), JSON.stringify(imported));
+    assert.ok(
+      imported.some((s) => s.text.includes('export function area(circle: Circle): number {')),
+      JSON.stringify(imported),
+    );
     assert.equal(snippets.find((s) => s.source === 'clipboard')?.text, clipboard);
 
     // Show Diagnostics names what the cursor's context draws on, by file, never its text.

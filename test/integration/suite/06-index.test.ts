@@ -37,7 +37,10 @@ suite('Pylot workspace index', () => {
     assert.equal(answer.mode, 'hybrid');
     assert.equal(answer.results[0]!.startLine, 1);
     assert.match(answer.results[0]!.text, /computeInvoiceTotal/);
-    assert.ok(answer.results.every((result) => result.relativePath !== '.env'), 'secrets are never indexed');
+    assert.ok(
+      answer.results.every((result) => result.relativePath !== '.env'),
+      'secrets are never indexed',
+    );
   });
 
   test('a change saved in an editor is found', async () => {
@@ -45,7 +48,9 @@ suite('Pylot workspace index', () => {
     const uri = vscode.Uri.joinPath(folder.uri, 'src/billing.ts');
     const editor = await vscode.window.showTextDocument(uri);
     const end = editor.document.lineCount - 1;
-    await editor.edit((edit) => edit.insert(new vscode.Position(end, 0), '\nexport function applyLoyaltyDiscount(total: number): number {\n  return total * 0.9;\n}\n'));
+    await editor.edit((edit) =>
+      edit.insert(new vscode.Position(end, 0), '\nexport function applyLoyaltyDiscount(total: number): number {\n  return total * 0.9;\n}\n'),
+    );
     assert.ok(await editor.document.save());
     const found = await waitFor('the saved function', async () => {
       const { results } = await api.searchCodebase('applyLoyaltyDiscount', 5);

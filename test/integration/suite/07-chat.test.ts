@@ -38,7 +38,13 @@ suite('Chat', () => {
     assert.match(reply?.error ?? '', /No chat model is set/);
     assert.equal(reply?.action, 'selectModel');
     const turns = api.chat.current().turns;
-    assert.deepEqual(turns.map((t) => [t.role, t.text]), [['user', 'Is anyone there?'], ['assistant', '']]);
+    assert.deepEqual(
+      turns.map((t) => [t.role, t.text]),
+      [
+        ['user', 'Is anyone there?'],
+        ['assistant', ''],
+      ],
+    );
   });
 
   test('a turn streams from the sidecar and reports its token use', async () => {
@@ -69,7 +75,13 @@ suite('Chat', () => {
     // Another chat, then back: the first is still there with both turns.
     await vscode.commands.executeCommand('pylot.newChat');
     await api.chat.open({ prompt: 'Second question', send: true });
-    assert.deepEqual(api.chat.history().slice(0, 2).map((c) => c.title), ['Second question', 'How do I add two numbers?']);
+    assert.deepEqual(
+      api.chat
+        .history()
+        .slice(0, 2)
+        .map((c) => c.title),
+      ['Second question', 'How do I add two numbers?'],
+    );
   });
 
   test('a long conversation is trimmed to the context the engine reports, and still answered', async () => {
@@ -120,7 +132,9 @@ suite('Chat', () => {
       async send(turn, events) {
         request = turn;
         events.text('Let me edit it. ');
-        const answer = await events.toolCall({ tool: 'edit_file', summary: 'edit_file calc.ts (line 1)', risk: 'write', reason: 'writes a file' }).askApproval();
+        const answer = await events
+          .toolCall({ tool: 'edit_file', summary: 'edit_file calc.ts (line 1)', risk: 'write', reason: 'writes a file' })
+          .askApproval();
         return { text: `Let me edit it. (${answer.decision}: ${answer.feedback})`, usage: { tokens: 3 }, stopped: turn.signal.aborted };
       },
     };
@@ -134,7 +148,10 @@ suite('Chat', () => {
       const reply = await turn;
       assert.equal(reply?.stopped, true);
       assert.equal(reply?.text, 'Let me edit it. (deny: The turn was stopped.)');
-      assert.deepEqual(reply?.toolCalls?.map((c) => [c.tool, c.risk, c.state]), [['edit_file', 'write', 'denied']]);
+      assert.deepEqual(
+        reply?.toolCalls?.map((c) => [c.tool, c.risk, c.state]),
+        [['edit_file', 'write', 'denied']],
+      );
       assert.equal(request?.mode, 'agent');
       assert.match(request?.systemPrompt ?? '', /agent/);
       assert.deepEqual(request?.attachments, [{ kind: 'text', label: 'snippet', text: 'let x = 1;' }]);
@@ -146,12 +163,13 @@ suite('Chat', () => {
   });
 
   test('Stop aborts a real generation; a sidecar crash mid-answer fails the turn saying so, and chat works after the restart', async () => {
-    const firstDelta = () => new Promise<void>((resolve) => {
-      const unsubscribe = api.sidecar.onNotification(GenerateDelta, () => {
-        unsubscribe();
-        resolve();
+    const firstDelta = () =>
+      new Promise<void>((resolve) => {
+        const unsubscribe = api.sidecar.onNotification(GenerateDelta, () => {
+          unsubscribe();
+          resolve();
+        });
       });
-    });
     await setting('models.chat', models.bench);
     await vscode.commands.executeCommand('pylot.newChat');
     let streaming = firstDelta();

@@ -23,7 +23,10 @@ class TestUi implements AgentUi {
   fileWhileAsking: string | undefined;
   promptClosed = false;
 
-  constructor(private readonly decide: (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>, private readonly file?: string) {}
+  constructor(
+    private readonly decide: (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>,
+    private readonly file?: string,
+  ) {}
 
   onEvent(event: AgentEventParams): void {
     this.events.push(event);
@@ -50,10 +53,13 @@ class TestUi implements AgentUi {
 }
 
 function diffTab(): vscode.Tab | undefined {
-  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'pylot-proposed');
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'pylot-proposed');
 }
 
-const never = (_request: ApprovalRequest, signal: AbortSignal) => new Promise<ApprovalDecision>((resolve) => signal.addEventListener('abort', () => resolve({ kind: 'allowOnce' })));
+const never = (_request: ApprovalRequest, signal: AbortSignal) =>
+  new Promise<ApprovalDecision>((resolve) => signal.addEventListener('abort', () => resolve({ kind: 'allowOnce' })));
 
 suite('Pylot agent', () => {
   let server: ScriptedChatServer;
@@ -74,10 +80,14 @@ suite('Pylot agent', () => {
     // Through VS Code's file service: VS Code may still hold math.ts from an earlier test (a language
     // server opens files too), and a file changed behind its back would not save (a conflict).
     await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(original));
-    await waitFor('VS Code to see the reset math.ts', () => {
-      const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === file);
-      return !open || (open.getText() === original && !open.isDirty);
-    }, 10_000);
+    await waitFor(
+      'VS Code to see the reset math.ts',
+      () => {
+        const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === file);
+        return !open || (open.getText() === original && !open.isDirty);
+      },
+      10_000,
+    );
   });
 
   suiteTeardown(async () => {
@@ -119,7 +129,10 @@ suite('Pylot agent', () => {
     assert.equal(result.outcome, 'answered');
     assert.equal(readFileSync(file, 'utf8'), original);
     assert.deepEqual(result.changedFiles, []);
-    assert.deepEqual(ui.results().map((r) => r.status), ['denied']);
+    assert.deepEqual(
+      ui.results().map((r) => r.status),
+      ['denied'],
+    );
     assert.match(server.requests.at(-1)!.at(-1)!.content, /The user denied edit_file[\s\S]*subtraction is intended here/);
   });
 
@@ -140,7 +153,10 @@ suite('Pylot agent', () => {
     assert.deepEqual(ui.requests[0]!.options, ['allowOnce', 'deny']);
     assert.equal(readFileSync(target, 'utf8').trim(), 'pylot');
     const outputs = ui.results();
-    assert.deepEqual(outputs.map((r) => r.status), ['ok', 'ok']);
+    assert.deepEqual(
+      outputs.map((r) => r.status),
+      ['ok', 'ok'],
+    );
     assert.match(outputs[1]!.output, /exit code 0[\s\S]*hello from the agent/);
   });
 
@@ -153,11 +169,15 @@ suite('Pylot agent', () => {
     await waitFor('the diff editor with the proposal', () => diffTab(), 30_000);
     assert.equal(readFileSync(file, 'utf8'), original, 'nothing written while the prompt is open');
     // The first QuickPick item is "Allow once"; VS Code's own command accepts it, as Enter would.
-    await waitFor('the approval accepted', async () => {
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return settled || readFileSync(file, 'utf8') !== original;
-    }, 30_000);
+    await waitFor(
+      'the approval accepted',
+      async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return settled || readFileSync(file, 'utf8') !== original;
+      },
+      30_000,
+    );
     const result = await run;
     assert.equal(result?.outcome, 'answered');
     assert.equal(readFileSync(file, 'utf8'), original.replace('a - b', 'a + b'));
@@ -190,7 +210,7 @@ suite('Pylot agent', () => {
     assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
     assert.deepEqual(ui.requests, [], 'reads were auto-approved');
     const [read, list, search, definitions, index, secret] = ui.results();
-    assert.match(read!.output, /4 \| \/\/ unsaved note/, 'read_file sees the open editor\'s unsaved text');
+    assert.match(read!.output, /4 \| \/\/ unsaved note/, "read_file sees the open editor's unsaved text");
     assert.match(list!.output, /^math\.ts$/m);
     assert.doesNotMatch(list!.output, /\.env/);
     assert.match(search!.output, /math\.ts:2: return a - b;/);
@@ -211,7 +231,10 @@ suite('Pylot agent', () => {
     assert.equal(readFileSync(file, 'utf8'), original);
     assert.equal(existsSync(path.join(folder, 'never.ts')), false);
     assert.ok(ui.promptClosed);
-    assert.deepEqual(ui.results().map((r) => r.status), ['denied', 'denied']);
+    assert.deepEqual(
+      ui.results().map((r) => r.status),
+      ['denied', 'denied'],
+    );
     assert.match(ui.results()[0]!.output, /No decision within 1 s/);
   });
 });

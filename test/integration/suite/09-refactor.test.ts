@@ -59,7 +59,7 @@ suite('Pylot refactor commands', () => {
     assert.ok(!previewOpen(), 'the preview closes once decided');
 
     const asked = fake.requests[0]!;
-    assert.equal(asked.response_format?.type, 'json_schema', 'the answer is constrained to the command\'s schema');
+    assert.equal(asked.response_format?.type, 'json_schema', "the answer is constrained to the command's schema");
     assert.match(asked.messages.at(-1)!.content, /JSDoc/);
     assert.match(asked.messages.at(-1)!.content, /return a \+ b;/);
 
@@ -76,7 +76,10 @@ suite('Pylot refactor commands', () => {
     const outcome = run('pylot.document');
     (await review).accept();
     assert.equal((await outcome).kind, 'applied');
-    assert.equal(editor.document.getText(), source.replace('    """Old text."""\n', '    """Return the area of a circle.\n\n    Args:\n        r: its radius.\n    """\n'));
+    assert.equal(
+      editor.document.getText(),
+      source.replace('    """Old text."""\n', '    """Return the area of a circle.\n\n    Args:\n        r: its radius.\n    """\n'),
+    );
     assert.match(fake.requests[0]!.messages.at(-1)!.content, /PEP 257 docstring/);
   });
 
@@ -95,7 +98,7 @@ suite('Pylot refactor commands', () => {
     assert.match(fake.requests[0]!.messages.at(-1)!.content, /use const/);
   });
 
-  test('the model sees the file\'s imports and where the names the code uses are defined', async () => {
+  test("the model sees the file's imports and where the names the code uses are defined", async () => {
     await writeFile('src/lib.ts', 'export function scale(n: number, by: number): number {\n  return n * by;\n}\n');
     const source = "import { scale } from './lib';\n\nexport function triple(n: number): number {\n  return scale(n, 3);\n}\n";
     const editor = await openFile('src/uses.ts', source);
@@ -127,9 +130,15 @@ suite('Pylot refactor commands', () => {
     const editor = await openFile('src/fix.ts', source);
     const diagnostics = vscode.languages.createDiagnosticCollection('pylot-test');
     try {
-      diagnostics.set(editor.document.uri, [new vscode.Diagnostic(new vscode.Range(0, 22, 0, 25), 'Type \'string\' is not assignable to type \'number\'.', vscode.DiagnosticSeverity.Error)]);
+      diagnostics.set(editor.document.uri, [
+        new vscode.Diagnostic(new vscode.Range(0, 22, 0, 25), "Type 'string' is not assignable to type 'number'.", vscode.DiagnosticSeverity.Error),
+      ]);
       editor.selection = new vscode.Selection(0, 23, 0, 23);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 23, 0, 23));
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        editor.document.uri,
+        new vscode.Range(0, 23, 0, 23),
+      );
       const quickFix = actions.find((action) => action.title === 'Fix with Pylot');
       assert.equal(quickFix?.command?.command, 'pylot.fix', 'offered in the lightbulb');
 
@@ -236,11 +245,15 @@ suite('Pylot refactor commands', () => {
     assert.equal(editor.document.getText(), 'let slow = 1;\n');
   });
 
-  test('Generate Tests: a new test file beside the project\'s tests, in their style', async () => {
-    await writeFile('test/unit/existing.test.ts', "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';\n\ndescribe('x', () => it('works', () => assert.ok(true)));\n");
+  test("Generate Tests: a new test file beside the project's tests, in their style", async () => {
+    await writeFile(
+      'test/unit/existing.test.ts',
+      "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';\n\ndescribe('x', () => it('works', () => assert.ok(true)));\n",
+    );
     const editor = await openFile('src/calc.ts', 'export function twice(n: number): number {\n  return n * 2;\n}\n');
     editor.selection = new vscode.Selection(0, 0, 2, 1);
-    const testCode = "import { it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { twice } from '../../src/calc';\n\nit('doubles', () => assert.equal(twice(2), 4));\n";
+    const testCode =
+      "import { it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { twice } from '../../src/calc';\n\nit('doubles', () => assert.equal(twice(2), 4));\n";
     fake.answer({ code: testCode });
     const review = nextReview();
     const outcome = run('pylot.generateTests');
@@ -262,7 +275,10 @@ suite('Pylot refactor commands', () => {
     const second = nextReview();
     const outcome2 = run('pylot.generateTests');
     const pending2 = await second;
-    assert.deepEqual(pending2.hunks.map((hunk) => hunk.newLines), [["it('doubles zero', () => assert.equal(twice(0), 0));"]]);
+    assert.deepEqual(
+      pending2.hunks.map((hunk) => hunk.newLines),
+      [["it('doubles zero', () => assert.equal(twice(0), 0));"]],
+    );
     pending2.accept();
     assert.equal((await outcome2).kind, 'applied');
     const updated = vscode.workspace.textDocuments.find((doc) => doc.uri.path.endsWith('test/unit/calc.test.ts'));
@@ -294,7 +310,10 @@ suite('Pylot refactor commands', () => {
   });
 
   test('Run Prompt: a workspace prompt file, and a built-in copied to the workspace', async () => {
-    await writeFile('.pylot/prompts/shout.md', '---\nname: Shout\ndescription: Upper-case the names\nselection: required\n---\nRename every variable in this {{language}} code to upper case.\n');
+    await writeFile(
+      '.pylot/prompts/shout.md',
+      '---\nname: Shout\ndescription: Upper-case the names\nselection: required\n---\nRename every variable in this {{language}} code to upper case.\n',
+    );
     const editor = await openFile('src/prompted.ts', 'let quiet = 1;\n');
     editor.selection = new vscode.Selection(0, 0, 0, 14);
     fake.answer({ code: 'let QUIET = 1;' });
@@ -317,7 +336,7 @@ suite('Pylot refactor commands', () => {
     assert.match(text, /^---\nname: Simplify\n/);
   });
 
-  test('a workspace copy of a command\'s built-in prompt changes what that command asks', async () => {
+  test("a workspace copy of a command's built-in prompt changes what that command asks", async () => {
     const override = await writeFile('.pylot/prompts/refactor.md', '---\nname: Refactor\n---\nFollow the house style. Change: {{instruction}}\n');
     try {
       const editor = await openFile('src/house.ts', 'let house = 1;\n');
@@ -355,7 +374,7 @@ suite('Pylot refactor commands', () => {
       git('init', '-q');
       git('add', 'notes.txt');
       const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
-      assert.ok(extension, 'VS Code\'s Git extension is built in');
+      assert.ok(extension, "VS Code's Git extension is built in");
       const exports = extension.isActive ? extension.exports : await extension.activate();
       await waitFor('Git to be enabled', () => exports.enabled, 30_000);
       await vscode.commands.executeCommand('git.openRepository', repo.fsPath);
@@ -455,7 +474,8 @@ async function nextNames(): Promise<PendingNames> {
 }
 
 function previewOpen(): boolean {
-  return vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
     .some((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'pylot-proposed');
 }
 
@@ -466,8 +486,12 @@ async function undo(editor: vscode.TextEditor): Promise<void> {
 
 /** TypeScript's server starts lazily; renames need it. */
 async function waitForLanguageServer(document: vscode.TextDocument): Promise<void> {
-  await waitFor('TypeScript\'s document symbols', async () => {
-    const symbols = await vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
-    return (symbols?.length ?? 0) > 0;
-  }, 90_000);
+  await waitFor(
+    "TypeScript's document symbols",
+    async () => {
+      const symbols = await vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
+      return (symbols?.length ?? 0) > 0;
+    },
+    90_000,
+  );
 }

@@ -79,10 +79,11 @@ export async function startFakeChatServer(model = 'scripted-chat'): Promise<Fake
       queue.length = 0;
       requests.length = 0;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -50,11 +50,15 @@ export async function functionEditor(): Promise<vscode.TextEditor> {
 
 /** Asks VS Code for ghost text and accepts it with its own commands, until the document has `text`. */
 export async function acceptGhostText(editor: vscode.TextEditor, text: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`ghost text "${text}"`, async () => {
-    await vscode.window.showTextDocument(editor.document);
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    await sleep(400);
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
-    return editor.document.getText().includes(text);
-  }, timeoutMs);
+  await waitFor(
+    `ghost text "${text}"`,
+    async () => {
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await sleep(400);
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+      return editor.document.getText().includes(text);
+    },
+    timeoutMs,
+  );
 }

@@ -9,7 +9,9 @@ export async function run(): Promise<void> {
   // PYLOT_TEST_FILES (a substring of the file names) runs a subset while working on one feature.
   const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false });
   const only = process.env.PYLOT_TEST_FILES;
-  const files = readdirSync(__dirname, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.js') && (!only || f.includes(only))).sort();
+  const files = readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.js') && (!only || f.includes(only)))
+    .sort();
   if (files.length === 0) throw new Error(`no *.test.js file in ${__dirname}`);
   for (const file of files) mocha.addFile(join(__dirname, file));
   const failures = await new Promise<number>((done) => mocha.run(done));

@@ -11,4 +11,11 @@ fs.writeFileSync = ((file: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayB
   process.kill(process.pid, 'SIGKILL');
 }) as typeof fs.writeFileSync;
 syncBuiltinESMExports();
-new ShardStore(storeDir).write({ version: formatVersion, path: relative, mtimeMs: 2, size: 2, generation: 9, chunks: [{ key: 9 << 16, startLine: 1, endLine: 1, symbol: '', text: 'new text '.repeat(10_000) }] });
+new ShardStore(storeDir).write({
+  version: formatVersion,
+  path: relative,
+  mtimeMs: 2,
+  size: 2,
+  generation: 9,
+  chunks: [{ key: 9 << 16, startLine: 1, endLine: 1, symbol: '', text: 'new text '.repeat(10_000) }],
+});
