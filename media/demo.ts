@@ -13,4 +13,6 @@
 // The demo models are tiny and scripted: they always say the same thing, to show the whole path
 // working offline. For real suggestions choose code models with "Pylot: Select Model…".
 
-export function add(a: number, b: number): number {}
+export function add(a: number, b: number): number {
+  
+}
