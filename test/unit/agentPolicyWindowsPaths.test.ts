@@ -159,6 +159,10 @@ describe('the path policy on Windows rules', () => {
     ['SECRETS', 'secret'],
     // Long s: NTFS upper-cases it to S, so `ſecrets` opens `secrets`.
     ['\u017fecrets', 'secret'],
+    // The same by name alone, for files that do not exist yet.
+    ['\u017fecrets.yaml', 'secret'],
+    ['src\\\u0131d_rsa', 'secret'],
+    ['sub\\.G\u0131T\\config', 'git'],
     ['PRIVATE\\key.txt', 'ignored'],
     ['Private\\new.txt', 'ignored'],
     ['.PYLOTIGNORE', 'ignored'],
