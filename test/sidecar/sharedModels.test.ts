@@ -6,8 +6,8 @@ import { copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Generate, LoadModel, Ping, UnloadModel, type Role } from '../../protocol/sidecar';
-import { fimModel, scriptedModel } from '../fixtures/models';
+import { Generate, LoadModel, ModelStateChanged, Ping, UnloadModel, type Role } from '../../protocol/sidecar';
+import { benchModel, fimModel, scriptedModel } from '../fixtures/models';
 import { startHarness, type Harness } from './harness';
 
 const script = 'return shared + weights;';
@@ -70,6 +70,43 @@ describe('roles sharing one model file', () => {
     await load('completion', path.join(dir, 'link.gguf'));
     assert.equal(await localModels(), 2);
     assert.equal(await complete(), script);
+  });
+
+  it('finishes loading for the other role when the role whose load it shares swaps away mid-load', { timeout: 180_000 }, async () => {
+    await harness.sidecar.request(UnloadModel, { role: 'completion' });
+    await harness.sidecar.request(UnloadModel, { role: 'chat' });
+    // Large enough that its load is still running when the swap arrives, most of the time; the
+    // outcome must be the same either way.
+    const big = path.join(dir, 'big.gguf');
+    symlinkSync(await benchModel(), big);
+    const files: Record<'completion' | 'chat', string> = { completion: big, chat: path.join(dir, 'sub', '..', 'big.gguf') };
+    // Whichever role reaches the pool first loads the weights (and reports progress); the other waits on it.
+    let loaderSeen!: (role: 'completion' | 'chat') => void;
+    const loader = new Promise<'completion' | 'chat'>((resolve) => (loaderSeen = resolve));
+    harness.sidecar.onNotification(ModelStateChanged, (state) => {
+      if (state.role !== 'embeddings' && state.key === files[state.role] && (state.progress ?? 0) > 0) loaderSeen(state.role);
+    });
+    const loads = {
+      completion: load('completion', files.completion).then(
+        () => 'loaded',
+        (error: Error) => error.message,
+      ),
+      chat: load('chat', files.chat).then(
+        () => 'loaded',
+        (error: Error) => error.message,
+      ),
+    };
+    const swapped = await Promise.race([loader, Promise.all([loads.completion, loads.chat]).then(() => 'completion' as const)]);
+    const kept = swapped === 'completion' ? 'chat' : 'completion';
+    await load(swapped, model);
+    assert.equal(await loads[kept], 'loaded', `${kept} must load although ${swapped} swapped away`);
+    assert.match(await loads[swapped], /^loaded$|cancelled/, 'the swapped load either finished or was cancelled, nothing else');
+    assert.equal(await localModels(), 2, 'the big file for one role, the scripted one for the other');
+    await harness.sidecar.request(Generate, { role: kept, prompt: 'function add(', maxTokens: 4 });
+    await harness.sidecar.request(UnloadModel, { role: kept });
+    assert.equal(await localModels(), 1);
+    await load('completion', model);
+    await load('chat', model);
   });
 
   it('loads a file rewritten under the same path as a new model, never the old weights', async () => {

@@ -31,17 +31,21 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
   const plan = await planLoad(runtime, inspected, options.contextSize, await pool.holds(modelPath));
   if (plan.shrunkFrom) log('warn', `${inspected.name}: a ${plan.shrunkFrom}-token context does not fit in free memory; loading with ${plan.contextSize}.`);
   const started = performance.now();
-  const lease = await pool.acquire(modelPath, async () => {
-    const loaded = await runtime.llama.loadModel({ modelPath, gpuLayers: plan.gpuLayers, loadSignal: signal, onLoadProgress: options.onProgress });
-    // Before any text reaches it: no tokenization may see a run long enough to crash llama.cpp.
-    try {
-      guardTokenizer(loaded);
-    } catch (error) {
-      await loaded.dispose();
-      throw new PylotError(ErrorCodes.ModelLoadFailed, describeError(error));
-    }
-    return loaded;
-  });
+  const lease = await pool.acquire(
+    modelPath,
+    async () => {
+      const loaded = await runtime.llama.loadModel({ modelPath, gpuLayers: plan.gpuLayers, loadSignal: signal, onLoadProgress: options.onProgress });
+      // Before any text reaches it: no tokenization may see a run long enough to crash llama.cpp.
+      try {
+        guardTokenizer(loaded);
+      } catch (error) {
+        await loaded.dispose();
+        throw new PylotError(ErrorCodes.ModelLoadFailed, describeError(error));
+      }
+      return loaded;
+    },
+    signal,
+  );
   const { model } = lease;
   if (lease.shared) log('info', `${inspected.name} (${role}) shares the weights another role already loaded from this file.`);
   try {

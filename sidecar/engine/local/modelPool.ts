@@ -21,8 +21,12 @@ export interface ModelLease {
 export class ModelPool {
   private readonly entries = new Map<string, Entry>();
 
-  /** The model in the file at `path`, loaded by `load` if no role holds that file yet. */
-  async acquire(path: string, load: () => Promise<LlamaModel>): Promise<ModelLease> {
+  /**
+   * The model in the file at `path`, loaded by `load` if no role holds that file yet. When the load
+   * this role was waiting on fails for another role (that role swapped away and cancelled it), this
+   * role loads the file itself unless its own `signal` was cancelled too.
+   */
+  async acquire(path: string, load: () => Promise<LlamaModel>, signal?: AbortSignal): Promise<ModelLease> {
     const key = await fileIdentity(path);
     let entry = this.entries.get(key);
     const shared = entry !== undefined;
@@ -36,10 +40,14 @@ export class ModelPool {
     }
     entry.users++;
     const held = entry;
-    const model = await held.model.catch(async (error: unknown) => {
+    let model: LlamaModel;
+    try {
+      model = await held.model;
+    } catch (error) {
       held.users--;
+      if (shared && !signal?.aborted) return this.acquire(path, load, signal);
       throw error;
-    });
+    }
     let released = false;
     return {
       model,
