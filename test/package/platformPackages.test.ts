@@ -89,7 +89,7 @@ describe('a .vsix for every platform', () => {
       sizes.push(`  ${target}: ${(statSync(vsix).size / 2 ** 20).toFixed(1)} MiB`);
       const unpacked = path.join(work, target);
       const unzip = spawnSync('unzip', ['-q', vsix, '-d', unpacked], { encoding: 'utf8' });
-      assert.equal(unzip.status, 0, unzip.stderr);
+      assert.equal(unzip.status, 0, unzip.error ? `unpacking needs the unzip command (apt-get install unzip): ${unzip.error.message}` : unzip.stderr);
       const extension = path.join(unpacked, 'extension');
       assert.match(readFileSync(path.join(unpacked, 'extension.vsixmanifest'), 'utf8'), new RegExp(`TargetPlatform="${target}"`));
 
