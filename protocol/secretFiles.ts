@@ -65,11 +65,18 @@ export const secretFilePatterns: readonly string[] = [
 // One expression for the whole list: the agent's folder walks ask about every name they pass.
 const matcher = new RegExp(`^(?:${secretFilePatterns.map(globBody).join('|')})$`, 's');
 
-/** The name as a case-insensitive, trailing-dot-and-space-blind file system would open it. */
+/**
+ * The name as a case-insensitive, trailing-dot-and-space-blind file system would open it. Case is
+ * folded a character at a time through upper case, as NTFS compares names: `ı` and `ſ` open `I`
+ * and `S` there (`.gıt` is `.git`), while `ß` stays itself.
+ */
 export function canonicalName(name: string): string {
-  return name
-    .normalize('NFC')
-    .toLowerCase()
+  return [...name.normalize('NFC')]
+    .map((char) => {
+      const upper = char.toUpperCase();
+      return (upper.length === 1 ? upper : char).toLowerCase();
+    })
+    .join('')
     .replace(/[. ]+$/, '');
 }
 

@@ -84,6 +84,8 @@ export const Ping = toSidecar(
     uptimeMs: z.number(),
     rssBytes: bytes,
     heapBytes: z.optional(bytes),
+    /** Local models whose weights are in memory: roles that share a file count it once. */
+    localModels: z.optional(count),
     /**
      * Inline completions generating now, the most that ever were at once, how many ran, how many a
      * newer one or the user's typing stopped, and how many requests a suggestion made earlier answered.

@@ -1,13 +1,14 @@
 // `npm test`: type-check, lint and build, then every layer in order — unit, sidecar (the real process
 // and real node-llama-cpp on generated models), integration (the real VS Code extension host in
-// code-server) and UI (Chromium driving code-server with the packaged .vsix).
-// Usage: node scripts/test.mjs [unit|sidecar|integration|ui ...]   (default: all)
+// code-server), package (every platform's .vsix unpacked and checked) and UI (Chromium driving
+// code-server with the packaged .vsix).
+// Usage: node scripts/test.mjs [unit|sidecar|integration|package|ui ...]   (default: all)
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const layers = ['unit', 'sidecar', 'integration', 'ui'];
+const layers = ['unit', 'sidecar', 'integration', 'package', 'ui'];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((layer) => !layers.includes(layer));
 if (unknown.length) {
@@ -34,6 +35,8 @@ const steps = {
     ['bash', ['test/tools/build-llama-server.sh']],
     ['node', ['out/test/integration/runTests.mjs']],
   ],
+  // Offline: the platforms whose binaries are on this machine are packed; the others must be refused.
+  package: () => [['node', ['--test', ...testFiles('out/test/package')]]],
   ui: () => [
     ['bash', ['test/tools/install-test-tools.sh']],
     ['node', ['scripts/package.mjs', '--out', 'out/pylot.vsix']],

@@ -71,7 +71,13 @@ export function serve(endpoint: Endpoint): void {
 
   endpoint.onRequest(Ping, async () => {
     const memory = process.memoryUsage();
-    return { uptimeMs: performance.now() - startedAt, rssBytes: memory.rss, heapBytes: memory.heapTotal + memory.external, completions: { ...inline.stats } };
+    return {
+      uptimeMs: performance.now() - startedAt,
+      rssBytes: memory.rss,
+      heapBytes: memory.heapTotal + memory.external,
+      localModels: slots.localModels,
+      completions: { ...inline.stats },
+    };
   });
 
   endpoint.onRequest(Shutdown, async () => {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes, PylotError, type NotificationDef, type ParamsOf, type RequestDef, type ResultOf } from '../../protocol/rpc';
 import { Initialize, Ping, PROTOCOL_VERSION, Shutdown, type SidecarSettings } from '../../protocol/sidecar';
+import { sidecarSpawnOptions } from './spawnOptions';
 import type { SidecarStatus } from '../../protocol/webview';
 import { Endpoint, type RequestHandler, type RequestOptions } from '../../protocol/endpoint';
 
@@ -66,14 +67,6 @@ interface Session {
 }
 
 type Listener<T> = (value: T) => void;
-
-/**
- * glibc raises its mmap threshold each time a large block is freed, so after one model swap the
- * next model's buffers come from the heap and are never returned: measured +30 MiB RSS per swap of
- * a 0.5B model. A fixed threshold keeps big buffers in mmap (returned on free) and two arenas cap
- * fragmentation: RSS then stays flat across swaps (docs/decisions.md).
- */
-const glibcMallocTuning = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
 export class Sidecar {
   private readonly timing: SupervisorTiming;
@@ -223,15 +216,7 @@ export class Sidecar {
 
   private async spawn(): Promise<Session> {
     const { modulePath, nodePath, env, log } = this.options;
-    const child = fork(modulePath, [], {
-      execPath: nodePath || process.execPath,
-      // Not the extension host's flags; --expose-gc lets the sidecar hand memory back after unloading a model.
-      execArgv: ['--expose-gc'],
-      // Inside Electron (desktop VS Code) the extension host's binary only acts as Node with this set.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...(process.platform === 'linux' ? glibcMallocTuning : {}), ...env },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
+    const child = fork(modulePath, [], sidecarSpawnOptions(process, nodePath, env));
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => log(line));
     }

@@ -48,9 +48,13 @@ export async function createRuntime(settings: SidecarSettings): Promise<Runtime>
     llama = await load(toLlamaGpu(requested));
   } catch (error) {
     if (requested === 'cpu') throw error;
-    gpuNotice = `The ${requested === 'auto' ? 'GPU' : requested.toUpperCase()} backend could not be started (${describeError(error)}); running on the CPU.`;
+    // A backend this package has no binaries for (CUDA is left out of the .vsix files) or whose
+    // driver fails: any other GPU build that works (Vulkan runs on NVIDIA too), else the CPU.
+    const other = requested === 'auto' ? undefined : await load('auto').catch(() => undefined);
+    llama = other ?? (await load(false));
+    const now = llama.gpu === false ? 'the CPU' : llama.gpu === 'metal' ? 'Metal' : llama.gpu === 'cuda' ? 'CUDA' : 'Vulkan';
+    gpuNotice = `The ${requested === 'auto' ? 'GPU' : requested.toUpperCase()} backend could not be started (${describeError(error)}); running on ${now}.`;
     log('warn', gpuNotice);
-    llama = await load(false);
   }
   if (!gpuNotice && llama.gpu === false) {
     const driver = visibleGpuDriver();

@@ -37,6 +37,11 @@ export class ModelSlots {
     private readonly announce: (state: ParamsOf<typeof ModelStateChanged>) => void,
   ) {}
 
+  /** Local models in memory; roles on one file share one. */
+  get localModels(): number {
+    return this.pool.size;
+  }
+
   get(role: Role): Engine | undefined {
     return this.engines.get(role);
   }

@@ -6,11 +6,14 @@
 // invisible characters, and the names Windows and macOS read as another name (trailing dots and
 // spaces, `name:stream`, 8.3 short names, device names). Protection is judged on every segment and
 // against every workspace folder that contains the path, so nested folders protect their own
-// `.vscode/` and `.pylotignore` too.
+// `.vscode/` and `.pylotignore` too. Paths compare by the rules of the file system they are on
+// (policyFileSystem.ts): Windows' drive letters, UNC paths and case, a case-insensitive Mac.
 import ignore, { type Ignore } from 'ignore';
-import { lstat, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalName, isSecretName } from '../../../protocol/secretFiles';
+import { inside, nodeFileSystem, type PathRules, type PolicyFileSystem } from './policyFileSystem';
+
+export { inside } from './policyFileSystem';
 
 export interface WorkspaceFolderRoot {
   readonly name: string;
@@ -40,17 +43,23 @@ const lookalikes = /[\u2024\u2025\uFE52\uFF0E\uFF0F\uFF3C\u2215\u2044\u29F8\u29F
 const controlChars =
   // eslint-disable-next-line no-control-regex, no-misleading-character-class -- exactly these characters are what it looks for
   /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/;
-/** Names Windows maps to devices, whatever the extension. */
-const deviceName = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+/** Names Windows maps to devices, whatever the extension (spaces before it are dropped: `con .txt`). */
+const deviceName = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$) *(\..*)?$/i;
 
 /** The strongest protection first: a hidden file stays hidden even inside a read-only folder. */
 const strength: readonly Protection[] = ['git', 'secret', 'ignored', 'vscode'];
 
 export class WorkspacePaths {
-  private realRoots: Promise<WorkspaceFolderRoot[]> | undefined;
+  private realRoots: Promise<Array<WorkspaceFolderRoot & { readonly rules: PathRules }>> | undefined;
   private readonly ignoreRules = new Map<string, Promise<Ignore>>();
+  private readonly path: path.PlatformPath;
 
-  constructor(private readonly folders: readonly WorkspaceFolderRoot[]) {}
+  constructor(
+    private readonly folders: readonly WorkspaceFolderRoot[],
+    private readonly fs: PolicyFileSystem = nodeFileSystem,
+  ) {
+    this.path = fs.path;
+  }
 
   async resolve(input: unknown): Promise<ResolvedPath> {
     const refused = refuse(input);
@@ -67,12 +76,12 @@ export class WorkspacePaths {
     const named = roots.length > 1 ? roots.find((root) => root.name === segments[0]) : undefined;
     const root = named ?? roots[0]!;
     const rest = named ? segments.slice(1) : segments;
-    const lexical = path.join(root.path, ...rest);
-    if (!inside(root.path, lexical)) return { ok: false, reason: `"${String(input)}" is outside the workspace.` };
+    const lexical = this.path.join(root.path, ...rest);
+    if (!inside(root.path, lexical, root.rules)) return { ok: false, reason: `"${String(input)}" is outside the workspace.` };
 
-    const real = await realLocation(lexical);
+    const real = await realLocation(this.fs, lexical);
     if (!real.ok) return real;
-    const home = roots.find((candidate) => inside(candidate.path, real.path));
+    const home = roots.find((candidate) => inside(candidate.path, real.path, candidate.rules));
     if (!home) return { ok: false, reason: `"${String(input)}" leads outside the workspace (through a symbolic link).` };
     if (real.links > 1) {
       return {
@@ -80,16 +89,19 @@ export class WorkspacePaths {
         reason: `"${String(input)}" has ${real.links} hard links: its other names may be outside the workspace or protected, so the agent does not open it. Copy it to a new file if the agent needs it.`,
       };
     }
-    const relative = toSlashes(path.relative(home.path, real.path));
+    const relative = this.toSlashes(this.path.relative(home.path, real.path));
     const lexicalProtection = lexical === real.path ? undefined : await this.protection(root, rest.join('/'));
     const protection = strongest([await this.protectionAt(real.path), lexicalProtection]);
     return { ok: true, absolute: real.path, folder: home, relative, exists: real.exists, ...(protection ? { protection } : {}) };
   }
 
-  /** The workspace folders' real paths (a workspace opened through a symlink still confines). */
-  roots(): Promise<WorkspaceFolderRoot[]> {
+  /** The workspace folders' real paths (a workspace opened through a symlink still confines), with how their file systems compare names. */
+  roots(): Promise<Array<WorkspaceFolderRoot & { readonly rules: PathRules }>> {
     this.realRoots ??= Promise.all(
-      this.folders.map(async (folder) => ({ name: folder.name, path: await realpath(folder.path).catch(() => path.resolve(folder.path)) })),
+      this.folders.map(async (folder) => {
+        const real = await this.fs.realpath(folder.path).catch(() => this.path.resolve(folder.path));
+        return { name: folder.name, path: real, rules: { path: this.path, caseInsensitive: await this.fs.caseInsensitive(real).catch(() => true) } };
+      }),
     );
     return this.realRoots;
   }
@@ -102,7 +114,7 @@ export class WorkspacePaths {
   /** Why `relative` (inside `root`) is off limits, if it is: judged from `root` and from every workspace folder that contains it. */
   async protection(root: WorkspaceFolderRoot, relative: string): Promise<Protection | undefined> {
     if (!relative) return undefined;
-    const absolute = path.join(root.path, ...relative.split('/'));
+    const absolute = this.path.join(root.path, ...relative.split('/'));
     const known = (await this.roots()).some((candidate) => candidate.path === root.path);
     return strongest([byName(relative), known ? undefined : await this.ignoredIn(root, relative), await this.protectionAt(absolute)]);
   }
@@ -111,8 +123,8 @@ export class WorkspacePaths {
   private async protectionAt(absolute: string): Promise<Protection | undefined> {
     const found: Array<Protection | undefined> = [];
     for (const root of await this.roots()) {
-      if (!inside(root.path, absolute)) continue;
-      const relative = toSlashes(path.relative(root.path, absolute));
+      if (!inside(root.path, absolute, root.rules)) continue;
+      const relative = this.toSlashes(this.path.relative(root.path, absolute));
       if (!relative) continue;
       found.push(byName(relative), await this.ignoredIn(root, relative));
     }
@@ -137,10 +149,14 @@ export class WorkspacePaths {
     if (!rules) {
       // NFC on both sides (rules here, paths in ignoredIn): macOS writes names decomposed. `ignore` compares case-insensitively.
       const base = () => ignore({ ignorecase: true }).add('.pylotignore');
-      rules = readFile(path.join(root.path, '.pylotignore'), 'utf8').then((text) => base().add(text.normalize('NFC')), base);
+      rules = this.fs.readFile(this.path.join(root.path, '.pylotignore')).then((text) => base().add(text.normalize('NFC')), base);
       this.ignoreRules.set(root.path, rules);
     }
     return rules;
+  }
+
+  private toSlashes(relative: string): string {
+    return relative.split(this.path.sep).join('/');
   }
 }
 
@@ -182,14 +198,17 @@ function refuse(input: unknown): string | undefined {
 }
 
 /** realpath of the path, or of its nearest existing parent plus the missing rest; `links` is the file's hard-link count. */
-async function realLocation(lexical: string): Promise<{ ok: true; path: string; exists: boolean; links: number } | { ok: false; reason: string }> {
+async function realLocation(
+  fs: PolicyFileSystem,
+  lexical: string,
+): Promise<{ ok: true; path: string; exists: boolean; links: number } | { ok: false; reason: string }> {
   const missing: string[] = [];
   let current = lexical;
   for (;;) {
     try {
-      const real = await realpath(current);
-      if (missing.length) return { ok: true, path: path.join(real, ...missing), exists: false, links: 0 };
-      const info = await lstat(real);
+      const real = await fs.realpath(current);
+      if (missing.length) return { ok: true, path: fs.path.join(real, ...missing), exists: false, links: 0 };
+      const info = await fs.lstat(real);
       // Folders count their subfolders as links; only a file's count says it has other names.
       return { ok: true, path: real, exists: true, links: info.isDirectory() ? 1 : info.nlink };
     } catch (error) {
@@ -197,27 +216,16 @@ async function realLocation(lexical: string): Promise<{ ok: true; path: string; 
       if (code !== 'ENOENT' && code !== 'ENOTDIR') return { ok: false, reason: `Cannot resolve the path: ${code ?? String(error)}.` };
       // A link whose target is missing: writing through it would create the target, wherever it is.
       if (
-        await lstat(current).then(
+        await fs.lstat(current).then(
           (s) => s.isSymbolicLink(),
           () => false,
         )
       )
         return { ok: false, reason: 'The path goes through a broken symbolic link.' };
     }
-    const parent = path.dirname(current);
+    const parent = fs.path.dirname(current);
     if (parent === current) return { ok: false, reason: 'No existing parent folder.' };
-    missing.unshift(path.basename(current));
+    missing.unshift(fs.path.basename(current));
     current = parent;
   }
-}
-
-function toSlashes(relative: string): string {
-  return relative.split(path.sep).join('/');
-}
-
-const caseInsensitive = process.platform === 'win32' || process.platform === 'darwin';
-
-export function inside(root: string, candidate: string): boolean {
-  const rel = path.relative(caseInsensitive ? root.toLowerCase() : root, caseInsensitive ? candidate.toLowerCase() : candidate);
-  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
 }

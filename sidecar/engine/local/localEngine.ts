@@ -13,7 +13,7 @@ import { inspectModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
 import { guardTokenizer } from '../safeText';
 import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
-import type { ModelPool } from './modelPool';
+import type { ModelLease, ModelPool } from './modelPool';
 
 export interface LocalLoadOptions {
   readonly runtime: Runtime;
@@ -28,20 +28,26 @@ export interface LocalLoadOptions {
 export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalEngine> {
   const { runtime, pool, role, path: modelPath, signal } = options;
   const inspected = await inspectModel(runtime, modelPath, signal);
-  const plan = await planLoad(runtime, inspected, options.contextSize, pool.isLoaded(modelPath));
+  const plan = await planLoad(runtime, inspected, options.contextSize, await pool.holds(modelPath));
   if (plan.shrunkFrom) log('warn', `${inspected.name}: a ${plan.shrunkFrom}-token context does not fit in free memory; loading with ${plan.contextSize}.`);
   const started = performance.now();
-  const model = await pool.acquire(modelPath, async () => {
-    const loaded = await runtime.llama.loadModel({ modelPath, gpuLayers: plan.gpuLayers, loadSignal: signal, onLoadProgress: options.onProgress });
-    // Before any text reaches it: no tokenization may see a run long enough to crash llama.cpp.
-    try {
-      guardTokenizer(loaded);
-    } catch (error) {
-      await loaded.dispose();
-      throw new PylotError(ErrorCodes.ModelLoadFailed, describeError(error));
-    }
-    return loaded;
-  });
+  const lease = await pool.acquire(
+    modelPath,
+    async () => {
+      const loaded = await runtime.llama.loadModel({ modelPath, gpuLayers: plan.gpuLayers, loadSignal: signal, onLoadProgress: options.onProgress });
+      // Before any text reaches it: no tokenization may see a run long enough to crash llama.cpp.
+      try {
+        guardTokenizer(loaded);
+      } catch (error) {
+        await loaded.dispose();
+        throw new PylotError(ErrorCodes.ModelLoadFailed, describeError(error));
+      }
+      return loaded;
+    },
+    signal,
+  );
+  const { model } = lease;
+  if (lease.shared) log('info', `${inspected.name} (${role}) shares the weights another role already loaded from this file.`);
   try {
     const general = inspected.info.metadata.general;
     const fileType = general?.file_type;
@@ -65,7 +71,7 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
     if (role === 'embeddings') {
       const embedding = await model.createEmbeddingContext({ contextSize: plan.contextSize });
       const capabilities = { infill: false, chat: false, tools: false, embeddings: true, grammar: false };
-      return new LocalEngine(runtime, pool, model, describe(plan.contextSize, capabilities), { embedding });
+      return new LocalEngine(runtime, lease, describe(plan.contextSize, capabilities), { embedding });
     }
     const { flashAttention, kvCacheType } = runtime.contextOptions;
     const context = await model.createContext({
@@ -77,9 +83,9 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
     const sequence = context.getSequence();
     const completion = new runtime.lib.LlamaCompletion({ contextSequence: sequence });
     const capabilities = { infill: completion.infillSupported, chat: true, tools: ownToolFormat(runtime, model), embeddings: false, grammar: true };
-    return new LocalEngine(runtime, pool, model, describe(context.contextSize, capabilities), { context, sequence, completion });
+    return new LocalEngine(runtime, lease, describe(context.contextSize, capabilities), { context, sequence, completion });
   } catch (error) {
-    await pool.release(modelPath);
+    await lease.release();
     throw error;
   }
 }
@@ -100,15 +106,16 @@ export class LocalEngine implements Engine {
   private turn: Promise<unknown> = Promise.resolve();
   private chatSession: LlamaChat | undefined;
   private readonly lifetime = new AbortController();
+  private readonly model: LlamaModel;
 
   constructor(
     private readonly runtime: Runtime,
-    private readonly pool: ModelPool,
-    private readonly model: LlamaModel,
+    private readonly lease: ModelLease,
     readonly info: ModelInfo,
     private readonly parts: Generator | Embedder,
   ) {
     this.capabilities = info.capabilities;
+    this.model = lease.model;
   }
 
   infill(input: InfillInput, options: GenerateOptions): Promise<Generation> {
@@ -209,7 +216,7 @@ export class LocalEngine implements Engine {
     this.chatSession?.dispose();
     if ('embedding' in this.parts) await this.parts.embedding.dispose();
     else await this.parts.context.dispose();
-    await this.pool.release(this.info.location);
+    await this.lease.release();
   }
 
   private generator(what: string): Generator {
