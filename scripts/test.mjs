@@ -36,7 +36,10 @@ const steps = {
     ['node', ['out/test/integration/runTests.mjs']],
   ],
   // Offline: the platforms whose binaries are on this machine are packed; the others must be refused.
-  package: () => [['node', ['--test', ...testFiles('out/test/package')]]],
+  package: () => [
+    ['bash', ['test/tools/install-test-tools.sh']],
+    ['node', ['--test', ...testFiles('out/test/package')]],
+  ],
   ui: () => [
     ['bash', ['test/tools/install-test-tools.sh']],
     ['node', ['scripts/package.mjs', '--out', 'out/pylot.vsix']],

@@ -19,7 +19,7 @@ log() { echo "install-test-tools: $*" >&2; }
 trap 'log "FAILED (line $LINENO): $BASH_COMMAND"' ERR
 
 # --no-browser: only what code-server needs (npm start), not the Chromium the UI tests drive.
-apt_packages=(chromium libkrb5-dev)
+apt_packages=(chromium libkrb5-dev unzip)
 [ "${1:-}" = "--no-browser" ] && apt_packages=(libkrb5-dev)
 
 missing_apt=()
