@@ -30,7 +30,7 @@ import { demoModelPath, FirstNeedOffer, useDemoModels, warnIfAiFeaturesDisabled 
 import { StatusViewProvider } from './panel/statusView';
 import { ProposedDocuments } from './proposedDocuments';
 import { registerRefactorCommands, type RefactorApi } from './refactor/register';
-import { readSettings, restartKeys, type PylotSettings } from './settingsReader';
+import { readSetting, readSettings, restartKeys, type PylotSettings } from './settingsReader';
 import { forwardSidecarLog } from './sidecar/logForwarding';
 import { Sidecar } from './sidecar/supervisor';
 import { roles, roleView, StatusBar } from './statusBar';
@@ -61,14 +61,21 @@ let running: Sidecar | undefined;
 
 export function activate(context: vscode.ExtensionContext): PylotApi {
   const activateStart = performance.now();
-  const log = createLog();
+  // Read at each line (not from `settings`): a bad setting is logged while `settings` is being read.
+  const log = createLog(() => readSetting('trace', () => undefined));
   let settings: PylotSettings = readSettings((warning) => log.warn(warning));
   const version = String(context.extension.packageJSON.version);
   const sidecar = new Sidecar({
     modulePath: context.asAbsolutePath('dist/sidecar.mjs'),
     nodePath: settings.nodePath || undefined,
     client: { name: 'pylot-vscode', version },
-    settings: () => ({ threads: settings.threads, gpu: settings.gpu, flashAttention: settings.flashAttention, kvCacheType: settings.kvCacheType }),
+    settings: () => ({
+      threads: settings.threads,
+      gpu: settings.gpu,
+      flashAttention: settings.flashAttention,
+      kvCacheType: settings.kvCacheType,
+      trace: settings.trace,
+    }),
     log: (line) => forwardSidecarLog(log, line),
   });
   running = sidecar;

@@ -3,6 +3,7 @@
 // tools — until the turn ends. Any UI can drive it: the chat panel, or VsCodeAgentUi.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { code } from '../../protocol/logLine';
 import { AgentEvent, AgentRun, AskContinue, ExecuteTool, toolSpec, type AgentMode, type AgentOutcome, type ToolResult } from '../../protocol/agent';
 import { ErrorCodes, PylotError, type ParamsOf } from '../../protocol/rpc';
 import type { CodeSearch } from '../index/codebaseIndex';
@@ -173,8 +174,8 @@ export class AgentService implements vscode.Disposable {
       },
       signal,
     );
-    // The approval title names the file or command, never the code an edit carries.
-    this.log.info(`Agent: ${toolSpec(call.tool).approvalTitle(call.args).slice(0, 200)} → ${result.status}`);
+    // The title names the file or the command, which came from the model: user content, as the code an edit carries.
+    this.log.info`Agent: ${call.tool} ${code(toolSpec(call.tool).approvalTitle(call.args).slice(0, 200))} → ${result.status}`;
     return result;
   }
 

@@ -2,6 +2,7 @@
 // validated against the shared contract in both directions.
 import type { Log } from '../log';
 import * as vscode from 'vscode';
+import { code } from '../../protocol/logLine';
 import { WebviewMessage, type HostMessage, type PanelState } from '../../protocol/webview';
 import { webviewPage } from '../webviewPage';
 
@@ -28,7 +29,7 @@ export class StatusViewProvider implements vscode.WebviewViewProvider {
     });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = WebviewMessage.safeParse(raw);
-      if (!parsed.success) return this.log.warn(`Ignoring malformed message from the Pylot panel: ${JSON.stringify(raw)}`);
+      if (!parsed.success) return this.log.warn`Ignoring malformed message from the Pylot panel: ${code(raw)}`;
       const message = parsed.data;
       if (message.type === 'ready') this.refresh();
       else void vscode.commands.executeCommand(`pylot.${message.command}`);
