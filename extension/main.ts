@@ -55,6 +55,8 @@ export interface PylotApi {
   /** The workspace index: what `@codebase` and the agent's search_code ask. */
   searchCodebase(query: string, limit?: number): Promise<CodebaseSearchResult>;
   indexStatus(): IndexStatus[];
+  /** Where VS Code lets Pylot write: what the privacy test searches for user code. */
+  readonly storage: { readonly global: string; readonly workspace?: string; readonly logs: string };
 }
 
 let running: Sidecar | undefined;
@@ -227,6 +229,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: latency.hits, cacheMisses: latency.misses }),
     searchCodebase: (query, limit) => codebase.search(query, { limit }),
     indexStatus: () => codebase.status(),
+    storage: { global: context.globalStorageUri.fsPath, workspace: context.storageUri?.fsPath, logs: context.logUri.fsPath },
   };
 }
 
