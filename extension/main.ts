@@ -35,6 +35,7 @@ import { forwardSidecarLog } from './sidecar/logForwarding';
 import { Sidecar } from './sidecar/supervisor';
 import { roles, roleView, StatusBar } from './statusBar';
 import { registerChat, type ChatApi } from './chat/registerChat';
+import { UsageService } from './stats/usageService';
 
 /** What activate() returns; integration tests use it to observe and poke the running extension. */
 export interface PylotApi {
@@ -115,9 +116,17 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     documents,
     privacy,
     onNoModel: () => firstNeed.noteNeed(),
+    onShown: (document, position, text, latencyMs) => usage.completionShown(document, position, text, latencyMs),
   });
   const codebase = registerCodebaseIndex(context, sidecar, log);
-  const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
+  const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models, usage), log);
+  const usage = new UsageService({
+    storage: context.globalStorageUri,
+    log,
+    completionModel: () => models.state('completion').model?.name,
+    onChange: () => panel.refreshSoon(),
+  });
+  void usage.ready.then(() => panel.refresh());
   const refresh = () => {
     statusBar.update();
     panel.refresh();
@@ -125,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
 
   context.subscriptions.push(
     log,
+    usage,
     statusBar,
     models,
     { dispose: () => void sidecar.dispose() },
@@ -207,10 +217,24 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
 
   const proposed = new ProposedDocuments();
   context.subscriptions.push(proposed);
-  const refactor = registerRefactorCommands(context, { sidecar, models, log, proposed });
+  const refactor = registerRefactorCommands(context, {
+    sidecar,
+    models,
+    log,
+    proposed,
+    hunksDecided: (kept, rejected) => usage.proposals('refactor', kept, rejected),
+  });
   const searchCode: CodeSearch = (query, options) => codebase.search(query, options);
-  const chat = registerChat(context, { sidecar, models, log, privacy, searchCode, proposed });
-  const agent = registerAgent(context, sidecar, models, log, searchCode, proposed);
+  const chat = registerChat(context, {
+    sidecar,
+    models,
+    log,
+    privacy,
+    searchCode,
+    proposed,
+    chatVote: (model, vote, note) => usage.chatVote(model, vote, note),
+  });
+  const agent = registerAgent(context, sidecar, models, log, searchCode, proposed, (kept) => usage.proposals('agent', kept ? 1 : 0, kept ? 0 : 1));
   context.subscriptions.push(chat.setBackend('agent', new AgentChatBackend(agent)));
 
   void vscode.commands.executeCommand('setContext', 'pylot.demoAvailable', demoModelPath() !== undefined);
@@ -237,10 +261,11 @@ export function deactivate(): Promise<void> | undefined {
   return running?.dispose();
 }
 
-function panelState(sidecar: Sidecar, models: ModelManager): PanelState {
+function panelState(sidecar: Sidecar, models: ModelManager, usage: UsageService): PanelState {
   return {
     sidecar: { ...sidecar.status, pid: sidecar.pid },
     hardware: sidecar.info?.hardware,
     roles: roles.map((role) => roleView(models, role)),
+    usage: usage.stats(),
   };
 }

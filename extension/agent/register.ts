@@ -32,9 +32,10 @@ export function registerAgent(
   log: Log,
   searchCode: CodeSearch,
   proposed: ProposedDocuments,
+  proposalDecided?: (kept: boolean) => void,
 ): AgentApi {
   const preview = new DiffPreview(proposed);
-  const service = new AgentService(sidecar, models, preview, log, searchCode);
+  const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided);
   const api: AgentApi = {
     runAgentTurn: (request, ui, signal) => service.runAgentTurn(request, ui, signal),
     checkpoints: () => service.checkpoints.list(),

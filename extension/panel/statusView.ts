@@ -9,6 +9,7 @@ import { webviewPage } from '../webviewPage';
 export class StatusViewProvider implements vscode.WebviewViewProvider {
   static readonly viewId = 'pylot.status';
   private view: vscode.WebviewView | undefined;
+  private pendingRefresh: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -35,6 +36,15 @@ export class StatusViewProvider implements vscode.WebviewViewProvider {
       else void vscode.commands.executeCommand(`pylot.${message.command}`);
     });
     view.onDidDispose(() => (this.view = undefined));
+  }
+
+  /** Many changes in a row (usage counts while typing) are one redraw. */
+  refreshSoon(): void {
+    if (this.pendingRefresh) return;
+    this.pendingRefresh = setTimeout(() => {
+      this.pendingRefresh = undefined;
+      this.refresh();
+    }, 500);
   }
 
   refresh(): void {

@@ -73,9 +73,14 @@ export class SuggestionTracker {
     if (this.pending?.uri === uri) this.follow(this.pending, changes);
   }
 
-  /** The suggestion went away without an edit (Escape, the cursor moved): dismissed unless something was taken. */
+  /** The suggestion went away without an edit (Escape): dismissed unless something was taken. */
   hidden(): void {
     this.settle();
+  }
+
+  /** The cursor is here now (after any edit): away from the suggestion, VS Code hides it. */
+  cursorAt(uri: string, offset: number): void {
+    if (this.pending && (this.pending.uri !== uri || this.pending.offset !== offset)) this.settle();
   }
 
   dispose(): void {
