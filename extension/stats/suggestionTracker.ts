@@ -69,7 +69,8 @@ export class SuggestionTracker {
   /** The edits of one change event, in the document's offsets before it. */
   changed(uri: string, changes: readonly TextChange[]): void {
     // Watched text first: a watch this change starts is already where the change put it.
-    for (const watch of this.watches) if (watch.uri === uri) for (const change of [...changes].sort((a, b) => b.offset - a.offset)) shift(watch, change);
+    const lastFirst = changes.length > 1 ? [...changes].sort((a, b) => b.offset - a.offset) : changes;
+    for (const watch of this.watches) if (watch.uri === uri) for (const change of lastFirst) shift(watch, change);
     if (this.pending?.uri === uri) this.follow(this.pending, changes);
   }
 
