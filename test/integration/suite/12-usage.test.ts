@@ -1,6 +1,7 @@
 // Local acceptance statistics in the real VS Code: a scripted model's suggestion taken with VS Code's
 // own accept command, a chat reply voted down with a note, a refactor preview with one hunk kept of
-// two; Pylot: Export Usage Statistics writes the counts, the stored file holds the same, Reset empties it.
+// two, an agent edit allowed and one denied; Pylot: Export Usage Statistics writes the counts, the
+// stored file holds the same, Reset empties it.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { UsageStats } from '../../../protocol/usageStats';
 import type { PendingReview } from '../../../extension/refactor/review';
+import type { AgentUi, ApprovalDecision } from '../../../extension/agent/ui';
 import { acceptGhostText, functionEditor, pylot, script, setting, testModels, waitFor } from './helpers';
 import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
 
@@ -28,7 +30,7 @@ suite('Usage statistics', () => {
     await fake.close();
   });
 
-  test('an accepted suggestion, a chat vote and a refactor decision are counted, exported and stored', async () => {
+  test('an accepted suggestion, a chat vote, refactor hunks and agent proposals are counted, exported and stored', async () => {
     const api = await pylot();
     await setting('models.completion', testModels().scripted);
     const editor = await functionEditor();
@@ -53,6 +55,17 @@ suite('Usage statistics', () => {
     (await review).accept([1]);
     assert.equal((await outcome)?.kind, 'applied');
 
+    // The agent proposes two edits: the first allowed, the second denied.
+    const math = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'usageMath.ts');
+    await vscode.workspace.fs.writeFile(math, new TextEncoder().encode('export const a = 1;\nexport const b = 2;\n'));
+    const edit = (oldText: string, newText: string) => ({ tool: 'edit_file', args: { path: 'src/usageMath.ts', oldText, newText } });
+    fake.answer(edit('a = 1', 'a = 10'));
+    fake.answer(edit('b = 2', 'b = 20'));
+    fake.answer({ answer: 'done' });
+    const decisions: ApprovalDecision[] = [{ kind: 'allowOnce' }, { kind: 'deny' }];
+    const ui: AgentUi = { onEvent: () => undefined, requestApproval: async () => decisions.shift()!, askContinue: async () => false };
+    assert.equal((await api.agent.runAgentTurn({ task: 'Make the constants bigger' }, ui)).outcome, 'answered');
+
     assert.equal(await vscode.commands.executeCommand('pylot.exportUsageStats', exported), exported);
     const stats = UsageStats.parse(JSON.parse(readFileSync(exported, 'utf8')));
     const row = stats.completions.find((r) => r.language === 'typescript' && r.model === 'pylot-test-scripted');
@@ -68,6 +81,7 @@ suite('Usage statistics', () => {
       [['down', 'It should explain why.']],
     );
     assert.deepEqual(stats.refactor, { kept: 1, rejected: 1 });
+    assert.deepEqual(stats.agent, { kept: 1, rejected: 1 });
 
     // The stored file catches up within a second or two, and says the same.
     const stored = path.join(api.storage.global, 'usage-stats.json');
@@ -76,7 +90,10 @@ suite('Usage statistics', () => {
 
     assert.equal(await vscode.commands.executeCommand('pylot.resetUsageStats', true), true);
     const empty = UsageStats.parse(JSON.parse(readFileSync(stored, 'utf8')));
-    assert.deepEqual([empty.completions, empty.chat, empty.notes, empty.refactor], [[], [], [], { kept: 0, rejected: 0 }]);
+    assert.deepEqual(
+      [empty.completions, empty.chat, empty.notes, empty.refactor, empty.agent],
+      [[], [], [], { kept: 0, rejected: 0 }, { kept: 0, rejected: 0 }],
+    );
   });
 });
 
