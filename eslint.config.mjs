@@ -37,6 +37,21 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      // The loggers are tags: log.warn`failed on ${code(text)}` (protocol/logLine.ts).
+      '@typescript-eslint/no-unused-expressions': ['error', { allowTaggedTemplates: true }],
+    },
+  },
+  // One logger per process, so one rule decides what a log may hold (no user code unless pylot.trace).
+  {
+    files: ['extension/**/*.ts', 'sidecar/**/*.ts'],
+    ignores: ['extension/log.ts', 'sidecar/log.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='console']", message: 'Log through extension/log.ts or sidecar/log.ts.' },
+        { selector: "MemberExpression[property.name='createOutputChannel']", message: 'Log through extension/log.ts (the one Pylot output channel).' },
+        { selector: "MemberExpression[object.name='process'][property.name=/^(stderr|stdout)$/]", message: 'Log through sidecar/log.ts.' },
+      ],
     },
   },
   { files: ['protocol/**/*.ts'], rules: layer(['vscode', ...node], 'protocol/ is the platform-free contract: no vscode, no Node.') },

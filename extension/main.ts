@@ -30,11 +30,12 @@ import { demoModelPath, FirstNeedOffer, useDemoModels, warnIfAiFeaturesDisabled 
 import { StatusViewProvider } from './panel/statusView';
 import { ProposedDocuments } from './proposedDocuments';
 import { registerRefactorCommands, type RefactorApi } from './refactor/register';
-import { readSettings, restartKeys, type PylotSettings } from './settingsReader';
+import { readSetting, readSettings, restartKeys, type PylotSettings } from './settingsReader';
 import { forwardSidecarLog } from './sidecar/logForwarding';
 import { Sidecar } from './sidecar/supervisor';
 import { roles, roleView, StatusBar } from './statusBar';
 import { registerChat, type ChatApi } from './chat/registerChat';
+import { UsageService } from './stats/usageService';
 
 /** What activate() returns; integration tests use it to observe and poke the running extension. */
 export interface PylotApi {
@@ -55,20 +56,29 @@ export interface PylotApi {
   /** The workspace index: what `@codebase` and the agent's search_code ask. */
   searchCodebase(query: string, limit?: number): Promise<CodebaseSearchResult>;
   indexStatus(): IndexStatus[];
+  /** Where VS Code lets Pylot write: what the privacy test searches for user code. */
+  readonly storage: { readonly global: string; readonly workspace?: string; readonly logs: string };
 }
 
 let running: Sidecar | undefined;
 
 export function activate(context: vscode.ExtensionContext): PylotApi {
   const activateStart = performance.now();
-  const log = createLog();
+  // Read at each line (not from `settings`): a bad setting is logged while `settings` is being read.
+  const log = createLog(() => readSetting('trace', () => undefined));
   let settings: PylotSettings = readSettings((warning) => log.warn(warning));
   const version = String(context.extension.packageJSON.version);
   const sidecar = new Sidecar({
     modulePath: context.asAbsolutePath('dist/sidecar.mjs'),
     nodePath: settings.nodePath || undefined,
     client: { name: 'pylot-vscode', version },
-    settings: () => ({ threads: settings.threads, gpu: settings.gpu, flashAttention: settings.flashAttention, kvCacheType: settings.kvCacheType }),
+    settings: () => ({
+      threads: settings.threads,
+      gpu: settings.gpu,
+      flashAttention: settings.flashAttention,
+      kvCacheType: settings.kvCacheType,
+      trace: settings.trace,
+    }),
     log: (line) => forwardSidecarLog(log, line),
   });
   running = sidecar;
@@ -106,9 +116,17 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     documents,
     privacy,
     onNoModel: () => firstNeed.noteNeed(),
+    onShown: (document, position, text, latencyMs) => usage.completionShown(document, position, text, latencyMs),
   });
   const codebase = registerCodebaseIndex(context, sidecar, log);
-  const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
+  const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models, usage), log);
+  const usage = new UsageService({
+    storage: context.globalStorageUri,
+    log,
+    completionModel: () => models.state('completion').model?.name,
+    onChange: () => panel.refreshSoon(),
+  });
+  void usage.ready.then(() => panel.refresh());
   const refresh = () => {
     statusBar.update();
     panel.refresh();
@@ -116,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
 
   context.subscriptions.push(
     log,
+    usage,
     statusBar,
     models,
     { dispose: () => void sidecar.dispose() },
@@ -198,10 +217,24 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
 
   const proposed = new ProposedDocuments();
   context.subscriptions.push(proposed);
-  const refactor = registerRefactorCommands(context, { sidecar, models, log, proposed });
+  const refactor = registerRefactorCommands(context, {
+    sidecar,
+    models,
+    log,
+    proposed,
+    hunksDecided: (kept, rejected) => usage.proposals('refactor', kept, rejected),
+  });
   const searchCode: CodeSearch = (query, options) => codebase.search(query, options);
-  const chat = registerChat(context, { sidecar, models, log, privacy, searchCode, proposed });
-  const agent = registerAgent(context, sidecar, models, log, searchCode, proposed);
+  const chat = registerChat(context, {
+    sidecar,
+    models,
+    log,
+    privacy,
+    searchCode,
+    proposed,
+    chatVote: (model, vote, note) => usage.chatVote(model, vote, note),
+  });
+  const agent = registerAgent(context, sidecar, models, log, searchCode, proposed, (kept) => usage.proposals('agent', kept ? 1 : 0, kept ? 0 : 1));
   context.subscriptions.push(chat.setBackend('agent', new AgentChatBackend(agent)));
 
   void vscode.commands.executeCommand('setContext', 'pylot.demoAvailable', demoModelPath() !== undefined);
@@ -220,6 +253,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: latency.hits, cacheMisses: latency.misses }),
     searchCodebase: (query, limit) => codebase.search(query, { limit }),
     indexStatus: () => codebase.status(),
+    storage: { global: context.globalStorageUri.fsPath, workspace: context.storageUri?.fsPath, logs: context.logUri.fsPath },
   };
 }
 
@@ -227,10 +261,11 @@ export function deactivate(): Promise<void> | undefined {
   return running?.dispose();
 }
 
-function panelState(sidecar: Sidecar, models: ModelManager): PanelState {
+function panelState(sidecar: Sidecar, models: ModelManager, usage: UsageService): PanelState {
   return {
     sidecar: { ...sidecar.status, pid: sidecar.pid },
     hardware: sidecar.info?.hardware,
     roles: roles.map((role) => roleView(models, role)),
+    usage: usage.stats(),
   };
 }

@@ -26,6 +26,8 @@ const fields = {
   /** A Hugging Face mirror for catalog downloads; '' for huggingface.co. */
   huggingFaceEndpoint: 'advanced.huggingFaceEndpoint',
   nodePath: 'sidecar.nodePath',
+  /** Log lines may hold user content (protocol/logLine.ts). */
+  trace: 'trace',
 } as const satisfies Record<string, SettingKey>;
 
 type RoleSpecs = Record<Role, string>;

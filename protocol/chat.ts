@@ -2,6 +2,7 @@
 // that its streamed deltas, its end and its abort carry. Tool-call cards are here too, so the agent
 // (wired in by the extension) renders its approval prompts through the same typed channel.
 import * as z from 'zod/mini';
+import { statsLimits, Vote } from './usageStats';
 
 /** Ask: plain chat, read-only. Agent: tools with approval. Debug / Architect: Ask with a preset prompt. */
 export const ChatMode = z.enum(['ask', 'agent', 'debug', 'architect']);
@@ -81,6 +82,8 @@ export const ChatTurn = z.object({
   toolCalls: z.optional(z.array(ToolCallCard)),
   /** The agent changed files in this reply: "Restore" puts them back as they were before it. */
   checkpoint: z.optional(z.object({ files: z.int(), restored: z.optional(z.boolean()) })),
+  /** The user's 👍/👎 on this reply (counted in the local usage statistics, once). */
+  feedback: z.optional(Vote),
 });
 export type ChatTurn = z.infer<typeof ChatTurn>;
 
@@ -153,6 +156,8 @@ export const ChatWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('approval'), callId: id, decision: ApprovalDecision, feedback: z.optional(z.string().check(z.maxLength(4000))) }),
   z.object({ type: z.literal('showDiff'), callId: id }),
   z.object({ type: z.literal('restoreCheckpoint'), turnId: id }),
+  /** 👍/👎 on a reply, with an optional note; kept only on this machine. */
+  z.object({ type: z.literal('feedback'), turnId: id, vote: Vote, note: z.optional(z.string().check(z.maxLength(statsLimits.noteChars))) }),
   /** Open the document a chip came from. */
   z.object({ type: z.literal('openAttachment'), uri: z.string().check(z.minLength(1), z.maxLength(4000)) }),
   z.object({ type: z.literal('command'), command: ChatCommand }),

@@ -327,6 +327,16 @@ export const settings = {
       "Use the clipboard's text as context for completions. In VS Code for the Web (code-server, vscode.dev) reading the clipboard needs the browser's permission, so there Pylot reads it only when you turn this on yourself.",
   }),
 
+  trace: declare({
+    section: 'Privacy',
+    schema: z.boolean(),
+    default: false,
+    order: 9,
+    restartsSidecar: true,
+    markdownDescription:
+      "**Logs your code.** When on, Pylot's logs (the *Pylot* output channel and VS Code's log files on disk) include document text, prompts, completions, chat messages, tool arguments and file contents, to debug what a model is given and answers. Off (the default), log lines never hold code: it shows as its length. **Pylot: Show Diagnostics** leaves code out either way. Changing it restarts the engine.",
+  }),
+
   // ── Advanced ──
   'sidecar.nodePath': declare({
     section: 'Advanced',

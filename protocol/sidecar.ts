@@ -50,6 +50,8 @@ export const SidecarSettings = z.object({
   flashAttention: z.optional(z.enum(['auto', 'on', 'off'])),
   /** Advanced: KV cache precision; q8_0/q4_0 halve or quarter context memory at some quality cost. */
   kvCacheType: z.optional(z.enum(['f16', 'q8_0', 'q4_0'])),
+  /** `pylot.trace`: the sidecar's log lines may hold user content. */
+  trace: z.optional(z.boolean()),
 });
 export type SidecarSettings = z.infer<typeof SidecarSettings>;
 

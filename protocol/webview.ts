@@ -2,6 +2,7 @@
 // and no `vscode`; it validates what it receives with the same schemas the host sends with.
 import * as z from 'zod/mini';
 import { HardwareReport, ModelInfo, ModelState, Role } from './sidecar';
+import { UsageStats } from './usageStats';
 
 export const SidecarStatus = z.enum(['idle', 'starting', 'ready', 'restarting', 'stopped']);
 export type SidecarStatus = z.infer<typeof SidecarStatus>;
@@ -21,6 +22,8 @@ export const PanelState = z.object({
   sidecar: z.object({ status: SidecarStatus, detail: z.optional(z.string()), pid: z.optional(z.int()) }),
   hardware: z.optional(HardwareReport),
   roles: z.array(RoleView),
+  /** Local acceptance statistics (protocol/usageStats.ts), once read. */
+  usage: z.optional(UsageStats),
 });
 export type PanelState = z.infer<typeof PanelState>;
 
@@ -28,7 +31,7 @@ export type PanelState = z.infer<typeof PanelState>;
 export const HostMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('state'), state: PanelState })]);
 export type HostMessage = z.infer<typeof HostMessage>;
 
-export const PanelCommand = z.enum(['restartSidecar', 'showLogs', 'selectModel']);
+export const PanelCommand = z.enum(['restartSidecar', 'showLogs', 'selectModel', 'exportUsageStats', 'resetUsageStats']);
 export type PanelCommand = z.infer<typeof PanelCommand>;
 
 /** Webview → host. */

@@ -8,7 +8,7 @@ import { guardedChannel } from './transport';
 import { keepEndingSignalsFatal, startWatchdog } from './watchdog';
 
 if (!process.send) {
-  process.stderr.write('The Pylot sidecar must be started by the extension with an IPC channel (child_process.fork).\n');
+  log('error', 'The Pylot sidecar must be started by the extension with an IPC channel (child_process.fork).');
   process.exit(2);
 }
 

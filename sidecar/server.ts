@@ -25,7 +25,7 @@ import { generate } from './completion/generate';
 import { Scheduler } from './engine/scheduler';
 import { createRuntime, type Runtime } from './engine/runtime';
 import { registerAgentHandlers } from './agent/handlers';
-import { describeError, log } from './log';
+import { describeError, log, setTrace } from './log';
 import { registerIndexHandlers } from './index/handlers';
 import { registerModelHandlers } from './models/handlers';
 import { ModelSlots } from './models/slots';
@@ -49,6 +49,7 @@ export function serve(endpoint: Endpoint): void {
 
   endpoint.onRequest(Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);
+    setTrace(params.settings.trace ?? false);
     runtime ??= createRuntime(params.settings).catch((error: unknown) => {
       runtime = undefined;
       throw engineStartError(error);

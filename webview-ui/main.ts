@@ -1,8 +1,9 @@
 // The Pylot panel: what the engine runs on and what it has loaded, with the actions that fix a
-// problem. Runs in the webview (browser, no Node); every message is checked against the contract.
+// problem, and the local usage statistics (usageCharts.ts). Runs in the webview (browser, no Node); every message is checked against the contract.
 import { HostMessage, type PanelCommand, type PanelState, type RoleView, type WebviewMessage } from '../protocol/webview';
 import { capabilityWords, summarizeRole, type RoleCondition } from '../protocol/roleStatus';
 import { formatBytes } from '../protocol/units';
+import { usageSection } from './usageCharts';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
 
@@ -24,6 +25,7 @@ function render(state: PanelState): void {
       ['restartSidecar', 'Restart Engine'],
       ['showLogs', 'Show Logs'],
     ]),
+    ...(state.usage ? [usageSection(state.usage, (command) => vscode.postMessage({ type: 'command', command }))] : []),
   );
 }
 

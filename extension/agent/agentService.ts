@@ -3,6 +3,7 @@
 // tools — until the turn ends. Any UI can drive it: the chat panel, or VsCodeAgentUi.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { code } from '../../protocol/logLine';
 import { AgentEvent, AgentRun, AskContinue, ExecuteTool, toolSpec, type AgentMode, type AgentOutcome, type ToolResult } from '../../protocol/agent';
 import { ErrorCodes, PylotError, type ParamsOf } from '../../protocol/rpc';
 import type { CodeSearch } from '../index/codebaseIndex';
@@ -58,6 +59,8 @@ export class AgentService implements vscode.Disposable {
     private readonly preview: DiffPreview,
     private readonly log: Log,
     private readonly searchCode: CodeSearch,
+    /** A proposed edit or new file the user kept (applied) or rejected (denied), for the usage statistics. */
+    private readonly proposalDecided: (kept: boolean) => void = () => undefined,
   ) {
     this.policy = this.newPolicy();
     const stopEvents = sidecar.onNotification(AgentEvent, (event) => this.turns.get(event.turnId)?.ui.onEvent(event));
@@ -173,8 +176,9 @@ export class AgentService implements vscode.Disposable {
       },
       signal,
     );
-    // The approval title names the file or command, never the code an edit carries.
-    this.log.info(`Agent: ${toolSpec(call.tool).approvalTitle(call.args).slice(0, 200)} → ${result.status}`);
+    // The title names the file or the command, which came from the model: user content, as the code an edit carries.
+    this.log.info`Agent: ${call.tool} ${code(toolSpec(call.tool).approvalTitle(call.args).slice(0, 200))} → ${result.status}`;
+    if (toolSpec(call.tool).risk === 'write' && result.status !== 'error') this.proposalDecided(result.status === 'ok');
     return result;
   }
 

@@ -1,7 +1,8 @@
 // Wires the agent into the extension: its diff previews, the agent service, and
-// the commands that drive it with VS Code's own UI until the chat panel does. Returns the API the
+// the commands that drive it with VS Code's own UI until the chat panel does (progress in the Pylot log). Returns the API the
 // panel (and the integration tests) call.
 import * as vscode from 'vscode';
+import { code } from '../../protocol/logLine';
 import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
@@ -31,10 +32,10 @@ export function registerAgent(
   log: Log,
   searchCode: CodeSearch,
   proposed: ProposedDocuments,
+  proposalDecided?: (kept: boolean) => void,
 ): AgentApi {
   const preview = new DiffPreview(proposed);
-  const service = new AgentService(sidecar, models, preview, log, searchCode);
-  const output = vscode.window.createOutputChannel('Pylot Agent');
+  const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided);
   const api: AgentApi = {
     runAgentTurn: (request, ui, signal) => service.runAgentTurn(request, ui, signal),
     checkpoints: () => service.checkpoints.list(),
@@ -42,14 +43,13 @@ export function registerAgent(
   };
   context.subscriptions.push(
     service,
-    output,
-    vscode.commands.registerCommand('pylot.runAgent', (task?: string) => runAgentCommand(api, output, task)),
+    vscode.commands.registerCommand('pylot.runAgent', (task?: string) => runAgentCommand(api, log, task)),
     vscode.commands.registerCommand('pylot.restoreCheckpoint', () => restoreCommand(api)),
   );
   return api;
 }
 
-async function runAgentCommand(api: AgentApi, output: vscode.OutputChannel, preset?: string): Promise<AgentTurnResult | undefined> {
+async function runAgentCommand(api: AgentApi, log: Log, preset?: string): Promise<AgentTurnResult | undefined> {
   const task =
     typeof preset === 'string' && preset
       ? preset
@@ -59,22 +59,22 @@ async function runAgentCommand(api: AgentApi, output: vscode.OutputChannel, pres
           ignoreFocusOut: true,
         });
   if (!task) return undefined;
-  output.show(true);
-  output.appendLine(`\n━━ ${task}`);
+  log.show();
+  log.info`Agent task: ${code(task)}`;
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Pylot agent', cancellable: true },
       (_progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return api.runAgentTurn({ task }, new VsCodeAgentUi(output), abort.signal);
+        return api.runAgentTurn({ task }, new VsCodeAgentUi(log), abort.signal);
       },
     );
-    output.appendLine(`━━ ${result.outcome} after ${result.steps} steps`);
+    log.info`Agent: ${result.outcome} after ${result.steps} steps`;
     const actions = result.changedFiles.length ? ['Restore Files', 'Show Output'] : ['Show Output'];
     const summary = result.outcome === 'answered' ? result.answer : result.answer || `The agent stopped (${result.outcome}).`;
     void vscode.window.showInformationMessage(`Pylot agent: ${summary.slice(0, 300)}`, ...actions).then(async (choice) => {
-      if (choice === 'Show Output') output.show();
+      if (choice === 'Show Output') log.show();
       if (choice === 'Restore Files') {
         const files = await api.restoreCheckpoint(result.turnId);
         void vscode.window.showInformationMessage(`Pylot restored ${files.length} file(s).`);

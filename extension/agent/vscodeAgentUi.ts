@@ -1,7 +1,9 @@
 // The fallback AgentUi, built from VS Code's own UI until the chat panel hosts the agent: progress
-// in an output channel, the diff editor for proposed edits, a QuickPick for each approval (it can
+// in the Pylot log (what the model and the tools said only under `pylot.trace`), the diff editor for proposed edits, a QuickPick for each approval (it can
 // be closed when the turn is cancelled or the prompt times out, which a modal dialog cannot).
 import * as vscode from 'vscode';
+import { code } from '../../protocol/logLine';
+import type { Log } from '../log';
 import type { AgentEventParams } from '../../protocol/agent';
 import type { AgentUi, ApprovalDecision, ApprovalRequest, DecisionKind } from './ui';
 
@@ -13,21 +15,21 @@ const labels: Record<DecisionKind, string> = {
 };
 
 export class VsCodeAgentUi implements AgentUi {
-  constructor(private readonly output: vscode.OutputChannel) {}
+  constructor(private readonly log: Log) {}
 
   onEvent(event: AgentEventParams): void {
     switch (event.type) {
       case 'text':
-        return this.output.append(event.text);
+        return this.log.info`Agent says: ${code(event.text)}`;
       case 'toolCall':
-        return this.output.appendLine(`\n▶ ${event.step}. ${event.call.tool} ${JSON.stringify(event.call.args)}`);
+        return this.log.info`Agent step ${event.step}: ${event.call.tool} ${code(event.call.args)}`;
       case 'toolResult': {
         const lines = event.output.split('\n');
         const shown = lines.length > 12 ? [...lines.slice(0, 12), `… (${lines.length - 12} more lines)`] : lines;
-        return this.output.appendLine(`  ${event.status}: ${shown.join('\n  ')}`);
+        return this.log.info`Agent tool ${event.status}: ${code(shown.join('\n'))}`;
       }
       case 'notice':
-        return this.output.appendLine(`  ⚠ ${event.message}`);
+        return this.log.warn`Agent: ${code(event.message)}`;
     }
   }
 

@@ -3,6 +3,7 @@
 // user typed and says what to do; the panel is only a view of this state.
 import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
+import type { Vote } from '../../protocol/usageStats';
 import type { Attachment, ChatHostMessage, ChatMode, ChatTurn, ToolCallCard } from '../../protocol/chat';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { Log } from '../log';
@@ -172,6 +173,16 @@ export class ChatController implements vscode.Disposable {
     await this.history.save(this.chat).then(undefined, (error: unknown) => this.log.warn(`Chat history could not be saved: ${String(error)}`));
     this.showChat();
     void vscode.window.showInformationMessage(`Pylot restored ${files.length} file(s).`);
+  }
+
+  /** 👍/👎 on a finished reply: kept on the turn (so it is given once) and handed to `count`. */
+  async feedback(turnId: string, vote: Vote, count: (vote: Vote) => void): Promise<void> {
+    const turn = this.chat.turns.find((t) => t.id === turnId);
+    if (!turn || turn.role !== 'assistant' || turn.feedback || turn.error) return;
+    count(vote);
+    this.chat = { ...this.chat, turns: this.chat.turns.map((t) => (t.id === turnId ? { ...t, feedback: vote } : t)) };
+    await this.history.save(this.chat).then(undefined, (error: unknown) => this.log.warn(`Chat history could not be saved: ${String(error)}`));
+    this.showChat();
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@
 // every message validated against protocol/chat.ts both ways. Messages posted before the panel is
 // ready wait for it, so `pylot.openChat` can fill the composer of a panel that is still loading.
 import * as vscode from 'vscode';
+import { code } from '../../protocol/logLine';
 import { ChatWebviewMessage, type ChatHostMessage } from '../../protocol/chat';
 import type { Log } from '../log';
 import { webviewPage } from '../webviewPage';
@@ -34,7 +35,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = ChatWebviewMessage.safeParse(raw);
-      if (!parsed.success) return this.log.warn(`Ignoring malformed message from the chat panel: ${JSON.stringify(raw).slice(0, 200)}`);
+      if (!parsed.success) return this.log.warn`Ignoring malformed message from the chat panel: ${code(raw)}`;
       if (parsed.data.type === 'ready') {
         this.ready = true;
         const queued = this.queued;

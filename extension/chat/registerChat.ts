@@ -4,6 +4,7 @@
 import type { ProposedDocuments } from '../proposedDocuments';
 import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
+import type { Vote } from '../../protocol/usageStats';
 import {
   ChatMode as ChatModeSchema,
   type Attachment,
@@ -37,6 +38,8 @@ export interface ChatDeps {
   readonly searchCode: CodeSearch;
   /** Where Apply to file's diff gets its proposed side. */
   readonly proposed: ProposedDocuments;
+  /** 👍/👎 on a reply of `model`, for the local usage statistics. */
+  readonly chatVote?: (model: string, vote: Vote, note?: string) => void;
 }
 
 /** `pylot.openChat`'s argument: what other commands hand the chat. */
@@ -59,6 +62,8 @@ export interface ChatApi {
   visible(): boolean;
   /** Plugs in the backend of a mode; the agent registers for 'agent'. */
   setBackend(mode: ChatMode, backend: ChatBackend): vscode.Disposable;
+  /** What the panel's 👍/👎 does (tests call it directly). */
+  feedback(turnId: string, vote: Vote, note?: string): Promise<void>;
 }
 
 export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): ChatApi {
@@ -78,6 +83,10 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
     view.post({ type: 'selection', attachment: attachment && !deps.privacy.isExcluded(lastEditor!.document.uri) ? attachment : undefined });
   };
   let selectionTimer: NodeJS.Timeout | undefined;
+
+  function feedback(turnId: string, vote: Vote, note?: string): Promise<void> {
+    return controller.feedback(turnId, vote, (counted) => deps.chatVote?.(models.state('chat').model?.name ?? 'unknown model', counted, note));
+  }
 
   async function handle(message: ChatWebviewMessage): Promise<void> {
     switch (message.type) {
@@ -125,6 +134,8 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         return controller.showDiff(message.callId);
       case 'restoreCheckpoint':
         return controller.restoreCheckpoint(message.turnId);
+      case 'feedback':
+        return feedback(message.turnId, message.vote, message.note);
       case 'openAttachment': {
         const uri = vscode.Uri.parse(message.uri, true);
         // Only documents: the panel must not be a way to open arbitrary URIs.
@@ -187,6 +198,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
     current: () => controller.current,
     visible: () => view.visible,
     setBackend: (mode, backend) => controller.setBackend(mode, backend),
+    feedback,
   };
 }
 

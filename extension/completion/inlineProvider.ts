@@ -25,6 +25,8 @@ export interface ProviderDeps {
   readonly privacy: PrivacyFilter;
   /** Asked for a suggestion with no completion model set: the moment to offer one. */
   readonly onNoModel?: () => void;
+  /** The suggestion VS Code will show (the first item), for the usage statistics. */
+  readonly onShown?: (document: vscode.TextDocument, position: vscode.Position, text: string, latencyMs: number) => void;
 }
 
 export class InlineCompletionProvider implements vscode.InlineCompletionItemProvider {
@@ -49,7 +51,9 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      return items(await this.request(document, position, automatic ? 1 : 3, delayMs, abort.signal), position, document);
+      const answer = await this.request(document, position, automatic ? 1 : 3, delayMs, abort.signal);
+      if (answer.items[0] && !token.isCancellationRequested) this.deps.onShown?.(document, position, answer.items[0], answer.latencyMs);
+      return items(answer.items, position, document);
     } catch (error) {
       const quiet =
         error instanceof PylotError &&
@@ -82,10 +86,10 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     alternatives: number,
     delayMs: number,
     signal: AbortSignal,
-  ): Promise<readonly string[]> {
+  ): Promise<{ items: readonly string[]; latencyMs: number }> {
     const { sidecar, models, documents, latency, log } = this.deps;
     await models.ensureLoaded('completion', signal);
-    if (!documents.ensure(document)) return [];
+    if (!documents.ensure(document)) return { items: [], latencyMs: 0 };
     const started = performance.now();
     const settings = this.deps.settings();
     const result = await sidecar.request(
@@ -101,12 +105,13 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
       },
       { signal },
     );
-    latency.record(performance.now() - started - delayMs, result);
+    const latencyMs = performance.now() - started - delayMs;
+    latency.record(latencyMs, result);
     if (!result.reused)
       log.debug(
         `completion: ${result.items.length} item(s), ${result.tokens} tokens, ${result.promptTokens ?? '?'} prompt tokens evaluated${result.anchored ? ' (anchored)' : ''}, ${result.engineMs.toFixed(0)} ms (${result.stopReason})`,
       );
-    return result.items;
+    return { items: result.items, latencyMs };
   }
 }
 

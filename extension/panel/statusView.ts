@@ -2,12 +2,14 @@
 // validated against the shared contract in both directions.
 import type { Log } from '../log';
 import * as vscode from 'vscode';
+import { code } from '../../protocol/logLine';
 import { WebviewMessage, type HostMessage, type PanelState } from '../../protocol/webview';
 import { webviewPage } from '../webviewPage';
 
 export class StatusViewProvider implements vscode.WebviewViewProvider {
   static readonly viewId = 'pylot.status';
   private view: vscode.WebviewView | undefined;
+  private pendingRefresh: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -28,12 +30,21 @@ export class StatusViewProvider implements vscode.WebviewViewProvider {
     });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = WebviewMessage.safeParse(raw);
-      if (!parsed.success) return this.log.warn(`Ignoring malformed message from the Pylot panel: ${JSON.stringify(raw)}`);
+      if (!parsed.success) return this.log.warn`Ignoring malformed message from the Pylot panel: ${code(raw)}`;
       const message = parsed.data;
       if (message.type === 'ready') this.refresh();
       else void vscode.commands.executeCommand(`pylot.${message.command}`);
     });
     view.onDidDispose(() => (this.view = undefined));
+  }
+
+  /** Many changes in a row (usage counts while typing) are one redraw. */
+  refreshSoon(): void {
+    if (this.pendingRefresh) return;
+    this.pendingRefresh = setTimeout(() => {
+      this.pendingRefresh = undefined;
+      this.refresh();
+    }, 500);
   }
 
   refresh(): void {

@@ -10,6 +10,8 @@ import { CommandRefused, type Outcome, type Run } from './run';
 export interface FlowDeps extends AskDeps {
   readonly documents: ProposedDocuments;
   readonly reviewShown: (review: PendingReview) => void;
+  /** Hunks kept and rejected in a preview (the usage statistics). */
+  readonly hunksDecided?: (kept: number, rejected: number) => void;
 }
 
 /** `code`: the complete new text of the lines shown. */
@@ -25,7 +27,7 @@ export async function askForCode(deps: AskDeps, messages: readonly ChatMessage[]
 /** Shows the proposal and applies what the user keeps. */
 export async function reviewAndApply(deps: FlowDeps, proposal: Proposal): Promise<Outcome> {
   refuseIfStale(proposal);
-  const kept = await review(proposal, deps.documents, deps.reviewShown);
+  const kept = await review(proposal, deps.documents, deps.reviewShown, deps.hunksDecided);
   if (kept === undefined) return { kind: 'rejected' };
   if (kept.length === 0) return proposal.oldText === proposal.newText ? { kind: 'done', detail: 'no change proposed' } : { kind: 'rejected' };
   const result = await applyProposal(proposal, kept);

@@ -28,7 +28,7 @@ export interface RefactorApi {
 
 export function registerRefactorCommands(
   context: vscode.ExtensionContext,
-  base: { sidecar: Sidecar; models: ModelManager; log: Log; proposed: ProposedDocuments },
+  base: { sidecar: Sidecar; models: ModelManager; log: Log; proposed: ProposedDocuments; hunksDecided?: (kept: number, rejected: number) => void },
 ): RefactorApi {
   const reviews = new vscode.EventEmitter<PendingReview>();
   const namesShown = new vscode.EventEmitter<PendingNames>();

@@ -19,8 +19,13 @@ interface HunkItem extends vscode.QuickPickItem {
   readonly index: number;
 }
 
-/** Resolves with the hunks the user kept, or undefined when they rejected the change. */
-export async function review(proposal: Proposal, documents: ProposedDocuments, shown: (review: PendingReview) => void): Promise<Hunk[] | undefined> {
+/** Resolves with the hunks the user kept, or undefined when they rejected the change; `decided` hears the counts once. */
+export async function review(
+  proposal: Proposal,
+  documents: ProposedDocuments,
+  shown: (review: PendingReview) => void,
+  decided?: (kept: number, rejected: number) => void,
+): Promise<Hunk[] | undefined> {
   const hunks = diffHunks(proposal.oldText, proposal.newText);
   if (hunks.length === 0) return [];
   const { left, right } = await sides(proposal, hunks, documents);
@@ -35,8 +40,13 @@ export async function review(proposal: Proposal, documents: ProposedDocuments, s
   pick.selectedItems = pick.items;
   try {
     return await new Promise<Hunk[] | undefined>((resolve) => {
+      let done = false;
       const decide = (indexes: readonly number[] | undefined) => {
-        resolve(indexes?.map((index) => hunks[index]!).filter(Boolean));
+        const kept = indexes?.map((index) => hunks[index]!).filter(Boolean);
+        // Hiding the pick after a decision calls this again: the first call is the user's.
+        if (!done) decided?.(kept?.length ?? 0, hunks.length - (kept?.length ?? 0));
+        done = true;
+        resolve(kept);
         pick.hide();
       };
       pick.onDidAccept(() => decide(pick.selectedItems.map((item) => item.index)));

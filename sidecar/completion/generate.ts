@@ -5,6 +5,8 @@ import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../prot
 import type { Generate } from '../../protocol/sidecar';
 import type { Engine, GenerateOptions } from '../engine/engine';
 import { countTokens, fitConversation } from '../engine/tokenBudget';
+import { code } from '../../protocol/logLine';
+import { log, tracing } from '../log';
 import { DeltaBatcher } from './deltaBatcher';
 
 type GenerateParams = ParamsOf<typeof Generate>;
@@ -41,6 +43,7 @@ export async function generate(engine: Engine, params: GenerateParams, signal: A
     ...(fitted && { fittedTokens: fitted.tokens, droppedMessages: fitted.droppedMessages }),
   };
   batcher?.flush();
+  if (tracing()) log('info')`generate on ${engine.info.name}: ${code(params.messages ?? params.prompt ?? params.infill)} → ${code(generation.text)}`;
   if (!params.jsonSchema || generation.stopReason === 'aborted') return generation;
   try {
     return { ...generation, json: JSON.parse(generation.text) as unknown };

@@ -5,6 +5,8 @@
 // keeps stable while the user types (anchor.ts); servers get /infill with the snippets as
 // input_extra. A wall-time cap keeps what arrived; post-processing decides what is shown. One
 // generation runs at a time: a new one stops the one before and starts when it has ended.
+import { code } from '../../protocol/logLine';
+import { log, tracing } from '../log';
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
 import { settingDefaults } from '../../protocol/settings';
 import type { InlineCompletion, WarmCompletion } from '../../protocol/sidecar';
@@ -203,6 +205,8 @@ export class InlineCompletionService {
         if ((params.alternatives ?? 1) > 1 && shown[0]?.includes('\n')) shown.push(shown[0].slice(0, shown[0].indexOf('\n')));
         const items = [...new Set(shown)].filter((item) => item.trim()).slice(0, maxAlternatives);
         const first = generations[0]!;
+        if (tracing())
+          log('info')`completion in ${filenameOf(document.uri)}: ${code(window.prefix.slice(-400))}‸${code(window.suffix.slice(0, 200))} → ${code(items)}`;
         const cut = first.stopReason === 'aborted' && timeLimit.signal.aborted && !stop.signal.aborted;
         // What a stopped generation said is a fragment, not a suggestion worth keeping.
         if (first.stopReason !== 'aborted' || cut) this.cacheFor(engine).remember(running.spot, items);

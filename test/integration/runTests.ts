@@ -10,7 +10,16 @@ import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
 import { badModelFiles, benchModel, embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
 import { startLlamaServer } from '../fixtures/llamaServer';
-import { badRenameScript, multiLineScript, otherScript, renameScript, script, type TestModels } from './suite/fixtureScripts';
+import {
+  badRenameScript,
+  multiLineScript,
+  otherScript,
+  privacyChatScript,
+  privacyCompletionScript,
+  renameScript,
+  script,
+  type TestModels,
+} from './suite/fixtureScripts';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/test/integration
 const { values } = parseArgs({
@@ -33,6 +42,8 @@ const models: TestModels = {
   scriptedMultiLine: await scriptedModel(multiLineScript, { name: 'scripted-multiline' }),
   renameNames: await scriptedModel(renameScript, { name: 'scripted-rename' }),
   renameBadNames: await scriptedModel(badRenameScript, { name: 'scripted-rename-bad' }),
+  privacyCompletion: await scriptedModel(privacyCompletionScript, { name: 'scripted-privacy-completion' }),
+  privacyChat: await scriptedModel(privacyChatScript, { name: 'scripted-privacy-chat' }),
   fim: await fimModel(),
   bench: await benchModel(),
   embedding: await embeddingModel(),

@@ -149,6 +149,34 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Send' }).waitFor();
   });
 
+  it('asks 👍/👎 under a finished reply, with an optional note; a voted reply says so; a failed one asks nothing', async () => {
+    const answered = (id: string, feedback?: 'up' | 'down') => ({ id, role: 'assistant' as const, text: `Answer ${id}.`, ...(feedback && { feedback }) });
+    await host({
+      type: 'chat',
+      chatId: 'c1',
+      title: 'Votes',
+      mode: 'ask',
+      agentAvailable: true,
+      turns: [answered('a1'), answered('a2'), answered('a3', 'down'), { id: 'a4', role: 'assistant', text: '', error: 'No chat model is set.' }],
+    });
+    const turn = (id: string) => page.locator(`.turn[data-turn-id="${id}"]`);
+    await turn('a1').getByRole('button', { name: 'Not helpful', exact: true }).click();
+    await turn('a1').getByLabel('Feedback note').fill('  It used an API that does not exist.  ');
+    await turn('a1').getByRole('button', { name: 'Send' }).click();
+    assert.deepEqual(await lastSent(), { type: 'feedback', turnId: 'a1', vote: 'down', note: 'It used an API that does not exist.' });
+    await turn('a2').getByRole('button', { name: 'Helpful', exact: true }).click();
+    await turn('a2').getByRole('button', { name: 'Skip note' }).click();
+    assert.deepEqual(await lastSent(), { type: 'feedback', turnId: 'a2', vote: 'up' });
+    assert.equal(await turn('a3').locator('.feedback').innerText(), '👎 Marked not helpful');
+    assert.equal(
+      await turn('a3')
+        .getByRole('button', { name: /helpful/i })
+        .count(),
+      0,
+    );
+    assert.equal(await turn('a4').locator('.feedback').count(), 0);
+  });
+
   it('sanitises what the model writes: no scripts, handlers or javascript: links', async () => {
     const evil =
       'Hi <script>window.hacked = 1</script><img src="x" onerror="window.hacked = 2"> <a href="javascript:window.hacked=3">link</a> <iframe src="https://example.com"></iframe>';

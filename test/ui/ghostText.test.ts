@@ -88,6 +88,19 @@ describe('Pylot in the browser, installed from its .vsix', { timeout: 10 * 60_00
     // Rows by their exact label: a value (the CPU's name, a path) may contain any word.
     const before = await panelValue(panel, 'Engine', 'Process').textContent({ timeout });
     assert.match(before ?? '', /^pid \d+$/);
+    // The suggestion taken with Tab above, counted on this machine and drawn as a bar.
+    const usage = panel.locator('section.usage');
+    const row = usage
+      .locator('.usage-block')
+      .filter({ has: panel.getByRole('heading', { name: 'Completions · typescript · pylot-test-scripted', exact: true }) });
+    await row.locator('p', { hasText: /^\d+ shown · 1 accepted/ }).waitFor({ timeout });
+    assert.match((await row.locator('p').first().textContent()) ?? '', /^(\d+) shown · 1 accepted \(\d+ %\) · \d+ dismissed$/);
+    assert.equal(await row.locator('p.note').first().textContent(), 'taken by Tab 1 · by word 0 · by line 0');
+    assert.match((await row.getByRole('img').first().getAttribute('aria-label')) ?? '', /^\d+ shown, 1 accepted, \d+ dismissed$/);
+    assert.ok(await usage.getByText('kept only here, never sent anywhere', { exact: false }).isVisible());
+    await row.scrollIntoViewIfNeeded();
+    await shots.take('usage');
+    await panel.locator('section').first().scrollIntoViewIfNeeded();
     await shots.take('panel');
     await runCommand(page, 'Pylot: Restart Sidecar');
     await panelValue(panel, 'Engine', 'Process').filter({ hasNotText: before! }).waitFor({ timeout });

@@ -159,6 +159,7 @@ describe('what the sidecar assumes of a setting', () => {
       gpu: 'gpu',
       flashAttention: 'advanced.flashAttention',
       kvCacheType: 'advanced.kvCacheType',
+      trace: 'trace',
     };
     assert.deepEqual(Object.keys(SidecarSettings.shape).sort(), Object.keys(startSettings).sort(), 'a new start setting needs restartsSidecar');
     const expected = [...Object.values(startSettings), 'sidecar.nodePath'].map((key) => `pylot.${key}`);

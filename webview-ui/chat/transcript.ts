@@ -1,6 +1,7 @@
 // The conversation: user messages with their chips, replies streamed as sanitised Markdown, tool-call
 // cards, token use per turn, and failed turns with what to do about them.
 import type { Attachment, BusyTurn, ChatCommand, ChatTurn, ToolCallCard, TurnUsage } from '../../protocol/chat';
+import type { Vote } from '../../protocol/usageStats';
 import { button, el } from './dom';
 import { postToHost } from './host';
 import { renderMarkdown, type CodeHandler } from './markdown';
@@ -144,6 +145,7 @@ export class Transcript {
       );
     }
     if (turn.usage) element.append(el('div', { className: 'usage' }, usageText(turn.usage)));
+    if (!turn.error && turn.text) element.append(feedbackRow(turn));
     return element;
   }
 
@@ -205,4 +207,35 @@ function usageText(usage: TurnUsage): string {
   }
   if (usage.droppedMessages) parts.push(`${usage.droppedMessages} earlier message${usage.droppedMessages === 1 ? '' : 's'} left out to fit the context`);
   return parts.join(' · ');
+}
+
+/** 👍/👎 under a reply; either opens an optional note, sent with the vote (kept only on this machine). */
+function feedbackRow(turn: ChatTurn): HTMLElement {
+  const row = el('div', { className: 'feedback' });
+  if (turn.feedback) {
+    row.append(el('span', { className: 'feedback-given' }, turn.feedback === 'up' ? '👍 Marked helpful' : '👎 Marked not helpful'));
+    return row;
+  }
+  const ask = (vote: Vote) => {
+    const note = el('input', {
+      type: 'text',
+      className: 'feedback-note',
+      placeholder: 'What was good or wrong? (optional)',
+      'aria-label': 'Feedback note',
+      maxlength: '1000',
+    });
+    const send = () => postToHost({ type: 'feedback', turnId: turn.id, vote, note: note.value.trim() || undefined });
+    note.addEventListener('keydown', (event) => event.key === 'Enter' && send());
+    row.replaceChildren(
+      note,
+      button('Send', send),
+      button('Skip note', () => postToHost({ type: 'feedback', turnId: turn.id, vote })),
+    );
+    note.focus();
+  };
+  row.append(
+    button('👍', () => ask('up'), { title: 'Helpful', 'aria-label': 'Helpful' }),
+    button('👎', () => ask('down'), { title: 'Not helpful', 'aria-label': 'Not helpful' }),
+  );
+  return row;
 }

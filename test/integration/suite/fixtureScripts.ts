@@ -8,6 +8,10 @@ export const renameScript = '{"names":["sumOf","addNumbers"]}';
 /** Valid JSON for the schema, but not an identifier: the zod check must catch it. */
 export const badRenameScript = '{"names":["bad name"]}';
 
+/** The privacy test's models: each says a marker that must never reach a log. */
+export const privacyCompletionScript = 'return kwCompletionMark;';
+export const privacyChatScript = 'The answer is kwChatReplyMark.';
+
 /** Paths of generated models, handed to the extension host in PYLOT_TEST_MODELS. */
 export interface TestModels {
   scripted: string;
@@ -15,6 +19,8 @@ export interface TestModels {
   scriptedMultiLine: string;
   renameNames: string;
   renameBadNames: string;
+  privacyCompletion: string;
+  privacyChat: string;
   fim: string;
   /** 0.5B-shaped random model: slow enough to stop or crash mid-answer. */
   bench: string;
