@@ -31,8 +31,12 @@ export interface HistoryDeps {
 
 /** Groups kept; the oldest goes first. */
 export const maxGroups = 16;
-/** An edit joins the last group when it is this close to it, in lines, and comes within `pauseMs`. */
-const joinLines = 2;
+/**
+ * An edit joins the last group when no more than this many line breaks lie between them, and it
+ * comes within `pauseMs`: typing on one line is one change, the same change on the next line is
+ * another (the repeat rule needs them apart).
+ */
+const joinLines = 0;
 const pauseMs = 60_000;
 /** Edits to this many files within `burstMs` are one external change (a checkout), not typing. */
 const burstFiles = 4;
