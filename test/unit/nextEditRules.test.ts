@@ -47,6 +47,15 @@ class Session {
     return this;
   }
 
+  /** Replaces the first match of `find` with `replace` in one edit, as a paste does. */
+  paste(find: string, replace: string): this {
+    const start = this.text.indexOf(find);
+    assert.ok(start >= 0, `${find} is in ${this.name}`);
+    this.edit(start, start + find.length, replace);
+    this.cursor = start + replace.length;
+    return this;
+  }
+
   async suggestions(): Promise<Suggestion[]> {
     const document = this.documents.peek(this.uri)!;
     return suggestNextEdits(document, await trees.treeFor(document), this.history, this.cursor);
@@ -184,6 +193,16 @@ describe('next edits: a renamed identifier', () => {
     );
     s.type('load', 'read_file');
     assert.deepEqual(await s.lines(), ['rename: config = read_file("load.txt")', 'rename: data = [read_file(p) for p in paths]']);
+  });
+
+  it('a name swapped inside a pasted line: its other uses, and nothing for the words around it', async () => {
+    const s = new Session(
+      'paste.ts',
+      'typescript',
+      ts('function f(items: number[]) {', '  let sum = 0;', '  for (const x of items) sum += x;', '  return sum;', '}'),
+    );
+    s.paste('  let sum = 0;', '  let subtotal: number = 0;');
+    assert.deepEqual(await s.lines(), ['rename: for (const x of items) subtotal += x;', 'rename: return subtotal;']);
   });
 
   it('offers nothing for a changed string, a new word, or a name used nowhere else', async () => {

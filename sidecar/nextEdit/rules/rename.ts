@@ -1,30 +1,74 @@
-// After the user changes an identifier at one place, the same change at its other uses in scope:
+// After the user changes an identifier at one place (typed over it, or swapped in a bigger change
+// such as a pasted line), the same change at its other uses in scope:
 // the innermost function that declares the name (a parameter or a local), else the whole file.
 // Uses are syntax nodes of the same family (a type's uses are types, a property's properties), so
 // the word in a string, a comment or another kind of name is left alone.
+import { diffArrays } from 'diff';
 import type { SyntaxNode } from '../../context/grammars';
+import type { GroupChange } from '../editHistory';
 import { ancestors, identifierFamily, identifierTypes, isFunctionNode, isIdentifier, widenToWords, type Rule, type Suggestion } from '../suggestion';
 
 const maxUses = 200;
+const maxSwaps = 5;
+/** A bigger change is not searched for swaps (a pasted file). */
+const maxTokens = 2_000;
 
 export const renameRule: Rule = ({ text, tree, last }) => {
   if (!tree) return [];
-  const word = widenToWords(last);
-  const oldName = word.removed;
-  const newName = word.inserted;
-  if (!isIdentifier(oldName) || !isIdentifier(newName) || oldName === newName) return [];
-  const site = tree.rootNode.descendantForIndex(word.start, word.start + newName.length);
-  if (!site || !identifierTypes.has(site.type) || site.text !== newName || text.slice(site.startIndex, site.endIndex) !== newName) return [];
-  const family = familyOf(site);
-  const scope = scopeOf(site, oldName, tree.rootNode);
   const suggestions: Suggestion[] = [];
-  for (const use of scope.descendantsOfType([...identifierTypes])) {
-    if (suggestions.length >= maxUses) break;
-    if (!use || use.text !== oldName || use.startIndex === site.startIndex || familyOf(use) !== family) continue;
-    suggestions.push({ rule: 'rename', start: use.startIndex, end: use.endIndex, text: newName, label: `Rename ${oldName} to ${newName}` });
+  for (const { start, oldName, newName } of swaps(last)) {
+    const site = tree.rootNode.descendantForIndex(start, start + newName.length);
+    if (!site || !identifierTypes.has(site.type) || site.startIndex !== start || text.slice(site.startIndex, site.endIndex) !== newName) continue;
+    const family = familyOf(site);
+    const scope = scopeOf(site, oldName, tree.rootNode);
+    for (const use of scope.descendantsOfType([...identifierTypes])) {
+      if (suggestions.length >= maxUses) break;
+      if (!use || use.text !== oldName || use.startIndex === site.startIndex || familyOf(use) !== family) continue;
+      suggestions.push({ rule: 'rename', start: use.startIndex, end: use.endIndex, text: newName, label: `Rename ${oldName} to ${newName}` });
+    }
   }
   return suggestions;
 };
+
+interface Swap {
+  /** Where the new name starts in the current text. */
+  readonly start: number;
+  readonly oldName: string;
+  readonly newName: string;
+}
+
+/**
+ * The names the change swapped for others: the change itself when it lies inside one word (typing
+ * a new name over an old one), else each word-for-word swap in a bigger change (a pasted line).
+ */
+function swaps(last: GroupChange): Swap[] {
+  const word = widenToWords(last);
+  if (isIdentifier(word.removed) && isIdentifier(word.inserted))
+    return word.removed === word.inserted ? [] : [{ start: word.start, oldName: word.removed, newName: word.inserted }];
+  const removed = tokens(word.removed);
+  const inserted = tokens(word.inserted);
+  if (removed.length > maxTokens || inserted.length > maxTokens) return [];
+  const parts = diffArrays(removed, inserted);
+  const found: Swap[] = [];
+  let at = word.start;
+  parts.forEach((part, i) => {
+    const next = parts[i + 1];
+    const [oldName, newName] = [part.value[0], next?.value[0]];
+    // One word out, a word first in (what follows it may be new too: `sum` → `subtotal: number`),
+    // unless the new word goes on into a longer name (`log` → `logger.info`, `f` → `f()`).
+    const goesOn = /^[.([]$/.test(next?.value[1] ?? '');
+    if (part.removed && next?.added && part.value.length === 1 && !goesOn && isIdentifier(oldName!) && isIdentifier(newName!)) {
+      found.push({ start: at, oldName: oldName!, newName: newName! });
+    }
+    if (!part.removed) at += part.value.join('').length;
+  });
+  return found.slice(0, maxSwaps);
+}
+
+/** Words, runs of space, and single other characters. */
+function tokens(text: string): string[] {
+  return text.match(/[\p{L}\p{N}_$]+|\s+|[^\p{L}\p{N}_$\s]/gu) ?? [];
+}
 
 /** A name's family; in Python an attribute (`self.count`) is a property though its node is an identifier. */
 function familyOf(node: SyntaxNode): string {
