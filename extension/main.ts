@@ -17,7 +17,7 @@ import { registerCodebaseIndex, type CodebaseSearchResult, type CodeSearch } fro
 import type { IndexStatus } from '../protocol/index';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { DocumentSync } from './completion/documentSync';
-import { registerNextEditCommand } from './nextEdit/suggestCommand';
+import { NextEditController } from './nextEdit/nextEditController';
 import { SignalReporter } from './context/signalReporter';
 import { LatencyTracker } from './completion/latency';
 import { PrivacyFilter } from './completion/privacy';
@@ -128,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     new SignalReporter(sidecar, privacy),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completions),
     registerWarmup({ sidecar, models, documents, privacy, enabled: () => settings.completionEnabled, log }),
-    registerNextEditCommand({ sidecar, documents, privacy, log }),
+    new NextEditController({ sidecar, documents, privacy, log }),
     vscode.commands.registerCommand('pylot.completionAccepted', () => {
       // After VS Code has applied the accepted text: the next completion is likely wanted right there.
       setTimeout(() => vscode.window.activeTextEditor && void completions.prefetch(vscode.window.activeTextEditor), 0);

@@ -1,0 +1,88 @@
+// Next edit suggestions in a real VS Code: rename a local and the suggestion waits at its other use
+// (eager, after the pause); Tab jumps to it, Tab again accepts it as one undoable edit, the next one
+// follows, Esc dismisses. On demand asks only when told; a .env file never gets one.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { pylot, setting, sleep, waitFor } from './helpers';
+
+const tab = () => vscode.commands.executeCommand<string | undefined>('pylot.nextEdit.tab');
+
+suite('Pylot next edits', () => {
+  let folder: vscode.WorkspaceFolder;
+
+  suiteSetup(async () => {
+    const api = await pylot();
+    await api.sidecar.ensureStarted();
+    const first = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(first, 'the integration run opens a workspace folder');
+    folder = first;
+  });
+
+  teardown(async () => {
+    await setting('nextEdit.mode', undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  async function open(name: string, text: string): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.joinPath(folder.uri, 'nextEdit', name);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    return vscode.window.showTextDocument(uri);
+  }
+
+  /** Replaces `find` (its `nth` match) the way a user's rename would reach the mirror. */
+  async function change(editor: vscode.TextEditor, find: string, replace: string, nth = 0): Promise<void> {
+    const text = editor.document.getText();
+    let at = -1;
+    for (let i = 0; i <= nth; i++) at = text.indexOf(find, at + 1);
+    assert.ok(at >= 0, `${find} is in the document`);
+    const range = new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(at + find.length));
+    assert.ok(await editor.edit((builder) => builder.replace(range, replace)));
+  }
+
+  const source = 'function total(items: number[]) {\n  let sum = 0;\n  for (const x of items) sum += x;\n  return sum;\n}\n';
+
+  test('a renamed local: Tab jumps to its other use, Tab accepts (one undo), the next follows, Esc dismisses', async () => {
+    const editor = await open('cart.ts', source);
+    await change(editor, 'sum', 'subtotal');
+    assert.equal(await waitFor('the suggestion at the other use', async () => (await tab()) === 'jumped' && 'jumped'), 'jumped');
+    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [2, 25], 'the cursor is at the other use');
+    assert.equal(editor.document.getText(), source.replace('let sum', 'let subtotal'), 'jumping changes nothing');
+
+    assert.equal(await tab(), 'accepted');
+    assert.equal(editor.document.lineAt(2).text, '  for (const x of items) subtotal += x;');
+    assert.equal(editor.document.lineAt(3).text, '  return sum;', 'one suggestion at a time');
+
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), source.replace('let sum', 'let subtotal'), 'one undo takes back exactly the accepted edit');
+    await vscode.commands.executeCommand('redo');
+
+    assert.equal(await waitFor('the next suggestion', async () => (await tab()) === 'jumped' && 'jumped'), 'jumped');
+    assert.equal(editor.selection.active.line, 3);
+    await vscode.commands.executeCommand('pylot.nextEdit.dismiss');
+    assert.equal(await tab(), undefined, 'dismissed: Tab does nothing of ours');
+    assert.equal(editor.document.lineAt(3).text, '  return sum;');
+  });
+
+  test('on demand: nothing until asked, then the suggestion', async () => {
+    await setting('nextEdit.mode', 'onDemand');
+    const editor = await open('demand.ts', source);
+    await change(editor, 'sum', 'acc');
+    await sleep(1_500);
+    assert.equal(await tab(), undefined, 'no eager suggestion');
+    assert.equal(await vscode.commands.executeCommand('pylot.nextEdit.suggest'), 2);
+    assert.equal(await tab(), 'jumped');
+    assert.equal(await tab(), 'accepted');
+    assert.equal(editor.document.lineAt(2).text, '  for (const x of items) acc += x;');
+  });
+
+  test('nothing in a .env file', async () => {
+    const text = 'KEY=old\nOTHER=old\nTHIRD=old\n';
+    const editor = await open('.env', text);
+    await change(editor, 'old', 'new');
+    await change(editor, 'old', 'new');
+    await sleep(1_500);
+    assert.equal(await tab(), undefined);
+    assert.equal(await vscode.commands.executeCommand('pylot.nextEdit.suggest'), 0);
+    assert.equal(editor.document.getText(), 'KEY=new\nOTHER=new\nTHIRD=old\n');
+  });
+});
