@@ -135,7 +135,13 @@ export class NextEditController implements vscode.Disposable {
     return 'accepted';
   }
 
+  /** Keeps eager suggestions away for a while; run again while snoozed, it brings them back. */
   private snooze(): void {
+    if (Date.now() < this.snoozedUntil) {
+      this.snoozedUntil = 0;
+      vscode.window.setStatusBarMessage('Pylot: next edits are back.', 4_000);
+      return;
+    }
     const minutes = this.setting('nextEdit.snoozeMinutes');
     this.snoozedUntil = Date.now() + minutes * 60_000;
     this.clear();

@@ -20,6 +20,7 @@ suite('Pylot next edits', () => {
 
   teardown(async () => {
     await setting('nextEdit.mode', undefined);
+    await vscode.workspace.getConfiguration('pylot', { languageId: 'typescript' }).update('nextEdit.mode', undefined, vscode.ConfigurationTarget.Global, true);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -73,6 +74,34 @@ suite('Pylot next edits', () => {
     assert.equal(await tab(), 'jumped');
     assert.equal(await tab(), 'accepted');
     assert.equal(editor.document.lineAt(2).text, '  for (const x of items) acc += x;');
+  });
+
+  test('off for one language, still on for another', async () => {
+    await vscode.workspace.getConfiguration('pylot', { languageId: 'typescript' }).update('nextEdit.mode', 'off', vscode.ConfigurationTarget.Global, true);
+    const typescript = await open('off.ts', source);
+    await change(typescript, 'sum', 'acc');
+    await sleep(1_500);
+    assert.equal(await tab(), undefined, 'no eager suggestion in TypeScript');
+    assert.equal(await vscode.commands.executeCommand('pylot.nextEdit.suggest'), 0, 'nor on demand');
+    const python = await open('on.py', 'def total(items):\n    acc = 0\n    for x in items:\n        acc += x\n    return acc\n');
+    await change(python, 'acc', 'subtotal');
+    assert.equal(await waitFor('the Python suggestion', async () => (await tab()) === 'jumped' && 'jumped'), 'jumped');
+    assert.equal(python.selection.active.line, 3);
+  });
+
+  test('snoozed: no eager suggestion, until the snooze is lifted', async () => {
+    await vscode.commands.executeCommand('pylot.nextEdit.snooze');
+    try {
+      const editor = await open('snooze.ts', source);
+      await change(editor, 'sum', 'acc');
+      await sleep(1_500);
+      assert.equal(await tab(), undefined, 'snoozed');
+    } finally {
+      await vscode.commands.executeCommand('pylot.nextEdit.snooze');
+    }
+    const editor = await open('awake.ts', source);
+    await change(editor, 'sum', 'acc');
+    assert.equal(await waitFor('the suggestion once awake', async () => (await tab()) === 'jumped' && 'jumped'), 'jumped');
   });
 
   test('nothing in a .env file', async () => {
