@@ -4,6 +4,7 @@
 // again to accept it (one undoable edit), Esc to dismiss. A place to look at (a call site) is
 // outlined; Tab jumps there, Tab again moves on. Excluded files are never asked about; typing
 // clears what is shown. The mode is per language (`pylot.nextEdit.mode`), and it can be snoozed.
+// Ghost text and a next edit take turns: no completion while one is shown, no eager one over ghost text.
 import * as vscode from 'vscode';
 import { NextEditSuggest, type NextEditSuggestion } from '../../protocol/nextEdit';
 import type { SettingKey, SettingValue } from '../../protocol/settings';
@@ -18,6 +19,8 @@ export interface NextEditDeps {
   readonly documents: DocumentSync;
   readonly privacy: PrivacyFilter;
   readonly log: Log;
+  /** Ghost text is shown in this document now: an eager next edit waits (one of the two at a time). */
+  readonly ghostTextShown?: (document: vscode.TextDocument) => boolean;
 }
 
 interface Shown {
@@ -97,6 +100,7 @@ export class NextEditController implements vscode.Disposable {
       return 0;
     }
     if (pending.signal.aborted || document.version !== version || vscode.window.activeTextEditor !== editor) return 0;
+    if (!asked && this.deps.ghostTextShown?.(document)) return 0;
     if (!suggestions.length) {
       if (asked) vscode.window.setStatusBarMessage('Pylot: no next edit to suggest.', 4_000);
       return 0;
@@ -104,6 +108,11 @@ export class NextEditController implements vscode.Disposable {
     this.shown = { editor, version, suggestions, index: 0, jumped: false };
     this.draw();
     return suggestions.length;
+  }
+
+  /** A suggestion is shown in this document (inline completions then wait). */
+  isShowing(document: vscode.TextDocument): boolean {
+    return this.current()?.editor.document === document;
   }
 
   /** Tab: jump to the suggestion, or accept it once the cursor is there. */

@@ -1,9 +1,10 @@
 // Next edit suggestions in a real VS Code: rename a local and the suggestion waits at its other use
 // (eager, after the pause); Tab jumps to it, Tab again accepts it as one undoable edit, the next one
-// follows, Esc dismisses. On demand asks only when told; a .env file never gets one.
+// follows, Esc dismisses. On demand asks only when told; per language; snoozed; a .env file never
+// gets one; ghost text and a next edit take turns.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { pylot, setting, sleep, waitFor } from './helpers';
+import { acceptGhostText, pylot, script, setting, sleep, testModels, waitFor } from './helpers';
 
 const tab = () => vscode.commands.executeCommand<string | undefined>('pylot.nextEdit.tab');
 
@@ -113,5 +114,42 @@ suite('Pylot next edits', () => {
     assert.equal(await tab(), undefined);
     assert.equal(await vscode.commands.executeCommand('pylot.nextEdit.suggest'), 0);
     assert.equal(editor.document.getText(), 'KEY=new\nOTHER=new\nTHIRD=old\n');
+  });
+
+  test('one of the two at a time: ghost text, then none while a next edit is shown, then ghost text again', async function () {
+    // The first completion in a fresh engine evaluates its whole prompt on one busy core.
+    this.timeout(240_000);
+    await setting('nextEdit.mode', 'onDemand');
+    await setting('models.completion', testModels().scripted);
+    try {
+      const api = await pylot();
+      await api.models.ensureLoaded('completion');
+      const text = 'function add(a: number, b: number): number {\n  let sum = a;\n  sum += b;\n  \n}\n';
+      const editor = await open('turns.ts', text);
+      editor.selection = new vscode.Selection(3, 2, 3, 2);
+      // Ghost text works here…
+      await acceptGhostText(editor, script, 180_000);
+      assert.ok(await editor.edit((builder) => builder.replace(editor.document.lineAt(3).range, '  ')));
+      // …but not while a next edit is shown.
+      await change(editor, 'sum', 'total');
+      assert.equal(await vscode.commands.executeCommand('pylot.nextEdit.suggest'), 1);
+      editor.selection = new vscode.Selection(3, 2, 3, 2);
+      for (let i = 0; i < 3; i++) {
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await sleep(1_000);
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+      }
+      assert.equal(editor.document.lineAt(3).text, '  ', 'no ghost text while the next edit is shown');
+      assert.equal(await tab(), 'jumped', 'the next edit is still there');
+      await vscode.commands.executeCommand('pylot.nextEdit.dismiss');
+      // Dismissed, and the user types on: ghost text is back.
+      editor.selection = new vscode.Selection(3, 2, 3, 2);
+      // (A new prompt: the scripted model says its whole line again, so type what it does not start with.)
+      await vscode.commands.executeCommand('type', { text: ' ' });
+      await acceptGhostText(editor, script, 180_000);
+      assert.equal(editor.document.lineAt(3).text.trim(), script);
+    } finally {
+      await setting('models.completion', undefined);
+    }
   });
 });
