@@ -17,6 +17,7 @@ import { registerCodebaseIndex, type CodebaseSearchResult, type CodeSearch } fro
 import type { IndexStatus } from '../protocol/index';
 import { InlineCompletionProvider } from './completion/inlineProvider';
 import { DocumentSync } from './completion/documentSync';
+import { NextEditController } from './nextEdit/nextEditController';
 import { SignalReporter } from './context/signalReporter';
 import { LatencyTracker } from './completion/latency';
 import { PrivacyFilter } from './completion/privacy';
@@ -106,7 +107,10 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   const serverHealth = new ServerHealthMonitor(sidecar, models, log);
   const privacy = new PrivacyFilter(() => settings.exclude);
   const documents = new DocumentSync(sidecar, privacy);
+  // Ghost text and a next edit take turns: each asks whether the other is shown.
+  let nextEdits: NextEditController | undefined;
   const completions = new InlineCompletionProvider({
+    nextEditShown: (document) => nextEdits?.isShowing(document) ?? false,
     sidecar,
     models,
     settings: () => settings,
@@ -146,6 +150,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     new SignalReporter(sidecar, privacy),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completions),
     registerWarmup({ sidecar, models, documents, privacy, enabled: () => settings.completionEnabled, log }),
+    (nextEdits = new NextEditController({ sidecar, documents, privacy, log, ghostTextShown: (document) => completions.showsGhostText(document) })),
     vscode.commands.registerCommand('pylot.completionAccepted', () => {
       // After VS Code has applied the accepted text: the next completion is likely wanted right there.
       setTimeout(() => vscode.window.activeTextEditor && void completions.prefetch(vscode.window.activeTextEditor), 0);

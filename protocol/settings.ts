@@ -86,6 +86,31 @@ export const settings = {
     description: 'How long (ms) one inline completion may keep generating after its first token; what has arrived by then is shown.',
   }),
 
+  'nextEdit.mode': declare({
+    section: 'Completion',
+    schema: z.enum(['off', 'onDemand', 'eager']),
+    default: 'eager',
+    scope: 'language-overridable',
+    order: 4,
+    markdownDescription:
+      'Next edit suggestions after a rename, a change made twice or a changed signature: `eager` shows them after a pause in typing, `onDemand` only on **Pylot: Suggest Next Edit** (`Alt+N`), `off` never. Set it per language in `"[python]": { … }`.',
+    enumDescriptions: ['Never suggest next edits.', 'Only when asked (Pylot: Suggest Next Edit).', 'After a pause in typing.'],
+  }),
+  'nextEdit.pauseMs': declare({
+    section: 'Completion',
+    schema: z.int().check(z.minimum(0), z.maximum(5_000)),
+    default: 400,
+    order: 4,
+    description: 'How long (ms) typing must pause before eager next edit suggestions are asked for.',
+  }),
+  'nextEdit.snoozeMinutes': declare({
+    section: 'Completion',
+    schema: z.int().check(z.minimum(1), z.maximum(24 * 60)),
+    default: 15,
+    order: 4,
+    description: 'How long Pylot: Snooze Next Edits keeps eager suggestions away.',
+  }),
+
   // ── Chat & Agent ── Loosening rules are `application`-scoped and read from the user's own settings only (extension/agent/settings.ts).
   'agent.autoApproveReads': declare({
     section: 'Chat & Agent',

@@ -28,6 +28,7 @@ import { registerAgentHandlers } from './agent/handlers';
 import { describeError, log, setTrace } from './log';
 import { registerIndexHandlers } from './index/handlers';
 import { registerModelHandlers } from './models/handlers';
+import { registerNextEditHandlers } from './nextEdit/handlers';
 import { ModelSlots } from './models/slots';
 
 declare const PYLOT_VERSION: string;
@@ -38,7 +39,9 @@ export function serve(endpoint: Endpoint): void {
   const requireRuntime = () => runtime ?? Promise.reject(new PylotError(ErrorCodes.NotInitialized, 'The sidecar has not been initialized.'));
   const slots = new ModelSlots(requireRuntime, (state) => void endpoint.notify(ModelStateChanged, state));
   const documents = new DocumentStore();
-  const inline = new InlineCompletionService(slots, documents, registerContextHandlers(endpoint, documents));
+  const context = registerContextHandlers(endpoint, documents);
+  const inline = new InlineCompletionService(slots, documents, context.completion);
+  registerNextEditHandlers(endpoint, documents, context.service);
   endpoint.onNotification(DidOpenDocument, (params) => documents.open(params));
   endpoint.onNotification(DidChangeDocument, (params) => documents.change(params));
   endpoint.onNotification(DidCloseDocument, (params) => documents.close(params.uri));

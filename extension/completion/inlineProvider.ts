@@ -27,10 +27,20 @@ export interface ProviderDeps {
   readonly onNoModel?: () => void;
   /** The suggestion VS Code will show (the first item), for the usage statistics. */
   readonly onShown?: (document: vscode.TextDocument, position: vscode.Position, text: string, latencyMs: number) => void;
+  /** A next edit is shown in this document: it has the floor (one of the two at a time). */
+  readonly nextEditShown?: (document: vscode.TextDocument) => boolean;
 }
 
 export class InlineCompletionProvider implements vscode.InlineCompletionItemProvider {
+  /** The document and version the last ghost text was given for. */
+  private shown: { uri: string; version: number } | undefined;
+
   constructor(private readonly deps: ProviderDeps) {}
+
+  /** Ghost text was given for this document as it is now (a next edit then waits its turn). */
+  showsGhostText(document: vscode.TextDocument): boolean {
+    return this.shown?.uri === document.uri.toString() && this.shown.version === document.version;
+  }
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -40,7 +50,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const { models, privacy } = this.deps;
     const settings = this.deps.settings();
-    if (!settings.completionEnabled || privacy.isExcluded(document.uri)) return undefined;
+    if (!settings.completionEnabled || privacy.isExcluded(document.uri) || this.deps.nextEditShown?.(document)) return undefined;
     if (models.state('completion').state === 'none') {
       if (document.uri.scheme === 'file' || document.uri.scheme === 'vscode-remote' || document.uri.scheme === 'untitled') this.deps.onNoModel?.();
       return undefined;
@@ -53,7 +63,9 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     try {
       const answer = await this.request(document, position, automatic ? 1 : 3, delayMs, abort.signal);
       if (answer.items[0] && !token.isCancellationRequested) this.deps.onShown?.(document, position, answer.items[0], answer.latencyMs);
-      return items(answer.items, position, document);
+      const found = items(answer.items, position, document);
+      if (found) this.shown = { uri: document.uri.toString(), version: document.version };
+      return found;
     } catch (error) {
       const quiet =
         error instanceof PylotError &&

@@ -200,7 +200,8 @@ export class ContextService {
     return document && { text: document.text, version: document.version };
   }
 
-  private displayNameOfUri(uri: string): string {
+  /** A document's name as prompts show it: its path relative to its project, else the URI. */
+  displayNameOfUri(uri: string): string {
     const file = pathOf(uri);
     return file ? this.filenameOf(file) : uri;
   }

@@ -12,7 +12,8 @@ export interface CompletionContext {
   snippetsFor(document: TextDocument, window: CompletionWindow): Promise<Snippet[]>;
 }
 
-export function registerContextHandlers(endpoint: Endpoint, documents: DocumentStore): CompletionContext {
+/** Registers the context handlers; returns what completions ask for, and the service (its trees and boundary are shared). */
+export function registerContextHandlers(endpoint: Endpoint, documents: DocumentStore): { completion: CompletionContext; service: ContextService } {
   const service = new ContextService(documents);
   endpoint.onNotification(ContextSignals, (params) => {
     if (params.workspace) service.setWorkspace(params.workspace.folders, params.workspace.exclude, params.workspace.pythonEnvironment);
@@ -24,7 +25,7 @@ export function registerContextHandlers(endpoint: Endpoint, documents: DocumentS
     return service.assemble(document, cutWindow(document.text, document.offsetAt(params.position)), { budgetChars: params.budgetChars });
   });
   endpoint.onDispose(() => service.dispose());
-  return new StableSnippets(service);
+  return { completion: new StableSnippets(service), service };
 }
 
 /**

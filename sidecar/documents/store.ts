@@ -7,6 +7,8 @@ type Position = { line: number; character: number };
 export interface Edit {
   readonly start: number;
   readonly removed: number;
+  /** The whole text before the edit (the string the document held: no copy). */
+  readonly textBefore: string;
   readonly inserted: string;
 }
 
@@ -33,12 +35,12 @@ export class TextDocument {
   apply(change: { range?: { start: Position; end: Position }; text: string }): Edit {
     let edit: Edit;
     if (!change.range) {
-      edit = { start: 0, removed: this.text.length, inserted: change.text };
+      edit = { start: 0, removed: this.text.length, textBefore: this.text, inserted: change.text };
       this.text = change.text;
     } else {
       const start = this.offsetAt(change.range.start);
       const end = Math.max(start, this.offsetAt(change.range.end));
-      edit = { start, removed: end - start, inserted: change.text };
+      edit = { start, removed: end - start, textBefore: this.text, inserted: change.text };
       this.text = this.text.slice(0, start) + change.text + this.text.slice(end);
     }
     this.lineStarts = undefined;

@@ -1,0 +1,226 @@
+// Next edit suggestions in the editor, on the stable API: the sidecar's suggestions for the active
+// document (after a pause in typing, or when asked), the nearest one drawn as a decoration — the
+// text it replaces struck through, the new text beside it, and a hint — with Tab to jump to it, Tab
+// again to accept it (one undoable edit), Esc to dismiss. A place to look at (a call site) is
+// outlined; Tab jumps there, Tab again moves on. Excluded files are never asked about; typing
+// clears what is shown. The mode is per language (`pylot.nextEdit.mode`), and it can be snoozed.
+// Ghost text and a next edit take turns: no completion while one is shown, no eager one over ghost text.
+import * as vscode from 'vscode';
+import { NextEditSuggest, type NextEditSuggestion } from '../../protocol/nextEdit';
+import type { SettingKey, SettingValue } from '../../protocol/settings';
+import type { DocumentSync } from '../completion/documentSync';
+import type { PrivacyFilter } from '../completion/privacy';
+import type { Log } from '../log';
+import { validSetting } from '../settingsReader';
+import type { Sidecar } from '../sidecar/supervisor';
+
+export interface NextEditDeps {
+  readonly sidecar: Sidecar;
+  readonly documents: DocumentSync;
+  readonly privacy: PrivacyFilter;
+  readonly log: Log;
+  /** Ghost text is shown in this document now: an eager next edit waits (one of the two at a time). */
+  readonly ghostTextShown?: (document: vscode.TextDocument) => boolean;
+}
+
+interface Shown {
+  readonly editor: vscode.TextEditor;
+  readonly version: number;
+  readonly suggestions: NextEditSuggestion[];
+  index: number;
+  /** Tab has moved the cursor to it: the next Tab accepts. */
+  jumped: boolean;
+}
+
+export type TabResult = 'jumped' | 'accepted' | 'next' | undefined;
+
+const contextKey = 'pylot.nextEditVisible';
+
+export class NextEditController implements vscode.Disposable {
+  private shown: Shown | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private pending: AbortController | undefined;
+  private snoozedUntil = 0;
+  private readonly removed = vscode.window.createTextEditorDecorationType({
+    textDecoration: 'line-through',
+    backgroundColor: new vscode.ThemeColor('diffEditor.removedTextBackground'),
+  });
+  private readonly inserted = vscode.window.createTextEditorDecorationType({});
+  private readonly place = vscode.window.createTextEditorDecorationType({ border: '1px dashed', borderColor: new vscode.ThemeColor('editorInfo.foreground') });
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly deps: NextEditDeps) {
+    this.subscriptions = [
+      vscode.workspace.onDidChangeTextDocument((event) => this.onChange(event)),
+      vscode.window.onDidChangeActiveTextEditor(() => this.clear()),
+      vscode.commands.registerCommand('pylot.nextEdit.suggest', () => this.suggest(true)),
+      vscode.commands.registerCommand('pylot.nextEdit.tab', () => this.tab()),
+      vscode.commands.registerCommand('pylot.nextEdit.dismiss', () => this.clear()),
+      vscode.commands.registerCommand('pylot.nextEdit.snooze', () => this.snooze()),
+    ];
+  }
+
+  private setting<K extends SettingKey>(key: K, document?: vscode.TextDocument): SettingValue<K> {
+    const config = vscode.workspace.getConfiguration('pylot', document && { uri: document.uri, languageId: document.languageId });
+    return validSetting(key, config.get(key), (problem) => this.deps.log.warn(problem));
+  }
+
+  private onChange(event: vscode.TextDocumentChangeEvent): void {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || event.document !== editor.document || !event.contentChanges.length) return;
+    this.clear();
+    if (this.setting('nextEdit.mode', event.document) !== 'eager' || Date.now() < this.snoozedUntil) return;
+    this.timer = setTimeout(() => void this.suggest(false), this.setting('nextEdit.pauseMs'));
+  }
+
+  /** Asks the sidecar and shows the nearest suggestion; returns how many there are. */
+  async suggest(asked: boolean): Promise<number> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return 0;
+    const { document } = editor;
+    if (this.setting('nextEdit.mode', document) === 'off' || this.deps.privacy.isExcluded(document.uri)) {
+      if (asked) vscode.window.setStatusBarMessage('Pylot suggests no edits in this file.', 4_000);
+      return 0;
+    }
+    if (asked) await this.deps.sidecar.ensureStarted().catch(() => undefined);
+    if (!this.deps.documents.ensure(document)) return 0;
+    this.pending?.abort();
+    const pending = (this.pending = new AbortController());
+    const version = document.version;
+    const position = editor.selection.active;
+    let suggestions: NextEditSuggestion[];
+    try {
+      ({ suggestions } = await this.deps.sidecar.request(
+        NextEditSuggest,
+        { uri: document.uri.toString(), version, position: { line: position.line, character: position.character } },
+        { signal: pending.signal },
+      ));
+    } catch (error) {
+      if (!pending.signal.aborted) this.deps.log.debug(`next edits: ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
+    }
+    if (pending.signal.aborted || document.version !== version || vscode.window.activeTextEditor !== editor) return 0;
+    if (!asked && this.deps.ghostTextShown?.(document)) return 0;
+    if (!suggestions.length) {
+      if (asked) vscode.window.setStatusBarMessage('Pylot: no next edit to suggest.', 4_000);
+      return 0;
+    }
+    this.shown = { editor, version, suggestions, index: 0, jumped: false };
+    this.draw();
+    return suggestions.length;
+  }
+
+  /** A suggestion is shown in this document (inline completions then wait). */
+  isShowing(document: vscode.TextDocument): boolean {
+    return this.current()?.editor.document === document;
+  }
+
+  /** Tab: jump to the suggestion, or accept it once the cursor is there. */
+  async tab(): Promise<TabResult> {
+    const shown = this.current();
+    if (!shown) return undefined;
+    const suggestion = shown.suggestions[shown.index]!;
+    const range = rangeOf(suggestion);
+    if (!shown.jumped) {
+      shown.jumped = true;
+      shown.editor.selection = new vscode.Selection(range.start, range.start);
+      shown.editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      this.draw();
+      return 'jumped';
+    }
+    if (suggestion.text === undefined) {
+      // A place to look at: Tab again moves on to the next one.
+      if (shown.index + 1 >= shown.suggestions.length) return void this.clear();
+      shown.index++;
+      shown.jumped = false;
+      this.draw();
+      return 'next';
+    }
+    this.clear();
+    const text = suggestion.text;
+    if (!(await shown.editor.edit((builder) => builder.replace(range, text)))) return undefined;
+    const end = range.start.translate(0, text.split('\n')[0]!.length);
+    shown.editor.selection = new vscode.Selection(end, end);
+    return 'accepted';
+  }
+
+  /** Keeps eager suggestions away for a while; run again while snoozed, it brings them back. */
+  private snooze(): void {
+    if (Date.now() < this.snoozedUntil) {
+      this.snoozedUntil = 0;
+      vscode.window.setStatusBarMessage('Pylot: next edits are back.', 4_000);
+      return;
+    }
+    const minutes = this.setting('nextEdit.snoozeMinutes');
+    this.snoozedUntil = Date.now() + minutes * 60_000;
+    this.clear();
+    vscode.window.setStatusBarMessage(`Pylot: next edits snoozed for ${minutes} minutes.`, 4_000);
+  }
+
+  /** What is shown, while its editor and text are still the ones it was made for. */
+  private current(): Shown | undefined {
+    const shown = this.shown;
+    if (shown && (shown.editor.document.version !== shown.version || vscode.window.activeTextEditor !== shown.editor)) return void this.clear();
+    return shown;
+  }
+
+  private draw(): void {
+    const shown = this.shown!;
+    const { editor } = shown;
+    const suggestion = shown.suggestions[shown.index]!;
+    const range = rangeOf(suggestion);
+    const more = shown.suggestions.length > 1 ? ` (${shown.index + 1} of ${shown.suggestions.length})` : '';
+    const hint =
+      suggestion.text === undefined
+        ? `  ${suggestion.label}: Tab to jump, Tab again for the next, Esc to dismiss${more}`
+        : `  ${suggestion.label}: Tab to jump, Tab again to accept, Esc to dismiss${more}`;
+    const lineEnd = editor.document.lineAt(range.end.line).range.end;
+    const hintDecoration = { range: new vscode.Range(lineEnd, lineEnd), renderOptions: after(hint, 'editorCodeLens.foreground') };
+    if (suggestion.text === undefined) {
+      editor.setDecorations(this.removed, []);
+      editor.setDecorations(this.place, [{ range }]);
+      editor.setDecorations(this.inserted, [hintDecoration]);
+    } else {
+      editor.setDecorations(this.place, []);
+      editor.setDecorations(this.removed, range.isEmpty ? [] : [{ range }]);
+      const insertedText = {
+        range: new vscode.Range(range.end, range.end),
+        renderOptions: after(suggestion.text, 'diffEditor.insertedTextBorder', 'diffEditor.insertedTextBackground'),
+      };
+      editor.setDecorations(this.inserted, [insertedText, hintDecoration]);
+    }
+    void vscode.commands.executeCommand('setContext', contextKey, true);
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending?.abort();
+    const shown = this.shown;
+    this.shown = undefined;
+    if (!shown) return;
+    for (const type of [this.removed, this.inserted, this.place]) shown.editor.setDecorations(type, []);
+    void vscode.commands.executeCommand('setContext', contextKey, false);
+  }
+
+  dispose(): void {
+    this.clear();
+    for (const disposable of [...this.subscriptions, this.removed, this.inserted, this.place]) disposable.dispose();
+  }
+}
+
+function after(contentText: string, color: string, background?: string): vscode.DecorationInstanceRenderOptions {
+  return {
+    after: {
+      contentText,
+      color: new vscode.ThemeColor(color),
+      backgroundColor: background && new vscode.ThemeColor(background),
+      fontStyle: background ? undefined : 'italic',
+    },
+  };
+}
+
+function rangeOf(suggestion: NextEditSuggestion): vscode.Range {
+  const { start, end } = suggestion.range;
+  return new vscode.Range(start.line, start.character, end.line, end.character);
+}

@@ -1,0 +1,31 @@
+// Next edit suggestions: the edits (or places) the user is likely to want next, anywhere in the
+// document, from the sidecar's edit history and syntax trees. Model-free rules today: a renamed
+// identifier's other uses, a change made twice offered at the remaining matches, a changed
+// signature's call sites.
+import * as z from 'zod/mini';
+import { toSidecar } from './rpc';
+import { Position, Range } from './sidecar';
+
+export const NextEditRule = z.enum(['rename', 'repeat', 'callSite']);
+export type NextEditRule = z.infer<typeof NextEditRule>;
+
+export const NextEditSuggestion = z.object({
+  rule: NextEditRule,
+  range: Range,
+  /** The replacement for the range; absent for a place to look at (a call site), not an edit. */
+  text: z.optional(z.string()),
+  label: z.string(),
+});
+export type NextEditSuggestion = z.infer<typeof NextEditSuggestion>;
+
+/** Suggestions for a mirrored document at its current version, nearest to the cursor first. */
+export const NextEditSuggest = toSidecar(
+  'nextEdit/suggest',
+  z.object({
+    uri: z.string(),
+    /** The document version the cursor refers to; an older mirror is refused as stale. */
+    version: z.int(),
+    position: Position,
+  }),
+  z.object({ suggestions: z.array(NextEditSuggestion) }),
+);
