@@ -16,7 +16,16 @@ export const roles: readonly Role[] = ['completion', 'chat', 'embeddings'];
 /** A role's state as the panel and the status bar read it. */
 export function roleView(models: ModelManager, role: Role): RoleView {
   const state = models.state(role);
-  return { role, spec: state.spec, state: state.state, progress: state.progress, model: state.model, error: state.error?.message };
+  return {
+    role,
+    spec: state.spec,
+    state: state.state,
+    progress: state.progress,
+    model: state.model,
+    error: state.error?.message,
+    ...(state.answeredBy && { answeredBy: state.answeredBy }),
+    ...(state.servers && { servers: [...state.servers] }),
+  };
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -115,7 +124,8 @@ export function backendLabel(hardware: HardwareReport | undefined): string {
 function tooltipLines(views: readonly RoleView[], hardware: HardwareReport | undefined, latency: LatencySummary): string {
   const lines = views.map((view) => {
     const model = view.model;
-    const where = model ? ` (${model.engine === 'local' ? `${model.quantization ?? 'local'}, ${model.contextSize} ctx` : model.location})` : '';
+    const pool = model?.key.startsWith('pool:');
+    const where = model && !pool ? ` (${model.engine === 'local' ? `${model.quantization ?? 'local'}, ${model.contextSize} ctx` : model.location})` : '';
     return `- ${view.role}: ${summarizeRole(view).long}${where}`;
   });
   if (hardware)

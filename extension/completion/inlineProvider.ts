@@ -102,6 +102,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
       { signal },
     );
     latency.record(performance.now() - started - delayMs, result);
+    this.deps.models.noteAnswer('completion', result.server);
     if (!result.reused)
       log.debug(
         `completion: ${result.items.length} item(s), ${result.tokens} tokens, ${result.promptTokens ?? '?'} prompt tokens evaluated${result.anchored ? ' (anchored)' : ''}, ${result.engineMs.toFixed(0)} ms (${result.stopReason})`,
