@@ -327,6 +327,15 @@ export const settings = {
       "Use the clipboard's text as context for completions. In VS Code for the Web (code-server, vscode.dev) reading the clipboard needs the browser's permission, so there Pylot reads it only when you turn this on yourself.",
   }),
 
+  'privacy.encryptAtRest': declare({
+    section: 'Privacy',
+    schema: z.boolean(),
+    default: false,
+    order: 4,
+    markdownDescription:
+      "Encrypt what the workspace index stores of your code (its chunks and keyword tables) with AES-256-GCM, under a key kept in VS Code's secret storage. Turning it on or off converts the stored index. If the key is lost (the secret storage was cleared), the index is built again from your files.",
+  }),
+
   // ── Advanced ──
   'sidecar.nodePath': declare({
     section: 'Advanced',

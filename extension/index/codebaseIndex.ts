@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { CloseIndex, DidChangeFiles, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused, type IndexStatus } from '../../protocol/index';
 import type { ResultOf } from '../../protocol/rpc';
 import type { Log } from '../log';
+import { atRestEncryption } from '../privacy/atRestKey';
 import { readSetting } from '../settingsReader';
 import type { Sidecar } from '../sidecar/supervisor';
 import { IndexStatusBar } from './indexStatusBar';
@@ -50,7 +51,8 @@ export class CodebaseIndex implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.openAll()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('pylot.index')) void this.reopen();
+        // Reopening with encryption turned on or off migrates what is stored (sidecar/index/shardStore.ts).
+        if (event.affectsConfiguration('pylot.index') || event.affectsConfiguration('pylot.privacy.encryptAtRest')) void this.reopen();
       }),
       vscode.commands.registerCommand('pylot.pauseIndexing', () => this.setPaused(true)),
       vscode.commands.registerCommand('pylot.resumeIndexing', () => this.setPaused(false)),
@@ -88,7 +90,8 @@ export class CodebaseIndex implements vscode.Disposable {
       const storageDir = this.storageFor(folder);
       if (folder.uri.scheme !== 'file' || !storageDir || this.opened.has(folder.uri.fsPath)) continue;
       try {
-        const opened = await this.sidecar.request(OpenIndex, { root: folder.uri.fsPath, storageDir, exclude, maxFileBytes });
+        const encryption = await atRestEncryption(this.context.secrets, readSetting('privacy.encryptAtRest', warn));
+        const opened = await this.sidecar.request(OpenIndex, { root: folder.uri.fsPath, storageDir, exclude, maxFileBytes, ...(encryption && { encryption }) });
         this.opened.add(folder.uri.fsPath);
         this.log.info(
           `Index of ${folder.name}: ${opened.files} files, ${opened.chunks} chunks on disk (generation ${opened.generation})${opened.writer ? '' : ', read-only: another window writes it'}.`,
