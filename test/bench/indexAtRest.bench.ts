@@ -15,7 +15,14 @@ import { median, percentile, table } from './stats';
 
 const copies = Number(process.env.PYLOT_BENCH_COPIES ?? 4);
 const rounds = Number(process.env.PYLOT_BENCH_ROUNDS ?? 5);
-const queries = ['scheduler run background', 'atomic write rename', 'fill in the middle template', 'least busy server', 'approval policy deny rule', 'chunk table snapshot'];
+const queries = [
+  'scheduler run background',
+  'atomic write rename',
+  'fill in the middle template',
+  'least busy server',
+  'approval policy deny rule',
+  'chunk table snapshot',
+];
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'pylot-at-rest-bench-'));
 const root = path.join(scratch, 'workspace');
@@ -88,7 +95,9 @@ try {
       ['storage size (MiB)', sizes('plain'), sizes('encrypted'), ''],
     ]),
   );
-  console.log(`\nturning encryption on (sealing every record and the snapshot, then opening): ${convertMs.toFixed(0)} ms; search medians ${median(results.plain.search).toFixed(2)} vs ${median(results.encrypted.search).toFixed(2)} ms`);
+  console.log(
+    `\nturning encryption on (sealing every record and the snapshot, then opening): ${convertMs.toFixed(0)} ms; search medians ${median(results.plain.search).toFixed(2)} vs ${median(results.encrypted.search).toFixed(2)} ms`,
+  );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
