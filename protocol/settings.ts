@@ -333,7 +333,7 @@ export const settings = {
     default: false,
     order: 4,
     markdownDescription:
-      "Encrypt what the workspace index stores of your code (its chunks and keyword tables) with AES-256-GCM, under a key kept in VS Code's secret storage. Turning it on or off converts the stored index. If the key is lost (the secret storage was cleared), the index is built again from your files.",
+      "Encrypt what Pylot stores of your code and chats — the workspace index's chunks and keyword tables, and the chat history — with AES-256-GCM, under a key kept in VS Code's secret storage. Turning it on or off converts what is stored. If the key is lost (the secret storage was cleared), the index is built again from your files and the chat history starts afresh, with a message.",
   }),
 
   // ── Advanced ──

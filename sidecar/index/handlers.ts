@@ -4,7 +4,7 @@ import type { Endpoint } from '../../protocol/endpoint';
 import { CloseIndex, DidChangeFiles, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused } from '../../protocol/index';
 import type { Scheduler } from '../engine/scheduler';
 import type { ModelSlots } from '../models/slots';
-import { AtRest } from './atRest';
+import { AtRest } from '../../node/atRest';
 import type { Embedder } from './embedding';
 import { IndexRegistry } from './registry';
 

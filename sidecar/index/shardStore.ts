@@ -16,7 +16,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { makeFolder } from '../folders';
 import { log } from '../log';
-import { AtRest, AtRestError } from './atRest';
+import { AtRest, AtRestError } from '../../node/atRest';
 import { removeStrayTemps, writeFileAtomic, writeFileAtomicAsync } from './atomicFile';
 import { decodeTableSnapshot, encodeTableSnapshot, type State, type StringList } from './tableSnapshot';
 import type { VectorStore } from './vectorStore';

@@ -12,7 +12,7 @@ import { embedAll, normalized, type Embedder } from './embedding';
 import { languageOf } from './languages';
 import type { PauseGate } from './pauseGate';
 import { formatVersion, ShardStore, type FileRecord } from './shardStore';
-import type { AtRest } from './atRest';
+import type { AtRest } from '../../node/atRest';
 import { loadIndex } from './indexLoad';
 import { StringList } from './tableSnapshot';
 import { readRegularFile, walkWorkspace, type WalkNote } from './walk';

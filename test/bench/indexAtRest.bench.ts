@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { randomBytes } from 'node:crypto';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { AtRest } from '../../sidecar/index/atRest';
+import { AtRest } from '../../node/atRest';
 import { IndexRegistry, type RegistryServices } from '../../sidecar/index/registry';
 import { repoRoot } from '../sidecar/harness';
 import { median, percentile, table } from './stats';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
-import { AtRest, AtRestError } from '../../sidecar/index/atRest';
+import { AtRest, AtRestError } from '../../node/atRest';
 import { IndexRegistry, type RegistryServices } from '../../sidecar/index/registry';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'pylot-at-rest-'));

@@ -1,10 +1,12 @@
-// Encryption at rest for what the index stores of the user's code (its records and table snapshot):
-// AES-256-GCM from Node's crypto, a fresh 96-bit IV per file, the format's magic as associated data,
-// and a key the extension keeps in VS Code's SecretStorage and hands over in index/open (never on a
-// command line, in the environment or in a log). Files without the magic are plain: reading takes
-// both, so turning encryption on or off migrates what is there (shardStore.ts).
+// Encryption at rest for what Pylot stores of the user's code: the index's records and table snapshot
+// (sidecar/index/shardStore.ts) and the chat history (extension/chat/chatHistory.ts). AES-256-GCM
+// from Node's crypto, a fresh 96-bit IV per file, the format's magic as associated data, and a key
+// the extension keeps in VS Code's SecretStorage (handed to the sidecar in index/open: never on a
+// command line, in the environment or in a log). Bytes without the magic are plain: reading takes
+// both, so turning encryption on or off migrates what is there. node/ holds what both Node
+// processes import: no vscode, no model code.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { ErrorCodes, PylotError } from '../../protocol/rpc';
+import { ErrorCodes, PylotError } from '../protocol/rpc';
 
 const magic = Buffer.from('PYLOT-AES256GCM1');
 const ivBytes = 12;
