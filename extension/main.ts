@@ -47,6 +47,7 @@ export interface PylotApi {
   /** Evaluating the bundle plus running activate(): what Pylot adds to VS Code's start. */
   readonly activationMs: number;
   statusText(): string;
+  statusTooltip(): string;
   readonly chat: ChatApi;
   /** The agent: runAgentTurn(request, ui) for the chat panel and the tests. */
   readonly agent: AgentApi;
@@ -215,6 +216,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     activationMs,
     refactor,
     statusText: () => statusBar.text,
+    statusTooltip: () => statusBar.tooltip,
     chat,
     agent,
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: latency.hits, cacheMisses: latency.misses }),

@@ -58,6 +58,12 @@ export class StatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
+  /** The tooltip's Markdown, as a person reads it on hover. */
+  get tooltip(): string {
+    const tooltip = this.item.tooltip;
+    return typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
+  }
+
   dispose(): void {
     this.item.dispose();
   }
