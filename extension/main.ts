@@ -56,6 +56,8 @@ export interface PylotApi {
   /** The workspace index: what `@codebase` and the agent's search_code ask. */
   searchCodebase(query: string, limit?: number): Promise<CodebaseSearchResult>;
   indexStatus(): IndexStatus[];
+  /** Where each workspace folder's index is stored. */
+  indexStorage(): string[];
 }
 
 let running: Sidecar | undefined;
@@ -222,6 +224,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: latency.hits, cacheMisses: latency.misses }),
     searchCodebase: (query, limit) => codebase.search(query, { limit }),
     indexStatus: () => codebase.status(),
+    indexStorage: () => codebase.storageDirs(),
   };
 }
 

@@ -56,6 +56,8 @@ export class ChatHistory {
     const removed = new Set<string>();
     for (const key of keys) {
       if (key === indexKey) continue;
+      // Only what is stored in the other mode is written again: a window opening in the same mode writes nothing.
+      if (isSealed(this.store.get(key)) === atRest.encrypt) continue;
       try {
         const chat = this.read(key);
         if (chat !== undefined) await this.write(key, chat);
@@ -65,7 +67,7 @@ export class ChatHistory {
         removed.add(key);
       }
     }
-    if (index)
+    if (index && (removed.size > 0 || isSealed(this.store.get(indexKey)) !== atRest.encrypt))
       await this.write(
         indexKey,
         index.filter((entry) => !removed.has(chatKey(entry.id))),

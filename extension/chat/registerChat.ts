@@ -160,7 +160,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
   // Encryption at rest: the stored chats in the mode the setting asks for, now and when it changes.
   const encryptHistory = async () => {
     const encryption = await atRestEncryption(
-      context.secrets,
+      context,
       readSetting('privacy.encryptAtRest', (warning) => log.warn(warning)),
     );
     const problem = await history.useAtRest(encryption ? new AtRest(encryption.key, encryption.encrypt) : AtRest.plain);

@@ -71,6 +71,11 @@ export class CodebaseIndex implements vscode.Disposable {
     return this.sidecar.request(SearchIndex, { query, limit: options.limit }, { signal: options.signal });
   }
 
+  /** Where each open workspace folder's index is stored (for diagnostics and tests). */
+  storageDirs(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).map((folder) => this.storageFor(folder)).filter((dir): dir is string => dir !== undefined);
+  }
+
   /** The latest status of each folder's index. */
   status(): IndexStatus[] {
     return [...this.statuses.values()];
@@ -90,7 +95,7 @@ export class CodebaseIndex implements vscode.Disposable {
       const storageDir = this.storageFor(folder);
       if (folder.uri.scheme !== 'file' || !storageDir || this.opened.has(folder.uri.fsPath)) continue;
       try {
-        const encryption = await atRestEncryption(this.context.secrets, readSetting('privacy.encryptAtRest', warn));
+        const encryption = await atRestEncryption(this.context, readSetting('privacy.encryptAtRest', warn));
         const opened = await this.sidecar.request(OpenIndex, { root: folder.uri.fsPath, storageDir, exclude, maxFileBytes, ...(encryption && { encryption }) });
         this.opened.add(folder.uri.fsPath);
         this.log.info(
