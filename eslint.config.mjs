@@ -57,6 +57,13 @@ export default tseslint.config(
   { files: ['protocol/**/*.ts'], rules: layer(['vscode', ...node], 'protocol/ is the platform-free contract: no vscode, no Node.') },
   { files: ['webview-ui/**/*.ts'], rules: layer(['vscode', ...node], 'The webview runs in a browser: no vscode, no Node.') },
   { files: ['sidecar/**/*.ts'], rules: layer(['vscode', '**/extension/**'], 'The sidecar talks to the extension through protocol/ only.') },
+  {
+    files: ['node/**/*.ts'],
+    rules: layer(
+      ['vscode', 'node-llama-cpp', '**/extension/**', '**/sidecar/**'],
+      'node/ is what both Node processes import: no vscode, no model code, neither side.',
+    ),
+  },
   // Imports of the sidecar's folder are caught by test/unit/layering.test.ts, which resolves paths
   // (extension/sidecar/ is the extension's own supervisor).
   {

@@ -10,6 +10,7 @@ import { demoModelPath } from './onboarding';
 import type { ModelManager } from './models/modelManager';
 import { selectModel, type SelectModelDeps } from './models/selectModel';
 import { setServerApiKey } from './models/serverKeys';
+import { serverProfilesOf } from './models/serverSpec';
 import type { PylotSettings } from './settingsReader';
 import type { Sidecar } from './sidecar/supervisor';
 
@@ -50,7 +51,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('pylot.setServerApiKey', async () => {
       const profile = await setServerApiKey(deps.settings(), deps.secrets);
       if (!profile) return;
-      for (const role of roles) if (deps.settings().models[role] === `server:${profile}`) await models.reconcile(role);
+      for (const role of roles) if (serverProfilesOf(deps.settings().models[role], deps.settings())?.includes(profile)) await models.reconcile(role);
     }),
     vscode.commands.registerCommand('pylot.showMenu', async () => {
       const demo = demoModelPath() && deps.models.state('completion').state === 'none';

@@ -49,6 +49,7 @@ export interface PylotApi {
   /** Evaluating the bundle plus running activate(): what Pylot adds to VS Code's start. */
   readonly activationMs: number;
   statusText(): string;
+  statusTooltip(): string;
   readonly chat: ChatApi;
   /** The agent: runAgentTurn(request, ui) for the chat panel and the tests. */
   readonly agent: AgentApi;
@@ -59,6 +60,8 @@ export interface PylotApi {
   indexStatus(): IndexStatus[];
   /** Where VS Code lets Pylot write: what the privacy test searches for user code. */
   readonly storage: { readonly global: string; readonly workspace?: string; readonly logs: string };
+  /** Where each workspace folder's index is stored. */
+  indexStorage(): string[];
 }
 
 let running: Sidecar | undefined;
@@ -253,12 +256,14 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     activationMs,
     refactor,
     statusText: () => statusBar.text,
+    statusTooltip: () => statusBar.tooltip,
     chat,
     agent,
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: latency.hits, cacheMisses: latency.misses }),
     searchCodebase: (query, limit) => codebase.search(query, { limit }),
     indexStatus: () => codebase.status(),
     storage: { global: context.globalStorageUri.fsPath, workspace: context.storageUri?.fsPath, logs: context.logUri.fsPath },
+    indexStorage: () => codebase.storageDirs(),
   };
 }
 

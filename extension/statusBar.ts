@@ -16,7 +16,16 @@ export const roles: readonly Role[] = ['completion', 'chat', 'embeddings'];
 /** A role's state as the panel and the status bar read it. */
 export function roleView(models: ModelManager, role: Role): RoleView {
   const state = models.state(role);
-  return { role, spec: state.spec, state: state.state, progress: state.progress, model: state.model, error: state.error?.message };
+  return {
+    role,
+    spec: state.spec,
+    state: state.state,
+    progress: state.progress,
+    model: state.model,
+    error: state.error?.message,
+    ...(state.answeredBy && { answeredBy: state.answeredBy }),
+    ...(state.servers && { servers: [...state.servers] }),
+  };
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -47,6 +56,12 @@ export class StatusBar implements vscode.Disposable {
 
   get text(): string {
     return this.item.text;
+  }
+
+  /** The tooltip's Markdown, as a person reads it on hover. */
+  get tooltip(): string {
+    const tooltip = this.item.tooltip;
+    return typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
   }
 
   dispose(): void {
@@ -115,7 +130,8 @@ export function backendLabel(hardware: HardwareReport | undefined): string {
 function tooltipLines(views: readonly RoleView[], hardware: HardwareReport | undefined, latency: LatencySummary): string {
   const lines = views.map((view) => {
     const model = view.model;
-    const where = model ? ` (${model.engine === 'local' ? `${model.quantization ?? 'local'}, ${model.contextSize} ctx` : model.location})` : '';
+    const pool = model?.key.startsWith('pool:');
+    const where = model && !pool ? ` (${model.engine === 'local' ? `${model.quantization ?? 'local'}, ${model.contextSize} ctx` : model.location})` : '';
     return `- ${view.role}: ${summarizeRole(view).long}${where}`;
   });
   if (hardware)

@@ -19,6 +19,12 @@ export const OpenIndex = toSidecar(
     exclude: z.optional(z.array(z.string())),
     /** Files larger than this are skipped (generated or minified code, data). */
     maxFileBytes: z.optional(z.int().check(z.minimum(1024))),
+    /**
+     * Encryption at rest (pylot.privacy.encryptAtRest): the key (base64, 32 bytes, from VS Code's
+     * SecretStorage; never logged) and whether to encrypt. With a key and `encrypt` false, what was
+     * stored encrypted is decrypted. A change from the last open migrates the stored index.
+     */
+    encryption: z.optional(z.object({ encrypt: z.boolean(), key: z.string().check(z.length(44)) })),
   }),
   z.object({
     generation: count,

@@ -34,6 +34,8 @@ export function summarizeRole(view: RoleView): RoleSummary {
         return { condition: 'not loaded', name, short: `${name ?? 'set'} (not loaded)`, long: `${name ?? 'the model'} loads when it is first needed` };
       if (model.fallbackFrom)
         return { condition: 'fallback', name, short: `fallback ${model.name}`, long: `${model.name} stands in: ${model.fallbackFrom.reason}` };
+      if (model.key.startsWith('pool:'))
+        return { condition: 'server', name, short: `${model.name} (${model.engine} pool)`, long: poolSentence(view, model.name) };
       if (model.engine !== 'local')
         return {
           condition: 'server',
@@ -44,6 +46,12 @@ export function summarizeRole(view: RoleView): RoleSummary {
       return { condition: 'ready', name, short: model.name, long: `${model.name} is loaded (${model.contextSize.toLocaleString('en-US')} tokens of context)` };
     }
   }
+}
+
+/** A pool: its servers as last seen (or where they are), and which one answered last. */
+function poolSentence(view: RoleView, name: string): string {
+  const servers = view.servers?.map((server) => `${server.name} ${server.state === 'ok' ? 'answering' : server.state}`).join(', ') ?? view.model!.location;
+  return `${name} on a pool of servers (${servers})${view.answeredBy ? `; the last answer came from ${view.answeredBy}` : ''}`;
 }
 
 /** What a loaded model can do, as the panel lists it. */
@@ -58,9 +66,9 @@ export function capabilityWords(capabilities: Capabilities): string[] {
   return words.filter(([key]) => capabilities[key]).map(([, word]) => word);
 }
 
-/** The file name of a path, the profile of `server:<name>`, the id of `catalog:<id>`. */
+/** The file name of a path, the profile of `server:<name>` (the profiles of a pool), the id of `catalog:<id>`. */
 export function specName(spec: string): string {
   const prefixed = /^(server|catalog):(.+)$/.exec(spec);
-  if (prefixed) return prefixed[2]!;
+  if (prefixed) return prefixed[1] === 'server' ? prefixed[2]!.split(/,\s*server:/).join(', ') : prefixed[2]!;
   return spec.split(/[\\/]/).pop() || spec;
 }

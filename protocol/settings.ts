@@ -40,7 +40,7 @@ const declare = <S extends z.ZodMiniType>(declaration: SettingDeclaration<S>): S
   return declaration;
 };
 
-/** Where a role's model comes from: a .gguf path, `server:<profile>` or `catalog:<id>`; '' for none. */
+/** Where a role's model comes from: a .gguf path, `server:<profile>` (or a pool, `server:a,server:b`) or `catalog:<id>`; '' for none. */
 const modelSpec = z.string();
 const patterns = z.array(z.string());
 
@@ -60,7 +60,7 @@ export const ServerProfile = z.object({
 export type ServerProfile = z.infer<typeof ServerProfile>;
 
 const modelIntro =
-  "A `.gguf` file's absolute path, `server:<profile>` (a profile from `pylot.servers`), or `catalog:<id>` (a downloaded catalog model). **Pylot: Select Model…** picks one.";
+  "A `.gguf` file's absolute path, `server:<profile>` (a profile from `pylot.servers`), a pool of servers serving the same model (`server:a,server:b`: each request goes to the least busy one that answers, and moves on when one fails), or `catalog:<id>` (a downloaded catalog model). **Pylot: Select Model…** picks one.";
 
 export const settings = {
   // ── Completion ──
@@ -234,7 +234,7 @@ export const settings = {
     order: 2,
     restricted: true,
     markdownDescription:
-      'Used for completions when `pylot.models.completion` cannot be loaded or reached (e.g. the server is down): a `.gguf` path, `server:<profile>` or `catalog:<id>`. The status bar shows when the fallback is serving.',
+      'Used for completions when `pylot.models.completion` cannot be loaded or reached (e.g. every server is down): a `.gguf` path, `server:<profile>`, a pool `server:a,server:b` or `catalog:<id>`. The status bar shows when the fallback is serving.',
   }),
   'fallback.chat': declare({
     section: 'Models & Engines',
@@ -262,7 +262,7 @@ export const settings = {
     order: 3,
     restricted: true,
     markdownDescription:
-      "External servers a role can use as `server:<name>`: a llama.cpp `llama-server` (`/infill`, `/completion`, `/v1/*`) or any OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter…). API keys are kept in VS Code's secret storage (**Pylot: Set Server API Key**), never here. Code is sent to these servers, so only point Pylot at ones you trust.",
+      "External servers a role can use as `server:<name>`, or several as a pool (`server:a,server:b`): a llama.cpp `llama-server` (`/infill`, `/completion`, `/v1/*`) or any OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter…). API keys are kept in VS Code's secret storage (**Pylot: Set Server API Key**), never here. Code is sent to these servers, so only point Pylot at ones you trust.",
   }),
   contextSize: declare({
     section: 'Models & Engines',
@@ -360,6 +360,14 @@ export const settings = {
     restartsSidecar: true,
     markdownDescription:
       "**Logs your code.** When on, Pylot's logs (the *Pylot* output channel and VS Code's log files on disk) include document text, prompts, completions, chat messages, tool arguments and file contents, to debug what a model is given and answers. Off (the default), log lines never hold code: it shows as its length. **Pylot: Show Diagnostics** leaves code out either way. Changing it restarts the engine.",
+  }),
+  'privacy.encryptAtRest': declare({
+    section: 'Privacy',
+    schema: z.boolean(),
+    default: false,
+    order: 4,
+    markdownDescription:
+      "Encrypt what Pylot stores of your code and chats — the workspace index's chunks and keyword tables, and the chat history — with AES-256-GCM, under a key kept in VS Code's secret storage. Turning it on or off converts what is stored. If the key is lost (the secret storage was cleared), the index is built again from your files and the chat history starts afresh, with a message.",
   }),
 
   // ── Advanced ──

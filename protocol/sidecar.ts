@@ -120,14 +120,28 @@ export const ServerSource = z.object({
   retries: z.optional(z.int().check(z.minimum(0), z.maximum(10))),
 });
 
-/** Where a role's model comes from: a local GGUF file or a server. */
-export const ModelSource = z.discriminatedUnion('kind', [FileSource, ServerSource]);
+/**
+ * Several servers serving one role (the same model on each): every request goes to the least busy
+ * healthy one, completions stay on one while it answers (its KV cache), a failure moves the request on.
+ */
+export const PoolSource = z.object({
+  kind: z.literal('pool'),
+  servers: z.array(ServerSource).check(z.minLength(2), z.maxLength(16)),
+});
+
+/** Where a role's model comes from: a local GGUF file, a server, or a pool of servers. */
+export const ModelSource = z.discriminatedUnion('kind', [FileSource, ServerSource, PoolSource]);
 export type ModelSource = z.infer<typeof ModelSource>;
 
 /** A stable identity for a source, without secrets: what states and logs refer to. */
 export function sourceKey(source: ModelSource): string {
+  if (source.kind === 'pool') return `pool:${source.servers.map(sourceKey).join(',')}`;
   return source.kind === 'file' ? source.path : `${source.api}:${source.name}@${source.baseUrl}`;
 }
+
+/** A pool member as the last look saw it: answering, loading its model, or not answering (and why). */
+export const PoolMemberHealth = z.object({ name: z.string(), state: z.enum(['ok', 'loading', 'down']), reason: z.optional(z.string()) });
+export type PoolMemberHealth = z.infer<typeof PoolMemberHealth>;
 
 export const Capabilities = z.object({
   /** Native fill-in-the-middle: FIM tokens in the GGUF, or a server /infill endpoint. */
@@ -182,7 +196,15 @@ export const LoadModel = toSidecar(
 );
 
 /** Whether the server behind a role is up; `local` for a model in the sidecar. */
-export const ModelHealth = toSidecar('model/health', z.object({ role: Role }), z.object({ state: z.enum(['ok', 'loading', 'down', 'local']) }));
+export const ModelHealth = toSidecar(
+  'model/health',
+  z.object({ role: Role }),
+  z.object({
+    state: z.enum(['ok', 'loading', 'down', 'local']),
+    /** A pool: each server, in the order the setting lists them (the state is 'ok' while one is). */
+    servers: z.optional(z.array(PoolMemberHealth)),
+  }),
+);
 
 export const UnloadModel = toSidecar('model/unload', z.object({ role: Role }), z.null());
 
@@ -239,6 +261,8 @@ export const Generate = toSidecar(
     promptTokens: z.optional(count),
     cachedTokens: z.optional(count),
     engineMs: z.number(),
+    /** The server profile that answered, for a role served by a pool of servers. */
+    server: z.optional(z.string()),
     /** With fitToContext: the fitted prompt as counted, and the earlier messages left out. */
     fittedTokens: z.optional(count),
     droppedMessages: z.optional(count),
@@ -319,5 +343,7 @@ export const InlineCompletion = toSidecar(
     anchored: z.boolean(),
     /** Files of the context snippets the sidecar assembled for this prompt (protocol/context.ts). */
     snippetFiles: z.optional(z.array(z.string())),
+    /** The server profile that answered, for a role served by a pool of servers. */
+    server: z.optional(z.string()),
   }),
 );

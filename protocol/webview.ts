@@ -1,7 +1,7 @@
 // Messages between the extension host and the Pylot panel (webview-ui/). The webview has no Node
 // and no `vscode`; it validates what it receives with the same schemas the host sends with.
 import * as z from 'zod/mini';
-import { HardwareReport, ModelInfo, ModelState, Role } from './sidecar';
+import { HardwareReport, ModelInfo, ModelState, PoolMemberHealth, Role } from './sidecar';
 import { UsageStats } from './usageStats';
 
 export const SidecarStatus = z.enum(['idle', 'starting', 'ready', 'restarting', 'stopped']);
@@ -15,6 +15,9 @@ export const RoleView = z.object({
   progress: z.optional(z.number()),
   model: z.optional(ModelInfo),
   error: z.optional(z.string()),
+  /** A pool of servers: the profile that gave the role's last answer, and each server as last seen. */
+  answeredBy: z.optional(z.string()),
+  servers: z.optional(z.array(PoolMemberHealth)),
 });
 export type RoleView = z.infer<typeof RoleView>;
 

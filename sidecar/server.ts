@@ -97,7 +97,8 @@ export function serve(endpoint: Endpoint): void {
 
   endpoint.onRequest(ModelHealth, async (params, signal) => {
     const engine = slots.require(params.role);
-    return { state: engine.health ? await engine.health(signal) : ('local' as const) };
+    const state = engine.health ? await engine.health(signal) : ('local' as const);
+    return { state, ...(engine.servers && { servers: [...engine.servers()] }) };
   });
 
   endpoint.onRequest(UnloadModel, async (params) => {

@@ -37,6 +37,7 @@ export class AskBackend implements ChatBackend {
         },
         { signal: request.signal },
       );
+      this.models.noteAnswer('chat', result.server);
       return {
         text: result.text,
         stopped: result.stopReason === 'aborted',

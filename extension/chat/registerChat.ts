@@ -18,6 +18,9 @@ import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
+import { AtRest } from '../../node/atRest';
+import { atRestEncryption } from '../privacy/atRestKey';
+import { readSetting } from '../settingsReader';
 import { AskBackend } from './askBackend';
 import type { ChatBackend } from './backend';
 import { selectionAttachment, type ContextDeps } from './chatContext';
@@ -165,7 +168,24 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
     return undefined;
   };
 
+  // Encryption at rest: the stored chats in the mode the setting asks for, now and when it changes.
+  const encryptHistory = async () => {
+    const encryption = await atRestEncryption(
+      context,
+      readSetting('privacy.encryptAtRest', (warning) => log.warn(warning)),
+    );
+    const problem = await history.useAtRest(encryption ? new AtRest(encryption.key, encryption.encrypt) : AtRest.plain);
+    if (problem) {
+      log.warn(problem);
+      void vscode.window.showWarningMessage(problem);
+    }
+  };
+  void encryptHistory().catch((error: unknown) => log.warn(`Chat history encryption: ${error instanceof Error ? error.message : String(error)}`));
+
   context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('pylot.privacy.encryptAtRest')) void encryptHistory().catch(() => undefined);
+    }),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: true } }),
     controller,
     vscode.commands.registerCommand('pylot.openChat', (args?: OpenChatArgs) => open(args)),

@@ -119,6 +119,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
     );
     const latencyMs = performance.now() - started - delayMs;
     latency.record(latencyMs, result);
+    this.deps.models.noteAnswer('completion', result.server);
     if (!result.reused)
       log.debug(
         `completion: ${result.items.length} item(s), ${result.tokens} tokens, ${result.promptTokens ?? '?'} prompt tokens evaluated${result.anchored ? ' (anchored)' : ''}, ${result.engineMs.toFixed(0)} ms (${result.stopReason})`,

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { CloseIndex, DidChangeFiles, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused, type IndexStatus } from '../../protocol/index';
 import type { ResultOf } from '../../protocol/rpc';
 import type { Log } from '../log';
+import { atRestEncryption } from '../privacy/atRestKey';
 import { readSetting } from '../settingsReader';
 import type { Sidecar } from '../sidecar/supervisor';
 import { IndexStatusBar } from './indexStatusBar';
@@ -50,7 +51,8 @@ export class CodebaseIndex implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.openAll()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('pylot.index')) void this.reopen();
+        // Reopening with encryption turned on or off migrates what is stored (sidecar/index/shardStore.ts).
+        if (event.affectsConfiguration('pylot.index') || event.affectsConfiguration('pylot.privacy.encryptAtRest')) void this.reopen();
       }),
       vscode.commands.registerCommand('pylot.pauseIndexing', () => this.setPaused(true)),
       vscode.commands.registerCommand('pylot.resumeIndexing', () => this.setPaused(false)),
@@ -67,6 +69,11 @@ export class CodebaseIndex implements vscode.Disposable {
     if (!enabled()) return { results: [], mode: 'keyword', message: 'The workspace index is turned off ("pylot.index.enabled").' };
     if (this.opened.size === 0) await this.openAll();
     return this.sidecar.request(SearchIndex, { query, limit: options.limit }, { signal: options.signal });
+  }
+
+  /** Where each open workspace folder's index is stored (for diagnostics and tests). */
+  storageDirs(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).map((folder) => this.storageFor(folder)).filter((dir): dir is string => dir !== undefined);
   }
 
   /** The latest status of each folder's index. */
@@ -88,7 +95,8 @@ export class CodebaseIndex implements vscode.Disposable {
       const storageDir = this.storageFor(folder);
       if (folder.uri.scheme !== 'file' || !storageDir || this.opened.has(folder.uri.fsPath)) continue;
       try {
-        const opened = await this.sidecar.request(OpenIndex, { root: folder.uri.fsPath, storageDir, exclude, maxFileBytes });
+        const encryption = await atRestEncryption(this.context, readSetting('privacy.encryptAtRest', warn));
+        const opened = await this.sidecar.request(OpenIndex, { root: folder.uri.fsPath, storageDir, exclude, maxFileBytes, ...(encryption && { encryption }) });
         this.opened.add(folder.uri.fsPath);
         this.log.info(
           `Index of ${folder.name}: ${opened.files} files, ${opened.chunks} chunks on disk (generation ${opened.generation})${opened.writer ? '' : ', read-only: another window writes it'}.`,

@@ -1,6 +1,6 @@
 // Polls the servers roles run on (llama-server's /health, OpenAI-compatible /v1/models), so a
 // server that goes down is noticed before the next completion fails: the role's fallback takes
-// over, or the status bar shows the error.
+// over, or the status bar shows the error. A pool's servers are each reported (the tooltip lists them).
 import * as vscode from 'vscode';
 import { ModelHealth, type Role } from '../../protocol/sidecar';
 import type { Log } from '../log';
@@ -30,7 +30,10 @@ export class ServerHealthMonitor implements vscode.Disposable {
       for (const role of roles) {
         const model = this.models.state(role).model;
         if (!model || model.engine === 'local' || model.fallbackFrom) continue;
-        const { state } = await this.sidecar.request(ModelHealth, { role }, { timeoutMs: 5_000 }).catch(() => ({ state: 'down' as const }));
+        const { state, servers } = await this.sidecar
+          .request(ModelHealth, { role }, { timeoutMs: 5_000 })
+          .catch(() => ({ state: 'down' as const, servers: undefined }));
+        if (servers) this.models.noteServers(role, servers);
         if (state !== 'down') continue;
         this.log.warn(`${model.name} (${model.location}) for ${role} is not answering.`);
         await this.models.serverDown(role);

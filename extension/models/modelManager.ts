@@ -3,7 +3,16 @@
 // not retried on every keystroke. No `vscode` import (its events have the same shape), so the
 // sidecar tests drive it against the real supervisor and process.
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
-import { LoadModel, ModelStateChanged, UnloadModel, type ModelInfo, type ModelSource, type ModelState, type Role } from '../../protocol/sidecar';
+import {
+  LoadModel,
+  ModelStateChanged,
+  UnloadModel,
+  type ModelInfo,
+  type ModelSource,
+  type ModelState,
+  type PoolMemberHealth,
+  type Role,
+} from '../../protocol/sidecar';
 import type { Sidecar } from '../sidecar/supervisor';
 
 export interface RoleState {
@@ -13,6 +22,9 @@ export interface RoleState {
   readonly progress?: number;
   readonly model?: ModelInfo;
   readonly error?: PylotError;
+  /** A pool of servers: the profile that gave the last answer, and each server as the last look saw it. */
+  readonly answeredBy?: string;
+  readonly servers?: readonly PoolMemberHealth[];
 }
 
 export interface DesiredModel {
@@ -52,6 +64,8 @@ class Emitter<T> {
 
 export class ModelManager {
   private readonly states = new Map<Role, RoleState>();
+  /** What a pool's answers and health checks said, for the spec they were about. */
+  private readonly pools = new Map<Role, { spec: string; answeredBy?: string; servers?: readonly PoolMemberHealth[] }>();
   private readonly loads = new Map<Role, { spec: string; done: Promise<ModelInfo> }>();
   private readonly changed = new Emitter<Role>();
   private readonly failed = new Emitter<{ role: Role; error: PylotError }>();
@@ -100,7 +114,25 @@ export class ModelManager {
     const desired = this.desired(role);
     if (!desired) return { state: 'none' };
     const state = this.states.get(role);
-    return state?.spec === desired.spec ? state : { spec: desired.spec, state: 'unloaded' };
+    if (state?.spec !== desired.spec) return { spec: desired.spec, state: 'unloaded' };
+    const pool = this.pools.get(role);
+    return pool?.spec === desired.spec && state.state === 'ready' ? { ...state, answeredBy: pool.answeredBy, servers: pool.servers } : state;
+  }
+
+  /** A pool's server answered a request for the role (the status bar's tooltip says which). */
+  noteAnswer(role: Role, server: string | undefined): void {
+    const spec = this.states.get(role)?.spec;
+    if (!server || spec === undefined || this.pools.get(role)?.answeredBy === server) return;
+    this.pools.set(role, { ...this.pools.get(role), spec, answeredBy: server });
+    this.changed.fire(role);
+  }
+
+  /** What a health check saw of each server of the role's pool. */
+  noteServers(role: Role, servers: readonly PoolMemberHealth[]): void {
+    const spec = this.states.get(role)?.spec;
+    if (spec === undefined) return;
+    this.pools.set(role, { ...this.pools.get(role), spec, servers });
+    this.changed.fire(role);
   }
 
   /** Resolves with the loaded model, loading it (and starting the sidecar) on first need. */

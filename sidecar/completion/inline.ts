@@ -241,8 +241,8 @@ export class InlineCompletionService {
 }
 
 function resultOf(items: string[], generation: Generation, anchored: boolean): Result {
-  const { text, stopReason, tokens, promptTokens, cachedTokens, engineMs } = generation;
-  return { items, raw: text, stopReason, tokens, promptTokens, cachedTokens, engineMs, anchored };
+  const { text, stopReason, tokens, promptTokens, cachedTokens, engineMs, server } = generation;
+  return { items, raw: text, stopReason, tokens, promptTokens, cachedTokens, engineMs, anchored, ...(server && { server }) };
 }
 
 function filenameOf(uri: string): string {

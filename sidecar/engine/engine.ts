@@ -1,7 +1,7 @@
 // One interface for every place a model can run: node-llama-cpp in this process, a llama-server,
 // or any OpenAI-compatible server. Callers check `capabilities`; a method the engine cannot serve
 // throws PylotError(Unsupported) with a message that says what would.
-import type { Capabilities, ModelInfo } from '../../protocol/sidecar';
+import type { Capabilities, ModelInfo, PoolMemberHealth } from '../../protocol/sidecar';
 import type { FimTokens } from '../completion/templates';
 
 export type StopReason = 'eos' | 'maxTokens' | 'stopTrigger' | 'aborted';
@@ -29,6 +29,8 @@ export interface Generation {
   readonly promptTokens?: number;
   readonly cachedTokens?: number;
   readonly engineMs: number;
+  /** A pool of servers: the profile that answered. */
+  readonly server?: string;
 }
 
 export interface InfillInput {
@@ -75,6 +77,8 @@ export interface Engine {
   fimTokens?(): FimTokens | undefined;
   /** Servers only: one quick look at whether the server is up. */
   health?(signal: AbortSignal): Promise<ServerHealth>;
+  /** Pools only: each server as the last look saw it. */
+  servers?(): readonly PoolMemberHealth[];
   /** Frees what the engine holds (memory, connections); in-flight calls end first. */
   dispose(): Promise<void>;
 }
@@ -96,6 +100,7 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
     embed: (texts, signal) => engine.embed(texts, signal),
     tokenize: (text, signal) => engine.tokenize(text, signal),
     ...(engine.health ? { health: (signal: AbortSignal) => engine.health!(signal) } : {}),
+    ...(engine.servers ? { servers: () => engine.servers!() } : {}),
     ...(engine.fimTokens ? { fimTokens: () => engine.fimTokens!() } : {}),
     dispose: () => engine.dispose(),
   };

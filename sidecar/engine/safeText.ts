@@ -102,6 +102,7 @@ export function withBrokenRuns(engine: Engine): Engine {
       ),
     tokenize: (text, signal) => engine.tokenize(breakLongRuns(text), signal),
     ...(engine.health && { health: (signal: AbortSignal) => engine.health!(signal) }),
+    ...(engine.servers && { servers: () => engine.servers!() }),
     ...(engine.fimTokens && { fimTokens: () => engine.fimTokens!() }),
     dispose: () => engine.dispose(),
   };

@@ -4,6 +4,7 @@ import type { Endpoint } from '../../protocol/endpoint';
 import { CloseIndex, DidChangeFiles, IndexStatusChanged, OpenIndex, SearchIndex, SetIndexingPaused } from '../../protocol/index';
 import type { Scheduler } from '../engine/scheduler';
 import type { ModelSlots } from '../models/slots';
+import { AtRest } from '../../node/atRest';
 import type { Embedder } from './embedding';
 import { IndexRegistry } from './registry';
 
@@ -32,8 +33,8 @@ export function registerIndexHandlers(endpoint: Endpoint, engine: { slots: Model
   const timer = setInterval(() => registry.checkEmbeddingModel(), modelCheckMs);
   timer.unref();
 
-  endpoint.onRequest(OpenIndex, async (params) => {
-    const index = registry.open(params);
+  endpoint.onRequest(OpenIndex, async ({ encryption, ...params }) => {
+    const index = registry.open({ ...params, ...(encryption && { atRest: new AtRest(encryption.key, encryption.encrypt) }) });
     await index.loaded;
     return { ...index.stats, writer: index.writer };
   });

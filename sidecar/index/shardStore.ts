@@ -6,14 +6,19 @@
 //   vectors-<gen>.usearch  the HNSW graph at that generation (a cache: rebuilt from records if lost)
 //   table.bin              the in-memory tables (chunk columns, keyword postings; tableSnapshot.ts),
 //                          a cache too: what records changed after it was taken is replayed on open
+//   atrest.json            whether records and table.bin are encrypted (atRest.ts), and the key's fingerprint
 // Every file is replaced atomically, so a crash leaves each record old or new and the snapshot
-// pointer on a complete snapshot; records newer than the snapshot are replayed on open.
+// pointer on a complete snapshot; records newer than the snapshot are replayed on open. Records and
+// table.bin hold the user's code: with encryption at rest they are sealed, and opening the store in
+// the other mode (or with a lost key) migrates (or starts afresh) before anything is read.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { makeFolder } from '../folders';
+import { log } from '../log';
+import { AtRest, AtRestError } from '../../node/atRest';
 import { removeStrayTemps, writeFileAtomic, writeFileAtomicAsync } from './atomicFile';
-import { encodeTableSnapshot, readTableSnapshot, type State, type StringList } from './tableSnapshot';
+import { decodeTableSnapshot, encodeTableSnapshot, type State, type StringList } from './tableSnapshot';
 import type { VectorStore } from './vectorStore';
 
 export const formatVersion = 2;
@@ -75,7 +80,10 @@ export class ShardStore {
   /** Record file names by path (a hash each), kept for the table snapshot. */
   private readonly names = new Map<string, string>();
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    private readonly atRest: AtRest = AtRest.plain,
+  ) {
     this.filesDir = path.join(dir, 'files');
     makeFolder(this.filesDir, 'the index storage folder');
     // files/ can hold tens of thousands of names: its strays are removed when it is listed (readAll,
@@ -106,7 +114,7 @@ export class ShardStore {
       writeFileAtomic(path.join(this.filesDir, name), concat(vectors));
       committed = { ...record, vectors: name };
     }
-    writeFileAtomic(path.join(this.filesDir, `${hash}.json`), JSON.stringify(committed));
+    writeFileAtomic(path.join(this.filesDir, `${hash}.json`), this.atRest.seal(JSON.stringify(committed)));
     if (replacedVectors && replacedVectors !== committed.vectors) rmSync(path.join(this.filesDir, replacedVectors), { force: true });
     return committed;
   }
@@ -133,7 +141,8 @@ export class ShardStore {
 
   /** The table snapshot and what it was taken at, or undefined (none, another format, damaged). */
   readTable(): TableInfo | undefined {
-    const state = readTableSnapshot(path.join(this.dir, 'table.bin')) as (Omit<TableInfo, 'table'> & { table: unknown }) | undefined;
+    const bytes = this.readSealed(path.join(this.dir, 'table.bin'), 'The index table snapshot');
+    const state = (bytes && decodeTableSnapshot(bytes)) as (Omit<TableInfo, 'table'> & { table: unknown }) | undefined;
     if (!state || typeof state.generation !== 'number' || typeof state.takenAt !== 'number' || !state.table) return undefined;
     return state as TableInfo;
   }
@@ -143,7 +152,7 @@ export class ShardStore {
    * without blocking requests; resolves to its size in bytes.
    */
   async writeTable(info: Omit<TableInfo, 'table' | 'recordNames'> & { readonly recordNames: StringList }, table: State): Promise<number> {
-    const bytes = encodeTableSnapshot({ ...info, table });
+    const bytes = this.atRest.seal(encodeTableSnapshot({ ...info, table }));
     await writeFileAtomicAsync(path.join(this.dir, 'table.bin'), bytes);
     return bytes.byteLength;
   }
@@ -181,7 +190,7 @@ export class ShardStore {
       if (!name.endsWith('.json')) continue;
       const file = path.join(this.filesDir, name);
       if (knownNames.has(name) && (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < since - slack) continue;
-      const record = readRecord(file);
+      const record = this.readRecord(file);
       if (record) changed.push(record);
       else rmSync(file, { force: true });
     }
@@ -213,7 +222,7 @@ export class ShardStore {
   }
 
   read(relative: string): FileRecord | undefined {
-    const record = readRecord(path.join(this.filesDir, this.recordName(relative)));
+    const record = this.readRecord(path.join(this.filesDir, this.recordName(relative)));
     return record?.path === relative ? record : undefined;
   }
 
@@ -224,7 +233,7 @@ export class ShardStore {
     for (const name of names) {
       if (!name.endsWith('.json')) continue;
       const file = path.join(this.filesDir, name);
-      const record = readRecord(file);
+      const record = this.readRecord(file);
       if (!record) {
         rmSync(file, { force: true });
         continue;
@@ -235,6 +244,84 @@ export class ShardStore {
     }
     // Vectors written by a commit that a crash cut short, or left by one that replaced them.
     for (const name of names) if (name.endsWith('.f32') && !referenced.has(name)) rmSync(path.join(this.filesDir, name), { force: true });
+  }
+
+  /**
+   * Brings what is stored to the mode asked for, before anything is read: records and table.bin are
+   * sealed (or opened) again when encryption was turned on (or off) or the key changed with the old
+   * one still given. Files sealed with a key that is gone cannot be read: the index starts afresh.
+   * Returns what the user should be told, if anything. Only the index's writer calls it.
+   */
+  migrateAtRest(): string | undefined {
+    const markerFile = path.join(this.dir, 'atrest.json');
+    let stored: { encrypted: boolean; fingerprint?: string } = { encrypted: false };
+    try {
+      stored = JSON.parse(readFileSync(markerFile, 'utf8')) as typeof stored;
+    } catch {
+      // No marker: an index from before encryption at rest, or a new one; both plain.
+    }
+    const fingerprint = this.atRest.fingerprint();
+    const wanted = { encrypted: this.atRest.encrypt, ...(this.atRest.encrypt && { fingerprint }) };
+    let message: string | undefined;
+    if (stored.encrypted && stored.fingerprint !== fingerprint) {
+      for (const name of readdirSync(this.filesDir)) rmSync(path.join(this.filesDir, name), { force: true });
+      for (const name of readdirSync(this.dir)) if (name === 'table.bin' || name.startsWith('vectors')) rmSync(path.join(this.dir, name), { force: true });
+      message =
+        "The index was encrypted with a key Pylot no longer has (it is gone from VS Code's secret storage), so it is being built again from your files.";
+    } else if (stored.encrypted !== wanted.encrypted || stored.fingerprint !== wanted.fingerprint) {
+      const files = readdirSync(this.filesDir)
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => path.join(this.filesDir, name));
+      for (const file of [...files, path.join(this.dir, 'table.bin')]) this.reseal(file);
+      log('info', `Index at ${this.dir}: ${files.length} records ${wanted.encrypted ? 'encrypted' : 'decrypted'} at rest.`);
+    } else {
+      return undefined;
+    }
+    writeFileAtomic(markerFile, JSON.stringify(wanted));
+    return message;
+  }
+
+  /** A stored file in the current mode; one that cannot be opened is removed (records are indexed again). */
+  private reseal(file: string): void {
+    let stored: Buffer;
+    try {
+      stored = readFileSync(file);
+    } catch {
+      return;
+    }
+    try {
+      writeFileAtomic(file, this.atRest.seal(this.atRest.open(stored, 'An index file')));
+    } catch (error) {
+      log('warn', `${describeAtRest(error)} It is removed and indexed again.`);
+      rmSync(file, { force: true });
+    }
+  }
+
+  /** A file's bytes, opened when sealed; undefined when missing or when it cannot be opened (said in the log). */
+  private readSealed(file: string, what: string): Buffer | undefined {
+    let stored: Buffer;
+    try {
+      stored = readFileSync(file);
+    } catch {
+      return undefined;
+    }
+    try {
+      return this.atRest.open(stored, what);
+    } catch (error) {
+      log('warn', `${describeAtRest(error)} It is set aside and indexed again.`);
+      return undefined;
+    }
+  }
+
+  private readRecord(file: string): FileRecord | undefined {
+    const bytes = this.readSealed(file, `The index record ${path.basename(file)}`);
+    if (!bytes) return undefined;
+    try {
+      const record = JSON.parse(bytes.toString('utf8')) as FileRecord;
+      return record.version === formatVersion && typeof record.path === 'string' && Array.isArray(record.chunks) ? record : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   snapshot(): SnapshotInfo | undefined {
@@ -257,13 +344,8 @@ export class ShardStore {
   }
 }
 
-function readRecord(file: string): FileRecord | undefined {
-  try {
-    const record = JSON.parse(readFileSync(file, 'utf8')) as FileRecord;
-    return record.version === formatVersion && typeof record.path === 'string' && Array.isArray(record.chunks) ? record : undefined;
-  } catch {
-    return undefined;
-  }
+function describeAtRest(error: unknown): string {
+  return error instanceof AtRestError ? error.message : `An index file could not be read: ${String(error)}.`;
 }
 
 function hashOf(relative: string): string {

@@ -83,6 +83,11 @@ export function readTableSnapshot(file: string): State | undefined {
   } catch {
     return undefined;
   }
+  return decodeTableSnapshot(bytes);
+}
+
+/** readTableSnapshot on bytes already read (and opened, when sealed at rest). */
+export function decodeTableSnapshot(bytes: Buffer): State | undefined {
   try {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.byteLength < 12 || view.getUint32(0, true) !== magic || view.getUint32(4, true) !== tableFormatVersion) return undefined;

@@ -12,6 +12,7 @@ import { embedAll, normalized, type Embedder } from './embedding';
 import { languageOf } from './languages';
 import type { PauseGate } from './pauseGate';
 import { formatVersion, ShardStore, type FileRecord } from './shardStore';
+import type { AtRest } from '../../node/atRest';
 import { loadIndex } from './indexLoad';
 import { StringList } from './tableSnapshot';
 import { readRegularFile, walkWorkspace, type WalkNote } from './walk';
@@ -23,6 +24,8 @@ export interface IndexOptions {
   readonly storageDir: string;
   readonly exclude?: readonly string[];
   readonly maxFileBytes?: number;
+  /** Encryption at rest of what the store holds of the user's code; plain when absent. */
+  readonly atRest?: AtRest;
 }
 
 export interface IndexServices {
@@ -82,6 +85,8 @@ export class WorkspaceIndex {
     this.filter = new WorkspaceFilter(root, options.exclude, options.maxFileBytes);
     this.table = new ChunkTable((record) => store.readVectors(record));
     this.writer = lock.acquire();
+    // Before anything is read: the stored files in the mode asked for (or afresh, when their key is gone).
+    if (this.writer) this.message = store.migrateAtRest();
     if (!this.writer) this.message = `Another Pylot process (pid ${lock.holder()?.pid}) is indexing this folder; its index is searched read-only here.`;
   }
 
@@ -92,7 +97,7 @@ export class WorkspaceIndex {
   replayedRecords = 0;
 
   static open(options: IndexOptions, services: IndexServices): WorkspaceIndex {
-    const store = new ShardStore(options.storageDir);
+    const store = new ShardStore(options.storageDir, options.atRest);
     const index = new WorkspaceIndex(path.resolve(options.root), store, new WriterLock(path.join(options.storageDir, 'lock')), services, options);
     index.loaded = index.load();
     return index;

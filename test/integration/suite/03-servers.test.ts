@@ -1,6 +1,8 @@
-// Server profiles in the real extension host: completions from a real llama-server (/infill), and
-// the fallback taking over, visibly, when that server goes down.
+// Server profiles in the real extension host: completions from a real llama-server (/infill), a pool
+// that passes over a server that is down and says in the tooltip which one answered, and the
+// fallback taking over, visibly, when that server goes down.
 import * as assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import { acceptGhostText, functionEditor, pylot, script, setting, testModels, waitFor } from './helpers';
 import type { TestServer } from './fixtureScripts';
@@ -26,6 +28,26 @@ suite('Pylot with a llama-server', () => {
     assert.equal(model?.engine, 'llama-server');
     assert.equal(model?.location, server!.url);
     assert.ok(api.statusText().startsWith(`Pylot $(check) completion: ${model!.name} (llama-server)`), api.statusText());
+  });
+
+  test('a pool passes over a server that is down, and the tooltip says which server answered', async () => {
+    const api = await pylot();
+    const lab = { name: 'lab', api: 'llama-server', baseUrl: server!.url, retries: 0, connectTimeoutMs: 1000 };
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    await setting('servers', [lab, { name: 'gone', api: 'llama-server', baseUrl: `http://127.0.0.1:${port}`, connectTimeoutMs: 1000 }]);
+    await setting('models.completion', 'server:gone,server:lab');
+    await acceptGhostText(await functionEditor(), script);
+    await api.serverHealth.check();
+    const tooltip = await waitFor('the pool in the tooltip', () => api.statusTooltip().includes('the last answer came from lab') && api.statusTooltip());
+    assert.match(tooltip, /- completion: .* on a pool of servers \(gone down, lab answering\); the last answer came from lab/);
+    assert.match(api.statusText(), /completion: .* \(llama-server pool\)/);
+    await setting('servers', [lab]);
+    await setting('models.completion', 'server:lab');
   });
 
   test('switches to the fallback when the server goes down, and says so', async () => {

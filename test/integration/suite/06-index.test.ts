@@ -1,7 +1,10 @@
 // The workspace index in the real extension host: the workspace folder is indexed in the sidecar
 // (with the embeddings role's model), answers codebase queries through the extension's API, and
-// a change saved in an editor is found; pausing holds new work back until resumed.
+// a change saved in an editor is found; pausing holds new work back until resumed; with encryption
+// at rest on, no stored file holds the code, and turning it off converts the store back.
 import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { pylot, setting, testModels, waitFor } from './helpers';
 
@@ -69,6 +72,36 @@ suite('Pylot workspace index', () => {
     assert.ok(held.results.every((result) => result.relativePath !== 'src/paused.ts'));
     await vscode.commands.executeCommand('pylot.resumeIndexing');
     await waitFor('the new file found', async () => (await api.searchCodebase('whilePausedMarker', 5)).results[0]?.relativePath === 'src/paused.ts');
+  });
+
+  test('with encryption at rest on, no stored file holds the code, and search still answers', async () => {
+    const api = await pylot();
+    const [dir] = api.indexStorage();
+    assert.ok(dir);
+    const markers = ['computeInvoiceTotal', 'estimate_delivery_days', 'applyLoyaltyDiscount'];
+    const mode = () => existsSync(join(dir, 'atrest.json')) && (JSON.parse(readFileSync(join(dir, 'atrest.json'), 'utf8')) as { encrypted: boolean }).encrypted;
+    const leaks = (at: string): string[] =>
+      readdirSync(at).flatMap((name) => {
+        const file = join(at, name);
+        if (statSync(file).isDirectory()) return leaks(file);
+        const bytes = readFileSync(file);
+        return markers.some((marker) => bytes.includes(marker)) ? [file] : [];
+      });
+    assert.ok(leaks(dir).length > 0, 'a plain index holds the code');
+    await setting('privacy.encryptAtRest', true);
+    await waitFor('the index encrypted', () => mode() === true);
+    await waitFor(
+      'an answer from the encrypted index',
+      async () => (await api.searchCodebase('computeInvoiceTotal', 5)).results[0]?.relativePath === 'src/billing.ts',
+    );
+    assert.deepEqual(leaks(dir), []);
+    await setting('privacy.encryptAtRest', undefined);
+    await waitFor('the index plain again', () => existsSync(join(dir, 'atrest.json')) && mode() === false);
+    await waitFor(
+      'an answer from the plain index',
+      async () => (await api.searchCodebase('applyLoyaltyDiscount', 5)).results[0]?.relativePath === 'src/billing.ts',
+    );
+    assert.ok(leaks(dir).length > 0);
   });
 
   async function write(relative: string, text: string): Promise<void> {
