@@ -1,5 +1,6 @@
 // One agent turn: the model proposes one tool call per step (in its own tool format, else as
-// grammar-constrained JSON, else read leniently from its text; see propose.ts), the extension executes it
+// grammar-constrained JSON, else read leniently from its text; see propose.ts); a call that cannot
+// be read or fails its schema gets one repair turn under the call grammar; the extension executes it
 // (or the user denies it), the result goes back to the model, until it answers or a guard stops it.
 // The loop never touches files or processes itself.
 import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult } from '../../protocol/agent';
@@ -9,7 +10,7 @@ import { settingDefaults } from '../../protocol/settings';
 import type { ChatMessage, Engine } from '../engine/engine';
 import { countTokens, cutToolResults } from '../engine/tokenBudget';
 import { RepeatDetector } from './guards';
-import { bestMode, fallbackMode, propose, type Proposal } from './propose';
+import { bestMode, fallbackMode, propose, repairCall, type Proposal } from './propose';
 import { callMessage, correctionMessage, resultMessage, systemPrompt } from './prompt';
 import { truncateByTokens } from './truncate';
 
@@ -67,6 +68,11 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     return { turnId, outcome, answer, steps, ...usage };
   };
   const notice = (message: string) => deps.emit({ type: 'notice', turnId, message });
+  const count = (proposal: Proposal) => {
+    usage.tokens += proposal.tokens;
+    // Servers that report no prompt use leave it unknown rather than zero.
+    if (proposal.promptTokens !== undefined) usage.promptTokens = (usage.promptTokens ?? 0) + proposal.promptTokens;
+  };
 
   for (let step = 1; step <= limits.maxSteps; step++) {
     if (signal.aborted) return end('cancelled', '', step - 1);
@@ -88,10 +94,22 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
       step--;
       continue;
     }
-    usage.tokens += proposal.tokens;
-    // Servers that report no prompt use leave it unknown rather than zero.
-    if (proposal.promptTokens !== undefined) usage.promptTokens = (usage.promptTokens ?? 0) + proposal.promptTokens;
+    count(proposal);
     if (signal.aborted || proposal.aborted) return end('cancelled', '', step - 1);
+    if (proposal.reply.kind === 'invalid' && engine.capabilities.grammar) {
+      // One repair turn under the call grammar, with the error; a repaired call enters the
+      // transcript as if it had been written right (a small context keeps no broken attempts).
+      const { problem } = proposal.reply;
+      const broken = proposal;
+      const repaired = await schedule(signal, (granted) =>
+        repairCall(engine, messages, broken, problem, tools, { maxTokens: limits.maxTokens, signal: granted }),
+      );
+      count(repaired);
+      if (signal.aborted || repaired.aborted) return end('cancelled', '', step - 1);
+      if (repaired.reply.kind !== 'invalid') notice(`Repaired the model's tool call (${problem.replace(/\.$/, '')}).`);
+      // Still wrong: its latest attempt and problem are what the next step hears about.
+      proposal = repaired;
+    }
     const { reply } = proposal;
 
     if (reply.kind === 'answer') return end('answered', reply.text, step);

@@ -45,3 +45,11 @@ export function resultMessage(call: Pick<ToolCall, 'tool'>, result: ToolResult, 
 export function correctionMessage(problem: string): ChatMessage {
   return { role: 'user', content: `${problem}\nReply with one JSON object: {"tool": …, "args": {…}} or {"answer": …}.` };
 }
+
+/** The repair turn's request: the error, and the one format the grammar will let it write. */
+export function repairMessage(problem: string): ChatMessage {
+  return {
+    role: 'user',
+    content: `Your tool call could not be used: ${problem}\nWrite it again as one JSON object: {"tool": "<tool name>", "args": {<arguments>}}, or {"answer": "<text>"} if you are done.`,
+  };
+}

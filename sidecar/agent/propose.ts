@@ -8,6 +8,7 @@ import type { ChatMessage, Engine, ToolDefinition } from '../engine/engine';
 import { AnswerStream } from './answerStream';
 import { callSchema } from './callSchema';
 import { parseNativeCall, parseReply, type Reply } from './parseReply';
+import { repairMessage } from './prompt';
 
 export type CallMode = 'native' | 'json' | 'text';
 
@@ -76,6 +77,36 @@ export async function propose(
     aborted: generation.stopReason === 'aborted',
     streamed: streamed(),
     ...usage,
+  };
+}
+
+/**
+ * The repair turn: the model's unreadable reply and what was wrong with it go back, and the model
+ * writes the call again under the call grammar, so what comes back is one well-formed call (or an
+ * answer) naming a real tool with its real parameters. Only on engines with grammars.
+ */
+export async function repairCall(
+  engine: Engine,
+  messages: readonly ChatMessage[],
+  broken: Proposal,
+  problem: string,
+  tools: readonly ToolSpec[],
+  options: Omit<ProposeOptions, 'onAnswerText'>,
+): Promise<Proposal> {
+  const generation = await engine.chat([...messages, { role: 'assistant', content: broken.raw }, repairMessage(problem)], {
+    maxTokens: options.maxTokens,
+    temperature: 0,
+    signal: options.signal,
+    jsonSchema: callSchema(tools),
+  });
+  return {
+    reply: parseReply(generation.text, tools),
+    format: 'json',
+    raw: generation.text,
+    aborted: generation.stopReason === 'aborted',
+    streamed: '',
+    tokens: generation.tokens,
+    promptTokens: generation.promptTokens,
   };
 }
 

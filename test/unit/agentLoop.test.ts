@@ -151,12 +151,9 @@ describe('agent loop', () => {
   });
 
   it('offers only read-only tools in Ask mode', async () => {
+    // Each refused call gets its repair turn, which insists again: three mistakes in a row.
     const { engine, executed, result } = await run(
-      [
-        call('create_file', { path: 'x.ts', content: '' }),
-        call('create_file', { path: 'y.ts', content: '' }),
-        call('create_file', { path: 'z.ts', content: '' }),
-      ],
+      Array.from({ length: 6 }, (_, i) => call('create_file', { path: `${i}.ts`, content: '' })),
       { params: { mode: 'ask' } },
     );
     assert.deepEqual(executed, []);
@@ -205,11 +202,80 @@ describe('agent loop', () => {
   });
 
   it('corrects a malformed call without executing anything', async () => {
+    // The repair turn gets the first problem and makes another; the next step hears about that one.
     const { executed, engine, result } = await run([call('delete_everything', { path: '/' }), call('read_file', { line: 3 }), answer('gave up')]);
     assert.deepEqual(executed, []);
     assert.equal(result.outcome, 'answered');
     assert.match(engine.calls[1]!.messages.at(-1)!.content, /There is no tool "delete_everything"/);
     assert.match(engine.calls[2]!.messages.at(-1)!.content, /"path" is required/);
+  });
+
+  it('repairs a broken call in one grammar-constrained turn, with the error, and runs the repaired call', async () => {
+    const broken = '<tool_call>\n{"name": "read_file", "arguments": {"path": src/math.ts}}\n</tool_call>';
+    const { executed, engine, events, result } = await run([broken, call('read_file', { path: 'src/math.ts' }), 'It adds.'], { native: true });
+    assert.deepEqual(
+      executed.map((c) => [c.tool, c.args]),
+      [['read_file', { path: 'src/math.ts' }]],
+    );
+    assert.equal(result.answer, 'It adds.');
+    const repair = engine.calls[1]!;
+    assert.ok(repair.jsonSchema, 'the repair turn is under the call grammar');
+    assert.equal(repair.tools, undefined);
+    assert.equal(repair.messages.at(-2)!.content, broken, 'the model sees what it wrote…');
+    assert.match(repair.messages.at(-1)!.content, /could not be used: The tool call was not complete, valid JSON/, '…and what was wrong');
+    assert.equal(events.find((e) => e.type === 'toolCall')?.format, 'json');
+    assert.ok(events.some((e) => e.type === 'notice' && /^Repaired the model's tool call/.test(e.message)));
+    // The transcript keeps the repaired call only: no broken attempt eats the small context.
+    const next = engine.calls[2]!.messages.map((m) => m.content);
+    assert.ok(!next.includes(broken));
+    assert.ok(next.some((m) => m === JSON.stringify({ tool: 'read_file', args: { path: 'src/math.ts' } })));
+  });
+
+  it('repairs a call whose arguments fail the schema; one repair per step, then the error counts', async () => {
+    const badArgs = call('read_file', { path: 'a.ts', startLine: 'ten' });
+    const repaired = await run([badArgs, call('read_file', { path: 'a.ts', startLine: 10 }), answer('read')]);
+    assert.deepEqual(repaired.executed[0]!.args, { path: 'a.ts', startLine: 10 });
+    assert.match(repaired.engine.calls[1]!.messages.at(-1)!.content, /"startLine" must be an integer/);
+
+    const stubborn = await run([badArgs, badArgs, answer('gave up')]);
+    assert.deepEqual(stubborn.executed, []);
+    assert.equal(stubborn.engine.calls.length, 3, 'one repair turn, then the next step');
+    assert.equal(stubborn.result.answer, 'gave up');
+    assert.ok(!stubborn.events.some((e) => e.type === 'notice' && /Repaired/.test(e.message)));
+  });
+
+  it('has no repair turn without a grammar: the correction goes into the next step', async () => {
+    const { engine, executed } = await run(['<tool_call>{"name": "read_file", "arguments": {"path": a}}</tool_call>', 'I could not read it.'], {
+      grammar: false,
+    });
+    assert.deepEqual(executed, []);
+    assert.equal(engine.calls.length, 2);
+    assert.equal(engine.calls[1]!.jsonSchema, undefined);
+    assert.match(engine.calls[1]!.messages.at(-1)!.content, /not complete, valid JSON/);
+  });
+
+  it('does not stream a call written as text to the user, in any trained format', async () => {
+    for (const text of [
+      '>>>read_file\n{"path": "a.ts"}',
+      'read_file(path="a.ts")',
+      '[TOOL_CALLS]read_file[ARGS]{"path": "a.ts"}',
+      'functools[{"name": "read_file", "arguments": {"path": "a.ts"}}]',
+    ]) {
+      const { events, executed } = await run([text, 'Read.'], { native: true });
+      assert.deepEqual(
+        executed.map((c) => c.args),
+        [{ path: 'a.ts' }],
+        text,
+      );
+      assert.equal(
+        events
+          .filter((e) => e.type === 'text')
+          .map((e) => (e.type === 'text' ? e.text : ''))
+          .join(''),
+        'Read.',
+        text,
+      );
+    }
   });
 
   it('truncates long tool output by tokens, keeping head and tail', async () => {
