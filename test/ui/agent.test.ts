@@ -85,7 +85,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.stop({ keepLogs: passed < 4 });
+    await server?.stop({ keepLogs: passed < 5 });
     await model?.close();
     if (workspace) await rm(workspace, { recursive: true, force: true });
   });
@@ -213,6 +213,37 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     assert.equal(existsSync(target), false, 'the denied command never ran');
     assert.equal(model.requests.length, asked + 2);
     assert.match(model.requests.at(-1)!.at(-1)!.content, /The user denied run_command/);
+    passed += 1;
+  });
+
+  it('a broken tool call is repaired in one turn: no card for the broken call, the repair is shown, the repaired call asks as usual', async () => {
+    const shots = await screenshots(page, 'agent-repair');
+    await writeFile(file, original);
+    const asked = model.requests.length;
+    // Qwen's own format, with newText left out: it fails the schema, so it must never reach a card.
+    const broken = '<tool_call>\n{"name": "edit_file", "arguments": {"path": "math.ts", "oldText": "return a - b;"}}\n</tool_call>';
+    model.reply(broken, editCall, answer('Repaired and fixed.'));
+    await ask('Fix add in math.ts, small model');
+
+    const card = pendingCard();
+    await card.waitFor({ timeout });
+    assert.match(await card.locator('.tool-summary').innerText(), /Edit math\.ts/);
+    await panel.locator('.turn.assistant blockquote', { hasText: "Repaired the model's tool call" }).waitFor({ timeout });
+    assert.match(await panel.locator('.turn.assistant blockquote').last().innerText(), /"newText" is required/);
+    assert.equal(await panel.locator('.tool-card').count(), 1, 'one card: the repaired call');
+    assert.equal(await panel.getByText('<tool_call>').count(), 0, 'the broken call is not shown as text');
+    await shots.take('repaired-card');
+    // The repair turn told the model what was wrong with what it wrote.
+    assert.equal(model.requests.length, asked + 2);
+    const repair = model.requests.at(-1)!;
+    assert.equal(repair.at(-2)!.content, broken);
+    assert.match(repair.at(-1)!.content, /could not be used: Bad arguments for edit_file: "newText" is required/);
+    assert.equal(await readFile(file, 'utf8'), original, 'nothing written while the card waits');
+
+    await card.getByRole('button', { name: 'Allow once', exact: true }).click();
+    await waitForFile(file, (text) => text === fixed);
+    await answerText('Repaired and fixed.').waitFor({ timeout });
+    await shots.take('done');
     passed += 1;
   });
 });
