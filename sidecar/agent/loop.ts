@@ -11,7 +11,7 @@ import type { ChatMessage, Engine } from '../engine/engine';
 import { countTokens, cutToolResults } from '../engine/tokenBudget';
 import { RepeatDetector } from './guards';
 import { bestMode, fallbackMode, propose, repairCall, type Proposal } from './propose';
-import { callMessage, correctionMessage, resultMessage, systemPrompt } from './prompt';
+import { callMessage, correctionMessage, promptSizeFor, resultMessage, systemPrompt } from './prompt';
 import { truncateByTokens } from './truncate';
 
 /** For a request that leaves a limit out: the settings' defaults, and the reply cap per step (not a setting). */
@@ -45,9 +45,10 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
   const tools = params.mode === 'ask' ? toolSpecs.filter((spec) => spec.risk === 'read') : toolSpecs;
   const { engine } = deps;
   let mode = bestMode(engine);
+  const promptSize = promptSizeFor(engine.info.contextSize);
   const schedule = deps.schedule ?? ((s, task) => task(s));
   const messages: ChatMessage[] = [
-    { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], mode === 'native') },
+    { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], mode === 'native', promptSize) },
     ...(params.history ?? []),
     { role: 'user', content: params.task },
   ];
@@ -84,12 +85,14 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
         streamed += text;
         deps.emit({ type: 'text', turnId, text });
       };
-      proposal = await schedule(signal, (granted) => propose(engine, mode, messages, tools, { maxTokens: limits.maxTokens, signal: granted, onAnswerText }));
+      proposal = await schedule(signal, (granted) =>
+        propose(engine, mode, messages, tools, { maxTokens: limits.maxTokens, signal: granted, onAnswerText, promptSize }),
+      );
     } catch (error) {
       if (mode !== 'native' || signal.aborted || (error instanceof PylotError && error.code === ErrorCodes.Cancelled)) throw error;
       // The server or template refused tools (e.g. llama-server without --jinja): JSON calls work everywhere.
       mode = fallbackMode(engine);
-      messages[0] = { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], false) };
+      messages[0] = { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], false, promptSize) };
       notice(`The model's own tool-call format failed (${error instanceof Error ? error.message : String(error)}); using JSON calls instead.`);
       step--;
       continue;
