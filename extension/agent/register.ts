@@ -1,6 +1,7 @@
 // Wires the agent into the extension: its diff previews, the agent service, and
 // the commands that drive it with VS Code's own UI until the chat panel does. Returns the API the
 // panel (and the integration tests) call.
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
@@ -33,7 +34,9 @@ export function registerAgent(
   proposed: ProposedDocuments,
 ): AgentApi {
   const preview = new DiffPreview(proposed);
-  const service = new AgentService(sidecar, models, preview, log, searchCode);
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const outputsFolder = storage.scheme === 'file' ? path.join(storage.fsPath, 'agent-output') : undefined;
+  const service = new AgentService(sidecar, models, preview, log, searchCode, outputsFolder);
   const output = vscode.window.createOutputChannel('Pylot Agent');
   const api: AgentApi = {
     runAgentTurn: (request, ui, signal) => service.runAgentTurn(request, ui, signal),

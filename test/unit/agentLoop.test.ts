@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentEventParams, ToolCall, ToolResult } from '../../protocol/agent';
 import { runAgent, type AgentDeps } from '../../sidecar/agent/loop';
+import { summaryHead } from '../../sidecar/agent/summarise';
 import { ScriptedEngine, type ScriptedReply } from '../fixtures/scriptedEngine';
 
 interface Run {
@@ -81,6 +82,7 @@ describe('agent loop', () => {
       'search_text',
       'search_code',
       'get_definitions',
+      'read_output',
       'edit_file',
       'create_file',
       'run_command',
@@ -161,7 +163,7 @@ describe('agent loop', () => {
     const tools = (engine.calls[0]!.jsonSchema as { oneOf: Array<{ properties: { tool?: { const: string } } }> }).oneOf
       .map((s) => s.properties.tool?.const)
       .filter(Boolean);
-    assert.deepEqual(tools, ['read_file', 'list_files', 'search_text', 'search_code', 'get_definitions']);
+    assert.deepEqual(tools, ['read_file', 'list_files', 'search_text', 'search_code', 'get_definitions', 'read_output']);
   });
 
   it('stops and asks when the same call comes three times', async () => {
@@ -279,7 +281,8 @@ describe('agent loop', () => {
   });
 
   it('truncates long tool output by tokens, keeping head and tail', async () => {
-    const lines = Array.from({ length: 2000 }, (_, i) => `line ${i} of the test log`).join('\n');
+    const note = '[The whole output (2001 lines) is saved as "output-t1.1": read it in parts with read_output(id, startLine, endLine).]';
+    const lines = Array.from({ length: 2000 }, (_, i) => `line ${i} of the test log`).join('\n') + `\n${note}`;
     const { engine } = await run([call('run_command', { command: 'npm test' }), answer('seen')], {
       results: () => ({ status: 'ok', output: lines }),
       params: { toolOutputTokens: 200 },
@@ -289,20 +292,64 @@ describe('agent loop', () => {
     assert.match(fed, /line 0 of the test log/);
     assert.match(fed, /line 1999 of the test log/);
     assert.match(fed, /characters of \d+ \(\d+ tokens\) cut/);
+    assert.ok(fed.endsWith(note), 'the saved output is named in what the model reads');
   });
 
-  it('cuts the oldest tool results when the transcript would outgrow the context', async () => {
+  it('summarises the older steps when the transcript would outgrow the context, and says so', async () => {
+    const big = (i: number) => `header ${i}\n${'x'.repeat(5000)}`;
+    const summary = 'Read a and b: both hold headers; c is next.';
+    const reads = (...paths: string[]) => paths.map((p) => call('read_file', { path: p }));
+    const { engine, result, events } = await run([...reads('a', 'b', 'c'), summary, ...reads('d', 'e'), 'Read a to d.', answer('done')], {
+      results: (c) => ({ status: 'ok', output: big(['a', 'b', 'c', 'd', 'e'].indexOf(String(c.args.path))) }),
+      params: {
+        toolOutputTokens: 2000,
+        maxTokensPerStep: 1024,
+        history: [
+          { role: 'user', content: 'Earlier: what is in math.ts?' },
+          { role: 'assistant', content: 'add and sub.' },
+        ],
+      },
+    });
+    assert.equal(result.outcome, 'answered');
+    // The fourth generation was the summary: plain text, no grammar, given the older steps and the task.
+    const summarising = engine.calls[3]!;
+    assert.equal(summarising.jsonSchema, undefined);
+    assert.match(summarising.messages.at(-1)!.content, /The task: Fix the bug in math.ts/);
+    assert.match(summarising.messages.at(-1)!.content, /Earlier: what is in math.ts\?[\s\S]*header 0/);
+    // The next step reads: system, the task, the summary, the latest exchange (c) word for word.
+    const next = engine.calls[4]!.messages;
+    assert.deepEqual(
+      next.map((m) => m.role),
+      ['system', 'user', 'user', 'assistant', 'user'],
+    );
+    assert.equal(next[1]!.content, 'Fix the bug in math.ts', 'the task is never cut');
+    assert.equal(next[2]!.content, `${summaryHead}\n${summary}`);
+    assert.match(next[4]!.content, /header 2\nxxxx/);
+    const tokens = next.reduce((sum, m) => sum + Math.ceil(m.content.length / 4) + 8, 0);
+    assert.ok(tokens <= 4096 - 1024 - 64, `${tokens} tokens`);
+    const notices = events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
+    assert.ok(
+      notices.some((m) => /^Summarised 6 earlier messages to fit the model's 4096-token context \(\d+ → \d+ tokens\)\.$/.test(m)),
+      notices.join('\n'),
+    );
+    // Over budget again after e: the running summary is updated (given to the model), not dropped.
+    assert.equal(engine.calls[6]!.jsonSchema, undefined);
+    assert.match(engine.calls[6]!.messages.at(-1)!.content, /The summary so far:\nRead a and b[\s\S]*header 3/);
+    assert.equal(engine.calls[7]!.messages[2]!.content, `${summaryHead}\nRead a to d.`);
+    assert.equal(notices.filter((m) => m.startsWith('Summarised')).length, 2);
+  });
+
+  it('cuts the oldest tool results when the model cannot summarise', async () => {
     const big = (i: number) => `header ${i}\n${'x'.repeat(5000)}`;
     const { engine, result } = await run(
-      [call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), answer('done')],
+      [call('read_file', { path: 'a' }), call('read_file', { path: 'b' }), call('read_file', { path: 'c' }), { fail: 'the model crashed' }, answer('done')],
       {
         results: (c) => ({ status: 'ok', output: big(['a', 'b', 'c'].indexOf(String(c.args.path))) }),
         params: { toolOutputTokens: 2000, maxTokensPerStep: 1024 },
       },
     );
     assert.equal(result.outcome, 'answered');
-    const last = engine.calls[3]!.messages;
-    // The scripted engine counts 4 characters a token and has a 4,096-token context.
+    const last = engine.calls[4]!.messages;
     const tokens = last.reduce((sum, m) => sum + Math.ceil(m.content.length / 4) + 8, 0);
     assert.ok(tokens <= 4096 - 1024 - 64, `${tokens} tokens`);
     assert.match(last.at(-1)!.content, /header 2\nxxxx/, 'the newest result is whole');
