@@ -5,7 +5,7 @@
 // model, and a command waits for its card too. Screenshots go to out/test-results/ui/.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -87,7 +87,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.stop({ keepLogs: passed < 6 });
+    await server?.stop({ keepLogs: passed < 7 });
     await model?.close();
     if (workspace) await rm(workspace, { recursive: true, force: true });
   });
@@ -281,6 +281,30 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
       'the summary is in the next prompt',
     );
     assert.equal(last.filter((m) => m.startsWith('Result of read_file')).length, 1, 'only the latest read is there word for word');
+    passed += 1;
+  });
+
+  it("the project's rules files go with the message, shown as chips: the nearest AGENTS.md and the rules whose globs match", async () => {
+    const shots = await screenshots(page, 'agent-rules');
+    await mkdir(path.join(workspace, '.pylot/rules'), { recursive: true });
+    await writeFile(path.join(workspace, 'AGENTS.md'), 'Always run npm test after an edit.');
+    await writeFile(path.join(workspace, '.pylot/rules/typescript.md'), '---\ndescription: TypeScript\nglobs: "*.ts"\n---\nUse explicit return types.');
+    await writeFile(path.join(workspace, '.pylot/rules/python.md'), '---\nglobs: "*.py"\n---\nUse type hints.');
+    await openFile(page, 'math.ts');
+    const asked = model.requests.length;
+    model.reply(answer('Noted the rules.'));
+    await ask('What are the house rules?');
+    await answerText('Noted the rules.').waitFor({ timeout });
+
+    const chips = panel.locator('.turn.user').last().locator('.chip-rules');
+    assert.deepEqual(await chips.allInnerTexts(), ['@rules AGENTS.md', '@rules .pylot/rules/typescript.md']);
+    await shots.take('chips');
+    assert.equal(model.requests.length, asked + 1);
+    const task = model.requests.at(-1)!.find((m) => m.role === 'user' && m.content.includes('What are the house rules?'))!.content;
+    assert.ok(task.includes('Always run npm test after an edit.') && task.includes('Use explicit return types.'), task);
+    assert.ok(!task.includes('Use type hints.'), 'a rule for other files stays out');
+    await rm(path.join(workspace, 'AGENTS.md'));
+    await rm(path.join(workspace, '.pylot'), { recursive: true });
     passed += 1;
   });
 });
