@@ -26,9 +26,7 @@ import { ChatViewProvider } from './chatView';
 import { CodeBlockActions } from './codeBlockActions';
 import { pickFile, pickSymbol } from './pickers';
 import { ModePrompts } from './modePrompts';
-import { readProjectRules } from './projectRules';
-import { WorkspacePaths } from '../agent/policy/paths';
-import { readSetting } from '../settingsReader';
+import { rulesAttachments } from './workspaceRules';
 
 export interface ChatDeps {
   readonly sidecar: Sidecar;
@@ -218,21 +216,4 @@ function modelView(sidecar: Sidecar, models: ModelManager): ChatModelView {
     ...(engine ? { engine } : {}),
     ...(state.state === 'none' && demoModelPath('chat') ? { demoAvailable: true } : {}),
   };
-}
-
-/** The rules files for this message: off when the setting says so, or in an untrusted workspace unless allowed. */
-async function rulesAttachments(models: ModelManager, lastEditor: () => vscode.TextEditor | undefined, warn: (message: string) => void): Promise<Attachment[]> {
-  if (!readSetting('rules.enabled', warn)) return [];
-  if (!vscode.workspace.isTrusted && !readSetting('rules.inUntrustedWorkspaces', warn)) return [];
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
-  if (!folders.length) return [];
-  const editor = lastEditor()?.document.uri;
-  // A share of the chat model's context, at ~3 characters a token (code and prose run 3–4).
-  const contextSize = models.state('chat').model?.contextSize ?? 4096;
-  const rules = await readProjectRules(
-    new WorkspacePaths(folders),
-    editor?.scheme === 'file' ? editor.fsPath : undefined,
-    Math.floor(contextSize * (readSetting('rules.contextPercent', warn) / 100) * 3),
-  );
-  return rules.map((rule) => ({ kind: 'rules', label: rule.source, text: rule.text }));
 }
