@@ -197,6 +197,28 @@ export const settings = {
     order: 40,
     description: 'Tool output longer than this many tokens is cut to its start and end before the model reads it.',
   }),
+  'rules.enabled': declare({
+    section: 'Chat & Agent',
+    schema: z.boolean(),
+    default: true,
+    order: 50,
+    description:
+      "Give chat and the agent the project's rules files: AGENTS.md (the nearest to the active file), .pylot/rules/*.md (front matter: description, globs, alwaysApply), .github/copilot-instructions.md, .cursorrules, .clinerules. Shown as chips on the message.",
+  }),
+  'rules.inUntrustedWorkspaces': declare({
+    section: 'Chat & Agent',
+    schema: z.boolean(),
+    default: false,
+    order: 51,
+    description: 'Also read rules files in a workspace you have not trusted (Restricted Mode). Off: an untrusted repository cannot instruct the model.',
+  }),
+  'rules.contextPercent': declare({
+    section: 'Chat & Agent',
+    schema: z.int().check(z.minimum(2), z.maximum(50)),
+    default: 10,
+    order: 52,
+    description: "The most of the chat model's context, in percent, the rules files may take; what is over is cut.",
+  }),
 
   // ── Models & Engines ──
   'models.completion': declare({

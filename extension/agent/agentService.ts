@@ -15,6 +15,7 @@ import { DiffPreview } from './diffPreview';
 import { executeCall } from './executeCall';
 import { WorkspacePaths } from './policy/paths';
 import { AgentPolicy } from './policy/policy';
+import { SavedOutputs } from './savedOutputs';
 import { readAgentSettings, saveRule, type AgentSettings } from './agentSettings';
 import type { AgentUi } from './ui';
 import { VsCodeToolHost } from './vscodeToolHost';
@@ -52,6 +53,7 @@ export class AgentService implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private policy: AgentPolicy;
   private terminal: { write(text: string): void; terminal: vscode.Terminal } | undefined;
+  private readonly outputs: SavedOutputs | undefined;
 
   constructor(
     private readonly sidecar: Sidecar,
@@ -61,7 +63,11 @@ export class AgentService implements vscode.Disposable {
     private readonly searchCode: CodeSearch,
     /** A proposed edit or new file the user kept (applied) or rejected (denied), for the usage statistics. */
     private readonly proposalDecided: (kept: boolean) => void = () => undefined,
+    /** The workspace storage's folder for long tool results (undefined where storage is not a local folder). */
+    outputsFolder?: string,
   ) {
+    // Saved when longer than about what the model is given (toolOutputTokens at ≥ 3 characters a token).
+    this.outputs = outputsFolder ? new SavedOutputs(outputsFolder, () => readAgentSettings().toolOutputTokens * 3) : undefined;
     this.policy = this.newPolicy();
     const stopEvents = sidecar.onNotification(AgentEvent, (event) => this.turns.get(event.turnId)?.ui.onEvent(event));
     sidecar.onRequest(ExecuteTool, (params, signal) => this.executeTool(params, signal));
@@ -173,6 +179,7 @@ export class AgentService implements vscode.Disposable {
         approvalTimeoutMs: turn.settings.approvalTimeoutMs,
         saveRule,
         beforeWrite: (target, before) => this.checkpoints.record(params.turnId, target.absolute, before),
+        ...(this.outputs ? { outputs: this.outputs } : {}),
       },
       signal,
     );

@@ -30,10 +30,14 @@ export class AgentChatBackend implements ChatBackend {
       }
       return card;
     };
+    // What the loop said it did (a repaired call, a summary, a fallback) stays in the reply once it ends.
+    const notices: string[] = [];
     const onEvent = (event: AgentEventParams) => {
       if (event.type === 'text') events.text(event.text);
-      else if (event.type === 'notice') events.text(`\n\n> ${event.message}\n\n`);
-      else if (event.type === 'toolCall') {
+      else if (event.type === 'notice') {
+        notices.push(`> ${event.message}\n\n`);
+        events.text(`\n\n> ${event.message}\n\n`);
+      } else if (event.type === 'toolCall') {
         calls.set(event.call.id, event.call);
         // Reads usually run without asking: their card shows at once. Writes and commands get theirs with the approval.
         if (toolSpec(event.call.tool).risk === 'read') cardFor(event.call).update('running');
@@ -70,7 +74,7 @@ export class AgentChatBackend implements ChatBackend {
       ? { files: result.changedFiles.length, restore: () => this.agent.restoreCheckpoint(result.turnId) }
       : undefined;
     return {
-      text: result.answer,
+      text: notices.join('') + result.answer,
       usage: { tokens: result.tokens ?? 0, promptTokens: result.promptTokens },
       stopped: result.outcome === 'cancelled',
       checkpoint,

@@ -6,6 +6,7 @@
 // No `vscode` here: what the tools need from VS Code comes through a ToolHost.
 import { argumentProblems, type ToolCall, type ToolResult } from '../../protocol/agent';
 import { AgentPolicy, type ApprovalDecision, type RememberedRule } from './policy/policy';
+import type { SavedOutputs } from './savedOutputs';
 import { toolImplementation } from './tools/registry';
 import { ToolError, type FileChange, type Target, type ToolContext, type ToolHost } from './tools/tool';
 import type { AgentUi } from './ui';
@@ -21,6 +22,8 @@ export interface ExecuteDeps {
   readonly saveRule: (rule: RememberedRule) => Promise<void>;
   /** Called before a file is first written in this turn, for the checkpoint. */
   readonly beforeWrite: (target: Target, before: string | undefined) => void;
+  /** Where long results are saved whole, for read_output. */
+  readonly outputs?: SavedOutputs;
 }
 
 const ok = (output: string): ToolResult => ({ status: 'ok', output });
@@ -34,7 +37,14 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
   const { verdict } = checked;
   if (verdict.kind === 'deny') return { status: 'denied', output: `Not allowed: ${verdict.reason}` };
 
-  const context: ToolContext = { paths: checked.paths, workspace: deps.policy.paths, host: deps.host, signal, beforeWrite: deps.beforeWrite };
+  const context: ToolContext = {
+    paths: checked.paths,
+    workspace: deps.policy.paths,
+    host: deps.host,
+    signal,
+    beforeWrite: deps.beforeWrite,
+    ...(deps.outputs ? { outputs: deps.outputs } : {}),
+  };
   let change: FileChange | undefined;
   if (tool.prepare) {
     try {
@@ -64,7 +74,11 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
   if (signal.aborted) return { status: 'denied', output: 'The turn was cancelled.' };
 
   try {
-    return ok(await tool.invoke(call.args, context, change));
+    const output = await tool.invoke(call.args, context, change);
+    // A long result goes to the model cut (head and tail, by tokens, in the sidecar); the whole of it
+    // is saved, and the note at its end (which the cut keeps) says how to read the rest.
+    const note = call.tool !== 'read_output' && deps.outputs ? await deps.outputs.saveIfLong(call.id, output).catch(() => '') : '';
+    return ok(output + note);
   } catch (error) {
     return failed(error instanceof ToolError ? error.message : `${call.tool} failed: ${message(error)}`);
   }

@@ -1,6 +1,7 @@
 // Wires the agent into the extension: its diff previews, the agent service, and
 // the commands that drive it with VS Code's own UI until the chat panel does (progress in the Pylot log). Returns the API the
 // panel (and the integration tests) call.
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { code } from '../../protocol/logLine';
 import type { CodeSearch } from '../index/codebaseIndex';
@@ -35,7 +36,9 @@ export function registerAgent(
   proposalDecided?: (kept: boolean) => void,
 ): AgentApi {
   const preview = new DiffPreview(proposed);
-  const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided);
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const outputsFolder = storage.scheme === 'file' ? path.join(storage.fsPath, 'agent-output') : undefined;
+  const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided, outputsFolder);
   const api: AgentApi = {
     runAgentTurn: (request, ui, signal) => service.runAgentTurn(request, ui, signal),
     checkpoints: () => service.checkpoints.list(),

@@ -19,6 +19,8 @@ export interface ContextDeps {
   readonly isExcluded: (uri: vscode.Uri) => boolean;
   /** The editor the user was last in (the panel has focus while they type). */
   readonly lastEditor: () => vscode.TextEditor | undefined;
+  /** The project's rules files that apply now, as chips (none when off or untrusted). */
+  readonly projectRules?: () => Promise<Attachment[]>;
 }
 
 /** Resolves the message's mentions; one that cannot be resolved becomes a chip that says why. */

@@ -202,8 +202,13 @@ export class ChatController implements vscode.Disposable {
       this.log.warn(`Chat: could not resolve mentions: ${String(error)}`);
       return [];
     });
-    // A retried question brings its resolved mentions along, and they resolve again from its text.
-    const attachments = unique([...(request.attachments ?? []), ...mentioned]);
+    const rules = await (this.context.projectRules?.() ?? Promise.resolve([])).catch((error: unknown) => {
+      this.log.warn(`Chat: could not read the rules files: ${String(error)}`);
+      return [];
+    });
+    // A retried question brings its resolved mentions along, and they resolve again from its text;
+    // its rules are read afresh.
+    const attachments = unique([...rules, ...(request.attachments ?? []).filter((a) => a.kind !== 'rules'), ...mentioned]);
     const user: ChatTurn = { id: `${turnId}-user`, role: 'user', text: request.text, ...(attachments.length ? { attachments } : {}) };
     const earlier = this.chat.turns;
     this.chat = { ...this.chat, mode, title: earlier.length ? this.chat.title : titleFor(request.text), turns: [...earlier, user], updatedAt: Date.now() };

@@ -30,6 +30,7 @@ import { ChatViewProvider } from './chatView';
 import { CodeBlockActions } from './codeBlockActions';
 import { pickFile, pickSymbol } from './pickers';
 import { ModePrompts } from './modePrompts';
+import { rulesAttachments } from './workspaceRules';
 
 export interface ChatDeps {
   readonly sidecar: Sidecar;
@@ -72,7 +73,18 @@ export interface ChatApi {
 export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): ChatApi {
   const { sidecar, models, log } = deps;
   let lastEditor = vscode.window.activeTextEditor;
-  const contextDeps: ContextDeps = { sidecar, searchCode: deps.searchCode, isExcluded: (uri) => deps.privacy.isExcluded(uri), lastEditor: () => lastEditor };
+  const contextDeps: ContextDeps = {
+    sidecar,
+    searchCode: deps.searchCode,
+    isExcluded: (uri) => deps.privacy.isExcluded(uri),
+    lastEditor: () => lastEditor,
+    projectRules: () =>
+      rulesAttachments(
+        models,
+        () => lastEditor,
+        (message) => log.warn(message),
+      ),
+  };
   const history = new ChatHistory(context.workspaceState);
   const actions = new CodeBlockActions(() => lastEditor, deps.proposed);
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, (message) => handle(message), log);

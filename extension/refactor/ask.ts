@@ -26,6 +26,8 @@ export interface Question<T> {
 export interface AskDeps {
   readonly sidecar: Sidecar;
   readonly models: ModelManager;
+  /** The project's rules as a block for the system prompt ('' when none apply). */
+  readonly rules?: () => Promise<string>;
 }
 
 export async function askModel<T>(deps: AskDeps, question: Question<T>, run: Run): Promise<T> {
@@ -33,7 +35,9 @@ export async function askModel<T>(deps: AskDeps, question: Question<T>, run: Run
   const model = await deps.models.ensureLoaded('chat', run.signal);
   // Half the context at most, so the prompt keeps room on a small local context.
   const sized = { ...question, maxTokens: Math.min(question.maxTokens ?? 2048, Math.max(256, Math.floor(model.contextSize / 2))) };
-  let messages = [...question.messages];
+  const rules = (await deps.rules?.()) ?? '';
+  const withRules = rules ? question.messages.map((m, i) => (i === 0 && m.role === 'system' ? { ...m, content: m.content + rules } : m)) : question.messages;
+  let messages = [...withRules];
   let problem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
     run.report(attempt === 1 ? `asking ${model.name}…` : `the answer was not valid; asking ${model.name} again…`);
@@ -47,7 +51,7 @@ export async function askModel<T>(deps: AskDeps, question: Question<T>, run: Run
     }
     // The second try sees its first answer and what was wrong with it.
     const retry: ChatMessage = { role: 'user', content: `That answer was not valid (${problem}). Answer again with JSON that follows the schema exactly.` };
-    messages = answer.text ? [...question.messages, { role: 'assistant', content: answer.text }, retry] : [...question.messages, retry];
+    messages = answer.text ? [...withRules, { role: 'assistant', content: answer.text }, retry] : [...withRules, retry];
   }
   throw new PylotError(ErrorCodes.EngineFailed, `the model gave an invalid answer twice (${problem}). Try again, or choose a stronger chat model.`);
 }

@@ -1,6 +1,7 @@
 // Wires the refactor commands and their code actions into VS Code. The
 // one entry main.ts calls; what it returns lets tests take the user's part in a preview.
 import * as vscode from 'vscode';
+import { rulesPrompt } from '../chat/workspaceRules';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
@@ -34,7 +35,13 @@ export function registerRefactorCommands(
   const namesShown = new vscode.EventEmitter<PendingNames>();
   const documents = base.proposed;
   const prompts = new Prompts(context.extensionUri);
-  const deps: RenameDeps = { ...base, documents, reviewShown: (review) => reviews.fire(review), namesShown: (pending) => namesShown.fire(pending) };
+  const deps: RenameDeps = {
+    ...base,
+    documents,
+    reviewShown: (review) => reviews.fire(review),
+    namesShown: (pending) => namesShown.fire(pending),
+    rules: () => rulesPrompt(base.models, (message) => base.log.warn(message)),
+  };
   const { log } = base;
 
   /** A command on the active editor: refused clearly when there is none. */

@@ -17,6 +17,8 @@ export type ParamShape = Readonly<Record<string, Scalar | z.ZodMiniOptional<Scal
 export interface ToolSpec<Name extends string = string, Args extends object = Record<string, unknown>> {
   readonly name: Name;
   readonly description: string;
+  /** A few words for small contexts' compact prompt (the description when absent). */
+  readonly brief: string;
   /** The arguments, strictly: an unknown key is an error the model hears about. */
   readonly params: z.ZodMiniType<Args>;
   /** The parameters one by one (their JSON schema, for the model, is in toolSchema.ts). */
@@ -36,6 +38,7 @@ export type ArgsOf<S extends ToolSpec> = S extends ToolSpec<string, infer Args> 
 export interface ToolDefinition<Name extends string, Shape extends ParamShape> {
   readonly name: Name;
   readonly description: string;
+  readonly brief?: string;
   readonly params: Shape;
   readonly risk: Risk;
   readonly pathParams?: readonly (keyof Shape & string)[];
@@ -50,6 +53,7 @@ export function defineTool<const Name extends string, Shape extends ParamShape>(
   return {
     name: definition.name,
     description: definition.description,
+    brief: definition.brief ?? definition.description,
     params,
     shape: definition.params,
     risk: definition.risk,

@@ -8,11 +8,12 @@ import { editFile } from './tools/editFile';
 import { getDefinitions } from './tools/getDefinitions';
 import { listFiles } from './tools/listFiles';
 import { readFile } from './tools/readFile';
+import { readOutput } from './tools/readOutput';
 import { runCommand } from './tools/runCommand';
 import { searchCode } from './tools/searchCode';
 import { searchText } from './tools/searchText';
 
-export const toolSpecs = [readFile, listFiles, searchText, searchCode, getDefinitions, editFile, createFile, runCommand] as const;
+export const toolSpecs = [readFile, listFiles, searchText, searchCode, getDefinitions, readOutput, editFile, createFile, runCommand] as const;
 
 export type ToolName = (typeof toolSpecs)[number]['name'];
 export const ToolName = z.enum(toolSpecs.map((spec) => spec.name) as [ToolName, ...ToolName[]]);

@@ -30,7 +30,7 @@ export class AnswerStream {
 function plainText(raw: string): string {
   const start = raw.trimStart();
   if (!start) return '';
-  return /^[{[`<]/.test(start) ? '' : raw;
+  return /^(?:[{[`<]|>>>|functools|\w+\()/.test(start) ? '' : raw;
 }
 
 /** The decoded prefix of the "answer" string in `{"answer": "…`, escapes included; '' for anything else. */

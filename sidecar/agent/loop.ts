@@ -1,5 +1,7 @@
 // One agent turn: the model proposes one tool call per step (in its own tool format, else as
-// grammar-constrained JSON, else read leniently from its text; see propose.ts), the extension executes it
+// grammar-constrained JSON, else read leniently from its text; see propose.ts); a call that cannot
+// be read or fails its schema gets one repair turn under the call grammar; older messages are
+// summarised by the model when the transcript outgrows the context; the extension executes it
 // (or the user denies it), the result goes back to the model, until it answers or a guard stops it.
 // The loop never touches files or processes itself.
 import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult } from '../../protocol/agent';
@@ -7,10 +9,11 @@ import { toolSpecs } from '../../protocol/agent';
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
 import { settingDefaults } from '../../protocol/settings';
 import type { ChatMessage, Engine } from '../engine/engine';
-import { countTokens, cutToolResults } from '../engine/tokenBudget';
+import { countTokens, cutToolResults, perMessageOverhead, type CountTokens } from '../engine/tokenBudget';
 import { RepeatDetector } from './guards';
-import { bestMode, fallbackMode, propose, type Proposal } from './propose';
-import { callMessage, correctionMessage, resultMessage, systemPrompt } from './prompt';
+import { bestMode, fallbackMode, propose, repairCall, type Proposal } from './propose';
+import { callMessage, correctionMessage, promptSizeFor, resultMessage, systemPrompt } from './prompt';
+import { foldIntoSummary } from './summarise';
 import { truncateByTokens } from './truncate';
 
 /** For a request that leaves a limit out: the settings' defaults, and the reply cap per step (not a setting). */
@@ -44,14 +47,16 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
   const tools = params.mode === 'ask' ? toolSpecs.filter((spec) => spec.risk === 'read') : toolSpecs;
   const { engine } = deps;
   let mode = bestMode(engine);
+  const promptSize = promptSizeFor(engine.info.contextSize);
   const schedule = deps.schedule ?? ((s, task) => task(s));
   const messages: ChatMessage[] = [
-    { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], mode === 'native') },
+    { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], mode === 'native', promptSize) },
     ...(params.history ?? []),
     { role: 'user', content: params.task },
   ];
-  // Tool results, oldest first: what gives way when the transcript outgrows the context.
-  const results: number[] = [];
+  let taskIndex = messages.length - 1;
+  // Tool results: what gives way, oldest first, when even a summary leaves the transcript too long.
+  const results = new Set<ChatMessage>();
   const budget = engine.info.contextSize - limits.maxTokens - 64;
   // Messages are counted every step; a server tokenizer is a request each, so remember the counts.
   const tokenCounts = new Map<string, number>();
@@ -67,10 +72,32 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     return { turnId, outcome, answer, steps, ...usage };
   };
   const notice = (message: string) => deps.emit({ type: 'notice', turnId, message });
+  const count = (proposal: Pick<Proposal, 'tokens' | 'promptTokens'>) => {
+    usage.tokens += proposal.tokens;
+    // Servers that report no prompt use leave it unknown rather than zero.
+    if (proposal.promptTokens !== undefined) usage.promptTokens = (usage.promptTokens ?? 0) + proposal.promptTokens;
+  };
+  /** Over budget: the older messages are summarised by the model (the user is told); what still overflows is cut. */
+  const fitTranscript = async () => {
+    const total = await transcriptTokens(messages, counted);
+    if (total > budget) {
+      const folded = await schedule(signal, (granted) => foldIntoSummary(engine, messages, taskIndex, counted, granted)).catch(() => undefined);
+      if (folded) {
+        messages.splice(0, messages.length, ...folded.messages);
+        taskIndex = 1;
+        count(folded);
+        const now = await transcriptTokens(messages, counted);
+        notice(`Summarised ${folded.folded} earlier messages to fit the model's ${engine.info.contextSize}-token context (${total} → ${now} tokens).`);
+      }
+    }
+    const resultIndices = messages.flatMap((message, index) => (results.has(message) ? [index] : []));
+    await cutToolResults(messages, resultIndices, budget, counted);
+  };
 
   for (let step = 1; step <= limits.maxSteps; step++) {
     if (signal.aborted) return end('cancelled', '', step - 1);
-    await cutToolResults(messages, results, budget, counted);
+    await fitTranscript();
+    if (signal.aborted) return end('cancelled', '', step - 1);
     let proposal: Proposal;
     try {
       streamed = '';
@@ -78,20 +105,34 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
         streamed += text;
         deps.emit({ type: 'text', turnId, text });
       };
-      proposal = await schedule(signal, (granted) => propose(engine, mode, messages, tools, { maxTokens: limits.maxTokens, signal: granted, onAnswerText }));
+      proposal = await schedule(signal, (granted) =>
+        propose(engine, mode, messages, tools, { maxTokens: limits.maxTokens, signal: granted, onAnswerText, promptSize }),
+      );
     } catch (error) {
       if (mode !== 'native' || signal.aborted || (error instanceof PylotError && error.code === ErrorCodes.Cancelled)) throw error;
       // The server or template refused tools (e.g. llama-server without --jinja): JSON calls work everywhere.
       mode = fallbackMode(engine);
-      messages[0] = { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], false) };
+      messages[0] = { role: 'system', content: systemPrompt(tools, params.workspaceFolders ?? [], false, promptSize) };
       notice(`The model's own tool-call format failed (${error instanceof Error ? error.message : String(error)}); using JSON calls instead.`);
       step--;
       continue;
     }
-    usage.tokens += proposal.tokens;
-    // Servers that report no prompt use leave it unknown rather than zero.
-    if (proposal.promptTokens !== undefined) usage.promptTokens = (usage.promptTokens ?? 0) + proposal.promptTokens;
+    count(proposal);
     if (signal.aborted || proposal.aborted) return end('cancelled', '', step - 1);
+    if (proposal.reply.kind === 'invalid' && engine.capabilities.grammar) {
+      // One repair turn under the call grammar, with the error; a repaired call enters the
+      // transcript as if it had been written right (a small context keeps no broken attempts).
+      const { problem } = proposal.reply;
+      const broken = proposal;
+      const repaired = await schedule(signal, (granted) =>
+        repairCall(engine, messages, broken, problem, tools, { maxTokens: limits.maxTokens, signal: granted }),
+      );
+      count(repaired);
+      if (signal.aborted || repaired.aborted) return end('cancelled', '', step - 1);
+      if (repaired.reply.kind !== 'invalid') notice(`Repaired the model's tool call (${problem.replace(/\.$/, '')}).`);
+      // Still wrong: its latest attempt and problem are what the next step hears about.
+      proposal = repaired;
+    }
     const { reply } = proposal;
 
     if (reply.kind === 'answer') return end('answered', reply.text, step);
@@ -122,9 +163,14 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     deps.emit({ type: 'toolResult', turnId, step, callId: call.id, status: result.status, output });
     const nativeId = proposal.format === 'native' ? `call_${step}` : undefined;
     messages.push(callMessage(call, nativeId), resultMessage(call, result, output, nativeId));
-    results.push(messages.length - 1);
+    results.add(messages.at(-1)!);
     errors = result.status === 'error' ? errors + 1 : 0;
     if (errors >= limits.maxErrors) return end('errorLimit', `Stopped: ${errors} tool calls in a row failed. Last: ${output}`, step);
   }
   return end('stepLimit', `Stopped after ${limits.maxSteps} steps without an answer. Ask again to go on from here.`, limits.maxSteps);
+}
+
+async function transcriptTokens(messages: readonly ChatMessage[], count: CountTokens): Promise<number> {
+  const counts = await Promise.all(messages.map((message) => count(message.content)));
+  return counts.reduce((sum, n) => sum + n + perMessageOverhead, 0);
 }

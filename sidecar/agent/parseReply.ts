@@ -1,9 +1,15 @@
 // Reads what the model said as one tool call or a final answer. Grammar-constrained output is
-// plain JSON; everything else goes through a lenient reader that finds a call in fenced blocks,
-// <tool_call> tags or the first balanced {...}, accepts the common shapes small models use
-// ({tool,args}, {name,arguments}, {function:{…}}, flat arguments), and repairs small JSON slips.
+// plain JSON; everything else goes through a lenient reader: callShapes.ts finds the call in the
+// model's own trained format (or a fence, or bare JSON), this file accepts the common object
+// shapes ({tool,args}, {name,arguments}, {function:{…}}, {tool_name,parameters}, flat arguments)
+// and checks the arguments against the tool's schema. A reply that meant to call a tool but cannot
+// be read is `invalid`, with the problem in words for the repair turn; it is never shown as the answer.
 import { argumentProblems, ToolName, toolSpecs, type ToolArgs, type ToolSpec } from '../../protocol/agent';
 import { toolParameters } from '../../protocol/agent/toolSchema';
+import { findCalls, withoutThinking } from './callShapes';
+import { parseLenientJson } from './lenientJson';
+
+export { parseLenientJson } from './lenientJson';
 
 export type Reply =
   | { readonly kind: 'call'; readonly tool: ToolName; readonly args: ToolArgs }
@@ -12,26 +18,37 @@ export type Reply =
   | { readonly kind: 'invalid'; readonly problem: string };
 
 export function parseReply(text: string, tools: readonly ToolSpec[] = toolSpecs): Reply {
-  const trimmed = text.trim();
-  for (const candidate of jsonCandidates(trimmed)) {
-    const value = parseLenientJson(candidate);
-    if (value === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) continue;
-    const reply = interpret(value as Record<string, unknown>, tools);
-    if (reply) return reply;
+  const { candidates, attempted } = findCalls(
+    text,
+    tools.map((tool) => tool.name),
+  );
+  let firstProblem: Reply | undefined;
+  for (const { object, marked } of candidates) {
+    const reply = interpret(object, tools, marked);
+    if (reply?.kind === 'invalid') firstProblem ??= reply;
+    else if (reply) return reply;
   }
-  if (!trimmed) return { kind: 'invalid', problem: 'The reply was empty.' };
+  if (firstProblem) return firstProblem;
+  const answer = withoutThinking(text).trim();
+  if (!answer) return { kind: 'invalid', problem: 'The reply was empty.' };
   // A call cut off (out of tokens) or mangled is not an answer to show the user.
-  if (/^(\{|```|<tool_call>)/.test(trimmed))
-    return { kind: 'invalid', problem: 'The reply was not complete, valid JSON. Keep edits small; write one JSON object.' };
-  return { kind: 'answer', text: trimmed };
+  if (attempted) return { kind: 'invalid', problem: 'The tool call was not complete, valid JSON. Keep edits small; write one JSON object.' };
+  return { kind: 'answer', text: answer };
 }
 
 /** A call the model made in its own tool format: the name, and the arguments as JSON text. */
 export function parseNativeCall(name: string, args: string, tools: readonly ToolSpec[] = toolSpecs): Reply {
-  return interpret({ name, arguments: args.trim() ? args : '{}' }, tools) ?? { kind: 'invalid', problem: `The call to ${name} could not be read.` };
+  return interpret({ name, arguments: args.trim() ? args : '{}' }, tools, true) ?? { kind: 'invalid', problem: `The call to ${name} could not be read.` };
 }
 
-function interpret(object: Record<string, unknown>, tools: readonly ToolSpec[]): Reply | undefined {
+const argumentKeys = ['args', 'arguments', 'parameters', 'input'] as const;
+
+/**
+ * An object as a call or an answer; undefined when it is neither. `marked`: it came from a tool-call
+ * marker, so an unknown name is the model's mistake; a bare JSON object in prose is only a call
+ * when it has an arguments key (an answer may show JSON).
+ */
+function interpret(object: Record<string, unknown>, tools: readonly ToolSpec[], marked: boolean): Reply | undefined {
   const fn = object.function && typeof object.function === 'object' ? (object.function as Record<string, unknown>) : undefined;
   const name = object.tool ?? object.name ?? object.tool_name ?? fn?.name ?? (typeof object.function === 'string' ? object.function : undefined);
   if (typeof name !== 'string') {
@@ -39,9 +56,12 @@ function interpret(object: Record<string, unknown>, tools: readonly ToolSpec[]):
     return typeof answer === 'string' ? { kind: 'answer', text: answer } : undefined;
   }
   const spec = tools.find((tool) => tool.name === normalizeName(name));
-  if (!spec) return { kind: 'invalid', problem: `There is no tool "${name}". The tools are: ${tools.map((t) => t.name).join(', ')}.` };
+  if (!spec) {
+    if (!marked && !argumentKeys.some((key) => key in object) && !fn) return undefined;
+    return { kind: 'invalid', problem: `There is no tool "${name}". The tools are: ${tools.map((t) => t.name).join(', ')}.` };
+  }
   let args = object.args ?? object.arguments ?? object.parameters ?? object.input ?? fn?.arguments ?? fn?.parameters;
-  if (typeof args === 'string') args = parseLenientJson(args);
+  if (typeof args === 'string') args = args.trim() ? parseLenientJson(args.trim()) : {};
   if (args === undefined) args = flatArguments(object);
   if (!args || typeof args !== 'object' || Array.isArray(args)) return { kind: 'invalid', problem: `The arguments of ${spec.name} must be a JSON object.` };
   const coerced = coerce(spec, args as Record<string, unknown>);
@@ -50,21 +70,22 @@ function interpret(object: Record<string, unknown>, tools: readonly ToolSpec[]):
   return { kind: 'call', tool: spec.name, args: coerced as ToolArgs };
 }
 
-/** readFile, read-file, "Read File" → read_file. */
+/** readFile, read-file, "Read File", functions.read_file → read_file. */
 function normalizeName(name: string): string {
   return name
     .trim()
+    .replace(/^functions\./, '')
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .replace(/[\s-]+/g, '_')
     .toLowerCase();
 }
 
 function flatArguments(object: Record<string, unknown>): Record<string, unknown> {
-  const { tool: _tool, name: _name, tool_name: _toolName, ...rest } = object;
+  const { tool: _tool, name: _name, tool_name: _toolName, tool_call_id: _id, id: _callId, type: _type, ...rest } = object;
   return rest;
 }
 
-/** "12" for an integer, "true" for a boolean: what small models often write. */
+/** "12" for an integer, "true" for a boolean, 12 for a string: what small models often write. */
 function coerce(spec: ToolSpec, args: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
@@ -76,52 +97,4 @@ function coerce(spec: ToolSpec, args: Record<string, unknown>): Record<string, u
     else out[key] = value;
   }
   return out;
-}
-
-function* jsonCandidates(text: string): Generator<string> {
-  yield text;
-  for (const match of text.matchAll(/<tool_call>([\s\S]*?)(?:<\/tool_call>|$)/g)) yield match[1]!.trim();
-  for (const match of text.matchAll(/```(?:json|tool_call)?\s*\n?([\s\S]*?)```/g)) yield match[1]!.trim();
-  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
-    const end = balancedEnd(text, start);
-    if (end > start) yield text.slice(start, end + 1);
-  }
-}
-
-/** The index of the brace closing the one at `start`, skipping strings; -1 if it never closes. */
-function balancedEnd(text: string, start: number): number {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = start; i < text.length; i++) {
-    const char = text[i]!;
-    if (quote) {
-      if (char === '\\') i++;
-      else if (char === quote) quote = undefined;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '{') depth++;
-    else if (char === '}' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-/** JSON, or JSON with trailing commas, Python literals or single-quoted strings; undefined if still not JSON. */
-export function parseLenientJson(text: string): unknown {
-  const attempts = [
-    text,
-    text.replace(/,\s*([}\]])/g, '$1'),
-    text
-      .replace(/,\s*([}\]])/g, '$1')
-      .replace(/\bTrue\b/g, 'true')
-      .replace(/\bFalse\b/g, 'false')
-      .replace(/\bNone\b/g, 'null'),
-  ];
-  if (!text.includes('"')) attempts.push(attempts[2]!.replace(/'/g, '"'));
-  for (const attempt of attempts) {
-    try {
-      return JSON.parse(attempt) as unknown;
-    } catch {
-      // try the next repair
-    }
-  }
-  return undefined;
 }

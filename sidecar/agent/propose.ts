@@ -8,6 +8,7 @@ import type { ChatMessage, Engine, ToolDefinition } from '../engine/engine';
 import { AnswerStream } from './answerStream';
 import { callSchema } from './callSchema';
 import { parseNativeCall, parseReply, type Reply } from './parseReply';
+import { repairMessage, type PromptSize } from './prompt';
 
 export type CallMode = 'native' | 'json' | 'text';
 
@@ -36,6 +37,8 @@ export interface Proposal {
 export interface ProposeOptions {
   readonly maxTokens: number;
   readonly signal: AbortSignal;
+  /** The tool definitions' size for the model's own format. */
+  readonly promptSize?: PromptSize;
   /** Answer text as it is generated (not in free-text mode, where a call may follow prose). */
   readonly onAnswerText?: (text: string) => void;
 }
@@ -51,7 +54,7 @@ export async function propose(
   const settings = { maxTokens: options.maxTokens, temperature: 0, signal: options.signal, onText: stream && ((text: string) => stream.push(text)) };
   const streamed = () => stream?.streamed ?? '';
   if (mode === 'native') {
-    const generation = await engine.chatWithTools!(messages, toolDefinitions(tools), settings);
+    const generation = await engine.chatWithTools!(messages, toolDefinitions(tools, options.promptSize), settings);
     const aborted = generation.stopReason === 'aborted';
     const usage = { tokens: generation.tokens, promptTokens: generation.promptTokens };
     if (generation.toolCall) {
@@ -79,7 +82,46 @@ export async function propose(
   };
 }
 
-/** The tools as the model's own format wants them: each one's JSON schema, generated from its zod parameters. */
-export function toolDefinitions(tools: readonly ToolSpec[]): ToolDefinition[] {
-  return tools.map((spec) => ({ name: spec.name, description: spec.description, parameters: toolJsonSchema(spec) }));
+/**
+ * The repair turn: the model's unreadable reply and what was wrong with it go back, and the model
+ * writes the call again under the call grammar, so what comes back is one well-formed call (or an
+ * answer) naming a real tool with its real parameters. Only on engines with grammars.
+ */
+export async function repairCall(
+  engine: Engine,
+  messages: readonly ChatMessage[],
+  broken: Proposal,
+  problem: string,
+  tools: readonly ToolSpec[],
+  options: Omit<ProposeOptions, 'onAnswerText'>,
+): Promise<Proposal> {
+  const generation = await engine.chat([...messages, { role: 'assistant', content: broken.raw }, repairMessage(problem)], {
+    maxTokens: options.maxTokens,
+    temperature: 0,
+    signal: options.signal,
+    jsonSchema: callSchema(tools),
+  });
+  return {
+    reply: parseReply(generation.text, tools),
+    format: 'json',
+    raw: generation.text,
+    aborted: generation.stopReason === 'aborted',
+    streamed: '',
+    tokens: generation.tokens,
+    promptTokens: generation.promptTokens,
+  };
+}
+
+/**
+ * The tools as the model's own format wants them: each one's JSON schema, generated from its zod
+ * parameters; compact: the brief, and no parameter descriptions (the names say enough to a model
+ * trained on tool calls).
+ */
+export function toolDefinitions(tools: readonly ToolSpec[], size: PromptSize = 'full'): ToolDefinition[] {
+  return tools.map((spec) => {
+    const schema = toolJsonSchema(spec);
+    if (size === 'full') return { name: spec.name, description: spec.description, parameters: schema };
+    const properties = Object.fromEntries(Object.entries(schema.properties).map(([name, property]) => [name, { type: property.type }]));
+    return { name: spec.name, description: spec.brief, parameters: { ...schema, properties } };
+  });
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { AgentEvent, AgentRun, ExecuteTool, type AgentEventParams, type ToolCall } from '../../protocol/agent';
+import { AgentEvent, AgentRun, ExecuteTool, toolSpecs, type AgentEventParams, type ToolCall } from '../../protocol/agent';
 import { LoadModel } from '../../protocol/sidecar';
 import { startHarness, type Harness } from './harness';
 import { fakeServer, type Fake } from './serverEngineFakes';
@@ -77,7 +77,7 @@ describe('agent on an OpenAI-compatible server', () => {
         (events.find((e) => e.type === 'toolCall') as { format: string }).format,
       'native',
     );
-    assert.equal(bodies[0]!.tools!.length, 8);
+    assert.equal(bodies[0]!.tools!.length, toolSpecs.length);
     assert.deepEqual(bodies[0]!.tools!.find((t) => t.function.name === 'edit_file')!.function.parameters.required, ['path', 'newText']);
     // The call and its result go back in the API's own shape: an assistant tool_calls entry and a tool message.
     const [call, toolResult] = bodies[1]!.messages.slice(-2) as Array<Record<string, unknown>>;

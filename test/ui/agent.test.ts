@@ -5,7 +5,7 @@
 // model, and a command waits for its card too. Screenshots go to out/test-results/ui/.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -62,6 +62,8 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
         'pylot.servers': [{ name: 'agent-lab', api: 'openai-compatible', baseUrl: model.url, model: 'scripted-agent', retries: 0 }],
         'pylot.models.chat': 'server:agent-lab',
         'pylot.threads': 1,
+        // Four reads of 2,000 tokens outgrow the 8k context (the server has no tokenizer: ~3 characters a token).
+        'pylot.agent.toolOutputTokens': 2000,
       },
     });
     browser = await launchBrowser();
@@ -74,18 +76,18 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     await panel.getByLabel('Message to Pylot').waitFor({ timeout });
     // Agent mode, picked in the panel's mode picker as a person would (enabled once the agent is wired in).
     await panel.locator('select[aria-label="Mode"] option[value="agent"]:not([disabled])').waitFor({ state: 'attached', timeout });
-    await panel.getByLabel('Mode').selectOption('agent');
+    await panel.getByLabel('Mode', { exact: true }).selectOption('agent');
   });
 
   beforeEach(async () => {
     await panel.getByRole('button', { name: 'New chat' }).click();
     await panel.locator('.transcript .empty').waitFor({ timeout });
-    assert.equal(await panel.getByLabel('Mode').inputValue(), 'agent', 'a new chat stays in Agent mode');
+    assert.equal(await panel.getByLabel('Mode', { exact: true }).inputValue(), 'agent', 'a new chat stays in Agent mode');
   });
 
   after(async () => {
     await browser?.close();
-    await server?.stop({ keepLogs: passed < 4 });
+    await server?.stop({ keepLogs: passed < 7 });
     await model?.close();
     if (workspace) await rm(workspace, { recursive: true, force: true });
   });
@@ -213,6 +215,96 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     assert.equal(existsSync(target), false, 'the denied command never ran');
     assert.equal(model.requests.length, asked + 2);
     assert.match(model.requests.at(-1)!.at(-1)!.content, /The user denied run_command/);
+    passed += 1;
+  });
+
+  it('a broken tool call is repaired in one turn: no card for the broken call, the repair is shown, the repaired call asks as usual', async () => {
+    const shots = await screenshots(page, 'agent-repair');
+    await writeFile(file, original);
+    const asked = model.requests.length;
+    // Qwen's own format, with newText left out: it fails the schema, so it must never reach a card.
+    const broken = '<tool_call>\n{"name": "edit_file", "arguments": {"path": "math.ts", "oldText": "return a - b;"}}\n</tool_call>';
+    model.reply(broken, editCall, answer('Repaired and fixed.'));
+    await ask('Fix add in math.ts after a broken call');
+
+    const card = pendingCard();
+    await card.waitFor({ timeout });
+    assert.match(await card.locator('.tool-summary').innerText(), /Edit math\.ts/);
+    await panel.locator('.turn.assistant blockquote', { hasText: "Repaired the model's tool call" }).waitFor({ timeout });
+    assert.match(await panel.locator('.turn.assistant blockquote').last().innerText(), /"newText" is required/);
+    assert.equal(await panel.locator('.tool-card').count(), 1, 'one card: the repaired call');
+    assert.equal(await panel.getByText('<tool_call>').count(), 0, 'the broken call is not shown as text');
+    await shots.take('repaired-card');
+    // The repair turn told the model what was wrong with what it wrote.
+    assert.equal(model.requests.length, asked + 2);
+    const repair = model.requests.at(-1)!;
+    assert.equal(repair.at(-2)!.content, broken);
+    assert.match(repair.at(-1)!.content, /could not be used: Bad arguments for edit_file: "newText" is required/);
+    assert.equal(await readFile(file, 'utf8'), original, 'nothing written while the card waits');
+
+    await card.getByRole('button', { name: 'Allow once', exact: true }).click();
+    await waitForFile(file, (text) => text === fixed);
+    await answerText('Repaired and fixed.').waitFor({ timeout });
+    await panel.locator('.turn.assistant:not(.streaming) blockquote', { hasText: "Repaired the model's tool call" }).waitFor({ timeout });
+    await shots.take('done');
+    passed += 1;
+  });
+
+  it('a turn that outgrows the context is summarised by the model, and the chat says so', async () => {
+    const shots = await screenshots(page, 'agent-summary');
+    // 2,000 lines: each read_file returns 400 of them, cut to the 2,000-token tool output cap.
+    await writeFile(
+      path.join(workspace, 'build.log'),
+      Array.from({ length: 2000 }, (_, i) => `step ${i + 1}: compiled module ${i % 37} in ${i % 91} ms`).join('\n'),
+    );
+    const asked = model.requests.length;
+    const reads = [1, 401, 801, 1201].map((startLine) =>
+      JSON.stringify({ tool: 'read_file', args: { path: 'build.log', startLine, endLine: startLine + 399 } }),
+    );
+    const summary = 'Read build.log lines 1-1200: every module compiled; nothing failed.';
+    model.reply(...reads, summary, answer('The build log shows no failures.'));
+    await ask('Does build.log show a failure?');
+
+    await answerText('The build log shows no failures.').waitFor({ timeout });
+    // Still there once the turn has ended.
+    const notice = panel.locator('.turn.assistant:not(.streaming) blockquote', { hasText: 'Summarised' });
+    await notice.waitFor({ timeout });
+    assert.match(await notice.innerText(), /^Summarised 6 earlier messages to fit the model's 8192-token context \(\d+ → \d+ tokens\)\.$/);
+    assert.equal(await panel.locator('.tool-card.state-done').count(), 4, 'four reads, each with its card');
+    await shots.take('summarised');
+    // The summary request went to the model with the task, and the next step read the summary instead of the older reads.
+    assert.equal(model.requests.length, asked + 6);
+    assert.match(model.requests.at(-2)!.at(-1)!.content, /^The task: Does build\.log show a failure\?/);
+    const last = model.requests.at(-1)!.map((m) => m.content);
+    assert.ok(
+      last.some((m) => m.endsWith(summary)),
+      'the summary is in the next prompt',
+    );
+    assert.equal(last.filter((m) => m.startsWith('Result of read_file')).length, 1, 'only the latest read is there word for word');
+    passed += 1;
+  });
+
+  it("the project's rules files go with the message, shown as chips: the nearest AGENTS.md and the rules whose globs match", async () => {
+    const shots = await screenshots(page, 'agent-rules');
+    await mkdir(path.join(workspace, '.pylot/rules'), { recursive: true });
+    await writeFile(path.join(workspace, 'AGENTS.md'), 'Always run npm test after an edit.');
+    await writeFile(path.join(workspace, '.pylot/rules/typescript.md'), '---\ndescription: TypeScript\nglobs: "*.ts"\n---\nUse explicit return types.');
+    await writeFile(path.join(workspace, '.pylot/rules/python.md'), '---\nglobs: "*.py"\n---\nUse type hints.');
+    await openFile(page, 'math.ts');
+    const asked = model.requests.length;
+    model.reply(answer('Noted the rules.'));
+    await ask('What are the house rules?');
+    await answerText('Noted the rules.').waitFor({ timeout });
+
+    const chips = panel.locator('.turn.user').last().locator('.chip-rules');
+    assert.deepEqual(await chips.allInnerTexts(), ['@rules AGENTS.md', '@rules .pylot/rules/typescript.md']);
+    await shots.take('chips');
+    assert.equal(model.requests.length, asked + 1);
+    const task = model.requests.at(-1)!.find((m) => m.role === 'user' && m.content.includes('What are the house rules?'))!.content;
+    assert.ok(task.includes('Always run npm test after an edit.') && task.includes('Use explicit return types.'), task);
+    assert.ok(!task.includes('Use type hints.'), 'a rule for other files stays out');
+    await rm(path.join(workspace, 'AGENTS.md'));
+    await rm(path.join(workspace, '.pylot'), { recursive: true });
     passed += 1;
   });
 });

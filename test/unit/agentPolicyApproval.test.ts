@@ -138,4 +138,28 @@ describe('approvals', () => {
     await executeCall({ id: '6', tool: 'run_command', args: { command: 'make lint' } }, deps(always, policy), signal());
     assert.deepEqual(saved, [{ kind: 'commands', patterns: ['make lint'] }]);
   });
+
+  it('checks the arguments before any approval is asked: a bad call is an error, never a prompt, and nothing runs', async () => {
+    const bad: Array<Pick<ToolCall, 'tool' | 'args'>> = [
+      { tool: 'edit_file', args: { path: 'src/math.ts', oldText: 'a - b' } }, // newText missing
+      { tool: 'edit_file', args: { path: 'src/math.ts', oldText: 'a - b', newText: 'a + b', force: true } }, // unknown parameter
+      { tool: 'edit_file', args: { path: 'src/math.ts', newText: 'x', startLine: '1' } }, // integer as text (the sidecar coerces; here it is raw)
+      { tool: 'create_file', args: { path: 7, content: 'x' } },
+      { tool: 'create_file', args: { path: 'src/new.ts', content: 'x', toString: 'y' } },
+      { tool: 'run_command', args: { command: true } },
+      { tool: 'run_command', args: { command: 'npm test', cwd: 1 } },
+      { tool: 'run_command', args: {} },
+      { tool: 'edit_file', args: { path: 'src/math.ts', newText: 'x', startLine: 2 ** 60 } },
+    ];
+    for (const [i, call] of bad.entries()) {
+      const prompts = ui(async () => ({ kind: 'allowOnce' }));
+      const result = await executeCall({ id: `bad-${i}`, ...call } as ToolCall, deps(prompts), signal());
+      assert.equal(result.status, 'error', JSON.stringify(call.args));
+      assert.match(result.output, /^Bad arguments for \w+: /);
+      assert.deepEqual(prompts.asked, [], `no prompt for ${JSON.stringify(call.args)}`);
+    }
+    assert.deepEqual(host.runs, []);
+    assert.equal(readFileSync(file, 'utf8'), original);
+    assert.throws(() => readFileSync(path.join(ws, 'src/new.ts')));
+  });
 });

@@ -7,6 +7,7 @@ import { editFileTool } from './editFile';
 import { getDefinitionsTool } from './getDefinitions';
 import { listFilesTool } from './listFiles';
 import { readFileTool } from './readFile';
+import { readOutputTool } from './readOutput';
 import { runCommandTool } from './runCommand';
 import { searchCodeTool } from './searchCode';
 import { searchTextTool } from './searchText';
@@ -18,6 +19,7 @@ export const toolImplementations: { readonly [N in ToolName]: AgentTool<ToolSpec
   search_text: searchTextTool,
   search_code: searchCodeTool,
   get_definitions: getDefinitionsTool,
+  read_output: readOutputTool,
   edit_file: editFileTool,
   create_file: createFileTool,
   run_command: runCommandTool,

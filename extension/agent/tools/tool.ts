@@ -7,6 +7,7 @@
 import type { ArgsOf, ToolSpec } from '../../../protocol/agent/tool';
 import type { CodebaseSearchResult } from '../../index/codebaseIndex';
 import type { ResolvedPath, WorkspacePaths } from '../policy/paths';
+import type { SavedOutputs } from '../savedOutputs';
 import type { ProposedChange } from '../ui';
 
 /** A path the policy resolved and allowed. */
@@ -58,6 +59,8 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** Called before a file is first written in this turn, for the checkpoint. */
   readonly beforeWrite: (target: Target, before: string | undefined) => void;
+  /** Long results saved whole (read_output reads them); absent where there is no workspace storage. */
+  readonly outputs?: SavedOutputs;
 }
 
 export interface AgentTool<S extends ToolSpec = ToolSpec> {

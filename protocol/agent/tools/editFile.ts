@@ -5,6 +5,7 @@ import { defineTool } from '../tool';
 export const editFile = defineTool({
   name: 'edit_file',
   description: 'Edit a file: replace oldText (copied exactly from the file, unique in it) with newText; or replace lines startLine..endLine with newText.',
+  brief: 'Replace oldText (exact, unique) or lines startLine..endLine with newText.',
   params: {
     path: z.string().check(z.describe('workspace-relative file path')),
     newText: z.string().check(z.describe('the replacement text')),

@@ -6,6 +6,7 @@ import { defineTool } from '../tool';
 export const runCommand = defineTool({
   name: 'run_command',
   description: 'Run a shell command in the workspace (tests, builds, linters); returns its exit code and output.',
+  brief: 'Run a shell command; returns exit code and output.',
   params: {
     command: z.string().check(z.describe('the command line')),
     cwd: z.optional(z.string().check(z.describe('workspace-relative folder to run it in'))),

@@ -67,6 +67,31 @@ suite('Pylot refactor commands', () => {
     assert.equal(editor.document.getText(), source);
   });
 
+  test("Document: the project's rules files go into the command's system prompt (the nearest AGENTS.md, the rule whose glob matches)", async () => {
+    const rulesDir = vscode.Uri.joinPath(root, '.pylot/rules');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, 'src/AGENTS.md'), Buffer.from('Comments in British English.'));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(rulesDir, 'ts.md'), Buffer.from('---\nglobs: "*.ts"\n---\nMention units in every doc comment.'));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(rulesDir, 'py.md'), Buffer.from('---\nglobs: "*.py"\n---\nPython only.'));
+    try {
+      const source = 'export function metres(feet: number): number {\n  return feet * 0.3048;\n}\n';
+      const editor = await openFile('src/units.ts', source);
+      editor.selection = new vscode.Selection(0, 0, 2, 1);
+      fake.answer({ doc: 'Converts feet to metres.' });
+      const review = nextReview();
+      const outcome = run('pylot.document');
+      (await review).reject();
+      await outcome;
+      const system = fake.requests[0]!.messages[0]!;
+      assert.equal(system.role, 'system');
+      assert.match(system.content, /From src\/AGENTS\.md:\nComments in British English\./);
+      assert.match(system.content, /From \.pylot\/rules\/ts\.md:\nMention units in every doc comment\./);
+      assert.doesNotMatch(system.content, /Python only/);
+    } finally {
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(root, 'src/AGENTS.md'));
+      await vscode.workspace.fs.delete(rulesDir, { recursive: true });
+    }
+  });
+
   test('Document: a Python docstring goes inside the function at the cursor, replacing the old one', async () => {
     const source = 'import math\n\n\ndef area(r):\n    """Old text."""\n    return math.pi * r * r\n\n\nprint(area(2))\n';
     const editor = await openFile('src/shapes.py', source);

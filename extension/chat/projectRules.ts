@@ -1,0 +1,127 @@
+// The project's rules files, as chat and the agent give them to the model: in each workspace folder
+// the other tools' files (.github/copilot-instructions.md, .cursorrules, .clinerules — a file or a
+// folder of .md), AGENTS.md nearest to the active file (nested ones win over the root's), and
+// .pylot/rules/*.md whose front matter says `alwaysApply: true` or whose `globs` match the active
+// file. Each is found through the agent's WorkspacePaths, so a secret, .pylotignore'd, .git or
+// symlinked-out file is never read. Together they are cut to `maxChars`. No `vscode` here.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import ignore from 'ignore';
+import type { WorkspacePaths } from '../agent/policy/paths';
+
+export interface ProjectRule {
+  /** Where it came from, as the chip names it: `AGENTS.md`, `src/AGENTS.md`, `.pylot/rules/tests.md`. */
+  readonly source: string;
+  readonly text: string;
+}
+
+/** A rules file larger than this is not a rules file. */
+const maxFileBytes = 64 * 1024;
+const otherTools = ['.github/copilot-instructions.md', '.cursorrules'];
+
+export async function readProjectRules(paths: WorkspacePaths, activeFile: string | undefined, maxChars: number): Promise<ProjectRule[]> {
+  const rules: ProjectRule[] = [];
+  const roots = await paths.roots();
+  for (const root of roots) {
+    const prefix = roots.length > 1 ? `${root.name}/` : '';
+    const active = activeFile && path.relative(root.path, activeFile);
+    const activeRelative = active && !active.startsWith('..') && !path.isAbsolute(active) ? active.split(path.sep).join('/') : undefined;
+    const read = async (relative: string) => {
+      const text = await readRule(paths, prefix + relative);
+      if (text !== undefined && text.trim()) rules.push({ source: prefix + relative, text: text.trim() });
+      return text !== undefined;
+    };
+    for (const file of otherTools) await read(file);
+    if (!(await read('.clinerules'))) for (const name of await markdownIn(root.path, '.clinerules')) await read(`.clinerules/${name}`);
+    // AGENTS.md: the nearest folder above the active file that has one; the root's otherwise.
+    const folders = activeRelative ? ancestors(activeRelative) : [''];
+    for (const folder of folders) if (await read(folder ? `${folder}/AGENTS.md` : 'AGENTS.md')) break;
+    for (const name of await markdownIn(root.path, '.pylot/rules')) {
+      const text = await readRule(paths, `${prefix}.pylot/rules/${name}`);
+      if (text === undefined) continue;
+      const { meta, body } = frontMatter(text);
+      const matches = meta.globs.length > 0 && activeRelative !== undefined && ignore().add(meta.globs).ignores(activeRelative);
+      if ((meta.alwaysApply || matches) && body.trim()) rules.push({ source: `${prefix}.pylot/rules/${name}`, text: body.trim() });
+    }
+  }
+  return capped(rules, maxChars);
+}
+
+/** The file's text if the workspace's rules allow reading it; undefined if it is missing, protected or too big. */
+async function readRule(paths: WorkspacePaths, relative: string): Promise<string | undefined> {
+  const resolved = await paths.resolve(relative);
+  if (!resolved.ok || !resolved.exists || (resolved.protection && resolved.protection !== 'vscode')) return undefined;
+  try {
+    const bytes = await readFile(resolved.absolute);
+    return bytes.length > maxFileBytes ? undefined : bytes.toString('utf8');
+  } catch {
+    return undefined; // a folder, or gone
+  }
+}
+
+async function markdownIn(root: string, folder: string): Promise<string[]> {
+  const entries = await readdir(path.join(root, folder), { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** `src/a/b.ts` → ['src/a', 'src', ''] */
+function ancestors(relative: string): string[] {
+  const parts = relative.split('/').slice(0, -1);
+  return Array.from({ length: parts.length + 1 }, (_, i) => parts.slice(0, parts.length - i).join('/'));
+}
+
+export interface RuleMeta {
+  readonly description?: string;
+  readonly globs: string[];
+  readonly alwaysApply: boolean;
+}
+
+/** Cursor-style front matter: `description:`, `globs:` (a list, a comma-separated string or `[a, b]`), `alwaysApply:`. */
+export function frontMatter(text: string): { meta: RuleMeta; body: string } {
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
+  if (!match) return { meta: { globs: [], alwaysApply: false }, body: text };
+  const fields = new Map<string, string>();
+  let listKey: string | undefined;
+  const lists = new Map<string, string[]>();
+  for (const line of match[1]!.split(/\r?\n/)) {
+    const item = /^\s+-\s*(.+)$/.exec(line);
+    if (item && listKey) lists.set(listKey, [...(lists.get(listKey) ?? []), unquote(item[1]!)]);
+    const field = /^(\w+)\s*:\s*(.*)$/.exec(line);
+    if (field) {
+      fields.set(field[1]!, field[2]!.trim());
+      listKey = field[1];
+    }
+  }
+  const globsField = fields.get('globs') ?? '';
+  const globs =
+    lists.get('globs') ??
+    globsField
+      .replace(/^\[|\]$/g, '')
+      .split(',')
+      .map(unquote)
+      .filter(Boolean);
+  const description = fields.get('description');
+  return {
+    meta: { globs, alwaysApply: /^true$/i.test(fields.get('alwaysApply') ?? ''), ...(description ? { description: unquote(description) } : {}) },
+    body: text.slice(match[0].length),
+  };
+}
+
+function unquote(value: string): string {
+  return value.trim().replace(/^(['"])(.*)\1$/, '$2');
+}
+
+/** In order until `maxChars`; the one that crosses it is cut, the rest left out. */
+function capped(rules: readonly ProjectRule[], maxChars: number): ProjectRule[] {
+  const kept: ProjectRule[] = [];
+  let left = maxChars;
+  for (const rule of rules) {
+    if (left <= 0) break;
+    kept.push(rule.text.length <= left ? rule : { ...rule, text: `${rule.text.slice(0, left)}\n[… cut to fit the context]` });
+    left -= rule.text.length;
+  }
+  return kept;
+}
