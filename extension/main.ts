@@ -35,6 +35,9 @@ import { forwardSidecarLog } from './sidecar/logForwarding';
 import { Sidecar } from './sidecar/supervisor';
 import { roles, roleView, StatusBar } from './statusBar';
 import { registerChat, type ChatApi } from './chat/registerChat';
+import { PylotChatModelProvider } from './lm/chatProvider';
+import { LocalApiService } from './localApi/localApiService';
+import type { LocalApiState } from '../protocol/localApi';
 
 /** What activate() returns; integration tests use it to observe and poke the running extension. */
 export interface PylotApi {
@@ -55,6 +58,8 @@ export interface PylotApi {
   /** The workspace index: what `@codebase` and the agent's search_code ask. */
   searchCodebase(query: string, limit?: number): Promise<CodebaseSearchResult>;
   indexStatus(): IndexStatus[];
+  /** The loopback API: its state as the sidecar last reported it, and its status bar item's text. */
+  localApi(): { state: LocalApiState; statusText: string };
 }
 
 let running: Sidecar | undefined;
@@ -109,15 +114,21 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   });
   const codebase = registerCodebaseIndex(context, sidecar, log);
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
+  const chatModels = new PylotChatModelProvider(sidecar, models, () => settings);
+  const localApi = new LocalApiService(sidecar, models, context.secrets, () => settings, log);
   const refresh = () => {
     statusBar.update();
     panel.refresh();
+    chatModels.refresh();
   };
 
   context.subscriptions.push(
     log,
     statusBar,
     models,
+    chatModels,
+    localApi,
+    vscode.lm.registerLanguageModelChatProvider('pylot', chatModels),
     { dispose: () => void sidecar.dispose() },
     { dispose: sidecar.onStatus(refresh) },
     models.onDidChange(refresh),
@@ -169,6 +180,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       if (!event.affectsConfiguration('pylot')) return;
       settings = readSettings((warning) => log.warn(warning));
       if (event.affectsConfiguration('pylot.completion.exclude')) void privacy.reload();
+      if (event.affectsConfiguration('pylot.localApi')) void localApi.apply();
       if (restartKeys.some((key) => event.affectsConfiguration(key)) && sidecar.status.status === 'ready') {
         log.info('Engine settings changed; restarting the sidecar.');
         void sidecar.restart().catch((error: unknown) => log.error(`Restart failed: ${message(error)}`));
@@ -220,6 +232,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     completionStats: () => ({ engineCalls: latency.summary().count, cacheHits: latency.hits, cacheMisses: latency.misses }),
     searchCodebase: (query, limit) => codebase.search(query, { limit }),
     indexStatus: () => codebase.status(),
+    localApi: () => ({ state: localApi.current, statusText: localApi.text }),
   };
 }
 

@@ -26,6 +26,9 @@ const fields = {
   /** A Hugging Face mirror for catalog downloads; '' for huggingface.co. */
   huggingFaceEndpoint: 'advanced.huggingFaceEndpoint',
   nodePath: 'sidecar.nodePath',
+  localApiEnabled: 'localApi.enabled',
+  localApiPort: 'localApi.port',
+  localApiMaxQueue: 'localApi.maxQueue',
 } as const satisfies Record<string, SettingKey>;
 
 type RoleSpecs = Record<Role, string>;

@@ -2,6 +2,7 @@
 import type { Endpoint } from '../protocol/endpoint';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
 import {
+  CountTokens,
   DidChangeDocument,
   DidCloseDocument,
   DidOpenDocument,
@@ -22,6 +23,9 @@ import { InlineCompletionService } from './completion/inline';
 import { registerContextHandlers } from './context/handlers';
 import { DocumentStore } from './documents/store';
 import { generate } from './completion/generate';
+import { countTokens } from './engine/tokenBudget';
+import { LocalApi } from './api/localApi';
+import { ConfigureLocalApi, LocalApiChanged } from '../protocol/localApi';
 import { Scheduler } from './engine/scheduler';
 import { createRuntime, type Runtime } from './engine/runtime';
 import { registerAgentHandlers } from './agent/handlers';
@@ -46,6 +50,11 @@ export function serve(endpoint: Endpoint): void {
   const scheduler = new Scheduler();
   registerAgentHandlers(endpoint, slots, scheduler, requireRuntime);
   registerIndexHandlers(endpoint, { slots, scheduler });
+  const localApi = new LocalApi({ slots, scheduler }, (state) => void endpoint.notify(LocalApiChanged, state));
+  endpoint.onRequest(ConfigureLocalApi, async (params) => {
+    await requireRuntime();
+    return localApi.configure(params);
+  });
 
   endpoint.onRequest(Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);
@@ -75,6 +84,7 @@ export function serve(endpoint: Endpoint): void {
   });
 
   endpoint.onRequest(Shutdown, async () => {
+    await localApi.close();
     await slots.unloadAll();
     await (await runtime?.catch(() => undefined))?.llama.dispose();
     return null;
@@ -83,6 +93,11 @@ export function serve(endpoint: Endpoint): void {
   endpoint.onRequest(LoadModel, async (params, signal) => {
     await requireRuntime();
     return slots.load(params, signal);
+  });
+
+  endpoint.onRequest(CountTokens, async (params, signal) => {
+    const engine = slots.require(params.role);
+    return { tokens: await Promise.all(params.texts.map((text) => countTokens(engine, text, signal))) };
   });
 
   endpoint.onRequest(ModelHealth, async (params, signal) => {

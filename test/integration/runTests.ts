@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
-import { badModelFiles, benchModel, embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
+import { badModelFiles, benchModel, demoChatModel, embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
 import { startLlamaServer } from '../fixtures/llamaServer';
 import { badRenameScript, multiLineScript, otherScript, renameScript, script, type TestModels } from './suite/fixtureScripts';
 
@@ -35,6 +35,7 @@ const models: TestModels = {
   renameBadNames: await scriptedModel(badRenameScript, { name: 'scripted-rename-bad' }),
   fim: await fimModel(),
   bench: await benchModel(),
+  demoChat: await demoChatModel(),
   embedding: await embeddingModel(),
   notGguf: bad.notGguf,
   truncatedData: bad.truncatedData,
