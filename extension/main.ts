@@ -114,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   });
   const codebase = registerCodebaseIndex(context, sidecar, log);
   const panel = new StatusViewProvider(context.extensionUri, () => panelState(sidecar, models), log);
-  const chatModels = new PylotChatModelProvider(sidecar, models, () => settings);
+  const chatModels = new PylotChatModelProvider(sidecar, models, () => settings, context.secrets);
   const localApi = new LocalApiService(sidecar, models, context.secrets, () => settings, log);
   const refresh = () => {
     statusBar.update();

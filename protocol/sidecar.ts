@@ -247,6 +247,8 @@ export const Generate = toSidecar(
      */
     tools: z.optional(z.array(ClientTool).check(z.maxLength(128))),
     toolChoice: z.optional(z.enum(['auto', 'required'])),
+    /** Run on this server profile (model/describeServer) instead of the role's model; `role` then only sets the priority. */
+    server: z.optional(ServerSource),
   }),
   z.object({
     text: z.string(),
@@ -269,9 +271,16 @@ export const GenerateDelta = notifyExtension('model/delta', z.object({ streamId:
 /** Each text's length in the role model's own tokens (an estimate where a server has no tokenizer). */
 export const CountTokens = toSidecar(
   'model/countTokens',
-  z.object({ role: Role, texts: z.array(z.string()).check(z.maxLength(1024)) }),
+  z.object({ role: Role, texts: z.array(z.string()).check(z.maxLength(1024)), server: z.optional(ServerSource) }),
   z.object({ tokens: z.array(count) }),
 );
+
+/**
+ * Connects to a server profile that no role runs on (VS Code's model list offers each one) and
+ * describes its model: name, real context size, what it can do. The connection is kept for
+ * model/generate with `server`.
+ */
+export const DescribeServer = toSidecar('model/describeServer', z.object({ source: ServerSource }), ModelInfo);
 
 // ── Documents, mirrored LSP-style so a keystroke sends a few bytes ──────────────────────────────
 

@@ -3,6 +3,7 @@ import type { Endpoint } from '../protocol/endpoint';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
 import {
   CountTokens,
+  DescribeServer,
   DidChangeDocument,
   DidCloseDocument,
   DidOpenDocument,
@@ -17,6 +18,8 @@ import {
   Ping,
   PROTOCOL_VERSION,
   Shutdown,
+  type ModelSource,
+  type Role,
   UnloadModel,
 } from '../protocol/sidecar';
 import { InlineCompletionService } from './completion/inline';
@@ -33,6 +36,7 @@ import { describeError, log } from './log';
 import { registerIndexHandlers } from './index/handlers';
 import { registerModelHandlers } from './models/handlers';
 import { ModelSlots } from './models/slots';
+import { ServerEngines } from './models/serverEngines';
 
 declare const PYLOT_VERSION: string;
 
@@ -85,6 +89,7 @@ export function serve(endpoint: Endpoint): void {
 
   endpoint.onRequest(Shutdown, async () => {
     await localApi.close();
+    await servers.dispose();
     await slots.unloadAll();
     await (await runtime?.catch(() => undefined))?.llama.dispose();
     return null;
@@ -95,8 +100,15 @@ export function serve(endpoint: Endpoint): void {
     return slots.load(params, signal);
   });
 
+  const servers = new ServerEngines();
+  /** The role's model, or the server profile a request names (VS Code's model list offers each). */
+  const engineFor = async (params: { role: Role; server?: ModelSource & { kind: 'server' } }, signal: AbortSignal) =>
+    params.server ? servers.get(params.server, signal) : slots.require(params.role);
+
+  endpoint.onRequest(DescribeServer, async (params, signal) => (await servers.get(params.source, signal)).info);
+
   endpoint.onRequest(CountTokens, async (params, signal) => {
-    const engine = slots.require(params.role);
+    const engine = await engineFor(params, signal);
     return { tokens: await Promise.all(params.texts.map((text) => countTokens(engine, text, signal))) };
   });
 
@@ -125,7 +137,8 @@ export function serve(endpoint: Endpoint): void {
     const { streamId } = params;
     const onDelta = streamId ? (text: string) => void endpoint.notify(GenerateDelta, { streamId, text }) : undefined;
     const priority = params.role === 'completion' ? 'completion' : params.role === 'chat' ? 'chat' : 'background';
-    return scheduler.run(priority, signal, (granted) => generate(slots.require(params.role), params, granted, onDelta));
+    const server = params.server && (await servers.get(params.server, signal));
+    return scheduler.run(priority, signal, (granted) => generate(server || slots.require(params.role), params, granted, onDelta));
   });
 }
 

@@ -1,20 +1,25 @@
-// Pylot's chat model in VS Code's own chat and for every extension that asks `vscode.lm` (vendor
-// `pylot`): a LanguageModelChatProvider that forwards to the sidecar's model/generate on the chat
-// role — the model Pylot's panel has loaded (a GGUF file, a catalog model or a server profile), the
-// same scheduler (completions still come first), streamed deltas, the model's own tokenizer for
-// counting, and tool calls in the model's own format or as grammar-constrained JSON.
+// Pylot's chat models in VS Code's own chat and for every extension that asks `vscode.lm` (vendor
+// `pylot`): a LanguageModelChatProvider that forwards to the sidecar's model/generate — on the chat
+// role (the model Pylot's panel has loaded: a GGUF file, a catalog model or a server profile) and on
+// each other server profile — with the same scheduler (completions still come first), streamed
+// deltas, the model's own tokenizer for counting, and tool calls in the model's own format or as
+// grammar-constrained JSON.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ParamsOf } from '../../protocol/rpc';
-import { CountTokens, Generate, GenerateDelta, type ModelInfo } from '../../protocol/sidecar';
+import { CountTokens, DescribeServer, Generate, GenerateDelta, type ModelInfo, type ModelSource } from '../../protocol/sidecar';
+import { resolveSpec } from '../models/sources';
 import type { ModelManager } from '../models/modelManager';
 import type { PylotSettings } from '../settingsReader';
 import type { Sidecar } from '../sidecar/supervisor';
 
 type SidecarMessage = NonNullable<ParamsOf<typeof Generate>['messages']>[number];
+type ServerSource = Extract<ModelSource, { kind: 'server' }>;
 
 /** The chat role's model; its id stays the same when the user picks another model for the role. */
 export const chatModelId = 'pylot-chat';
+/** Each server profile's model: `pylot-server-<profile name>`. */
+export const serverModelPrefix = 'pylot-server-';
 /** The most a reply may take of the context; the rest is the prompt's. */
 const maxReplyTokens = 4096;
 /** VS Code's System role (3) is still proposed API; it arrives in messages all the same. */
@@ -23,14 +28,16 @@ const systemRole = 3;
 export class PylotChatModelProvider implements vscode.LanguageModelChatProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
+  /** What each server profile's model is, once connected; a failed connection is retried after a minute. */
+  private readonly servers = new Map<string, { info?: ModelInfo; failedAt?: number; connecting?: boolean }>();
+  private listed = '';
 
   constructor(
     private readonly sidecar: Sidecar,
     private readonly models: ModelManager,
     private readonly settings: () => PylotSettings,
+    private readonly secrets: vscode.SecretStorage,
   ) {}
-
-  private listed = '';
 
   /** Tells VS Code when the list changed (another chat model, or its real context size now that it is loaded). */
   refresh(): void {
@@ -42,24 +49,51 @@ export class PylotChatModelProvider implements vscode.LanguageModelChatProvider 
 
   provideLanguageModelChatInformation(): vscode.LanguageModelChatInformation[] {
     const state = this.models.state('chat');
-    if (!state.spec) return [];
     // Not loaded yet: the context it will get at most; the real one replaces it once it loads.
-    const model = state.model;
-    const contextSize = model?.contextSize ?? this.settings().contextSize;
-    const maxOutputTokens = Math.min(maxReplyTokens, Math.floor(contextSize / 2));
-    return [
-      {
-        id: chatModelId,
-        name: model ? `${model.name} (Pylot)` : 'Pylot chat model',
-        family: model?.architecture ?? 'pylot',
-        version: model?.quantization ?? '1',
-        detail: model ? describe(model) : 'loads on first use',
-        tooltip: model ? `${model.location} — ${describe(model)}` : state.spec,
-        maxInputTokens: contextSize - maxOutputTokens,
-        maxOutputTokens,
-        capabilities: { toolCalling: model ? model.capabilities.tools || model.capabilities.grammar : true, imageInput: false },
-      },
-    ];
+    const chat = state.spec ? [information(chatModelId, state.model, state.spec, this.settings().contextSize)] : [];
+    const profiles = this.settings()
+      .servers.filter((profile) => `server:${profile.name}` !== state.spec)
+      .map((profile) => {
+        // Keyed by the whole profile: a changed URL or model is another connection.
+        const key = JSON.stringify(profile);
+        const known = this.servers.get(key);
+        if (!known?.info) this.connect(key, profile.name);
+        return information(
+          `${serverModelPrefix}${profile.name}`,
+          known?.info,
+          `server:${profile.name}`,
+          this.settings().contextSize,
+          known?.failedAt !== undefined,
+        );
+      });
+    return [...chat, ...profiles];
+  }
+
+  /** Asks the sidecar to connect to a profile and say what its model is; the list updates when it answers. */
+  private connect(key: string, name: string): void {
+    const entry = this.servers.get(key) ?? {};
+    if (entry.connecting || (entry.failedAt !== undefined && Date.now() - entry.failedAt < 60_000)) return;
+    this.servers.set(key, { ...entry, connecting: true });
+    void (async () => {
+      try {
+        const source = await resolveSpec(`server:${name}`, this.settings(), this.secrets);
+        if (source.kind !== 'server') return;
+        this.servers.set(key, { info: await this.sidecar.request(DescribeServer, { source }) });
+      } catch {
+        this.servers.set(key, { failedAt: Date.now() });
+      }
+      this.refresh();
+    })();
+  }
+
+  /** The chat role, or the server profile a model id names (with its API key). */
+  private async target(id: string, signal: AbortSignal): Promise<{ server?: ServerSource }> {
+    if (!id.startsWith(serverModelPrefix)) {
+      await this.models.ensureLoaded('chat', signal);
+      return {};
+    }
+    const source = await resolveSpec(`server:${id.slice(serverModelPrefix.length)}`, this.settings(), this.secrets);
+    return source.kind === 'server' ? { server: source } : {};
   }
 
   async provideLanguageModelChatResponse(
@@ -70,7 +104,7 @@ export class PylotChatModelProvider implements vscode.LanguageModelChatProvider 
     token: vscode.CancellationToken,
   ): Promise<void> {
     const signal = abortSignal(token);
-    await this.models.ensureLoaded('chat', signal);
+    const target = await this.target(info.id, signal);
     const streamId = `lm-${randomUUID()}`;
     const unsubscribe = this.sidecar.onNotification(GenerateDelta, (delta) => {
       if (delta.streamId === streamId && !signal.aborted) progress.report(new vscode.LanguageModelTextPart(delta.text));
@@ -81,6 +115,7 @@ export class PylotChatModelProvider implements vscode.LanguageModelChatProvider 
         Generate,
         {
           role: 'chat',
+          ...target,
           messages: sidecarMessages(messages),
           maxTokens: positiveInt(modelOptions.maxTokens ?? modelOptions.max_tokens) ?? info.maxOutputTokens,
           temperature: temperature(modelOptions.temperature),
@@ -106,7 +141,7 @@ export class PylotChatModelProvider implements vscode.LanguageModelChatProvider 
   }
 
   async provideTokenCount(
-    _info: vscode.LanguageModelChatInformation,
+    info: vscode.LanguageModelChatInformation,
     text: string | vscode.LanguageModelChatRequestMessage,
     token: vscode.CancellationToken,
   ): Promise<number> {
@@ -116,9 +151,15 @@ export class PylotChatModelProvider implements vscode.LanguageModelChatProvider 
         : sidecarMessages([text])
             .map((message) => message.content + (message.toolCall?.arguments ?? ''))
             .join('\n');
+    const server = info.id.startsWith(serverModelPrefix);
     // Only a loaded model has a tokenizer to ask; until then the sidecar's own high estimate for tokenizer-less servers.
-    if (this.models.state('chat').state !== 'ready') return Math.ceil(content.length / 3);
-    const { tokens } = await this.sidecar.request(CountTokens, { role: 'chat', texts: [content] }, { signal: abortSignal(token) });
+    if (!server && this.models.state('chat').state !== 'ready') return Math.ceil(content.length / 3);
+    const signal = abortSignal(token);
+    const { tokens } = await this.sidecar.request(
+      CountTokens,
+      { role: 'chat', texts: [content], ...(server ? await this.target(info.id, signal) : {}) },
+      { signal },
+    );
     return tokens[0] ?? 0;
   }
 
@@ -127,10 +168,26 @@ export class PylotChatModelProvider implements vscode.LanguageModelChatProvider 
   }
 }
 
+/** A model as VS Code lists it: its real context once known, else the most it will get. */
+function information(id: string, model: ModelInfo | undefined, spec: string, contextLimit: number, unreachable = false): vscode.LanguageModelChatInformation {
+  const contextSize = model?.contextSize ?? contextLimit;
+  const maxOutputTokens = Math.min(maxReplyTokens, Math.floor(contextSize / 2));
+  const profile = spec.startsWith('server:') ? spec.slice('server:'.length) : undefined;
+  return {
+    id,
+    name: model ? `${model.name} (Pylot${profile ? ` · ${profile}` : ''})` : profile ? `Pylot · ${profile}` : 'Pylot chat model',
+    family: model?.architecture ?? 'pylot',
+    version: model?.quantization ?? '1',
+    detail: model ? describe(model) : unreachable ? 'server not reachable' : 'loads on first use',
+    tooltip: model ? `${model.location} — ${describe(model)}` : spec,
+    maxInputTokens: contextSize - maxOutputTokens,
+    maxOutputTokens,
+    capabilities: { toolCalling: model ? model.capabilities.tools || model.capabilities.grammar : true, imageInput: false },
+  };
+}
+
 function describe(model: ModelInfo): string {
-  return [model.engine === 'local' ? 'local' : model.engine, model.quantization, `${model.contextSize.toLocaleString('en-US')}-token context`]
-    .filter(Boolean)
-    .join(' · ');
+  return [model.engine, model.quantization, `${model.contextSize.toLocaleString('en-US')}-token context`].filter(Boolean).join(' · ');
 }
 
 /** VS Code's messages as the sidecar's: text parts joined; each tool call and each tool result a message of its own. */

@@ -6,13 +6,15 @@ import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import { ConfigureLocalApi } from '../../protocol/localApi';
 import { Generate, GenerateDelta, LoadModel } from '../../protocol/sidecar';
-import { benchModel } from '../fixtures/models';
+import { benchModel, fimModel } from '../fixtures/models';
 import { startHarness } from '../sidecar/harness';
 import { median, percentile, table } from './stats';
 
 const threads = Number(process.env.PYLOT_BENCH_THREADS ?? 2);
 const rounds = Number(process.env.PYLOT_BENCH_ROUNDS ?? 10);
-const maxTokens = 48;
+const maxTokens = Number(process.env.PYLOT_BENCH_TOKENS ?? 48);
+/** `tiny`: a 64-wide model, where the per-token cost of the path weighs most (a worst case for the API). */
+const modelKind = process.env.PYLOT_BENCH_MODEL === 'tiny' ? 'tiny' : 'bench';
 
 interface Run {
   readonly firstMs: number;
@@ -25,7 +27,11 @@ const api: Run[] = [];
 const { sidecar } = startHarness({ settings: () => ({ threads }) });
 try {
   await sidecar.ensureStarted();
-  await sidecar.request(LoadModel, { role: 'chat', source: { kind: 'file', path: await benchModel() }, contextSize: 2048 });
+  await sidecar.request(LoadModel, {
+    role: 'chat',
+    source: { kind: 'file', path: modelKind === 'tiny' ? await fimModel() : await benchModel() },
+    contextSize: 2048,
+  });
   const token = randomBytes(32).toString('base64url');
   const state = await sidecar.request(ConfigureLocalApi, { enabled: true, port: 0, token, maxQueue: 4 });
   const client = new OpenAI({ baseURL: state.url, apiKey: token, maxRetries: 0 });
@@ -74,6 +80,7 @@ try {
   for (let i = 0; i < rounds; i++) {
     const order = i % 2 ? [runApi, runIpc] : [runIpc, runApi];
     for (const run of order) await run(prompt());
+    process.stderr.write(`round ${i + 1}/${rounds}\r`);
   }
 } finally {
   await sidecar.dispose();
@@ -92,7 +99,7 @@ const row = (name: string, runs: Run[]) => [
   String(median(runs.map((run) => run.tokens))),
 ];
 
-console.log(`\nPylot local API bench — chat role on the bench model, ${threads} threads, ${rounds} prompts each way, up to ${maxTokens} tokens\n`);
+console.log(`\nPylot local API bench — chat role on the ${modelKind} model, ${threads} threads, ${rounds} prompts each way, up to ${maxTokens} tokens\n`);
 console.log(
   table([
     ['path', 'first token ms (median)', 'p90', 'tokens/s after it', 'tokens'],

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { PylotApi } from '../../../extension/main';
 import { demoChat } from './fixtureScripts';
 import { pylot, setting, testModels, waitFor } from './helpers';
+import { startScriptedChatServer } from './scriptedChatServer';
 
 const createFile: vscode.LanguageModelChatTool = {
   name: 'create_file',
@@ -95,5 +96,31 @@ suite("VS Code's language-model API", () => {
     const long = await model!.countTokens('hello '.repeat(50));
     assert.ok(short >= 1 && short <= 3, `${short}`);
     assert.ok(long >= 50 && long <= 101, `${long}`);
+  });
+
+  test('offers each server profile as a model of its own, with the context its server reports', async () => {
+    const stub = await startScriptedChatServer('stub-model');
+    try {
+      await setting('servers', [
+        { name: 'stub', api: 'openai-compatible', baseUrl: `${stub.url}/v1`, model: 'stub-model', retries: 0, connectTimeoutMs: 1000 },
+      ]);
+      const [model] = await waitFor('the profile listed with its context', async () => {
+        const found = await vscode.lm.selectChatModels({ vendor: 'pylot', id: 'pylot-server-stub' });
+        return found[0]?.name.endsWith('(Pylot · stub)') ? found : undefined;
+      });
+      // The server says 8192 tokens; a reply may take half of it.
+      assert.equal(model!.maxInputTokens, 4096);
+      stub.reply('Hello from the stub server.');
+      const { texts } = await collect(
+        await model!.sendRequest([vscode.LanguageModelChatMessage.User('hi there')], {}, new vscode.CancellationTokenSource().token),
+      );
+      assert.equal(texts.join(''), 'Hello from the stub server.');
+      assert.equal(stub.requests.at(-1)?.at(-1)?.content, 'hi there');
+      // The chat role's model is still listed beside it.
+      assert.deepEqual((await vscode.lm.selectChatModels({ vendor: 'pylot' })).map((m) => m.id).sort(), ['pylot-chat', 'pylot-server-stub']);
+    } finally {
+      await setting('servers', undefined);
+      await stub.close();
+    }
   });
 });
