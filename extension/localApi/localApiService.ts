@@ -95,6 +95,7 @@ export class LocalApiService implements vscode.Disposable {
     this.state = state;
     const clients = state.active + state.queued;
     if (!this.settings().localApiEnabled) {
+      this.item.text = '';
       this.item.hide();
       return state;
     }

@@ -8,6 +8,7 @@ const text = z.string().check(z.maxLength(4 * 1024 * 1024));
 const stop = z.optional(z.nullable(z.union([z.string().check(z.maxLength(256)), z.array(z.string().check(z.maxLength(256))).check(z.maxLength(16))])));
 const model = z.optional(z.string().check(z.maxLength(512)));
 const stream = z.optional(z.nullable(z.boolean()));
+const stream_options = z.optional(z.nullable(z.object({ include_usage: z.optional(z.boolean()) })));
 
 const ContentPart = z.object({ type: z.string(), text: z.optional(text) });
 
@@ -50,7 +51,7 @@ export const ChatCompletionBody = z.object({
   temperature,
   stop,
   stream,
-  stream_options: z.optional(z.nullable(z.object({ include_usage: z.optional(z.boolean()) }))),
+  stream_options,
 });
 export type ChatCompletionBody = z.infer<typeof ChatCompletionBody>;
 
@@ -62,6 +63,7 @@ export const CompletionBody = z.object({
   temperature,
   stop,
   stream,
+  stream_options,
 });
 export type CompletionBody = z.infer<typeof CompletionBody>;
 

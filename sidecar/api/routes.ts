@@ -125,6 +125,7 @@ export const routes: Record<string, Route> = {
     );
     if (stream) {
       stream.send({ ...base, choices: [{ index: 0, text: '', finish_reason: finishReason(generation) }] });
+      if (body.stream_options?.include_usage) stream.send({ ...base, choices: [], usage: usage(generation) });
       return stream.end();
     }
     sendJson(context.res, 200, { ...base, choices: [{ index: 0, text: generation.text, finish_reason: finishReason(generation) }], usage: usage(generation) });
