@@ -183,6 +183,28 @@ describe('the local OpenAI-compatible API', () => {
       assert.equal(response.status, status, `${path} ${String(typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 80)} → ${text.slice(0, 200)}`);
       assert.ok((JSON.parse(text) as { error: { message: string } }).error.message.length > 0);
     }
+    // Tools with schemas a grammar cannot take, or too many, or odd names: an answer or a 4xx, never a crash.
+    const nested = (depth: number): unknown => (depth ? { type: 'object', properties: { a: nested(depth - 1) } } : { type: 'string' });
+    const toolCases: unknown[][] = [
+      [{ type: 'function', function: { name: 'weird', parameters: { type: 'object', properties: { x: { type: 'weird' } } } } }],
+      [{ type: 'function', function: { name: 'ref', parameters: { $ref: '#/definitions/x', definitions: { x: { type: 'string' } } } } }],
+      [{ type: 'function', function: { name: 'deep', parameters: nested(20) } }],
+      [{ type: 'function', function: { name: 'quote"s\\', parameters: { type: 'object', properties: {} } } }],
+      [
+        {
+          type: 'function',
+          function: { name: 'enum', parameters: { type: 'object', properties: { x: { enum: Array.from({ length: 500 }, (_, i) => `v${i}`) } } } },
+        },
+      ],
+      Array.from({ length: 129 }, (_, i) => ({ type: 'function', function: { name: `t${i}` } })),
+      [{ type: 'function', function: { name: '' } }],
+      [{ type: 'function' }],
+    ];
+    for (const tools of toolCases) {
+      const response = await post('/v1/chat/completions', { model: 'pylot-chat', messages: [{ role: 'user', content: 'x' }], tools, max_tokens: 64 });
+      const text = await response.text();
+      assert.ok([200, 400].includes(response.status), `${JSON.stringify(tools).slice(0, 120)} → ${response.status} ${text.slice(0, 200)}`);
+    }
     const ping = await harness.sidecar.request(Ping, null);
     assert.ok(ping.uptimeMs > 0);
     const reply = await client.chat.completions.create({ model: 'pylot-chat', messages: [{ role: 'user', content: 'still there?' }] });
