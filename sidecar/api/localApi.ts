@@ -49,7 +49,16 @@ export class LocalApi {
     return { ...(url ? { url } : {}), ...(this.error ? { error: this.error } : {}), ...this.gate.counts };
   }
 
-  async configure(config: LocalApiConfig): Promise<LocalApiState> {
+  private configuring: Promise<unknown> = Promise.resolve();
+
+  /** One change at a time: two overlapping starts on one port would refuse each other. */
+  configure(config: LocalApiConfig): Promise<LocalApiState> {
+    const next = this.configuring.then(() => this.configureNow(config));
+    this.configuring = next.catch(() => undefined);
+    return next;
+  }
+
+  private async configureNow(config: LocalApiConfig): Promise<LocalApiState> {
     this.gate.maxQueue = config.maxQueue;
     if (!config.enabled) {
       await this.close();

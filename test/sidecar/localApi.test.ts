@@ -293,6 +293,21 @@ describe('the local OpenAI-compatible API', () => {
     for (const address of [...others, '::1']) assert.notEqual(await reach(address), 'connected', address);
   });
 
+  it('takes overlapping starts on one port one after the other', async () => {
+    const states = await Promise.all([
+      configure(16),
+      configure(16),
+      harness.sidecar.request(ConfigureLocalApi, { enabled: true, port, token: `${token}-new`, maxQueue: 16 }),
+    ]);
+    assert.deepEqual(
+      states.map((state) => [state.url, state.error]),
+      states.map(() => [`${base}/v1`, undefined]),
+    );
+    const refused = await fetch(`${base}/v1/models`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(refused.status, 401, 'the old token no longer works');
+    await configure(16);
+  });
+
   it('stops listening when turned off', async () => {
     const state = await harness.sidecar.request(ConfigureLocalApi, { enabled: false, port, maxQueue: 16 });
     assert.equal(state.url, undefined);
