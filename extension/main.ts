@@ -37,6 +37,9 @@ import { Sidecar } from './sidecar/supervisor';
 import { roles, roleView, StatusBar } from './statusBar';
 import { registerChat, type ChatApi } from './chat/registerChat';
 import { UsageService } from './stats/usageService';
+import { PylotChatModelProvider } from './lm/chatProvider';
+import { LocalApiService } from './localApi/localApiService';
+import type { LocalApiState } from '../protocol/localApi';
 
 /** What activate() returns; integration tests use it to observe and poke the running extension. */
 export interface PylotApi {
@@ -62,6 +65,8 @@ export interface PylotApi {
   readonly storage: { readonly global: string; readonly workspace?: string; readonly logs: string };
   /** Where each workspace folder's index is stored. */
   indexStorage(): string[];
+  /** The loopback API: its state as the sidecar last reported it, and its status bar item's text. */
+  localApi(): { state: LocalApiState; statusText: string };
 }
 
 let running: Sidecar | undefined;
@@ -134,9 +139,12 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     onChange: () => panel.refreshSoon(),
   });
   void usage.ready.then(() => panel.refresh());
+  const chatModels = new PylotChatModelProvider(sidecar, models, () => settings, context.secrets);
+  const localApi = new LocalApiService(sidecar, models, context.secrets, () => settings, log);
   const refresh = () => {
     statusBar.update();
     panel.refresh();
+    chatModels.refresh();
   };
 
   context.subscriptions.push(
@@ -144,6 +152,9 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     usage,
     statusBar,
     models,
+    chatModels,
+    localApi,
+    vscode.lm.registerLanguageModelChatProvider('pylot', chatModels),
     { dispose: () => void sidecar.dispose() },
     { dispose: sidecar.onStatus(refresh) },
     models.onDidChange(refresh),
@@ -196,6 +207,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       if (!event.affectsConfiguration('pylot')) return;
       settings = readSettings((warning) => log.warn(warning));
       if (event.affectsConfiguration('pylot.completion.exclude')) void privacy.reload();
+      if (event.affectsConfiguration('pylot.localApi')) void localApi.apply();
       if (restartKeys.some((key) => event.affectsConfiguration(key)) && sidecar.status.status === 'ready') {
         log.info('Engine settings changed; restarting the sidecar.');
         void sidecar.restart().catch((error: unknown) => log.error(`Restart failed: ${message(error)}`));
@@ -264,6 +276,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     indexStatus: () => codebase.status(),
     storage: { global: context.globalStorageUri.fsPath, workspace: context.storageUri?.fsPath, logs: context.logUri.fsPath },
     indexStorage: () => codebase.storageDirs(),
+    localApi: () => ({ state: localApi.current, statusText: localApi.text }),
   };
 }
 

@@ -28,6 +28,9 @@ const fields = {
   nodePath: 'sidecar.nodePath',
   /** Log lines may hold user content (protocol/logLine.ts). */
   trace: 'trace',
+  localApiEnabled: 'localApi.enabled',
+  localApiPort: 'localApi.port',
+  localApiMaxQueue: 'localApi.maxQueue',
 } as const satisfies Record<string, SettingKey>;
 
 type RoleSpecs = Record<Role, string>;

@@ -330,6 +330,33 @@ export const settings = {
       "Folders where **Pylot: Select Model…** looks for `.gguf` files. Catalog downloads go to the first one, else `~/.pylot/models`, which is always searched, as is node-llama-cpp's models folder.",
   }),
 
+  // ── The loopback API ── machine-scoped: a workspace cannot open a port.
+  'localApi.enabled': declare({
+    section: 'Models & Engines',
+    schema: z.boolean(),
+    default: false,
+    scope: 'machine',
+    order: 10,
+    markdownDescription:
+      "Serve the loaded models to other programs on this machine through an OpenAI-compatible API on `127.0.0.1` (`/v1/models`, `/v1/chat/completions`, `/v1/completions`, `/v1/embeddings`, and llama.cpp's `/infill`). Every request needs the token that **Pylot: Copy Local API Token** copies. Nothing outside this machine can reach it.",
+  }),
+  'localApi.port': declare({
+    section: 'Models & Engines',
+    schema: z.int().check(z.minimum(1024), z.maximum(65_535)),
+    default: 11_480,
+    scope: 'machine',
+    order: 11,
+    markdownDescription: 'The port of the local API on `127.0.0.1`: clients use `http://127.0.0.1:<port>/v1` as their base URL.',
+  }),
+  'localApi.maxQueue': declare({
+    section: 'Models & Engines',
+    schema: z.int().check(z.minimum(0), z.maximum(1024)),
+    default: 16,
+    scope: 'machine',
+    order: 12,
+    description: 'How many local API requests may wait for a busy model; more are refused with 429 (Too Many Requests) until one finishes.',
+  }),
+
   // ── Index ──
   'index.enabled': declare({
     section: 'Index',

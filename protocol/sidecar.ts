@@ -225,7 +225,22 @@ export const ModelStateChanged = notifyExtension(
   }),
 );
 
-const ChatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+const ChatMessage = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string(),
+  /** assistant: a call to one of `tools` it made (VS Code's lm API, the loopback API), arguments as JSON text. */
+  toolCall: z.optional(z.object({ id: z.string(), name: z.string(), arguments: z.string() })),
+  /** user: this message is the result of the call with this id. */
+  toolResult: z.optional(z.object({ id: z.string() })),
+});
+
+/** A tool a client offers the chat model (not one of the agent's own): its parameters as a JSON schema. */
+export const ClientTool = z.object({
+  name: z.string().check(z.minLength(1), z.maxLength(128)),
+  description: z.string().check(z.maxLength(8192)),
+  parameters: z.optional(z.record(z.string(), z.unknown())),
+});
+export type ClientTool = z.infer<typeof ClientTool>;
 
 /**
  * One generation on a role's model: a raw `prompt`, chat `messages` through the model's chat
@@ -252,9 +267,19 @@ export const Generate = toSidecar(
      * context with room for `maxTokens`, counted with its tokenizer: the oldest messages give way.
      */
     fitToContext: z.optional(z.boolean()),
+    /**
+     * With `messages`: tools the model may call instead of answering, in its own tool-call format
+     * where it has one, else as JSON under a grammar (sidecar/chat/clientTools.ts). `required`: it must call one.
+     */
+    tools: z.optional(z.array(ClientTool).check(z.maxLength(128))),
+    toolChoice: z.optional(z.enum(['auto', 'required'])),
+    /** Run on this server profile (model/describeServer) instead of the role's model; `role` then only sets the priority. */
+    server: z.optional(ServerSource),
   }),
   z.object({
     text: z.string(),
+    /** The model called one of `tools` instead of answering (then `text` is what it said besides). */
+    toolCall: z.optional(z.object({ id: z.string(), name: z.string(), arguments: z.string() })),
     json: z.optional(z.unknown()),
     stopReason: z.enum(['eos', 'maxTokens', 'stopTrigger', 'aborted']),
     tokens: count,
@@ -270,6 +295,20 @@ export const Generate = toSidecar(
 );
 
 export const GenerateDelta = notifyExtension('model/delta', z.object({ streamId: z.string(), text: z.string() }));
+
+/** Each text's length in the role model's own tokens (an estimate where a server has no tokenizer). */
+export const CountTokens = toSidecar(
+  'model/countTokens',
+  z.object({ role: Role, texts: z.array(z.string()).check(z.maxLength(1024)), server: z.optional(ServerSource) }),
+  z.object({ tokens: z.array(count) }),
+);
+
+/**
+ * Connects to a server profile that no role runs on (VS Code's model list offers each one) and
+ * describes its model: name, real context size, what it can do. The connection is kept for
+ * model/generate with `server`.
+ */
+export const DescribeServer = toSidecar('model/describeServer', z.object({ source: ServerSource }), ModelInfo);
 
 // ── Documents, mirrored LSP-style so a keystroke sends a few bytes ──────────────────────────────
 

@@ -2,6 +2,8 @@
 import type { Endpoint } from '../protocol/endpoint';
 import { ErrorCodes, PylotError } from '../protocol/rpc';
 import {
+  CountTokens,
+  DescribeServer,
   DidChangeDocument,
   DidCloseDocument,
   DidOpenDocument,
@@ -16,12 +18,17 @@ import {
   Ping,
   PROTOCOL_VERSION,
   Shutdown,
+  type ModelSource,
+  type Role,
   UnloadModel,
 } from '../protocol/sidecar';
 import { InlineCompletionService } from './completion/inline';
 import { registerContextHandlers } from './context/handlers';
 import { DocumentStore } from './documents/store';
 import { generate } from './completion/generate';
+import { countTokens } from './engine/tokenBudget';
+import { LocalApi } from './api/localApi';
+import { ConfigureLocalApi, LocalApiChanged } from '../protocol/localApi';
 import { Scheduler } from './engine/scheduler';
 import { createRuntime, type Runtime } from './engine/runtime';
 import { registerAgentHandlers } from './agent/handlers';
@@ -30,6 +37,7 @@ import { registerIndexHandlers } from './index/handlers';
 import { registerModelHandlers } from './models/handlers';
 import { registerNextEditHandlers } from './nextEdit/handlers';
 import { ModelSlots } from './models/slots';
+import { ServerEngines } from './models/serverEngines';
 
 declare const PYLOT_VERSION: string;
 
@@ -49,6 +57,11 @@ export function serve(endpoint: Endpoint): void {
   const scheduler = new Scheduler();
   registerAgentHandlers(endpoint, slots, scheduler, requireRuntime);
   registerIndexHandlers(endpoint, { slots, scheduler });
+  const localApi = new LocalApi({ slots, scheduler }, (state) => void endpoint.notify(LocalApiChanged, state));
+  endpoint.onRequest(ConfigureLocalApi, async (params) => {
+    await requireRuntime();
+    return localApi.configure(params);
+  });
 
   endpoint.onRequest(Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);
@@ -85,6 +98,8 @@ export function serve(endpoint: Endpoint): void {
   });
 
   endpoint.onRequest(Shutdown, async () => {
+    await localApi.close();
+    await servers.dispose();
     await slots.unloadAll();
     await (await runtime?.catch(() => undefined))?.llama.dispose();
     return null;
@@ -93,6 +108,18 @@ export function serve(endpoint: Endpoint): void {
   endpoint.onRequest(LoadModel, async (params, signal) => {
     await requireRuntime();
     return slots.load(params, signal);
+  });
+
+  const servers = new ServerEngines();
+  /** The role's model, or the server profile a request names (VS Code's model list offers each). */
+  const engineFor = async (params: { role: Role; server?: ModelSource & { kind: 'server' } }, signal: AbortSignal) =>
+    params.server ? servers.get(params.server, signal) : slots.require(params.role);
+
+  endpoint.onRequest(DescribeServer, async (params, signal) => (await servers.get(params.source, signal)).info);
+
+  endpoint.onRequest(CountTokens, async (params, signal) => {
+    const engine = await engineFor(params, signal);
+    return { tokens: await Promise.all(params.texts.map((text) => countTokens(engine, text, signal))) };
   });
 
   endpoint.onRequest(ModelHealth, async (params, signal) => {
@@ -121,7 +148,8 @@ export function serve(endpoint: Endpoint): void {
     const { streamId } = params;
     const onDelta = streamId ? (text: string) => void endpoint.notify(GenerateDelta, { streamId, text }) : undefined;
     const priority = params.role === 'completion' ? 'completion' : params.role === 'chat' ? 'chat' : 'background';
-    return scheduler.run(priority, signal, (granted) => generate(slots.require(params.role), params, granted, onDelta));
+    const server = params.server && (await servers.get(params.server, signal));
+    return scheduler.run(priority, signal, (granted) => generate(server || slots.require(params.role), params, granted, onDelta));
   });
 }
 

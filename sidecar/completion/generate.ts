@@ -8,6 +8,7 @@ import { countTokens, fitConversation } from '../engine/tokenBudget';
 import { code } from '../../protocol/logLine';
 import { log, tracing } from '../log';
 import { DeltaBatcher } from './deltaBatcher';
+import { chatWithClientTools } from '../chat/clientTools';
 
 type GenerateParams = ParamsOf<typeof Generate>;
 type GenerateResult = ResultOf<typeof Generate>;
@@ -15,6 +16,8 @@ type GenerateResult = ResultOf<typeof Generate>;
 export async function generate(engine: Engine, params: GenerateParams, signal: AbortSignal, onDelta?: (text: string) => void): Promise<GenerateResult> {
   const inputs = [params.prompt, params.messages, params.infill].filter((input) => input !== undefined).length;
   if (inputs !== 1) throw new PylotError(ErrorCodes.InvalidParams, 'model/generate needs one of a prompt, messages or an infill.');
+  if (params.tools && (!params.messages || params.jsonSchema))
+    throw new PylotError(ErrorCodes.InvalidParams, 'model/generate offers tools only to a chat without a JSON schema.');
   if (params.infill && params.jsonSchema) throw new PylotError(ErrorCodes.InvalidParams, 'model/generate cannot constrain an infill to a JSON schema.');
   if (params.jsonSchema && !engine.capabilities.grammar) {
     throw new PylotError(ErrorCodes.Unsupported, `${engine.info.name} cannot constrain its output to a JSON schema.`);
@@ -36,7 +39,9 @@ export async function generate(engine: Engine, params: GenerateParams, signal: A
   const messages = fitted?.messages ?? params.messages;
   const generation: GenerateResult = {
     ...(messages
-      ? await engine.chat(messages, options)
+      ? params.tools
+        ? await chatWithClientTools(engine, messages, params.tools, { ...options, toolChoice: params.toolChoice })
+        : await engine.chat(messages, options)
       : params.infill
         ? await engine.infill(params.infill, options)
         : await engine.complete(params.prompt!, options)),

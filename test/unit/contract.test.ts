@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import * as agent from '../../protocol/agent';
 import * as context from '../../protocol/context';
 import * as index from '../../protocol/index';
+import * as localApi from '../../protocol/localApi';
 import * as models from '../../protocol/models';
 import * as nextEdit from '../../protocol/nextEdit';
 import type { NotificationDef, RequestDef } from '../../protocol/rpc';
@@ -20,7 +21,7 @@ interface Entry {
   readonly def: RequestDef | NotificationDef;
 }
 
-const contract: Entry[] = (Object.entries({ ...agent, ...context, ...index, ...models, ...nextEdit, ...sidecar }) as Array<[string, unknown]>)
+const contract: Entry[] = (Object.entries({ ...agent, ...context, ...index, ...localApi, ...models, ...nextEdit, ...sidecar }) as Array<[string, unknown]>)
   .filter((entry): entry is [string, RequestDef | NotificationDef] => {
     const value = entry[1] as { kind?: unknown } | undefined;
     return typeof value === 'object' && value !== null && (value.kind === 'request' || value.kind === 'notification');

@@ -1,4 +1,5 @@
 // What the generated models say, shared by the runner (which makes them) and the suite (which checks them).
+export { demoChat } from '../../fixtures/demoChatText';
 export const script = 'return a + b;';
 export const otherScript = 'return a * b;';
 /** Two lines: explicit triggers offer the block and its first line as alternatives. */
@@ -24,6 +25,8 @@ export interface TestModels {
   fim: string;
   /** 0.5B-shaped random model: slow enough to stop or crash mid-answer. */
   bench: string;
+  /** `npm start`'s demo chat model: demoChat.text in plain chat, one create_file call under a call grammar, then demoChat.answer. */
+  demoChat: string;
   /** A random-weight BERT embedding model (the workspace index's vectors). */
   embedding: string;
   notGguf: string;
