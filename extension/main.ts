@@ -69,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     nodePath: settings.nodePath || undefined,
     client: { name: 'pylot-vscode', version },
     settings: () => ({ threads: settings.threads, gpu: settings.gpu, flashAttention: settings.flashAttention, kvCacheType: settings.kvCacheType }),
+    cacheDir: context.globalStorageUri.scheme === 'file' ? context.globalStorageUri.fsPath : undefined,
     log: (line) => forwardSidecarLog(log, line),
   });
   running = sidecar;

@@ -38,18 +38,20 @@ export function serve(endpoint: Endpoint): void {
   const requireRuntime = () => runtime ?? Promise.reject(new PylotError(ErrorCodes.NotInitialized, 'The sidecar has not been initialized.'));
   const slots = new ModelSlots(requireRuntime, (state) => void endpoint.notify(ModelStateChanged, state));
   const documents = new DocumentStore();
-  const inline = new InlineCompletionService(slots, documents, registerContextHandlers(endpoint, documents));
+  const scheduler = new Scheduler();
+  const inline = new InlineCompletionService(slots, documents, registerContextHandlers(endpoint, documents), (stop, task) =>
+    scheduler.run('background', stop, task),
+  );
   endpoint.onNotification(DidOpenDocument, (params) => documents.open(params));
   endpoint.onNotification(DidChangeDocument, (params) => documents.change(params));
   endpoint.onNotification(DidCloseDocument, (params) => documents.close(params.uri));
   registerModelHandlers(endpoint, requireRuntime);
-  const scheduler = new Scheduler();
   registerAgentHandlers(endpoint, slots, scheduler, requireRuntime);
   registerIndexHandlers(endpoint, { slots, scheduler });
 
   endpoint.onRequest(Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);
-    runtime ??= createRuntime(params.settings).catch((error: unknown) => {
+    runtime ??= createRuntime(params.settings, params.cacheDir).catch((error: unknown) => {
       runtime = undefined;
       throw engineStartError(error);
     });

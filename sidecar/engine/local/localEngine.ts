@@ -7,8 +7,9 @@ import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import type { Capabilities, ModelInfo, Role } from '../../../protocol/sidecar';
 import { describeError, log } from '../../log';
 import type { FimTokens } from '../../completion/templates';
-import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
+import type { ChatMessage, Engine, EngineSpeed, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
 import type { Runtime } from '../runtime';
+import { modelSpeed, speedKey } from './calibrate';
 import { inspectModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
 import { guardTokenizer } from '../safeText';
@@ -77,7 +78,10 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
     const sequence = context.getSequence();
     const completion = new runtime.lib.LlamaCompletion({ contextSequence: sequence });
     const capabilities = { infill: completion.infillSupported, chat: true, tools: ownToolFormat(runtime, model), embeddings: false, grammar: true };
-    return new LocalEngine(runtime, pool, model, describe(context.contextSize, capabilities), { context, sequence, completion });
+    // Completion sizes its cold prompts from these rates; the other roles do not wait for a measurement.
+    const speed =
+      role === 'completion' ? await modelSpeed(model, sequence, speedKey({ modelPath, machine: machineOf(runtime, model) }), runtime.cacheDir) : undefined;
+    return new LocalEngine(runtime, pool, model, describe(context.contextSize, capabilities), { context, sequence, completion }, speed);
   } catch (error) {
     await pool.release(modelPath);
     throw error;
@@ -107,8 +111,17 @@ export class LocalEngine implements Engine {
     private readonly model: LlamaModel,
     readonly info: ModelInfo,
     private readonly parts: Generator | Embedder,
+    readonly speed?: EngineSpeed,
   ) {
     this.capabilities = info.capabilities;
+  }
+
+  promptCost(prompt: string): { tokens: number; cached: number } {
+    const tokens = this.model.tokenize(prompt, true);
+    const held = this.generator('evaluate a prompt').sequence.contextTokens;
+    let cached = 0;
+    while (cached < tokens.length && cached < held.length && tokens[cached] === held[cached]) cached++;
+    return { tokens: tokens.length, cached };
   }
 
   infill(input: InfillInput, options: GenerateOptions): Promise<Generation> {
@@ -266,6 +279,12 @@ export class LocalEngine implements Engine {
     this.turn = result.catch(() => undefined);
     return result;
   }
+}
+
+/** What a model's measured speed depends on besides the file: where it runs and with how many threads. */
+function machineOf(runtime: Runtime, model: LlamaModel): string {
+  const { backend, cpu, gpuDevices, engine } = runtime.hardware;
+  return [backend, gpuDevices.join('+'), `${model.gpuLayers} layers`, cpu.model, `${cpu.threads} threads`, engine.llamaCpp].join('|');
 }
 
 /** The chat wrapper node-llama-cpp will use for this model has a tool-call syntax of its own. */
