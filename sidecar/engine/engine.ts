@@ -94,7 +94,10 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
   return {
     info,
     capabilities: engine.capabilities,
-    ...(engine.speed ? { speed: engine.speed } : {}),
+    // Read through: a local engine refines its rates as it runs.
+    get speed() {
+      return engine.speed;
+    },
     ...(engine.promptCost ? { promptCost: (prompt: string) => engine.promptCost!(prompt) } : {}),
     infill: (input, options) => engine.infill(input, options),
     complete: (prompt, options) => engine.complete(prompt, options),

@@ -73,15 +73,9 @@ describe('a cold prompt sized from the measured speed', () => {
   });
 
   it('on a slow machine, reads only the nearest lines first, shows the suggestion, then reads the full prompt in the background', async () => {
-    // 400 tokens/s to read, 40 to write: 1 s leaves 0.8 s, 320 prompt tokens.
+    // 400 tokens/s to read, 40 to write: 1 s leaves 0.8 s, 320 prompt tokens. (Each generation
+    // then blends in the speed it saw, so the cold request comes first.)
     await pretendSpeed(400, 40);
-    const uri = 'file:///work/cold.ts';
-    const { text, line } = longFile('cold');
-    await open(uri, text);
-    const full = await complete(uri, line, 2, { latencyTargetMs: 0 });
-    assert.equal(full.coldPrompt, undefined, 'latencyTargetMs 0 reads the whole window');
-    assert.ok(full.promptTokens! > 1500, `the full prompt: ${full.promptTokens} tokens`);
-
     const other = 'file:///work/cold2.ts';
     const second = longFile('other');
     await open(other, second.text);
@@ -98,6 +92,13 @@ describe('a cold prompt sized from the measured speed', () => {
     assert.equal(next.anchored, true);
     assert.equal(next.coldPrompt, undefined);
     assert.ok(next.promptTokens! <= 3, `the keystroke after the background read evaluated ${next.promptTokens} prompt tokens`);
+
+    const uri = 'file:///work/cold.ts';
+    const { text, line } = longFile('cold');
+    await open(uri, text);
+    const full = await complete(uri, line, 2, { latencyTargetMs: 0 });
+    assert.equal(full.coldPrompt, undefined, 'latencyTargetMs 0 reads the whole window');
+    assert.ok(full.promptTokens! > 1500, `the full prompt: ${full.promptTokens} tokens`);
   });
 
   it('a keystroke that stops the background read continues the cold prompt instead', async () => {

@@ -7,6 +7,7 @@ import type { Engine } from '../../sidecar/engine/engine';
 import { minPromptTokens, planPrompt, promptBudget } from '../../sidecar/completion/coldPrompt';
 import { detectTemplate } from '../../sidecar/completion/templates';
 import { cutWindow, nearestLines } from '../../sidecar/completion/window';
+import { refineSpeed } from '../../sidecar/engine/local/calibrate';
 
 const template = detectTemplate({ prefix: '<｜fim▁begin｜>', suffix: '<｜fim▁hole｜>', middle: '<｜fim▁end｜>', has: () => false })!;
 const lines = Array.from({ length: 300 }, (_, i) => `  const value${i} = input[${i}] * ${i};`);
@@ -71,5 +72,28 @@ describe('the cold prompt', () => {
     assert.deepEqual(nearestLines(cutWindow('abc\ndef\n', 0), 10, 10), { prefix: '', suffix: 'abc\ndef\n' });
     assert.deepEqual(nearestLines(cutWindow('abc\ndef', 7), 2, 10), { prefix: 'def', suffix: '' });
     assert.deepEqual(nearestLines(cutWindow('', 0), 0, 0), { prefix: '', suffix: '' });
+  });
+});
+
+describe('the measured speed, refined by each generation', () => {
+  const speed = { prefillTokensPerSecond: 400, decodeTokensPerSecond: 40 };
+
+  it('blends in the rates a generation showed', () => {
+    // 800 prompt tokens read in 1 s (800/s), then 21 tokens in 0.25 s more (80/s).
+    assert.deepEqual(refineSpeed(speed, { promptTokens: 800, tokens: 21, firstTextMs: 1000, totalMs: 1250 }), {
+      prefillTokensPerSecond: 600,
+      decodeTokensPerSecond: 60,
+    });
+  });
+
+  it('keeps a rate a generation cannot tell', () => {
+    assert.deepEqual(refineSpeed(speed, { promptTokens: 3, tokens: 2, firstTextMs: 50, totalMs: 60 }), speed, 'a short prompt, two tokens');
+    assert.deepEqual(refineSpeed(speed, { promptTokens: 900, tokens: 0, totalMs: 900 }), speed, 'no text came');
+    assert.deepEqual(refineSpeed(speed, { promptTokens: 900, tokens: 9, firstTextMs: 0, totalMs: 0 }), speed, 'no time passed');
+  });
+
+  it('never reaches zero', () => {
+    const slow = refineSpeed({ prefillTokensPerSecond: 1, decodeTokensPerSecond: 1 }, { promptTokens: 40, tokens: 5, firstTextMs: 1e9, totalMs: 2e9 });
+    assert.ok(slow.prefillTokensPerSecond >= 1 && slow.decodeTokensPerSecond >= 1);
   });
 });

@@ -1,7 +1,8 @@
 // How fast a loaded model runs on this machine: its prompt-evaluation (prefill) and generation
 // (decode) rates, measured once at load on the model's own context sequence and kept in a small
 // JSON file per model file + machine, so the completion service can size a cold prompt to a
-// latency target (completion/coldPrompt.ts) without measuring again at every start.
+// latency target (completion/coldPrompt.ts) without measuring again at every start. Each real
+// generation then blends in what it showed: a machine busier or idler than at load is followed.
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -67,6 +68,29 @@ function readSpeeds(file: string): Record<string, EngineSpeed> {
   return valid;
 }
 
+export interface GenerationSample {
+  readonly promptTokens: number;
+  readonly tokens: number;
+  /** From the start to the first text; undefined when no text came. */
+  readonly firstTextMs?: number;
+  readonly totalMs: number;
+}
+
+/** Prompts shorter than this say more about per-call costs than about the prefill rate. */
+const minSamplePromptTokens = 32;
+
+/** `speed` with what one generation showed blended in, half and half. */
+export function refineSpeed(speed: EngineSpeed, sample: GenerationSample): EngineSpeed {
+  const { promptTokens, tokens, firstTextMs, totalMs } = sample;
+  if (firstTextMs === undefined || firstTextMs <= 0) return speed;
+  const blend = (old: number, now: number) => Math.max(1, Math.round((old + now) / 2));
+  const prefill =
+    promptTokens >= minSamplePromptTokens ? blend(speed.prefillTokensPerSecond, promptTokens / (firstTextMs / 1000)) : speed.prefillTokensPerSecond;
+  const decode =
+    tokens >= 4 && totalMs > firstTextMs ? blend(speed.decodeTokensPerSecond, (tokens - 1) / ((totalMs - firstTextMs) / 1000)) : speed.decodeTokensPerSecond;
+  return { prefillTokensPerSecond: prefill, decodeTokensPerSecond: decode };
+}
+
 async function measure(model: LlamaModel, sequence: LlamaContextSequence): Promise<EngineSpeed> {
   const text = Array.from({ length: 40 }, (_, i) => `export const value${i} = compute(${i}, "item ${i}");`).join('\n');
   const tokens = model.tokenize(text).slice(0, prefillTokens) as Token[];
@@ -82,7 +106,7 @@ async function measure(model: LlamaModel, sequence: LlamaContextSequence): Promi
   const decodeSeconds = (performance.now() - started) / 1000;
   await sequence.clearHistory();
   return {
-    prefillTokensPerSecond: Math.round(tokens.length / Math.max(prefillSeconds, 1e-4)),
-    decodeTokensPerSecond: Math.round(decodeSteps / Math.max(decodeSeconds, 1e-4)),
+    prefillTokensPerSecond: Math.max(1, Math.round(tokens.length / Math.max(prefillSeconds, 1e-4))),
+    decodeTokensPerSecond: Math.max(1, Math.round(decodeSteps / Math.max(decodeSeconds, 1e-4))),
   };
 }

@@ -9,7 +9,7 @@ import { describeError, log } from '../../log';
 import type { FimTokens } from '../../completion/templates';
 import type { ChatMessage, Engine, EngineSpeed, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
 import type { Runtime } from '../runtime';
-import { modelSpeed, speedKey } from './calibrate';
+import { modelSpeed, refineSpeed, speedKey } from './calibrate';
 import { inspectModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
 import { guardTokenizer } from '../safeText';
@@ -111,9 +111,13 @@ export class LocalEngine implements Engine {
     private readonly model: LlamaModel,
     readonly info: ModelInfo,
     private readonly parts: Generator | Embedder,
-    readonly speed?: EngineSpeed,
+    private measured?: EngineSpeed,
   ) {
     this.capabilities = info.capabilities;
+  }
+
+  get speed(): EngineSpeed | undefined {
+    return this.measured;
   }
 
   promptCost(prompt: string): { tokens: number; cached: number } {
@@ -241,6 +245,7 @@ export class LocalEngine implements Engine {
       const meter = sequence.tokenMeter.getState();
       const grammar = options.jsonSchema ? await this.grammarFor(options.jsonSchema) : undefined;
       const started = performance.now();
+      let firstTextMs: number | undefined;
       const { response, metadata } = await run({
         maxTokens: options.maxTokens,
         temperature: options.temperature ?? 0,
@@ -248,17 +253,17 @@ export class LocalEngine implements Engine {
         stopOnAbortSignal: true,
         customStopTriggers: options.stop?.length ? [...options.stop] : undefined,
         grammar,
-        onTextChunk: options.onText,
+        onTextChunk: (text) => {
+          firstTextMs ??= performance.now() - started;
+          options.onText?.(text);
+        },
       });
       const used = sequence.tokenMeter.diff(meter);
-      return {
-        text: response,
-        stopReason: stopReasons[metadata.stopReason] ?? 'eos',
-        tokens: used.usedOutputTokens,
-        // The meter counts tokens evaluated for logits as output: the prompt's last token is one of them.
-        promptTokens: used.usedInputTokens + Math.min(1, used.usedOutputTokens),
-        engineMs: performance.now() - started,
-      };
+      // The meter counts tokens evaluated for logits as output: the prompt's last token is one of them.
+      const promptTokens = used.usedInputTokens + Math.min(1, used.usedOutputTokens);
+      const engineMs = performance.now() - started;
+      if (this.measured) this.measured = refineSpeed(this.measured, { promptTokens, tokens: used.usedOutputTokens, firstTextMs, totalMs: engineMs });
+      return { text: response, stopReason: stopReasons[metadata.stopReason] ?? 'eos', tokens: used.usedOutputTokens, promptTokens, engineMs };
     });
   }
 
