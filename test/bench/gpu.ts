@@ -17,8 +17,6 @@ import { median, table } from './stats';
 
 const threads = Number(process.env.PYLOT_BENCH_THREADS ?? Math.min(8, os.availableParallelism()));
 const rounds = Number(process.env.PYLOT_BENCH_ROUNDS ?? 4);
-const promptTokens = 1024;
-const maxTokens = 32;
 
 async function cudaBackend(): Promise<{ llama: Llama; found: true } | { llama: Llama; found: false; why: string }> {
   try {
@@ -40,6 +38,10 @@ if (backend.found) {
 } else {
   console.log(`No GPU found: the CUDA backend did not load (${backend.why}). CPU-only mode: the 0.5B shape on ${threads} threads.`);
 }
+// The CPU-only mode only shows the script works: small enough for a busy 2-core machine.
+const promptTokens = gpu ? 2048 : 256;
+const maxTokens = gpu ? 64 : 8;
+const decodeSteps = gpu ? 64 : 8;
 const shapes = (process.env.PYLOT_GPU_SHAPES?.split(',') ?? (gpu ? ['0.5B', '7B'] : ['0.5B'])) as Array<keyof typeof speedShapes>;
 const rows: string[][] = [['model', 'prefill t/s (direct)', 'decode t/s (direct)', 'Pylot measured p/d', 'context chosen', 'GPU layers', 'Pylot/direct time']];
 
@@ -60,7 +62,7 @@ for (const shape of shapes) {
     const model = await backend.llama.loadModel({ modelPath, gpuLayers: gpu ? 'max' : 0 });
     const context = await model.createContext({ contextSize: 4096, sequences: 1 });
     const sequence = context.getSequence();
-    const text = (id: number) => `// request ${id}\n` + Array.from({ length: 400 }, (_, i) => `const value${i} = compute(${i} * ${id});`).join('\n');
+    const text = (id: number) => `// request ${id}\n` + Array.from({ length: 800 }, (_, i) => `const value${i} = compute(${i} * ${id});`).join('\n');
     const tokens = model.tokenize(text(0)).slice(0, promptTokens) as Token[];
     await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(0, 8));
     await sequence.clearHistory();
@@ -68,8 +70,8 @@ for (const shape of shapes) {
     await sequence.evaluateWithoutGeneratingNewTokens(tokens);
     const prefill = tokens.length / ((performance.now() - started) / 1000);
     started = performance.now();
-    for (let i = 0; i < 32; i++) await sequence.evaluateWithoutGeneratingNewTokens([tokens[i]!]);
-    const decode = 32 / ((performance.now() - started) / 1000);
+    for (let i = 0; i < decodeSteps; i++) await sequence.evaluateWithoutGeneratingNewTokens([tokens[i]!]);
+    const decode = decodeSteps / ((performance.now() - started) / 1000);
     await sequence.clearHistory();
 
     // The same raw completions, a fresh prompt each (no KV reuse on either side), alternating first.
