@@ -88,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       kvCacheType: settings.kvCacheType,
       trace: settings.trace,
     }),
+    cacheDir: context.globalStorageUri.scheme === 'file' ? context.globalStorageUri.fsPath : undefined,
     log: (line) => forwardSidecarLog(log, line),
   });
   running = sidecar;

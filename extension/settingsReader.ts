@@ -15,6 +15,7 @@ const fields = {
   completionEnabled: 'completion.enabled',
   maxTokens: 'completion.maxTokens',
   timeLimitMs: 'completion.timeLimitMs',
+  latencyTargetMs: 'completion.latencyTargetMs',
   exclude: 'completion.exclude',
   contextSize: 'contextSize',
   threads: 'threads',

@@ -85,6 +85,14 @@ export const settings = {
     order: 3,
     description: 'How long (ms) one inline completion may keep generating after its first token; what has arrived by then is shown.',
   }),
+  'completion.latencyTargetMs': declare({
+    section: 'Completion',
+    schema: z.int().check(z.minimum(0), z.maximum(30_000)),
+    default: 1000,
+    order: 3,
+    markdownDescription:
+      "How soon (ms) the first suggestion at a new spot should appear on a local model. Pylot measures the model's speed on this machine once, gives the first prompt there only the nearest lines that can be read in time, and reads the full context (other files' snippets, more of the file) in the background for the keystrokes that follow. `0` always sends the full context.",
+  }),
 
   'nextEdit.mode': declare({
     section: 'Completion',

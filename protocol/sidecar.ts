@@ -61,6 +61,8 @@ export const Initialize = toSidecar(
     protocolVersion: z.string(),
     client: z.object({ name: z.string(), version: z.string() }),
     settings: SidecarSettings,
+    /** A folder the sidecar may keep small files in between starts (the measured model speeds); none: measured at every load. */
+    cacheDir: z.optional(z.string().check(z.minLength(1))),
   }),
   z.object({
     protocolVersion: z.string(),
@@ -92,7 +94,17 @@ export const Ping = toSidecar(
      * Inline completions generating now, the most that ever were at once, how many ran, how many a
      * newer one or the user's typing stopped, and how many requests a suggestion made earlier answered.
      */
-    completions: z.optional(z.object({ inFlight: count, maxInFlight: count, total: count, cancelled: count, reused: z.optional(count) })),
+    completions: z.optional(
+      z.object({
+        inFlight: count,
+        maxInFlight: count,
+        total: count,
+        cancelled: count,
+        reused: z.optional(count),
+        /** Full prompts read in the background after a cold prompt, and anchored for the keystrokes there. */
+        extended: z.optional(count),
+      }),
+    ),
   }),
 );
 
@@ -356,6 +368,11 @@ export const InlineCompletion = toSidecar(
     /** How long generation may run after its first token; what has arrived by then is shown. */
     timeLimitMs: z.optional(z.int().check(z.minimum(50), z.maximum(30_000))),
     alternatives: z.optional(z.int().check(z.minimum(1), z.maximum(3))),
+    /**
+     * Local models: how soon the first suggestion at a new spot should appear. A prompt that would
+     * take longer to read gets the nearest lines only; the full one is read in the background. 0: always the full prompt.
+     */
+    latencyTargetMs: z.optional(z.int().check(z.minimum(0), z.maximum(30_000))),
     /** Other files' snippets for the prompt, most relevant last. */
     snippets: z.optional(z.array(z.object({ filename: z.string(), text: z.string() }))),
     /**
@@ -380,6 +397,8 @@ export const InlineCompletion = toSidecar(
     engineMs: z.number(),
     /** The prompt continued an earlier one (typed-through): only the newly typed text was evaluated. */
     anchored: z.boolean(),
+    /** The prompt held only the nearest lines, to meet latencyTargetMs; the full one is being read in the background. */
+    coldPrompt: z.optional(z.boolean()),
     /** Files of the context snippets the sidecar assembled for this prompt (protocol/context.ts). */
     snippetFiles: z.optional(z.array(z.string())),
     /** The server profile that answered, for a role served by a pool of servers. */

@@ -47,14 +47,14 @@ export function serve(endpoint: Endpoint): void {
   const requireRuntime = () => runtime ?? Promise.reject(new PylotError(ErrorCodes.NotInitialized, 'The sidecar has not been initialized.'));
   const slots = new ModelSlots(requireRuntime, (state) => void endpoint.notify(ModelStateChanged, state));
   const documents = new DocumentStore();
+  const scheduler = new Scheduler();
   const context = registerContextHandlers(endpoint, documents);
-  const inline = new InlineCompletionService(slots, documents, context.completion);
+  const inline = new InlineCompletionService(slots, documents, context.completion, (stop, task) => scheduler.run('background', stop, task));
   registerNextEditHandlers(endpoint, documents, context.service);
   endpoint.onNotification(DidOpenDocument, (params) => documents.open(params));
   endpoint.onNotification(DidChangeDocument, (params) => documents.change(params));
   endpoint.onNotification(DidCloseDocument, (params) => documents.close(params.uri));
   registerModelHandlers(endpoint, requireRuntime);
-  const scheduler = new Scheduler();
   registerAgentHandlers(endpoint, slots, scheduler, requireRuntime);
   registerIndexHandlers(endpoint, { slots, scheduler });
   const localApi = new LocalApi({ slots, scheduler }, (state) => void endpoint.notify(LocalApiChanged, state));
@@ -66,7 +66,7 @@ export function serve(endpoint: Endpoint): void {
   endpoint.onRequest(Initialize, async (params) => {
     checkProtocolVersion(params.protocolVersion);
     setTrace(params.settings.trace ?? false);
-    runtime ??= createRuntime(params.settings).catch((error: unknown) => {
+    runtime ??= createRuntime(params.settings, params.cacheDir).catch((error: unknown) => {
       runtime = undefined;
       throw engineStartError(error);
     });

@@ -112,6 +112,7 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
         position: { line: position.line, character: position.character },
         maxTokens: settings.maxTokens,
         timeLimitMs: settings.timeLimitMs,
+        latencyTargetMs: settings.latencyTargetMs,
         alternatives,
         delayMs,
       },

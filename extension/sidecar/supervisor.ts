@@ -51,6 +51,8 @@ export interface SidecarOptions {
   readonly nodePath?: string;
   readonly client: { name: string; version: string };
   readonly settings: () => SidecarSettings;
+  /** Where the sidecar keeps what it measured between starts (the extension's global storage). */
+  readonly cacheDir?: string;
   readonly log: (line: string) => void;
   readonly env?: Readonly<Record<string, string>>;
   readonly timing?: Partial<SupervisorTiming>;
@@ -239,7 +241,7 @@ export class Sidecar {
       const initialize = this.track(
         session.connection.request(
           Initialize,
-          { protocolVersion: PROTOCOL_VERSION, client: this.options.client, settings: this.options.settings() },
+          { protocolVersion: PROTOCOL_VERSION, client: this.options.client, settings: this.options.settings(), cacheDir: this.options.cacheDir },
           { timeoutMs: this.timing.initializeTimeoutMs },
         ),
       );

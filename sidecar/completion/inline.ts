@@ -2,7 +2,8 @@
 // from the suggestions already made there or typed through (suggestions.ts), from the generation
 // running now when the user is typing what it says, else by a new generation after the debounce
 // the extension asks for. Local models get a prompt Pylot builds from the model's own FIM tokens and
-// keeps stable while the user types (anchor.ts); servers get /infill with the snippets as
+// keeps stable while the user types (anchor.ts) — at a new spot first only the lines read within the
+// latency target, the full prompt then read in the background (coldPrompt.ts); servers get /infill with the snippets as
 // input_extra. A wall-time cap keeps what arrived; post-processing decides what is shown. One
 // generation runs at a time: a new one stops the one before and starts when it has ended.
 import { code } from '../../protocol/logLine';
@@ -15,6 +16,7 @@ import type { DocumentStore, Edit, TextDocument } from '../documents/store';
 import type { Engine, Generation } from '../engine/engine';
 import type { ModelSlots } from '../models/slots';
 import { anchorAt, continueAnchor, type Anchor } from './anchor';
+import { planPrompt } from './coldPrompt';
 import { postprocess } from './postprocess';
 import { agrees, restAfter, spotAt, SuggestionCache, typedSince, typedThroughChars, type Spot } from './suggestions';
 import { detectTemplate, type FimTemplate } from './templates';
@@ -25,7 +27,12 @@ type Result = ResultOf<typeof InlineCompletion>;
 /** Runs a generation when the scheduler allows it, at completion priority. */
 export type Schedule = <T>(signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
-const defaults = { maxTokens: settingDefaults['completion.maxTokens'], timeLimitMs: settingDefaults['completion.timeLimitMs'], alternativeTemperature: 0.6 };
+const defaults = {
+  maxTokens: settingDefaults['completion.maxTokens'],
+  timeLimitMs: settingDefaults['completion.timeLimitMs'],
+  latencyTargetMs: settingDefaults['completion.latencyTargetMs'],
+  alternativeTemperature: 0.6,
+};
 const maxAlternatives = 3;
 /** Prompt evaluation is not capped by the time limit (a cold prompt can take seconds on a CPU), only by this. */
 const hardLimitMs = 30_000;
@@ -48,13 +55,17 @@ export class InlineCompletionService {
   private readonly caches = new WeakMap<Engine, SuggestionCache>();
   private readonly templates = new WeakMap<Engine, FimTemplate | null>();
   /** Generations running now, the most ever at once, and how many ran: for diagnostics and the bench. */
-  readonly stats = { inFlight: 0, maxInFlight: 0, total: 0, cancelled: 0, reused: 0 };
+  readonly stats = { inFlight: 0, maxInFlight: 0, total: 0, cancelled: 0, reused: 0, extended: 0 };
 
-  /** `context` fills in snippets when a request brings none (undefined: none at all). */
+  /**
+   * `context` fills in snippets when a request brings none (undefined: none at all);
+   * `background` runs the full prompt after a cold one (undefined: the cold prompt stays).
+   */
   constructor(
     private readonly slots: ModelSlots,
     private readonly documents: DocumentStore,
     private readonly context?: CompletionContext,
+    private readonly background?: Schedule,
   ) {
     documents.onEdit((uri, edit) => this.stopIfTypedAway(uri, edit));
   }
@@ -182,6 +193,7 @@ export class InlineCompletionService {
       return snippets;
     };
     let anchored = false;
+    let extendTo: string | undefined;
     const template = this.templateFor(engine);
     const once = async (temperature: number, signal: AbortSignal): Promise<Generation> => {
       const options = { maxTokens: params.maxTokens ?? defaults.maxTokens, signal, temperature, onText: temperature === 0 ? onFirstText : startTimer };
@@ -189,7 +201,10 @@ export class InlineCompletionService {
       let prompt = continueAnchor(this.anchor, engine, document.uri, text, window.offset);
       anchored = prompt !== undefined;
       if (prompt === undefined) {
-        prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets: await snippetsNow() });
+        const targetMs = params.latencyTargetMs ?? defaults.latencyTargetMs;
+        const plan = planPrompt(engine, template, { window, filename: filenameOf(document.uri), snippets: await snippetsNow(), targetMs });
+        prompt = plan.cold ?? plan.full;
+        if (plan.cold) extendTo = plan.full;
         this.anchor = anchorAt(engine, document.uri, window, prompt);
       }
       return engine.complete(prompt, { ...options, stop: template.stop });
@@ -210,8 +225,10 @@ export class InlineCompletionService {
         const cut = first.stopReason === 'aborted' && timeLimit.signal.aborted && !stop.signal.aborted;
         // What a stopped generation said is a fragment, not a suggestion worth keeping.
         if (first.stopReason !== 'aborted' || cut) this.cacheFor(engine).remember(running.spot, items);
+        if (extendTo && !stop.signal.aborted) this.extend(running, window, extendTo);
         return {
           ...resultOf(items, first, anchored),
+          ...(extendTo && { coldPrompt: true }),
           stopReason: cut ? 'timeLimit' : first.stopReason,
           engineMs: generations.reduce((sum, g) => sum + g.engineMs, 0),
           snippetFiles: assembled ? snippets?.map((snippet) => snippet.filename) : undefined,
@@ -220,6 +237,26 @@ export class InlineCompletionService {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * After a cold prompt: reads the full one at background priority once this generation has ended,
+   * and anchors it, so the keystrokes at this spot continue it. A completion stops it.
+   */
+  private extend(running: Running, window: CompletionWindow, prompt: string): void {
+    const schedule = this.background;
+    const { engine, spot } = running;
+    if (!schedule) return;
+    void this.start(engine, spot, true, ({ stop }) =>
+      schedule(stop.signal, async (signal) => {
+        const generation = await engine.complete(prompt, { maxTokens: 1, temperature: 0, signal });
+        if (generation.stopReason !== 'aborted' && !signal.aborted) {
+          this.anchor = anchorAt(engine, spot.uri, window, prompt);
+          this.stats.extended++;
+        }
+        return resultOf([], generation, false);
+      }),
+    ).catch(() => undefined);
   }
 
   private templateFor(engine: Engine): FimTemplate | undefined {

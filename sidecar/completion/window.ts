@@ -29,3 +29,17 @@ export function cutWindow(text: string, offset: number, prefixChars = prefixBudg
   }
   return { start, offset, end, prefix: text.slice(start, offset), suffix: text.slice(offset, end) };
 }
+
+/**
+ * The whole lines nearest the cursor inside `window`: about `prefixChars` before it and
+ * `suffixChars` after it, never less than the cursor's own line.
+ */
+export function nearestLines(window: CompletionWindow, prefixChars: number, suffixChars: number): { prefix: string; suffix: string } {
+  const { prefix, suffix } = window;
+  const lineStart = prefix.lastIndexOf('\n') + 1;
+  let from = Math.max(0, prefix.length - Math.floor(prefixChars));
+  if (from > 0) from = Math.min(lineStart, prefix.indexOf('\n', from - 1) + 1 || lineStart);
+  const lineEnd = suffix.indexOf('\n') + 1 || suffix.length;
+  const to = Math.max(lineEnd, suffix.lastIndexOf('\n', Math.floor(suffixChars) - 1) + 1);
+  return { prefix: prefix.slice(from), suffix: suffix.slice(0, Math.min(to, suffix.length)) };
+}

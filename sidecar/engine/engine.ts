@@ -62,9 +62,19 @@ export interface ToolCallGeneration extends Generation {
   readonly toolCall?: { readonly name: string; readonly arguments: string };
 }
 
+/** Measured on this machine at load (local/calibrate.ts). */
+export interface EngineSpeed {
+  readonly prefillTokensPerSecond: number;
+  readonly decodeTokensPerSecond: number;
+}
+
 export interface Engine {
   readonly info: ModelInfo;
   readonly capabilities: Capabilities;
+  /** Local completion models: how fast prompts are evaluated and tokens generated here. */
+  readonly speed?: EngineSpeed;
+  /** Local models: `prompt`'s length in tokens, and how many of its first tokens the KV cache already holds. */
+  promptCost?(prompt: string): { readonly tokens: number; readonly cached: number };
   infill(input: InfillInput, options: GenerateOptions): Promise<Generation>;
   /** Continues a raw prompt, special tokens included (e.g. a FIM template Pylot built itself). */
   complete(prompt: string, options: GenerateOptions): Promise<Generation>;
@@ -88,6 +98,11 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
   return {
     info,
     capabilities: engine.capabilities,
+    // Read through: a local engine refines its rates as it runs.
+    get speed() {
+      return engine.speed;
+    },
+    ...(engine.promptCost ? { promptCost: (prompt: string) => engine.promptCost!(prompt) } : {}),
     infill: (input, options) => engine.infill(input, options),
     complete: (prompt, options) => engine.complete(prompt, options),
     chat: (messages, options) => engine.chat(messages, options),

@@ -16,6 +16,8 @@ export interface Runtime {
   readonly hardware: HardwareReport;
   /** Applied to every context the sidecar creates, and to its memory estimates. */
   readonly contextOptions: ContextOptions;
+  /** Where measured model speeds are kept between starts (local/calibrate.ts); none: measured at every load. */
+  readonly cacheDir?: string;
 }
 
 export interface ContextOptions {
@@ -29,7 +31,7 @@ function contextOptions(settings: SidecarSettings): ContextOptions {
   return { flashAttention, kvCacheType };
 }
 
-export async function createRuntime(settings: SidecarSettings): Promise<Runtime> {
+export async function createRuntime(settings: SidecarSettings, cacheDir?: string): Promise<Runtime> {
   const lib = await import('node-llama-cpp');
   const threads = settings.threads || defaultThreads();
   const requested = settings.gpu ?? settingDefaults.gpu;
@@ -60,7 +62,13 @@ export async function createRuntime(settings: SidecarSettings): Promise<Runtime>
     const driver = visibleGpuDriver();
     if (requested !== 'cpu' && driver) gpuNotice = `An ${driver} GPU is present but no GPU build of llama.cpp could use it; running on the CPU.`;
   }
-  return { llama, lib, hardware: await describeHardware(llama, await lib.getModuleVersion(), threads, gpuNotice), contextOptions: contextOptions(settings) };
+  return {
+    llama,
+    lib,
+    hardware: await describeHardware(llama, await lib.getModuleVersion(), threads, gpuNotice),
+    contextOptions: contextOptions(settings),
+    cacheDir,
+  };
 }
 
 function toLlamaGpu(setting: GpuSetting): 'auto' | LlamaGpuType {

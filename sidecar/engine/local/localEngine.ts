@@ -7,8 +7,9 @@ import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import type { Capabilities, ModelInfo, Role } from '../../../protocol/sidecar';
 import { describeError, log } from '../../log';
 import type { FimTokens } from '../../completion/templates';
-import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
+import type { ChatMessage, Engine, EngineSpeed, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
 import type { Runtime } from '../runtime';
+import { modelSpeed, refineSpeed, speedKey } from './calibrate';
 import { inspectModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
 import { guardTokenizer } from '../safeText';
@@ -83,7 +84,10 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
     const sequence = context.getSequence();
     const completion = new runtime.lib.LlamaCompletion({ contextSequence: sequence });
     const capabilities = { infill: completion.infillSupported, chat: true, tools: ownToolFormat(runtime, model), embeddings: false, grammar: true };
-    return new LocalEngine(runtime, lease, describe(context.contextSize, capabilities), { context, sequence, completion });
+    // Completion sizes its cold prompts from these rates; the other roles do not wait for a measurement.
+    const speed =
+      role === 'completion' ? await modelSpeed(model, sequence, speedKey({ modelPath, machine: machineOf(runtime, model) }), runtime.cacheDir) : undefined;
+    return new LocalEngine(runtime, lease, describe(context.contextSize, capabilities), { context, sequence, completion }, speed);
   } catch (error) {
     await lease.release();
     throw error;
@@ -113,9 +117,22 @@ export class LocalEngine implements Engine {
     private readonly lease: ModelLease,
     readonly info: ModelInfo,
     private readonly parts: Generator | Embedder,
+    private measured?: EngineSpeed,
   ) {
     this.capabilities = info.capabilities;
     this.model = lease.model;
+  }
+
+  get speed(): EngineSpeed | undefined {
+    return this.measured;
+  }
+
+  promptCost(prompt: string): { tokens: number; cached: number } {
+    const tokens = this.model.tokenize(prompt, true);
+    const held = this.generator('evaluate a prompt').sequence.contextTokens;
+    let cached = 0;
+    while (cached < tokens.length && cached < held.length && tokens[cached] === held[cached]) cached++;
+    return { tokens: tokens.length, cached };
   }
 
   infill(input: InfillInput, options: GenerateOptions): Promise<Generation> {
@@ -235,6 +252,7 @@ export class LocalEngine implements Engine {
       const meter = sequence.tokenMeter.getState();
       const grammar = options.jsonSchema ? await this.grammarFor(options.jsonSchema) : undefined;
       const started = performance.now();
+      let firstTextMs: number | undefined;
       const { response, metadata } = await run({
         maxTokens: options.maxTokens,
         temperature: options.temperature ?? 0,
@@ -242,17 +260,17 @@ export class LocalEngine implements Engine {
         stopOnAbortSignal: true,
         customStopTriggers: options.stop?.length ? [...options.stop] : undefined,
         grammar,
-        onTextChunk: options.onText,
+        onTextChunk: (text) => {
+          firstTextMs ??= performance.now() - started;
+          options.onText?.(text);
+        },
       });
       const used = sequence.tokenMeter.diff(meter);
-      return {
-        text: response,
-        stopReason: stopReasons[metadata.stopReason] ?? 'eos',
-        tokens: used.usedOutputTokens,
-        // The meter counts tokens evaluated for logits as output: the prompt's last token is one of them.
-        promptTokens: used.usedInputTokens + Math.min(1, used.usedOutputTokens),
-        engineMs: performance.now() - started,
-      };
+      // The meter counts tokens evaluated for logits as output: the prompt's last token is one of them.
+      const promptTokens = used.usedInputTokens + Math.min(1, used.usedOutputTokens);
+      const engineMs = performance.now() - started;
+      if (this.measured) this.measured = refineSpeed(this.measured, { promptTokens, tokens: used.usedOutputTokens, firstTextMs, totalMs: engineMs });
+      return { text: response, stopReason: stopReasons[metadata.stopReason] ?? 'eos', tokens: used.usedOutputTokens, promptTokens, engineMs };
     });
   }
 
@@ -273,6 +291,12 @@ export class LocalEngine implements Engine {
     this.turn = result.catch(() => undefined);
     return result;
   }
+}
+
+/** What a model's measured speed depends on besides the file: where it runs and with how many threads. */
+function machineOf(runtime: Runtime, model: LlamaModel): string {
+  const { backend, cpu, gpuDevices, engine } = runtime.hardware;
+  return [backend, gpuDevices.join('+'), `${model.gpuLayers} layers`, cpu.model, `${cpu.threads} threads`, engine.llamaCpp].join('|');
 }
 
 /** The chat wrapper node-llama-cpp will use for this model has a tool-call syntax of its own. */
