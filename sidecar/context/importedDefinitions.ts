@@ -6,6 +6,7 @@
 // Work runs in order of relevance and stops at the deadline; files it did not reach are reported
 // so they can be parsed in the background for the next request.
 import type { Candidate, Deadline } from './candidate';
+import { headOf, withNeighbours } from './definitionText';
 import type { FileDefinition, FileOutlines, FileSummary, OpenText } from './fileOutlines';
 import { bestGuesses, publicSurface, similarity, type SurfaceName } from './memberGuess';
 import type { ImportBinding, Outline } from './outline/outline';
@@ -74,12 +75,6 @@ const packagePenalty = 0.4;
 /** Weight of the similarity between the functions that use a symbol and the one at the cursor. */
 const similarCodeWeight = 0.5;
 const maxHops = 3;
-/** A short definition's snippet takes its close neighbours in the file too, up to this size. */
-const shortDefinitionChars = 600;
-const neighbourhoodChars = 1_200;
-/** A definition longer than this offers its head when the whole does not fit the budget. */
-const longDefinitionChars = 1_000;
-const headChars = 400;
 const maxCandidates = 60;
 /** How many members of a namespace to guess. */
 const namespaceGuesses = 20;
@@ -243,15 +238,6 @@ function add(
   });
 }
 
-/** A long definition's head (its signature, a class's first members) for when the whole does not fit. */
-function headOf(definition: FileDefinition): { core: { text: string; startLine: number; endLine: number } } | undefined {
-  if (definition.text.length <= longDefinitionChars) return undefined;
-  const cut = definition.text.lastIndexOf('\n', headChars);
-  if (cut <= 0) return undefined;
-  const text = `${definition.text.slice(0, cut)}\n…`;
-  return { core: { text, startLine: definition.startLine, endLine: definition.startLine + text.split('\n').length - 2 } };
-}
-
 /** Proximity of the nearest use to the cursor, more inside the enclosing scope, a little for frequency and for words shared with the cursor's surroundings. */
 export function usageScore(
   site: Pick<ImportSite, 'cursorLine' | 'scopes' | 'nearbyWords' | 'wordsOfFunctionAt'>,
@@ -388,41 +374,4 @@ class DefinitionFinder {
     }
     return undefined;
   }
-}
-
-/**
- * A short definition with the short ones right next to it (a run of constants, small helpers): the
- * exact text of the file from the first to the last, one snippet that costs little more than one.
- */
-export function withNeighbours(definition: FileDefinition): { text: string; startLine: number; endLine: number } | undefined {
-  if (definition.text.length > shortDefinitionChars || (!definition.previous && !definition.next)) return undefined;
-  let first = definition;
-  let last = definition;
-  let text = definition.text;
-  for (let grew = true; grew;) {
-    grew = false;
-    const after = last.next;
-    if (
-      after &&
-      after.gapBefore !== undefined &&
-      after.text.length <= shortDefinitionChars &&
-      text.length + after.gapBefore.length + after.text.length <= neighbourhoodChars
-    ) {
-      text += after.gapBefore + after.text;
-      last = after;
-      grew = true;
-    }
-    const before = first.previous;
-    if (
-      before &&
-      first.gapBefore !== undefined &&
-      before.text.length <= shortDefinitionChars &&
-      text.length + first.gapBefore.length + before.text.length <= neighbourhoodChars
-    ) {
-      text = before.text + first.gapBefore + text;
-      first = before;
-      grew = true;
-    }
-  }
-  return first === last ? undefined : { text, startLine: first.startLine, endLine: last.endLine };
 }
