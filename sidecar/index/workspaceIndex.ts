@@ -14,7 +14,7 @@ import type { PauseGate } from './pauseGate';
 import { formatVersion, ShardStore, type FileRecord } from './shardStore';
 import type { AtRest } from '../../node/atRest';
 import { loadIndex } from './indexLoad';
-import { StringList } from './tableSnapshot';
+import { collectGarbage, saveSnapshots } from './indexSnapshots';
 import { readRegularFile, walkWorkspace, type WalkNote } from './walk';
 import { looksBinary, WorkspaceFilter } from './workspaceFilter';
 import { WriterLock } from './writerLock';
@@ -44,14 +44,6 @@ const snapshotEvery = 2048;
 const snapshotAfterMs = 5 * 60_000;
 /** Chunks committed or removed before the index asks for a full collection once it is idle. */
 const collectAfterChunks = 4096;
-
-/**
- * A full collection, where the sidecar runs with --expose-gc (the supervisor starts it so): a bulk
- * load leaves tens of MB of garbage and a grown heap that V8 would otherwise keep committed.
- */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 export class WorkspaceIndex {
   private readonly table: ChunkTable;
@@ -373,31 +365,10 @@ export class WorkspaceIndex {
     this.table.remove(relative);
   }
 
-  /**
-   * The vector snapshot (when vectors changed), then the table snapshot that names it: a restart
-   * loads both and replays only the records written after. The tables are encoded at once (as
-   * they are now) and written without blocking requests.
-   */
+  /** Both snapshots (indexSnapshots.ts); a restart loads them and replays only the records written after. */
   private async saveSnapshot(): Promise<void> {
-    const { vectors, vectorModel } = this.table;
-    try {
-      if (vectors && vectorModel && this.table.unsavedVectors > 0) {
-        this.store.saveSnapshot(vectors, { generation: this.generation, model: vectorModel, keys: this.table.embeddedKeys() });
-        this.vectorGeneration = this.generation;
-        this.table.unsavedVectors = 0;
-      }
-      // Taken before it is encoded: a record committed later has a later file time.
-      const takenAt = Date.now();
-      const recordNames = new StringList([...this.table.files.keys()].map((relative) => this.store.recordName(relative)));
-      const info = { generation: this.generation, vectorGeneration: this.vectorGeneration, takenAt, filesDirMtimeMs: this.store.filesDirMtime(), recordNames };
-      this.table.unsavedChunks = 0;
-      this.snapshotAt = performance.now();
-      await this.store.writeTable(info, this.table.exportState());
-      // The encoded tables (tens of MB at 100k chunks) are garbage now: give the memory back at once.
-      collectGarbage();
-    } catch (error) {
-      log('warn', `Could not save the index's snapshots (the index rebuilds them from its records): ${describeError(error)}`);
-    }
+    this.snapshotAt = performance.now();
+    await saveSnapshots(this.store, this.table, this.generation, this.vectorGeneration, (generation) => (this.vectorGeneration = generation));
   }
 
   private setState(state: IndexState): void {

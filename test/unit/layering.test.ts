@@ -26,6 +26,14 @@ const offenders = (dir: string, banned: (specifier: string) => boolean) =>
 const isNode = (s: string) => s.startsWith('node:') || ['fs', 'path', 'os', 'child_process', 'crypto', 'vscode-jsonrpc/node'].includes(s);
 
 describe('layering', () => {
+  it('keeps every source file small and saying what it owns: under 400 lines, opening with a comment', () => {
+    const files = ['extension', 'sidecar', 'protocol', 'webview-ui', 'node'].flatMap((dir) => sources(dir).map(({ file }) => file));
+    assert.ok(files.length > 100, `found only ${files.length} source files`);
+    const long = files.filter((file) => readFileSync(path.join(root, file), 'utf8').split('\n').length > 400);
+    const silent = files.filter((file) => !/^\s*(\/\/|\/\*)/.test(readFileSync(path.join(root, file), 'utf8')));
+    assert.deepEqual({ long, silent }, { long: [], silent: [] });
+  });
+
   it('imports vscode only under extension/', () => {
     for (const dir of ['protocol', 'sidecar', 'webview-ui'])
       assert.deepEqual(
