@@ -18,6 +18,7 @@ import { EditHistory } from '../../sidecar/nextEdit/editHistory';
 import { suggestNextEdits } from '../../sidecar/nextEdit/nextEdits';
 import type { Suggestion } from '../../sidecar/nextEdit/suggestion';
 import { table } from './stats';
+import { languageOf } from '../../sidecar/index/languages';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const repos = [repoRoot, ...(process.env.PYLOT_BENCH_REPOS ?? '').split(':').filter(Boolean)];
@@ -26,28 +27,6 @@ const window = Number(process.env.PYLOT_BENCH_WINDOW ?? 10);
 const maxSteps = 4;
 const maxFileChars = 300_000;
 
-const languageByExtension: Record<string, string> = {
-  '.ts': 'typescript',
-  '.mts': 'typescript',
-  '.cts': 'typescript',
-  '.tsx': 'typescriptreact',
-  '.js': 'javascript',
-  '.mjs': 'javascript',
-  '.cjs': 'javascript',
-  '.jsx': 'javascriptreact',
-  '.py': 'python',
-  '.go': 'go',
-  '.rs': 'rust',
-  '.java': 'java',
-  '.c': 'c',
-  '.h': 'c',
-  '.cpp': 'cpp',
-  '.cc': 'cpp',
-  '.hpp': 'cpp',
-  '.rb': 'ruby',
-  '.cs': 'csharp',
-  '.php': 'php',
-};
 const withGrammar = new Set(supportedLanguages());
 
 interface Tally {
@@ -234,7 +213,7 @@ for (const repo of repos) {
         continue;
       }
       if (original.length > maxFileChars || original.includes('\0')) continue;
-      const language = languageByExtension[path.extname(name)];
+      const language = languageOf(name);
       const languageId = language && withGrammar.has(language) ? language : 'plaintext';
       await replay(`${path.basename(repo)}/${name}`, languageId, original, patch.hunks.map(hunkOf));
     }
