@@ -91,7 +91,19 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
       }
     }
     const resultIndices = messages.flatMap((message, index) => (results.has(message) ? [index] : []));
-    await cutToolResults(messages, resultIndices, budget, counted);
+    let over = (await cutToolResults(messages, resultIndices, budget, counted)) - budget;
+    // Still over (a task or a latest result longer than the context): cut the longest messages in
+    // the middle, so the engine is never handed more than it holds.
+    for (let index = longestMessage(messages); over > 0 && index > 0; index = longestMessage(messages)) {
+      const before = await counted(messages[index]!.content);
+      if (before <= 32) break;
+      const content = await truncateByTokens(messages[index]!.content, Math.max(32, before - over), counted);
+      const after = await counted(content);
+      if (after >= before) break;
+      messages[index] = { ...messages[index]!, content };
+      over -= before - after;
+      notice(`Cut a message of ${before} tokens to ${after} to fit the model's ${engine.info.contextSize}-token context.`);
+    }
   };
 
   for (let step = 1; step <= limits.maxSteps; step++) {
@@ -173,4 +185,11 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
 async function transcriptTokens(messages: readonly ChatMessage[], count: CountTokens): Promise<number> {
   const counts = await Promise.all(messages.map((message) => count(message.content)));
   return counts.reduce((sum, n) => sum + n + perMessageOverhead, 0);
+}
+
+/** The longest message after the system prompt, by characters (0 when there is none). */
+function longestMessage(messages: readonly ChatMessage[]): number {
+  let longest = messages.length > 1 ? 1 : 0;
+  for (let index = 2; index < messages.length; index++) if (messages[index]!.content.length > messages[longest]!.content.length) longest = index;
+  return longest;
 }
