@@ -17,7 +17,7 @@ import { median, table } from './stats';
 
 const threads = Number(process.env.PYLOT_BENCH_THREADS ?? 2);
 const rounds = Number(process.env.PYLOT_BENCH_ROUNDS ?? 4);
-const targetMs = Number(process.env.PYLOT_BENCH_TARGET_MS ?? settingDefaults['completion.latencyTargetMs']);
+const targetMs = Number(process.env.PYLOT_BENCH_TARGET_MS ?? 1000);
 // What the extension asks by default: the ghost text a user sees.
 const maxTokens = settingDefaults['completion.maxTokens'];
 const timeLimitMs = settingDefaults['completion.timeLimitMs'];

@@ -106,10 +106,10 @@ describe('a cold prompt sized from the measured speed', () => {
     const uri = 'file:///work/interrupted.ts';
     const { text, line } = longFile('interrupted');
     await open(uri, text);
-    const cold = await complete(uri, line, 2);
+    const cold = await complete(uri, line, 2, { latencyTargetMs: 1000 });
     assert.equal(cold.coldPrompt, true);
     await type(uri, line, 2, 'q');
-    const next = await complete(uri, line, 3);
+    const next = await complete(uri, line, 3, { latencyTargetMs: 1000 });
     assert.equal(next.anchored, true, 'the cold prompt or the full one, whichever was read, is continued');
     assert.deepEqual(next.items, [script]);
   });
@@ -119,7 +119,7 @@ describe('a cold prompt sized from the measured speed', () => {
     const uri = 'file:///work/crawl.ts';
     const { text, line } = longFile('crawl');
     await open(uri, text);
-    const result = await complete(uri, line, 2);
+    const result = await complete(uri, line, 2, { latencyTargetMs: 1000 });
     assert.equal(result.coldPrompt, true);
     assert.deepEqual(result.items, [script]);
     assert.ok(result.promptTokens! >= 20 && result.promptTokens! <= 120, `the smallest prompt: ${result.promptTokens} tokens`);
