@@ -120,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   let nextEdits: NextEditController | undefined;
   const completions = new InlineCompletionProvider({
     nextEditShown: (document) => nextEdits?.isShowing(document) ?? false,
+    nextEditAtCursor: (document, position) => nextEdits?.ghostTextAt(document, position),
     sidecar,
     models,
     settings: () => settings,

@@ -5,6 +5,8 @@
 // outlined; Tab jumps there, Tab again moves on. Excluded files are never asked about; typing
 // clears what is shown. The mode is per language (`pylot.nextEdit.mode`), and it can be snoozed.
 // Ghost text and a next edit take turns: no completion while one is shown, no eager one over ghost text.
+// An edit right at the cursor that only adds text is shown as ghost text instead (the inline
+// completion provider asks ghostTextAt), accepted with VS Code's own Tab.
 import * as vscode from 'vscode';
 import { NextEditSuggest, type NextEditSuggestion } from '../../protocol/nextEdit';
 import type { SettingKey, SettingValue } from '../../protocol/settings';
@@ -34,10 +36,19 @@ interface Shown {
 
 export type TabResult = 'jumped' | 'accepted' | 'next' | undefined;
 
+/** A suggested edit shown as ghost text at the cursor. */
+interface AtCursor {
+  readonly document: vscode.TextDocument;
+  readonly version: number;
+  readonly range: vscode.Range;
+  readonly text: string;
+}
+
 const contextKey = 'pylot.nextEditVisible';
 
 export class NextEditController implements vscode.Disposable {
   private shown: Shown | undefined;
+  private atCursor: AtCursor | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pending: AbortController | undefined;
   private snoozedUntil = 0;
@@ -92,7 +103,12 @@ export class NextEditController implements vscode.Disposable {
     try {
       ({ suggestions } = await this.deps.sidecar.request(
         NextEditSuggest,
-        { uri: document.uri.toString(), version, position: { line: position.line, character: position.character } },
+        {
+          uri: document.uri.toString(),
+          version,
+          position: { line: position.line, character: position.character },
+          model: this.setting('nextEdit.model', document),
+        },
         { signal: pending.signal },
       ));
     } catch (error) {
@@ -105,9 +121,22 @@ export class NextEditController implements vscode.Disposable {
       if (asked) vscode.window.setStatusBarMessage('Pylot: no next edit to suggest.', 4_000);
       return 0;
     }
+    const ghost = ghostText(document, position, suggestions[0]!);
+    if (ghost) {
+      this.atCursor = { document, version, ...ghost };
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      return suggestions.length;
+    }
     this.shown = { editor, version, suggestions, index: 0, jumped: false };
     this.draw();
     return suggestions.length;
+  }
+
+  /** The suggested edit at this cursor, to show as ghost text (the inline completion provider asks). */
+  ghostTextAt(document: vscode.TextDocument, position: vscode.Position): { range: vscode.Range; text: string } | undefined {
+    const at = this.atCursor;
+    if (!at || at.document !== document || at.version !== document.version || !at.range.start.isEqual(position)) return undefined;
+    return { range: at.range, text: at.text };
   }
 
   /** A suggestion is shown in this document (inline completions then wait). */
@@ -196,6 +225,7 @@ export class NextEditController implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending?.abort();
+    this.atCursor = undefined;
     const shown = this.shown;
     this.shown = undefined;
     if (!shown) return;
@@ -218,6 +248,19 @@ function after(contentText: string, color: string, background?: string): vscode.
       fontStyle: background ? undefined : 'italic',
     },
   };
+}
+
+/** An edit that starts at the cursor, on its line, and only adds to the text it covers: ghost text can show it. */
+function ghostText(
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  suggestion: NextEditSuggestion,
+): { range: vscode.Range; text: string } | undefined {
+  if (suggestion.text === undefined) return undefined;
+  const range = rangeOf(suggestion);
+  if (!range.start.isEqual(position) || !range.isSingleLine) return undefined;
+  const replaced = document.getText(range);
+  return suggestion.text.startsWith(replaced) && suggestion.text.length > replaced.length ? { range, text: suggestion.text } : undefined;
 }
 
 function rangeOf(suggestion: NextEditSuggestion): vscode.Range {

@@ -11,7 +11,7 @@ import type { Scheduler } from '../engine/scheduler';
 import type { ModelSlots } from '../models/slots';
 import { EditHistory } from './editHistory';
 import { ModelNextEdits } from './modelEdits';
-import { byDistance, suggestNextEdits } from './nextEdits';
+import { byDistance, isSecretUri, suggestNextEdits } from './nextEdits';
 
 export interface NextEditDeps {
   readonly documents: DocumentStore;
@@ -37,9 +37,10 @@ export function registerNextEditHandlers(endpoint: Endpoint, deps: NextEditDeps)
     if (documents.peek(params.uri)?.version !== params.version) return { suggestions: [] };
     const cursor = document.offsetAt(params.position);
     const ruled = suggestNextEdits(document, tree, history, cursor);
-    const predicted = ruled.length
-      ? []
-      : await model.suggest(document, cursor, params.model ?? 'off', (stop, task) => scheduler.run('nextEdit', stop, task), signal).catch(() => []);
+    const predicted =
+      ruled.length || isSecretUri(document.uri)
+        ? []
+        : await model.suggest(document, cursor, params.model ?? 'off', (stop, task) => scheduler.run('nextEdit', stop, task), signal).catch(() => []);
     const positionAt = positionsOf(document.text);
     return {
       suggestions: byDistance([...ruled, ...predicted], cursor).map(({ rule, start, end, text, label }): NextEditSuggestion => ({

@@ -81,7 +81,7 @@ function distance(suggestion: Suggestion, cursor: number): number {
   return suggestion.start >= cursor ? suggestion.start - cursor : cursor - suggestion.end + 0.5;
 }
 
-function isSecretUri(uri: string): boolean {
+export function isSecretUri(uri: string): boolean {
   try {
     return isSecretPath(uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z-]+:/i, '')));
   } catch {

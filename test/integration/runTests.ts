@@ -13,6 +13,7 @@ import { startLlamaServer } from '../fixtures/llamaServer';
 import {
   badRenameScript,
   multiLineScript,
+  nextEditScript,
   otherScript,
   privacyChatScript,
   privacyCompletionScript,
@@ -40,6 +41,7 @@ const models: TestModels = {
   scripted: await scriptedModel(script),
   scriptedOther: await scriptedModel(otherScript, { name: 'scripted-other' }),
   scriptedMultiLine: await scriptedModel(multiLineScript, { name: 'scripted-multiline' }),
+  nextEdit: await scriptedModel(nextEditScript, { name: 'zeta-next-edit', vocab: 'qwen2' }),
   renameNames: await scriptedModel(renameScript, { name: 'scripted-rename' }),
   renameBadNames: await scriptedModel(badRenameScript, { name: 'scripted-rename-bad' }),
   privacyCompletion: await scriptedModel(privacyCompletionScript, { name: 'scripted-privacy-completion' }),
