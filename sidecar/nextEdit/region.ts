@@ -77,7 +77,7 @@ export function regionEdits(current: string, rewritten: string, offset: number):
   let at = 0;
   let pending: { start: number; removed: string; inserted: string } | undefined;
   const flush = () => {
-    if (pending) edits.push(trimmed(pending.start, pending.removed, pending.inserted, offset));
+    if (pending) edits.push(...lineByLine(pending.start, pending.removed, pending.inserted, offset));
     pending = undefined;
   };
   for (const part of diffLines(current, rewritten)) {
@@ -94,6 +94,20 @@ export function regionEdits(current: string, rewritten: string, offset: number):
   }
   flush();
   return edits.filter((edit) => edit.end > edit.start || edit.text.length > 0);
+}
+
+/** A run of changed lines that keeps its line count: one edit per changed line, so each is shown and taken on its own. */
+function lineByLine(start: number, removed: string, inserted: string, offset: number): RegionEdit[] {
+  const before = removed.split('\n');
+  const after = inserted.split('\n');
+  if (before.length !== after.length) return [trimmed(start, removed, inserted, offset)];
+  const edits: RegionEdit[] = [];
+  let at = start;
+  before.forEach((line, i) => {
+    if (line !== after[i]) edits.push(trimmed(at, line, after[i]!, offset));
+    at += line.length + 1;
+  });
+  return edits;
 }
 
 /** One changed run of lines, narrowed to the characters that differ (never inside a surrogate pair). */

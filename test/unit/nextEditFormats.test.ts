@@ -124,6 +124,12 @@ describe('a rewritten region as edits', () => {
     ]);
     assert.deepEqual(regionEdits('a\nb\nc', 'a\nc', 0), [{ start: 2, end: 4, text: '' }]);
   });
+  it('adjacent changed lines that keep their count: one edit per line', () => {
+    assert.deepEqual(regionEdits('show(a);\nlog(a);\n', 'show(a, b);\nlog(a, b);\n', 10), [
+      { start: 16, end: 16, text: ', b' },
+      { start: 24, end: 24, text: ', b' },
+    ]);
+  });
   it('nothing for the same text, or text that differs only where nothing changed', () => {
     assert.deepEqual(regionEdits('same\ntext', 'same\ntext', 0), []);
     assert.deepEqual(regionEdits('', '', 0), []);
