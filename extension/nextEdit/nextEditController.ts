@@ -13,6 +13,7 @@ import type { SettingKey, SettingValue } from '../../protocol/settings';
 import type { DocumentSync } from '../completion/documentSync';
 import type { PrivacyFilter } from '../completion/privacy';
 import type { Log } from '../log';
+import type { ModelManager } from '../models/modelManager';
 import { validSetting } from '../settingsReader';
 import type { Sidecar } from '../sidecar/supervisor';
 
@@ -21,6 +22,8 @@ export interface NextEditDeps {
   readonly documents: DocumentSync;
   readonly privacy: PrivacyFilter;
   readonly log: Log;
+  /** Loads the model a next-edit request may use (the completion model; the chat model for `instruct`). */
+  readonly models?: Pick<ModelManager, 'state' | 'ensureLoaded'>;
   /** Ghost text is shown in this document now: an eager next edit waits (one of the two at a time). */
   readonly ghostTextShown?: (document: vscode.TextDocument) => boolean;
 }
@@ -93,12 +96,16 @@ export class NextEditController implements vscode.Disposable {
       if (asked) vscode.window.setStatusBarMessage('Pylot suggests no edits in this file.', 4_000);
       return 0;
     }
-    if (asked) await this.deps.sidecar.ensureStarted().catch(() => undefined);
-    if (!this.deps.documents.ensure(document)) return 0;
     this.pending?.abort();
     const pending = (this.pending = new AbortController());
     const version = document.version;
     const position = editor.selection.active;
+    const model = this.setting('nextEdit.model', document);
+    if (asked) await this.deps.sidecar.ensureStarted().catch(() => undefined);
+    // Loading the model a request may use starts the engine too, as typing does for ghost text.
+    await this.loadModels(model, pending.signal);
+    if (pending.signal.aborted || document.version !== version) return 0;
+    if (!this.deps.documents.ensure(document)) return 0;
     let suggestions: NextEditSuggestion[];
     try {
       ({ suggestions } = await this.deps.sidecar.request(
@@ -107,7 +114,7 @@ export class NextEditController implements vscode.Disposable {
           uri: document.uri.toString(),
           version,
           position: { line: position.line, character: position.character },
-          model: this.setting('nextEdit.model', document),
+          model,
         },
         { signal: pending.signal },
       ));
@@ -137,6 +144,15 @@ export class NextEditController implements vscode.Disposable {
     const at = this.atCursor;
     if (!at || at.document !== document || at.version !== document.version || !at.range.start.isEqual(position)) return undefined;
     return { range: at.range, text: at.text };
+  }
+
+  /** The models a request with this choice may use, loaded first (a load failure is the model manager's to report). */
+  private async loadModels(model: SettingValue<'nextEdit.model'>, signal: AbortSignal): Promise<void> {
+    const { models } = this.deps;
+    if (!models || model === 'off') return;
+    for (const role of model === 'instruct' ? (['completion', 'chat'] as const) : (['completion'] as const)) {
+      if (models.state(role).state !== 'none') await models.ensureLoaded(role, signal).catch(() => undefined);
+    }
   }
 
   /** A suggestion is shown in this document (inline completions then wait). */
@@ -214,7 +230,7 @@ export class NextEditController implements vscode.Disposable {
       editor.setDecorations(this.removed, range.isEmpty ? [] : [{ range }]);
       const insertedText = {
         range: new vscode.Range(range.end, range.end),
-        renderOptions: after(suggestion.text, 'diffEditor.insertedTextBorder', 'diffEditor.insertedTextBackground'),
+        renderOptions: after(suggestion.text, 'editor.foreground', 'diffEditor.insertedTextBackground'),
       };
       editor.setDecorations(this.inserted, [insertedText, hintDecoration]);
     }

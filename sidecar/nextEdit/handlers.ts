@@ -5,6 +5,7 @@
 // the workspace boundary are the context engine's.
 import type { Endpoint } from '../../protocol/endpoint';
 import { NextEditSuggest, type NextEditSuggestion } from '../../protocol/nextEdit';
+import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { ContextService } from '../context/contextService';
 import type { DocumentStore } from '../documents/store';
 import type { Scheduler } from '../engine/scheduler';
@@ -12,6 +13,7 @@ import type { ModelSlots } from '../models/slots';
 import { EditHistory } from './editHistory';
 import { ModelNextEdits } from './modelEdits';
 import { byDistance, isSecretUri, suggestNextEdits } from './nextEdits';
+import type { Suggestion } from './suggestion';
 
 export interface NextEditDeps {
   readonly documents: DocumentStore;
@@ -40,7 +42,7 @@ export function registerNextEditHandlers(endpoint: Endpoint, deps: NextEditDeps)
     const predicted =
       ruled.length || isSecretUri(document.uri)
         ? []
-        : await model.suggest(document, cursor, params.model ?? 'off', (stop, task) => scheduler.run('nextEdit', stop, task), signal).catch(() => []);
+        : await predict(() => model.suggest(document, cursor, params.model ?? 'off', (stop, task) => scheduler.run('nextEdit', stop, task), signal));
     const positionAt = positionsOf(document.text);
     return {
       suggestions: byDistance([...ruled, ...predicted], cursor).map(({ rule, start, end, text, label }): NextEditSuggestion => ({
@@ -52,6 +54,17 @@ export function registerNextEditHandlers(endpoint: Endpoint, deps: NextEditDeps)
     };
   });
   return { history, model };
+}
+
+/** The model's suggestions; pre-empted by a completion, asked again once it is done (the scheduler waits), twice at most. */
+async function predict(ask: () => Promise<Suggestion[]>): Promise<Suggestion[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (!(error instanceof PylotError && error.code === ErrorCodes.Preempted) || attempt >= 2) return [];
+    }
+  }
 }
 
 /** Offset → line/character for one text, by a binary search over its line starts. */

@@ -75,7 +75,7 @@ describe('next edits in the sidecar', () => {
     assert.deepEqual(await harness.sidecar.request(NextEditSuggest, { uri, version: 2, position, model: 'off' }), { suggestions: [] });
     const { suggestions } = await harness.sidecar.request(NextEditSuggest, { uri, version: 2, position, model: 'auto' });
     assert.deepEqual(suggestions, [
-      { rule: 'model', range: { start: { line: 1, character: 10 }, end: { line: 1, character: 10 } }, text: ', true', label: 'Predicted edit' },
+      { rule: 'model', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } }, text: 'report', label: 'Predicted edit' },
     ]);
     const secret = 'file:///work/config/.env';
     await typeZero(secret);

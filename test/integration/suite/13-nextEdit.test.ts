@@ -76,9 +76,9 @@ suite('Pylot next edits', () => {
       assert.ok(await editor.edit((builder) => builder.insert(new vscode.Position(0, 13), '0')));
       editor.selection = new vscode.Selection(0, 14, 0, 14);
       assert.equal(await waitFor('the predicted edit', async () => (await tab()) === 'jumped' && 'jumped', 180_000), 'jumped');
-      assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [1, 10], 'the cursor is where the edit goes');
+      assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [1, 0], 'the cursor is where the edit goes');
       assert.equal(await tab(), 'accepted');
-      assert.equal(editor.document.getText(), 'let total = 30;\nshow(total, true);');
+      assert.equal(editor.document.getText(), 'let total = 30;\nreport(total);');
       await vscode.commands.executeCommand('undo');
       assert.equal(editor.document.getText(), 'let total = 30;\nshow(total);', 'one undo takes back exactly the accepted edit');
 
