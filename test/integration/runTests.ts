@@ -13,6 +13,7 @@ import { startLlamaServer } from '../fixtures/llamaServer';
 import {
   badRenameScript,
   multiLineScript,
+  nextEditAtCursorScript,
   nextEditScript,
   otherScript,
   privacyChatScript,
@@ -42,6 +43,7 @@ const models: TestModels = {
   scriptedOther: await scriptedModel(otherScript, { name: 'scripted-other' }),
   scriptedMultiLine: await scriptedModel(multiLineScript, { name: 'scripted-multiline' }),
   nextEdit: await scriptedModel(nextEditScript, { name: 'zeta-next-edit', vocab: 'qwen2' }),
+  nextEditAtCursor: await scriptedModel(nextEditAtCursorScript, { name: 'zeta-next-edit-at-cursor', vocab: 'qwen2' }),
   renameNames: await scriptedModel(renameScript, { name: 'scripted-rename' }),
   renameBadNames: await scriptedModel(badRenameScript, { name: 'scripted-rename-bad' }),
   privacyCompletion: await scriptedModel(privacyCompletionScript, { name: 'scripted-privacy-completion' }),

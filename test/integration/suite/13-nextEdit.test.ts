@@ -2,7 +2,8 @@
 // (eager, after the pause); Tab jumps to it, Tab again accepts it as one undoable edit, the next one
 // follows, Esc dismisses. On demand asks only when told; per language; snoozed; a .env file never
 // gets one; ghost text and a next edit take turns. A next-edit model (a scripted Zeta-named GGUF)
-// rewrites the lines around the cursor: its edit on the line below is shown, jumped to, accepted.
+// rewrites the lines around the cursor: its edit on the line below is shown, jumped to, accepted;
+// an edit right at the cursor is ghost text.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { nextEditDocument } from './fixtureScripts';
@@ -94,6 +95,22 @@ suite('Pylot next edits', () => {
       await vscode.commands.executeCommand('pylot.nextEdit.dismiss');
       assert.equal(await tab(), undefined, 'dismissed: Tab does nothing of ours');
       assert.equal(editor.document.getText(), 'let total = 30;\nshow(total);');
+    } finally {
+      await setting('models.completion', undefined);
+    }
+  });
+
+  test('a next-edit model’s edit right at the cursor is ghost text, accepted with VS Code’s own commands', async function () {
+    this.timeout(240_000);
+    await setting('models.completion', testModels().nextEditAtCursor);
+    try {
+      await (await pylot()).models.ensureLoaded('completion');
+      const editor = await open('ghost.js', nextEditDocument);
+      assert.ok(await editor.edit((builder) => builder.insert(new vscode.Position(0, 13), '0')));
+      editor.selection = new vscode.Selection(0, 14, 0, 14);
+      await acceptGhostText(editor, 'let total = 30 * rate;', 180_000);
+      assert.equal(editor.document.getText(), 'let total = 30 * rate;\nshow(total);');
+      assert.equal(await tab(), undefined, 'no decoration besides it');
     } finally {
       await setting('models.completion', undefined);
     }

@@ -11,6 +11,8 @@ export const multiLineScript = 'console.log(a)\n  return b';
  */
 export const nextEditDocument = 'let total = 3;\nshow(total);';
 export const nextEditScript = 'let total = 30;\nreport(total);';
+/** A rewrite that only adds text right at the cursor (after the typed `0`): shown as ghost text. */
+export const nextEditAtCursorScript = 'let total = 30 * rate;\nshow(total);';
 /** Chat models for the refactor commands: JSON their schemas accept, said through the real grammar. */
 export const renameScript = '{"names":["sumOf","addNumbers"]}';
 /** Valid JSON for the schema, but not an identifier: the zod check must catch it. */
@@ -27,6 +29,8 @@ export interface TestModels {
   scriptedMultiLine: string;
   /** Emits nextEditScript: a Zeta-named next-edit model on the Qwen2 vocabulary. */
   nextEdit: string;
+  /** Emits nextEditAtCursorScript, the same way. */
+  nextEditAtCursor: string;
   renameNames: string;
   renameBadNames: string;
   privacyCompletion: string;
