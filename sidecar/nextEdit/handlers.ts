@@ -14,6 +14,7 @@ import { EditHistory } from './editHistory';
 import { ModelNextEdits } from './modelEdits';
 import { byDistance, isSecretUri, suggestNextEdits } from './nextEdits';
 import type { Suggestion } from './suggestion';
+import { describeError, log } from '../log';
 
 export interface NextEditDeps {
   readonly documents: DocumentStore;
@@ -62,7 +63,12 @@ async function predict(ask: () => Promise<Suggestion[]>): Promise<Suggestion[]> 
     try {
       return await ask();
     } catch (error) {
-      if (!(error instanceof PylotError && error.code === ErrorCodes.Preempted) || attempt >= 2) return [];
+      const preempted = error instanceof PylotError && error.code === ErrorCodes.Preempted;
+      if (preempted && attempt < 2) continue;
+      // The rules' suggestions still go out; a failing model is said once per request, without user code.
+      if (!preempted && !(error instanceof PylotError && error.code === ErrorCodes.Cancelled))
+        log('warn', `next edit from the model failed: ${describeError(error)}`);
+      return [];
     }
   }
 }
