@@ -120,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   let nextEdits: NextEditController | undefined;
   const completions = new InlineCompletionProvider({
     nextEditShown: (document) => nextEdits?.isShowing(document) ?? false,
+    nextEditAtCursor: (document, position) => nextEdits?.ghostTextAt(document, position),
     sidecar,
     models,
     settings: () => settings,
@@ -165,7 +166,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     new SignalReporter(sidecar, privacy),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, completions),
     registerWarmup({ sidecar, models, documents, privacy, enabled: () => settings.completionEnabled, log }),
-    (nextEdits = new NextEditController({ sidecar, documents, privacy, log, ghostTextShown: (document) => completions.showsGhostText(document) })),
+    (nextEdits = new NextEditController({ sidecar, documents, privacy, log, models, ghostTextShown: (document) => completions.showsGhostText(document) })),
     vscode.commands.registerCommand('pylot.completionAccepted', () => {
       // After VS Code has applied the accepted text: the next completion is likely wanted right there.
       setTimeout(() => vscode.window.activeTextEditor && void completions.prefetch(vscode.window.activeTextEditor), 0);

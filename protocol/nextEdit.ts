@@ -1,12 +1,12 @@
 // Next edit suggestions: the edits (or places) the user is likely to want next, anywhere in the
 // document, from the sidecar's edit history and syntax trees. Model-free rules today: a renamed
 // identifier's other uses, a change made twice offered at the remaining matches, a changed
-// signature's call sites.
+// signature's call sites. A next-edit model's rewrite of the region around the cursor (rule `model`).
 import * as z from 'zod/mini';
 import { toSidecar } from './rpc';
 import { Position, Range } from './sidecar';
 
-export const NextEditRule = z.enum(['rename', 'repeat', 'callSite']);
+export const NextEditRule = z.enum(['rename', 'repeat', 'callSite', 'model']);
 export type NextEditRule = z.infer<typeof NextEditRule>;
 
 export const NextEditSuggestion = z.object({
@@ -26,6 +26,8 @@ export const NextEditSuggest = toSidecar(
     /** The document version the cursor refers to; an older mirror is refused as stale. */
     version: z.int(),
     position: Position,
+    /** Whether a model rewrites the region around the cursor too (pylot.nextEdit.model); absent: rules only. */
+    model: z.optional(z.enum(['auto', 'instruct', 'off'])),
   }),
   z.object({ suggestions: z.array(NextEditSuggestion) }),
 );

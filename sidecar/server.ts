@@ -50,7 +50,7 @@ export function serve(endpoint: Endpoint): void {
   const scheduler = new Scheduler();
   const context = registerContextHandlers(endpoint, documents);
   const inline = new InlineCompletionService(slots, documents, context.completion, (stop, task) => scheduler.run('background', stop, task));
-  registerNextEditHandlers(endpoint, documents, context.service);
+  registerNextEditHandlers(endpoint, { documents, context: context.service, slots, scheduler });
   endpoint.onNotification(DidOpenDocument, (params) => documents.open(params));
   endpoint.onNotification(DidChangeDocument, (params) => documents.change(params));
   endpoint.onNotification(DidCloseDocument, (params) => documents.close(params.uri));

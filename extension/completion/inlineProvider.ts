@@ -29,6 +29,8 @@ export interface ProviderDeps {
   readonly onShown?: (document: vscode.TextDocument, position: vscode.Position, text: string, latencyMs: number) => void;
   /** A next edit is shown in this document: it has the floor (one of the two at a time). */
   readonly nextEditShown?: (document: vscode.TextDocument) => boolean;
+  /** A next edit to show as ghost text at this cursor: it replaces the completion (one of the two). */
+  readonly nextEditAtCursor?: (document: vscode.TextDocument, position: vscode.Position) => { range: vscode.Range; text: string } | undefined;
 }
 
 export class InlineCompletionProvider implements vscode.InlineCompletionItemProvider {
@@ -50,7 +52,10 @@ export class InlineCompletionProvider implements vscode.InlineCompletionItemProv
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const { models, privacy } = this.deps;
     const settings = this.deps.settings();
-    if (!settings.completionEnabled || privacy.isExcluded(document.uri) || this.deps.nextEditShown?.(document)) return undefined;
+    if (privacy.isExcluded(document.uri)) return undefined;
+    const nextEdit = this.deps.nextEditAtCursor?.(document, position);
+    if (nextEdit) return [new vscode.InlineCompletionItem(nextEdit.text, nextEdit.range)];
+    if (!settings.completionEnabled || this.deps.nextEditShown?.(document)) return undefined;
     if (models.state('completion').state === 'none') {
       if (document.uri.scheme === 'file' || document.uri.scheme === 'vscode-remote' || document.uri.scheme === 'untitled') this.deps.onNoModel?.();
       return undefined;

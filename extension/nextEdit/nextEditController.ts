@@ -5,12 +5,15 @@
 // outlined; Tab jumps there, Tab again moves on. Excluded files are never asked about; typing
 // clears what is shown. The mode is per language (`pylot.nextEdit.mode`), and it can be snoozed.
 // Ghost text and a next edit take turns: no completion while one is shown, no eager one over ghost text.
+// An edit right at the cursor that only adds text is shown as ghost text instead (the inline
+// completion provider asks ghostTextAt), accepted with VS Code's own Tab.
 import * as vscode from 'vscode';
 import { NextEditSuggest, type NextEditSuggestion } from '../../protocol/nextEdit';
 import type { SettingKey, SettingValue } from '../../protocol/settings';
 import type { DocumentSync } from '../completion/documentSync';
 import type { PrivacyFilter } from '../completion/privacy';
 import type { Log } from '../log';
+import type { ModelManager } from '../models/modelManager';
 import { validSetting } from '../settingsReader';
 import type { Sidecar } from '../sidecar/supervisor';
 
@@ -19,6 +22,8 @@ export interface NextEditDeps {
   readonly documents: DocumentSync;
   readonly privacy: PrivacyFilter;
   readonly log: Log;
+  /** Loads the model a next-edit request may use (the completion model; the chat model for `instruct`). */
+  readonly models?: Pick<ModelManager, 'state' | 'ensureLoaded'>;
   /** Ghost text is shown in this document now: an eager next edit waits (one of the two at a time). */
   readonly ghostTextShown?: (document: vscode.TextDocument) => boolean;
 }
@@ -34,10 +39,19 @@ interface Shown {
 
 export type TabResult = 'jumped' | 'accepted' | 'next' | undefined;
 
+/** A suggested edit shown as ghost text at the cursor. */
+interface AtCursor {
+  readonly document: vscode.TextDocument;
+  readonly version: number;
+  readonly range: vscode.Range;
+  readonly text: string;
+}
+
 const contextKey = 'pylot.nextEditVisible';
 
 export class NextEditController implements vscode.Disposable {
   private shown: Shown | undefined;
+  private atCursor: AtCursor | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pending: AbortController | undefined;
   private snoozedUntil = 0;
@@ -82,17 +96,26 @@ export class NextEditController implements vscode.Disposable {
       if (asked) vscode.window.setStatusBarMessage('Pylot suggests no edits in this file.', 4_000);
       return 0;
     }
-    if (asked) await this.deps.sidecar.ensureStarted().catch(() => undefined);
-    if (!this.deps.documents.ensure(document)) return 0;
     this.pending?.abort();
     const pending = (this.pending = new AbortController());
     const version = document.version;
     const position = editor.selection.active;
+    const model = this.setting('nextEdit.model', document);
+    if (asked) await this.deps.sidecar.ensureStarted().catch(() => undefined);
+    // Loading the model a request may use starts the engine too, as typing does for ghost text.
+    await this.loadModels(model, pending.signal);
+    if (pending.signal.aborted || document.version !== version) return 0;
+    if (!this.deps.documents.ensure(document)) return 0;
     let suggestions: NextEditSuggestion[];
     try {
       ({ suggestions } = await this.deps.sidecar.request(
         NextEditSuggest,
-        { uri: document.uri.toString(), version, position: { line: position.line, character: position.character } },
+        {
+          uri: document.uri.toString(),
+          version,
+          position: { line: position.line, character: position.character },
+          model,
+        },
         { signal: pending.signal },
       ));
     } catch (error) {
@@ -105,9 +128,31 @@ export class NextEditController implements vscode.Disposable {
       if (asked) vscode.window.setStatusBarMessage('Pylot: no next edit to suggest.', 4_000);
       return 0;
     }
+    const ghost = ghostText(document, position, suggestions[0]!);
+    if (ghost) {
+      this.atCursor = { document, version, ...ghost };
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      return suggestions.length;
+    }
     this.shown = { editor, version, suggestions, index: 0, jumped: false };
     this.draw();
     return suggestions.length;
+  }
+
+  /** The suggested edit at this cursor, to show as ghost text (the inline completion provider asks). */
+  ghostTextAt(document: vscode.TextDocument, position: vscode.Position): { range: vscode.Range; text: string } | undefined {
+    const at = this.atCursor;
+    if (!at || at.document !== document || at.version !== document.version || !at.range.start.isEqual(position)) return undefined;
+    return { range: at.range, text: at.text };
+  }
+
+  /** The models a request with this choice may use, loaded first (a load failure is the model manager's to report). */
+  private async loadModels(model: SettingValue<'nextEdit.model'>, signal: AbortSignal): Promise<void> {
+    const { models } = this.deps;
+    if (!models || model === 'off') return;
+    for (const role of model === 'instruct' ? (['completion', 'chat'] as const) : (['completion'] as const)) {
+      if (models.state(role).state !== 'none') await models.ensureLoaded(role, signal).catch(() => undefined);
+    }
   }
 
   /** A suggestion is shown in this document (inline completions then wait). */
@@ -185,7 +230,7 @@ export class NextEditController implements vscode.Disposable {
       editor.setDecorations(this.removed, range.isEmpty ? [] : [{ range }]);
       const insertedText = {
         range: new vscode.Range(range.end, range.end),
-        renderOptions: after(suggestion.text, 'diffEditor.insertedTextBorder', 'diffEditor.insertedTextBackground'),
+        renderOptions: after(suggestion.text, 'editor.foreground', 'diffEditor.insertedTextBackground'),
       };
       editor.setDecorations(this.inserted, [insertedText, hintDecoration]);
     }
@@ -196,6 +241,7 @@ export class NextEditController implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending?.abort();
+    this.atCursor = undefined;
     const shown = this.shown;
     this.shown = undefined;
     if (!shown) return;
@@ -218,6 +264,19 @@ function after(contentText: string, color: string, background?: string): vscode.
       fontStyle: background ? undefined : 'italic',
     },
   };
+}
+
+/** An edit that starts at the cursor, on its line, and only adds to the text it covers: ghost text can show it. */
+function ghostText(
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  suggestion: NextEditSuggestion,
+): { range: vscode.Range; text: string } | undefined {
+  if (suggestion.text === undefined) return undefined;
+  const range = rangeOf(suggestion);
+  if (!range.start.isEqual(position) || !range.isSingleLine) return undefined;
+  const replaced = document.getText(range);
+  return suggestion.text.startsWith(replaced) && suggestion.text.length > replaced.length ? { range, text: suggestion.text } : undefined;
 }
 
 function rangeOf(suggestion: NextEditSuggestion): vscode.Range {

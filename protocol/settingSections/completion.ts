@@ -44,6 +44,15 @@ export const completionSettings = {
       'Next edit suggestions after a rename, a change made twice or a changed signature: `eager` shows them after a pause in typing, `onDemand` only on **Pylot: Suggest Next Edit** (`Alt+N`), `off` never. Set it per language in `"[python]": { … }`.',
     enumDescriptions: ['Never suggest next edits.', 'Only when asked (Pylot: Suggest Next Edit).', 'After a pause in typing.'],
   }),
+  'nextEdit.model': declare({
+    section: 'Completion',
+    schema: z.enum(['auto', 'instruct', 'off']),
+    default: 'auto',
+    order: 4,
+    markdownDescription:
+      'Which model predicts next edits when no rename, repeated change or signature change says what comes next: `auto` a next-edit model (Zeta, Instinct, Sweep next-edit) loaded as the completion or chat model, `instruct` also the chat model when it is a plain instruct model (it rewrites the lines around the cursor), `off` none.',
+    enumDescriptions: ['A next-edit model, when one is loaded.', 'A next-edit model, else the chat model.', 'No model: only the rules.'],
+  }),
   'nextEdit.pauseMs': declare({
     section: 'Completion',
     schema: z.int().check(z.minimum(0), z.maximum(5_000)),

@@ -72,6 +72,10 @@ export class InlineCompletionService {
 
   async complete(params: Params, signal: AbortSignal, schedule: Schedule): Promise<Result> {
     const engine = this.slots.require('completion');
+    // Refused before the scheduler: a request that cannot run must not pre-empt a next edit.
+    if (!this.templateFor(engine) && !engine.capabilities.infill) {
+      throw new PylotError(ErrorCodes.Unsupported, `${engine.info.name} has no fill-in-the-middle tokens, so it cannot complete code inline.`);
+    }
     const document = this.documents.get(params.uri, params.version);
     const offset = document.offsetAt(params.position);
     // The text as it is now: edits arriving while this request waits must not change its prompt.

@@ -85,6 +85,8 @@ export interface Engine {
   tokenize(text: string, signal: AbortSignal): Promise<number[]>;
   /** Local models: the FIM marker tokens, to build the prompt ourselves (servers build their own). */
   fimTokens?(): FimTokens | undefined;
+  /** Local models: whether `text` is one special token of the vocabulary (next-edit formats are detected by theirs). */
+  hasSpecialToken?(text: string): boolean;
   /** Servers only: one quick look at whether the server is up. */
   health?(signal: AbortSignal): Promise<ServerHealth>;
   /** Pools only: each server as the last look saw it. */
@@ -117,6 +119,7 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
     ...(engine.health ? { health: (signal: AbortSignal) => engine.health!(signal) } : {}),
     ...(engine.servers ? { servers: () => engine.servers!() } : {}),
     ...(engine.fimTokens ? { fimTokens: () => engine.fimTokens!() } : {}),
+    ...(engine.hasSpecialToken ? { hasSpecialToken: (text: string) => engine.hasSpecialToken!(text) } : {}),
     dispose: () => engine.dispose(),
   };
 }

@@ -1,49 +1,71 @@
 // The GPU/CPU guard: one place decides what may run. Completions and chat run at once (each role
-// has its own context sequence, so a completion never waits behind a chat turn); background work
-// (embeddings, indexing) runs only while neither is active, and is pre-empted — aborted with
-// ErrorCodes.Preempted, for the caller to retry — the moment they start.
+// has its own context sequence, so a completion never waits behind a chat turn). Next edits come
+// between them: one waits while a completion runs and is pre-empted by a completion that starts,
+// but never waits for chat. Background work (embeddings, indexing) runs only while none of these
+// is active. Pre-empted work is aborted with ErrorCodes.Preempted, for the caller to retry.
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 
-export type Priority = 'completion' | 'chat' | 'background';
+export type Priority = 'completion' | 'nextEdit' | 'chat' | 'background';
 
 export class Scheduler {
   private foreground = 0;
+  private completions = 0;
   private readonly background = new Set<AbortController>();
+  private readonly nextEdits = new Set<AbortController>();
   private idleWaiters: Array<() => void> = [];
+  private completionWaiters: Array<() => void> = [];
 
   async run<T>(priority: Priority, signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return priority === 'background' ? this.runBackground(signal, task) : this.runForeground(signal, task);
+    if (priority === 'background') return this.runPreemptible(this.background, signal, task, () => this.foreground > 0, this.idleWaiters);
+    if (priority === 'nextEdit') {
+      return this.runPreemptible(
+        this.nextEdits,
+        signal,
+        (granted) => this.runForeground(false, granted, task),
+        () => this.completions > 0,
+        this.completionWaiters,
+      );
+    }
+    return this.runForeground(priority === 'completion', signal, task);
   }
 
   /** How much is running, for diagnostics and tests. */
-  get load(): { foreground: number; background: number } {
-    return { foreground: this.foreground, background: this.background.size };
+  get load(): { foreground: number; background: number; nextEdit: number } {
+    return { foreground: this.foreground, background: this.background.size, nextEdit: this.nextEdits.size };
   }
 
-  private async runForeground<T>(signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async runForeground<T>(completion: boolean, signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.foreground++;
+    if (completion) {
+      this.completions++;
+      for (const work of this.nextEdits) work.abort();
+    }
     for (const work of this.background) work.abort();
     try {
       return await task(signal);
     } finally {
-      if (--this.foreground === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const wake of waiters) wake();
-      }
+      if (completion && --this.completions === 0) this.completionWaiters = wakeAll(this.completionWaiters);
+      if (--this.foreground === 0) this.idleWaiters = wakeAll(this.idleWaiters);
     }
   }
 
-  private async runBackground<T>(signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    while (this.foreground > 0) {
-      if (signal.aborted) throw new PylotError(ErrorCodes.Cancelled, 'Cancelled while waiting for foreground work.');
+  /** Waits while `busy()`, then runs `task` until it ends or higher-priority work aborts it. */
+  private async runPreemptible<T>(
+    running: Set<AbortController>,
+    signal: AbortSignal,
+    task: (signal: AbortSignal) => Promise<T>,
+    busy: () => boolean,
+    waiters: Array<() => void>,
+  ): Promise<T> {
+    while (busy()) {
+      if (signal.aborted) throw new PylotError(ErrorCodes.Cancelled, 'Cancelled while waiting for higher-priority work.');
       await new Promise<void>((resolve) => {
-        this.idleWaiters.push(resolve);
+        waiters.push(resolve);
         signal.addEventListener('abort', () => resolve(), { once: true });
       });
     }
     const preempt = new AbortController();
-    this.background.add(preempt);
+    running.add(preempt);
     try {
       const result = await task(AbortSignal.any([signal, preempt.signal]));
       if (preempt.signal.aborted && !signal.aborted) throw preempted();
@@ -52,11 +74,16 @@ export class Scheduler {
       if (preempt.signal.aborted && !signal.aborted) throw preempted();
       throw error;
     } finally {
-      this.background.delete(preempt);
+      running.delete(preempt);
     }
   }
 }
 
+function wakeAll(waiters: Array<() => void>): Array<() => void> {
+  for (const wake of waiters) wake();
+  return [];
+}
+
 function preempted(): PylotError {
-  return new PylotError(ErrorCodes.Preempted, 'Background work was paused for a completion or chat request; retry it.');
+  return new PylotError(ErrorCodes.Preempted, 'This work was paused for a higher-priority request; retry it.');
 }

@@ -50,7 +50,12 @@ export function suggestNextEdits(document: SuggestDocument, tree: Tree | undefin
       kept.push(suggestion);
     }
   }
-  return kept.sort((a, b) => distance(a, cursor) - distance(b, cursor) || a.start - b.start).slice(0, maxSuggestions);
+  return byDistance(kept, cursor).slice(0, maxSuggestions);
+}
+
+/** Nearest to the cursor first. */
+export function byDistance(suggestions: Suggestion[], cursor: number): Suggestion[] {
+  return suggestions.sort((a, b) => distance(a, cursor) - distance(b, cursor) || a.start - b.start);
 }
 
 /** Not a no-op, not on the span the user just changed (that would repeat it back), not an undo of it. */
@@ -61,16 +66,22 @@ function worthOffering(suggestion: Suggestion, { text, last }: RuleInput): boole
   if (start < lastEnd && end > last.start) return false;
   if (start === end && (start === last.start || start === lastEnd) && suggestion.text !== undefined) return false;
   if (suggestion.text === undefined) return true;
-  if (text.slice(start, end) === suggestion.text) return false;
-  const applied = text.length - (end - start) + suggestion.text.length;
-  return applied !== last.before.length || text.slice(0, start) + suggestion.text + text.slice(end) !== last.before;
+  return !undoes({ start, end, text: suggestion.text }, text, last);
+}
+
+/** A no-op, or an edit whose result is the text before the user's last change (an undo). */
+export function undoes(edit: { readonly start: number; readonly end: number; readonly text: string }, text: string, last: GroupChange): boolean {
+  const { start, end } = edit;
+  if (text.slice(start, end) === edit.text) return true;
+  const applied = text.length - (end - start) + edit.text.length;
+  return applied === last.before.length && text.slice(0, start) + edit.text + text.slice(end) === last.before;
 }
 
 function distance(suggestion: Suggestion, cursor: number): number {
   return suggestion.start >= cursor ? suggestion.start - cursor : cursor - suggestion.end + 0.5;
 }
 
-function isSecretUri(uri: string): boolean {
+export function isSecretUri(uri: string): boolean {
   try {
     return isSecretPath(uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z-]+:/i, '')));
   } catch {

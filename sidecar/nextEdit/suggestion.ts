@@ -3,7 +3,7 @@
 import type { SyntaxNode, Tree } from '../context/grammars';
 import type { GroupChange } from './editHistory';
 
-export type RuleName = 'rename' | 'repeat' | 'callSite';
+export type RuleName = 'rename' | 'repeat' | 'callSite' | 'model';
 
 export interface Suggestion {
   readonly rule: RuleName;

@@ -4,6 +4,7 @@
 // user's edits (through the real document store and edit history), and hunk k+1 the edit to
 // predict. Scored, side by side with the naive baseline (a fixed ±N-line window around the cursor):
 //   location recall — the next hunk lies inside the window, or at a place the engine proposes;
+//                     also inside the region a next-edit model rewrites (2 lines above, 5 below);
 //   exact match     — the engine's proposed edits, applied, turn the hunk's lines into the commit's;
 //   edit precision  — proposed edits that land on lines the commit really changes next.
 //   PYLOT_BENCH_REPOS, PYLOT_BENCH_COMMITS (default 400 per repository), PYLOT_BENCH_WINDOW (default 10)
@@ -16,6 +17,7 @@ import { supportedLanguages } from '../../sidecar/context/grammars';
 import { DocumentStore } from '../../sidecar/documents/store';
 import { EditHistory } from '../../sidecar/nextEdit/editHistory';
 import { suggestNextEdits } from '../../sidecar/nextEdit/nextEdits';
+import { regionAround } from '../../sidecar/nextEdit/region';
 import type { Suggestion } from '../../sidecar/nextEdit/suggestion';
 import { table } from './stats';
 import { languageOf } from '../../sidecar/index/languages';
@@ -32,6 +34,8 @@ const withGrammar = new Set(supportedLanguages());
 interface Tally {
   cases: number;
   baseline: number;
+  /** The next hunk lies in the region a next-edit model rewrites (region.ts), or at a jump target. */
+  region: number;
   jumps: number;
   engine: number;
   proposedEdits: number;
@@ -41,7 +45,18 @@ interface Tally {
   byRule: Record<string, number>;
 }
 
-const tally = (): Tally => ({ cases: 0, baseline: 0, jumps: 0, engine: 0, proposedEdits: 0, editsOnNextHunks: 0, casesWithEdits: 0, exact: 0, byRule: {} });
+const tally = (): Tally => ({
+  cases: 0,
+  baseline: 0,
+  region: 0,
+  jumps: 0,
+  engine: 0,
+  proposedEdits: 0,
+  editsOnNextHunks: 0,
+  casesWithEdits: 0,
+  exact: 0,
+  byRule: {},
+});
 const all = { first: tally(), every: tally(), code: tally() };
 /** Per repository: every step. */
 const perRepo = new Map<string, Tally>();
@@ -145,6 +160,8 @@ async function replay(file: string, languageId: string, original: string, hunks:
     };
     const inWindow = from <= cursorLine + window && to >= cursorLine - window;
     const jumped = suggestions.some(onTarget);
+    const region = regionAround(text, cursor);
+    const inRegion = from <= region.lastLine - 1 && to >= region.firstLine - 1;
     const edits = suggestions.filter((s) => s.text !== undefined);
     const onNextHunks = edits.filter((s) =>
       rest.some((h) => {
@@ -160,6 +177,7 @@ async function replay(file: string, languageId: string, original: string, hunks:
       if (inWindow) t.baseline++;
       if (jumped) t.jumps++;
       if (inWindow || jumped) t.engine++;
+      if (inRegion || jumped) t.region++;
       t.proposedEdits += edits.length;
       t.editsOnNextHunks += onNextHunks.length;
       if (edits.length) t.casesWithEdits++;
@@ -228,6 +246,7 @@ const row = (label: string, t: Tally) => [
   percent(t.baseline, t.cases),
   percent(t.jumps, t.cases),
   percent(t.engine, t.cases),
+  percent(t.region, t.cases),
   percent(t.exact, t.cases),
   `${t.editsOnNextHunks}/${t.proposedEdits}`,
 ];
@@ -236,7 +255,7 @@ console.log(
 );
 console.log(
   table([
-    ['cases', 'n', `baseline ±${window}`, 'jump targets', `engine (±${window} + jumps)`, 'exact edits', 'edit precision'],
+    ['cases', 'n', `baseline ±${window}`, 'jump targets', `engine (±${window} + jumps)`, 'model region + jumps', 'exact edits', 'edit precision'],
     row('first hunk → second', all.first),
     row('hunks 1..k → k+1', all.every),
     row('  code files only', all.code),

@@ -13,6 +13,8 @@ import { startLlamaServer } from '../fixtures/llamaServer';
 import {
   badRenameScript,
   multiLineScript,
+  nextEditAtCursorScript,
+  nextEditScript,
   otherScript,
   privacyChatScript,
   privacyCompletionScript,
@@ -40,6 +42,8 @@ const models: TestModels = {
   scripted: await scriptedModel(script),
   scriptedOther: await scriptedModel(otherScript, { name: 'scripted-other' }),
   scriptedMultiLine: await scriptedModel(multiLineScript, { name: 'scripted-multiline' }),
+  nextEdit: await scriptedModel(nextEditScript, { name: 'zeta-next-edit', vocab: 'qwen2' }),
+  nextEditAtCursor: await scriptedModel(nextEditAtCursorScript, { name: 'zeta-next-edit-at-cursor', vocab: 'qwen2' }),
   renameNames: await scriptedModel(renameScript, { name: 'scripted-rename' }),
   renameBadNames: await scriptedModel(badRenameScript, { name: 'scripted-rename-bad' }),
   privacyCompletion: await scriptedModel(privacyCompletionScript, { name: 'scripted-privacy-completion' }),

@@ -1,11 +1,15 @@
 // Next edits in the real sidecar, over the contract: the mirror's edits feed the history, and
 // nextEdit/suggest answers with ranges in the document's own lines and characters; a stale version
-// is refused, a secret file gets nothing.
+// is refused, a secret file gets nothing. A next-edit model (a scripted Zeta-named GGUF, real
+// node-llama-cpp) rewrites the region around the cursor: its rewrite comes back as an edit on the
+// line below, and typing on at the cursor reuses the anchored prompt.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NextEditSuggest } from '../../protocol/nextEdit';
 import { ErrorCodes } from '../../protocol/rpc';
-import { DidChangeDocument, DidOpenDocument } from '../../protocol/sidecar';
+import { DidChangeDocument, DidOpenDocument, LoadModel } from '../../protocol/sidecar';
+import { scriptedModel } from '../fixtures/models';
+import { nextEditDocument, nextEditScript } from '../integration/suite/fixtureScripts';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
 
 const text = 'function total(items) {\n  let sum = 0;\n  for (const item of items) sum += item.price;\n  return sum;\n}\n';
@@ -54,6 +58,28 @@ describe('next edits in the sidecar', () => {
     const uri = 'file:///work/stale.ts';
     const version = await rename(uri);
     await rejectsWithCode(harness.sidecar.request(NextEditSuggest, { uri, version: version - 1, position: { line: 1, character: 14 } }), ErrorCodes.Cancelled);
+  });
+
+  it('a next-edit model: its region rewrite as an edit on the line below; off, or a secret file, nothing', async () => {
+    const model = await scriptedModel(nextEditScript, { name: 'zeta-next-edit', vocab: 'qwen2' });
+    await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: model }, contextSize: 2048 });
+    const typeZero = async (uri: string) => {
+      await send(DidOpenDocument.method, { uri, languageId: 'javascript', version: 1, text: nextEditDocument });
+      const at = { line: 0, character: 13 };
+      await send(DidChangeDocument.method, { uri, version: 2, changes: [{ range: { start: at, end: at }, text: '0' }] });
+    };
+    const uri = 'file:///work/app.js';
+    await typeZero(uri);
+    const position = { line: 0, character: 14 };
+    assert.deepEqual(await harness.sidecar.request(NextEditSuggest, { uri, version: 2, position }), { suggestions: [] }, 'no model unless asked');
+    assert.deepEqual(await harness.sidecar.request(NextEditSuggest, { uri, version: 2, position, model: 'off' }), { suggestions: [] });
+    const { suggestions } = await harness.sidecar.request(NextEditSuggest, { uri, version: 2, position, model: 'auto' });
+    assert.deepEqual(suggestions, [
+      { rule: 'model', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } }, text: 'report', label: 'Predicted edit' },
+    ]);
+    const secret = 'file:///work/config/.env';
+    await typeZero(secret);
+    assert.deepEqual(await harness.sidecar.request(NextEditSuggest, { uri: secret, version: 2, position, model: 'auto' }), { suggestions: [] });
   });
 
   it('answers a secret file with nothing', async () => {

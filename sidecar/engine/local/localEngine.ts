@@ -216,11 +216,13 @@ export class LocalEngine implements Engine {
       prefix: prefixString,
       suffix: suffixString,
       middle: middleString,
-      has: (token) => {
-        const tokens = this.model.tokenize(token, true);
-        return tokens.length === 1 && this.model.detokenize(tokens, true) === token;
-      },
+      has: (token) => this.hasSpecialToken(token),
     };
+  }
+
+  hasSpecialToken(text: string): boolean {
+    const tokens = this.model.tokenize(text, true);
+    return tokens.length === 1 && this.model.detokenize(tokens, true) === text;
   }
 
   async tokenize(text: string): Promise<number[]> {

@@ -1,9 +1,12 @@
 // Next edit suggestions in a real VS Code: rename a local and the suggestion waits at its other use
 // (eager, after the pause); Tab jumps to it, Tab again accepts it as one undoable edit, the next one
 // follows, Esc dismisses. On demand asks only when told; per language; snoozed; a .env file never
-// gets one; ghost text and a next edit take turns.
+// gets one; ghost text and a next edit take turns. A next-edit model (a scripted Zeta-named GGUF)
+// rewrites the lines around the cursor: its edit on the line below is shown, jumped to, accepted;
+// an edit right at the cursor is ghost text.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { nextEditDocument } from './fixtureScripts';
 import { acceptGhostText, pylot, script, setting, sleep, testModels, waitFor } from './helpers';
 
 const tab = () => vscode.commands.executeCommand<string | undefined>('pylot.nextEdit.tab');
@@ -63,6 +66,62 @@ suite('Pylot next edits', () => {
     await vscode.commands.executeCommand('pylot.nextEdit.dismiss');
     assert.equal(await tab(), undefined, 'dismissed: Tab does nothing of ours');
     assert.equal(editor.document.lineAt(3).text, '  return sum;');
+  });
+
+  test('a next-edit model: its edit on the line below, Tab jumps, Tab accepts (one undo), Esc dismisses', async function () {
+    this.timeout(240_000);
+    await setting('models.completion', testModels().nextEdit);
+    try {
+      await (await pylot()).models.ensureLoaded('completion');
+      const editor = await open('predict.js', nextEditDocument);
+      assert.ok(await editor.edit((builder) => builder.insert(new vscode.Position(0, 13), '0')));
+      editor.selection = new vscode.Selection(0, 14, 0, 14);
+      assert.equal(await waitFor('the predicted edit', async () => (await tab()) === 'jumped' && 'jumped', 180_000), 'jumped');
+      assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [1, 0], 'the cursor is where the edit goes');
+      assert.equal(await tab(), 'accepted');
+      assert.equal(editor.document.getText(), 'let total = 30;\nreport(total);');
+      await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), 'let total = 30;\nshow(total);', 'one undo takes back exactly the accepted edit');
+
+      editor.selection = new vscode.Selection(0, 14, 0, 14);
+      assert.equal(
+        await waitFor(
+          'the edit asked for again',
+          async () => ((await vscode.commands.executeCommand<number>('pylot.nextEdit.suggest')) === 1 ? 1 : false),
+          180_000,
+        ),
+        1,
+      );
+      await vscode.commands.executeCommand('pylot.nextEdit.dismiss');
+      assert.equal(await tab(), undefined, 'dismissed: Tab does nothing of ours');
+      assert.equal(editor.document.getText(), 'let total = 30;\nshow(total);');
+    } finally {
+      await setting('models.completion', undefined);
+    }
+  });
+
+  test('a next-edit model’s edit right at the cursor is ghost text, accepted with VS Code’s own commands', async function () {
+    this.timeout(240_000);
+    await setting('models.completion', testModels().nextEditAtCursor);
+    try {
+      await (await pylot()).models.ensureLoaded('completion');
+      const editor = await open('ghost.js', nextEditDocument);
+      assert.ok(await editor.edit((builder) => builder.insert(new vscode.Position(0, 13), '0')));
+      editor.selection = new vscode.Selection(0, 14, 0, 14);
+      // Asked for (eager works too, but re-showing the editor, as acceptGhostText does, dismisses it).
+      const asked = async () => ((await vscode.commands.executeCommand<number>('pylot.nextEdit.suggest')) === 1 ? 1 : false);
+      assert.equal(await waitFor('the edit at the cursor', asked, 180_000), 1);
+      assert.equal(await tab(), undefined, 'not drawn as a decoration');
+      await waitFor('the ghost text accepted', async () => {
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await sleep(400);
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+        return editor.document.getText().includes('30 * rate');
+      });
+      assert.equal(editor.document.getText(), 'let total = 30 * rate;\nshow(total);');
+    } finally {
+      await setting('models.completion', undefined);
+    }
   });
 
   test('on demand: nothing until asked, then the suggestion', async () => {

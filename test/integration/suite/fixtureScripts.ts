@@ -4,6 +4,15 @@ export const script = 'return a + b;';
 export const otherScript = 'return a * b;';
 /** Two lines: explicit triggers offer the block and its first line as alternatives. */
 export const multiLineScript = 'console.log(a)\n  return b';
+/**
+ * A next-edit model's rewrite of nextEditDocument's region after the user typed `0` after `3`: it renames
+ * the call on the line below (`show` → `report`). On the Qwen2 vocabulary (Zeta's family) `;\n` is one token, so no
+ * token repeats; the model's name has "zeta", so Pylot writes the prompt in Zeta's format.
+ */
+export const nextEditDocument = 'let total = 3;\nshow(total);';
+export const nextEditScript = 'let total = 30;\nreport(total);';
+/** A rewrite that only adds text right at the cursor (after the typed `0`): shown as ghost text. */
+export const nextEditAtCursorScript = 'let total = 30 * rate;\nshow(total);';
 /** Chat models for the refactor commands: JSON their schemas accept, said through the real grammar. */
 export const renameScript = '{"names":["sumOf","addNumbers"]}';
 /** Valid JSON for the schema, but not an identifier: the zod check must catch it. */
@@ -18,6 +27,10 @@ export interface TestModels {
   scripted: string;
   scriptedOther: string;
   scriptedMultiLine: string;
+  /** Emits nextEditScript: a Zeta-named next-edit model on the Qwen2 vocabulary. */
+  nextEdit: string;
+  /** Emits nextEditAtCursorScript, the same way. */
+  nextEditAtCursor: string;
   renameNames: string;
   renameBadNames: string;
   privacyCompletion: string;
