@@ -260,7 +260,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     reviews,
     chatVote: (model, vote, note) => usage.chatVote(model, vote, note),
   });
-  const agent = registerAgent(context, sidecar, models, log, searchCode, proposed, (kept) => usage.proposals('agent', kept ? 1 : 0, kept ? 0 : 1));
+  const agent = registerAgent(context, sidecar, models, log, searchCode, proposed, (kept) => usage.proposals('agent', kept ? 1 : 0, kept ? 0 : 1), reviews);
   context.subscriptions.push(chat.setBackend('agent', new AgentChatBackend(agent)));
 
   void vscode.commands.executeCommand('setContext', 'pylot.demoAvailable', demoModelPath() !== undefined);

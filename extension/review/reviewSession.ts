@@ -258,7 +258,7 @@ export class Reviews implements vscode.Disposable, vscode.CodeLensProvider {
             after: document.getText(new vscode.Range(proposal.range.end, document.lineAt(document.lineCount - 1).range.end)),
           }
         : { before: '', after: '' };
-    const viewUri = this.documents.add('', `${path.basename(proposal.uri.path) || 'untitled'}`);
+    const viewUri = this.documents.add('', reviewName(proposal.uri));
     const review = new Review(proposal, viewUri, text, options.streaming === true, this);
     if (!options.streaming && !review.hunks.length) {
       review.end({ kind: 'unchanged' });
@@ -377,6 +377,13 @@ function shift<T extends { removedStart: number; removedEnd: number; insertedSta
     insertedStart: span.insertedStart + by,
     insertedEnd: span.insertedEnd + by,
   };
+}
+
+/** "math (Pylot review).ts": a tab the user tells from the file's own, in the file's language. */
+function reviewName(uri: vscode.Uri): string {
+  const name = path.basename(uri.path) || 'untitled';
+  const ext = path.extname(name);
+  return ext && ext !== name ? `${name.slice(0, -ext.length)} (Pylot review)${ext}` : `${name} (Pylot review)`;
 }
 
 function key(hunk: Hunk): string {

@@ -1,12 +1,15 @@
 // The one review flow, in the real extension host, for each source of a proposed change: a refactor
-// command, chat's Apply to file and inline edit (on a server chat model — a scripted OpenAI-compatible
+// command, chat's Apply to file, an agent edit (with pylot.agent.reviewEdits) and inline edit (on a server chat model — a scripted OpenAI-compatible
 // server — and on a local scripted GGUF through the real node-llama-cpp engine). Each time: the review
 // editor shows old and new lines, the real commands accept one hunk and reject another, the file holds
 // exactly the kept hunk, one undo restores it, and a file edited meanwhile is refused.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { AgentEventParams } from '../../../protocol/agent';
+import type { AgentUi, ApprovalDecision } from '../../../extension/agent/ui';
 import type { PendingReview } from '../../../extension/review/reviewSession';
 import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
+import { startScriptedChatServer, type ScriptedChatServer } from './scriptedChatServer';
 import { pylot, setting, testModels, waitFor } from './helpers';
 
 const profile = 'review-fake';
@@ -232,4 +235,85 @@ function reviewTabOpen(review: PendingReview): boolean {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
     .some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === review.viewUri.toString());
+}
+
+suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
+  let server: ScriptedChatServer;
+  let file: vscode.Uri;
+  const edit = JSON.stringify({ tool: 'edit_file', args: { path: 'agent-review.ts', oldText: source.trimEnd(), newText: proposed } });
+  const done = JSON.stringify({ answer: 'done' });
+
+  suiteSetup(async () => {
+    server = await startScriptedChatServer();
+    await setting('servers', [{ name: 'review-agent', api: 'openai-compatible', baseUrl: server.url, model: 'scripted-agent', retries: 0 }]);
+    await setting('models.chat', 'server:review-agent');
+    await setting('agent.reviewEdits', true);
+    file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'agent-review.ts');
+  });
+
+  setup(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(source));
+    await waitFor('VS Code to see the reset file', () => {
+      const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === file.toString());
+      return !open || (open.getText() === source && !open.isDirty);
+    });
+  });
+
+  suiteTeardown(async () => {
+    for (const key of ['models.chat', 'servers', 'agent.reviewEdits']) await setting(key, undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await server.close();
+  });
+
+  test('allowed, the edit is reviewed per hunk: reject one, accept the other; saved; the model hears what was kept; one undo', async () => {
+    const api = await pylot();
+    server.reply(edit, done);
+    const ui = new AllowingUi();
+    const shown = nextReview();
+    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui);
+    const review = await shown;
+    const view = await reviewEditor(review, pendingView);
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), source, 'nothing written while reviewing');
+    await decideWithKeys(view);
+    assert.equal((await turn).outcome, 'answered');
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), keptSecond, 'the kept hunk, saved');
+    const [result] = ui.results;
+    assert.equal(result?.status, 'ok');
+    assert.match(result?.output ?? '', /kept 1 of the edit's 2 changes and rejected the others/);
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(document.getText(), source);
+  });
+
+  test('the file edited while the agent edit is reviewed: nothing written, and the model is told', async () => {
+    const api = await pylot();
+    server.reply(edit, done);
+    const ui = new AllowingUi();
+    const shown = nextReview();
+    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui);
+    const review = await shown;
+    await reviewEditor(review, pendingView);
+    const document = await vscode.workspace.openTextDocument(file);
+    await editElsewhere(document);
+    await turn;
+    assert.equal(document.getText(), `// mine\n${source}`);
+    assert.equal(ui.results[0]?.status, 'error');
+    assert.match(ui.results[0]?.output ?? '', /changed while the user reviewed the edit; nothing was written/);
+  });
+});
+
+/** Allows every call once, as "Allow once" on the card would; keeps the tools' results. */
+class AllowingUi implements AgentUi {
+  readonly results: Array<{ status: string; output: string }> = [];
+  onEvent(event: AgentEventParams): void {
+    if (event.type === 'toolResult') this.results.push({ status: event.status, output: event.output });
+  }
+  async requestApproval(): Promise<ApprovalDecision> {
+    return { kind: 'allowOnce' };
+  }
+  async askContinue(): Promise<boolean> {
+    return false;
+  }
 }
