@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { ProposedDocuments } from '../proposedDocuments';
 import { diffHunks, type Hunk } from './hunks';
 import { applyProposal, isCurrent, type Proposal } from './proposal';
+import { paint } from './reviewDecorations';
 import { nextPending, renderView, spanAt, type HunkState, type ReviewView } from './reviewView';
 
 /** How a review ended. */
@@ -32,26 +33,6 @@ export interface PendingReview {
   decide(index: number, state: 'accepted' | 'rejected'): void;
   readonly result: Promise<ReviewResult>;
 }
-
-const removedLine = vscode.window.createTextEditorDecorationType({
-  isWholeLine: true,
-  backgroundColor: new vscode.ThemeColor('diffEditor.removedLineBackground'),
-  textDecoration: 'line-through',
-  overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.deletedForeground'),
-  overviewRulerLane: vscode.OverviewRulerLane.Left,
-});
-const insertedLine = vscode.window.createTextEditorDecorationType({
-  isWholeLine: true,
-  backgroundColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
-  overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
-  overviewRulerLane: vscode.OverviewRulerLane.Left,
-});
-const acceptedLine = vscode.window.createTextEditorDecorationType({
-  isWholeLine: true,
-  borderWidth: '0 0 0 2px',
-  borderStyle: 'solid',
-  borderColor: new vscode.ThemeColor('editorGutter.addedBackground'),
-});
 
 export class Review implements PendingReview {
   readonly hunks: Hunk[] = [];
@@ -231,6 +212,13 @@ export class Reviews implements vscode.Disposable, vscode.CodeLensProvider {
       command('pylot.review.previousHunk', move(true)),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.setContext(editor)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()),
+      // Closing the review editor is rejecting what is still undecided (nothing is written).
+      vscode.window.tabGroups.onDidChangeTabs(({ closed }) => {
+        for (const tab of closed) {
+          const review = tab.input instanceof vscode.TabInputText ? this.open.get(tab.input.uri.toString()) : undefined;
+          review?.end({ kind: 'rejected' });
+        }
+      }),
       vscode.workspace.onDidChangeTextDocument(({ document, contentChanges }) => {
         const review = this.open.get(document.uri.toString());
         if (review) return this.decorate(review);
@@ -347,19 +335,7 @@ export class Reviews implements vscode.Disposable, vscode.CodeLensProvider {
     const { text, spans } = review.shown;
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.toString() !== review.viewUri.toString() || editor.document.getText() !== text) continue;
-      const lines = (from: number, to: number) => (to > from ? [new vscode.Range(from, 0, to - 1, 0)] : []);
-      editor.setDecorations(
-        removedLine,
-        spans.flatMap((s) => lines(s.removedStart, s.removedEnd)),
-      );
-      editor.setDecorations(
-        insertedLine,
-        spans.filter((s) => s.state === 'pending').flatMap((s) => lines(s.insertedStart, s.insertedEnd)),
-      );
-      editor.setDecorations(
-        acceptedLine,
-        spans.filter((s) => s.state === 'accepted').flatMap((s) => lines(s.insertedStart, s.insertedEnd)),
-      );
+      paint(editor, spans);
     }
   }
 

@@ -100,6 +100,19 @@ suite('Pylot review flow', () => {
     await expectKeptSecondThenUndo(editor);
   });
 
+  test('closing the review editor rejects the change: nothing written, the command ends', async () => {
+    const editor = await openFile(source);
+    editor.selection = new vscode.Selection(0, 0, 2, 15);
+    fake.answer({ code: proposed });
+    const shown = nextReview();
+    const outcome = vscode.commands.executeCommand<{ kind: string }>('pylot.refactor', 'use const');
+    const review = await shown;
+    await reviewEditor(review, pendingView);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    assert.equal((await outcome)?.kind, 'rejected');
+    assert.equal(editor.document.getText(), source);
+  });
+
   test("chat's Apply to file: refused when the file changes under review", async () => {
     const editor = await openFile(source);
     const api = await pylot();
