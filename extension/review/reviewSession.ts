@@ -221,7 +221,11 @@ export class Reviews implements vscode.Disposable, vscode.CodeLensProvider {
       }),
       vscode.workspace.onDidChangeTextDocument(({ document, contentChanges }) => {
         const review = this.open.get(document.uri.toString());
-        if (review) return this.decorate(review);
+        if (review) {
+          // The editor now holds the new view: its decorations and lenses follow it.
+          this.lensesChanged.fire();
+          return this.decorate(review);
+        }
         if (!contentChanges.length) return;
         // The file under review changed: what the user is deciding on no longer fits it.
         for (const other of this.open.values()) {
@@ -269,7 +273,8 @@ export class Reviews implements vscode.Disposable, vscode.CodeLensProvider {
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const review = this.open.get(document.uri.toString());
-    if (!review || review.done) return [];
+    // Lenses for a text the editor does not hold yet would land on the wrong lines.
+    if (!review || review.done || document.getText() !== review.shown.text) return [];
     const { spans } = review.shown;
     const pending = spans.filter((span) => span.state === 'pending');
     return pending.flatMap((span, i) => {
