@@ -30,6 +30,8 @@ import { resolveSpec } from './models/sources';
 import { demoModelPath, FirstNeedOffer, useDemoModels, warnIfAiFeaturesDisabled } from './onboarding';
 import { StatusViewProvider } from './panel/statusView';
 import { ProposedDocuments } from './proposedDocuments';
+import { Reviews } from './review/reviewSession';
+import { registerInlineEdit } from './inlineEdit/inlineEdit';
 import { registerRefactorCommands, type RefactorApi } from './refactor/register';
 import { readSetting, readSettings, restartKeys, type PylotSettings } from './settingsReader';
 import { forwardSidecarLog } from './sidecar/logForwarding';
@@ -56,6 +58,8 @@ export interface PylotApi {
   readonly chat: ChatApi;
   /** The agent: runAgentTurn(request, ui) for the chat panel and the tests. */
   readonly agent: AgentApi;
+  /** The review flow every proposed change goes through, for tests to take the user's part. */
+  readonly reviews: Reviews;
   /** The refactor commands' previews, for tests to accept or reject. */
   readonly refactor: RefactorApi;
   /** The workspace index: what `@codebase` and the agent's search_code ask. */
@@ -238,12 +242,13 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   });
 
   const proposed = new ProposedDocuments();
-  context.subscriptions.push(proposed);
+  const reviews = new Reviews(proposed);
+  context.subscriptions.push(proposed, reviews, registerInlineEdit({ sidecar, models, log, reviews }));
   const refactor = registerRefactorCommands(context, {
     sidecar,
     models,
     log,
-    proposed,
+    reviews,
     hunksDecided: (kept, rejected) => usage.proposals('refactor', kept, rejected),
   });
   const searchCode: CodeSearch = (query, options) => codebase.search(query, options);
@@ -253,10 +258,10 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     log,
     privacy,
     searchCode,
-    proposed,
+    reviews,
     chatVote: (model, vote, note) => usage.chatVote(model, vote, note),
   });
-  const agent = registerAgent(context, sidecar, models, log, searchCode, proposed, (kept) => usage.proposals('agent', kept ? 1 : 0, kept ? 0 : 1));
+  const agent = registerAgent(context, sidecar, models, log, searchCode, proposed, (kept) => usage.proposals('agent', kept ? 1 : 0, kept ? 0 : 1), reviews);
   context.subscriptions.push(chat.setBackend('agent', new AgentChatBackend(agent)));
 
   void vscode.commands.executeCommand('setContext', 'pylot.demoAvailable', demoModelPath() !== undefined);
@@ -268,6 +273,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     models,
     serverHealth,
     activationMs,
+    reviews,
     refactor,
     statusText: () => statusBar.text,
     statusTooltip: () => statusBar.tooltip,

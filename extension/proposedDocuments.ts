@@ -1,14 +1,18 @@
 // The one owner of Pylot's proposed-change documents (scheme pylot-proposed): the read-only
 // virtual files that chat's "Apply to file", the agent's edit cards and the refactor previews show
-// in VS Code's diff editor against the real file. One scheme, one content provider, one way to open
-// and close a diff — two providers for one scheme once answered each other's URIs with nothing.
+// in VS Code's diff editor against the real file, and the review editors of review/reviewSession.ts.
+// One scheme, one content provider, one way to open and close a diff — two providers for one scheme
+// once answered each other's URIs with nothing.
 import * as vscode from 'vscode';
 
 export class ProposedDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   static readonly scheme = 'pylot-proposed';
   private readonly texts = new Map<string, string>();
   private readonly registration: vscode.Disposable;
+  private readonly changes = new vscode.EventEmitter<vscode.Uri>();
   private next = 0;
+  /** VS Code re-reads a document named here (a review editor whose view changed). */
+  readonly onDidChange = this.changes.event;
 
   constructor() {
     this.registration = vscode.workspace.registerTextDocumentContentProvider(ProposedDocuments.scheme, this);
@@ -29,6 +33,13 @@ export class ProposedDocuments implements vscode.TextDocumentContentProvider, vs
     const uri = vscode.Uri.from({ scheme: ProposedDocuments.scheme, path: `/${++this.next}/${relative}` });
     this.texts.set(uri.toString(), text);
     return uri;
+  }
+
+  /** Replaces what a document holds; editors showing it follow. */
+  update(uri: vscode.Uri, text: string): void {
+    if (this.texts.get(uri.toString()) === text) return;
+    this.texts.set(uri.toString(), text);
+    this.changes.fire(uri);
   }
 
   /** What a proposal document holds (for tests and for callers that re-read a side). */
@@ -54,6 +65,7 @@ export class ProposedDocuments implements vscode.TextDocumentContentProvider, vs
 
   dispose(): void {
     this.registration.dispose();
+    this.changes.dispose();
     this.texts.clear();
   }
 }

@@ -12,6 +12,8 @@ export interface AgentSettings extends PolicySettings {
   readonly commandTimeoutMs: number;
   readonly commandOutputLimit: number;
   readonly runCommandsInTerminal: boolean;
+  /** An allowed edit goes through the per-hunk review before it is written. */
+  readonly reviewEdits: boolean;
   readonly maxSteps: number;
   readonly maxConsecutiveErrors: number;
   readonly toolOutputTokens: number;
@@ -57,6 +59,7 @@ export function readAgentSettings(warn: (message: string) => void = () => {}): A
     commandTimeoutMs: everyScope('commandTimeoutSeconds') * 1000,
     commandOutputLimit: everyScope('commandOutputLimit'),
     runCommandsInTerminal: everyScope('runCommandsInTerminal'),
+    reviewEdits: everyScope('reviewEdits'),
     maxSteps: everyScope('maxSteps'),
     maxConsecutiveErrors: everyScope('maxConsecutiveErrors'),
     toolOutputTokens: everyScope('toolOutputTokens'),

@@ -1,10 +1,26 @@
 // An agent edit shown in VS Code's diff editor before anything touches the file: the file as it is
-// against the proposed text, held by the shared proposed-change documents.
+// against the proposed text, held by the shared proposed-change documents; and, once allowed (with
+// pylot.agent.reviewEdits), the per-hunk review every proposed change goes through.
 import * as vscode from 'vscode';
 import type { ProposedDocuments } from '../proposedDocuments';
+import { proposeEdit } from '../review/proposal';
+import type { ReviewResult, Reviews } from '../review/reviewSession';
 
 export class DiffPreview {
-  constructor(private readonly documents: ProposedDocuments) {}
+  constructor(
+    private readonly documents: ProposedDocuments,
+    private readonly reviews?: Reviews,
+  ) {}
+
+  /** Reviews `after` against the open document hunk by hunk; the kept hunks are applied as one edit. */
+  async review(relative: string, document: vscode.TextDocument, after: string): Promise<ReviewResult & { total: number }> {
+    if (!this.reviews) throw new Error('The review flow is not available.');
+    const last = document.lineAt(document.lineCount - 1);
+    const review = await this.reviews.start(
+      proposeEdit(`Agent: edit ${relative}`, document, document.version, new vscode.Range(0, 0, last.lineNumber, last.text.length), after),
+    );
+    return { ...(await review.result), total: review.hunks.length };
+  }
 
   /** Shows `after` against the file; `before` undefined means a new file (shown against an empty one). */
   async show(relative: string, fileUri: vscode.Uri, before: string | undefined, after: string): Promise<vscode.Uri> {

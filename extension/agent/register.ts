@@ -12,6 +12,7 @@ import type { Sidecar } from '../sidecar/supervisor';
 import { AgentService, type AgentTurnRequest, type AgentTurnResult } from './agentService';
 import type { Checkpoint } from './checkpoints';
 import { DiffPreview } from './diffPreview';
+import type { Reviews } from '../review/reviewSession';
 import type { AgentUi } from './ui';
 import { VsCodeAgentUi } from './vscodeAgentUi';
 
@@ -34,8 +35,9 @@ export function registerAgent(
   searchCode: CodeSearch,
   proposed: ProposedDocuments,
   proposalDecided?: (kept: boolean) => void,
+  reviews?: Reviews,
 ): AgentApi {
-  const preview = new DiffPreview(proposed);
+  const preview = new DiffPreview(proposed, reviews);
   const storage = context.storageUri ?? context.globalStorageUri;
   const outputsFolder = storage.scheme === 'file' ? path.join(storage.fsPath, 'agent-output') : undefined;
   const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided, outputsFolder);

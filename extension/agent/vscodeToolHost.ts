@@ -60,7 +60,7 @@ export class VsCodeToolHost implements ToolHost {
     };
   }
 
-  async write({ target, before, after }: FileChange): Promise<void> {
+  async write({ target, before, after }: FileChange): Promise<string | void> {
     const uri = vscode.Uri.file(target.absolute);
     if (before === undefined) {
       // A new file is made through a checked handle (see policy/fileHandles): a folder swapped for a
@@ -73,9 +73,13 @@ export class VsCodeToolHost implements ToolHost {
     // policy approved, one hard link, no link on the way), again before saving, and after (the file now holds the edit).
     const identity = await identifyApproved(approved(target)).catch(asToolError);
     const document = await vscode.workspace.openTextDocument(uri);
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), after);
-    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(`VS Code could not apply the edit to ${target.relative}.`);
+    let note: string | undefined;
+    if (this.settings().reviewEdits) note = await this.reviewed(target.relative, document, after);
+    else {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), after);
+      if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(`VS Code could not apply the edit to ${target.relative}.`);
+    }
     const again = await identifyApproved(approved(target)).catch(asToolError);
     if (again.dev !== identity.dev || again.ino !== identity.ino)
       throw new ToolError(
@@ -95,6 +99,28 @@ export class VsCodeToolHost implements ToolHost {
       throw new ToolError(
         `${target.relative} does not hold the edit after saving: a folder on the way may have been swapped while VS Code saved. Check ${target.relative} and the folders above it.`,
       );
+    }
+    return note;
+  }
+
+  /** The per-hunk review of an allowed edit: the kept hunks applied as one edit, or why nothing was. */
+  private async reviewed(relative: string, document: vscode.TextDocument, after: string): Promise<string | undefined> {
+    const result = await this.diffs.review(relative, document, after);
+    switch (result.kind) {
+      case 'applied':
+        return result.rejected
+          ? `The user kept ${result.kept} of the edit's ${result.total} changes and rejected the others: read ${relative} again before editing it further.`
+          : undefined;
+      case 'unchanged':
+        return undefined;
+      case 'rejected':
+        throw new ToolError(`The user reviewed the edit and rejected every change; ${relative} is unchanged.`);
+      case 'stale':
+        throw new ToolError(`${relative} changed while the user reviewed the edit; nothing was written. Read it again.`);
+      case 'cancelled':
+        throw new ToolError(`The review of the edit was closed; ${relative} is unchanged.`);
+      case 'failed':
+        throw new ToolError(result.message);
     }
   }
 

@@ -1,16 +1,17 @@
-// A code block's buttons: Copy, Insert at cursor, Apply to file. Apply shows VS Code's diff of the
-// file against a virtual document holding the change, and writes only after the user says Apply,
-// as one WorkspaceEdit (so Undo takes it back). Code replacing whole lines takes their indentation
-// and line break (placeCode.ts).
+// A code block's buttons: Copy, Insert at cursor, Apply to file. Apply goes through the one review
+// flow (review/reviewSession.ts): per-hunk accept / reject, and only the kept hunks written, as one
+// WorkspaceEdit (so Undo takes it back). Code replacing whole lines takes their indentation and
+// line break (placeCode.ts).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ProposedDocuments } from '../proposedDocuments';
+import { proposeEdit } from '../review/proposal';
+import type { Reviews } from '../review/reviewSession';
 import { fitCode, type Replaced } from './placeCode';
 
 export class CodeBlockActions {
   constructor(
     private readonly lastEditor: () => vscode.TextEditor | undefined,
-    private readonly proposed: ProposedDocuments,
+    private readonly reviews: Reviews,
   ) {}
 
   async copy(code: string): Promise<void> {
@@ -39,22 +40,12 @@ export class CodeBlockActions {
     const fitted = fitCode(code, replaced(document, range));
     const proposed = document.getText().slice(0, document.offsetAt(range.start)) + fitted + document.getText().slice(document.offsetAt(range.end));
     const name = path.basename(document.uri.path);
-    const proposedUri = this.proposed.add(proposed, name);
-    try {
-      await this.proposed.showDiff(document.uri, proposedUri, `${name} ↔ Pylot's change`);
-      const what = editor.selection.isEmpty ? `the whole of ${name}` : `the selection in ${name}`;
-      const choice = await vscode.window.showInformationMessage(`Replace ${what} with Pylot's code?`, 'Apply', 'Discard');
-      if (choice !== 'Apply') return false;
-      if (document.version !== version) {
-        void vscode.window.showWarningMessage(`${name} changed while the diff was open; nothing was applied. Apply again to see the new diff.`);
-        return false;
-      }
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(document.uri, fullRange(document), proposed);
-      return await vscode.workspace.applyEdit(edit);
-    } finally {
-      await this.proposed.close(proposedUri);
-    }
+    const what = editor.selection.isEmpty ? `the whole of ${name}` : `the selection in ${name}`;
+    // The whole file is the proposal, so the review shows the change where it goes.
+    const review = await this.reviews.start(proposeEdit(`Apply the code to ${what}`, document, version, fullRange(document), proposed));
+    const result = await review.result;
+    if (result.kind === 'stale' || result.kind === 'failed') void vscode.window.showWarningMessage(`Pylot: ${result.message}`);
+    return result.kind === 'applied';
   }
 
   private async targetEditor(action: string): Promise<vscode.TextEditor | undefined> {
@@ -78,5 +69,5 @@ function replaced(document: vscode.TextDocument, range: vscode.Range): Replaced 
 }
 
 function fullRange(document: vscode.TextDocument): vscode.Range {
-  return new vscode.Range(0, 0, document.lineCount, 0);
+  return new vscode.Range(0, 0, document.lineCount - 1, document.lineAt(document.lineCount - 1).text.length);
 }

@@ -1,7 +1,7 @@
 // The chat panel's wiring: view, controller, backends, commands and the selection offer. main.ts
 // calls registerChat() once; the returned ChatApi is how the agent plugs in (setBackend('agent', …))
 // and how tests and other commands (e.g. pylot.explain through pylot.openChat) drive the chat.
-import type { ProposedDocuments } from '../proposedDocuments';
+import type { Reviews } from '../review/reviewSession';
 import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
 import type { Vote } from '../../protocol/usageStats';
@@ -40,8 +40,8 @@ export interface ChatDeps {
   readonly privacy: { isExcluded(uri: vscode.Uri): boolean };
   /** The workspace index, for `@codebase`. */
   readonly searchCode: CodeSearch;
-  /** Where Apply to file's diff gets its proposed side. */
-  readonly proposed: ProposedDocuments;
+  /** The review flow Apply to file goes through. */
+  readonly reviews: Reviews;
   /** 👍/👎 on a reply of `model`, for the local usage statistics. */
   readonly chatVote?: (model: string, vote: Vote, note?: string) => void;
 }
@@ -68,6 +68,8 @@ export interface ChatApi {
   setBackend(mode: ChatMode, backend: ChatBackend): vscode.Disposable;
   /** What the panel's 👍/👎 does (tests call it directly). */
   feedback(turnId: string, vote: Vote, note?: string): Promise<void>;
+  /** What a code block's "Apply to file" does (tests call it directly): resolves with whether anything was applied. */
+  applyCode(code: string): Promise<boolean>;
 }
 
 export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): ChatApi {
@@ -86,7 +88,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
       ),
   };
   const history = new ChatHistory(context.workspaceState);
-  const actions = new CodeBlockActions(() => lastEditor, deps.proposed);
+  const actions = new CodeBlockActions(() => lastEditor, deps.reviews);
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, (message) => handle(message), log);
   const controller = new ChatController(history, new ModePrompts(context.extensionUri), contextDeps, (message) => view.post(message), log);
   const ask = new AskBackend(sidecar, models);
@@ -231,6 +233,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
     visible: () => view.visible,
     setBackend: (mode, backend) => controller.setBackend(mode, backend),
     feedback,
+    applyCode: (code) => actions.apply(code),
   };
 }
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { askForCode, codeAnswerShape, reviewAndApply, type FlowDeps } from './editFlow';
 import { buildMessages, contextFor, describeDiagnostic, fileNameOf, instructionFor, languageName } from './messages';
 import type { PromptFile } from './promptFile';
-import { proposeEdit } from './proposal';
+import { proposeEdit } from '../review/proposal';
 import type { Prompts } from './prompts';
 import { CommandRefused, type Outcome, type Run, type StepResult } from './run';
 import { diagnosticsIn, findTarget, wholeLines, type Target } from './target';

@@ -1,15 +1,14 @@
 // The path every code-changing command shares: ask for the new text of the target's lines, refuse
-// if the document changed meanwhile, preview the diff, apply the hunks the user kept as one edit.
+// if the document changed meanwhile, then the one review flow (review/reviewSession.ts): per-hunk
+// accept / reject, the kept hunks applied as one edit.
 import * as z from 'zod/mini';
 import { askModel, type AskDeps, type ChatMessage } from './ask';
-import { applyProposal, isCurrent, type Proposal } from './proposal';
-import type { ProposedDocuments } from '../proposedDocuments';
-import { review, type PendingReview } from './review';
+import { isCurrent, type Proposal } from '../review/proposal';
+import type { Reviews } from '../review/reviewSession';
 import { CommandRefused, type Outcome, type Run } from './run';
 
 export interface FlowDeps extends AskDeps {
-  readonly documents: ProposedDocuments;
-  readonly reviewShown: (review: PendingReview) => void;
+  readonly reviews: Reviews;
   /** Hunks kept and rejected in a preview (the usage statistics). */
   readonly hunksDecided?: (kept: number, rejected: number) => void;
 }
@@ -27,13 +26,25 @@ export async function askForCode(deps: AskDeps, messages: readonly ChatMessage[]
 /** Shows the proposal and applies what the user keeps. */
 export async function reviewAndApply(deps: FlowDeps, proposal: Proposal): Promise<Outcome> {
   refuseIfStale(proposal);
-  const kept = await review(proposal, deps.documents, deps.reviewShown, deps.hunksDecided);
-  if (kept === undefined) return { kind: 'rejected' };
-  if (kept.length === 0) return proposal.oldText === proposal.newText ? { kind: 'done', detail: 'no change proposed' } : { kind: 'rejected' };
-  const result = await applyProposal(proposal, kept);
-  if (result === 'stale') refuseIfStale(proposal);
-  if (result === 'failed') throw new Error(`VS Code did not apply the change to ${proposal.uri.fsPath}.`);
-  return { kind: 'applied', detail: `${kept.length} change(s)` };
+  if (proposal.oldText === proposal.newText) return { kind: 'done', detail: 'no change proposed' };
+  const review = await deps.reviews.start(proposal);
+  const result = await review.result;
+  switch (result.kind) {
+    case 'applied':
+      deps.hunksDecided?.(result.kept, result.rejected);
+      return { kind: 'applied', detail: `${result.kept} change(s)` };
+    case 'rejected':
+      deps.hunksDecided?.(0, review.hunks.length);
+      return { kind: 'rejected' };
+    case 'unchanged':
+      return { kind: 'done', detail: 'no change proposed' };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+    case 'stale':
+      throw new CommandRefused(`the file changed while Pylot's change to it was under review, so nothing was applied. Run "${proposal.title}" again.`);
+    case 'failed':
+      throw new Error(result.message);
+  }
 }
 
 function refuseIfStale(proposal: Proposal): void {

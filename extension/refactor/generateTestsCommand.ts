@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { askForCode, reviewAndApply, type FlowDeps } from './editFlow';
 import { buildMessages, contextFor, fileNameOf, instructionFor, languageName } from './messages';
-import { proposeEdit, proposeNewFile } from './proposal';
+import { proposeEdit, proposeNewFile } from '../review/proposal';
 import type { Prompts } from './prompts';
 import { CommandRefused, type Run, type StepResult } from './run';
 import { findTarget } from './target';

@@ -14,12 +14,11 @@ import { generateTests } from './generateTestsCommand';
 import { copyBuiltInPrompt, pickPrompt } from './promptCommands';
 import { Prompts } from './prompts';
 import { suggestRename, type PendingNames, type RenameDeps } from './renameCommand';
-import type { ProposedDocuments } from '../proposedDocuments';
-import type { PendingReview } from './review';
+import type { PendingReview, Reviews } from '../review/reviewSession';
 import { cancelRunningCommands, CommandRefused, reportFailure, runCommand, type Outcome, type Run, type Step } from './run';
 
 export interface RefactorApi {
-  /** A diff preview is waiting for accept / reject. */
+  /** A review is waiting for accept / reject (any source's: the review flow is shared). */
   readonly onDidShowReview: vscode.Event<PendingReview>;
   /** Suggested names are waiting for a pick. */
   readonly onDidShowNames: vscode.Event<PendingNames>;
@@ -29,16 +28,12 @@ export interface RefactorApi {
 
 export function registerRefactorCommands(
   context: vscode.ExtensionContext,
-  base: { sidecar: Sidecar; models: ModelManager; log: Log; proposed: ProposedDocuments; hunksDecided?: (kept: number, rejected: number) => void },
+  base: { sidecar: Sidecar; models: ModelManager; log: Log; reviews: Reviews; hunksDecided?: (kept: number, rejected: number) => void },
 ): RefactorApi {
-  const reviews = new vscode.EventEmitter<PendingReview>();
   const namesShown = new vscode.EventEmitter<PendingNames>();
-  const documents = base.proposed;
   const prompts = new Prompts(context.extensionUri);
   const deps: RenameDeps = {
     ...base,
-    documents,
-    reviewShown: (review) => reviews.fire(review),
     namesShown: (pending) => namesShown.fire(pending),
     rules: () => rulesPrompt(base.models, (message) => base.log.warn(message)),
   };
@@ -55,7 +50,6 @@ export function registerRefactorCommands(
     );
 
   context.subscriptions.push(
-    reviews,
     namesShown,
     vscode.languages.registerCodeActionsProvider({ pattern: '**' }, new RefactorCodeActions(), RefactorCodeActions.metadata),
     onEditor('pylot.explain', 'Explain', (editor) => explainCode(prompts, editor)),
@@ -102,5 +96,5 @@ export function registerRefactorCommands(
       runCommand('Write Commit Message', log, (run) => writeCommitMessage(deps, prompts, run, scm)),
     ),
   );
-  return { onDidShowReview: reviews.event, onDidShowNames: namesShown.event, cancelRunning: cancelRunningCommands };
+  return { onDidShowReview: base.reviews.onDidShowReview, onDidShowNames: namesShown.event, cancelRunning: cancelRunningCommands };
 }

@@ -69,6 +69,14 @@ export const chatAgentSettings = {
     order: 37,
     description: 'Also show the agent\'s commands and their output in a "Pylot Agent" terminal.',
   }),
+  'agent.reviewEdits': declare({
+    section: 'Chat & Agent',
+    schema: z.boolean(),
+    default: false,
+    order: 37.5,
+    description:
+      'After you allow an edit, review it hunk by hunk (accept or reject each change) before it is written, as for every other change Pylot proposes. Off: an allowed edit is written whole.',
+  }),
   'agent.maxSteps': declare({
     section: 'Chat & Agent',
     schema: z.int().check(z.minimum(1), z.maximum(100)),

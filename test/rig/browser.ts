@@ -231,3 +231,39 @@ function trimLines(lines: readonly string[]): string[] {
   while (out.length && out.at(-1) === '') out.pop();
   return out;
 }
+
+export interface ReviewLine {
+  readonly text: string;
+  /** Drawn struck through: a line the change removes. */
+  readonly struck: boolean;
+}
+
+/** The focused editor's lines as drawn (in order), each with whether it is struck through (the review editor's removed lines). */
+export async function editorLines(page: Page): Promise<ReviewLine[]> {
+  const lines = await page.locator('.editor-instance .monaco-editor.focused .view-lines .view-line').evaluateAll((elements) =>
+    elements.map((line) => {
+      // The test's tsconfig has no DOM lib: the page's own getComputedStyle, typed by hand.
+      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { textDecorationLine: string } }).getComputedStyle;
+      return {
+        top: parseFloat((line as unknown as { style: { top: string } }).style.top) || 0,
+        text: (line.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd(),
+        struck: [...line.querySelectorAll('span')].some((span) => style(span).textDecorationLine.includes('line-through')),
+      };
+    }),
+  );
+  const ordered = lines.sort((a, b) => a.top - b.top).map(({ text, struck }) => ({ text, struck }));
+  while (ordered.length && ordered.at(-1)!.text === '') ordered.pop();
+  return ordered;
+}
+
+/** Waits until the focused editor shows exactly `expected` (lines, and which are struck through), and fails with what it shows. */
+export async function expectEditorLines(page: Page, expected: readonly ReviewLine[], timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: ReviewLine[] = [];
+  while (Date.now() < deadline) {
+    seen = await editorLines(page);
+    if (JSON.stringify(seen) === JSON.stringify(expected)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the editor shows\n${JSON.stringify(seen, null, 2)}\nnot\n${JSON.stringify(expected, null, 2)}`);
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
-  expectDiff,
+  expectEditorLines,
   launchBrowser,
   openFile,
   runCommand,
@@ -96,7 +96,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await shots.take('inserted');
   });
 
-  it('Apply to file shows a diff first, applies one undoable edit', async () => {
+  it('Apply to file opens the review: the old line struck through above the new, Ctrl+Alt+Y applies one undoable edit', async () => {
     const shots = await screenshots(page, 'chat-apply');
     const file = path.join(workspace, 'math.ts');
     const wrong = 'export function add(a: number, b: number): number {\n  return a - b;\n}\n';
@@ -109,20 +109,20 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Control+L'); // line 2, its line break included
     await panel.getByRole('button', { name: 'Apply to file' }).click();
-    await page.locator('.monaco-diff-editor').first().waitFor({ timeout });
-    const toast = page.locator('.notification-toast', { hasText: "Replace the selection in math.ts with Pylot's code?" });
-    await toast.waitFor({ timeout });
-    // Both sides as a person reads them: the file now, and the selected line replaced by the code
-    // block, indented like the line it replaces and keeping its line break.
-    await expectDiff(page, {
-      original: ['export function add(a: number, b: number): number {', '  return a - b;', '}'],
-      modified: ['export function add(a: number, b: number): number {', '  return a + b;', '}'],
-    });
-    await shots.take('diff');
-    assert.equal(await readFile(file, 'utf8'), wrong, 'nothing written before Apply');
-    await toast.getByRole('button', { name: 'Apply' }).click();
-    await page.locator('.monaco-diff-editor').waitFor({ state: 'detached', timeout });
-    await page.locator('.editor-instance .monaco-editor .view-lines').click();
+    // The review editor, focused: the selected line replaced by the code block, indented like the
+    // line it replaces and keeping its line break; the old line struck through above it.
+    await page.locator('.monaco-editor.focused .codelens-decoration', { hasText: 'Accept' }).first().waitFor({ timeout });
+    await expectEditorLines(page, [
+      { text: 'export function add(a: number, b: number): number {', struck: false },
+      { text: '  return a - b;', struck: true },
+      { text: '  return a + b;', struck: false },
+      { text: '}', struck: false },
+    ]);
+    await shots.take('review');
+    assert.equal(await readFile(file, 'utf8'), wrong, 'nothing written before the user accepts');
+    await page.keyboard.press('Control+Alt+Y');
+    await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Accept' }).first().waitFor({ state: 'detached', timeout });
+    await page.locator('.tab.active', { hasText: 'math.ts' }).waitFor({ timeout });
     await page.keyboard.press('Control+S');
     await waitForFile(file, (text) => text === right);
     await shots.take('applied');

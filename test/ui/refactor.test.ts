@@ -1,6 +1,6 @@
-// A refactor command as a person meets it: "Pylot: Document" from the palette, the diff preview
-// beside the code with the change's hunks in a QuickPick, Enter applies, Ctrl+Z takes it back,
-// Escape discards. The chat model is a scripted GGUF whose JSON goes through the real grammar.
+// A refactor command as a person meets it: "Pylot: Document" from the palette, the review editor
+// with the proposed lines in place and Accept / Reject lenses, Ctrl+Alt+Y accepts, Ctrl+Z takes it
+// back, Ctrl+Shift+Backspace rejects. The chat model is a scripted GGUF whose JSON goes through the real grammar.
 // Screenshots of every step go to out/test-results/ui/.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { expectDiff, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForWorkbench, type BrowserSession } from '../rig/browser';
+import { expectEditorLines, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForWorkbench, type BrowserSession } from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { scriptedModel } from '../fixtures/models';
 
@@ -46,49 +46,57 @@ describe('Pylot refactor commands in the browser', { timeout: 10 * 60_000 }, () 
     await rm(workspace, { recursive: true, force: true });
   });
 
-  it('previews a doc comment as a diff, applies it on Enter, and Ctrl+Z takes it back', async () => {
+  it('shows the doc comment in the review editor, Ctrl+Alt+Y accepts it, Ctrl+Z takes it back', async () => {
     const shots = await screenshots(page, 'refactor-document');
     const file = path.join(workspace, 'math.ts');
     await openFile(page, 'math.ts');
     await page.keyboard.press('Control+A');
     await runCommand(page, 'Pylot: Document');
 
-    const pick = page.locator('.quick-input-widget', { hasText: 'Document' });
-    await pick.waitFor({ state: 'visible', timeout });
-    const diff = page.locator('.monaco-diff-editor');
-    await diff.first().waitFor({ state: 'visible', timeout });
-    await page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: 'Adds two numbers.' }).first().waitFor({ timeout });
-    await expectDiff(page, { original: source.split('\n'), modified: documented.split('\n') });
-    await shots.take('diff-preview');
-    assert.match(await pick.innerText(), /\+ \* Adds two numbers\.[\s\S]*before line 1: −0 \+3/, 'the hunk, ticked, with where it goes');
+    // The review editor: the file with the proposed lines in place, an Accept / Reject lens above them.
+    await page.locator('.monaco-editor.focused .codelens-decoration', { hasText: 'Accept' }).first().waitFor({ timeout });
+    await expectEditorLines(
+      page,
+      documented
+        .split('\n')
+        .slice(0, -1)
+        .map((text) => ({ text, struck: false })),
+    );
+    await shots.take('review');
     assert.equal(await readFile(file, 'utf8'), source, 'nothing is written before the user accepts');
 
-    await page.keyboard.press('Enter');
-    await pick.waitFor({ state: 'hidden', timeout });
-    await diff.first().waitFor({ state: 'detached', timeout });
+    await page.keyboard.press('Control+Alt+Y');
+    // The review closes; the file's own editor, focused, holds the change (unsaved).
+    await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Accept' }).first().waitFor({ state: 'detached', timeout });
+    await page.locator('.tab.active', { hasText: 'math.ts' }).waitFor({ timeout });
     await page.keyboard.press('Control+S');
     assert.equal(await waitForFile(file, (text) => text.includes('Adds two numbers.')), documented);
     await shots.take('applied');
 
-    await editorOf(page).click();
     await page.keyboard.press('Control+Z');
     await page.keyboard.press('Control+S');
     assert.equal(await waitForFile(file, (text) => !text.includes('Adds two numbers.')), source);
     await shots.take('undone');
   });
 
-  it('Escape discards the proposal and leaves the file as it was', async () => {
+  it('Ctrl+Shift+Backspace rejects the whole proposal and leaves the file as it was', async () => {
     const shots = await screenshots(page, 'refactor-reject');
     const file = path.join(workspace, 'math.ts');
     await editorOf(page).click();
     await page.keyboard.press('Control+A');
     await runCommand(page, 'Pylot: Document');
-    const pick = page.locator('.quick-input-widget', { hasText: 'Document' });
-    await pick.waitFor({ state: 'visible', timeout });
-    await shots.take('preview');
-    await page.keyboard.press('Escape');
-    await pick.waitFor({ state: 'hidden', timeout });
-    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout });
+    const lens = page.locator('.monaco-editor.focused .codelens-decoration', { hasText: 'Reject' }).first();
+    await lens.waitFor({ timeout });
+    await shots.take('review');
+    await page.keyboard.press('Control+Shift+Backspace');
+    await lens.waitFor({ state: 'detached', timeout });
+    await expectEditorLines(
+      page,
+      source
+        .split('\n')
+        .slice(0, -1)
+        .map((text) => ({ text, struck: false })),
+    );
     await page.keyboard.press('Control+S');
     assert.equal(await readFile(file, 'utf8'), source);
     await shots.take('discarded');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { declarationEnd, existingCommentLines, formatDocComment, withDocComment } from '../../extension/refactor/docComment';
-import { applyChanges, diffHunks, hunkChanges } from '../../extension/refactor/hunks';
+import { applyChanges, diffHunks, hunkChanges } from '../../extension/review/hunks';
 import { fillPrompt, parsePromptFile } from '../../extension/refactor/promptFile';
 import { detectTestStyle, frameworkOf } from '../../extension/refactor/testStyle';
 

@@ -16,7 +16,7 @@ export const editFileTool = implement(spec, {
     return { target, before, after: edit.text };
   },
   async invoke(args, context, change) {
-    await applyChange(change!, args.path, context);
-    return `Edited ${change!.target.relative}.`;
+    const note = await applyChange(change!, args.path, context);
+    return note ? `Edited ${change!.target.relative}. ${note}` : `Edited ${change!.target.relative}.`;
   },
 });

@@ -15,7 +15,7 @@ export async function currentText(target: Target, host: ToolHost): Promise<strin
 }
 
 /** Writes the change the user allowed. `path` is the call's path argument as the model wrote it. */
-export async function applyChange(change: FileChange, path: string, context: ToolContext): Promise<void> {
+export async function applyChange(change: FileChange, path: string, context: ToolContext): Promise<string | void> {
   const { target, before } = change;
   // The prompt may have been open a while: the path must still lead where it did, the text be what was shown.
   const again = await context.workspace.resolve(path);
@@ -23,5 +23,5 @@ export async function applyChange(change: FileChange, path: string, context: Too
   if ((await currentText(again, context.host)) !== before)
     throw new ToolError(`${target.relative} changed while waiting for approval; nothing was written. Read it again.`);
   context.beforeWrite(target, before);
-  await context.host.write(change);
+  return context.host.write(change);
 }

@@ -38,8 +38,11 @@ export interface ToolHost {
   openText(target: Target): string | undefined;
   /** The change as the approval prompt can show it (a diff); nothing is written. */
   preview(change: FileChange): ProposedChange;
-  /** Writes an allowed change as one undoable edit, saved; a new file is created. */
-  write(change: FileChange): Promise<void>;
+  /**
+   * Writes an allowed change as one undoable edit, saved; a new file is created. May say what the
+   * model should know of it (e.g. the user kept only some of its hunks).
+   */
+  write(change: FileChange): Promise<string | void>;
   /** The language servers' symbols with this name across the workspace. */
   workspaceSymbols(name: string): Promise<readonly SymbolLocation[]>;
   /** How the editor names a file in the workspace (the folder's name first when there are several). */

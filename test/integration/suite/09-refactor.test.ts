@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { PendingNames } from '../../../extension/refactor/renameCommand';
-import type { PendingReview } from '../../../extension/refactor/review';
+import type { PendingReview } from '../../../extension/review/reviewSession';
 import type { Outcome } from '../../../extension/refactor/run';
 import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
 import { pylot, setting, testModels, waitFor } from './helpers';
@@ -51,7 +51,7 @@ suite('Pylot refactor commands', () => {
     const outcome = run('pylot.document');
     const pending = await review;
     assert.equal(pending.hunks.length, 1);
-    assert.ok(previewOpen(), 'the diff preview is open while the user decides');
+    assert.ok(previewOpen(), 'the review editor is open while the user decides');
     assert.equal(editor.document.getText(), source, 'nothing changes before the user accepts');
     pending.accept();
     assert.equal((await outcome).kind, 'applied');
@@ -249,7 +249,10 @@ suite('Pylot refactor commands', () => {
     const review = nextReview();
     const outcome = run('pylot.refactor', 'use const');
     const pending = await review;
-    await editor.edit((edit) => edit.insert(new vscode.Position(1, 0), 'more();\n'));
+    // The review editor has the file's place; the file changes behind it (another tool, a save from disk).
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(editor.document.uri, new vscode.Position(1, 0), 'more();\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
     pending.accept();
     const result = await outcome;
     assert.equal(result.kind, 'refused', result.detail);
@@ -349,8 +352,9 @@ suite('Pylot refactor commands', () => {
     assert.equal(editor.document.getText(), 'let QUIET = 1;\n');
     assert.match(fake.requests[0]!.messages.at(-1)!.content, /Rename every variable in this TypeScript code to upper case/);
 
-    // selection: required, and nothing selected: refused before asking.
-    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    // selection: required, and nothing selected: refused before asking. (The review gave the file's
+    // editor back as a new TextEditor.)
+    vscode.window.activeTextEditor!.selection = new vscode.Selection(0, 0, 0, 0);
     const refused = await run('pylot.runPrompt', 'shout');
     assert.equal(refused.kind, 'refused');
     assert.equal(fake.requests.length, 1);
@@ -501,7 +505,7 @@ async function nextNames(): Promise<PendingNames> {
 function previewOpen(): boolean {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .some((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'pylot-proposed');
+    .some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.scheme === 'pylot-proposed');
 }
 
 async function undo(editor: vscode.TextEditor): Promise<void> {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { acceptGhostText, pylot, setting, testModels, waitFor } from './helpers';
 import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
-import type { PendingReview } from '../../../extension/refactor/review';
+import type { PendingReview } from '../../../extension/review/reviewSession';
 
 /** Each marker, where it comes from. None is a word any code or log of Pylot's own contains. */
 const markers = {

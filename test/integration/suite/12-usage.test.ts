@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { UsageStats } from '../../../protocol/usageStats';
-import type { PendingReview } from '../../../extension/refactor/review';
+import type { PendingReview } from '../../../extension/review/reviewSession';
 import type { AgentUi, ApprovalDecision } from '../../../extension/agent/ui';
 import { acceptGhostText, functionEditor, pylot, script, setting, testModels, waitFor } from './helpers';
 import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
