@@ -26,6 +26,7 @@ import type { Sidecar } from '../sidecar/supervisor';
 import { Checkpoints } from './checkpoints';
 import { DiffPreview } from './diffPreview';
 import { executeCall } from './executeCall';
+import type { TurnTools } from './externalSources';
 import type { ExternalTools } from './externalTool';
 import { WorkspacePaths } from './policy/paths';
 import { AgentPolicy } from './policy/policy';
@@ -82,7 +83,7 @@ export class AgentService implements vscode.Disposable {
     /** The workspace storage's folder for long tool results (undefined where storage is not a local folder). */
     outputsFolder?: string,
     /** The tools of MCP servers and VS Code to offer in a turn (none when absent). */
-    private readonly externalTools: (signal: AbortSignal) => Promise<ExternalTools> = async () => new Map(),
+    private readonly externalTools: (signal: AbortSignal) => Promise<TurnTools> = async () => ({ tools: new Map(), notices: [] }),
   ) {
     // Saved when longer than about what the model is given (toolOutputTokens at ≥ 3 characters a token).
     this.outputs = outputsFolder ? new SavedOutputs(outputsFolder, () => readAgentSettings().toolOutputTokens * 3) : undefined;
@@ -117,7 +118,8 @@ export class AgentService implements vscode.Disposable {
     this.checkpoints.begin(turnId, request.task.replace(/\s+/g, ' ').slice(0, 80));
     try {
       await this.models.ensureLoaded('chat', abort.signal);
-      const external = await this.externalTools(abort.signal);
+      const { tools: external, notices } = await this.externalTools(abort.signal);
+      for (const message of notices) ui.onEvent({ type: 'notice', turnId, message });
       this.turns.set(turnId, { ui, signal: abort.signal, settings, mode: request.mode ?? 'agent', external });
       const result = await this.sidecar.request(
         AgentRun,

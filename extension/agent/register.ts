@@ -12,6 +12,8 @@ import type { Sidecar } from '../sidecar/supervisor';
 import { AgentService, type AgentTurnRequest, type AgentTurnResult } from './agentService';
 import type { Checkpoint } from './checkpoints';
 import { DiffPreview } from './diffPreview';
+import { ExternalSources } from './externalSources';
+import { registerPylotTools } from '../lm/pylotTools';
 import type { AgentUi } from './ui';
 import { VsCodeAgentUi } from './vscodeAgentUi';
 
@@ -38,7 +40,8 @@ export function registerAgent(
   const preview = new DiffPreview(proposed);
   const storage = context.storageUri ?? context.globalStorageUri;
   const outputsFolder = storage.scheme === 'file' ? path.join(storage.fsPath, 'agent-output') : undefined;
-  const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided, outputsFolder);
+  const external = new ExternalSources(log, String(context.extension.packageJSON.version ?? '0.0.0'));
+  const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided, outputsFolder, (signal) => external.forTurn(signal));
   const api: AgentApi = {
     runAgentTurn: (request, ui, signal) => service.runAgentTurn(request, ui, signal),
     checkpoints: () => service.checkpoints.list(),
@@ -46,6 +49,8 @@ export function registerAgent(
   };
   context.subscriptions.push(
     service,
+    external,
+    ...registerPylotTools(searchCode, preview),
     vscode.commands.registerCommand('pylot.runAgent', (task?: string) => runAgentCommand(api, log, task)),
     vscode.commands.registerCommand('pylot.restoreCheckpoint', () => restoreCommand(api)),
   );

@@ -29,8 +29,10 @@ export interface McpHubOptions {
 
 export interface McpTools {
   readonly runners: ExternalToolRunner[];
-  /** Servers and tools that are not offered, and why: for the log and the turn's notice. */
+  /** Tools that are not offered, and why (for the log). */
   readonly problems: string[];
+  /** Servers that could not be reached or did not list their tools, and why (the user is told). */
+  readonly unavailable: string[];
 }
 
 interface Connection {
@@ -56,9 +58,11 @@ export class McpHub {
     const listed = await Promise.all(Object.entries(servers).map(([name, config]) => this.serverTools(name, config, signal)));
     const runners: ExternalToolRunner[] = [];
     const problems: string[] = [];
+    const unavailable: string[] = [];
     const names = new Set<string>();
     for (const server of listed) {
       problems.push(...server.problems);
+      unavailable.push(...server.unavailable);
       for (const runner of server.runners) {
         if (names.has(runner.tool.name)) problems.push(`${runner.origin}: tool ${runner.tool.name} is skipped: another tool has that name.`);
         else {
@@ -67,7 +71,7 @@ export class McpHub {
         }
       }
     }
-    return { runners, problems };
+    return { runners, problems, unavailable };
   }
 
   async dispose(): Promise<void> {
@@ -106,10 +110,10 @@ export class McpHub {
           invoke: (args, callSignal) => this.call(name, config, listed.name, args, callSignal),
         });
       }
-      return { runners, problems };
+      return { runners, problems, unavailable: [] };
     } catch (error) {
-      if (signal.aborted) return { runners: [], problems: [] };
-      return { runners: [], problems: [`${origin} is not available: ${this.describe(name, error)}`] };
+      if (signal.aborted) return { runners: [], problems: [], unavailable: [] };
+      return { runners: [], problems: [], unavailable: [`${origin} is not available: ${this.describe(name, error)}`] };
     }
   }
 

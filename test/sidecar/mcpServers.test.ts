@@ -117,7 +117,7 @@ describe('MCP servers as agent tools', () => {
   });
 
   it('a server that cannot start, or an HTTP server that is not there, is reported; the others still work', async () => {
-    const { runners, problems } = await hubOf({
+    const { runners, unavailable: problems } = await hubOf({
       missing: { command: path.join(notesDir, 'no-such-program') },
       gone: { url: 'http://127.0.0.1:9/mcp' },
       notes: stdio('notes'),
