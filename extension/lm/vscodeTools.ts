@@ -14,8 +14,9 @@ export function vscodeToolRunners(): { runners: ExternalToolRunner[]; problems: 
   const problems: string[] = [];
   for (const info of vscode.lm.tools) {
     if (info.name.startsWith(pylotToolPrefix)) continue;
+    // VS Code's own tools are often named vscode_*: not vscode_vscode_*.
     const shaped = shapeTool(
-      namespacedName('vscode', '', info.name),
+      namespacedName('vscode', '', info.name.replace(/^vscode_/, '')),
       { name: info.name, description: info.description, inputSchema: info.inputSchema ?? {} },
       'command',
     );
