@@ -38,7 +38,13 @@ for (const vocab of ['qwen2', 'llama-bpe']) {
     const withHuge = cost([...toolSpecs, ...huge]);
     const show = (now: { json: number; native: number }) =>
       `${now.json} (×${(now.json / own.json).toFixed(2)}) / ${now.native} (×${(now.native / own.native).toFixed(2)})`;
-    rows.push([`${contextSize / 1024}k (${size})`, `${own.json} / ${own.native}`, show(withNotes), show(withHuge), `+${tokens(hugeDescription)} (×${((own.json + tokens(hugeDescription)) / own.json).toFixed(0)})`]);
+    rows.push([
+      `${contextSize / 1024}k (${size})`,
+      `${own.json} / ${own.native}`,
+      show(withNotes),
+      show(withHuge),
+      `+${tokens(hugeDescription)} (×${((own.json + tokens(hugeDescription)) / own.json).toFixed(0)})`,
+    ]);
   }
   console.log(`\nAgent prompt with MCP tools, tokens in the ${vocab} vocabulary`);
   console.log(table(rows));
