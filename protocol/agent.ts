@@ -4,21 +4,23 @@
 // as `agent/event` notifications keyed by the turn id. Each tool is declared once, in its own file
 // under agent/tools/ (listed in agent/toolSpecs.ts): its parameters, risk class and approval text.
 import * as z from 'zod/mini';
+import { ExternalTool, ExternalToolName, externalToolLimit } from './agent/externalTools';
 import type { ToolSpec as AnyToolSpec } from './agent/tool';
 import { ToolName } from './agent/toolSpecs';
 import { notifyExtension, toExtension, toSidecar } from './rpc';
 
 export { argumentProblems, type ArgsOf, type Risk, type ToolArgs } from './agent/tool';
 export { ToolName, toolSpec, toolSpecs, type ToolSpecOf } from './agent/toolSpecs';
+export { ExternalTool, externalToolSpec, isExternalToolName, type ExternalToolName } from './agent/externalTools';
 
-/** One of the agent's tools, whichever. */
-export type ToolSpec = AnyToolSpec<ToolName>;
+/** One of the agent's tools, whichever: its own, or one of an MCP server or VS Code (agent/externalTools.ts). */
+export type ToolSpec = AnyToolSpec<ToolName | ExternalToolName>;
 
 const ArgValue = z.union([z.string(), z.number(), z.boolean()]);
 
 export const ToolCall = z.object({
   id: z.string(),
-  tool: ToolName,
+  tool: z.union([ToolName, ExternalToolName]),
   args: z.record(z.string(), ArgValue),
 });
 export type ToolCall = z.infer<typeof ToolCall>;
@@ -53,6 +55,8 @@ export const AgentRun = toSidecar(
     /** Tool output beyond this many tokens is cut to its head and tail. */
     toolOutputTokens: z.optional(z.int().check(z.minimum(64), z.maximum(32_768))),
     maxTokensPerStep: z.optional(z.int().check(z.minimum(16), z.maximum(8192))),
+    /** Tools of MCP servers and of VS Code, offered after the agent's own (the extension runs them). */
+    tools: z.optional(z.array(ExternalTool).check(z.maxLength(externalToolLimit))),
   }),
   z.object({
     turnId: z.string(),

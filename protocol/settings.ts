@@ -9,12 +9,14 @@ import type { SettingDeclaration } from './settingDeclaration';
 import { chatAgentSettings } from './settingSections/chatAgent';
 import { completionSettings } from './settingSections/completion';
 import { indexPrivacyAdvancedSettings } from './settingSections/indexPrivacy';
+import { mcpSettings } from './settingSections/mcp';
 import { modelsSettings } from './settingSections/models';
 
 export { sections, type Scope, type Section, type SettingDeclaration } from './settingDeclaration';
+export { McpServer } from './settingSections/mcp';
 export { ServerProfile, serverProfileDefaults } from './settingSections/models';
 
-export const settings = { ...completionSettings, ...chatAgentSettings, ...modelsSettings, ...indexPrivacyAdvancedSettings };
+export const settings = { ...completionSettings, ...chatAgentSettings, ...mcpSettings, ...modelsSettings, ...indexPrivacyAdvancedSettings };
 
 export type SettingKey = keyof typeof settings;
 export type SettingValue<K extends SettingKey> = z.infer<(typeof settings)[K]['schema']>;

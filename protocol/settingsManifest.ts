@@ -29,7 +29,7 @@ export function restrictedConfigurations(): string[] {
 /** One setting as package.json declares it: JSON schema first, then what the Settings editor shows. */
 export function configurationProperty(key: SettingKey): Record<string, unknown> {
   const declaration = settings[key];
-  const { type, enum: members, items, minimum, maximum, format, ...rest } = jsonSchema(declaration.schema);
+  const { type, enum: members, items, minimum, maximum, format, propertyNames, additionalProperties, ...rest } = jsonSchema(declaration.schema);
   if (Object.keys(rest).length > 0)
     throw new Error(`pylot.${key}: its schema needs JSON schema keywords the manifest does not render: ${Object.keys(rest).join(', ')}`);
   return withoutUndefined({
@@ -38,6 +38,8 @@ export function configurationProperty(key: SettingKey): Record<string, unknown> 
     enumDescriptions: declaration.enumDescriptions,
     items,
     format,
+    propertyNames,
+    additionalProperties,
     default: declaration.default,
     minimum,
     maximum,

@@ -69,6 +69,7 @@ function packageTarget(target, out) {
     'media',
     'grammars',
     'dist/extension.js',
+    'dist/mcp.js',
     'dist/sidecar.mjs',
     'dist/webview.js',
     'dist/chat.js',

@@ -4,7 +4,20 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { code } from '../../protocol/logLine';
-import { AgentEvent, AgentRun, AskContinue, ExecuteTool, toolSpec, type AgentMode, type AgentOutcome, type ToolResult } from '../../protocol/agent';
+import {
+  AgentEvent,
+  AgentRun,
+  AskContinue,
+  ExecuteTool,
+  externalToolSpec,
+  isExternalToolName,
+  toolSpec,
+  type AgentMode,
+  type AgentOutcome,
+  type ToolCall,
+  type ToolResult,
+  type ToolSpec,
+} from '../../protocol/agent';
 import { ErrorCodes, PylotError, type ParamsOf } from '../../protocol/rpc';
 import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
@@ -13,6 +26,8 @@ import type { Sidecar } from '../sidecar/supervisor';
 import { Checkpoints } from './checkpoints';
 import { DiffPreview } from './diffPreview';
 import { executeCall } from './executeCall';
+import type { TurnTools } from './externalSources';
+import type { ExternalTools } from './externalTool';
 import { WorkspacePaths } from './policy/paths';
 import { AgentPolicy } from './policy/policy';
 import { SavedOutputs } from './savedOutputs';
@@ -45,6 +60,8 @@ interface Turn {
   readonly signal: AbortSignal;
   readonly settings: AgentSettings;
   readonly mode: AgentMode;
+  /** The tools of MCP servers and VS Code offered in this turn. */
+  readonly external: ExternalTools;
 }
 
 export class AgentService implements vscode.Disposable {
@@ -65,6 +82,8 @@ export class AgentService implements vscode.Disposable {
     private readonly proposalDecided: (kept: boolean) => void = () => undefined,
     /** The workspace storage's folder for long tool results (undefined where storage is not a local folder). */
     outputsFolder?: string,
+    /** The tools of MCP servers and VS Code to offer in a turn (none when absent). */
+    private readonly externalTools: (signal: AbortSignal) => Promise<TurnTools> = async () => ({ tools: new Map(), notices: [] }),
   ) {
     // Saved when longer than about what the model is given (toolOutputTokens at ≥ 3 characters a token).
     this.outputs = outputsFolder ? new SavedOutputs(outputsFolder, () => readAgentSettings().toolOutputTokens * 3) : undefined;
@@ -99,7 +118,9 @@ export class AgentService implements vscode.Disposable {
     this.checkpoints.begin(turnId, request.task.replace(/\s+/g, ' ').slice(0, 80));
     try {
       await this.models.ensureLoaded('chat', abort.signal);
-      this.turns.set(turnId, { ui, signal: abort.signal, settings, mode: request.mode ?? 'agent' });
+      const { tools: external, notices } = await this.externalTools(abort.signal);
+      for (const message of notices) ui.onEvent({ type: 'notice', turnId, message });
+      this.turns.set(turnId, { ui, signal: abort.signal, settings, mode: request.mode ?? 'agent', external });
       const result = await this.sidecar.request(
         AgentRun,
         {
@@ -111,6 +132,7 @@ export class AgentService implements vscode.Disposable {
           maxSteps: settings.maxSteps,
           maxConsecutiveErrors: settings.maxConsecutiveErrors,
           toolOutputTokens: settings.toolOutputTokens,
+          ...(external.size ? { tools: [...external.values()].map((runner) => runner.tool) } : {}),
         },
         { signal: abort.signal },
       );
@@ -156,10 +178,12 @@ export class AgentService implements vscode.Disposable {
     const turn = this.turns.get(params.turnId);
     if (!turn) return { status: 'denied', output: 'This agent turn has ended.' };
     const { call } = params;
+    const spec = specOf(call, turn.external);
+    if (!spec) return { status: 'error', output: `There is no tool ${call.tool} in this turn.` };
     // Ask mode offers the model read-only tools; a write proposed anyway is refused here too.
-    if (turn.mode === 'ask' && toolSpec(call.tool).risk !== 'read') return { status: 'denied', output: `${call.tool} is not available in Ask mode.` };
+    if (turn.mode === 'ask' && spec.risk !== 'read') return { status: 'denied', output: `${call.tool} is not available in Ask mode.` };
     // Restricted Mode: a repository not yet trusted runs nothing, approved or not.
-    if (toolSpec(call.tool).risk === 'command' && !vscode.workspace.isTrusted)
+    if (spec.risk === 'command' && !vscode.workspace.isTrusted)
       return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
     const signal = AbortSignal.any([turn.signal, cancelled]);
     const policy = this.policy;
@@ -180,12 +204,13 @@ export class AgentService implements vscode.Disposable {
         saveRule,
         beforeWrite: (target, before) => this.checkpoints.record(params.turnId, target.absolute, before),
         ...(this.outputs ? { outputs: this.outputs } : {}),
+        external: turn.external,
       },
       signal,
     );
     // The title names the file or the command, which came from the model: user content, as the code an edit carries.
-    this.log.info`Agent: ${call.tool} ${code(toolSpec(call.tool).approvalTitle(call.args).slice(0, 200))} → ${result.status}`;
-    if (toolSpec(call.tool).risk === 'write' && result.status !== 'error') this.proposalDecided(result.status === 'ok');
+    this.log.info`Agent: ${call.tool} ${code(spec.approvalTitle(call.args).slice(0, 200))} → ${result.status}`;
+    if (spec.risk === 'write' && !isExternalToolName(call.tool) && result.status !== 'error') this.proposalDecided(result.status === 'ok');
     return result;
   }
 
@@ -197,6 +222,13 @@ export class AgentService implements vscode.Disposable {
     terminal.show(true);
     return this.terminal;
   }
+}
+
+/** The spec of a call's tool: Pylot's own, or one of this turn's external tools; undefined for neither. */
+function specOf(call: ToolCall, external: ExternalTools): ToolSpec | undefined {
+  if (!isExternalToolName(call.tool)) return toolSpec(call.tool);
+  const runner = external.get(call.tool);
+  return runner && externalToolSpec(runner.tool);
 }
 
 /** A checkpoint restore: the old content as one undoable edit, or the file removed if it was new. */

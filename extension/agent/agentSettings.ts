@@ -70,6 +70,7 @@ export function readAgentSettings(warn: (message: string) => void = () => {}): A
 export async function saveRule(rule: RememberedRule): Promise<void> {
   const config = vscode.workspace.getConfiguration('pylot.agent');
   if (rule.kind === 'reads') return config.update('autoApproveReads', true, vscode.ConfigurationTarget.Global);
+  if (rule.kind === 'tool') return; // an external tool is allowed for a session at most
   const key = rule.kind === 'commands' ? 'allowCommands' : 'allowWrites';
   const current = strings(config.inspect<unknown>(key)?.globalValue ?? []);
   await config.update(key, [...new Set([...current, ...rule.patterns])], vscode.ConfigurationTarget.Global);

@@ -1,7 +1,7 @@
 // The agent as the chat panel's Agent mode: the panel's cards show each call, and its buttons answer
 // the agent's approvals (VsCodeAgentUi is the same for pylot.runAgent, with VS Code's own prompts).
 import * as vscode from 'vscode';
-import { toolSpec, type AgentEventParams, type ToolCall } from '../../protocol/agent';
+import { isExternalToolName, toolSpec, type AgentEventParams, type Risk, type ToolCall } from '../../protocol/agent';
 import type { ApprovalDecision as ChatDecision } from '../../protocol/chat';
 import type { ApprovalAnswer, ChatBackend, ChatEvents, ChatRequest, ToolCallView, TurnResult } from '../chat/backend';
 import type { AgentApi } from './register';
@@ -20,8 +20,8 @@ export class AgentChatBackend implements ChatBackend {
       if (!card) {
         card = events.toolCall({
           tool: call.tool,
-          summary: approval?.title ?? toolSpec(call.tool).approvalTitle(call.args),
-          risk: toolSpec(call.tool).risk,
+          summary: approval?.title ?? (isExternalToolName(call.tool) ? call.tool : toolSpec(call.tool).approvalTitle(call.args)),
+          risk: approval?.risk ?? riskWithoutPrompt(call),
           reason: approval?.reasons.join('; ') || undefined,
           showDiff: approval?.change ? () => approval.change!.show() : undefined,
           options: approval?.options.map((kind) => toChat[kind]),
@@ -39,8 +39,9 @@ export class AgentChatBackend implements ChatBackend {
         events.text(`\n\n> ${event.message}\n\n`);
       } else if (event.type === 'toolCall') {
         calls.set(event.call.id, event.call);
-        // Reads usually run without asking: their card shows at once. Writes and commands get theirs with the approval.
-        if (toolSpec(event.call.tool).risk === 'read') cardFor(event.call).update('running');
+        // Reads usually run without asking: their card shows at once. Writes, commands and external
+        // tools (which may ask) get theirs with the approval, or with the result.
+        if (!isExternalToolName(event.call.tool) && toolSpec(event.call.tool).risk === 'read') cardFor(event.call).update('running');
       } else if (event.type === 'toolResult') {
         const call = calls.get(event.callId);
         const card = cards.get(event.callId) ?? (call && cardFor(call));
@@ -80,4 +81,9 @@ export class AgentChatBackend implements ChatBackend {
       checkpoint,
     };
   }
+}
+
+/** A call's risk when no prompt said it: an external tool runs without one only as a trusted read. */
+function riskWithoutPrompt(call: ToolCall): Risk {
+  return isExternalToolName(call.tool) ? 'read' : toolSpec(call.tool).risk;
 }

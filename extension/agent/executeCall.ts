@@ -4,7 +4,8 @@
 // target did not change while the prompt was open. Nothing is written or run unless the policy or a
 // person allowed it. The same for every tool: what differs lives in the tool (tools/registry).
 // No `vscode` here: what the tools need from VS Code comes through a ToolHost.
-import { argumentProblems, type ToolCall, type ToolResult } from '../../protocol/agent';
+import { argumentProblems, isExternalToolName, type ToolCall, type ToolResult } from '../../protocol/agent';
+import { asAgentTool, type ExternalTools } from './externalTool';
 import { AgentPolicy, type ApprovalDecision, type RememberedRule } from './policy/policy';
 import type { SavedOutputs } from './savedOutputs';
 import { toolImplementation } from './tools/registry';
@@ -24,16 +25,20 @@ export interface ExecuteDeps {
   readonly beforeWrite: (target: Target, before: string | undefined) => void;
   /** Where long results are saved whole, for read_output. */
   readonly outputs?: SavedOutputs;
+  /** This turn's tools of MCP servers and VS Code, by name. */
+  readonly external?: ExternalTools;
 }
 
 const ok = (output: string): ToolResult => ({ status: 'ok', output });
 const failed = (output: string): ToolResult => ({ status: 'error', output });
 
 export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: AbortSignal): Promise<ToolResult> {
-  const tool = toolImplementation(call.tool);
+  const external = isExternalToolName(call.tool) ? deps.external?.get(call.tool) : undefined;
+  if (isExternalToolName(call.tool) && !external) return failed(`There is no tool ${call.tool} in this turn.`);
+  const tool = external ? asAgentTool(external) : toolImplementation(call.tool as Parameters<typeof toolImplementation>[0]);
   const problems = argumentProblems(tool.spec, call.args);
   if (problems.length) return failed(`Bad arguments for ${call.tool}: ${problems.join('; ')}.`);
-  const checked = await deps.policy.check(call);
+  const checked = await deps.policy.check(call, external);
   const { verdict } = checked;
   if (verdict.kind === 'deny') return { status: 'denied', output: `Not allowed: ${verdict.reason}` };
 
@@ -115,6 +120,7 @@ async function decide(deps: ExecuteDeps, signal: AbortSignal, request: Parameter
 
 function describeRule(rule: RememberedRule): string {
   if (rule.kind === 'reads') return 'all file reads';
+  if (rule.kind === 'tool') return `calls of ${rule.name}`;
   if (rule.kind === 'commands') return `commands starting with ${rule.patterns.map((p) => `"${p}"`).join(', ')}`;
   return `writes to ${rule.patterns.map((p) => p.replace(/^\//, '')).join(', ')}`;
 }

@@ -13,6 +13,8 @@ import { AgentService, type AgentTurnRequest, type AgentTurnResult } from './age
 import type { Checkpoint } from './checkpoints';
 import { DiffPreview } from './diffPreview';
 import type { Reviews } from '../review/reviewSession';
+import { ExternalSources } from './externalSources';
+import { registerPylotTools } from '../lm/pylotTools';
 import type { AgentUi } from './ui';
 import { VsCodeAgentUi } from './vscodeAgentUi';
 
@@ -40,7 +42,8 @@ export function registerAgent(
   const preview = new DiffPreview(proposed, reviews);
   const storage = context.storageUri ?? context.globalStorageUri;
   const outputsFolder = storage.scheme === 'file' ? path.join(storage.fsPath, 'agent-output') : undefined;
-  const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided, outputsFolder);
+  const external = new ExternalSources(log, String(context.extension.packageJSON.version ?? '0.0.0'));
+  const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided, outputsFolder, (signal) => external.forTurn(signal));
   const api: AgentApi = {
     runAgentTurn: (request, ui, signal) => service.runAgentTurn(request, ui, signal),
     checkpoints: () => service.checkpoints.list(),
@@ -48,6 +51,8 @@ export function registerAgent(
   };
   context.subscriptions.push(
     service,
+    external,
+    ...registerPylotTools(searchCode, preview),
     vscode.commands.registerCommand('pylot.runAgent', (task?: string) => runAgentCommand(api, log, task)),
     vscode.commands.registerCommand('pylot.restoreCheckpoint', () => restoreCommand(api)),
   );

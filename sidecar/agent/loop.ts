@@ -5,7 +5,7 @@
 // (or the user denies it), the result goes back to the model, until it answers or a guard stops it.
 // The loop never touches files or processes itself.
 import type { AgentEventParams, AgentOutcome, AgentRun, ToolCall, ToolResult } from '../../protocol/agent';
-import { toolSpecs } from '../../protocol/agent';
+import { externalToolSpec, toolSpecs, type ToolSpec } from '../../protocol/agent';
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
 import { settingDefaults } from '../../protocol/settings';
 import type { ChatMessage, Engine } from '../engine/engine';
@@ -44,7 +44,9 @@ export async function runAgent(params: RunParams, deps: AgentDeps, signal: Abort
     outputTokens: params.toolOutputTokens ?? defaults.toolOutputTokens,
     maxTokens: params.maxTokensPerStep ?? defaults.maxTokensPerStep,
   };
-  const tools = params.mode === 'ask' ? toolSpecs.filter((spec) => spec.risk === 'read') : toolSpecs;
+  // The agent's own tools, then those of MCP servers and VS Code (the extension decides which, and runs them).
+  const offered: ToolSpec[] = [...toolSpecs, ...(params.tools ?? []).map(externalToolSpec)];
+  const tools = params.mode === 'ask' ? offered.filter((spec) => spec.risk === 'read') : offered;
   const { engine } = deps;
   let mode = bestMode(engine);
   const promptSize = promptSizeFor(engine.info.contextSize);

@@ -4,7 +4,7 @@
 // shapes ({tool,args}, {name,arguments}, {function:{…}}, {tool_name,parameters}, flat arguments)
 // and checks the arguments against the tool's schema. A reply that meant to call a tool but cannot
 // be read is `invalid`, with the problem in words for the repair turn; it is never shown as the answer.
-import { argumentProblems, ToolName, toolSpecs, type ToolArgs, type ToolSpec } from '../../protocol/agent';
+import { argumentProblems, toolSpecs, type ToolArgs, type ToolCall, type ToolSpec } from '../../protocol/agent';
 import { toolParameters } from '../../protocol/agent/toolSchema';
 import { findCalls, withoutThinking } from './callShapes';
 import { parseLenientJson } from './lenientJson';
@@ -12,7 +12,7 @@ import { parseLenientJson } from './lenientJson';
 export { parseLenientJson } from './lenientJson';
 
 export type Reply =
-  | { readonly kind: 'call'; readonly tool: ToolName; readonly args: ToolArgs }
+  | { readonly kind: 'call'; readonly tool: ToolCall['tool']; readonly args: ToolArgs }
   | { readonly kind: 'answer'; readonly text: string }
   /** It tried to call a tool but got it wrong: the problem goes back to the model. */
   | { readonly kind: 'invalid'; readonly problem: string };

@@ -4,9 +4,10 @@
 import ignore from 'ignore';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { toolSpec, type Risk, type ToolCall } from '../../../protocol/agent';
+import { isExternalToolName, toolSpec, type Risk, type ToolCall } from '../../../protocol/agent';
 import { programsToLocate } from './allowRules';
 import { judgeCommand } from './commandPolicy';
+import { judgeExternal, type ExternalToolTrust } from './externalPolicy';
 import type { ResolvedPath, WorkspacePaths } from './paths';
 import { locateProgram, pathHasRelativeEntries, type ProgramLocation } from './programPath';
 
@@ -22,7 +23,9 @@ export interface PolicySettings {
 export type RememberedRule =
   | { readonly kind: 'reads' }
   | { readonly kind: 'commands'; readonly patterns: readonly string[] }
-  | { readonly kind: 'writes'; readonly patterns: readonly string[] };
+  | { readonly kind: 'writes'; readonly patterns: readonly string[] }
+  /** One tool of an MCP server or of VS Code, for this session only (never saved). */
+  | { readonly kind: 'tool'; readonly name: string };
 
 /** What the command runner's shell will see: its environment (PATH), platform and home folder. */
 export interface CommandEnvironment {
@@ -51,7 +54,7 @@ export interface CheckedCall {
 }
 
 export class AgentPolicy {
-  private readonly session = { reads: false, commands: [] as string[], writes: [] as string[] };
+  private readonly session = { reads: false, commands: [] as string[], writes: [] as string[], tools: [] as string[] };
 
   constructor(
     readonly paths: WorkspacePaths,
@@ -59,7 +62,14 @@ export class AgentPolicy {
     private readonly commandEnvironment: () => CommandEnvironment = hostEnvironment,
   ) {}
 
-  async check(call: ToolCall): Promise<CheckedCall> {
+  /** `external`: what is known of a tool that is not Pylot's own (its class and its server's trust). */
+  async check(call: ToolCall, external?: ExternalToolTrust): Promise<CheckedCall> {
+    if (isExternalToolName(call.tool)) {
+      // An external tool the caller cannot describe is refused, never guessed at.
+      if (!external) return { call, risk: 'command', verdict: { kind: 'deny', reason: `There is no tool ${call.tool} in this turn.` }, paths: new Map() };
+      const verdict = judgeExternal(call.tool, external, this.settings().autoApproveReads, this.session);
+      return { call, risk: external.risk, verdict, paths: new Map() };
+    }
     const { risk, pathParams } = toolSpec(call.tool);
     const resolved = new Map<string, Extract<ResolvedPath, { ok: true }>>();
     const checked = (verdict: Verdict): CheckedCall => ({ call, risk, verdict, paths: resolved });
@@ -119,6 +129,7 @@ export class AgentPolicy {
 
   /** The answers a prompt offers for this verdict: remembering needs a rule to remember. */
   static options(verdict: Extract<Verdict, { kind: 'ask' }>): DecisionKind[] {
+    if (verdict.rule?.kind === 'tool') return ['allowOnce', 'allowSession', 'deny'];
     return verdict.rule ? ['allowOnce', 'allowSession', 'always', 'deny'] : ['allowOnce', 'deny'];
   }
 
@@ -126,6 +137,7 @@ export class AgentPolicy {
   rememberForSession(rule: RememberedRule): void {
     if (rule.kind === 'reads') this.session.reads = true;
     else if (rule.kind === 'commands') this.session.commands.push(...rule.patterns);
+    else if (rule.kind === 'tool') this.session.tools.push(rule.name);
     else this.session.writes.push(...rule.patterns);
   }
 }

@@ -10,12 +10,15 @@ export interface ScriptedChatServer {
   reply(...texts: string[]): void;
   /** The messages of every chat request so far. */
   readonly requests: Array<Array<{ role: string; content: string }>>;
+  /** The tools (OpenAI `tools`) each chat request offered, by name; empty where it offered none. */
+  readonly toolNames: string[][];
   close(): Promise<void>;
 }
 
 export async function startScriptedChatServer(model = 'scripted-agent'): Promise<ScriptedChatServer> {
   const queue: string[] = [];
   const requests: ScriptedChatServer['requests'] = [];
+  const toolNames: string[][] = [];
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -25,7 +28,9 @@ export async function startScriptedChatServer(model = 'scripted-agent'): Promise
         return;
       }
       if (request.method === 'POST' && request.url === '/v1/chat/completions') {
-        requests.push((JSON.parse(body) as { messages: Array<{ role: string; content: string }> }).messages);
+        const parsed = JSON.parse(body) as { messages: Array<{ role: string; content: string }>; tools?: Array<{ function?: { name?: string } }> };
+        requests.push(parsed.messages);
+        toolNames.push((parsed.tools ?? []).map((tool) => String(tool.function?.name)));
         const text = queue.shift() ?? '{"answer": "(the script ran out)"}';
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.write(`data: ${JSON.stringify({ choices: [{ delta: { content: text }, finish_reason: null }] })}\n\n`);
@@ -42,6 +47,7 @@ export async function startScriptedChatServer(model = 'scripted-agent'): Promise
     url: `http://127.0.0.1:${port}`,
     reply: (...texts) => queue.push(...texts),
     requests,
+    toolNames,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
