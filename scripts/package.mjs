@@ -12,9 +12,25 @@ import { binaryPackageDir, binaryPackages, hostPlatform, platformName, platforms
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const targets = args.includes('--all') ? Object.keys(platforms) : [platformName(option('--target', hostPlatform()))];
-if (targets.length > 1 && args.includes('--out')) throw new Error('--out names one file; use --out-dir with --all.');
+/** A bad command line is told in one line, with no stack trace. */
+const usage = (message) => {
+  console.error(message);
+  process.exit(2);
+};
+const option = (name, fallback) => {
+  if (!args.includes(name)) return fallback;
+  const value = args[args.indexOf(name) + 1];
+  return value === undefined || value.startsWith('--') ? usage(`${name} needs a value.`) : value;
+};
+if (args.includes('--all') && args.includes('--target')) usage('--all packs every target; leave out --target, or --all.');
+const targets = (() => {
+  try {
+    return args.includes('--all') ? Object.keys(platforms) : [platformName(option('--target', hostPlatform()))];
+  } catch (error) {
+    return usage(error.message);
+  }
+})();
+if (targets.length > 1 && args.includes('--out')) usage('--out names one file; use --out-dir with --all.');
 const choice = { cuda: args.includes('--cuda'), cpuOnly: args.includes('--cpu-only') };
 const offline = args.includes('--offline');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -22,9 +38,10 @@ const llamaVersion = JSON.parse(readFileSync(path.join(root, 'node_modules/node-
 const outDir = path.resolve(option('--out-dir', root));
 mkdirSync(outDir, { recursive: true });
 
-// What node-llama-cpp needs at run time; build sources, the llama.cpp git bundle and typings stay behind.
+// What node-llama-cpp needs at run time; build sources, the llama.cpp git bundle and typings stay behind,
+// as do the Windows binaries' import libraries (.lib: read by a linker, never by a running program).
 const unneeded =
-  /(\.map|\.d\.[cm]?ts|\.md)$|^node-llama-cpp\/(llama\/(gitRelease\.bundle|addon|cmake|toolchains|patches|xpack|profiles|CMakeLists\.txt)|templates)(\/|$)|^usearch\/(c|cpp|cmake|numkong|include|javascript\/dist\/esm)(\/|$)/;
+  /(\.map|\.d\.[cm]?ts|\.md)$|^@node-llama-cpp\/[^/]+\/bins\/.+\.lib$|^node-llama-cpp\/(llama\/(gitRelease\.bundle|addon|cmake|toolchains|patches|xpack|profiles|CMakeLists\.txt)|templates)(\/|$)|^usearch\/(c|cpp|cmake|numkong|include|javascript\/dist\/esm)(\/|$)/;
 // usearch ships its C++ sources (14 MB, left out above) and N-API prebuilds for every platform: keep the target's.
 const usearchPrebuild = /^usearch\/prebuilds\/([^/]+)/;
 

@@ -1,10 +1,13 @@
 // Which prebuilt llama.cpp binaries each platform's .vsix carries, and where they come from: the
 // installed node_modules when npm put them there (only the build machine's own platform), else a
 // cache filled from the npm registry at package time (`npm pack`), never at test or run time.
+// Run directly (`node scripts/prebuilt.mjs --fetch [--cuda]`), it fills that cache for every target,
+// as the package test layer does before it packs everything offline.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
  * VS Code's platform names (vsce --target) → node-llama-cpp's binary packages. Metal on Apple
@@ -86,4 +89,17 @@ export function binaryPackageDir(root, name, version, { offline }) {
 function versionOf(dir) {
   const manifest = path.join(dir, 'package.json');
   return existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')).version : undefined;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  if (!process.argv.includes('--fetch')) {
+    console.error('Usage: node scripts/prebuilt.mjs --fetch [--cuda]   (fills the prebuilt cache for every target)');
+    process.exit(2);
+  }
+  const root = path.resolve(import.meta.dirname, '..');
+  const version = versionOf(path.join(root, 'node_modules/node-llama-cpp'));
+  const cuda = process.argv.includes('--cuda');
+  for (const target of Object.keys(platforms)) {
+    for (const name of binaryPackages(target, { cuda })) console.log(binaryPackageDir(root, name, version, { offline: false }));
+  }
 }

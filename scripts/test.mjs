@@ -35,9 +35,10 @@ const steps = {
     ['bash', ['test/tools/build-llama-server.sh']],
     ['node', ['out/test/integration/runTests.mjs']],
   ],
-  // Offline: the platforms whose binaries are on this machine are packed; the others must be refused.
+  // Every platform's binaries are fetched first (once, into the prebuilt cache); the test packs offline.
   package: () => [
     ['bash', ['test/tools/install-test-tools.sh']],
+    ['node', ['scripts/prebuilt.mjs', '--fetch']],
     ['node', ['--test', ...testFiles('out/test/package')]],
   ],
   ui: () => [

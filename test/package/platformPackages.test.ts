@@ -1,13 +1,14 @@
-// Every platform's .vsix, unpacked and checked: `npm run package -- --all --offline` packs each
-// target whose llama.cpp binaries are on this machine (node_modules, or the prebuilt cache that an
-// online `npm run package` fills), and refuses the others by name. In each .vsix: exactly that
+// Every platform's .vsix, unpacked and checked: `npm run package -- --all --offline` must pack all six
+// targets from the binaries on this machine (node_modules, and the prebuilt cache that
+// `node scripts/prebuilt.mjs --fetch` fills before this layer runs). In each .vsix: exactly that
 // platform's node-llama-cpp binary packages, no native file built for another OS or CPU, and
 // node-llama-cpp's own resolution, run from inside the unpacked package, finds the binaries (it
-// reads their headers and package files; nothing foreign is executed).
+// reads their headers and package files; nothing foreign is executed). A target whose binaries are
+// missing, or that does not exist, is refused by name and leaves no file.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -37,13 +38,6 @@ const expected: Record<string, Expected> = {
   'darwin-arm64': { packages: ['mac-arm64-metal'], platform: 'mac', arch: 'arm64', gpus: ['metal'], os: 'darwin', usearch: 'darwin-arm64+x64' },
 };
 
-const cache = path.join(process.env.PYLOT_CACHE ?? path.join(homedir(), '.cache', 'pylot'), 'prebuilt');
-const versionAt = (dir: string) =>
-  existsSync(path.join(dir, 'package.json')) ? JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version : undefined;
-/** A binary package this machine has without the network, at node-llama-cpp's own version. */
-const availableOffline = (name: string) =>
-  versionAt(path.join(root, 'node_modules/@node-llama-cpp', name)) === version || versionAt(path.join(cache, `@node-llama-cpp+${name}@${version}`)) === version;
-
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
@@ -64,27 +58,21 @@ describe('a .vsix for every platform', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('packs the platform it runs on', () => {
-    const host = `${process.platform}-${process.arch}`;
-    if (!(host in expected)) return;
-    assert.ok(existsSync(path.join(work, `pylot-${host}-${manifest.version}.vsix`)), packager.stderr);
+  it('packs all six platforms', () => {
+    assert.equal(packager.status, 0, packager.stderr);
+    assert.deepEqual(
+      readdirSync(work)
+        .filter((file) => file.endsWith('.vsix'))
+        .sort(),
+      Object.keys(expected)
+        .map((target) => `pylot-${target}-${manifest.version}.vsix`)
+        .sort(),
+    );
   });
 
   for (const [target, want] of Object.entries(expected)) {
     it(`${target}: ${want.packages.join(' + ')}, nothing of any other platform`, async () => {
       const vsix = path.join(work, `pylot-${target}-${manifest.version}.vsix`);
-      const missing = want.packages.filter((name) => !availableOffline(name));
-      if (missing.length) {
-        // Refused by name, and nothing half-made left behind.
-        assert.ok(!existsSync(vsix));
-        assert.match(
-          packager.stderr,
-          new RegExp(`${target}: not packaged\\. @node-llama-cpp/${missing[0]}@${version.replaceAll('.', '\\.')} is neither installed nor cached`),
-        );
-        assert.equal(packager.status, 1);
-        sizes.push(`  ${target}: not packaged here (${missing.map((name) => `@node-llama-cpp/${name}@${version}`).join(', ')} not available offline)`);
-        return;
-      }
       assert.ok(existsSync(vsix), `${target} was not packaged:\n${packager.stderr}`);
       sizes.push(`  ${target}: ${(statSync(vsix).size / 2 ** 20).toFixed(1)} MiB`);
       const unpacked = path.join(work, target);
@@ -100,6 +88,12 @@ describe('a .vsix for every platform', () => {
       assert.deepEqual(
         existsSync(path.join(modules, 'usearch/prebuilds')) ? readdirSync(path.join(modules, 'usearch/prebuilds')) : [],
         want.usearch ? [want.usearch] : [],
+      );
+
+      // Nothing only a compiler or linker reads: typings, source maps, Windows import libraries.
+      assert.deepEqual(
+        filesUnder(extension).filter((file) => /\.(lib|map)$|\.d\.[cm]?ts$/.test(file)),
+        [],
       );
 
       // Every native file in the package is built for this OS and CPU.
@@ -144,4 +138,51 @@ describe('a .vsix for every platform', () => {
       assert.equal(await lookup('cuda'), null, 'CUDA stays out of the default packages');
     });
   }
+});
+
+describe('a target the packager cannot build is refused by name, leaving no file', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'pylot-refused-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+  const pack = (args: string[], cache = path.join(work, 'no-cache')) =>
+    spawnSync(process.execPath, ['scripts/package.mjs', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, PYLOT_CACHE: cache } });
+
+  it('says which command-line value is wrong, without a stack trace', () => {
+    const shapes: [string[], RegExp][] = [
+      [['--target'], /^--target needs a value\.$/m],
+      [['--target', '--offline'], /^--target needs a value\.$/m],
+      [['--target', 'freebsd-x64'], /^Unknown target "freebsd-x64"\. Targets: linux-x64, linux-arm64, win32-x64, win32-arm64, darwin-x64, darwin-arm64\.$/m],
+      [['--target', 'linux-x64;rm -rf ~'], /^Unknown target "linux-x64;rm -rf ~"/m],
+      [['--target', 'LINUX-X64'], /^Unknown target "LINUX-X64"/m],
+      [['--target', 'darwin-arm64', '--all'], /^--all packs every target; leave out --target, or --all\.$/m],
+      [['--all', '--out', path.join(work, 'one.vsix')], /^--out names one file; use --out-dir with --all\.$/m],
+    ];
+    for (const [args, message] of shapes) {
+      const run = pack([...args, '--out-dir', work]);
+      assert.equal(run.status, 2, args.join(' '));
+      assert.match(run.stderr, message, args.join(' '));
+      assert.doesNotMatch(run.stderr, /\n\s+at /, `a stack trace for ${args.join(' ')}`);
+    }
+    assert.deepEqual(readdirSync(work), []);
+  });
+
+  it('names the binary package that is missing, or cached at another version, and packs nothing', () => {
+    // Three shapes of the one cache folder node-llama-cpp's version needs: absent, holding another
+    // version (node-llama-cpp would ignore it), and half-written (no package.json).
+    const name = '@node-llama-cpp/mac-arm64-metal';
+    const folder = (cache: string) => path.join(cache, 'prebuilt', `${name.replace('/', '+')}@${version}`);
+    const otherVersion = path.join(work, 'other-version');
+    mkdirSync(folder(otherVersion), { recursive: true });
+    writeFileSync(path.join(folder(otherVersion), 'package.json'), JSON.stringify({ name, version: `${version}-other` }));
+    const halfWritten = path.join(work, 'half-written');
+    mkdirSync(path.join(folder(halfWritten), 'bins'), { recursive: true });
+    for (const cache of [path.join(work, 'empty'), otherVersion, halfWritten]) {
+      const out = path.join(work, 'out', path.basename(cache), 'pylot.vsix');
+      const run = pack(['--target', 'darwin-arm64', '--offline', '--out', out], cache);
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(run.stderr, new RegExp(`^darwin-arm64: not packaged\\. ${name}@${version.replaceAll('.', '\\.')} is neither installed nor cached in `, 'm'));
+      assert.match(run.stderr, /^Not packaged: darwin-arm64\.$/m);
+      assert.ok(!existsSync(out), `${out} was left behind`);
+      assert.ok(!existsSync(path.join(root, 'out/package/darwin-arm64')), 'a staging folder was left behind');
+    }
+  });
 });
