@@ -62,7 +62,8 @@ async function generate(deps: AskDeps, question: Question<unknown>, messages: re
   try {
     const result = await deps.sidecar.request(
       Generate,
-      { role: 'chat', messages: [...messages], jsonSchema: { ...question.jsonSchema }, maxTokens: question.maxTokens, temperature: 0 },
+      // A proposal rewrites the code it was given: prompt lookup speeds it up locally.
+      { role: 'chat', messages: [...messages], jsonSchema: { ...question.jsonSchema }, maxTokens: question.maxTokens, temperature: 0, copiesInput: true },
       { signal: run.signal },
     );
     if (result.stopReason === 'aborted') throw new PylotError(ErrorCodes.Cancelled, 'Cancelled');

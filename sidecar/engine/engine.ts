@@ -18,6 +18,11 @@ export interface GenerateOptions {
   /** Stops generation early; the text so far is returned with stopReason 'aborted'. */
   readonly signal: AbortSignal;
   readonly onText?: (text: string) => void;
+  /**
+   * The answer repeats much of the prompt (a rewrite of code it was given): local models guess the
+   * next tokens from the prompt and check the guesses in one batch (prompt lookup); same output.
+   */
+  readonly copiesInput?: boolean;
 }
 
 export interface Generation {
@@ -29,6 +34,8 @@ export interface Generation {
   readonly promptTokens?: number;
   readonly cachedTokens?: number;
   readonly engineMs: number;
+  /** Prompt lookup: guessed tokens the model kept, and those it checked and rejected. */
+  readonly predictions?: { readonly accepted: number; readonly rejected: number };
   /** A pool of servers: the profile that answered. */
   readonly server?: string;
 }

@@ -26,6 +26,7 @@ import { chatHistory } from './llamaChatHistory';
 import { guardTokenizer } from '../safeText';
 import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
 import type { ModelLease, ModelPool } from './modelPool';
+import { switchablePromptLookup } from './promptLookup';
 import { completionSequences, PromptSequences, type PromptSequence, type ReadResult } from './promptSequences';
 
 export interface LocalLoadOptions {
@@ -94,7 +95,8 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
       flashAttention,
       ...(kvCacheType ? { experimentalKvCacheKeyType: kvCacheType, experimentalKvCacheValueType: kvCacheType } : {}),
     });
-    const prompts = new PromptSequences(runtime.lib, model, context);
+    // Chat-role generations that copy their prompt (refactors) predict from it; completions do not.
+    const prompts = new PromptSequences(runtime.lib, model, context, role === 'completion' ? undefined : () => switchablePromptLookup(runtime.lib));
     const { sequence, completion } = prompts.all[0]!;
     const capabilities = { infill: completion.infillSupported, chat: true, tools: ownToolFormat(runtime, model), embeddings: false, grammar: true };
     // Completion sizes its cold prompts from these rates; the other roles do not wait for a measurement.
@@ -279,6 +281,8 @@ export class LocalEngine implements Engine {
       const grammar = options.jsonSchema ? await this.grammarFor(options.jsonSchema) : undefined;
       const started = performance.now();
       let firstTextMs: number | undefined;
+      const predicted = sequence.tokenPredictions;
+      if (slot.lookup) slot.lookup.active = options.copiesInput === true;
       const { response, metadata } = await run(
         {
           maxTokens: options.maxTokens,
@@ -293,13 +297,27 @@ export class LocalEngine implements Engine {
           },
         },
         slot,
-      );
+      ).finally(() => {
+        if (slot.lookup) slot.lookup.active = false;
+      });
       const used = sequence.tokenMeter.diff(meter);
+      // Predicted tokens the model checked and did not keep were evaluated, not generated.
+      const now = sequence.tokenPredictions;
+      const accepted = now.used - predicted.used;
+      const wasted = now.refuted - predicted.refuted + (now.unused - predicted.unused);
+      const tokens = Math.max(0, used.usedOutputTokens - wasted);
       // The meter counts tokens evaluated for logits as output: the prompt's last token is one of them.
-      const promptTokens = used.usedInputTokens + Math.min(1, used.usedOutputTokens);
+      const promptTokens = used.usedInputTokens + Math.min(1, tokens);
       const engineMs = performance.now() - started;
-      if (this.measured) this.measured = refineSpeed(this.measured, { promptTokens, tokens: used.usedOutputTokens, firstTextMs, totalMs: engineMs });
-      return { text: response, stopReason: stopReasons[metadata.stopReason] ?? 'eos', tokens: used.usedOutputTokens, promptTokens, engineMs };
+      if (this.measured) this.measured = refineSpeed(this.measured, { promptTokens, tokens, firstTextMs, totalMs: engineMs });
+      return {
+        text: response,
+        stopReason: stopReasons[metadata.stopReason] ?? 'eos',
+        tokens,
+        promptTokens,
+        engineMs,
+        ...(accepted + wasted > 0 && { predictions: { accepted, rejected: wasted } }),
+      };
     });
   }
 

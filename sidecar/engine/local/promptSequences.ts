@@ -6,6 +6,7 @@
 // asked: a keystroke waits for one chunk at most, and the read resumes later where it stopped.
 import type { LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { NodeLlamaCpp } from '../runtime';
+import type { SwitchablePredictor } from './promptLookup';
 
 /** Sequences a completion model keeps: the spot being typed at, the full prompt read behind it, the file before. */
 export const completionSequences = 3;
@@ -19,6 +20,8 @@ const worthKeeping = 0.5;
 export interface PromptSequence {
   readonly sequence: LlamaContextSequence;
   readonly completion: LlamaCompletion;
+  /** Prompt lookup, switched on for generations that copy their prompt (chat-role sequences only). */
+  readonly lookup?: SwitchablePredictor;
   /** When it was last used (a counter): the oldest is replaced first. */
   used: number;
 }
@@ -40,10 +43,12 @@ export class PromptSequences {
     lib: NodeLlamaCpp,
     private readonly model: LlamaModel,
     context: LlamaContext,
+    predictor?: () => SwitchablePredictor,
   ) {
     this.all = Array.from({ length: context.totalSequences }, () => {
-      const sequence = context.getSequence();
-      return { sequence, completion: new lib.LlamaCompletion({ contextSequence: sequence }), used: 0 };
+      const lookup = predictor?.();
+      const sequence = context.getSequence(lookup ? { tokenPredictor: lookup } : undefined);
+      return { sequence, completion: new lib.LlamaCompletion({ contextSequence: sequence }), used: 0, ...(lookup && { lookup }) };
     });
     this.foreground = this.all[0]!;
   }
