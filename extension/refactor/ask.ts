@@ -62,8 +62,7 @@ async function generate(deps: AskDeps, question: Question<unknown>, messages: re
   try {
     const result = await deps.sidecar.request(
       Generate,
-      // A proposal rewrites the code it was given: prompt lookup speeds it up locally.
-      { role: 'chat', messages: [...messages], jsonSchema: { ...question.jsonSchema }, maxTokens: question.maxTokens, temperature: 0, copiesInput: true },
+      { role: 'chat', messages: [...messages], jsonSchema: { ...question.jsonSchema }, maxTokens: question.maxTokens, temperature: 0 },
       { signal: run.signal },
     );
     if (result.stopReason === 'aborted') throw new PylotError(ErrorCodes.Cancelled, 'Cancelled');
