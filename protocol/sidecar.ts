@@ -272,6 +272,8 @@ export const Generate = toSidecar(
     maxTokens: z.optional(z.int().check(z.minimum(1), z.maximum(32_768))),
     temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
     stop: z.optional(z.array(z.string())),
+    /** The answer repeats much of the prompt (a rewrite of given code): local models then guess tokens from the prompt (prompt lookup); same output, sooner. */
+    copiesInput: z.optional(z.boolean()),
     /** When set, text arrives early as `model/delta` notifications carrying this id. */
     streamId: z.optional(z.string()),
     /**

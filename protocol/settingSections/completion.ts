@@ -28,10 +28,10 @@ export const completionSettings = {
   'completion.latencyTargetMs': declare({
     section: 'Completion',
     schema: z.int().check(z.minimum(0), z.maximum(30_000)),
-    default: 0,
+    default: 1000,
     order: 3,
     markdownDescription:
-      "How soon (ms) the first suggestion at a new spot should appear on a local model; `0` (the default) always sends the full context. With a target (e.g. `1000`), Pylot measures the model's speed on this machine once, gives the first prompt at a new spot only the nearest lines that can be read in time, and reads the full context in the background for the keystrokes that follow. Experimental: until that background read can be interrupted sooner, typing right after a cold spot re-evaluates a few tokens per keystroke instead of one.",
+      "How soon (ms) the first suggestion at a new spot should appear on a local model. Pylot measures the model's speed on this machine once, gives the first prompt at a new spot only the nearest lines that can be read in time, and reads the full context in the background (in chunks a keystroke waits for at most) for the keystrokes that follow. `0` always sends the full context.",
   }),
 
   'nextEdit.mode': declare({

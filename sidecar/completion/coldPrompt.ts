@@ -11,6 +11,10 @@ import { nearestLines, type CompletionWindow } from './window';
 export const firstTokens = 8;
 /** Never fewer prompt tokens than this: the cursor's line and a few around it. */
 export const minPromptTokens = 48;
+/** With no latency target, a keystroke waits at most about this long behind a background read. */
+const backgroundWaitMs = 1000;
+/** Chunks smaller than this cost more in calls than they save in waiting. */
+const minChunkTokens = 16;
 /** Of a cold prompt, the share before the cursor (Continue gives the prefix 3/5 of a prompt, Tabby 1/2). */
 const prefixShare = 0.75;
 
@@ -34,6 +38,15 @@ export function promptBudget(engine: Pick<Engine, 'speed'>, targetMs: number): n
   if (!engine.speed || !targetMs) return undefined;
   const { prefillTokensPerSecond, decodeTokensPerSecond } = engine.speed;
   return Math.max(minPromptTokens, Math.floor((targetMs / 1000 - firstTokens / decodeTokensPerSecond) * prefillTokensPerSecond));
+}
+
+/**
+ * Tokens a background read evaluates per turn: what this machine reads in half the latency target,
+ * so a keystroke that arrives meanwhile waits for that at most, and its own prompt still fits.
+ */
+export function readChunkTokens(engine: Pick<Engine, 'speed'>, targetMs: number): number | undefined {
+  if (!engine.speed) return undefined;
+  return Math.max(minChunkTokens, Math.floor((engine.speed.prefillTokensPerSecond * (targetMs || backgroundWaitMs)) / 2000));
 }
 
 export function planPrompt(engine: Engine, template: FimTemplate, input: PromptInput): PromptPlan {

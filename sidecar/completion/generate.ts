@@ -29,6 +29,7 @@ export async function generate(engine: Engine, params: GenerateParams, signal: A
     temperature: params.temperature ?? 0,
     stop: params.stop,
     jsonSchema: params.jsonSchema,
+    copiesInput: params.copiesInput,
     signal,
     onText: batcher ? (text) => batcher.push(text) : undefined,
   };

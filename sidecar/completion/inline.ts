@@ -16,7 +16,7 @@ import type { DocumentStore, Edit, TextDocument } from '../documents/store';
 import type { Engine, Generation } from '../engine/engine';
 import type { ModelSlots } from '../models/slots';
 import { anchorAt, continueAnchor, type Anchor } from './anchor';
-import { planPrompt } from './coldPrompt';
+import { planPrompt, readChunkTokens } from './coldPrompt';
 import { postprocess } from './postprocess';
 import { agrees, restAfter, spotAt, SuggestionCache, typedSince, typedThroughChars, type Spot } from './suggestions';
 import { detectTemplate, type FimTemplate } from './templates';
@@ -49,8 +49,17 @@ interface Running {
   readonly warmUp: boolean;
 }
 
+/** A full prompt read in the background after a cold one, until it is in the KV cache. */
+interface Unread {
+  readonly spot: Spot;
+  readonly window: CompletionWindow;
+  readonly prompt: string;
+  readonly chunkTokens?: number;
+}
+
 export class InlineCompletionService {
   private anchor: Anchor | undefined;
+  private unread: Unread | undefined;
   private running: Running | undefined;
   private readonly caches = new WeakMap<Engine, SuggestionCache>();
   private readonly templates = new WeakMap<Engine, FimTemplate | null>();
@@ -123,10 +132,12 @@ export class InlineCompletionService {
     const prompt = template.build({ prefix: window.prefix, suffix: window.suffix, filename: filenameOf(document.uri), snippets });
     this.anchor = anchorAt(engine, document.uri, window, prompt);
     let promptTokens: number | undefined;
+    // Chunked as for the default target: a keystroke there waits for one chunk at most.
+    const chunkTokens = readChunkTokens(engine, defaults.latencyTargetMs);
     const result = await this.start(engine, spotAt(document.uri, text, offset), true, async ({ stop }) => {
-      const generation = await engine.complete(prompt, { maxTokens: 1, temperature: 0, signal: AbortSignal.any([signal, stop.signal]) });
-      promptTokens = generation.promptTokens;
-      return resultOf([], generation, false);
+      const read = await readPrompt(engine, prompt, chunkTokens, AbortSignal.any([signal, stop.signal]));
+      promptTokens = read.promptTokens;
+      return { items: [], raw: '', stopReason: read.done ? 'eos' : 'aborted', tokens: 0, promptTokens, engineMs: 0, anchored: false };
     });
     return { warmed: result.stopReason !== 'aborted', promptTokens };
   }
@@ -209,6 +220,8 @@ export class InlineCompletionService {
         const plan = planPrompt(engine, template, { window, filename: filenameOf(document.uri), snippets: await snippetsNow(), targetMs });
         prompt = plan.cold ?? plan.full;
         if (plan.cold) extendTo = plan.full;
+        // A new spot: the full prompt of the one before is no longer worth reading.
+        this.unread = undefined;
         this.anchor = anchorAt(engine, document.uri, window, prompt);
       }
       return engine.complete(prompt, { ...options, stop: template.stop });
@@ -229,7 +242,10 @@ export class InlineCompletionService {
         const cut = first.stopReason === 'aborted' && timeLimit.signal.aborted && !stop.signal.aborted;
         // What a stopped generation said is a fragment, not a suggestion worth keeping.
         if (first.stopReason !== 'aborted' || cut) this.cacheFor(engine).remember(running.spot, items);
-        if (extendTo && !stop.signal.aborted) this.extend(running, window, extendTo);
+        if (extendTo && !stop.signal.aborted) {
+          const chunkTokens = readChunkTokens(engine, params.latencyTargetMs ?? defaults.latencyTargetMs);
+          this.extend(engine, { spot: anchorAt(engine, document.uri, window, extendTo).spot, window, prompt: extendTo, chunkTokens });
+        } else if (!stop.signal.aborted) setImmediate(() => this.resumeRead(engine, document.uri, text, window.offset));
         return {
           ...resultOf(items, first, anchored),
           ...(extendTo && { coldPrompt: true }),
@@ -245,22 +261,34 @@ export class InlineCompletionService {
 
   /**
    * After a cold prompt: reads the full one at background priority once this generation has ended,
-   * and anchors it, so the keystrokes at this spot continue it. A completion stops it.
+   * and anchors it, so the keystrokes at this spot continue it. A completion stops it between two
+   * chunks (each about what the machine reads within the latency target); the read resumes where it
+   * stopped once the keystrokes there have been answered (resumeRead).
    */
-  private extend(running: Running, window: CompletionWindow, prompt: string): void {
+  private extend(engine: Engine, unread: Unread): void {
     const schedule = this.background;
-    const { engine, spot } = running;
     if (!schedule) return;
+    this.unread = unread;
+    const { spot, window, prompt, chunkTokens } = unread;
     void this.start(engine, spot, true, ({ stop }) =>
       schedule(stop.signal, async (signal) => {
-        const generation = await engine.complete(prompt, { maxTokens: 1, temperature: 0, signal });
-        if (generation.stopReason !== 'aborted' && !signal.aborted) {
+        const read = await readPrompt(engine, prompt, chunkTokens, signal);
+        if (read.done && this.unread === unread) {
+          this.unread = undefined;
           this.anchor = anchorAt(engine, spot.uri, window, prompt);
           this.stats.extended++;
         }
-        return resultOf([], generation, false);
+        return { items: [], raw: '', stopReason: read.done ? 'eos' : 'aborted', tokens: 0, promptTokens: read.promptTokens, engineMs: 0, anchored: false };
       }),
     ).catch(() => undefined);
+  }
+
+  /** A full prompt whose background read a keystroke stopped, read on while the user is still at its spot. */
+  private resumeRead(engine: Engine, uri: string, text: string, offset: number): void {
+    const unread = this.unread;
+    if (!unread || this.running) return;
+    if (continueAnchor({ engine, spot: unread.spot, prompt: '' }, engine, uri, text, offset) === undefined) this.unread = undefined;
+    else this.extend(engine, unread);
   }
 
   private templateFor(engine: Engine): FimTemplate | undefined {
@@ -284,6 +312,18 @@ export class InlineCompletionService {
 function resultOf(items: string[], generation: Generation, anchored: boolean): Result {
   const { text, stopReason, tokens, promptTokens, cachedTokens, engineMs, server } = generation;
   return { items, raw: text, stopReason, tokens, promptTokens, cachedTokens, engineMs, anchored, ...(server && { server }) };
+}
+
+/** Reads a prompt into the engine's KV cache: in chunks where the engine can, else as a one-token generation. */
+async function readPrompt(
+  engine: Engine,
+  prompt: string,
+  chunkTokens: number | undefined,
+  signal: AbortSignal,
+): Promise<{ promptTokens: number; done: boolean }> {
+  if (engine.read) return engine.read(prompt, { signal, chunkTokens });
+  const generation = await engine.complete(prompt, { maxTokens: 1, temperature: 0, signal });
+  return { promptTokens: generation.promptTokens ?? 0, done: generation.stopReason !== 'aborted' && !signal.aborted };
 }
 
 function filenameOf(uri: string): string {

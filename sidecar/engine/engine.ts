@@ -18,6 +18,11 @@ export interface GenerateOptions {
   /** Stops generation early; the text so far is returned with stopReason 'aborted'. */
   readonly signal: AbortSignal;
   readonly onText?: (text: string) => void;
+  /**
+   * The answer repeats much of the prompt (a rewrite of code it was given): local models guess the
+   * next tokens from the prompt and check the guesses in one batch (prompt lookup); same output.
+   */
+  readonly copiesInput?: boolean;
 }
 
 export interface Generation {
@@ -29,6 +34,8 @@ export interface Generation {
   readonly promptTokens?: number;
   readonly cachedTokens?: number;
   readonly engineMs: number;
+  /** Prompt lookup: guessed tokens the model kept, and those it checked and rejected. */
+  readonly predictions?: { readonly accepted: number; readonly rejected: number };
   /** A pool of servers: the profile that answered. */
   readonly server?: string;
 }
@@ -68,6 +75,13 @@ export interface EngineSpeed {
   readonly decodeTokensPerSecond: number;
 }
 
+export interface ReadOptions {
+  /** Stops the read between chunks; what was read stays for a later read or generation to continue. */
+  readonly signal: AbortSignal;
+  /** Tokens evaluated per turn: a generation waits for one chunk at most (undefined: all at once). */
+  readonly chunkTokens?: number;
+}
+
 export interface Engine {
   readonly info: ModelInfo;
   readonly capabilities: Capabilities;
@@ -75,6 +89,11 @@ export interface Engine {
   readonly speed?: EngineSpeed;
   /** Local models: `prompt`'s length in tokens, and how many of its first tokens the KV cache already holds. */
   promptCost?(prompt: string): { readonly tokens: number; readonly cached: number };
+  /**
+   * Local models: evaluates `prompt` in the background, without disturbing the KV cache the last
+   * generation left, so a later `complete` of it (or of it and more) evaluates only the rest.
+   */
+  read?(prompt: string, options: ReadOptions): Promise<{ readonly promptTokens: number; readonly done: boolean }>;
   infill(input: InfillInput, options: GenerateOptions): Promise<Generation>;
   /** Continues a raw prompt, special tokens included (e.g. a FIM template Pylot built itself). */
   complete(prompt: string, options: GenerateOptions): Promise<Generation>;
@@ -105,6 +124,7 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
       return engine.speed;
     },
     ...(engine.promptCost ? { promptCost: (prompt: string) => engine.promptCost!(prompt) } : {}),
+    ...(engine.read ? { read: (prompt: string, options: ReadOptions) => engine.read!(prompt, options) } : {}),
     infill: (input, options) => engine.infill(input, options),
     complete: (prompt, options) => engine.complete(prompt, options),
     chat: (messages, options) => engine.chat(messages, options),

@@ -4,7 +4,7 @@
 //  2. first ghost text at a cold spot: the prompt sized to completion.latencyTargetMs vs today's
 //     fixed full prompt (latencyTargetMs 0), each on a fresh file, then the keystrokes after it;
 //  3. prompt tokens evaluated per cursor move — one line down, a 50-line jump, another file and
-//     back — fixed vs adaptive, with the time each took.
+//     back to the same spot, another file and back to a new spot — fixed vs adaptive, with the time each took.
 // `node out/test/bench/run.mjs coldSpot`; PYLOT_BENCH_THREADS, PYLOT_BENCH_ROUNDS, PYLOT_BENCH_TARGET_MS.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -140,8 +140,11 @@ try {
     const down = await at(a, fileA.line + 1, 0);
     const jump = await at(a, fileA.line - 50, 2);
     await at(b, fileB.line, 2);
-    const back = await at(a, fileA.line - 20, 2);
-    return { down, jump, back };
+    // VS Code puts the cursor back where it was in a tab: the spot of the jump.
+    const back = await at(a, fileA.line - 50, 2);
+    await at(b, fileB.line, 2);
+    const elsewhere = await at(a, fileA.line - 20, 2);
+    return { down, jump, back, elsewhere };
   };
   const today = await moves('fixed', 0);
   const sized = await moves('adaptive', targetMs);
@@ -152,8 +155,8 @@ try {
   console.log(
     table([
       ['move', 'fixed (today)', 'adaptive', 'adaptive/fixed tokens', 'adaptive/fixed time'],
-      ...(['down', 'jump', 'back'] as const).map((move) => [
-        { down: 'one line down', jump: 'jump 50 lines', back: 'other file and back' }[move],
+      ...(['down', 'jump', 'back', 'elsewhere'] as const).map((move) => [
+        { down: 'one line down', jump: 'jump 50 lines', back: 'other file and back', elsewhere: 'other file, back 30 lines on' }[move],
         cell(today[move]),
         cell(sized[move]),
         ratioOf(sized[move], today[move]),

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Engine } from '../../sidecar/engine/engine';
-import { minPromptTokens, planPrompt, promptBudget } from '../../sidecar/completion/coldPrompt';
+import { minPromptTokens, planPrompt, promptBudget, readChunkTokens } from '../../sidecar/completion/coldPrompt';
 import { detectTemplate } from '../../sidecar/completion/templates';
 import { cutWindow, nearestLines } from '../../sidecar/completion/window';
 import { refineSpeed } from '../../sidecar/engine/local/calibrate';
@@ -34,6 +34,14 @@ describe('the cold prompt', () => {
     assert.equal(promptBudget(engineAt(400, 4), 1000), minPromptTokens, 'a slow writer still gets the smallest prompt');
     assert.equal(promptBudget(engineAt(400, 40), 0), undefined, '0: no budget');
     assert.equal(promptBudget({} as Engine, 1000), undefined, 'no measured speed: no budget');
+  });
+
+  it('reads in the background in chunks of half the target, so a keystroke waits for one at most', () => {
+    assert.equal(readChunkTokens(engineAt(400, 40), 1000), 200);
+    assert.equal(readChunkTokens(engineAt(400, 40), 0), 200, 'no target: chunks as for 1 s');
+    assert.equal(readChunkTokens(engineAt(400, 40), 300), 60);
+    assert.equal(readChunkTokens(engineAt(10, 1), 1000), 16, 'a crawling machine still reads 16 tokens a turn');
+    assert.equal(readChunkTokens({} as Engine, 1000), undefined, 'no measured speed: one piece');
   });
 
   it('takes the nearest whole lines within the budget, most of them before the cursor', () => {

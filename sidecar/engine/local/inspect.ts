@@ -73,7 +73,13 @@ const reserveBytes = 512 * 2 ** 20;
  * allocated: a context that does not fit is halved down to 512 tokens; a model that does not fit
  * even then is refused with a message that says what would.
  */
-export async function planLoad(runtime: Runtime, model: InspectedModel, requestedContext: number, weightsAlreadyLoaded: boolean): Promise<LoadPlan> {
+export async function planLoad(
+  runtime: Runtime,
+  model: InspectedModel,
+  requestedContext: number,
+  weightsAlreadyLoaded: boolean,
+  sequences = 1,
+): Promise<LoadPlan> {
   const resolved = runtime.llama.gpu === false ? 0 : await model.insights.configurationResolver.resolveModelGpuLayersV2('auto');
   const gpuLayers = typeof resolved === 'number' ? resolved : resolved.gpuLayers;
   const weights = weightsAlreadyLoaded ? { cpuRam: 0, gpuVram: 0 } : await model.insights.estimateModelResourceRequirementsV2({ gpuLayers });
@@ -87,7 +93,7 @@ export async function planLoad(runtime: Runtime, model: InspectedModel, requeste
     const context = await model.insights.estimateContextResourceRequirementsV2({
       contextSize,
       modelGpuLayers: gpuLayers,
-      sequences: 1,
+      sequences,
       ...kvEstimate(runtime),
     });
     if (weights.cpuRam + context.cpuRam <= ramFree) break;

@@ -1,13 +1,24 @@
 // node-llama-cpp in the sidecar: a GGUF file checked and sized to fit before loading, a context of
 // its own per role (the weights are shared through the pool), and generation that reports how
 // many prompt tokens it really evaluated, so KV-cache reuse can be measured.
-import type { LlamaChat, LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
+import type { LlamaChat, LlamaContext, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import path from 'node:path';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import type { Capabilities, ModelInfo, Role } from '../../../protocol/sidecar';
 import { describeError, log } from '../../log';
 import type { FimTokens } from '../../completion/templates';
-import type { ChatMessage, Engine, EngineSpeed, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
+import type {
+  ChatMessage,
+  Engine,
+  EngineSpeed,
+  GenerateOptions,
+  Generation,
+  InfillInput,
+  ReadOptions,
+  StopReason,
+  ToolCallGeneration,
+  ToolDefinition,
+} from '../engine';
 import type { Runtime } from '../runtime';
 import { modelSpeed, refineSpeed, speedKey } from './calibrate';
 import { inspectModel, planLoad } from './inspect';
@@ -15,6 +26,8 @@ import { chatHistory } from './llamaChatHistory';
 import { guardTokenizer } from '../safeText';
 import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
 import type { ModelLease, ModelPool } from './modelPool';
+import { switchablePromptLookup } from './promptLookup';
+import { completionSequences, PromptSequences, type PromptSequence, type ReadResult } from './promptSequences';
 
 export interface LocalLoadOptions {
   readonly runtime: Runtime;
@@ -29,7 +42,8 @@ export interface LocalLoadOptions {
 export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalEngine> {
   const { runtime, pool, role, path: modelPath, signal } = options;
   const inspected = await inspectModel(runtime, modelPath, signal);
-  const plan = await planLoad(runtime, inspected, options.contextSize, await pool.holds(modelPath));
+  const sequences = role === 'completion' ? completionSequences : 1;
+  const plan = await planLoad(runtime, inspected, options.contextSize, await pool.holds(modelPath), sequences);
   if (plan.shrunkFrom) log('warn', `${inspected.name}: a ${plan.shrunkFrom}-token context does not fit in free memory; loading with ${plan.contextSize}.`);
   const started = performance.now();
   const lease = await pool.acquire(
@@ -77,17 +91,18 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
     const { flashAttention, kvCacheType } = runtime.contextOptions;
     const context = await model.createContext({
       contextSize: plan.contextSize,
-      sequences: 1,
+      sequences,
       flashAttention,
       ...(kvCacheType ? { experimentalKvCacheKeyType: kvCacheType, experimentalKvCacheValueType: kvCacheType } : {}),
     });
-    const sequence = context.getSequence();
-    const completion = new runtime.lib.LlamaCompletion({ contextSequence: sequence });
+    // Chat-role generations that copy their prompt (refactors) predict from it; completions do not.
+    const prompts = new PromptSequences(runtime.lib, model, context, role === 'completion' ? undefined : () => switchablePromptLookup(runtime.lib));
+    const { sequence, completion } = prompts.all[0]!;
     const capabilities = { infill: completion.infillSupported, chat: true, tools: ownToolFormat(runtime, model), embeddings: false, grammar: true };
     // Completion sizes its cold prompts from these rates; the other roles do not wait for a measurement.
     const speed =
       role === 'completion' ? await modelSpeed(model, sequence, speedKey({ modelPath, machine: machineOf(runtime, model) }), runtime.cacheDir) : undefined;
-    return new LocalEngine(runtime, lease, describe(context.contextSize, capabilities), { context, sequence, completion }, speed);
+    return new LocalEngine(runtime, lease, describe(context.contextSize, capabilities), { context, prompts }, speed);
   } catch (error) {
     await lease.release();
     throw error;
@@ -96,8 +111,7 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
 
 interface Generator {
   readonly context: LlamaContext;
-  readonly sequence: LlamaContextSequence;
-  readonly completion: LlamaCompletion;
+  readonly prompts: PromptSequences;
 }
 
 interface Embedder {
@@ -128,15 +142,21 @@ export class LocalEngine implements Engine {
   }
 
   promptCost(prompt: string): { tokens: number; cached: number } {
-    const tokens = this.model.tokenize(prompt, true);
-    const held = this.generator('evaluate a prompt').sequence.contextTokens;
-    let cached = 0;
-    while (cached < tokens.length && cached < held.length && tokens[cached] === held[cached]) cached++;
-    return { tokens: tokens.length, cached };
+    const { prompts } = this.generator('evaluate a prompt');
+    const { held } = prompts.tokensOf(prompt);
+    return { tokens: held.length, cached: prompts.cached(held) };
+  }
+
+  /** Reads `prompt` into a sequence other than the one being typed at, a chunk per turn, for a later generation to continue. */
+  async read(prompt: string, options: ReadOptions): Promise<ReadResult> {
+    const { prompts } = this.generator('read a prompt');
+    const { held } = prompts.tokensOf(prompt);
+    const signal = AbortSignal.any([options.signal, this.lifetime.signal]);
+    return prompts.read(prompts.forRead(held), held, options.chunkTokens ?? held.length, signal, (task) => this.exclusive(task));
   }
 
   infill(input: InfillInput, options: GenerateOptions): Promise<Generation> {
-    const { completion } = this.generator('fill in the middle');
+    const { completion } = this.generator('fill in the middle').prompts.all[0]!;
     if (!completion.infillSupported) {
       throw new PylotError(
         ErrorCodes.Unsupported,
@@ -147,10 +167,14 @@ export class LocalEngine implements Engine {
   }
 
   complete(prompt: string, options: GenerateOptions): Promise<Generation> {
-    const { completion } = this.generator('complete a prompt');
+    const { prompts } = this.generator('complete a prompt');
     // Special-token text in the prompt (FIM markers, file separators) becomes the special tokens.
-    const tokens = this.model.tokenize(prompt, true);
-    return this.generate(options, async (settings) => completion.generateCompletionWithMeta(tokens, settings));
+    const { input, held } = prompts.tokensOf(prompt);
+    return this.generate(
+      options,
+      async (settings, slot) => slot.completion.generateCompletionWithMeta(input, settings),
+      () => prompts.forGeneration(held),
+    );
   }
 
   chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation> {
@@ -187,7 +211,7 @@ export class LocalEngine implements Engine {
   }
 
   private chat_(): LlamaChat {
-    const { sequence } = this.generator('chat');
+    const { sequence } = this.generator('chat').prompts.all[0]!;
     this.chatSession ??= new this.runtime.lib.LlamaChat({ contextSequence: sequence });
     return this.chatSession;
   }
@@ -243,36 +267,59 @@ export class LocalEngine implements Engine {
     return this.parts;
   }
 
+  /** Runs on the first sequence unless `place` picks one (chosen inside the turn, once the calls before have run). */
   private async generate(
     options: GenerateOptions,
-    run: (settings: GenerationSettings) => Promise<{ response: string; metadata: { stopReason: string } }>,
+    run: (settings: GenerationSettings, slot: PromptSequence) => Promise<{ response: string; metadata: { stopReason: string } }>,
+    place?: () => PromptSequence,
   ): Promise<Generation> {
-    const { sequence } = this.generator('generate');
+    const { prompts } = this.generator('generate');
     return this.exclusive(async () => {
+      const slot = place?.() ?? prompts.all[0]!;
+      const { sequence } = slot;
       const signal = AbortSignal.any([options.signal, this.lifetime.signal]);
       if (signal.aborted) return { text: '', stopReason: 'aborted', tokens: 0, engineMs: 0 };
       const meter = sequence.tokenMeter.getState();
       const grammar = options.jsonSchema ? await this.grammarFor(options.jsonSchema) : undefined;
       const started = performance.now();
       let firstTextMs: number | undefined;
-      const { response, metadata } = await run({
-        maxTokens: options.maxTokens,
-        temperature: options.temperature ?? 0,
-        signal,
-        stopOnAbortSignal: true,
-        customStopTriggers: options.stop?.length ? [...options.stop] : undefined,
-        grammar,
-        onTextChunk: (text) => {
-          firstTextMs ??= performance.now() - started;
-          options.onText?.(text);
+      const predicted = sequence.tokenPredictions;
+      if (slot.lookup) slot.lookup.active = options.copiesInput === true;
+      const { response, metadata } = await run(
+        {
+          maxTokens: options.maxTokens,
+          temperature: options.temperature ?? 0,
+          signal,
+          stopOnAbortSignal: true,
+          customStopTriggers: options.stop?.length ? [...options.stop] : undefined,
+          grammar,
+          onTextChunk: (text) => {
+            firstTextMs ??= performance.now() - started;
+            options.onText?.(text);
+          },
         },
+        slot,
+      ).finally(() => {
+        if (slot.lookup) slot.lookup.active = false;
       });
       const used = sequence.tokenMeter.diff(meter);
+      // Predicted tokens the model checked and did not keep were evaluated, not generated.
+      const now = sequence.tokenPredictions;
+      const accepted = now.used - predicted.used;
+      const wasted = now.refuted - predicted.refuted + (now.unused - predicted.unused);
+      const tokens = Math.max(0, used.usedOutputTokens - wasted);
       // The meter counts tokens evaluated for logits as output: the prompt's last token is one of them.
-      const promptTokens = used.usedInputTokens + Math.min(1, used.usedOutputTokens);
+      const promptTokens = used.usedInputTokens + Math.min(1, tokens);
       const engineMs = performance.now() - started;
-      if (this.measured) this.measured = refineSpeed(this.measured, { promptTokens, tokens: used.usedOutputTokens, firstTextMs, totalMs: engineMs });
-      return { text: response, stopReason: stopReasons[metadata.stopReason] ?? 'eos', tokens: used.usedOutputTokens, promptTokens, engineMs };
+      if (this.measured) this.measured = refineSpeed(this.measured, { promptTokens, tokens, firstTextMs, totalMs: engineMs });
+      return {
+        text: response,
+        stopReason: stopReasons[metadata.stopReason] ?? 'eos',
+        tokens,
+        promptTokens,
+        engineMs,
+        ...(accepted + wasted > 0 && { predictions: { accepted, rejected: wasted } }),
+      };
     });
   }
 
