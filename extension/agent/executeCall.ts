@@ -20,8 +20,8 @@ export interface ExecuteDeps {
   readonly approvalTimeoutMs: number;
   /** "Always": save the rule to settings. */
   readonly saveRule: (rule: RememberedRule) => Promise<void>;
-  /** Called before a file is first written in this turn, for the checkpoint. */
-  readonly beforeWrite: (target: Target, before: string | undefined) => void;
+  /** Called before a file is written, for the turn's checkpoint (which copies it the first time). */
+  readonly beforeWrite: (target: Target, before: string | undefined) => void | Promise<void>;
   /** Where long results are saved whole, for read_output. */
   readonly outputs?: SavedOutputs;
 }

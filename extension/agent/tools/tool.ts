@@ -57,8 +57,8 @@ export interface ToolContext {
   readonly workspace: WorkspacePaths;
   readonly host: ToolHost;
   readonly signal: AbortSignal;
-  /** Called before a file is first written in this turn, for the checkpoint. */
-  readonly beforeWrite: (target: Target, before: string | undefined) => void;
+  /** Called before a file is written, for the turn's checkpoint (which copies it the first time). */
+  readonly beforeWrite: (target: Target, before: string | undefined) => void | Promise<void>;
   /** Long results saved whole (read_output reads them); absent where there is no workspace storage. */
   readonly outputs?: SavedOutputs;
 }

@@ -91,7 +91,7 @@ suite('Pylot agent', () => {
   });
 
   suiteTeardown(async () => {
-    for (const key of ['models.chat', 'servers', 'agent.allowCommands', 'agent.approvalTimeoutSeconds']) await setting(key, undefined);
+    for (const key of ['models.chat', 'servers', 'agent.allowCommands', 'agent.approvalTimeoutSeconds', 'agent.checkpointMaxMB']) await setting(key, undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await server.close();
   });
@@ -183,8 +183,55 @@ suite('Pylot agent', () => {
     assert.equal(readFileSync(file, 'utf8'), original.replace('a - b', 'a + b'));
 
     assert.ok(api.agent.checkpoints().some((checkpoint) => checkpoint.turnId === result!.turnId));
-    assert.deepEqual(await api.agent.restoreCheckpoint(result!.turnId), [file]);
+    assert.deepEqual(await api.agent.restoreCheckpoint(result!.turnId), { restored: [file], notRestored: [] });
     assert.equal(readFileSync(file, 'utf8'), original);
+  });
+
+  test('a checkpoint puts back the exact bytes, and names the file over pylot.agent.checkpointMaxMB', async () => {
+    const api = await pylot();
+    await setting('agent.checkpointMaxMB', 1);
+    // Mixed line ends and a BOM: bytes an editor's text does not round-trip. And a 1.5 MB file, over the 1 MB cap.
+    const mixed = path.join(folder, 'mixed.ts');
+    const mixedBytes = Buffer.from('\ufeffconst a = 1;\r\nconst b = 2;\nconst c = 3;\r\n');
+    writeFileSync(mixed, mixedBytes);
+    const big = path.join(folder, 'big.txt');
+    const bigText = 'filler line of the big file\n'.repeat(55_000) + 'THE END\n';
+    writeFileSync(big, bigText);
+    const call = (args: object) => JSON.stringify({ tool: 'edit_file', args });
+    server.reply(
+      call({ path: 'mixed.ts', oldText: 'const b = 2;', newText: 'const b = 20;' }),
+      call({ path: 'big.txt', oldText: 'THE END', newText: 'THE NEW END' }),
+      answer('edited both'),
+    );
+    const ui = new TestUi(async () => ({ kind: 'allowOnce' }));
+    const result = await api.agent.runAgentTurn({ task: 'Edit both files' }, ui);
+    await setting('agent.checkpointMaxMB', undefined);
+    assert.equal(result.outcome, 'answered', JSON.stringify(ui.results()));
+    assert.deepEqual(
+      ui.results().map((r) => r.status),
+      ['ok', 'ok'],
+    );
+    assert.match(readFileSync(big, 'utf8'), /THE NEW END\n$/);
+    const notices = ui.events.flatMap((event) => (event.type === 'notice' ? [event.message] : []));
+    assert.deepEqual(notices, [
+      "big.txt cannot be restored from this reply's checkpoint: it is 1.5 MB, over what is left of the 1 MB checkpoint cap (pylot.agent.checkpointMaxMB).",
+    ]);
+    const report = await api.agent.restoreCheckpoint(result.turnId);
+    assert.deepEqual(report.restored, [mixed]);
+    assert.deepEqual(
+      report.notRestored.map((n) => n.file),
+      [big],
+    );
+    assert.ok(readFileSync(mixed).equals(mixedBytes), `mixed.ts came back byte for byte: ${JSON.stringify(readFileSync(mixed, 'latin1'))}`);
+    await waitFor(
+      'the editor to show the restored text',
+      () =>
+        vscode.workspace.textDocuments
+          .find((d) => d.uri.fsPath === mixed)
+          ?.getText()
+          .includes('const b = 2;'),
+      10_000,
+    );
   });
 
   test('the read-only tools run without asking and see what VS Code sees', async () => {
