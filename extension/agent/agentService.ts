@@ -21,6 +21,7 @@ import { AgentPolicy } from './policy/policy';
 import { SavedOutputs } from './savedOutputs';
 import { readAgentSettings, saveRule, type AgentSettings } from './agentSettings';
 import type { AgentUi } from './ui';
+import { BackgroundCommands } from './tools/backgroundCommands';
 import { VsCodeToolHost } from './vscodeToolHost';
 
 export interface AgentTurnRequest {
@@ -60,6 +61,7 @@ export class AgentService implements vscode.Disposable {
   private policy: AgentPolicy;
   private terminal: { write(text: string): void; terminal: vscode.Terminal } | undefined;
   private readonly outputs: SavedOutputs | undefined;
+  private readonly commands = new BackgroundCommands();
 
   constructor(
     private readonly sidecar: Sidecar,
@@ -175,6 +177,7 @@ export class AgentService implements vscode.Disposable {
       this.searchCode,
       () => turn.settings,
       () => this.commandTerminal(),
+      this.commands,
     );
     const result = await executeCall(
       call,

@@ -93,9 +93,9 @@ export class Checkpoints {
     } finally {
       turn.spentMs += this.now() - started;
     }
-    // (An editor's text has no byte order mark; a text read from disk may.)
-    const withoutBom = (text: string) => text.replace(/^\ufeff/, '');
-    const unsaved = withoutBom(before) === withoutBom(bytes.toString('utf8')) ? undefined : before;
+    // An editor's text has no byte order mark and one kind of line end; the file's bytes may have both.
+    const plain = (text: string) => text.replace(/^\ufeff/, '').replace(/\r\n/g, '\n');
+    const unsaved = plain(before) === plain(bytes.toString('utf8')) ? undefined : before;
     const size = bytes.length + (unsaved === undefined ? 0 : Buffer.byteLength(unsaved));
     if (size > room) return skip(overCap(size));
     this.makeRoom(size, turn);

@@ -44,6 +44,7 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
     signal,
     beforeWrite: deps.beforeWrite,
     ...(deps.outputs ? { outputs: deps.outputs } : {}),
+    ...(deps.ui.onCommandOutput ? { onOutput: (text: string) => deps.ui.onCommandOutput?.(call.id, text) } : {}),
   };
   let change: FileChange | undefined;
   if (tool.prepare) {

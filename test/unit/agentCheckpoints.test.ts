@@ -207,6 +207,13 @@ describe('checkpoint bounds and hostile shapes', () => {
     const saved: unknown[] = [];
     await checkpoints.restoreTo('t', async (_file, copy) => void saved.push(copy));
     assert.deepEqual(saved, [{ kind: 'copy', bytes: Buffer.from('on disk\n'), unsaved: 'on disk\nplus unsaved typing\n' }]);
+    // What VS Code does to a file it opens (no BOM, one kind of line end) is not unsaved typing.
+    const normalised = file('mixed.ts', '\ufeffa\r\nb\n');
+    checkpoints.begin('t2', 'opened');
+    await checkpoints.record('t2', normalised, 'a\r\nb\r\n');
+    const again: unknown[] = [];
+    await checkpoints.restoreTo('t2', async (_file, copy) => void again.push(copy));
+    assert.deepEqual(again, [{ kind: 'copy', bytes: Buffer.from('\ufeffa\r\nb\n') }]);
   });
 
   it('refuses to copy through a link or a hard-linked file, and says so', async () => {

@@ -6,15 +6,15 @@ import type { AddressInfo } from 'node:net';
 
 export interface ScriptedChatServer {
   readonly url: string;
-  /** Queues the replies for the next chat requests. */
-  reply(...texts: string[]): void;
+  /** Queues the replies for the next chat requests; a function writes its reply from the request's messages. */
+  reply(...texts: Array<string | ((messages: ReadonlyArray<{ role: string; content: string }>) => string)>): void;
   /** The messages of every chat request so far. */
   readonly requests: Array<Array<{ role: string; content: string }>>;
   close(): Promise<void>;
 }
 
 export async function startScriptedChatServer(model = 'scripted-agent'): Promise<ScriptedChatServer> {
-  const queue: string[] = [];
+  const queue: Array<Parameters<ScriptedChatServer['reply']>[number]> = [];
   const requests: ScriptedChatServer['requests'] = [];
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -25,8 +25,10 @@ export async function startScriptedChatServer(model = 'scripted-agent'): Promise
         return;
       }
       if (request.method === 'POST' && request.url === '/v1/chat/completions') {
-        requests.push((JSON.parse(body) as { messages: Array<{ role: string; content: string }> }).messages);
-        const text = queue.shift() ?? '{"answer": "(the script ran out)"}';
+        const { messages } = JSON.parse(body) as { messages: Array<{ role: string; content: string }> };
+        requests.push(messages);
+        const next = queue.shift() ?? '{"answer": "(the script ran out)"}';
+        const text = typeof next === 'function' ? next(messages) : next;
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.write(`data: ${JSON.stringify({ choices: [{ delta: { content: text }, finish_reason: null }] })}\n\n`);
         response.write(`data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: 'stop' }] })}\n\n`);
