@@ -79,6 +79,31 @@ describe('project rules files', () => {
     }
   });
 
+  it('leaves out a rules file a .gitignore names, at any depth', async () => {
+    const root = path.join(scratch, 'ignoring');
+    const put = (relative: string, text: string) => {
+      mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+      writeFileSync(path.join(root, relative), text);
+    };
+    put('.gitignore', '.cursorrules\n.pylot/rules/personal*.md\n');
+    put('.cursorrules', 'Ignored: generated.');
+    put('.pylot/rules/personal-notes.md', '---\nalwaysApply: true\n---\nIgnored: my notes.');
+    put('.pylot/rules/shared.md', '---\nalwaysApply: true\n---\nShared rule.');
+    put('pkg/.gitignore', 'local/\n');
+    put('pkg/local/AGENTS.md', 'Ignored: under an ignored folder.');
+    put('pkg/local/src/a.ts', 'export {}');
+    put('pkg/AGENTS.md', 'Package rule.');
+    put('.clinerules/.gitignore', 'draft.md\n');
+    put('.clinerules/draft.md', 'Ignored: a draft.');
+    put('.clinerules/kept.md', 'Cline rule.');
+    const rules = await readProjectRules(new WorkspacePaths([{ name: 'ignoring', path: root }]), path.join(root, 'pkg/local/src/a.ts'), 100_000);
+    assert.deepEqual(
+      rules.map((r) => r.source),
+      ['.clinerules/kept.md', 'pkg/AGENTS.md', '.pylot/rules/shared.md'],
+    );
+    assert.doesNotMatch(JSON.stringify(rules), /Ignored/);
+  });
+
   it('cuts the rules to the share of the context they may take', async () => {
     const rules = await readProjectRules(paths(), path.join(ws, 'packages/api/src/handler.ts'), 70);
     assert.deepEqual(
