@@ -135,6 +135,32 @@ function unquote(value: string): string {
   return value.trim().replace(/^(['"])(.*)\1$/, '$2');
 }
 
+/**
+ * In order until `maxTokens`, counted by `count` (the chat model's tokenizer); the one that crosses
+ * it is cut (in proportion, then counted again), the rest left out.
+ */
+export async function fitRulesToTokens(
+  rules: readonly ProjectRule[],
+  maxTokens: number,
+  count: (texts: string[]) => Promise<number[]>,
+): Promise<ProjectRule[]> {
+  const tokens = await count(rules.map((rule) => rule.text));
+  const kept: ProjectRule[] = [];
+  let left = maxTokens;
+  for (const [i, rule] of rules.entries()) {
+    if (left <= 0) break;
+    if (tokens[i]! <= left) kept.push(rule);
+    else {
+      let chars = Math.floor((rule.text.length * left) / tokens[i]!);
+      // A proportional cut can still be over where tokens are uneven: shrink until it fits.
+      while (chars > 0 && (await count([rule.text.slice(0, chars)]))[0]! > left) chars = Math.floor(chars * 0.8);
+      if (chars > 0) kept.push({ ...rule, text: `${rule.text.slice(0, chars)}\n[… cut to fit the context]` });
+    }
+    left -= tokens[i]!;
+  }
+  return kept;
+}
+
 /** In order until `maxChars`; the one that crosses it is cut, the rest left out. */
 function capped(rules: readonly ProjectRule[], maxChars: number): ProjectRule[] {
   const kept: ProjectRule[] = [];
