@@ -8,8 +8,8 @@ import { statsLimits, Vote } from './usageStats';
 export const ChatMode = z.enum(['ask', 'agent', 'debug', 'architect']);
 export type ChatMode = z.infer<typeof ChatMode>;
 
-/** rules: a project rules file (AGENTS.md, .pylot/rules/…) given with every message. */
-export const AttachmentKind = z.enum(['file', 'symbol', 'selection', 'codebase', 'problems', 'text', 'rules']);
+/** rules: a project rules file (AGENTS.md, .pylot/rules/…) given with every message; git: the uncommitted changes. */
+export const AttachmentKind = z.enum(['file', 'symbol', 'selection', 'codebase', 'problems', 'text', 'rules', 'git']);
 export type AttachmentKind = z.infer<typeof AttachmentKind>;
 
 /** Context given to the model with a message, shown as a chip. */

@@ -2,6 +2,8 @@
 // sidecar and executes the calls it proposes — through the policy, the UI's approvals and the
 // tools — until the turn ends. Any UI can drive it: the chat panel, or VsCodeAgentUi.
 import { randomUUID } from 'node:crypto';
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { code } from '../../protocol/logLine';
 import {
@@ -23,16 +25,18 @@ import type { CodeSearch } from '../index/codebaseIndex';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
-import { Checkpoints } from './checkpoints';
+import { Checkpoints, type RestoreFile, type RestoreReport } from './checkpoints';
 import { DiffPreview } from './diffPreview';
 import { executeCall } from './executeCall';
 import type { TurnTools } from './externalSources';
 import type { ExternalTools } from './externalTool';
+import { createApproved, identifyApproved } from './policy/fileHandles';
 import { WorkspacePaths } from './policy/paths';
 import { AgentPolicy } from './policy/policy';
 import { SavedOutputs } from './savedOutputs';
 import { readAgentSettings, saveRule, type AgentSettings } from './agentSettings';
 import type { AgentUi } from './ui';
+import { BackgroundCommands } from './tools/backgroundCommands';
 import { VsCodeToolHost } from './vscodeToolHost';
 
 export interface AgentTurnRequest {
@@ -64,13 +68,17 @@ interface Turn {
   readonly external: ExternalTools;
 }
 
+/** The most time one turn spends copying files for its checkpoint; files after that are named as not restorable. */
+const checkpointBudgetMs = 3000;
+
 export class AgentService implements vscode.Disposable {
-  readonly checkpoints = new Checkpoints();
+  readonly checkpoints = new Checkpoints(() => ({ maxBytes: readAgentSettings().checkpointMaxBytes, budgetMs: checkpointBudgetMs }));
   private readonly turns = new Map<string, Turn>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private policy: AgentPolicy;
   private terminal: { write(text: string): void; terminal: vscode.Terminal } | undefined;
   private readonly outputs: SavedOutputs | undefined;
+  private readonly commands = new BackgroundCommands();
 
   constructor(
     private readonly sidecar: Sidecar,
@@ -150,7 +158,7 @@ export class AgentService implements vscode.Disposable {
   }
 
   /** Puts back every file changed since `turnId` began (that turn and the ones after it). */
-  async restoreCheckpoint(turnId: string): Promise<string[]> {
+  async restoreCheckpoint(turnId: string): Promise<RestoreReport> {
     return this.checkpoints.restoreTo(turnId, restoreFile);
   }
 
@@ -193,6 +201,7 @@ export class AgentService implements vscode.Disposable {
       this.searchCode,
       () => turn.settings,
       () => this.commandTerminal(),
+      this.commands,
     );
     const result = await executeCall(
       call,
@@ -202,7 +211,11 @@ export class AgentService implements vscode.Disposable {
         ui: turn.ui,
         approvalTimeoutMs: turn.settings.approvalTimeoutMs,
         saveRule,
-        beforeWrite: (target, before) => this.checkpoints.record(params.turnId, target.absolute, before),
+        beforeWrite: async (target, before) => {
+          const why = await this.checkpoints.record(params.turnId, { absolute: target.absolute, relative: target.relative, root: target.folder.path }, before);
+          if (why)
+            turn.ui.onEvent({ type: 'notice', turnId: params.turnId, message: `${target.relative} cannot be restored from this reply's checkpoint: ${why}.` });
+        },
         ...(this.outputs ? { outputs: this.outputs } : {}),
         external: turn.external,
       },
@@ -231,26 +244,31 @@ function specOf(call: ToolCall, external: ExternalTools): ToolSpec | undefined {
   return runner && externalToolSpec(runner.tool);
 }
 
-/** A checkpoint restore: the old content as one undoable edit, or the file removed if it was new. */
-async function restoreFile(absolute: string, content: string | undefined): Promise<void> {
-  const uri = vscode.Uri.file(absolute);
-  const edit = new vscode.WorkspaceEdit();
-  if (content === undefined) {
+/**
+ * A checkpoint restore: the exact bytes back (VS Code writes them, so an open editor shows them; the
+ * file is checked through a handle first, as for an edit), the editor's unsaved text back on top, or
+ * the file removed if the turn made it.
+ */
+const restoreFile: RestoreFile = async (file, saved) => {
+  const uri = vscode.Uri.file(file.absolute);
+  if (saved.kind === 'absent') {
+    const edit = new vscode.WorkspaceEdit();
     edit.deleteFile(uri, { ignoreIfNotExists: true });
     await vscode.workspace.applyEdit(edit);
     return;
   }
-  const exists = await vscode.workspace.fs.stat(uri).then(
-    () => true,
+  const gone = await lstat(file.absolute).then(
     () => false,
+    () => true,
   );
-  if (!exists) {
-    edit.createFile(uri, { contents: new TextEncoder().encode(content) });
-    await vscode.workspace.applyEdit(edit);
-    return;
+  if (gone) await createApproved(file, saved.bytes, file.root ?? path.dirname(file.absolute));
+  else {
+    await identifyApproved(file); // a link or a swapped folder is refused, as for an edit
+    await vscode.workspace.fs.writeFile(uri, saved.bytes);
   }
+  if (saved.unsaved === undefined) return;
   const document = await vscode.workspace.openTextDocument(uri);
-  edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), content);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), saved.unsaved);
   await vscode.workspace.applyEdit(edit);
-  await document.save();
-}
+};

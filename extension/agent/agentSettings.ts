@@ -17,6 +17,7 @@ export interface AgentSettings extends PolicySettings {
   readonly maxSteps: number;
   readonly maxConsecutiveErrors: number;
   readonly toolOutputTokens: number;
+  readonly checkpointMaxBytes: number;
 }
 
 type AgentKey = Extract<SettingKey, `agent.${string}`> extends `agent.${infer Name}` ? Name : never;
@@ -63,6 +64,7 @@ export function readAgentSettings(warn: (message: string) => void = () => {}): A
     maxSteps: everyScope('maxSteps'),
     maxConsecutiveErrors: everyScope('maxConsecutiveErrors'),
     toolOutputTokens: everyScope('toolOutputTokens'),
+    checkpointMaxBytes: everyScope('checkpointMaxMB') * 1024 * 1024,
   };
 }
 

@@ -43,6 +43,9 @@ export class AgentChatBackend implements ChatBackend {
         // tools (which may ask) get theirs with the approval, or with the result.
         if (!isExternalToolName(event.call.tool) && toolSpec(event.call.tool).risk === 'read') cardFor(event.call).update('running');
       } else if (event.type === 'toolResult') {
+        clearTimeout(live.get(event.callId)?.timer);
+        live.delete(event.callId);
+        returned.add(event.callId);
         const call = calls.get(event.callId);
         const card = cards.get(event.callId) ?? (call && cardFor(call));
         card?.update(event.status === 'ok' ? 'done' : event.status === 'denied' ? 'denied' : 'failed', event.output);
@@ -62,13 +65,29 @@ export class AgentChatBackend implements ChatBackend {
       const kind = (Object.keys(toChat) as DecisionKind[]).find((k) => toChat[k] === answer.decision) ?? 'deny';
       return kind === 'deny' ? { kind, feedback: answer.feedback } : { kind: approval.options.includes(kind) ? kind : 'allowOnce' };
     };
+    // A running command's card shows its output as it comes (its tail, a few times a second).
+    const live = new Map<string, { text: string; timer?: NodeJS.Timeout }>();
+    // Once its call returned, a command left running is read with read_command_output, on that call's card.
+    const returned = new Set<string>();
+    const onCommandOutput = (callId: string, text: string) => {
+      const call = calls.get(callId);
+      if (returned.has(callId)) return;
+      const shown = live.get(callId) ?? { text: '' };
+      shown.text = (shown.text + text).slice(-4000);
+      live.set(callId, shown);
+      shown.timer ??= setTimeout(() => {
+        shown.timer = undefined;
+        const card = cards.get(callId) ?? (call && cardFor(call));
+        if (live.get(callId) === shown) card?.update('running', shown.text);
+      }, 250);
+    };
     const askContinue = async (reason: string) => (await vscode.window.showWarningMessage(`Pylot agent: ${reason}`, 'Go On', 'Stop')) === 'Go On';
 
     const history = request.history.filter((m) => m.role === 'user' || m.role === 'assistant');
     const task = history.at(-1)?.content ?? '';
     const result = await this.agent.runAgentTurn(
       { task, history: history.slice(0, -1).map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })), mode: 'agent' },
-      { onEvent, requestApproval, askContinue },
+      { onEvent, requestApproval, askContinue, onCommandOutput },
       request.signal,
     );
     const checkpoint = result.changedFiles.length

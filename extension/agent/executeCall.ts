@@ -21,8 +21,8 @@ export interface ExecuteDeps {
   readonly approvalTimeoutMs: number;
   /** "Always": save the rule to settings. */
   readonly saveRule: (rule: RememberedRule) => Promise<void>;
-  /** Called before a file is first written in this turn, for the checkpoint. */
-  readonly beforeWrite: (target: Target, before: string | undefined) => void;
+  /** Called before a file is written, for the turn's checkpoint (which copies it the first time). */
+  readonly beforeWrite: (target: Target, before: string | undefined) => void | Promise<void>;
   /** Where long results are saved whole, for read_output. */
   readonly outputs?: SavedOutputs;
   /** This turn's tools of MCP servers and VS Code, by name. */
@@ -49,6 +49,7 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
     signal,
     beforeWrite: deps.beforeWrite,
     ...(deps.outputs ? { outputs: deps.outputs } : {}),
+    ...(deps.ui.onCommandOutput ? { onOutput: (text: string) => deps.ui.onCommandOutput?.(call.id, text) } : {}),
   };
   let change: FileChange | undefined;
   if (tool.prepare) {

@@ -10,7 +10,7 @@ import type { ModelManager } from '../models/modelManager';
 import type { ProposedDocuments } from '../proposedDocuments';
 import type { Sidecar } from '../sidecar/supervisor';
 import { AgentService, type AgentTurnRequest, type AgentTurnResult } from './agentService';
-import type { Checkpoint } from './checkpoints';
+import { describeRestore, type Checkpoint, type RestoreReport } from './checkpoints';
 import { DiffPreview } from './diffPreview';
 import type { Reviews } from '../review/reviewSession';
 import { ExternalSources } from './externalSources';
@@ -26,7 +26,7 @@ export interface AgentApi {
   runAgentTurn(request: AgentTurnRequest, ui: AgentUi, signal?: AbortSignal): Promise<AgentTurnResult>;
   checkpoints(): Checkpoint[];
   /** Restores the files as they were before the turn `turnId` (undoing it and every later turn). */
-  restoreCheckpoint(turnId: string): Promise<string[]>;
+  restoreCheckpoint(turnId: string): Promise<RestoreReport>;
 }
 
 export function registerAgent(
@@ -86,8 +86,8 @@ async function runAgentCommand(api: AgentApi, log: Log, preset?: string): Promis
     void vscode.window.showInformationMessage(`Pylot agent: ${summary.slice(0, 300)}`, ...actions).then(async (choice) => {
       if (choice === 'Show Output') log.show();
       if (choice === 'Restore Files') {
-        const files = await api.restoreCheckpoint(result.turnId);
-        void vscode.window.showInformationMessage(`Pylot restored ${files.length} file(s).`);
+        const report = await api.restoreCheckpoint(result.turnId);
+        void vscode.window.showInformationMessage(describeRestore(report, (f) => vscode.workspace.asRelativePath(f)));
       }
     });
     return result;
@@ -106,13 +106,13 @@ async function restoreCommand(api: AgentApi): Promise<void> {
   const choice = await vscode.window.showQuickPick(
     checkpoints.map((checkpoint) => ({
       label: checkpoint.label,
-      description: `${checkpoint.files.length} file(s)`,
+      description: `${checkpoint.files.length} file(s)${checkpoint.notRestorable.length ? `, ${checkpoint.notRestorable.length} not restorable` : ''}`,
       detail: checkpoint.files.map((f) => vscode.workspace.asRelativePath(f)).join(', '),
       turnId: checkpoint.turnId,
     })),
     { title: 'Restore files to before this agent turn (and undo the turns after it)' },
   );
   if (!choice) return;
-  const files = await api.restoreCheckpoint(choice.turnId);
-  void vscode.window.showInformationMessage(`Pylot restored ${files.length} file(s).`);
+  const report = await api.restoreCheckpoint(choice.turnId);
+  void vscode.window.showInformationMessage(describeRestore(report, (f) => vscode.workspace.asRelativePath(f)));
 }

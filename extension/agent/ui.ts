@@ -38,6 +38,8 @@ export interface AgentUi {
   onEvent(event: AgentEventParams): void;
   /** Resolves with the person's decision; `signal` aborts when the turn is cancelled or the prompt timed out. */
   requestApproval(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
+  /** Output of a running command call, as it arrives (optional: a UI may show only the result). */
+  onCommandOutput?(callId: string, text: string): void;
   /** A guard fired (e.g. the same call three times): go on? */
   askContinue(reason: string, signal: AbortSignal): Promise<boolean>;
 }

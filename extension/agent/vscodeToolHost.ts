@@ -8,7 +8,7 @@ import { DiffPreview } from './diffPreview';
 import { createApproved, identifyApproved, MovedFileError, readApproved, type ApprovedFile } from './policy/fileHandles';
 import type { WorkspacePaths } from './policy/paths';
 import type { AgentSettings } from './agentSettings';
-import { describeRun, runCommand } from './tools/commandRunner';
+import type { BackgroundCommands } from './tools/backgroundCommands';
 import { ToolError, type FileChange, type SymbolLocation, type Target, type ToolHost } from './tools/tool';
 import type { ProposedChange } from './ui';
 
@@ -19,6 +19,7 @@ export class VsCodeToolHost implements ToolHost {
     private readonly searchCode: CodeSearch,
     private readonly settings: () => AgentSettings,
     private readonly terminal: () => { write(text: string): void } | undefined,
+    private readonly commands: BackgroundCommands,
   ) {}
 
   /** The text of an open editor for this file (it may hold unsaved changes). */
@@ -124,18 +125,26 @@ export class VsCodeToolHost implements ToolHost {
     }
   }
 
-  async run(command: string, cwd: string, signal: AbortSignal): Promise<string> {
+  async run(
+    command: string,
+    cwd: string,
+    signal: AbortSignal,
+    options: { readonly waitMs?: number; readonly onOutput?: (text: string) => void } = {},
+  ): Promise<string> {
     const settings = this.settings();
     const terminal = settings.runCommandsInTerminal ? this.terminal() : undefined;
     terminal?.write(`\r\n$ ${command}\r\n`);
-    const run = await runCommand(command, {
-      cwd,
-      timeoutMs: settings.commandTimeoutMs,
-      outputLimit: settings.commandOutputLimit,
-      signal,
-      onOutput: terminal ? (text) => terminal.write(text.replace(/\r?\n/g, '\r\n')) : undefined,
-    });
-    return describeRun(command, run);
+    const onOutput = (text: string) => {
+      terminal?.write(text.replace(/\r?\n/g, '\r\n'));
+      options.onOutput?.(text);
+    };
+    const options_ = { cwd, timeoutMs: settings.commandTimeoutMs, outputLimit: settings.commandOutputLimit, signal, onOutput };
+    // Without waitMs the call lasts as long as the command (which its time limit ends).
+    return this.commands.start(command, options_, options.waitMs ?? settings.commandTimeoutMs + 5000);
+  }
+
+  readCommand(id: string, waitMs: number, signal: AbortSignal): Promise<string> {
+    return this.commands.read(id, waitMs, signal);
   }
 }
 

@@ -2,6 +2,7 @@
 // the agent plugs in as another ChatBackend for the 'agent' mode, and shows its tool calls and
 // approval prompts in the panel through `events.toolCall`.
 import type { ApprovalDecision, Attachment, ChatMode, Risk, TurnUsage } from '../../protocol/chat';
+import type { RestoreReport } from '../agent/checkpoints';
 
 /** One message of a conversation as the chat model reads it. */
 export interface PromptMessage {
@@ -69,7 +70,7 @@ export interface TurnResult {
   /** Ended by the user before the model finished. */
   readonly stopped: boolean;
   /** Files the turn changed, and how to put them back (the agent's per-turn checkpoint). */
-  readonly checkpoint?: { readonly files: number; restore(): Promise<string[]> };
+  readonly checkpoint?: { readonly files: number; restore(): Promise<RestoreReport> };
 }
 
 export interface ChatBackend {

@@ -1,10 +1,11 @@
-// Turns mentions into attachments the model reads: files, symbols, the selection, problems and
-// codebase hits. Secret and excluded files are never attached; big files are cut to a budget.
+// Turns mentions into attachments the model reads: files, symbols, the selection, problems,
+// codebase hits and the uncommitted git changes. Secret and excluded files are never attached; big files are cut to a budget.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Attachment } from '../../protocol/chat';
 import type { Sidecar } from '../sidecar/supervisor';
 import type { CodeSearch } from '../index/codebaseIndex';
+import { gitAttachment } from './gitContext';
 import { searchCodebase } from './codebase';
 import { parseMentions, type Mention } from './mentions';
 
@@ -44,6 +45,8 @@ async function resolve(deps: ContextDeps, mention: Mention, query: string, signa
     }
     case 'problems':
       return problemsAttachment();
+    case 'git':
+      return gitAttachment(deps.isExcluded, maxAttachmentChars, signal);
     case 'codebase': {
       const search = await searchCodebase(deps.searchCode, query, signal);
       if (!search.available) return { kind: 'codebase', label: `codebase: index not available (${search.reason})`, text: '' };

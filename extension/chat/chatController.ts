@@ -7,6 +7,7 @@ import type { Vote } from '../../protocol/usageStats';
 import type { Attachment, ChatHostMessage, ChatMode, ChatTurn, ToolCallCard } from '../../protocol/chat';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { Log } from '../log';
+import { describeRestore, type RestoreReport } from '../agent/checkpoints';
 import type { ApprovalAnswer, ChatBackend, ChatEvents, PromptMessage, ToolCallInfo, ToolCallView } from './backend';
 import { resolveMentions, userMessage, type ContextDeps } from './chatContext';
 import { ChatHistory, titleFor, type StoredChat } from './chatHistory';
@@ -44,7 +45,7 @@ export class ChatController implements vscode.Disposable {
   private readonly backends = new Map<ChatMode, ChatBackend>();
   private readonly calls = new Map<string, PendingCall>();
   /** How to undo the file changes of an agent reply, by reply id (this window's replies only). */
-  private readonly restorers = new Map<string, () => Promise<string[]>>();
+  private readonly restorers = new Map<string, () => Promise<RestoreReport>>();
 
   constructor(
     private readonly history: ChatHistory,
@@ -164,7 +165,7 @@ export class ChatController implements vscode.Disposable {
       'Restore',
     );
     if (choice !== 'Restore') return;
-    const files = await restore();
+    const report = await restore();
     this.restorers.delete(turnId);
     this.chat = {
       ...this.chat,
@@ -172,7 +173,7 @@ export class ChatController implements vscode.Disposable {
     };
     await this.history.save(this.chat).then(undefined, (error: unknown) => this.log.warn(`Chat history could not be saved: ${String(error)}`));
     this.showChat();
-    void vscode.window.showInformationMessage(`Pylot restored ${files.length} file(s).`);
+    void vscode.window.showInformationMessage(describeRestore(report, (f) => vscode.workspace.asRelativePath(f)));
   }
 
   /** 👍/👎 on a finished reply: kept on the turn (so it is given once) and handed to `count`. */

@@ -1,10 +1,10 @@
 // Context mentions typed in a chat message: `@file:src/a.ts`, `@symbol:Stack`, `@selection`,
-// `@codebase`, `@problems`. Pure (no `vscode`), so the rules are unit-tested; chatContext.ts resolves them.
+// `@codebase`, `@problems`, `@git`. Pure (no `vscode`), so the rules are unit-tested; chatContext.ts resolves them.
 
 export type Mention =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'symbol'; readonly name: string }
-  | { readonly kind: 'selection' | 'codebase' | 'problems' };
+  | { readonly kind: 'selection' | 'codebase' | 'problems' | 'git' };
 
 export interface ParsedMessage {
   readonly mentions: readonly Mention[];
@@ -12,11 +12,11 @@ export interface ParsedMessage {
   readonly query: string;
 }
 
-export const mentionKinds = ['file', 'symbol', 'selection', 'codebase', 'problems'] as const;
+export const mentionKinds = ['file', 'symbol', 'selection', 'codebase', 'problems', 'git'] as const;
 
 // At the start or after whitespace/brackets, so `a@b.com` and `x@file` are left alone. A file path may
 // be quoted to hold spaces: @file:"my notes.md".
-const mentionPattern = /(^|[\s([{])@(file|symbol):(?:"([^"\n]+)"|([^\s"'`)\]}]+))|(^|[\s([{])@(selection|codebase|problems)\b/g;
+const mentionPattern = /(^|[\s([{])@(file|symbol):(?:"([^"\n]+)"|([^\s"'`)\]}]+))|(^|[\s([{])@(selection|codebase|problems|git)\b/g;
 const codePattern = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
 
 export function parseMentions(text: string): ParsedMessage {
@@ -33,7 +33,7 @@ export function parseMentions(text: string): ParsedMessage {
       ? match[2] === 'file'
         ? { kind: 'file', path: trimPunctuation(match[3] ?? match[4]!) }
         : { kind: 'symbol', name: trimPunctuation(match[3] ?? match[4]!) }
-      : { kind: match[6] as 'selection' | 'codebase' | 'problems' };
+      : { kind: match[6] as 'selection' | 'codebase' | 'problems' | 'git' };
     const key = JSON.stringify(mention);
     if (!seen.has(key)) mentions.push(mention);
     seen.add(key);

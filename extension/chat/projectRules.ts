@@ -3,7 +3,8 @@
 // folder of .md), AGENTS.md nearest to the active file (nested ones win over the root's), and
 // .pylot/rules/*.md whose front matter says `alwaysApply: true` or whose `globs` match the active
 // file. Each is found through the agent's WorkspacePaths, so a secret, .pylotignore'd, .git or
-// symlinked-out file is never read. Together they are cut to `maxChars`. No `vscode` here.
+// symlinked-out file is never read, and one a `.gitignore` (at any depth) names is left out too
+// (a generated or personal file is not the project's rule). Together they are cut to `maxChars`. No `vscode` here.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
@@ -27,6 +28,7 @@ export async function readProjectRules(paths: WorkspacePaths, activeFile: string
     const active = activeFile && path.relative(root.path, activeFile);
     const activeRelative = active && !active.startsWith('..') && !path.isAbsolute(active) ? active.split(path.sep).join('/') : undefined;
     const read = async (relative: string) => {
+      if (await gitIgnored(root.path, relative)) return false;
       const text = await readRule(paths, prefix + relative);
       if (text !== undefined && text.trim()) rules.push({ source: prefix + relative, text: text.trim() });
       return text !== undefined;
@@ -37,6 +39,7 @@ export async function readProjectRules(paths: WorkspacePaths, activeFile: string
     const folders = activeRelative ? ancestors(activeRelative) : [''];
     for (const folder of folders) if (await read(folder ? `${folder}/AGENTS.md` : 'AGENTS.md')) break;
     for (const name of await markdownIn(root.path, '.pylot/rules')) {
+      if (await gitIgnored(root.path, `.pylot/rules/${name}`)) continue;
       const text = await readRule(paths, `${prefix}.pylot/rules/${name}`);
       if (text === undefined) continue;
       const { meta, body } = frontMatter(text);
@@ -57,6 +60,24 @@ async function readRule(paths: WorkspacePaths, relative: string): Promise<string
   } catch {
     return undefined; // a folder, or gone
   }
+}
+
+/** Whether a `.gitignore` in the folder or one above it (up to the workspace folder) names `relative`, as git reads them. */
+async function gitIgnored(root: string, relative: string): Promise<boolean> {
+  const parts = relative.split('/');
+  for (let depth = 0; depth < parts.length; depth++) {
+    const folder = parts.slice(0, depth).join('/');
+    const rules = await readFile(path.join(root, folder, '.gitignore'), 'utf8').catch(() => undefined);
+    if (!rules) continue;
+    // Each folder on the way is tested too: a file under an ignored folder is ignored.
+    const matcher = ignore().add(rules);
+    const below = parts.slice(depth);
+    for (let end = 1; end <= below.length; end++) {
+      const candidate = below.slice(0, end).join('/') + (end < below.length ? '/' : '');
+      if (matcher.ignores(candidate)) return true;
+    }
+  }
+  return false;
 }
 
 async function markdownIn(root: string, folder: string): Promise<string[]> {
@@ -112,6 +133,32 @@ export function frontMatter(text: string): { meta: RuleMeta; body: string } {
 
 function unquote(value: string): string {
   return value.trim().replace(/^(['"])(.*)\1$/, '$2');
+}
+
+/**
+ * In order until `maxTokens`, counted by `count` (the chat model's tokenizer); the one that crosses
+ * it is cut (in proportion, then counted again), the rest left out.
+ */
+export async function fitRulesToTokens(
+  rules: readonly ProjectRule[],
+  maxTokens: number,
+  count: (texts: string[]) => Promise<number[]>,
+): Promise<ProjectRule[]> {
+  const tokens = await count(rules.map((rule) => rule.text));
+  const kept: ProjectRule[] = [];
+  let left = maxTokens;
+  for (const [i, rule] of rules.entries()) {
+    if (left <= 0) break;
+    if (tokens[i]! <= left) kept.push(rule);
+    else {
+      let chars = Math.floor((rule.text.length * left) / tokens[i]!);
+      // A proportional cut can still be over where tokens are uneven: shrink until it fits.
+      while (chars > 0 && (await count([rule.text.slice(0, chars)]))[0]! > left) chars = Math.floor(chars * 0.8);
+      if (chars > 0) kept.push({ ...rule, text: `${rule.text.slice(0, chars)}\n[… cut to fit the context]` });
+    }
+    left -= tokens[i]!;
+  }
+  return kept;
 }
 
 /** In order until `maxChars`; the one that crosses it is cut, the rest left out. */

@@ -5,6 +5,7 @@ import type { Reviews } from '../review/reviewSession';
 import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
 import type { Vote } from '../../protocol/usageStats';
+import { CountTokens } from '../../protocol/sidecar';
 import {
   ChatMode as ChatModeSchema,
   type Attachment,
@@ -85,6 +86,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         models,
         () => lastEditor,
         (message) => log.warn(message),
+        async (texts) => (await sidecar.request(CountTokens, { role: 'chat', texts })).tokens,
       ),
   };
   const history = new ChatHistory(context.workspaceState);

@@ -12,6 +12,7 @@ import { WorkspacePaths } from '../agent/policy/paths';
 import { getDefinitionsTool } from '../agent/tools/getDefinitions';
 import { searchCodeTool } from '../agent/tools/searchCode';
 import { ToolError, type AgentTool } from '../agent/tools/tool';
+import { BackgroundCommands } from '../agent/tools/backgroundCommands';
 import { VsCodeToolHost } from '../agent/vscodeToolHost';
 import type { CodeSearch } from '../index/codebaseIndex';
 
@@ -55,6 +56,7 @@ async function run(
       searchCode,
       () => readAgentSettings(),
       () => undefined,
+      new BackgroundCommands(), // never used: only read tools are offered to VS Code
     );
     return await tool.invoke(args, { paths: new Map(), workspace, host, signal: abort.signal, beforeWrite: () => undefined }, undefined);
   } catch (error) {

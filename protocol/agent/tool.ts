@@ -29,6 +29,8 @@ export interface ToolSpec<Name extends string = string, Args extends object = Re
    * protection) before anything runs, and a tool gets them only resolved. A write tool writes its first.
    */
   readonly pathParams: readonly string[];
+  /** Reads and changes nothing outside the turn (the agent's own plan): allowed without asking. */
+  readonly local: boolean;
   /** One line for the approval prompt, the chat card and the log, from the call's arguments. */
   approvalTitle(args: ToolArgs): string;
 }
@@ -42,6 +44,7 @@ export interface ToolDefinition<Name extends string, Shape extends ParamShape> {
   readonly params: Shape;
   readonly risk: Risk;
   readonly pathParams?: readonly (keyof Shape & string)[];
+  readonly local?: boolean;
   readonly approvalTitle: (args: z.infer<z.ZodMiniObject<Shape>>) => string;
 }
 
@@ -58,6 +61,7 @@ export function defineTool<const Name extends string, Shape extends ParamShape>(
     shape: definition.params,
     risk: definition.risk,
     pathParams: definition.pathParams ?? [],
+    local: definition.local ?? false,
     approvalTitle: (args) => {
       // Callers show calls the sidecar proposed; one with bad arguments is named, not described.
       const parsed = titled.safeParse(args);

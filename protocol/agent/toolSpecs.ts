@@ -6,14 +6,30 @@ import type { ToolSpec } from './tool';
 import { createFile } from './tools/createFile';
 import { editFile } from './tools/editFile';
 import { getDefinitions } from './tools/getDefinitions';
+import { gitDiff } from './tools/gitDiff';
 import { listFiles } from './tools/listFiles';
+import { readCommandOutput } from './tools/readCommandOutput';
 import { readFile } from './tools/readFile';
 import { readOutput } from './tools/readOutput';
 import { runCommand } from './tools/runCommand';
 import { searchCode } from './tools/searchCode';
 import { searchText } from './tools/searchText';
+import { updatePlan } from './tools/updatePlan';
 
-export const toolSpecs = [readFile, listFiles, searchText, searchCode, getDefinitions, readOutput, editFile, createFile, runCommand] as const;
+export const toolSpecs = [
+  readFile,
+  listFiles,
+  searchText,
+  searchCode,
+  getDefinitions,
+  gitDiff,
+  readOutput,
+  editFile,
+  createFile,
+  runCommand,
+  readCommandOutput,
+  updatePlan,
+] as const;
 
 export type ToolName = (typeof toolSpecs)[number]['name'];
 export const ToolName = z.enum(toolSpecs.map((spec) => spec.name) as [ToolName, ...ToolName[]]);

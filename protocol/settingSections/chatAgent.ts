@@ -98,6 +98,14 @@ export const chatAgentSettings = {
     order: 40,
     description: 'Tool output longer than this many tokens is cut to its start and end before the model reads it.',
   }),
+  'agent.checkpointMaxMB': declare({
+    section: 'Chat & Agent',
+    schema: z.int().check(z.minimum(1), z.maximum(4096)),
+    default: 64,
+    order: 41,
+    markdownDescription:
+      "The most memory, in MB, the agent's checkpoints may hold: the exact content each file had before the agent first changed it in a turn (files it did not touch are never copied). Older turns' checkpoints are dropped first; a file that does not fit is still changed, but you are told it cannot be restored.",
+  }),
   'rules.enabled': declare({
     section: 'Chat & Agent',
     schema: z.boolean(),

@@ -87,7 +87,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.stop({ keepLogs: passed < 7 });
+    await server?.stop({ keepLogs: passed < 9 });
     await model?.close();
     if (workspace) await rm(workspace, { recursive: true, force: true });
   });
@@ -281,6 +281,48 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
       'the summary is in the next prompt',
     );
     assert.equal(last.filter((m) => m.startsWith('Result of read_file')).length, 1, 'only the latest read is there word for word');
+    passed += 1;
+  });
+
+  it("the agent's plan shows as a checklist in the reply, updated as it goes", async () => {
+    const shots = await screenshots(page, 'agent-plan');
+    const plan = (text: string) => JSON.stringify({ tool: 'update_plan', args: { plan: text } });
+    model.reply(plan('[ ] Read math.ts\n[ ] Fix add()\n[ ] Run the tests'), plan('[x] Read math.ts\n[ ] Fix add()\n[ ] Run the tests'), answer('Planned.'));
+    await ask('Plan the fix of add');
+    await answerText('Planned.').waitFor({ timeout });
+    const plans = panel.getByRole('group', { name: 'Agent plan' });
+    assert.equal(await plans.count(), 2);
+    const latest = plans.nth(1);
+    assert.equal(await latest.locator('.tool-head').innerText(), 'Plan (1 of 3 done):');
+    assert.deepEqual(await latest.getByRole('listitem').evaluateAll((items) => items.map((item) => item.getAttribute('aria-label'))), [
+      'done: Read math.ts',
+      'in progress: Fix add()',
+      'to do: Run the tests',
+    ]);
+    assert.deepEqual(await latest.getByRole('listitem').allInnerTexts(), ['✓ Read math.ts', '→ Fix add()', '○ Run the tests']);
+    await shots.take('plan');
+    passed += 1;
+  });
+
+  it("a command's card shows its output while it runs", async () => {
+    const shots = await screenshots(page, 'agent-command-live');
+    const gate = path.join(workspace, 'go-ui');
+    const command = "printf 'first part\\n'; while [ ! -f go-ui ]; do sleep 0.1; done; printf 'second part\\n'";
+    model.reply(JSON.stringify({ tool: 'run_command', args: { command } }), answer('It ran.'));
+    await ask('Run the slow command');
+    const card = pendingCard();
+    await card.waitFor({ timeout });
+    await card.getByRole('button', { name: 'Allow once', exact: true }).click();
+    const running = panel.locator('.tool-card.state-running', { hasText: 'Run: printf' });
+    await running.getByText('Output', { exact: true }).click();
+    await running.locator('pre', { hasText: 'first part' }).waitFor({ timeout });
+    assert.equal(existsSync(gate), false, 'the command is still waiting');
+    await shots.take('running');
+    await writeFile(gate, '');
+    await answerText('It ran.').waitFor({ timeout });
+    const done = panel.locator('.tool-card.state-done', { hasText: 'Run: printf' });
+    assert.match((await done.locator('pre').textContent()) ?? '', /exit code 0[\s\S]*first part\nsecond part/);
+    await shots.take('done');
     passed += 1;
   });
 

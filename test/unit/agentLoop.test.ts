@@ -82,10 +82,13 @@ describe('agent loop', () => {
       'search_text',
       'search_code',
       'get_definitions',
+      'git_diff',
       'read_output',
       'edit_file',
       'create_file',
       'run_command',
+      'read_command_output',
+      'update_plan',
     ]);
 
     const free = await run(['I will look first.\n```json\n{"name": "list_files", "arguments": {"path": "."}}\n```', 'All good.'], { grammar: false });
@@ -163,7 +166,17 @@ describe('agent loop', () => {
     const tools = (engine.calls[0]!.jsonSchema as { oneOf: Array<{ properties: { tool?: { const: string } } }> }).oneOf
       .map((s) => s.properties.tool?.const)
       .filter(Boolean);
-    assert.deepEqual(tools, ['read_file', 'list_files', 'search_text', 'search_code', 'get_definitions', 'read_output']);
+    assert.deepEqual(tools, [
+      'read_file',
+      'list_files',
+      'search_text',
+      'search_code',
+      'get_definitions',
+      'git_diff',
+      'read_output',
+      'read_command_output',
+      'update_plan',
+    ]);
   });
 
   it('stops and asks when the same call comes three times', async () => {

@@ -1,12 +1,11 @@
 // The agent's tools below the policy: the background command runner (timeout, cancel and output
 // cap end the whole process group), the read-only file tools (no following links, protected files
-// hidden, binaries skipped) and per-turn checkpoints.
+// hidden, binaries skipped); checkpoints are in agentCheckpoints.test.ts.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Checkpoints } from '../../extension/agent/checkpoints';
 import { describeRun, runCommand } from '../../extension/agent/tools/commandRunner';
 import { listFolder, readNumbered, searchText } from '../../extension/agent/tools/fileTools';
 
@@ -92,25 +91,5 @@ describe('file tools', () => {
       signal(),
     );
     assert.equal(found, 'src/a.ts:1: const needle = 1;\nsrc/deep/b.ts:1: needle();');
-  });
-});
-
-describe('checkpoints', () => {
-  it('restores every file touched since a turn, to its state before that turn, newest first', async () => {
-    const checkpoints = new Checkpoints();
-    checkpoints.begin('t1', 'first');
-    checkpoints.record('t1', '/a', 'a0');
-    checkpoints.record('t1', '/a', 'a1'); // the first snapshot of the turn wins
-    checkpoints.begin('t2', 'second');
-    checkpoints.record('t2', '/a', 'a2');
-    checkpoints.record('t2', '/new', undefined);
-    const restored: Array<[string, string | undefined]> = [];
-    assert.deepEqual(await checkpoints.restoreTo('t1', async (file, content) => void restored.push([file, content])), ['/a', '/new']);
-    assert.deepEqual(restored, [
-      ['/a', 'a2'],
-      ['/new', undefined],
-      ['/a', 'a0'],
-    ]);
-    assert.deepEqual(checkpoints.list(), []);
   });
 });

@@ -27,6 +27,12 @@ describe('chat mentions', () => {
     assert.deepEqual(parseMentions(text).mentions, []);
   });
 
+  it('finds @git, and not @github or @git:x', () => {
+    assert.deepEqual(parseMentions('review @git before I commit').mentions, [{ kind: 'git' }]);
+    assert.equal(parseMentions('review @git before I commit').query, 'review before I commit');
+    assert.deepEqual(parseMentions('ask @github, mail a@git.org, `@git`').mentions, []);
+  });
+
   it('lists a repeated mention once', () => {
     assert.deepEqual(parseMentions('@selection vs (@selection)').mentions, [{ kind: 'selection' }]);
   });

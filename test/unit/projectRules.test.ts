@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { WorkspacePaths } from '../../extension/agent/policy/paths';
-import { frontMatter, readProjectRules } from '../../extension/chat/projectRules';
+import { fitRulesToTokens, frontMatter, readProjectRules } from '../../extension/chat/projectRules';
 
 const scratch = realpathSync(mkdtempSync(path.join(tmpdir(), 'pylot-rules-')));
 const ws = path.join(scratch, 'ws');
@@ -79,6 +79,31 @@ describe('project rules files', () => {
     }
   });
 
+  it('leaves out a rules file a .gitignore names, at any depth', async () => {
+    const root = path.join(scratch, 'ignoring');
+    const put = (relative: string, text: string) => {
+      mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+      writeFileSync(path.join(root, relative), text);
+    };
+    put('.gitignore', '.cursorrules\n.pylot/rules/personal*.md\n');
+    put('.cursorrules', 'Ignored: generated.');
+    put('.pylot/rules/personal-notes.md', '---\nalwaysApply: true\n---\nIgnored: my notes.');
+    put('.pylot/rules/shared.md', '---\nalwaysApply: true\n---\nShared rule.');
+    put('pkg/.gitignore', 'local/\n');
+    put('pkg/local/AGENTS.md', 'Ignored: under an ignored folder.');
+    put('pkg/local/src/a.ts', 'export {}');
+    put('pkg/AGENTS.md', 'Package rule.');
+    put('.clinerules/.gitignore', 'draft.md\n');
+    put('.clinerules/draft.md', 'Ignored: a draft.');
+    put('.clinerules/kept.md', 'Cline rule.');
+    const rules = await readProjectRules(new WorkspacePaths([{ name: 'ignoring', path: root }]), path.join(root, 'pkg/local/src/a.ts'), 100_000);
+    assert.deepEqual(
+      rules.map((r) => r.source),
+      ['.clinerules/kept.md', 'pkg/AGENTS.md', '.pylot/rules/shared.md'],
+    );
+    assert.doesNotMatch(JSON.stringify(rules), /Ignored/);
+  });
+
   it('cuts the rules to the share of the context they may take', async () => {
     const rules = await readProjectRules(paths(), path.join(ws, 'packages/api/src/handler.ts'), 70);
     assert.deepEqual(
@@ -87,6 +112,28 @@ describe('project rules files', () => {
     );
     assert.match(rules.at(-1)!.text, /\[… cut to fit the context\]$/);
     assert.ok(rules.reduce((n, r) => n + r.text.replace(/\n\[… cut to fit the context\]$/, '').length, 0) <= 70);
+  });
+
+  it("cuts the rules by the model's own token counts, re-counting a cut that is still over", async () => {
+    // A tokenizer whose tokens are uneven: a long word is one token, each character of '!!!!' is one.
+    const count = async (texts: string[]) => texts.map((text) => (text.match(/[a-z]+|!/g) ?? []).length);
+    const rules = [
+      { source: 'AGENTS.md', text: 'alpha beta gamma delta epsilon zeta eta theta iota kappa' },
+      // Dense tokens first: a cut in proportion to the characters is still over, and is cut again.
+      { source: '.cursorrules', text: '!!!!!!!!!!!!!!!!!!!! lambdalambdalambdalambdalambdala lambdalambdalambdalambda' },
+      { source: '.clinerules', text: 'never reached' },
+    ];
+    const kept = await fitRulesToTokens(rules, 15, count);
+    assert.deepEqual(
+      kept.map((r) => r.source),
+      ['AGENTS.md', '.cursorrules'],
+    );
+    assert.equal(kept[0]!.text, rules[0]!.text);
+    const cut = kept[1]!.text.replace('\n[… cut to fit the context]', '');
+    assert.ok(kept[1]!.text.endsWith('[… cut to fit the context]'));
+    assert.ok((await count([cut]))[0]! <= 5, `the cut part counts ${(await count([cut]))[0]} tokens: ${cut}`);
+    assert.ok(cut.length > 0 && rules[1]!.text.startsWith(cut));
+    assert.deepEqual(await fitRulesToTokens(rules, 0, count), []);
   });
 
   it('reads front matter the ways rules files write it', () => {

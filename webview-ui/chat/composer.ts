@@ -12,6 +12,7 @@ const mentionChoices = [
   { kind: 'selection', description: 'what is selected in the editor' },
   { kind: 'problems', description: 'errors and warnings' },
   { kind: 'codebase', description: 'search the workspace index' },
+  { kind: 'git', description: 'uncommitted changes (staged and unstaged)' },
 ] as const;
 
 export interface ComposerEvents {

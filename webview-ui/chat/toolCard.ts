@@ -3,6 +3,7 @@
 import type { ApprovalDecision, ToolCallCard } from '../../protocol/chat';
 import { button, el } from './dom';
 import { postToHost } from './host';
+import { renderPlanCard } from './planList';
 
 const riskLabels = { read: 'reads', write: 'writes files', command: 'runs a command' } as const;
 const stateLabels = {
@@ -15,6 +16,7 @@ const stateLabels = {
 } as const;
 
 export function renderToolCard(card: ToolCallCard): HTMLElement {
+  if (card.tool === 'update_plan' && card.state !== 'pending') return renderPlanCard(card);
   const decide = (decision: ApprovalDecision, feedback?: string) =>
     postToHost({ type: 'approval', callId: card.id, decision, ...(feedback ? { feedback } : {}) });
   const element = el(

@@ -63,7 +63,7 @@ export async function identifyApproved(file: ApprovedFile): Promise<FileIdentity
  * one, each checked; the file is created exclusively, without following a link, and checked before
  * a byte is written. If the check fails, the empty file it made elsewhere is removed where that is known.
  */
-export async function createApproved(file: ApprovedFile, content: string, root: string): Promise<void> {
+export async function createApproved(file: ApprovedFile, content: string | Uint8Array, root: string): Promise<void> {
   await makeFolders(path.dirname(file.absolute), root, file);
   let handle: FileHandle;
   try {
@@ -78,7 +78,7 @@ export async function createApproved(file: ApprovedFile, content: string, root: 
   let written = false;
   try {
     await checkHandle(handle, file);
-    await handle.writeFile(content, 'utf8');
+    await handle.writeFile(content);
     written = true;
   } finally {
     const made = written ? undefined : await handle.stat().catch(() => undefined);

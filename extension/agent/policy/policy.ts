@@ -70,7 +70,7 @@ export class AgentPolicy {
       const verdict = judgeExternal(call.tool, external, this.settings().autoApproveReads, this.session);
       return { call, risk: external.risk, verdict, paths: new Map() };
     }
-    const { risk, pathParams } = toolSpec(call.tool);
+    const { risk, pathParams, local } = toolSpec(call.tool);
     const resolved = new Map<string, Extract<ResolvedPath, { ok: true }>>();
     const checked = (verdict: Verdict): CheckedCall => ({ call, risk, verdict, paths: resolved });
     for (const key of pathParams) {
@@ -84,6 +84,7 @@ export class AgentPolicy {
     }
     const settings = this.settings();
     if (risk === 'read') {
+      if (local) return checked({ kind: 'allow', reason: 'touches nothing outside the turn' });
       if (settings.autoApproveReads) return checked({ kind: 'allow', reason: 'pylot.agent.autoApproveReads' });
       if (this.session.reads) return checked({ kind: 'allow', reason: 'reads allowed for this session' });
       return checked({ kind: 'ask', reasons: ['reading needs approval (pylot.agent.autoApproveReads is off)'], rule: { kind: 'reads' } });

@@ -77,7 +77,7 @@ function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
 }
 
 /** Keeps the first and last `limit / 2` characters of a stream. */
-class CappedText {
+export class CappedText {
   private head = '';
   private tail = '';
   private dropped = 0;
@@ -96,6 +96,10 @@ class CappedText {
       this.dropped += this.tail.length - half;
       this.tail = this.tail.slice(this.tail.length - half);
     }
+  }
+
+  isEmpty(): boolean {
+    return !this.head && !this.tail;
   }
 
   text(): string {

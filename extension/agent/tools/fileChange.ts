@@ -22,6 +22,6 @@ export async function applyChange(change: FileChange, path: string, context: Too
   if (!again.ok || again.absolute !== target.absolute) throw new ToolError(`${target.relative} moved while waiting for approval; nothing was written.`);
   if ((await currentText(again, context.host)) !== before)
     throw new ToolError(`${target.relative} changed while waiting for approval; nothing was written. Read it again.`);
-  context.beforeWrite(target, before);
+  await context.beforeWrite(target, before);
   return context.host.write(change);
 }

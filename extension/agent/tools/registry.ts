@@ -5,13 +5,16 @@ import type { ToolName, ToolSpecOf } from '../../../protocol/agent/toolSpecs';
 import { createFileTool } from './createFile';
 import { editFileTool } from './editFile';
 import { getDefinitionsTool } from './getDefinitions';
+import { gitDiffTool } from './gitDiff';
 import { listFilesTool } from './listFiles';
+import { readCommandOutputTool } from './readCommandOutput';
 import { readFileTool } from './readFile';
 import { readOutputTool } from './readOutput';
 import { runCommandTool } from './runCommand';
 import { searchCodeTool } from './searchCode';
 import { searchTextTool } from './searchText';
 import type { AgentTool } from './tool';
+import { updatePlanTool } from './updatePlan';
 
 export const toolImplementations: { readonly [N in ToolName]: AgentTool<ToolSpecOf<N>> } = {
   read_file: readFileTool,
@@ -19,10 +22,13 @@ export const toolImplementations: { readonly [N in ToolName]: AgentTool<ToolSpec
   search_text: searchTextTool,
   search_code: searchCodeTool,
   get_definitions: getDefinitionsTool,
+  git_diff: gitDiffTool,
   read_output: readOutputTool,
   edit_file: editFileTool,
   create_file: createFileTool,
   run_command: runCommandTool,
+  read_command_output: readCommandOutputTool,
+  update_plan: updatePlanTool,
 };
 
 /** The implementation of a tool, its arguments typed loosely (the caller checked them against the spec). */

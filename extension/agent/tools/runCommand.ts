@@ -4,9 +4,9 @@ import { runCommand as spec } from '../../../protocol/agent/tools/runCommand';
 import { implement, ToolError } from './tool';
 
 export const runCommandTool = implement(spec, {
-  async invoke({ command }, context) {
+  async invoke({ command, waitSeconds }, context) {
     const folder = context.paths.get('cwd')?.absolute ?? (await context.workspace.roots())[0]?.path;
     if (!folder) throw new ToolError('No workspace folder is open to run the command in.');
-    return context.host.run(command, folder, context.signal);
+    return context.host.run(command, folder, context.signal, { ...(waitSeconds ? { waitMs: waitSeconds * 1000 } : {}), onOutput: context.onOutput });
   },
 });

@@ -49,8 +49,13 @@ export interface ToolHost {
   relativePath(absolute: string): Promise<string>;
   /** The workspace index's semantic search. */
   searchIndex(query: string, options: { readonly limit: number; readonly signal: AbortSignal }): Promise<CodebaseSearchResult>;
-  /** Runs an allowed command line in `cwd` and describes the run for the model. */
-  run(command: string, cwd: string, signal: AbortSignal): Promise<string>;
+  /**
+   * Runs an allowed command line in `cwd` and describes the run for the model; with `waitMs`, returns
+   * after that long if it still runs (it goes on; readCommand reads on). `onOutput` sees output as it comes.
+   */
+  run(command: string, cwd: string, signal: AbortSignal, options?: { readonly waitMs?: number; readonly onOutput?: (text: string) => void }): Promise<string>;
+  /** What a command left running printed since the last read (waits up to `waitMs` for more). */
+  readCommand(id: string, waitMs: number, signal: AbortSignal): Promise<string>;
 }
 
 export interface ToolContext {
@@ -60,10 +65,12 @@ export interface ToolContext {
   readonly workspace: WorkspacePaths;
   readonly host: ToolHost;
   readonly signal: AbortSignal;
-  /** Called before a file is first written in this turn, for the checkpoint. */
-  readonly beforeWrite: (target: Target, before: string | undefined) => void;
+  /** Called before a file is written, for the turn's checkpoint (which copies it the first time). */
+  readonly beforeWrite: (target: Target, before: string | undefined) => void | Promise<void>;
   /** Long results saved whole (read_output reads them); absent where there is no workspace storage. */
   readonly outputs?: SavedOutputs;
+  /** A command's output as it arrives, for the UI (the call's card). */
+  readonly onOutput?: (text: string) => void;
 }
 
 export interface AgentTool<S extends ToolSpec = ToolSpec> {

@@ -10,6 +10,9 @@ export const runCommand = defineTool({
   params: {
     command: z.string().check(z.describe('the command line')),
     cwd: z.optional(z.string().check(z.describe('workspace-relative folder to run it in'))),
+    waitSeconds: z.optional(
+      z.int().check(z.minimum(1), z.maximum(3600), z.describe('return after this long if it still runs; read on with read_command_output')),
+    ),
   },
   risk: 'command',
   pathParams: ['cwd'],

@@ -1,6 +1,9 @@
 // The chat panel's host side in a real VS Code: pylot.openChat, a turn streamed from the real sidecar
 // and a scripted GGUF model, stop, mentions, a readable failure without a model, persisted history.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { PylotApi } from '../../../extension/main';
 import { GenerateDelta } from '../../../protocol/sidecar';
@@ -124,6 +127,39 @@ suite('Chat', () => {
     assert.equal(byKind.get('selection')?.label, 'calc.ts:1');
     assert.ok(byKind.has('problems'));
     assert.match(byKind.get('codebase')?.label ?? '', /^codebase: \d+ result/);
+  });
+
+  test('@git attaches the staged and unstaged changes, without secret files', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', ...args], { cwd: folder, stdio: 'pipe' });
+    const made = !existsSync(path.join(folder, '.git'));
+    try {
+      if (made) git('init', '-q');
+      writeFileSync(path.join(folder, 'tracked.ts'), 'export const staged = 1;\nexport const unstaged = 1;\n');
+      writeFileSync(path.join(folder, '.env'), 'TOKEN=before\n');
+      git('add', '-A'); // what earlier tests left here too, so only this test's changes show
+      git('commit', '-qm', 'base');
+      writeFileSync(path.join(folder, 'tracked.ts'), 'export const staged = 2;\nexport const unstaged = 1;\n');
+      git('add', 'tracked.ts');
+      writeFileSync(path.join(folder, 'tracked.ts'), 'export const staged = 2;\nexport const unstaged = 2;\n');
+      writeFileSync(path.join(folder, '.env'), 'TOKEN=secret-in-the-diff\n');
+      await vscode.commands.executeCommand('pylot.newChat');
+      const reply = await api.chat.open({ prompt: 'Review @git please', send: true });
+      assert.equal(reply?.text, script);
+      const attachment = (api.chat.current().turns[0]?.attachments ?? []).find((a) => a.kind === 'git');
+      const text = attachment?.text ?? '';
+      // (Other parts of VS Code may write into the workspace meanwhile: the unstaged list is checked by its lines.)
+      assert.match(attachment?.label ?? '', /^git: [1-9]\d* changed file\(s\)$/, text.slice(0, 500));
+      assert.match(attachment?.text ?? '', /^Staged changes in the workspace \(1 file\(s\)\):\nM tracked\.ts\n\ndiff --git/);
+      const unstaged = text.slice(text.indexOf('Unstaged changes in the workspace'));
+      assert.match(unstaged.split('\n\n')[0]!, /^M tracked\.ts$/m, text.slice(0, 500));
+      assert.match(unstaged.split('\n\n')[0]!, /^\(1 protected file\(s\) left out\)$/m, text.slice(0, 500));
+      assert.match(attachment?.text ?? '', /^-export const staged = 1;\n\+export const staged = 2;$/m);
+      assert.match(attachment?.text ?? '', /Unstaged changes in the workspace[\s\S]*^\+export const unstaged = 2;$/m);
+      assert.doesNotMatch(attachment?.text ?? '', /secret-in-the-diff|\.env/);
+    } finally {
+      if (made) rmSync(path.join(folder, '.git'), { recursive: true, force: true });
+    }
   });
 
   test('the agent plugs in as a backend: its tool call waits for approval, and Stop denies it and ends the turn', async () => {

@@ -3,7 +3,7 @@
 // the AgentUi the chat panel will implement. An edit shows a diff first and changes nothing until
 // approved; approved it is one undoable edit; denied or unanswered it changes nothing; commands ask.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentEventParams } from '../../../protocol/agent';
@@ -23,13 +23,22 @@ class TestUi implements AgentUi {
   fileWhileAsking: string | undefined;
   promptClosed = false;
 
+  /** What running commands printed, as it came, and the events seen by then. */
+  readonly commandOutput: Array<{ callId: string; text: string; eventsBefore: number }> = [];
+
   constructor(
     private readonly decide: (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>,
     private readonly file?: string,
+    private readonly eventSeen?: (event: AgentEventParams) => void,
   ) {}
 
   onEvent(event: AgentEventParams): void {
     this.events.push(event);
+    this.eventSeen?.(event);
+  }
+
+  onCommandOutput(callId: string, text: string): void {
+    this.commandOutput.push({ callId, text, eventsBefore: this.events.length });
   }
 
   async requestApproval(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
@@ -91,7 +100,7 @@ suite('Pylot agent', () => {
   });
 
   suiteTeardown(async () => {
-    for (const key of ['models.chat', 'servers', 'agent.allowCommands', 'agent.approvalTimeoutSeconds']) await setting(key, undefined);
+    for (const key of ['models.chat', 'servers', 'agent.allowCommands', 'agent.approvalTimeoutSeconds', 'agent.checkpointMaxMB']) await setting(key, undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await server.close();
   });
@@ -183,8 +192,107 @@ suite('Pylot agent', () => {
     assert.equal(readFileSync(file, 'utf8'), original.replace('a - b', 'a + b'));
 
     assert.ok(api.agent.checkpoints().some((checkpoint) => checkpoint.turnId === result!.turnId));
-    assert.deepEqual(await api.agent.restoreCheckpoint(result!.turnId), [file]);
+    assert.deepEqual(await api.agent.restoreCheckpoint(result!.turnId), { restored: [file], notRestored: [] });
     assert.equal(readFileSync(file, 'utf8'), original);
+  });
+
+  test('a checkpoint puts back the exact bytes, and names the file over pylot.agent.checkpointMaxMB', async () => {
+    const api = await pylot();
+    await setting('agent.checkpointMaxMB', 1);
+    // Mixed line ends and a BOM: bytes an editor's text does not round-trip. And a 1.5 MB file, over the 1 MB cap.
+    const mixed = path.join(folder, 'mixed.ts');
+    const mixedBytes = Buffer.from('\ufeffconst a = 1;\r\nconst b = 2;\nconst c = 3;\r\n');
+    writeFileSync(mixed, mixedBytes);
+    const big = path.join(folder, 'big.txt');
+    const bigText = 'filler line of the big file\n'.repeat(55_000) + 'THE END\n';
+    writeFileSync(big, bigText);
+    // Open, as a person would have it: VS Code shows it without the BOM and with one kind of line end.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(mixed));
+    const call = (args: object) => JSON.stringify({ tool: 'edit_file', args });
+    server.reply(
+      call({ path: 'mixed.ts', oldText: 'const b = 2;', newText: 'const b = 20;' }),
+      call({ path: 'big.txt', oldText: 'THE END', newText: 'THE NEW END' }),
+      answer('edited both'),
+    );
+    const ui = new TestUi(async () => ({ kind: 'allowOnce' }));
+    const result = await api.agent.runAgentTurn({ task: 'Edit both files' }, ui);
+    await setting('agent.checkpointMaxMB', undefined);
+    assert.equal(result.outcome, 'answered', JSON.stringify(ui.results()));
+    assert.deepEqual(
+      ui.results().map((r) => r.status),
+      ['ok', 'ok'],
+      JSON.stringify(ui.results()),
+    );
+    assert.match(readFileSync(big, 'utf8'), /THE NEW END\n$/);
+    const notices = ui.events.flatMap((event) => (event.type === 'notice' ? [event.message] : []));
+    assert.deepEqual(notices, [
+      "big.txt cannot be restored from this reply's checkpoint: it is 1.5 MB, over what is left of the 1 MB checkpoint cap (pylot.agent.checkpointMaxMB).",
+    ]);
+    const report = await api.agent.restoreCheckpoint(result.turnId);
+    assert.deepEqual(report.restored, [mixed]);
+    assert.deepEqual(
+      report.notRestored.map((n) => n.file),
+      [big],
+    );
+    assert.ok(readFileSync(mixed).equals(mixedBytes), `mixed.ts came back byte for byte: ${JSON.stringify(readFileSync(mixed, 'latin1'))}`);
+    await waitFor(
+      'the editor to show the restored text',
+      () =>
+        vscode.workspace.textDocuments
+          .find((d) => d.uri.fsPath === mixed)
+          ?.getText()
+          .includes('const b = 2;'),
+      10_000,
+    );
+  });
+
+  test("a command's output is seen while it runs, and the agent reads the rest until it exits", async () => {
+    const api = await pylot();
+    const gate = path.join(folder, 'go-live');
+    rmSync(gate, { force: true });
+    const command = "printf 'first part\\n'; while [ ! -f go-live ]; do sleep 0.05; done; printf 'second part\\n'";
+    server.reply(JSON.stringify({ tool: 'run_command', args: { command, waitSeconds: 1 } }), (messages) => {
+      const id = /as (cmd-\d+)\./.exec(messages.map((m) => m.content).join('\n'))?.[1] ?? 'cmd-?';
+      return JSON.stringify({ tool: 'read_command_output', args: { id, waitSeconds: 30 } });
+    });
+    server.reply(answer('it finished'));
+    // The command cannot end before its call returned: it waits for the file this writes then.
+    const ui = new TestUi(
+      async () => ({ kind: 'allowOnce' }),
+      undefined,
+      (event) => event.type === 'toolResult' && event.output.includes('still running') && writeFileSync(gate, ''),
+    );
+    try {
+      const result = await api.agent.runAgentTurn({ task: 'Run the slow command' }, ui);
+      assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
+      const [started, read] = ui.results();
+      assert.match(started!.output, /still running after \d+ s, as cmd-\d+\./);
+      // The read returns once new output came (the exit may follow a moment later).
+      assert.match(read!.output, /^cmd-\d+ (is still running \(\d+ s\)|exited with code 0 after [\d.]+ s)\. New output:\nsecond part$/);
+      const live = ui.commandOutput.find((chunk) => chunk.text.includes('first part'));
+      const callReturned = ui.events.findIndex((event) => event.type === 'toolResult');
+      assert.ok(live && live.eventsBefore <= callReturned, 'the first part was shown while the command ran, before its call returned');
+    } finally {
+      rmSync(gate, { force: true });
+    }
+  });
+
+  test('the agent keeps a plan the user sees, updated as it goes, without asking', async () => {
+    const api = await pylot();
+    const plan = (text: string) => JSON.stringify({ tool: 'update_plan', args: { plan: text } });
+    server.reply(
+      plan('[ ] Read math.ts\n[ ] Fix add()'),
+      JSON.stringify({ tool: 'read_file', args: { path: 'math.ts' } }),
+      plan('[x] Read math.ts\n[ ] Fix add()'),
+      answer('planned'),
+    );
+    const ui = new TestUi(async () => ({ kind: 'deny' }));
+    const result = await api.agent.runAgentTurn({ task: 'Plan the fix' }, ui);
+    assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
+    assert.deepEqual(ui.requests, [], 'a plan never asks');
+    const [first, , second] = ui.results();
+    assert.deepEqual(first, { status: 'ok', output: 'Plan (0 of 2 done):\n→ Read math.ts\n○ Fix add()' });
+    assert.deepEqual(second, { status: 'ok', output: 'Plan (1 of 2 done):\n✓ Read math.ts\n→ Fix add()' });
   });
 
   test('the read-only tools run without asking and see what VS Code sees', async () => {

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ScriptedChatServer {
   readonly url: string;
-  /** Queues the replies for the next chat requests. */
-  reply(...texts: string[]): void;
+  /** Queues the replies for the next chat requests; a function writes its reply from the request's messages. */
+  reply(...texts: Array<string | ((messages: ReadonlyArray<{ role: string; content: string }>) => string)>): void;
   /** The messages of every chat request so far. */
   readonly requests: Array<Array<{ role: string; content: string }>>;
   /** The tools (OpenAI `tools`) each chat request offered, by name; empty where it offered none. */
@@ -16,7 +16,7 @@ export interface ScriptedChatServer {
 }
 
 export async function startScriptedChatServer(model = 'scripted-agent'): Promise<ScriptedChatServer> {
-  const queue: string[] = [];
+  const queue: Array<Parameters<ScriptedChatServer['reply']>[number]> = [];
   const requests: ScriptedChatServer['requests'] = [];
   const toolNames: string[][] = [];
   const server: Server = createServer((request, response) => {
@@ -31,7 +31,8 @@ export async function startScriptedChatServer(model = 'scripted-agent'): Promise
         const parsed = JSON.parse(body) as { messages: Array<{ role: string; content: string }>; tools?: Array<{ function?: { name?: string } }> };
         requests.push(parsed.messages);
         toolNames.push((parsed.tools ?? []).map((tool) => String(tool.function?.name)));
-        const text = queue.shift() ?? '{"answer": "(the script ran out)"}';
+        const next = queue.shift() ?? '{"answer": "(the script ran out)"}';
+        const text = typeof next === 'function' ? next(parsed.messages) : next;
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.write(`data: ${JSON.stringify({ choices: [{ delta: { content: text }, finish_reason: null }] })}\n\n`);
         response.write(`data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: 'stop' }] })}\n\n`);

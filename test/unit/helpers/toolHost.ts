@@ -42,4 +42,7 @@ export class RecordingHost implements ToolHost {
     this.runFolders.push(cwd);
     return `$ ${command}\nexit code 0`;
   }
+  async readCommand(id: string): Promise<string> {
+    throw new Error(`No command ${id} is running (this host runs nothing).`);
+  }
 }
