@@ -1,5 +1,5 @@
-// The chat panel: header (model, context size, mode, New chat, History), the conversation and the
-// composer. Runs in the webview (browser, no Node); every message is checked against the contract.
+// The chat panel: header (model, context size, mode; New chat and History are the view's title
+// actions), the conversation and the composer. Runs in the webview (browser, no Node); every message is checked against the contract.
 import { ChatHostMessage, type ChatMode, type ChatModelView } from '../../protocol/chat';
 import { button, el } from './dom';
 import { postToHost } from './host';
@@ -13,11 +13,12 @@ let busyTurnId: string | undefined;
 let turnCounter = 0;
 
 const modelBadge = el('div', { className: 'model', 'aria-live': 'polite' });
-const modeSelect = el('select', {
-  'aria-label': 'Mode',
+const modeSelect = el('vscode-single-select', {
+  '.label': 'Mode',
+  className: 'mode',
   title: 'Ask: questions, read-only. Agent: edits and runs with your approval. Debug and Architect: Ask with a specialised prompt.',
-});
-for (const mode of Object.keys(modeLabels) as ChatMode[]) modeSelect.append(el('option', { value: mode }, modeLabels[mode]));
+}) as HTMLElement & { value: string };
+for (const mode of Object.keys(modeLabels) as ChatMode[]) modeSelect.append(el('vscode-option', { value: mode }, modeLabels[mode]));
 modeSelect.addEventListener('change', () => postToHost({ type: 'setMode', mode: modeSelect.value as ChatMode }));
 
 const transcript = new Transcript(
@@ -38,25 +39,7 @@ const history = new HistoryList(() => {
   composer.focus();
 });
 const chatView = el('section', { className: 'chat', 'aria-label': 'Chat' }, transcript.element, composer.element);
-const header = el(
-  'header',
-  {},
-  modelBadge,
-  el(
-    'div',
-    { className: 'header-actions' },
-    modeSelect,
-    button(
-      'New chat',
-      () => {
-        postToHost({ type: 'newChat' });
-        composer.focus();
-      },
-      { 'aria-label': 'New chat' },
-    ),
-    button('History', () => showHistory(), { 'aria-label': 'Chat history' }),
-  ),
-);
+const header = el('header', {}, modelBadge, el('div', { className: 'header-actions' }, modeSelect));
 
 document.getElementById('chat-app')!.append(header, history.element, chatView);
 
@@ -66,9 +49,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parsed.data;
   switch (message.type) {
     case 'chat':
+      offerAgent(message.agentAvailable);
       modeSelect.value = message.mode;
-      (modeSelect.querySelector('option[value="agent"]') as HTMLOptionElement).disabled = !message.agentAvailable;
-      (modeSelect.querySelector('option[value="agent"]') as HTMLOptionElement).textContent = message.agentAvailable ? 'Agent' : 'Agent (not available yet)';
       transcript.show(message.turns, message.busy);
       setBusy(message.busy?.turnId);
       return;
@@ -109,6 +91,13 @@ function setBusy(turnId: string | undefined): void {
   composer.setBusy(!!turnId);
 }
 
+function offerAgent(available: boolean): void {
+  const agent = modeSelect.querySelector('vscode-option[value="agent"]')!;
+  agent.toggleAttribute('disabled', !available);
+  agent.setAttribute('aria-disabled', String(!available));
+  agent.textContent = available ? 'Agent' : 'Agent (not available yet)';
+}
+
 function showHistory(): void {
   chatView.hidden = true;
   history.show();
@@ -119,12 +108,12 @@ function renderModel(model: ChatModelView): void {
   const parts: Array<Node | string> = [];
   if (model.state === 'none') {
     parts.push(el('span', { className: 'warning' }, 'No chat model is set.'));
-    if (model.demoAvailable) parts.push(button('Use Demo Model', () => postToHost({ type: 'command', command: 'useDemoModel' }), { className: 'primary' }));
-    parts.push(button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' }), model.demoAvailable ? {} : { className: 'primary' }));
+    if (model.demoAvailable) parts.push(button('Use Demo Model', () => postToHost({ type: 'command', command: 'useDemoModel' }), { icon: 'beaker' }));
+    parts.push(button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' }), { secondary: !!model.demoAvailable }));
   } else if (model.state === 'error') {
     parts.push(
       el('span', { className: 'error' }, `${model.name ?? 'Chat model'}: ${model.error ?? 'could not be loaded'}`),
-      button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' })),
+      button('Select Model…', () => postToHost({ type: 'command', command: 'selectModel' }), { secondary: true }),
     );
   } else {
     const context = model.contextSize ? ` · ${model.contextSize.toLocaleString()}-token context` : '';

@@ -1,9 +1,11 @@
 // Model output as Markdown: parsed by marked, sanitised by DOMPurify (the model's text is untrusted:
-// no scripts, no event handlers, no forms), then each code block gets Copy / Insert / Apply buttons.
+// no scripts, no event handlers, no forms), then each code block is highlighted and gets Copy /
+// Insert / Apply buttons.
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 import type { CodeAction } from '../../protocol/chat';
-import { button, el } from './dom';
+import { el, iconButton } from './dom';
+import { highlightCode } from './highlight';
 
 marked.setOptions({ gfm: true, breaks: false });
 
@@ -38,10 +40,13 @@ function decorateCodeBlock(pre: HTMLPreElement, onCode: CodeHandler): void {
     'div',
     { className: 'code-toolbar', role: 'toolbar', 'aria-label': `${language ?? 'code'} block actions` },
     language ? el('span', { className: 'code-language' }, language) : undefined,
-    button('Copy', () => onCode('copy', source(), language), { title: 'Copy to the clipboard' }),
-    button('Insert at cursor', () => onCode('insert', source(), language), { title: 'Insert at the cursor of the editor you were in' }),
-    button('Apply to file', () => onCode('apply', source(), language), { title: 'Review a diff, then replace the selection (or the file)' }),
+    iconButton('copy', 'Copy', () => onCode('copy', source(), language)),
+    iconButton('insert', 'Insert at cursor', () => onCode('insert', source(), language)),
+    iconButton('git-pull-request-go-to-changes', 'Apply to file', () => onCode('apply', source(), language), {
+      title: 'Apply to file: review a diff, then replace the selection (or the file)',
+    }),
   );
+  if (code) highlightCode(code, language);
   const wrapper = el('div', { className: 'code-block' });
   pre.replaceWith(wrapper);
   wrapper.append(toolbar, pre);

@@ -1,4 +1,4 @@
-// An agent tool call as a card: the call, its risk and why, a "Show diff" link for edits, and while
+// An agent tool call as a card: the call, its risk and why, "Open in diff editor" for edits, and while
 // it waits the four decisions (Deny asks what to do instead, which goes back to the model).
 import type { ApprovalDecision, ToolCallCard } from '../../protocol/chat';
 import { button, el } from './dom';
@@ -29,39 +29,28 @@ export function renderToolCard(card: ToolCallCard): HTMLElement {
     card.reason ? el('div', { className: 'tool-reason' }, card.reason) : undefined,
     // While it waits, and after a denial (what was refused); once applied, the file shows it.
     card.hasDiff && (card.state === 'pending' || card.state === 'denied')
-      ? el(
-          'a',
-          {
-            href: '#',
-            className: 'show-diff',
-            onclick: (event: Event) => {
-              event.preventDefault();
-              postToHost({ type: 'showDiff', callId: card.id });
-            },
-          },
-          'Show diff',
-        )
+      ? button('Open in diff editor', () => postToHost({ type: 'showDiff', callId: card.id }), { icon: 'diff', secondary: true, className: 'show-diff' })
       : undefined,
     el('div', { className: 'tool-state', 'aria-live': 'polite' }, stateLabels[card.state]),
   );
   if (card.state === 'pending') element.append(approvalButtons(decide, card.options));
-  if (card.result) element.append(el('details', {}, el('summary', {}, card.state === 'denied' ? 'Feedback' : 'Output'), el('pre', {}, card.result)));
+  if (card.result)
+    element.append(el('details', { className: 'tool-output' }, el('summary', {}, card.state === 'denied' ? 'Feedback' : 'Output'), el('pre', {}, card.result)));
   return element;
 }
 
 function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string) => void, options?: readonly ApprovalDecision[]): HTMLElement {
   const offered = (decision: ApprovalDecision) => !options || options.includes(decision);
-  const feedback = el('input', {
-    type: 'text',
+  const feedback = el('vscode-textfield', {
     className: 'deny-feedback',
     placeholder: 'What should it do instead? (optional)',
-    'aria-label': 'Feedback for the model',
-  });
+    '.label': 'Feedback for the model',
+  }) as HTMLElement & { value: string };
   const denyRow = el(
     'div',
     { className: 'deny-row', hidden: true },
     feedback,
-    button('Deny', () => decide('deny', feedback.value.trim() || undefined), { className: 'danger' }),
+    button('Deny', () => decide('deny', feedback.value.trim() || undefined), { icon: 'close' }),
   );
   feedback.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') decide('deny', feedback.value.trim() || undefined);
@@ -69,13 +58,17 @@ function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string)
   const row = el(
     'div',
     { className: 'approval-buttons' },
-    button('Allow once', () => decide('once'), { className: 'primary' }),
-    offered('session') ? button('Allow for this session', () => decide('session')) : undefined,
-    offered('always') ? button('Always', () => decide('always'), { title: 'Save a rule that allows this from now on' }) : undefined,
-    button('Deny…', () => {
-      denyRow.hidden = false;
-      feedback.focus();
-    }),
+    button('Allow once', () => decide('once'), { icon: 'check' }),
+    offered('session') ? button('Allow for this session', () => decide('session'), { secondary: true }) : undefined,
+    offered('always') ? button('Always', () => decide('always'), { title: 'Save a rule that allows this from now on', secondary: true }) : undefined,
+    button(
+      'Deny…',
+      () => {
+        denyRow.hidden = false;
+        feedback.focus();
+      },
+      { secondary: true },
+    ),
   );
   return el('div', {}, row, denyRow);
 }

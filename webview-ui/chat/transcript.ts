@@ -2,7 +2,7 @@
 // cards, token use per turn, and failed turns with what to do about them.
 import type { Attachment, BusyTurn, ChatCommand, ChatTurn, ToolCallCard, TurnUsage } from '../../protocol/chat';
 import type { Vote } from '../../protocol/usageStats';
-import { button, el } from './dom';
+import { button, el, icon, iconButton } from './dom';
 import { postToHost } from './host';
 import { renderMarkdown, type CodeHandler } from './markdown';
 import { renderToolCard } from './toolCard';
@@ -81,8 +81,18 @@ export class Transcript {
     const old = turn.querySelector(`[data-call-id="${CSS.escape(card.id)}"]`);
     if (old) old.replaceWith(fresh);
     else turn.querySelector('.tool-calls')?.append(fresh);
-    if (card.state === 'pending') fresh.querySelector<HTMLButtonElement>('.approval-buttons button')?.focus();
+    if (card.state === 'pending') fresh.querySelector<HTMLElement>('.approval-buttons vscode-button')?.focus();
+    this.showWaiting(turn);
     this.scroll();
+  }
+
+  /** While a card waits for a decision the turn says so: the model is not thinking, the user is asked. */
+  private showWaiting(turn: Element): void {
+    const waiting = !!turn.querySelector('.tool-card.state-pending');
+    turn.classList.toggle('awaiting-approval', waiting);
+    turn.querySelector('.turn-status')?.remove();
+    if (waiting)
+      turn.querySelector('.tool-calls')?.after(el('div', { className: 'turn-status', role: 'status' }, icon('bell-dot'), ' Waiting for your approval'));
   }
 
   /** What a reply shows before its first word: the model may still be loading. */
@@ -125,7 +135,7 @@ export class Transcript {
             'div',
             { className: 'actions' },
             turn.action ? button(actionLabels[turn.action], () => postToHost({ type: 'command', command: turn.action! })) : undefined,
-            button('Retry', () => postToHost({ type: 'retry', turnId: turn.id })),
+            button('Retry', () => postToHost({ type: 'retry', turnId: turn.id }), { icon: 'refresh', secondary: !!turn.action }),
           ),
         ),
       );
@@ -140,6 +150,8 @@ export class Transcript {
             ? el('span', {}, `The ${files} file(s) this reply changed were restored.`)
             : button(`Restore ${files} file(s) to before this reply`, () => postToHost({ type: 'restoreCheckpoint', turnId: turn.id }), {
                 title: 'Undo what this reply (and any later agent reply) changed',
+                icon: 'discard',
+                secondary: true,
               }),
         ),
       );
@@ -172,7 +184,7 @@ export function chips(attachments: readonly Attachment[], onRemove?: (index: num
           title: attachment.text.slice(0, 400) || attachment.label,
         },
         chipLabel(attachment),
-        onRemove ? button('×', () => onRemove(index), { 'aria-label': `Remove ${attachment.label}`, className: 'chip-remove' }) : undefined,
+        onRemove ? iconButton('close', `Remove ${attachment.label}`, () => onRemove(index), { className: 'chip-remove' }) : undefined,
       ),
     ),
   );
@@ -213,29 +225,35 @@ function usageText(usage: TurnUsage): string {
 function feedbackRow(turn: ChatTurn): HTMLElement {
   const row = el('div', { className: 'feedback' });
   if (turn.feedback) {
-    row.append(el('span', { className: 'feedback-given' }, turn.feedback === 'up' ? '👍 Marked helpful' : '👎 Marked not helpful'));
+    row.append(
+      el(
+        'span',
+        { className: 'feedback-given' },
+        icon(turn.feedback === 'up' ? 'thumbsup-filled' : 'thumbsdown-filled'),
+        turn.feedback === 'up' ? ' Marked helpful' : ' Marked not helpful',
+      ),
+    );
     return row;
   }
   const ask = (vote: Vote) => {
-    const note = el('input', {
-      type: 'text',
+    const note = el('vscode-textfield', {
       className: 'feedback-note',
       placeholder: 'What was good or wrong? (optional)',
-      'aria-label': 'Feedback note',
-      maxlength: '1000',
-    });
+      '.label': 'Feedback note',
+      '.maxLength': '1000',
+    }) as HTMLElement & { value: string };
     const send = () => postToHost({ type: 'feedback', turnId: turn.id, vote, note: note.value.trim() || undefined });
     note.addEventListener('keydown', (event) => event.key === 'Enter' && send());
     row.replaceChildren(
       note,
       button('Send', send),
-      button('Skip note', () => postToHost({ type: 'feedback', turnId: turn.id, vote })),
+      button('Skip note', () => postToHost({ type: 'feedback', turnId: turn.id, vote }), { secondary: true }),
     );
     note.focus();
   };
   row.append(
-    button('👍', () => ask('up'), { title: 'Helpful', 'aria-label': 'Helpful' }),
-    button('👎', () => ask('down'), { title: 'Not helpful', 'aria-label': 'Not helpful' }),
+    iconButton('thumbsup', 'Helpful', () => ask('up')),
+    iconButton('thumbsdown', 'Not helpful', () => ask('down')),
   );
   return row;
 }
