@@ -111,6 +111,23 @@ export async function webviewFrame(page: Page, title: string, timeoutMs = UI_TIM
   }
 }
 
+/** Picks a mode ("Agent", "Ask"…) in the chat panel's Mode dropdown, as a person would: open it, click the option. */
+export async function chooseChatMode(panel: Frame, label: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  await panel.getByRole('combobox', { name: 'Mode' }).click({ timeout: timeoutMs });
+  await panel.getByRole('option', { name: label, exact: true }).click({ timeout: timeoutMs });
+  await panel.getByRole('combobox', { name: 'Mode' }).filter({ hasText: label }).waitFor({ timeout: timeoutMs });
+}
+
+/** The mode the chat panel's Mode dropdown shows. */
+export async function chatMode(panel: Frame): Promise<string> {
+  return (await panel.getByRole('combobox', { name: 'Mode' }).innerText()).trim();
+}
+
+/** Waits until the Mode dropdown offers Agent (it does once the agent is wired in). */
+export async function waitForAgentMode(panel: Frame, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  await panel.locator('vscode-option[value="agent"]:not([disabled])').waitFor({ state: 'attached', timeout: timeoutMs });
+}
+
 /** A status bar item whose text starts with `prefix`. */
 export function statusBarItem(page: Page, prefix: string): Locator {
   return page

@@ -1,6 +1,6 @@
 // The agent in the chat panel as a person uses it, in Chromium against the packaged .vsix: Agent
 // mode picked in the panel, a scripted OpenAI-compatible model proposes calls, each shows as a card
-// with the approval buttons. An edit's "Show diff" opens VS Code's diff editor without touching the
+// with the approval buttons. An edit's "Open in diff editor" opens VS Code's diff editor without touching the
 // file, "Allow once" writes it as one undoable edit, "Deny…" with feedback leaves it and tells the
 // model, and a command waits for its card too. Screenshots go to out/test-results/ui/.
 import assert from 'node:assert/strict';
@@ -11,11 +11,14 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
+  chatMode,
+  chooseChatMode,
   expectDiff,
   launchBrowser,
   openFile,
   runCommand,
   screenshots,
+  waitForAgentMode,
   waitForFile,
   waitForStatusBarItem,
   waitForWorkbench,
@@ -75,14 +78,15 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     panel = await webviewFrame(page, 'Pylot Chat');
     await panel.getByLabel('Message to Pylot').waitFor({ timeout });
     // Agent mode, picked in the panel's mode picker as a person would (enabled once the agent is wired in).
-    await panel.locator('select[aria-label="Mode"] option[value="agent"]:not([disabled])').waitFor({ state: 'attached', timeout });
-    await panel.getByLabel('Mode', { exact: true }).selectOption('agent');
+    await waitForAgentMode(panel, timeout);
+    await chooseChatMode(panel, 'Agent');
   });
 
   beforeEach(async () => {
-    await panel.getByRole('button', { name: 'New chat' }).click();
+    // New Chat is the view's title action (and a command).
+    await runCommand(page, 'Pylot: New Chat');
     await panel.locator('.transcript .empty').waitFor({ timeout });
-    assert.equal(await panel.getByLabel('Mode', { exact: true }).inputValue(), 'agent', 'a new chat stays in Agent mode');
+    assert.equal(await chatMode(panel), 'Agent', 'a new chat stays in Agent mode');
   });
 
   after(async () => {
@@ -107,7 +111,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     }
     await shots.take('card');
 
-    await card.getByRole('link', { name: 'Show diff' }).click();
+    await card.getByRole('button', { name: 'Open in diff editor' }).click();
     await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout });
     await page.locator('.tab', { hasText: 'math.ts ↔ proposed by Pylot' }).waitFor({ state: 'visible', timeout });
     // The file on the left, the proposal on the right.

@@ -7,9 +7,18 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ChatHostMessage, ChatWebviewMessage } from '../../protocol/chat';
+import { blocking, runAxe } from '../rig/axe';
 import { launchBrowser, type BrowserSession } from '../rig/browser';
 
 const root = path.resolve(import.meta.dirname, '../../..');
+
+/** An element as the focus walk reads it (the test itself has no DOM types). */
+interface FocusedElement {
+  shadowRoot: { activeElement: FocusedElement | null } | null;
+  getRootNode(): { host?: FocusedElement };
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+}
 
 /** The page's globals this test sets and reads (the test itself has no DOM types). */
 interface Window {
@@ -59,7 +68,9 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
 
   beforeEach(async () => {
     const [script, style] = await Promise.all([readFile(path.join(root, 'dist/chat.js'), 'utf8'), readFile(path.join(root, 'media/chat.css'), 'utf8')]);
-    await page.setContent(`<!DOCTYPE html><html><head><style>${style}</style></head><body><div id="chat-app"></div></body></html>`);
+    await page.setContent(
+      `<!DOCTYPE html><html lang="en"><head><title>Pylot Chat</title><style>${style}</style></head><body><div id="chat-app"></div></body></html>`,
+    );
     await page.evaluate(() => {
       const w = globalThis as unknown as Window;
       w.sent = [];
@@ -126,6 +137,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     const code = page.locator('.turn.assistant .code-block code');
     await code.waitFor();
     assert.equal(await code.textContent(), 'return a + b;\n');
+    assert.equal(await code.locator('.hljs-keyword').innerText(), 'return', 'highlighted: the keyword has its own colour class');
     for (const [name, action] of [
       ['Copy', 'copy'],
       ['Insert at cursor', 'insert'],
@@ -224,12 +236,15 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       await first.innerText(),
       /edit_file src\/a\.ts \(lines 3-9\)[\s\S]*writes files[\s\S]*writes a file[\s\S]*Open in diff editor[\s\S]*waiting for your decision/,
     );
+    assert.equal((await page.locator('[data-turn-id="t3"] [role=status]').innerText()).trim(), 'Waiting for your approval');
+    assert.equal(await page.locator('[data-turn-id="t3"] .thinking').isVisible(), false, 'not "Thinking…" while the user is asked');
     await first.getByRole('button', { name: 'Open in diff editor' }).click();
     assert.deepEqual(await lastSent(), { type: 'showDiff', callId: 'call1' });
     await first.getByRole('button', { name: 'Allow for this session' }).click();
     assert.deepEqual(await lastSent(), { type: 'approval', callId: 'call1', decision: 'session' });
     await host({ type: 'toolCall', card: { ...card, id: 'call1', state: 'done', result: 'edited 7 lines' } });
     assert.equal(await first.getByRole('button').count(), 0, 'no decision buttons once decided');
+    assert.equal(await page.locator('[data-turn-id="t3"] [role=status]').count(), 0, 'decided: no longer waiting');
 
     await host({ type: 'toolCall', card: { ...card, id: 'call2', tool: 'run_command', summary: 'run_command npm test', risk: 'command' } });
     const second = page.locator('[data-call-id="call2"]');
@@ -288,6 +303,82 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('[data-call-id="call9"]').getByRole('button', { name: 'Allow once' }).count(), 1);
     await page.getByRole('button', { name: 'Stop' }).click();
     assert.deepEqual(await lastSent(), { type: 'abort', turnId: 't9' });
+  });
+
+  it('reaches every control by Tab, operates it by keyboard, and axe finds nothing serious', async () => {
+    await host({ type: 'model', model: { state: 'ready', name: 'coder', contextSize: 4096 } });
+    await host({
+      type: 'chat',
+      chatId: 'c4',
+      title: 'Keys',
+      mode: 'agent',
+      agentAvailable: true,
+      turns: [
+        { id: 'k1-user', role: 'user', text: 'add?', attachments: [{ kind: 'file', label: 'math.ts', text: 'x', uri: 'file:///w/math.ts' }] },
+        { id: 'k1', role: 'assistant', text: 'Use:\n\n```ts\nreturn a + b;\n```\n' },
+        { id: 'k2-user', role: 'user', text: 'fix it' },
+      ],
+      busy: {
+        turnId: 'k2',
+        text: '',
+        toolCalls: [{ id: 'callK', turnId: 'k2', tool: 'edit_file', summary: 'edit_file math.ts', risk: 'write', hasDiff: true, state: 'pending' }],
+      },
+    });
+    // What the focus lands on, through shadow roots, named as a screen reader would read it.
+    const focusedName = () =>
+      page.evaluate(() => {
+        let active = (globalThis as unknown as { document: { activeElement: FocusedElement | null } }).document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        const host = active?.getRootNode().host;
+        return (active?.getAttribute('aria-label') || host?.getAttribute('aria-label') || host?.getAttribute('label') || active?.textContent || '').trim();
+      });
+    const reached = new Set<string>();
+    await input().focus();
+    for (let i = 0; i < 30; i++) {
+      reached.add(await focusedName());
+      await page.keyboard.press('Tab');
+    }
+    for (const name of [
+      'Mode',
+      '@file math.ts',
+      'Copy',
+      'Insert at cursor',
+      'Apply to file',
+      'Helpful',
+      'Not helpful',
+      'Open in diff editor',
+      'Allow once',
+      'Deny…',
+      'Message to Pylot',
+      'Attach context (@)',
+      'Stop',
+    ])
+      assert.ok(reached.has(name), `Tab reaches "${name}" (reached: ${[...reached].join(' | ')})`);
+    // Operable: Enter on the focused Allow once decides.
+    await page.locator('[data-call-id="callK"]').getByRole('button', { name: 'Allow once' }).focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await lastSent(), { type: 'approval', callId: 'callK', decision: 'once' });
+    const axe = await runAxe(page);
+    console.log(
+      `axe (chat panel app): ${JSON.stringify(axe.counts)} nodes by impact; ${axe.violations.map((v) => `${v.impact} ${v.id}`).join(', ') || 'none'}`,
+    );
+    assert.deepEqual(blocking(axe), []);
+  });
+
+  it('brings the focus back to the composer when a turn ends', async () => {
+    await input().fill('Why?');
+    await input().press('Enter');
+    const send = (await lastSent()) as Extract<ChatWebviewMessage, { type: 'send' }>;
+    await host({ type: 'turnStart', user: { id: `${send.turnId}-user`, role: 'user', text: 'Why?' }, replyId: send.turnId });
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await host({ type: 'turnEnd', turn: { id: send.turnId, role: 'assistant', text: 'Because.', stopped: true } });
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document.activeElement.tagName),
+      'VSCODE-TEXTAREA',
+    );
+    await page.keyboard.type('and then?');
+    assert.equal(await input().inputValue(), 'and then?', 'typing goes straight into the composer');
   });
 
   it('marks Agent as unavailable until the agent is wired in', async () => {

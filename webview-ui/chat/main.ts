@@ -39,9 +39,12 @@ const history = new HistoryList(() => {
   composer.focus();
 });
 const chatView = el('section', { className: 'chat', 'aria-label': 'Chat' }, transcript.element, composer.element);
-const header = el('header', {}, modelBadge, el('div', { className: 'header-actions' }, modeSelect));
+const header = el('div', { className: 'chat-header' }, modelBadge, el('div', { className: 'header-actions' }, modeSelect));
 
-document.getElementById('chat-app')!.append(header, history.element, chatView);
+// One landmark and a heading for screen readers; the view's own title already says "Chat" on screen.
+const app = document.getElementById('chat-app')!;
+app.setAttribute('role', 'main');
+app.append(el('h1', { className: 'visually-hidden' }, 'Pylot Chat'), header, history.element, chatView);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = ChatHostMessage.safeParse(event.data);
@@ -63,10 +66,15 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return transcript.addUser(message.user, message.replyId);
     case 'turnDelta':
       return transcript.delta(message.turnId, message.text);
-    case 'turnEnd':
+    case 'turnEnd': {
+      // The reply is re-rendered whole (and Stop hides itself): focus there would fall to the page.
+      // Bring it back to the composer, unless the user has moved on to another control.
+      const inReply = !!document.activeElement?.closest(`[data-turn-id="${CSS.escape(message.turn.id)}"]`);
       transcript.end(message.turn);
       if (busyTurnId === message.turn.id) setBusy(undefined);
+      if (inReply || !document.activeElement || document.activeElement === document.body) composer.focus();
       return;
+    }
     case 'toolCall':
       return transcript.toolCall(message.card);
     case 'compose':
