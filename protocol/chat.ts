@@ -145,8 +145,10 @@ export const ChatWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('send'), turnId: id, text: z.string().check(z.maxLength(200_000)), mode: ChatMode, attachments: z.array(Attachment) }),
   z.object({ type: z.literal('abort'), turnId: id }),
-  /** Run the last user message of this chat again (after an error). */
+  /** Run the last user message of this chat again (after an error, or for another answer). */
   z.object({ type: z.literal('retry'), turnId: id }),
+  /** Send an earlier user message (its id) again with new text; the conversation after it is dropped. */
+  z.object({ type: z.literal('resend'), turnId: id, text: z.string().check(z.minLength(1), z.maxLength(200_000)) }),
   z.object({ type: z.literal('newChat') }),
   z.object({ type: z.literal('openChat'), chatId: id }),
   z.object({ type: z.literal('deleteChat'), chatId: id }),

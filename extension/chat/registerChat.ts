@@ -126,6 +126,9 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
       case 'retry':
         void controller.retry(message.turnId);
         return;
+      case 'resend':
+        void controller.resend(message.turnId, message.text);
+        return;
       case 'newChat':
         return controller.newChat();
       case 'openChat':

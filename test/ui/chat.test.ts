@@ -194,7 +194,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await shots.take('streaming');
     await panel.getByRole('button', { name: 'Stop' }).click();
     await panel.locator('.turn.assistant .turn-note', { hasText: 'Stopped.' }).waitFor({ timeout: 30_000 });
-    await panel.getByRole('button', { name: 'Send' }).waitFor({ timeout: 10_000 });
+    await panel.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 10_000 });
     const text = await panel.locator('.turn.assistant .markdown').last().innerText();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.equal(await panel.locator('.turn.assistant .markdown').last().innerText(), text, 'nothing arrived after Stop');

@@ -159,7 +159,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       await page.locator('.usage').innerText(),
       '120 prompt tokens evaluated · 9 tokens generated · prompt ≈ 3,900 of 4,096 tokens · 2 earlier messages left out to fit the context',
     );
-    await page.getByRole('button', { name: 'Send' }).waitFor();
+    await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
   });
 
   it('asks 👍/👎 under a finished reply, with an optional note; a voted reply says so; a failed one asks nothing', async () => {
@@ -175,7 +175,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     const turn = (id: string) => page.locator(`.turn[data-turn-id="${id}"]`);
     await turn('a1').getByRole('button', { name: 'Not helpful', exact: true }).click();
     await turn('a1').getByLabel('Feedback note').fill('  It used an API that does not exist.  ');
-    await turn('a1').getByRole('button', { name: 'Send' }).click();
+    await turn('a1').getByRole('button', { name: 'Send', exact: true }).click();
     assert.deepEqual(await lastSent(), { type: 'feedback', turnId: 'a1', vote: 'down', note: 'It used an API that does not exist.' });
     await turn('a2').getByRole('button', { name: 'Helpful', exact: true }).click();
     await turn('a2').getByRole('button', { name: 'Skip note' }).click();
@@ -372,13 +372,55 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     await host({ type: 'turnStart', user: { id: `${send.turnId}-user`, role: 'user', text: 'Why?' }, replyId: send.turnId });
     await page.getByRole('button', { name: 'Stop' }).click();
     await host({ type: 'turnEnd', turn: { id: send.turnId, role: 'assistant', text: 'Because.', stopped: true } });
-    await page.getByRole('button', { name: 'Send' }).waitFor();
+    await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
     assert.equal(
       await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document.activeElement.tagName),
       'VSCODE-TEXTAREA',
     );
     await page.keyboard.type('and then?');
     assert.equal(await input().inputValue(), 'and then?', 'typing goes straight into the composer');
+  });
+
+  it('edits and resends an earlier question, copies a whole answer, retries the last one, shows the context use', async () => {
+    await host({ type: 'model', model: { state: 'ready', name: 'coder', contextSize: 4096 } });
+    const usage = { tokens: 5, estimatedPromptTokens: 1024, contextSize: 4096 };
+    await host({
+      type: 'chat',
+      chatId: 'c5',
+      title: 'Edits',
+      mode: 'ask',
+      agentAvailable: true,
+      turns: [
+        { id: 'q1', role: 'user', text: 'What is a stack?' },
+        { id: 'a1', role: 'assistant', text: 'A **LIFO** list.', usage: { ...usage, estimatedPromptTokens: 500 } },
+        { id: 'q2', role: 'user', text: 'And a queue?' },
+        { id: 'a2', role: 'assistant', text: 'A FIFO list.', usage },
+      ],
+    });
+    assert.equal(await page.locator('.context-use').innerText(), '1,024 / 4,096 tokens', 'the last prompt against the context');
+    await page.getByRole('button', { name: 'Switch the chat model' }).click();
+    assert.deepEqual(await lastSent(), { type: 'command', command: 'selectModel' });
+
+    const turn = (id: string) => page.locator(`.turn[data-turn-id="${id}"]`);
+    await turn('a1').getByRole('button', { name: 'Copy answer' }).click();
+    assert.deepEqual(await lastSent(), { type: 'code', action: 'copy', code: 'A **LIFO** list.' }, 'the whole answer, as written');
+    assert.equal(await turn('a1').getByRole('button', { name: 'Retry' }).isVisible(), false, 'an older answer is not retried');
+    await turn('a2').getByRole('button', { name: 'Retry' }).click();
+    assert.deepEqual(await lastSent(), { type: 'retry', turnId: 'a2' });
+
+    await turn('q1').getByRole('button', { name: 'Edit and resend' }).click();
+    const edit = page.getByLabel('Edit your message');
+    assert.equal(await edit.inputValue(), 'What is a stack?');
+    await edit.press('Escape');
+    assert.equal(await turn('q1').locator('.user-text').innerText(), 'What is a stack?', 'Escape puts the question back');
+    const before = (await sent()).length;
+    await turn('q1').getByRole('button', { name: 'Edit and resend' }).click();
+    await edit.fill('   ');
+    await edit.press('Enter');
+    assert.equal((await sent()).length, before, 'an empty question is not sent');
+    await edit.fill('What is a heap?');
+    await edit.press('Enter');
+    assert.deepEqual(await lastSent(), { type: 'resend', turnId: 'q1', text: 'What is a heap?' });
   });
 
   it('marks Agent as unavailable until the agent is wired in', async () => {

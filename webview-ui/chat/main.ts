@@ -1,7 +1,7 @@
 // The chat panel: header (model, context size, mode; New chat and History are the view's title
 // actions), the conversation and the composer. Runs in the webview (browser, no Node); every message is checked against the contract.
-import { ChatHostMessage, type ChatMode, type ChatModelView } from '../../protocol/chat';
-import { button, el } from './dom';
+import { ChatHostMessage, type ChatMode, type ChatModelView, type TurnUsage } from '../../protocol/chat';
+import { button, el, iconButton } from './dom';
 import { postToHost } from './host';
 import { Composer } from './composer';
 import { HistoryList } from './historyList';
@@ -13,6 +13,9 @@ let busyTurnId: string | undefined;
 let turnCounter = 0;
 
 const modelBadge = el('div', { className: 'model', 'aria-live': 'polite' });
+// How full the model's context was at the last reply: the prompt (the conversation and its
+// attachments) against the context size.
+const contextUse = el('span', { className: 'context-use', hidden: true });
 const modeSelect = el('vscode-single-select', {
   '.label': 'Mode',
   className: 'mode',
@@ -39,7 +42,7 @@ const history = new HistoryList(() => {
   composer.focus();
 });
 const chatView = el('section', { className: 'chat', 'aria-label': 'Chat' }, transcript.element, composer.element);
-const header = el('div', { className: 'chat-header' }, modelBadge, el('div', { className: 'header-actions' }, modeSelect));
+const header = el('div', { className: 'chat-header' }, modelBadge, contextUse, el('div', { className: 'header-actions' }, modeSelect));
 
 // One landmark and a heading for screen readers; the view's own title already says "Chat" on screen.
 const app = document.getElementById('chat-app')!;
@@ -55,6 +58,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       offerAgent(message.agentAvailable);
       modeSelect.value = message.mode;
       transcript.show(message.turns, message.busy);
+      showContextUse(message.turns.findLast((turn) => turn.usage)?.usage);
       setBusy(message.busy?.turnId);
       return;
     case 'model':
@@ -71,6 +75,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       // Bring it back to the composer, unless the user has moved on to another control.
       const inReply = !!document.activeElement?.closest(`[data-turn-id="${CSS.escape(message.turn.id)}"]`);
       transcript.end(message.turn);
+      if (message.turn.usage) showContextUse(message.turn.usage);
       if (busyTurnId === message.turn.id) setBusy(undefined);
       if (inReply || !document.activeElement || document.activeElement === document.body) composer.focus();
       return;
@@ -97,6 +102,15 @@ composer.focus();
 function setBusy(turnId: string | undefined): void {
   busyTurnId = turnId;
   composer.setBusy(!!turnId);
+}
+
+function showContextUse(usage: TurnUsage | undefined): void {
+  contextUse.hidden = !usage?.estimatedPromptTokens || !usage.contextSize;
+  if (contextUse.hidden) return;
+  const used = usage!.estimatedPromptTokens!;
+  const size = usage!.contextSize!;
+  contextUse.textContent = `${used.toLocaleString()} / ${size.toLocaleString()} tokens`;
+  contextUse.title = `The last prompt used about ${Math.round((100 * used) / size)} % of the model's context`;
 }
 
 function offerAgent(available: boolean): void {
@@ -126,7 +140,10 @@ function renderModel(model: ChatModelView): void {
   } else {
     const context = model.contextSize ? ` · ${model.contextSize.toLocaleString()}-token context` : '';
     const state = model.state === 'loading' ? ' · loading…' : model.state === 'unloaded' ? ' · loads on first message' : '';
-    parts.push(el('span', { className: 'model-name', title: 'Chat model' }, `${model.name ?? 'Chat model'}${context}${state}`));
+    parts.push(
+      el('span', { className: 'model-name', title: 'Chat model' }, `${model.name ?? 'Chat model'}${context}${state}`),
+      iconButton('arrow-swap', 'Switch the chat model', () => postToHost({ type: 'command', command: 'selectModel' })),
+    );
   }
   if (model.engine) parts.push(el('span', { className: 'warning engine' }, `Engine ${model.engine}`));
   modelBadge.replaceChildren(...parts);

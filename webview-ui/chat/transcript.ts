@@ -41,6 +41,7 @@ export class Transcript {
     }
     if (!turns.length)
       this.element.append(el('p', { className: 'empty' }, 'Ask about your code. Type @ to attach a file, symbol, the selection, problems or the codebase.'));
+    this.offerRetry();
     this.scroll();
   }
 
@@ -48,6 +49,7 @@ export class Transcript {
     this.element.querySelector('.empty')?.remove();
     this.element.append(this.turnElement(turn));
     this.start(replyId);
+    this.offerRetry();
     this.scroll();
   }
 
@@ -71,6 +73,7 @@ export class Transcript {
     if (old) old.replaceWith(fresh);
     else this.element.append(fresh);
     if (turn.error) this.onFailedTurn(this.questionBefore(fresh));
+    this.offerRetry();
     this.scroll();
   }
 
@@ -116,7 +119,15 @@ export class Transcript {
   private turnElement(turn: ChatTurn): HTMLElement {
     const element = el('div', { className: `turn ${turn.role}${turn.error ? ' failed' : ''}`, 'data-turn-id': turn.id });
     if (turn.role === 'user') {
-      element.append(el('div', { className: 'user-text' }, turn.text));
+      const text = el('div', { className: 'user-text' }, turn.text);
+      element.append(
+        el(
+          'div',
+          { className: 'user-head' },
+          text,
+          iconButton('edit', 'Edit and resend', () => editQuestion(turn, text), { className: 'edit-question' }),
+        ),
+      );
       if (turn.attachments?.length) element.append(chips(turn.attachments));
       return element;
     }
@@ -157,8 +168,14 @@ export class Transcript {
       );
     }
     if (turn.usage) element.append(el('div', { className: 'usage' }, usageText(turn.usage)));
-    if (!turn.error && turn.text) element.append(feedbackRow(turn));
+    if (!turn.error && turn.text) element.append(answerActions(turn), feedbackRow(turn));
     return element;
+  }
+
+  /** Retry is offered under the last reply only: retrying an older one would drop what follows it. */
+  private offerRetry(): void {
+    const replies = Array.from(this.element.querySelectorAll<HTMLElement>('.turn.assistant:not(.streaming)'));
+    replies.forEach((reply, index) => reply.querySelector<HTMLElement>('.retry-answer')?.toggleAttribute('hidden', index !== replies.length - 1));
   }
 
   private questionBefore(element: HTMLElement): ChatTurn | undefined {
@@ -219,6 +236,50 @@ function usageText(usage: TurnUsage): string {
   }
   if (usage.droppedMessages) parts.push(`${usage.droppedMessages} earlier message${usage.droppedMessages === 1 ? '' : 's'} left out to fit the context`);
   return parts.join(' · ');
+}
+
+/** Under a finished reply: copy all of it (as Markdown), or ask for another answer. */
+function answerActions(turn: ChatTurn): HTMLElement {
+  return el(
+    'div',
+    { className: 'answer-actions' },
+    iconButton('copy', 'Copy answer', () => postToHost({ type: 'code', action: 'copy', code: turn.text })),
+    iconButton('refresh', 'Retry', () => postToHost({ type: 'retry', turnId: turn.id }), { className: 'retry-answer' }),
+  );
+}
+
+/** Turns a sent question into a text area: Enter (or Resend) sends it again, Escape puts it back. */
+function editQuestion(turn: ChatTurn, shown: HTMLElement): void {
+  const head = shown.parentElement!;
+  const editor = el('vscode-textarea', { rows: '3', '.label': 'Edit your message', '.value': turn.text }) as HTMLElement & { value: string };
+  const resend = () => editor.value.trim() && postToHost({ type: 'resend', turnId: turn.id, text: editor.value.trim() });
+  const cancel = () => {
+    form.replaceWith(head);
+    head.querySelector<HTMLElement>('.edit-question')?.focus();
+  };
+  editor.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      resend();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      cancel();
+    }
+  });
+  const form = el(
+    'div',
+    { className: 'edit-form' },
+    editor,
+    el(
+      'div',
+      { className: 'edit-buttons' },
+      button('Resend', resend, { icon: 'send', title: 'Send again; the conversation after this message is replaced' }),
+      button('Cancel', cancel, { secondary: true }),
+    ),
+  );
+  head.replaceWith(form);
+  editor.focus();
 }
 
 /** 👍/👎 under a reply; either opens an optional note, sent with the vote (kept only on this machine). */
