@@ -43,6 +43,17 @@ export type Risk = z.infer<typeof Risk>;
 export const ApprovalDecision = z.enum(['once', 'session', 'always', 'deny']);
 export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
+/** An edit's change as its card shows it inline: changed lines per hunk (1-based starts), with counts. */
+export const CardDiff = z.object({
+  path: z.string(),
+  added: z.int(),
+  removed: z.int(),
+  hunks: z.array(z.object({ oldStart: z.int(), newStart: z.int(), removed: z.array(z.string()), added: z.array(z.string()) })),
+  /** More changed lines than the card shows: the diff editor has them all. */
+  truncated: z.optional(z.boolean()),
+});
+export type CardDiff = z.infer<typeof CardDiff>;
+
 /** One tool call the agent proposed, rendered as a card; `pending` shows the approval buttons. */
 export const ToolCallCard = z.object({
   id: z.string(),
@@ -54,8 +65,12 @@ export const ToolCallCard = z.object({
   risk: Risk,
   /** Why the policy asks (or allowed it), e.g. "writes a file", "matches rule npm test". */
   reason: z.optional(z.string()),
-  /** Offers a "Show diff" link; the host opens VS Code's diff editor against a virtual document. */
+  /** Offers "Open in diff editor"; the host opens VS Code's diff editor against a virtual document. */
   hasDiff: z.boolean(),
+  /** The edit's change, shown inline in the card. */
+  diff: z.optional(CardDiff),
+  /** A command's exact line and the workspace-relative folder it runs in ("." is the workspace folder). */
+  command: z.optional(z.object({ line: z.string(), folder: z.string() })),
   /** The decisions to offer while pending (all four when absent); risky shapes offer only once or deny. */
   options: z.optional(z.array(ApprovalDecision)),
   state: z.enum(['pending', 'allowed', 'denied', 'running', 'done', 'failed']),

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { toolSpec, type AgentEventParams, type ToolCall } from '../../protocol/agent';
 import type { ApprovalDecision as ChatDecision } from '../../protocol/chat';
 import type { ApprovalAnswer, ChatBackend, ChatEvents, ChatRequest, ToolCallView, TurnResult } from '../chat/backend';
+import { cardDiff } from '../chat/cardDiff';
 import type { AgentApi } from './register';
 import type { ApprovalDecision, ApprovalRequest, DecisionKind } from './ui';
 
@@ -24,6 +25,8 @@ export class AgentChatBackend implements ChatBackend {
           risk: toolSpec(call.tool).risk,
           reason: approval?.reasons.join('; ') || undefined,
           showDiff: approval?.change ? () => approval.change!.show() : undefined,
+          diff: approval?.change ? cardDiff(approval.change.path, approval.change.before, approval.change.after) : undefined,
+          command: commandLine(call),
           options: approval?.options.map((kind) => toChat[kind]),
         });
         cards.set(call.id, card);
@@ -80,4 +83,10 @@ export class AgentChatBackend implements ChatBackend {
       checkpoint,
     };
   }
+}
+
+/** run_command's exact line and folder, for its card (the summary may shorten it). */
+function commandLine(call: ToolCall): { line: string; folder: string } | undefined {
+  if (call.tool !== 'run_command' || typeof call.args.command !== 'string') return undefined;
+  return { line: call.args.command, folder: typeof call.args.cwd === 'string' && call.args.cwd.trim() ? call.args.cwd : '.' };
 }

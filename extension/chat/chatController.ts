@@ -280,6 +280,8 @@ export class ChatController implements vscode.Disposable {
       risk: info.risk,
       reason: info.reason,
       hasDiff: !!info.showDiff,
+      ...(info.diff ? { diff: info.diff } : {}),
+      ...(info.command ? { command: info.command } : {}),
       ...(info.options ? { options: [...info.options] } : {}),
       state: 'running',
     };

@@ -230,24 +230,51 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       hasDiff: true,
       state: 'pending',
     } as const;
-    await host({ type: 'toolCall', card: { ...card, id: 'call1' } });
+    const diff = {
+      path: 'src/a.ts',
+      added: 2,
+      removed: 1,
+      hunks: [{ oldStart: 3, newStart: 3, removed: ['return a - b;'], added: ['return a + b;', '// fixed'] }],
+    };
+    await host({ type: 'toolCall', card: { ...card, id: 'call1', diff } });
     const first = page.locator('[data-call-id="call1"]');
     assert.match(
       await first.innerText(),
       /edit_file src\/a\.ts \(lines 3-9\)[\s\S]*writes files[\s\S]*writes a file[\s\S]*Open in diff editor[\s\S]*waiting for your decision/,
     );
+    // The change inline, both sides, with its counts.
+    const change = first.getByRole('group', { name: 'Change to src/a.ts: 2 lines added, 1 removed' });
+    assert.equal(await change.locator('summary').innerText(), 'src/a.ts +2 −1');
+    assert.deepEqual(await change.locator('.diff-line.removed').allInnerTexts(), ['− return a - b;']);
+    assert.deepEqual(await change.locator('.diff-line.added').allInnerTexts(), ['+ return a + b;', '+ // fixed']);
+    assert.equal(await change.locator('.diff-hunk-head').innerText(), '@@ −3 +3 @@');
     assert.equal((await page.locator('[data-turn-id="t3"] [role=status]').innerText()).trim(), 'Waiting for your approval');
     assert.equal(await page.locator('[data-turn-id="t3"] .thinking').isVisible(), false, 'not "Thinking…" while the user is asked');
     await first.getByRole('button', { name: 'Open in diff editor' }).click();
     assert.deepEqual(await lastSent(), { type: 'showDiff', callId: 'call1' });
     await first.getByRole('button', { name: 'Allow for this session' }).click();
     assert.deepEqual(await lastSent(), { type: 'approval', callId: 'call1', decision: 'session' });
-    await host({ type: 'toolCall', card: { ...card, id: 'call1', state: 'done', result: 'edited 7 lines' } });
+    await host({ type: 'toolCall', card: { ...card, id: 'call1', diff, state: 'done', result: 'edited 7 lines' } });
     assert.equal(await first.getByRole('button').count(), 0, 'no decision buttons once decided');
     assert.equal(await page.locator('[data-turn-id="t3"] [role=status]').count(), 0, 'decided: no longer waiting');
 
-    await host({ type: 'toolCall', card: { ...card, id: 'call2', tool: 'run_command', summary: 'run_command npm test', risk: 'command' } });
+    assert.equal(await first.locator('.card-diff').getAttribute('open'), null, 'decided: the change is folded away');
+    await host({
+      type: 'toolCall',
+      card: {
+        ...card,
+        id: 'call2',
+        tool: 'run_command',
+        summary: 'Run: npm test',
+        risk: 'command',
+        hasDiff: false,
+        command: { line: 'npm test -- --grep "a b"', folder: 'packages/core' },
+      },
+    });
     const second = page.locator('[data-call-id="call2"]');
+    assert.equal(await second.locator('.command-line').innerText(), 'npm test -- --grep "a b"', 'the exact command');
+    assert.equal(await second.locator('.command-folder').innerText(), 'packages/core');
+    assert.equal(await second.locator('.tool-reason').innerText(), 'Asks because: writes a file');
     await second.getByRole('button', { name: 'Deny…' }).click();
     await second.getByLabel('Feedback for the model').fill('run only the unit tests');
     await second.getByRole('button', { name: 'Deny', exact: true }).click();

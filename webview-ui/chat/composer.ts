@@ -57,7 +57,10 @@ export class Composer {
   }
 
   focus(): void {
-    this.field.focus();
+    // Before its first render (the panel just loaded) the component has nothing to take the focus.
+    const rendered = (this.field as { updateComplete?: Promise<unknown> }).updateComplete;
+    if (rendered) void rendered.then(() => this.field.focus());
+    else this.field.focus();
   }
 
   /** Whether the focus is in the text area (a turn that ends brings it back there). */
