@@ -14,12 +14,15 @@ import {
   chatMode,
   chooseChatMode,
   expectDiff,
+  focusedName,
   launchBrowser,
   openFile,
   runCommand,
+  runCommandByKeyboard,
   screenshots,
   waitForAgentMode,
   waitForFile,
+  waitForFocus,
   waitForStatusBarItem,
   waitForWorkbench,
   webviewFrame,
@@ -91,7 +94,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.stop({ keepLogs: passed < 7 });
+    await server?.stop({ keepLogs: passed < 8 });
     await model?.close();
     if (workspace) await rm(workspace, { recursive: true, force: true });
   });
@@ -109,6 +112,11 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     for (const name of ['Allow once', 'Allow for this session', 'Always', 'Deny…']) {
       assert.ok(await card.getByRole('button', { name, exact: true }).isVisible(), `the card offers ${name}`);
     }
+    // The change inline in the card, both sides, with its counts.
+    const change = card.getByRole('group', { name: 'Change to math.ts: 1 lines added, 1 removed' });
+    assert.equal(await change.locator('summary').innerText(), 'math.ts +1 −1');
+    assert.deepEqual(await change.locator('.diff-line.removed').allInnerTexts(), ['−   return a - b;']);
+    assert.deepEqual(await change.locator('.diff-line.added').allInnerTexts(), ['+   return a + b;']);
     await shots.take('card');
 
     await card.getByRole('button', { name: 'Open in diff editor' }).click();
@@ -309,6 +317,39 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     assert.ok(!task.includes('Use type hints.'), 'a rule for other files stays out');
     await rm(path.join(workspace, 'AGENTS.md'));
     await rm(path.join(workspace, '.pylot'), { recursive: true });
+    passed += 1;
+  });
+
+  it('keyboard only: the edit card takes the focus, its inline diff is read, Enter on Allow once writes the file', async () => {
+    const shots = await screenshots(page, 'agent-keyboard');
+    await writeFile(file, original);
+    model.reply(editCall, answer('Fixed by keyboard.'));
+    await runCommandByKeyboard(page, 'Pylot: Open Chat');
+    await waitForFocus(panel, 'Message to Pylot', timeout);
+    await page.keyboard.type('Fix add in math.ts');
+    await page.keyboard.press('Enter');
+    const card = pendingCard();
+    await card.waitFor({ timeout });
+    // The card's first decision has the focus; Shift+Tab walks back to the change, Tab forward again.
+    await waitForFocus(panel, 'Allow once', timeout);
+    const walked: string[] = [];
+    for (let step = 0; step < 6 && !walked.includes('math.ts +1 −1'); step++) {
+      await page.keyboard.press('Shift+Tab');
+      walked.push(await focusedName(panel));
+    }
+    assert.ok(walked.includes('Open in diff editor') && walked.includes('math.ts +1 −1'), `walked back over: ${walked.join(' | ')}`);
+    const change = card.locator('.card-diff');
+    assert.equal(await change.getAttribute('open'), '', 'the change is open while the card waits');
+    assert.deepEqual(await change.locator('.diff-line').allInnerTexts(), ['−   return a - b;', '+   return a + b;']);
+    await shots.take('diff-inline');
+    assert.equal(await readFile(file, 'utf8'), original, 'nothing written while the card waits');
+    for (let step = 0; step < 6 && (await focusedName(panel)) !== 'Allow once'; step++) await page.keyboard.press('Tab');
+    assert.equal(await focusedName(panel), 'Allow once');
+    await page.keyboard.press('Enter');
+    assert.equal(await waitForFile(file, (text) => text === fixed), fixed);
+    await answerText('Fixed by keyboard.').waitFor({ timeout });
+    await waitForFocus(panel, 'Message to Pylot', timeout); // the turn ended: back in the composer
+    await shots.take('allowed');
     passed += 1;
   });
 });

@@ -10,7 +10,19 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { blocking, runAxe } from '../rig/axe';
-import { launchBrowser, openFile, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, webviewFrame, type BrowserSession } from '../rig/browser';
+import {
+  focusedName,
+  launchBrowser,
+  openFile,
+  runCommandByKeyboard,
+  screenshots,
+  waitForFile,
+  waitForStatusBarItem,
+  waitForFocus,
+  waitForWorkbench,
+  webviewFrame,
+  type BrowserSession,
+} from '../rig/browser';
 import { startCodeServer, type CodeServer } from '../rig/codeServer';
 import { scriptedModel } from '../fixtures/models';
 
@@ -65,15 +77,15 @@ describe('the chat panel in each theme and by keyboard', { timeout: 15 * 60_000 
     await page.keyboard.press('Control+Home');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
-    await command('Pylot: Open Chat');
+    await runCommandByKeyboard(page, 'Pylot: Open Chat');
     const panel = await webviewFrame(page, 'Pylot Chat');
     await panel.getByLabel('Message to Pylot').waitFor({ timeout });
     // The command leaves the focus in the composer: typing goes there.
-    await waitForFocus(panel, 'Message to Pylot');
+    await waitForFocus(panel, 'Message to Pylot', timeout);
     await page.keyboard.type('How do I add a and b?');
     await page.keyboard.press('Enter');
     await panel.locator('.turn.assistant .usage', { hasText: 'tokens generated' }).waitFor({ timeout });
-    await waitForFocus(panel, 'Message to Pylot'); // back in the composer when the turn ended
+    await waitForFocus(panel, 'Message to Pylot', timeout); // back in the composer when the turn ended
     await shots.take('answered');
     // Shift+Tab walks back from the composer into the answer, to its code block's actions.
     for (let step = 0; step < 25 && (await focusedName(panel)) !== 'Insert at cursor'; step++) await page.keyboard.press('Shift+Tab');
@@ -90,7 +102,7 @@ describe('the chat panel in each theme and by keyboard', { timeout: 15 * 60_000 
 
   it("takes the theme's class and colours in dark, light and high contrast; axe finds nothing serious", async () => {
     const shots = await screenshots(page, 'panel-themes');
-    await command('Pylot: Open Chat');
+    await runCommandByKeyboard(page, 'Pylot: Open Chat');
     const panel = await webviewFrame(page, 'Pylot Chat');
     await panel.locator('.turn.assistant .code-block code .hljs-keyword').waitFor({ timeout });
     const seen = new Map<string, Themed[]>();
@@ -115,49 +127,12 @@ describe('the chat panel in each theme and by keyboard', { timeout: 15 * 60_000 
     passed++;
   });
 
-  /** Runs a command from the palette with the keyboard only. */
-  const command = async (title: string) => {
-    await page.keyboard.press('Control+Shift+P');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout });
-    // Ctrl+Shift+P opens the palette with its ">" already typed.
-    await page.keyboard.type(title);
-    // The first row is the one Enter runs: wait until it is the command.
-    await page.locator('.quick-input-widget .monaco-list-row').first().filter({ hasText: title }).waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
-  };
-
   const setUserSetting = async (key: string, value: unknown) => {
     const file = path.join(server.userDataDir, 'User', 'settings.json');
     const settings = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     await writeFile(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
   };
 });
-
-/** The name of what has the focus in the webview (through the components' shadow roots). */
-function focusedName(panel: Frame): Promise<string> {
-  return panel.evaluate(() => {
-    type Focusable = {
-      shadowRoot: { activeElement: Focusable | null } | null;
-      getRootNode(): { host?: Focusable };
-      getAttribute(name: string): string | null;
-      textContent: string | null;
-    };
-    let active = (globalThis as unknown as { document: { activeElement: Focusable | null } }).document.activeElement;
-    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-    const host = active?.getRootNode().host;
-    return (active?.getAttribute('aria-label') || host?.getAttribute('aria-label') || active?.textContent || '').trim();
-  });
-}
-
-async function waitForFocus(panel: Frame, name: string): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while ((await focusedName(panel)) !== name) {
-    if (Date.now() > deadline) throw new Error(`the focus never reached "${name}" (it is on "${await focusedName(panel)}")`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /**
  * Each pair: a theme variable resolved by the browser (through a probe element, so "#0078d4" and
