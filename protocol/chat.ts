@@ -179,5 +179,11 @@ export const ChatWebviewMessage = z.discriminatedUnion('type', [
   /** Open the document a chip came from. */
   z.object({ type: z.literal('openAttachment'), uri: z.string().check(z.minLength(1), z.maxLength(4000)) }),
   z.object({ type: z.literal('command'), command: ChatCommand }),
+  /** A workspace-relative file named in an answer, opened at its (1-based) line. */
+  z.object({
+    type: z.literal('openFile'),
+    path: z.string().check(z.minLength(1), z.maxLength(1000)),
+    line: z.optional(z.int().check(z.minimum(1), z.maximum(10_000_000))),
+  }),
 ]);
 export type ChatWebviewMessage = z.infer<typeof ChatWebviewMessage>;

@@ -1,6 +1,7 @@
 // The chat panel's wiring: view, controller, backends, commands and the selection offer. main.ts
 // calls registerChat() once; the returned ChatApi is how the agent plugs in (setBackend('agent', …))
 // and how tests and other commands (e.g. pylot.explain through pylot.openChat) drive the chat.
+import { openFileLink } from './openFileLink';
 import type { ProposedDocuments } from '../proposedDocuments';
 import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
@@ -161,6 +162,8 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         await vscode.window.showTextDocument(uri, { preview: true });
         return;
       }
+      case 'openFile':
+        return openFileLink(message.path, message.line);
       case 'command':
         await vscode.commands.executeCommand(`pylot.${message.command}`, ...(message.command === 'selectModel' ? ['chat'] : []));
         return;

@@ -202,6 +202,27 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.equal(await page.evaluate(() => (globalThis as unknown as Window).hacked), undefined);
   });
 
+  it('turns file names in an answer into links that open the file at the line, and nothing else', async () => {
+    const text = [
+      'See `src/a.ts:12` and [the helper](lib/b-c.ts#L3), also `README.md`.',
+      'Not files: `../secrets.txt:1`, `/etc/passwd`, `C:/x.ts`, [web](https://example.com/a.ts), `a.b`, `npm test`, [up](../../x.ts#L2).',
+    ].join('\n\n');
+    await host({ type: 'turnEnd', turn: { id: 'f1', role: 'assistant', text } });
+    const links = page.locator('.turn.assistant .markdown a.file-link');
+    assert.deepEqual(await links.allInnerTexts(), ['src/a.ts:12', 'the helper', 'README.md']);
+    const posted = [];
+    for (let i = 0; i < 3; i++) {
+      await links.nth(i).click();
+      posted.push(await lastSent());
+    }
+    assert.deepEqual(posted, [
+      { type: 'openFile', path: 'src/a.ts', line: 12 },
+      { type: 'openFile', path: 'lib/b-c.ts', line: 3 },
+      { type: 'openFile', path: 'README.md' },
+    ]);
+    assert.equal(await page.locator('.turn.assistant .markdown a', { hasText: 'web' }).getAttribute('class'), null, 'a web link stays a web link');
+  });
+
   it('offers mentions on @: arrows and Enter choose, files and symbols come from the host picker', async () => {
     await input().pressSequentially('Explain @co');
     const options = page.locator('.mention-popup').getByRole('option');

@@ -108,7 +108,12 @@ describe('the chat panel in each theme and by keyboard', { timeout: 15 * 60_000 
     const seen = new Map<string, Themed[]>();
     for (const theme of themes) {
       await setUserSetting('workbench.colorTheme', theme.name);
-      await panel.locator(`body.${theme.bodyClass}`).waitFor({ timeout });
+      await panel
+        .locator(`body.${theme.bodyClass}`)
+        .waitFor({ state: 'attached', timeout: 60_000 })
+        .catch(async (error: unknown) => {
+          throw new Error(`${theme.name}: the webview's body is "${await panel.locator('body').getAttribute('class')}"`, { cause: error });
+        });
       const colours = await themedColours(panel);
       for (const colour of colours) {
         assert.ok(colour.value, `${theme.name} defines ${colour.variable}`);
