@@ -471,6 +471,19 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.deepEqual(await lastSent(), { type: 'resend', turnId: 'q1', text: 'What is a heap?' });
   });
 
+  it('keeps the chosen mode on show when a new chat comes and when Agent becomes available', async () => {
+    const mode = page.getByRole('combobox', { name: 'Mode' });
+    await mode.click();
+    await page.getByRole('option', { name: 'Agent', exact: true }).click();
+    assert.deepEqual(await lastSent(), { type: 'setMode', mode: 'agent' });
+    await host({ type: 'chat', chatId: 'c6', title: 'New chat', mode: 'agent', turns: [], agentAvailable: true });
+    assert.equal((await mode.innerText()).trim(), 'Agent', 'a new chat stays in Agent');
+    await host({ type: 'chat', chatId: 'c7', title: 'New chat', mode: 'ask', turns: [], agentAvailable: false });
+    await host({ type: 'chat', chatId: 'c7', title: 'New chat', mode: 'architect', turns: [], agentAvailable: true });
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // the select reads its options again
+    assert.equal((await mode.innerText()).trim(), 'Architect');
+  });
+
   it('marks Agent as unavailable until the agent is wired in', async () => {
     await host({ type: 'chat', chatId: 'c2', title: 'New chat', mode: 'ask', turns: [], agentAvailable: false });
     await page.getByRole('combobox', { name: 'Mode' }).click();

@@ -22,7 +22,10 @@ const modeSelect = el('vscode-single-select', {
   title: 'Ask: questions, read-only. Agent: edits and runs with your approval. Debug and Architect: Ask with a specialised prompt.',
 }) as HTMLElement & { value: string };
 for (const mode of Object.keys(modeLabels) as ChatMode[]) modeSelect.append(el('vscode-option', { value: mode }, modeLabels[mode]));
-modeSelect.addEventListener('change', () => postToHost({ type: 'setMode', mode: modeSelect.value as ChatMode }));
+modeSelect.addEventListener('change', () => {
+  showMode(modeSelect.value as ChatMode);
+  postToHost({ type: 'setMode', mode: modeSelect.value as ChatMode });
+});
 
 const transcript = new Transcript(
   (action, code, language) => postToHost({ type: 'code', action, code, ...(language ? { language } : {}) }),
@@ -56,7 +59,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   switch (message.type) {
     case 'chat':
       offerAgent(message.agentAvailable);
-      modeSelect.value = message.mode;
+      showMode(message.mode);
       transcript.show(message.turns, message.busy);
       showContextUse(message.turns.findLast((turn) => turn.usage)?.usage);
       setBusy(message.busy?.turnId);
@@ -115,9 +118,18 @@ function showContextUse(usage: TurnUsage | undefined): void {
 
 function offerAgent(available: boolean): void {
   const agent = modeSelect.querySelector('vscode-option[value="agent"]')!;
+  const label = available ? 'Agent' : 'Agent (not available yet)';
+  // Changing an option makes the select read its options again: only when something changed.
+  if (agent.textContent === label) return;
   agent.toggleAttribute('disabled', !available);
   agent.setAttribute('aria-disabled', String(!available));
-  agent.textContent = available ? 'Agent' : 'Agent (not available yet)';
+  agent.textContent = label;
+}
+
+/** The select reads its value from the options' `selected` when it reads them again: keep both. */
+function showMode(mode: ChatMode): void {
+  for (const option of Array.from(modeSelect.querySelectorAll('vscode-option'))) option.toggleAttribute('selected', option.getAttribute('value') === mode);
+  modeSelect.value = mode;
 }
 
 function showHistory(): void {
