@@ -152,7 +152,7 @@ export function focusedName(panel: Frame): Promise<string> {
     let active = (globalThis as unknown as { document: { activeElement: Focusable | null } }).document.activeElement;
     while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
     const host = active?.getRootNode().host;
-    return (active?.getAttribute('aria-label') || host?.getAttribute('aria-label') || active?.textContent || '').trim();
+    return (active?.getAttribute('aria-label') || host?.getAttribute('aria-label') || host?.getAttribute('label') || active?.textContent || '').trim();
   });
 }
 

@@ -1,84 +1,22 @@
 // The chat panel's app (dist/chat.js) in headless Chromium with a stand-in for VS Code's webview API:
 // what it posts to the host for each gesture, and what it renders for each host message — approval
-// cards, sanitised Markdown, mentions, keyboard, failures. Seconds, where a code-server run takes minutes.
+// cards with their inline diff, sanitised and highlighted Markdown, file links, mentions, failures.
+// Seconds, where a code-server run takes minutes. Keyboard, axe and the chat features: chatPanelAccess.test.ts.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ChatHostMessage, ChatWebviewMessage } from '../../protocol/chat';
-import { blocking, runAxe } from '../rig/axe';
-import { launchBrowser, type BrowserSession } from '../rig/browser';
-
-const root = path.resolve(import.meta.dirname, '../../..');
-
-/** An element as the focus walk reads it (the test itself has no DOM types). */
-interface FocusedElement {
-  shadowRoot: { activeElement: FocusedElement | null } | null;
-  getRootNode(): { host?: FocusedElement };
-  getAttribute(name: string): string | null;
-  textContent: string | null;
-}
-
-/** The page's globals this test sets and reads (the test itself has no DOM types). */
-interface Window {
-  postMessage(message: unknown, targetOrigin: string): void;
-  sent: ChatWebviewMessage[];
-  state: unknown;
-  acquireVsCodeApi: unknown;
-  hacked?: number;
-}
+import { useChatApp, type AppWindow as Window } from '../rig/chatApp';
 
 describe('the chat panel app', { timeout: 120_000 }, () => {
-  let browser: BrowserSession;
+  const app = useChatApp();
+  const host = (message: ChatHostMessage) => app.host(message);
+  const sent = () => app.sent();
+  const lastSent = () => app.lastSent();
+  const input = () => app.input();
   let page: Page;
-
-  // Posts as VS Code would, then waits until the app has handled it: message events from one source
-  // arrive in order, so a sentinel posted after it arriving means the message's handler has run.
-  const host = (message: ChatHostMessage) =>
-    page.evaluate(
-      (m) =>
-        new Promise<void>((resolve) => {
-          const w = globalThis as unknown as Window & {
-            addEventListener: (type: string, listener: (event: { data: unknown }) => void) => void;
-            removeEventListener: (type: string, listener: (event: { data: unknown }) => void) => void;
-          };
-          const sentinel = { handled: Math.random() };
-          const listener = (event: { data: unknown }) => {
-            if (event.data && (event.data as typeof sentinel).handled === sentinel.handled) {
-              w.removeEventListener('message', listener);
-              resolve();
-            }
-          };
-          w.addEventListener('message', listener);
-          w.postMessage(m, '*');
-          w.postMessage(sentinel, '*');
-        }),
-      message,
-    );
-  const sent = () => page.evaluate(() => (globalThis as unknown as Window).sent);
-  const lastSent = async () => (await sent()).at(-1);
-  const input = () => page.getByLabel('Message to Pylot');
-
-  before(async () => {
-    browser = await launchBrowser();
-    page = browser.page;
-  });
-  after(() => browser?.close());
-
-  beforeEach(async () => {
-    const [script, style] = await Promise.all([readFile(path.join(root, 'dist/chat.js'), 'utf8'), readFile(path.join(root, 'media/chat.css'), 'utf8')]);
-    await page.setContent(
-      `<!DOCTYPE html><html lang="en"><head><title>Pylot Chat</title><style>${style}</style></head><body><div id="chat-app"></div></body></html>`,
-    );
-    await page.evaluate(() => {
-      const w = globalThis as unknown as Window;
-      w.sent = [];
-      w.state = undefined; // no draft left over from the previous test
-      w.acquireVsCodeApi = () => ({ postMessage: (m: ChatWebviewMessage) => w.sent.push(m), getState: () => w.state, setState: (s: unknown) => (w.state = s) });
-    });
-    await page.addScriptTag({ content: script });
-    await host({ type: 'chat', chatId: 'c1', title: 'New chat', mode: 'ask', turns: [], agentAvailable: true });
+  beforeEach(() => {
+    page = app.page;
   });
 
   it('says it is ready, and without a chat model offers to pick one', async () => {
@@ -351,137 +289,6 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('[data-call-id="call9"]').getByRole('button', { name: 'Allow once' }).count(), 1);
     await page.getByRole('button', { name: 'Stop' }).click();
     assert.deepEqual(await lastSent(), { type: 'abort', turnId: 't9' });
-  });
-
-  it('reaches every control by Tab, operates it by keyboard, and axe finds nothing serious', async () => {
-    await host({ type: 'model', model: { state: 'ready', name: 'coder', contextSize: 4096 } });
-    await host({
-      type: 'chat',
-      chatId: 'c4',
-      title: 'Keys',
-      mode: 'agent',
-      agentAvailable: true,
-      turns: [
-        { id: 'k1-user', role: 'user', text: 'add?', attachments: [{ kind: 'file', label: 'math.ts', text: 'x', uri: 'file:///w/math.ts' }] },
-        { id: 'k1', role: 'assistant', text: 'Use:\n\n```ts\nreturn a + b;\n```\n' },
-        { id: 'k2-user', role: 'user', text: 'fix it' },
-      ],
-      busy: {
-        turnId: 'k2',
-        text: '',
-        toolCalls: [{ id: 'callK', turnId: 'k2', tool: 'edit_file', summary: 'edit_file math.ts', risk: 'write', hasDiff: true, state: 'pending' }],
-      },
-    });
-    // What the focus lands on, through shadow roots, named as a screen reader would read it.
-    const focusedName = () =>
-      page.evaluate(() => {
-        let active = (globalThis as unknown as { document: { activeElement: FocusedElement | null } }).document.activeElement;
-        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-        const host = active?.getRootNode().host;
-        return (active?.getAttribute('aria-label') || host?.getAttribute('aria-label') || host?.getAttribute('label') || active?.textContent || '').trim();
-      });
-    const reached = new Set<string>();
-    await input().focus();
-    for (let i = 0; i < 30; i++) {
-      reached.add(await focusedName());
-      await page.keyboard.press('Tab');
-    }
-    for (const name of [
-      'Mode',
-      '@file math.ts',
-      'Copy',
-      'Insert at cursor',
-      'Apply to file',
-      'Helpful',
-      'Not helpful',
-      'Open in diff editor',
-      'Allow once',
-      'Deny…',
-      'Message to Pylot',
-      'Attach context (@)',
-      'Stop',
-    ])
-      assert.ok(reached.has(name), `Tab reaches "${name}" (reached: ${[...reached].join(' | ')})`);
-    // Operable: Enter on the focused Allow once decides.
-    await page.locator('[data-call-id="callK"]').getByRole('button', { name: 'Allow once' }).focus();
-    await page.keyboard.press('Enter');
-    assert.deepEqual(await lastSent(), { type: 'approval', callId: 'callK', decision: 'once' });
-    const axe = await runAxe(page);
-    console.log(
-      `axe (chat panel app): ${JSON.stringify(axe.counts)} nodes by impact; ${axe.violations.map((v) => `${v.impact} ${v.id}`).join(', ') || 'none'}`,
-    );
-    assert.deepEqual(blocking(axe), []);
-  });
-
-  it('brings the focus back to the composer when a turn ends', async () => {
-    await input().fill('Why?');
-    await input().press('Enter');
-    const send = (await lastSent()) as Extract<ChatWebviewMessage, { type: 'send' }>;
-    await host({ type: 'turnStart', user: { id: `${send.turnId}-user`, role: 'user', text: 'Why?' }, replyId: send.turnId });
-    await page.getByRole('button', { name: 'Stop' }).click();
-    await host({ type: 'turnEnd', turn: { id: send.turnId, role: 'assistant', text: 'Because.', stopped: true } });
-    await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
-    assert.equal(
-      await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document.activeElement.tagName),
-      'VSCODE-TEXTAREA',
-    );
-    await page.keyboard.type('and then?');
-    assert.equal(await input().inputValue(), 'and then?', 'typing goes straight into the composer');
-  });
-
-  it('edits and resends an earlier question, copies a whole answer, retries the last one, shows the context use', async () => {
-    await host({ type: 'model', model: { state: 'ready', name: 'coder', contextSize: 4096 } });
-    const usage = { tokens: 5, estimatedPromptTokens: 1024, contextSize: 4096 };
-    await host({
-      type: 'chat',
-      chatId: 'c5',
-      title: 'Edits',
-      mode: 'ask',
-      agentAvailable: true,
-      turns: [
-        { id: 'q1', role: 'user', text: 'What is a stack?' },
-        { id: 'a1', role: 'assistant', text: 'A **LIFO** list.', usage: { ...usage, estimatedPromptTokens: 500 } },
-        { id: 'q2', role: 'user', text: 'And a queue?' },
-        { id: 'a2', role: 'assistant', text: 'A FIFO list.', usage },
-      ],
-    });
-    assert.equal(await page.locator('.context-use').innerText(), '1,024 / 4,096 tokens', 'the last prompt against the context');
-    await page.getByRole('button', { name: 'Switch the chat model' }).click();
-    assert.deepEqual(await lastSent(), { type: 'command', command: 'selectModel' });
-
-    const turn = (id: string) => page.locator(`.turn[data-turn-id="${id}"]`);
-    await turn('a1').getByRole('button', { name: 'Copy answer' }).click();
-    assert.deepEqual(await lastSent(), { type: 'code', action: 'copy', code: 'A **LIFO** list.' }, 'the whole answer, as written');
-    assert.equal(await turn('a1').getByRole('button', { name: 'Retry' }).isVisible(), false, 'an older answer is not retried');
-    await turn('a2').getByRole('button', { name: 'Retry' }).click();
-    assert.deepEqual(await lastSent(), { type: 'retry', turnId: 'a2' });
-
-    await turn('q1').getByRole('button', { name: 'Edit and resend' }).click();
-    const edit = page.getByLabel('Edit your message');
-    assert.equal(await edit.inputValue(), 'What is a stack?');
-    await edit.press('Escape');
-    assert.equal(await turn('q1').locator('.user-text').innerText(), 'What is a stack?', 'Escape puts the question back');
-    const before = (await sent()).length;
-    await turn('q1').getByRole('button', { name: 'Edit and resend' }).click();
-    await edit.fill('   ');
-    await edit.press('Enter');
-    assert.equal((await sent()).length, before, 'an empty question is not sent');
-    await edit.fill('What is a heap?');
-    await edit.press('Enter');
-    assert.deepEqual(await lastSent(), { type: 'resend', turnId: 'q1', text: 'What is a heap?' });
-  });
-
-  it('keeps the chosen mode on show when a new chat comes and when Agent becomes available', async () => {
-    const mode = page.getByRole('combobox', { name: 'Mode' });
-    await mode.click();
-    await page.getByRole('option', { name: 'Agent', exact: true }).click();
-    assert.deepEqual(await lastSent(), { type: 'setMode', mode: 'agent' });
-    await host({ type: 'chat', chatId: 'c6', title: 'New chat', mode: 'agent', turns: [], agentAvailable: true });
-    assert.equal((await mode.innerText()).trim(), 'Agent', 'a new chat stays in Agent');
-    await host({ type: 'chat', chatId: 'c7', title: 'New chat', mode: 'ask', turns: [], agentAvailable: false });
-    await host({ type: 'chat', chatId: 'c7', title: 'New chat', mode: 'architect', turns: [], agentAvailable: true });
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // the select reads its options again
-    assert.equal((await mode.innerText()).trim(), 'Architect');
   });
 
   it('marks Agent as unavailable until the agent is wired in', async () => {

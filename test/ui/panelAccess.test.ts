@@ -4,7 +4,7 @@
 // nothing serious or critical inside the webview, and a person with only a keyboard asks a question
 // and puts the answer's code into the file with Insert at cursor.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import {
   focusedName,
   launchBrowser,
   openFile,
+  runCommand,
   runCommandByKeyboard,
   screenshots,
   waitForFile,
@@ -107,7 +108,7 @@ describe('the chat panel in each theme and by keyboard', { timeout: 15 * 60_000 
     await panel.locator('.turn.assistant .code-block code .hljs-keyword').waitFor({ timeout });
     const seen = new Map<string, Themed[]>();
     for (const theme of themes) {
-      await setUserSetting('workbench.colorTheme', theme.name);
+      await setColorTheme(theme.name);
       await panel
         .locator(`body.${theme.bodyClass}`)
         .waitFor({ state: 'attached', timeout: 60_000 })
@@ -132,10 +133,14 @@ describe('the chat panel in each theme and by keyboard', { timeout: 15 * 60_000 
     passed++;
   });
 
-  const setUserSetting = async (key: string, value: unknown) => {
-    const file = path.join(server.userDataDir, 'User', 'settings.json');
-    const settings = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    await writeFile(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
+  /** Preferences: Color Theme, the theme's name, Enter — as a person switches it. */
+  const setColorTheme = async (name: string) => {
+    await runCommand(page, 'Preferences: Color Theme', timeout, true);
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill(name);
+    await page.locator('.quick-input-widget .monaco-list-row').first().filter({ hasText: name }).waitFor({ timeout: 30_000 });
+    await input.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
   };
 });
 
