@@ -101,6 +101,10 @@ document.addEventListener('keydown', (event) => {
 
 postToHost({ type: 'ready' });
 composer.focus();
+// VS Code focusing the view (Open Chat, clicking its title) lands in the composer, not on the page.
+window.addEventListener('focus', () => {
+  if (!document.activeElement || document.activeElement === document.body) composer.focus();
+});
 
 function setBusy(turnId: string | undefined): void {
   busyTurnId = turnId;
