@@ -37,7 +37,7 @@ export async function runAxe(target: Page | Frame): Promise<AxeSummary> {
         impact: v.impact ?? 'minor',
         help: v.help,
         nodes: v.nodes.length,
-        targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
+        targets: v.nodes.slice(0, 5).map((n) => `${JSON.stringify(n.target)}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ')})` : ''}`),
       })),
     };
   });
@@ -51,6 +51,6 @@ export function blocking(summary: AxeSummary): string[] {
 }
 
 interface AxeRunResult {
-  violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: unknown }> }>;
+  violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: unknown; failureSummary?: string }> }>;
   passes: unknown[];
 }

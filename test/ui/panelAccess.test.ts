@@ -32,9 +32,10 @@ const timeout = 180_000;
 // The same fenced block as chat.test.ts: "\r" breaks the line without a "\n" token.
 const codeScript = '```ts\rreturn a + b;';
 const themes = [
-  { name: 'Default Dark Modern', bodyClass: 'vscode-dark' },
-  { name: 'Default Light Modern', bodyClass: 'vscode-light' },
-  { name: 'Default High Contrast', bodyClass: 'vscode-high-contrast' },
+  // Names as the Color Theme picker lists them.
+  { name: 'Dark Modern', bodyClass: 'vscode-dark' },
+  { name: 'Light Modern', bodyClass: 'vscode-light' },
+  { name: 'Dark High Contrast', bodyClass: 'vscode-high-contrast' },
 ] as const;
 
 /** A colour as computed by the browser from a `--vscode-*` variable, next to what a control shows. */
@@ -177,8 +178,8 @@ function themedColours(panel: Frame): Promise<Themed[]> {
       { variable: '--vscode-button-background', value: resolve('--vscode-button-background', 'backgroundColor'), shown: computed(base, 'backgroundColor') },
       { variable: '--vscode-button-foreground', value: resolve('--vscode-button-foreground', 'color'), shown: computed(base, 'color') },
       {
-        variable: '--vscode-debugTokenExpression-boolean',
-        value: resolve('--vscode-debugTokenExpression-boolean', 'color'),
+        variable: '--vscode-debugTokenExpression-name',
+        value: resolve('--vscode-debugTokenExpression-name', 'color'),
         shown: computed(doc.querySelector('.code-block .hljs-keyword'), 'color'),
       },
     ];
