@@ -1,9 +1,10 @@
 // Builds Pylot's three bundles — the extension (CommonJS, `vscode` external), the sidecar (ESM,
 // node-llama-cpp external: it is ESM-only and loads native binaries by path) and the webview app
-// and chat panel apps (browser), and copies the tree-sitter grammars into grammars/ — plus, with --tests, the test files.
+// and chat panel apps (browser), and copies the tree-sitter grammars into grammars/ and VS Code's codicon font into dist/
+// (the webviews' icons) — plus, with --tests, the test files.
 // Type-checking is `npm run typecheck`.
 import * as esbuild from 'esbuild';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { copyGrammars } from './scripts/grammars.mjs';
 
@@ -77,6 +78,8 @@ if (withTests) {
 
 if (!watch) rmSync('dist', { recursive: true, force: true });
 copyGrammars();
+mkdirSync('dist', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/${file}`);
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('esbuild: watching for changes');

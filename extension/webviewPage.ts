@@ -1,5 +1,5 @@
 // The HTML shell of Pylot's webviews: a strict Content-Security-Policy (nothing but the extension's
-// own stylesheet and a nonce'd script), so model output rendered in a panel can run nothing.
+// own stylesheets, fonts and a nonce'd script), so model output rendered in a panel can run nothing.
 import { randomBytes } from 'node:crypto';
 import type * as vscode from 'vscode';
 
@@ -11,8 +11,8 @@ export interface PageOptions {
   readonly body: string;
   /** Extra image sources beyond the extension's own (e.g. `data:`). */
   readonly images?: readonly string[];
-  /** Allow the extension's own fonts. */
-  readonly fonts?: boolean;
+  /** VS Code's codicon stylesheet (dist/codicon.css; its font comes from dist too); `<vscode-icon>` finds it by its id. */
+  readonly codicons?: vscode.Uri;
 }
 
 export function webviewPage(webview: vscode.Webview, options: PageOptions): string {
@@ -22,7 +22,7 @@ export function webviewPage(webview: vscode.Webview, options: PageOptions): stri
     `style-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
     [`img-src ${webview.cspSource}`, ...(options.images ?? [])].join(' '),
-    ...(options.fonts ? [`font-src ${webview.cspSource}`] : []),
+    ...(options.codicons ? [`font-src ${webview.cspSource}`] : []),
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -31,7 +31,7 @@ export function webviewPage(webview: vscode.Webview, options: PageOptions): stri
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${webview.asWebviewUri(options.style)}">
-<title>${options.title}</title>
+${options.codicons ? `<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${webview.asWebviewUri(options.codicons)}">\n` : ''}<title>${options.title}</title>
 </head>
 <body>
 ${options.body}

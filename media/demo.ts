@@ -7,7 +7,7 @@
 // 4. Open the chat (the Pylot icon in the activity bar, or Ctrl+Alt+I) and ask anything: the
 //    demo chat model answers.
 // 5. Switch the chat's mode (the menu that says "Ask", at its top) to Agent and ask it to create a
-//    file: it proposes hello.ts and waits for you. "Show diff" shows the change; "Allow once"
+//    file: it proposes hello.ts and waits for you. "Open in diff editor" shows the change; "Allow once"
 //    writes it, and the agent answers.
 //
 // The demo models are tiny and scripted: they always say the same thing, to show the whole path

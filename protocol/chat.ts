@@ -43,6 +43,17 @@ export type Risk = z.infer<typeof Risk>;
 export const ApprovalDecision = z.enum(['once', 'session', 'always', 'deny']);
 export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
+/** An edit's change as its card shows it inline: changed lines per hunk (1-based starts), with counts. */
+export const CardDiff = z.object({
+  path: z.string(),
+  added: z.int(),
+  removed: z.int(),
+  hunks: z.array(z.object({ oldStart: z.int(), newStart: z.int(), removed: z.array(z.string()), added: z.array(z.string()) })),
+  /** More changed lines than the card shows: the diff editor has them all. */
+  truncated: z.optional(z.boolean()),
+});
+export type CardDiff = z.infer<typeof CardDiff>;
+
 /** One tool call the agent proposed, rendered as a card; `pending` shows the approval buttons. */
 export const ToolCallCard = z.object({
   id: z.string(),
@@ -54,8 +65,12 @@ export const ToolCallCard = z.object({
   risk: Risk,
   /** Why the policy asks (or allowed it), e.g. "writes a file", "matches rule npm test". */
   reason: z.optional(z.string()),
-  /** Offers a "Show diff" link; the host opens VS Code's diff editor against a virtual document. */
+  /** Offers "Open in diff editor"; the host opens VS Code's diff editor against a virtual document. */
   hasDiff: z.boolean(),
+  /** The edit's change, shown inline in the card. */
+  diff: z.optional(CardDiff),
+  /** A command's exact line and the workspace-relative folder it runs in ("." is the workspace folder). */
+  command: z.optional(z.object({ line: z.string(), folder: z.string() })),
   /** The decisions to offer while pending (all four when absent); risky shapes offer only once or deny. */
   options: z.optional(z.array(ApprovalDecision)),
   state: z.enum(['pending', 'allowed', 'denied', 'running', 'done', 'failed']),
@@ -145,8 +160,10 @@ export const ChatWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('send'), turnId: id, text: z.string().check(z.maxLength(200_000)), mode: ChatMode, attachments: z.array(Attachment) }),
   z.object({ type: z.literal('abort'), turnId: id }),
-  /** Run the last user message of this chat again (after an error). */
+  /** Run the last user message of this chat again (after an error, or for another answer). */
   z.object({ type: z.literal('retry'), turnId: id }),
+  /** Send an earlier user message (its id) again with new text; the conversation after it is dropped. */
+  z.object({ type: z.literal('resend'), turnId: id, text: z.string().check(z.minLength(1), z.maxLength(200_000)) }),
   z.object({ type: z.literal('newChat') }),
   z.object({ type: z.literal('openChat'), chatId: id }),
   z.object({ type: z.literal('deleteChat'), chatId: id }),
@@ -162,5 +179,11 @@ export const ChatWebviewMessage = z.discriminatedUnion('type', [
   /** Open the document a chip came from. */
   z.object({ type: z.literal('openAttachment'), uri: z.string().check(z.minLength(1), z.maxLength(4000)) }),
   z.object({ type: z.literal('command'), command: ChatCommand }),
+  /** A workspace-relative file named in an answer, opened at its (1-based) line. */
+  z.object({
+    type: z.literal('openFile'),
+    path: z.string().check(z.minLength(1), z.maxLength(1000)),
+    line: z.optional(z.int().check(z.minimum(1), z.maximum(10_000_000))),
+  }),
 ]);
 export type ChatWebviewMessage = z.infer<typeof ChatWebviewMessage>;

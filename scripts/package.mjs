@@ -90,6 +90,8 @@ function packageTarget(target, out) {
     'dist/sidecar.mjs',
     'dist/webview.js',
     'dist/chat.js',
+    'dist/codicon.css',
+    'dist/codicon.ttf',
   ]) {
     if (existsSync(path.join(root, file))) cpSync(path.join(root, file), path.join(stage, file), { recursive: true });
   }

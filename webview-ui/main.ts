@@ -4,6 +4,7 @@ import { HostMessage, type PanelCommand, type PanelState, type RoleView, type We
 import { capabilityWords, summarizeRole, type RoleCondition } from '../protocol/roleStatus';
 import { formatBytes } from '../protocol/units';
 import { usageSection } from './usageCharts';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
 
@@ -107,9 +108,11 @@ function actions(items: Array<[PanelCommand, string]>): HTMLElement {
   const bar = document.createElement('div');
   bar.className = 'actions';
   for (const [command, label] of items) {
-    const button = document.createElement('button');
+    // VS Code's own button (role button, Enter and Space press it), themed by the host's variables.
+    const button = document.createElement('vscode-button');
     button.textContent = label;
     button.dataset.command = command;
+    button.toggleAttribute('secondary', command !== 'selectModel');
     button.addEventListener('click', () => vscode.postMessage({ type: 'command', command }));
     bar.append(button);
   }

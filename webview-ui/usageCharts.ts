@@ -65,7 +65,8 @@ export function usageSection(stats: UsageStats, onCommand: (command: 'exportUsag
     ['exportUsageStats', 'Export…'],
     ['resetUsageStats', 'Reset…'],
   ] as const) {
-    const button = document.createElement('button');
+    const button = document.createElement('vscode-button');
+    button.setAttribute('secondary', '');
     button.textContent = label;
     button.dataset.command = command;
     button.addEventListener('click', () => onCommand(command));

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { isExternalToolName, toolSpec, type AgentEventParams, type Risk, type ToolCall } from '../../protocol/agent';
 import type { ApprovalDecision as ChatDecision } from '../../protocol/chat';
 import type { ApprovalAnswer, ChatBackend, ChatEvents, ChatRequest, ToolCallView, TurnResult } from '../chat/backend';
+import { cardDiff } from '../chat/cardDiff';
 import type { AgentApi } from './register';
 import type { ApprovalDecision, ApprovalRequest, DecisionKind } from './ui';
 
@@ -24,6 +25,8 @@ export class AgentChatBackend implements ChatBackend {
           risk: approval?.risk ?? riskWithoutPrompt(call),
           reason: approval?.reasons.join('; ') || undefined,
           showDiff: approval?.change ? () => approval.change!.show() : undefined,
+          diff: approval?.change ? cardDiff(approval.change.path, approval.change.before, approval.change.after) : undefined,
+          command: commandLine(call),
           options: approval?.options.map((kind) => toChat[kind]),
         });
         cards.set(call.id, card);
@@ -105,4 +108,10 @@ export class AgentChatBackend implements ChatBackend {
 /** A call's risk when no prompt said it: an external tool runs without one only as a trusted read. */
 function riskWithoutPrompt(call: ToolCall): Risk {
   return isExternalToolName(call.tool) ? 'read' : toolSpec(call.tool).risk;
+}
+
+/** run_command's exact line and folder, for its card (the summary may shorten it). */
+function commandLine(call: ToolCall): { line: string; folder: string } | undefined {
+  if (call.tool !== 'run_command' || typeof call.args.command !== 'string') return undefined;
+  return { line: call.args.command, folder: typeof call.args.cwd === 'string' && call.args.cwd.trim() ? call.args.cwd : '.' };
 }

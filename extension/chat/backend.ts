@@ -1,7 +1,7 @@
 // What answers a chat turn. Ask (and its presets) is plain chat on the chat model (askBackend.ts);
 // the agent plugs in as another ChatBackend for the 'agent' mode, and shows its tool calls and
 // approval prompts in the panel through `events.toolCall`.
-import type { ApprovalDecision, Attachment, ChatMode, Risk, TurnUsage } from '../../protocol/chat';
+import type { ApprovalDecision, Attachment, CardDiff, ChatMode, Risk, TurnUsage } from '../../protocol/chat';
 import type { RestoreReport } from '../agent/checkpoints';
 
 /** One message of a conversation as the chat model reads it. */
@@ -35,8 +35,12 @@ export interface ToolCallInfo {
   readonly risk: Risk;
   /** Why approval is asked for (or why it was allowed), from the policy engine. */
   readonly reason?: string;
-  /** Opens the proposed change in VS Code's diff editor; offered on the card as "Show diff". */
+  /** Opens the proposed change in VS Code's diff editor; offered on the card as "Open in diff editor". */
   readonly showDiff?: () => Promise<void>;
+  /** The proposed change, shown inline in the card. */
+  readonly diff?: CardDiff;
+  /** A command's exact line and the folder it runs in. */
+  readonly command?: { readonly line: string; readonly folder: string };
   /** The decisions the policy allows for this call (all four when absent). */
   readonly options?: readonly ApprovalDecision[];
 }

@@ -115,6 +115,19 @@ export class ChatController implements vscode.Disposable {
     return this.send({ text: question.text, attachments: question.attachments });
   }
 
+  /**
+   * Sends an earlier question again with new words: the conversation from that question on is
+   * replaced (as in the chat panels people know), its attachments kept. Not while a turn runs.
+   */
+  async resend(userTurnId: string, text: string): Promise<ChatTurn | undefined> {
+    const index = this.chat.turns.findIndex((turn) => turn.id === userTurnId);
+    const question = this.chat.turns[index];
+    if (index < 0 || question?.role !== 'user' || !text.trim() || this.running) return undefined;
+    this.chat = { ...this.chat, turns: this.chat.turns.slice(0, index) };
+    this.showChat();
+    return this.send({ text, attachments: question.attachments });
+  }
+
   async newChat(): Promise<void> {
     await this.stopRunning();
     this.calls.clear();
@@ -268,6 +281,8 @@ export class ChatController implements vscode.Disposable {
       risk: info.risk,
       reason: info.reason,
       hasDiff: !!info.showDiff,
+      ...(info.diff ? { diff: info.diff } : {}),
+      ...(info.command ? { command: info.command } : {}),
       ...(info.options ? { options: [...info.options] } : {}),
       state: 'running',
     };

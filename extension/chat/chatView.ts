@@ -31,7 +31,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       title: 'Pylot Chat',
       body: '<div id="chat-app"></div>',
       images: ['data:'],
-      fonts: true,
+      codicons: vscode.Uri.joinPath(dist, 'codicon.css'),
     });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = ChatWebviewMessage.safeParse(raw);

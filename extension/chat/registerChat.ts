@@ -2,6 +2,7 @@
 // calls registerChat() once; the returned ChatApi is how the agent plugs in (setBackend('agent', …))
 // and how tests and other commands (e.g. pylot.explain through pylot.openChat) drive the chat.
 import type { Reviews } from '../review/reviewSession';
+import { openFileLink } from './openFileLink';
 import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
 import type { Vote } from '../../protocol/usageStats';
@@ -130,6 +131,9 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
       case 'retry':
         void controller.retry(message.turnId);
         return;
+      case 'resend':
+        void controller.resend(message.turnId, message.text);
+        return;
       case 'newChat':
         return controller.newChat();
       case 'openChat':
@@ -162,6 +166,8 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         await vscode.window.showTextDocument(uri, { preview: true });
         return;
       }
+      case 'openFile':
+        return openFileLink(message.path, message.line);
       case 'command':
         await vscode.commands.executeCommand(`pylot.${message.command}`, ...(message.command === 'selectModel' ? ['chat'] : []));
         return;

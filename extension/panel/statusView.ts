@@ -27,6 +27,7 @@ export class StatusViewProvider implements vscode.WebviewViewProvider {
       style: vscode.Uri.joinPath(media, 'panel.css'),
       title: 'Pylot Engine',
       body: '<main id="app" aria-live="polite"></main>',
+      codicons: vscode.Uri.joinPath(dist, 'codicon.css'),
     });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = WebviewMessage.safeParse(raw);

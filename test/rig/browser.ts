@@ -92,6 +92,18 @@ export async function runCommand(page: Page, title: string, timeoutMs = UI_TIMEO
   else await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
+/** Runs a command from the palette with the keyboard alone: Ctrl+Shift+P, its title, Enter. */
+export async function runCommandByKeyboard(page: Page, title: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  await openQuickInput(page, 'Control+Shift+P', timeoutMs);
+  // The palette opens with its ">" already typed.
+  await page.keyboard.type(title);
+  // The first row is the one Enter runs: wait until it is the command.
+  await quickInputRow(page, title).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.quick-input-widget .monaco-list-row').first().filter({ hasText: title }).waitFor({ timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
 /**
  * The document of the webview whose page title is exactly `title` ("Pylot Chat", "Pylot Engine").
  * Views of one container each have their own iframe, and the workbench's markup does not say which
@@ -107,6 +119,47 @@ export async function webviewFrame(page: Page, title: string, timeoutMs = UI_TIM
       }
     }
     if (Date.now() > deadline) throw new Error(`no webview titled "${title}" within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Picks a mode ("Agent", "Ask"…) in the chat panel's Mode dropdown, as a person would: open it, click the option. */
+export async function chooseChatMode(panel: Frame, label: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  await panel.getByRole('combobox', { name: 'Mode' }).click({ timeout: timeoutMs });
+  await panel.getByRole('option', { name: label, exact: true }).click({ timeout: timeoutMs });
+  await panel.getByRole('combobox', { name: 'Mode' }).filter({ hasText: label }).waitFor({ timeout: timeoutMs });
+}
+
+/** The mode the chat panel's Mode dropdown shows. */
+export async function chatMode(panel: Frame): Promise<string> {
+  return (await panel.getByRole('combobox', { name: 'Mode' }).innerText()).trim();
+}
+
+/** Waits until the Mode dropdown offers Agent (it does once the agent is wired in). */
+export async function waitForAgentMode(panel: Frame, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  await panel.locator('vscode-option[value="agent"]:not([disabled])').waitFor({ state: 'attached', timeout: timeoutMs });
+}
+
+/** The name of what has the focus in the webview (through the components' shadow roots). */
+export function focusedName(panel: Frame): Promise<string> {
+  return panel.evaluate(() => {
+    type Focusable = {
+      shadowRoot: { activeElement: Focusable | null } | null;
+      getRootNode(): { host?: Focusable };
+      getAttribute(name: string): string | null;
+      textContent: string | null;
+    };
+    let active = (globalThis as unknown as { document: { activeElement: Focusable | null } }).document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    const host = active?.getRootNode().host;
+    return (active?.getAttribute('aria-label') || host?.getAttribute('aria-label') || host?.getAttribute('label') || active?.textContent || '').trim();
+  });
+}
+
+export async function waitForFocus(panel: Frame, name: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await focusedName(panel)) !== name) {
+    if (Date.now() > deadline) throw new Error(`the focus never reached "${name}" (it is on "${await focusedName(panel)}")`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -1,6 +1,6 @@
 // The agent in the chat panel as a person uses it, in Chromium against the packaged .vsix: Agent
 // mode picked in the panel, a scripted OpenAI-compatible model proposes calls, each shows as a card
-// with the approval buttons. An edit's "Show diff" opens VS Code's diff editor without touching the
+// with the approval buttons. An edit's "Open in diff editor" opens VS Code's diff editor without touching the
 // file, "Allow once" writes it as one undoable edit, "Deny…" with feedback leaves it and tells the
 // model, and a command waits for its card too. Screenshots go to out/test-results/ui/.
 import assert from 'node:assert/strict';
@@ -11,12 +11,18 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
+  chatMode,
+  chooseChatMode,
   expectDiff,
+  focusedName,
   launchBrowser,
   openFile,
   runCommand,
+  runCommandByKeyboard,
   screenshots,
+  waitForAgentMode,
   waitForFile,
+  waitForFocus,
   waitForStatusBarItem,
   waitForWorkbench,
   webviewFrame,
@@ -75,19 +81,20 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     panel = await webviewFrame(page, 'Pylot Chat');
     await panel.getByLabel('Message to Pylot').waitFor({ timeout });
     // Agent mode, picked in the panel's mode picker as a person would (enabled once the agent is wired in).
-    await panel.locator('select[aria-label="Mode"] option[value="agent"]:not([disabled])').waitFor({ state: 'attached', timeout });
-    await panel.getByLabel('Mode', { exact: true }).selectOption('agent');
+    await waitForAgentMode(panel, timeout);
+    await chooseChatMode(panel, 'Agent');
   });
 
   beforeEach(async () => {
-    await panel.getByRole('button', { name: 'New chat' }).click();
+    // New Chat is the view's title action (and a command).
+    await runCommand(page, 'Pylot: New Chat');
     await panel.locator('.transcript .empty').waitFor({ timeout });
-    assert.equal(await panel.getByLabel('Mode', { exact: true }).inputValue(), 'agent', 'a new chat stays in Agent mode');
+    assert.equal(await chatMode(panel), 'Agent', 'a new chat stays in Agent mode');
   });
 
   after(async () => {
     await browser?.close();
-    await server?.stop({ keepLogs: passed < 9 });
+    await server?.stop({ keepLogs: passed < 10 });
     await model?.close();
     if (workspace) await rm(workspace, { recursive: true, force: true });
   });
@@ -105,9 +112,14 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     for (const name of ['Allow once', 'Allow for this session', 'Always', 'Deny…']) {
       assert.ok(await card.getByRole('button', { name, exact: true }).isVisible(), `the card offers ${name}`);
     }
+    // The change inline in the card, both sides, with its counts.
+    const change = card.getByRole('group', { name: 'Change to math.ts: 1 lines added, 1 removed' });
+    assert.equal(await change.locator('summary').innerText(), 'math.ts +1 −1');
+    assert.deepEqual(await change.locator('.diff-line.removed').allInnerTexts(), ['−   return a - b;']);
+    assert.deepEqual(await change.locator('.diff-line.added').allInnerTexts(), ['+   return a + b;']);
     await shots.take('card');
 
-    await card.getByRole('link', { name: 'Show diff' }).click();
+    await card.getByRole('button', { name: 'Open in diff editor' }).click();
     await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout });
     await page.locator('.tab', { hasText: 'math.ts ↔ proposed by Pylot' }).waitFor({ state: 'visible', timeout });
     // The file on the left, the proposal on the right.
@@ -347,6 +359,38 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     assert.ok(!task.includes('Use type hints.'), 'a rule for other files stays out');
     await rm(path.join(workspace, 'AGENTS.md'));
     await rm(path.join(workspace, '.pylot'), { recursive: true });
+    passed += 1;
+  });
+
+  it('keyboard only: the edit card takes the focus, its inline diff is read, Enter on Allow once writes the file', async () => {
+    const shots = await screenshots(page, 'agent-keyboard');
+    await writeFile(file, original);
+    model.reply(editCall, answer('Fixed by keyboard.'));
+    await runCommandByKeyboard(page, 'Pylot: Open Chat');
+    await waitForFocus(panel, 'Message to Pylot', timeout);
+    await page.keyboard.type('Fix add in math.ts');
+    await page.keyboard.press('Enter');
+    const card = pendingCard();
+    await card.waitFor({ timeout });
+    // Shift+Tab walks back from the composer over the card's decisions to its change, Tab forward again.
+    const walked: string[] = [];
+    for (let step = 0; step < 15 && !walked.includes('math.ts +1 −1'); step++) {
+      await page.keyboard.press('Shift+Tab');
+      walked.push(await focusedName(panel));
+    }
+    assert.ok(walked.includes('Open in diff editor') && walked.includes('math.ts +1 −1'), `walked back over: ${walked.join(' | ')}`);
+    const change = card.locator('.card-diff');
+    assert.equal(await change.getAttribute('open'), '', 'the change is open while the card waits');
+    assert.deepEqual(await change.locator('.diff-line').allInnerTexts(), ['−   return a - b;', '+   return a + b;']);
+    await shots.take('diff-inline');
+    assert.equal(await readFile(file, 'utf8'), original, 'nothing written while the card waits');
+    for (let step = 0; step < 6 && (await focusedName(panel)) !== 'Allow once'; step++) await page.keyboard.press('Tab');
+    assert.equal(await focusedName(panel), 'Allow once');
+    await page.keyboard.press('Enter');
+    assert.equal(await waitForFile(file, (text) => text === fixed), fixed);
+    await answerText('Fixed by keyboard.').waitFor({ timeout });
+    await waitForFocus(panel, 'Message to Pylot', timeout); // the turn ended: back in the composer
+    await shots.take('allowed');
     passed += 1;
   });
 });

@@ -133,9 +133,9 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
 
   it('keeps the chat in the history, found by its title', async () => {
     const shots = await screenshots(page, 'chat-history');
-    await panel.getByRole('button', { name: 'New chat' }).click();
+    await runCommand(page, 'Pylot: New Chat');
     await panel.locator('.transcript .empty').waitFor({ timeout });
-    await panel.getByRole('button', { name: 'Chat history' }).click();
+    await runCommand(page, 'Pylot: Chat History');
     const search = panel.getByLabel('Search chats by title');
     await search.fill('add a and');
     const entry = panel.locator('.history-open', { hasText: 'How do I add a and b?' });
@@ -151,7 +151,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
 
   it("attaches a file through @file and VS Code's own picker, shown as a chip", async () => {
     const shots = await screenshots(page, 'chat-mention');
-    await panel.getByRole('button', { name: 'New chat' }).click();
+    await runCommand(page, 'Pylot: New Chat');
     const input = panel.getByLabel('Message to Pylot');
     await input.click();
     await input.pressSequentially('What does this do? @fi');
@@ -175,7 +175,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
 
   it('sanitises model output: raw HTML loses its event handlers', async () => {
     await useChatModel(await scriptedModel(htmlScript, { name: 'chat-html' }));
-    await panel.getByRole('button', { name: 'New chat' }).click();
+    await runCommand(page, 'Pylot: New Chat');
     await ask('Show me an image');
     const answer = panel.locator('.turn.assistant .markdown', { hasText: /^\s*Try\s+now\s*$/ });
     await answer.waitFor({ timeout });
@@ -187,14 +187,14 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
   it('Stop ends a long answer and the panel is ready for the next question', async () => {
     const shots = await screenshots(page, 'chat-stop');
     await useChatModel(await benchModel());
-    await panel.getByRole('button', { name: 'New chat' }).click();
+    await runCommand(page, 'Pylot: New Chat');
     await ask('Write a long story');
     const streaming = panel.locator('.turn.assistant.streaming .markdown');
     await streaming.filter({ hasNotText: 'Thinking…' }).waitFor({ timeout });
     await shots.take('streaming');
     await panel.getByRole('button', { name: 'Stop' }).click();
     await panel.locator('.turn.assistant .turn-note', { hasText: 'Stopped.' }).waitFor({ timeout: 30_000 });
-    await panel.getByRole('button', { name: 'Send' }).waitFor({ timeout: 10_000 });
+    await panel.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 10_000 });
     const text = await panel.locator('.turn.assistant .markdown').last().innerText();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.equal(await panel.locator('.turn.assistant .markdown').last().innerText(), text, 'nothing arrived after Stop');

@@ -1,73 +1,22 @@
 // The chat panel's app (dist/chat.js) in headless Chromium with a stand-in for VS Code's webview API:
 // what it posts to the host for each gesture, and what it renders for each host message — approval
-// cards, sanitised Markdown, mentions, keyboard, failures. Seconds, where a code-server run takes minutes.
+// cards with their inline diff, sanitised and highlighted Markdown, file links, mentions, failures.
+// Seconds, where a code-server run takes minutes. Keyboard, axe and the chat features: chatPanelAccess.test.ts.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ChatHostMessage, ChatWebviewMessage } from '../../protocol/chat';
-import { launchBrowser, type BrowserSession } from '../rig/browser';
-
-const root = path.resolve(import.meta.dirname, '../../..');
-
-/** The page's globals this test sets and reads (the test itself has no DOM types). */
-interface Window {
-  postMessage(message: unknown, targetOrigin: string): void;
-  sent: ChatWebviewMessage[];
-  state: unknown;
-  acquireVsCodeApi: unknown;
-  hacked?: number;
-}
+import { useChatApp, type AppWindow as Window } from '../rig/chatApp';
 
 describe('the chat panel app', { timeout: 120_000 }, () => {
-  let browser: BrowserSession;
+  const app = useChatApp();
+  const host = (message: ChatHostMessage) => app.host(message);
+  const sent = () => app.sent();
+  const lastSent = () => app.lastSent();
+  const input = () => app.input();
   let page: Page;
-
-  // Posts as VS Code would, then waits until the app has handled it: message events from one source
-  // arrive in order, so a sentinel posted after it arriving means the message's handler has run.
-  const host = (message: ChatHostMessage) =>
-    page.evaluate(
-      (m) =>
-        new Promise<void>((resolve) => {
-          const w = globalThis as unknown as Window & {
-            addEventListener: (type: string, listener: (event: { data: unknown }) => void) => void;
-            removeEventListener: (type: string, listener: (event: { data: unknown }) => void) => void;
-          };
-          const sentinel = { handled: Math.random() };
-          const listener = (event: { data: unknown }) => {
-            if (event.data && (event.data as typeof sentinel).handled === sentinel.handled) {
-              w.removeEventListener('message', listener);
-              resolve();
-            }
-          };
-          w.addEventListener('message', listener);
-          w.postMessage(m, '*');
-          w.postMessage(sentinel, '*');
-        }),
-      message,
-    );
-  const sent = () => page.evaluate(() => (globalThis as unknown as Window).sent);
-  const lastSent = async () => (await sent()).at(-1);
-  const input = () => page.getByLabel('Message to Pylot');
-
-  before(async () => {
-    browser = await launchBrowser();
-    page = browser.page;
-  });
-  after(() => browser?.close());
-
-  beforeEach(async () => {
-    const [script, style] = await Promise.all([readFile(path.join(root, 'dist/chat.js'), 'utf8'), readFile(path.join(root, 'media/chat.css'), 'utf8')]);
-    await page.setContent(`<!DOCTYPE html><html><head><style>${style}</style></head><body><div id="chat-app"></div></body></html>`);
-    await page.evaluate(() => {
-      const w = globalThis as unknown as Window;
-      w.sent = [];
-      w.state = undefined; // no draft left over from the previous test
-      w.acquireVsCodeApi = () => ({ postMessage: (m: ChatWebviewMessage) => w.sent.push(m), getState: () => w.state, setState: (s: unknown) => (w.state = s) });
-    });
-    await page.addScriptTag({ content: script });
-    await host({ type: 'chat', chatId: 'c1', title: 'New chat', mode: 'ask', turns: [], agentAvailable: true });
+  beforeEach(() => {
+    page = app.page;
   });
 
   it('says it is ready, and without a chat model offers to pick one', async () => {
@@ -83,7 +32,8 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     await host({ type: 'selection', attachment: { kind: 'selection', label: 'math.ts:2', text: 'return a;', uri: 'file:///w/math.ts' } });
     await host({ type: 'compose', attachments: [{ kind: 'text', label: 'snippet', text: 'let x = 1;' }] });
     assert.equal(await page.locator('.composer .chip').count(), 2);
-    await page.getByLabel('Mode').selectOption('debug');
+    await page.getByRole('combobox', { name: 'Mode' }).click();
+    await page.getByRole('option', { name: 'Debug' }).click();
     assert.deepEqual(await lastSent(), { type: 'setMode', mode: 'debug' });
     await input().fill('Why');
     await input().press('Shift+Enter');
@@ -125,6 +75,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     const code = page.locator('.turn.assistant .code-block code');
     await code.waitFor();
     assert.equal(await code.textContent(), 'return a + b;\n');
+    assert.equal(await code.locator('.hljs-keyword').innerText(), 'return', 'highlighted: the keyword has its own colour class');
     for (const [name, action] of [
       ['Copy', 'copy'],
       ['Insert at cursor', 'insert'],
@@ -146,7 +97,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       await page.locator('.usage').innerText(),
       '120 prompt tokens evaluated · 9 tokens generated · prompt ≈ 3,900 of 4,096 tokens · 2 earlier messages left out to fit the context',
     );
-    await page.getByRole('button', { name: 'Send' }).waitFor();
+    await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
   });
 
   it('asks 👍/👎 under a finished reply, with an optional note; a voted reply says so; a failed one asks nothing', async () => {
@@ -162,12 +113,12 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     const turn = (id: string) => page.locator(`.turn[data-turn-id="${id}"]`);
     await turn('a1').getByRole('button', { name: 'Not helpful', exact: true }).click();
     await turn('a1').getByLabel('Feedback note').fill('  It used an API that does not exist.  ');
-    await turn('a1').getByRole('button', { name: 'Send' }).click();
+    await turn('a1').getByRole('button', { name: 'Send', exact: true }).click();
     assert.deepEqual(await lastSent(), { type: 'feedback', turnId: 'a1', vote: 'down', note: 'It used an API that does not exist.' });
     await turn('a2').getByRole('button', { name: 'Helpful', exact: true }).click();
     await turn('a2').getByRole('button', { name: 'Skip note' }).click();
     assert.deepEqual(await lastSent(), { type: 'feedback', turnId: 'a2', vote: 'up' });
-    assert.equal(await turn('a3').locator('.feedback').innerText(), '👎 Marked not helpful');
+    assert.equal((await turn('a3').locator('.feedback').innerText()).trim(), 'Marked not helpful');
     assert.equal(
       await turn('a3')
         .getByRole('button', { name: /helpful/i })
@@ -187,6 +138,27 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.doesNotMatch(html, /script|onerror|javascript:|iframe/i);
     await body.locator('a', { hasText: 'link' }).click();
     assert.equal(await page.evaluate(() => (globalThis as unknown as Window).hacked), undefined);
+  });
+
+  it('turns file names in an answer into links that open the file at the line, and nothing else', async () => {
+    const text = [
+      'See `src/a.ts:12` and [the helper](lib/b-c.ts#L3), also `README.md`.',
+      'Not files: `../secrets.txt:1`, `/etc/passwd`, `C:/x.ts`, [web](https://example.com/a.ts), `a.b`, `npm test`, [up](../../x.ts#L2).',
+    ].join('\n\n');
+    await host({ type: 'turnEnd', turn: { id: 'f1', role: 'assistant', text } });
+    const links = page.locator('.turn.assistant .markdown a.file-link');
+    assert.deepEqual(await links.allInnerTexts(), ['src/a.ts:12', 'the helper', 'README.md']);
+    const posted = [];
+    for (let i = 0; i < 3; i++) {
+      await links.nth(i).click();
+      posted.push(await lastSent());
+    }
+    assert.deepEqual(posted, [
+      { type: 'openFile', path: 'src/a.ts', line: 12 },
+      { type: 'openFile', path: 'lib/b-c.ts', line: 3 },
+      { type: 'openFile', path: 'README.md' },
+    ]);
+    assert.equal(await page.locator('.turn.assistant .markdown a', { hasText: 'web' }).getAttribute('class'), null, 'a web link stays a web link');
   });
 
   it('offers mentions on @: arrows and Enter choose, files and symbols come from the host picker', async () => {
@@ -217,21 +189,51 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       hasDiff: true,
       state: 'pending',
     } as const;
-    await host({ type: 'toolCall', card: { ...card, id: 'call1' } });
+    const diff = {
+      path: 'src/a.ts',
+      added: 2,
+      removed: 1,
+      hunks: [{ oldStart: 3, newStart: 3, removed: ['return a - b;'], added: ['return a + b;', '// fixed'] }],
+    };
+    await host({ type: 'toolCall', card: { ...card, id: 'call1', diff } });
     const first = page.locator('[data-call-id="call1"]');
     assert.match(
       await first.innerText(),
-      /edit_file src\/a\.ts \(lines 3-9\)[\s\S]*writes files[\s\S]*writes a file[\s\S]*Show diff[\s\S]*waiting for your decision/,
+      /edit_file src\/a\.ts \(lines 3-9\)[\s\S]*writes files[\s\S]*writes a file[\s\S]*Open in diff editor[\s\S]*waiting for your decision/,
     );
-    await first.getByRole('link', { name: 'Show diff' }).click();
+    // The change inline, both sides, with its counts.
+    const change = first.getByRole('group', { name: 'Change to src/a.ts: 2 lines added, 1 removed' });
+    assert.equal(await change.locator('summary').innerText(), 'src/a.ts +2 −1');
+    assert.deepEqual(await change.locator('.diff-line.removed').allInnerTexts(), ['− return a - b;']);
+    assert.deepEqual(await change.locator('.diff-line.added').allInnerTexts(), ['+ return a + b;', '+ // fixed']);
+    assert.equal(await change.locator('.diff-hunk-head').innerText(), '@@ −3 +3 @@');
+    assert.equal((await page.locator('[data-turn-id="t3"] [role=status]').innerText()).trim(), 'Waiting for your approval');
+    assert.equal(await page.locator('[data-turn-id="t3"] .thinking').isVisible(), false, 'not "Thinking…" while the user is asked');
+    await first.getByRole('button', { name: 'Open in diff editor' }).click();
     assert.deepEqual(await lastSent(), { type: 'showDiff', callId: 'call1' });
     await first.getByRole('button', { name: 'Allow for this session' }).click();
     assert.deepEqual(await lastSent(), { type: 'approval', callId: 'call1', decision: 'session' });
-    await host({ type: 'toolCall', card: { ...card, id: 'call1', state: 'done', result: 'edited 7 lines' } });
+    await host({ type: 'toolCall', card: { ...card, id: 'call1', diff, state: 'done', result: 'edited 7 lines' } });
     assert.equal(await first.getByRole('button').count(), 0, 'no decision buttons once decided');
+    assert.equal(await page.locator('[data-turn-id="t3"] [role=status]').count(), 0, 'decided: no longer waiting');
 
-    await host({ type: 'toolCall', card: { ...card, id: 'call2', tool: 'run_command', summary: 'run_command npm test', risk: 'command' } });
+    assert.equal(await first.locator('.card-diff').getAttribute('open'), null, 'decided: the change is folded away');
+    await host({
+      type: 'toolCall',
+      card: {
+        ...card,
+        id: 'call2',
+        tool: 'run_command',
+        summary: 'Run: npm test',
+        risk: 'command',
+        hasDiff: false,
+        command: { line: 'npm test -- --grep "a b"', folder: 'packages/core' },
+      },
+    });
     const second = page.locator('[data-call-id="call2"]');
+    assert.equal(await second.locator('.command-line').innerText(), 'npm test -- --grep "a b"', 'the exact command');
+    assert.equal(await second.locator('.command-folder').innerText(), 'packages/core');
+    assert.equal(await second.locator('.tool-reason').innerText(), 'Asks because: writes a file');
     await second.getByRole('button', { name: 'Deny…' }).click();
     await second.getByLabel('Feedback for the model').fill('run only the unit tests');
     await second.getByRole('button', { name: 'Deny', exact: true }).click();
@@ -261,7 +263,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
         { id: 'b', title: 'Explain the cache', updatedAt: 1, turns: 2 },
       ],
     });
-    await page.getByRole('button', { name: 'Chat history' }).click();
+    await host({ type: 'showHistory' });
     await page.getByLabel('Search chats by title').fill('PARSER');
     assert.deepEqual(await page.locator('.history-open').allInnerTexts(), ['Fix the parser crash']);
     await page.getByRole('button', { name: 'Delete chat Fix the parser crash' }).click();
@@ -291,6 +293,9 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
 
   it('marks Agent as unavailable until the agent is wired in', async () => {
     await host({ type: 'chat', chatId: 'c2', title: 'New chat', mode: 'ask', turns: [], agentAvailable: false });
-    assert.equal(await page.locator('option[value="agent"]').isDisabled(), true);
+    await page.getByRole('combobox', { name: 'Mode' }).click();
+    await page.getByRole('option', { name: 'Agent (not available yet)' }).click();
+    assert.equal((await sent()).filter((m) => m.type === 'setMode').length, 0, 'choosing it does nothing');
+    assert.equal((await page.getByRole('combobox', { name: 'Mode' }).innerText()).trim(), 'Ask');
   });
 });

@@ -16,12 +16,15 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { demoChat } from '../fixtures/models';
 import {
+  chatMode,
+  chooseChatMode,
   expectDiff,
   launchBrowser,
   openFile,
   runCommand,
   screenshots,
   statusBarItem,
+  waitForAgentMode,
   waitForFile,
   waitForGhostText,
   waitForStatusBarItem,
@@ -154,10 +157,9 @@ describe('a newcomer: npm start, then demo.ts as its comment says', { timeout: 2
     assert.match(demo, /mode \(the menu that says "Ask", at its top\) to Agent/, 'demo.ts says how to try the agent');
     const panel = await webviewFrame(page, 'Pylot Chat');
     // "Switch the chat's mode (the menu that says "Ask", at its top) to Agent and ask it to create a file."
-    const mode = panel.getByLabel('Mode');
-    assert.equal(await mode.inputValue(), 'ask');
-    await panel.locator('select[aria-label="Mode"] option[value="agent"]:not([disabled])').waitFor({ state: 'attached', timeout });
-    await mode.selectOption('agent');
+    assert.equal(await chatMode(panel), 'Ask');
+    await waitForAgentMode(panel, timeout);
+    await chooseChatMode(panel, 'Agent');
     const input = panel.getByLabel('Message to Pylot');
     await input.fill('Create a file that says hello');
     await input.press('Enter');
@@ -173,8 +175,8 @@ describe('a newcomer: npm start, then demo.ts as its comment says', { timeout: 2
     const file = path.join(dev, 'workspace', 'hello.ts');
     assert.equal(existsSync(file), false, 'nothing is written while the card waits');
 
-    // ""Show diff" shows the change": a new file, so nothing on the left.
-    await card.getByRole('link', { name: 'Show diff' }).click();
+    // ""Open in diff editor" shows the change": a new file, so nothing on the left.
+    await card.getByRole('button', { name: 'Open in diff editor' }).click();
     await page.locator('.tab', { hasText: 'hello.ts ↔ proposed by Pylot' }).waitFor({ state: 'visible', timeout });
     await expectDiff(page, { original: [], modified: demoChat.call.args.content.split('\n') });
     await shots.take('diff');

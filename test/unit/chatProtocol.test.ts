@@ -21,6 +21,12 @@ describe('chat panel contract', () => {
       { type: 'approval', callId: 'c1', decision: 'yes' },
       { type: 'abort', turnId: '' },
       { type: 'command', command: 'deleteEverything' },
+      { type: 'openFile', path: '' },
+      { type: 'openFile', path: 'a.ts', line: 0 },
+      { type: 'openFile', path: 'a.ts', line: 1.5 },
+      { type: 'openFile', path: 'x'.repeat(1001) },
+      { type: 'resend', turnId: 'q1', text: '' },
+      { type: 'resend', turnId: '', text: 'again' },
     ])
       assert.equal(ChatWebviewMessage.safeParse(bad).success, false, JSON.stringify(bad));
   });

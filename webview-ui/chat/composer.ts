@@ -1,8 +1,9 @@
 // Where the user writes: Enter sends, Shift+Enter is a new line, Escape stops a running turn, `@`
 // opens the mention list (arrows + Enter), attached context shows as removable chips, and the
-// editor's selection is offered as a chip of its own.
+// editor's selection is offered as a chip of its own. The text area is VS Code's own
+// (`<vscode-textarea>`); its inner <textarea> holds the cursor.
 import type { Attachment } from '../../protocol/chat';
-import { button, el } from './dom';
+import { button, el, iconButton } from './dom';
 import { draftStore, postToHost } from './host';
 import { chips } from './transcript';
 
@@ -22,15 +23,16 @@ export interface ComposerEvents {
 
 export class Composer {
   readonly element: HTMLElement;
-  private readonly input = el('textarea', {
+  private readonly field = el('vscode-textarea', {
     rows: '3',
+    resize: 'vertical',
     placeholder: 'Ask Pylot… (Enter to send, Shift+Enter for a new line, @ to attach)',
-    'aria-label': 'Message to Pylot',
-  });
+    '.label': 'Message to Pylot',
+  }) as HTMLElement & { value: string; wrappedElement?: HTMLTextAreaElement };
   private readonly chipRow = el('div', { className: 'composer-chips' });
   private readonly popup = el('ul', { className: 'mention-popup', role: 'listbox', 'aria-label': 'Attach context', hidden: true });
-  private readonly sendButton = button('Send', () => this.submit(), { className: 'primary send', 'aria-label': 'Send' });
-  private readonly stopButton = button('Stop', () => this.events.stop(), { className: 'stop', 'aria-label': 'Stop', hidden: true, title: 'Stop (Escape)' });
+  private readonly sendButton = button('Send', () => this.submit(), { className: 'send', icon: 'send', title: 'Send (Enter)' });
+  private readonly stopButton = button('Stop', () => this.events.stop(), { className: 'stop', icon: 'debug-stop', hidden: true, title: 'Stop (Escape)' });
   private attachments: Attachment[] = [];
   private selection: Attachment | undefined;
   private selectionDropped = false;
@@ -38,29 +40,48 @@ export class Composer {
   private busy = false;
 
   constructor(private readonly events: ComposerEvents) {
-    this.input.value = draftStore.get();
-    this.input.addEventListener('keydown', (event) => this.onKey(event));
-    this.input.addEventListener('input', () => {
-      draftStore.set(this.input.value);
+    this.field.value = draftStore.get();
+    this.field.addEventListener('keydown', (event) => this.onKey(event));
+    this.field.addEventListener('input', () => {
+      draftStore.set(this.text);
       this.updatePopup();
     });
-    const attach = button('@', () => this.openPopup(), {
-      className: 'attach',
-      'aria-label': 'Attach context',
-      title: 'Attach a file, symbol, the selection, problems or codebase results',
-    });
+    const attach = iconButton('mention', 'Attach context (@)', () => this.openPopup(), { className: 'attach' });
     this.element = el(
       'div',
       { className: 'composer' },
       this.chipRow,
       this.popup,
-      this.input,
+      this.field,
       el('div', { className: 'composer-buttons' }, attach, this.stopButton, this.sendButton),
     );
   }
 
   focus(): void {
-    this.input.focus();
+    // Before its first render (the panel just loaded) the component has nothing to take the focus.
+    const rendered = (this.field as { updateComplete?: Promise<unknown> }).updateComplete;
+    if (rendered) void rendered.then(() => this.field.focus());
+    else this.field.focus();
+  }
+
+  /** Whether the focus is in the text area (a turn that ends brings it back there). */
+  get focused(): boolean {
+    return document.activeElement === this.field;
+  }
+
+  private get text(): string {
+    return this.field.wrappedElement?.value ?? this.field.value;
+  }
+
+  private get cursor(): number {
+    return this.field.wrappedElement?.selectionStart ?? this.text.length;
+  }
+
+  /** Replaces [start, end) with `replacement` and leaves the cursor after it. */
+  private replaceRange(replacement: string, start: number, end: number): void {
+    const inner = this.field.wrappedElement;
+    if (inner) inner.setRangeText(replacement, start, end, 'end');
+    this.field.value = inner ? inner.value : this.text.slice(0, start) + replacement + this.text.slice(end);
   }
 
   setBusy(busy: boolean): void {
@@ -79,7 +100,7 @@ export class Composer {
 
   /** Puts a question back after its turn failed, unless the user has started another. */
   restore(text: string): void {
-    if (!this.input.value.trim()) this.setText(text);
+    if (!this.text.trim()) this.setText(text);
   }
 
   offerSelection(attachment: Attachment | undefined): void {
@@ -90,12 +111,13 @@ export class Composer {
   }
 
   private setText(text: string): void {
-    this.input.value = text;
+    this.field.value = text;
+    if (this.field.wrappedElement) this.field.wrappedElement.value = text;
     draftStore.set(text);
   }
 
   private submit(): void {
-    const text = this.input.value.trim();
+    const text = this.text.trim();
     if (!text || this.busy) return;
     const selection = this.selection && !this.selectionDropped ? [this.selection] : [];
     this.events.send(text, [...selection, ...this.attachments]);
@@ -135,7 +157,7 @@ export class Composer {
 
   /** The `@word` being typed right before the cursor, if any. */
   private mentionToken(): { start: number; word: string } | undefined {
-    const before = this.input.value.slice(0, this.input.selectionStart);
+    const before = this.text.slice(0, this.cursor);
     const match = /(^|\s)@(\w*)$/.exec(before);
     return match ? { start: before.length - match[2]!.length - 1, word: match[2]!.toLowerCase() } : undefined;
   }
@@ -148,9 +170,9 @@ export class Composer {
   private openPopup(): void {
     const token = this.mentionToken();
     if (!token) {
-      const at = this.input.selectionStart;
-      const lead = at > 0 && !/\s/.test(this.input.value[at - 1]!) ? ' @' : '@';
-      this.input.setRangeText(lead, at, this.input.selectionEnd, 'end');
+      const at = this.cursor;
+      const lead = at > 0 && !/\s/.test(this.text[at - 1]!) ? ' @' : '@';
+      this.replaceRange(lead, at, this.field.wrappedElement?.selectionEnd ?? at);
     }
     this.focus();
     this.updatePopup();
@@ -184,16 +206,16 @@ export class Composer {
   private choose(kind: (typeof mentionChoices)[number]['kind']): void {
     const token = this.mentionToken();
     if (!token) return;
-    const end = this.input.selectionStart;
+    const end = this.cursor;
     this.popup.hidden = true;
     if (kind === 'file' || kind === 'symbol') {
       // A chip from VS Code's own picker instead of a typed path.
-      this.input.setRangeText('', token.start, end, 'end');
+      this.replaceRange('', token.start, end);
       postToHost({ type: 'pickMention', kind });
     } else {
-      this.input.setRangeText(`@${kind} `, token.start, end, 'end');
+      this.replaceRange(`@${kind} `, token.start, end);
     }
-    draftStore.set(this.input.value);
+    draftStore.set(this.text);
     this.focus();
   }
 

@@ -1,11 +1,17 @@
 // Past chats of this workspace, newest first, searchable by title; Escape goes back to the chat.
 import type { ChatSummary } from '../../protocol/chat';
-import { button, el } from './dom';
+import { el, iconButton } from './dom';
 import { postToHost } from './host';
 
 export class HistoryList {
   readonly element: HTMLElement;
-  private readonly search = el('input', { type: 'search', placeholder: 'Search chats by title', 'aria-label': 'Search chats by title' });
+  private readonly search = el('vscode-textfield', {
+    type: 'search',
+    placeholder: 'Search chats by title',
+    '.label': 'Search chats by title',
+  }) as HTMLElement & {
+    value: string;
+  };
   private readonly list = el('ul', { className: 'history-list', 'aria-label': 'Past chats' });
   private chats: readonly ChatSummary[] = [];
 
@@ -17,8 +23,8 @@ export class HistoryList {
       el(
         'div',
         { className: 'history-head' },
+        iconButton('arrow-left', 'Back to the chat', () => this.close()),
         this.search,
-        button('Back', () => this.close(), { 'aria-label': 'Back to the chat' }),
       ),
       this.list,
     );
@@ -49,16 +55,22 @@ export class HistoryList {
         el(
           'li',
           { className: 'history-item' },
-          button(
-            chat.title,
-            () => {
-              postToHost({ type: 'openChat', chatId: chat.id });
-              this.close();
+          // A row of the list, not a button look-alike: the title is the link to the chat.
+          el(
+            'button',
+            {
+              type: 'button',
+              className: 'history-open',
+              title: `${chat.turns} messages, ${new Date(chat.updatedAt).toLocaleString()}`,
+              onclick: () => {
+                postToHost({ type: 'openChat', chatId: chat.id });
+                this.close();
+              },
             },
-            { className: 'history-open', title: `${chat.turns} messages, ${new Date(chat.updatedAt).toLocaleString()}` },
+            chat.title,
           ),
           el('span', { className: 'history-date' }, new Date(chat.updatedAt).toLocaleDateString()),
-          button('×', () => postToHost({ type: 'deleteChat', chatId: chat.id }), { 'aria-label': `Delete chat ${chat.title}`, className: 'history-delete' }),
+          iconButton('trash', `Delete chat ${chat.title}`, () => postToHost({ type: 'deleteChat', chatId: chat.id }), { className: 'history-delete' }),
         ),
       ),
     );

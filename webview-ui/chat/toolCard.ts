@@ -1,6 +1,6 @@
-// An agent tool call as a card: the call, its risk and why, a "Show diff" link for edits, and while
+// An agent tool call as a card: the call, its risk and why, "Open in diff editor" for edits, and while
 // it waits the four decisions (Deny asks what to do instead, which goes back to the model).
-import type { ApprovalDecision, ToolCallCard } from '../../protocol/chat';
+import type { ApprovalDecision, CardDiff, ToolCallCard } from '../../protocol/chat';
 import { button, el } from './dom';
 import { postToHost } from './host';
 import { renderPlanCard } from './planList';
@@ -28,42 +28,43 @@ export function renderToolCard(card: ToolCallCard): HTMLElement {
       el('code', { className: 'tool-summary' }, card.summary),
       el('span', { className: `risk risk-${card.risk}` }, riskLabels[card.risk]),
     ),
-    card.reason ? el('div', { className: 'tool-reason' }, card.reason) : undefined,
+    card.command
+      ? el(
+          'dl',
+          { className: 'command-facts' },
+          el('dt', {}, 'Command'),
+          el('dd', {}, el('code', { className: 'command-line' }, card.command.line)),
+          el('dt', {}, 'In'),
+          el('dd', { className: 'command-folder' }, card.command.folder === '.' ? 'the workspace folder' : card.command.folder),
+        )
+      : undefined,
+    card.reason ? el('div', { className: 'tool-reason' }, card.command ? `Asks because: ${card.reason}` : card.reason) : undefined,
     // While it waits, and after a denial (what was refused); once applied, the file shows it.
     card.hasDiff && (card.state === 'pending' || card.state === 'denied')
-      ? el(
-          'a',
-          {
-            href: '#',
-            className: 'show-diff',
-            onclick: (event: Event) => {
-              event.preventDefault();
-              postToHost({ type: 'showDiff', callId: card.id });
-            },
-          },
-          'Show diff',
-        )
+      ? button('Open in diff editor', () => postToHost({ type: 'showDiff', callId: card.id }), { icon: 'diff', secondary: true, className: 'show-diff' })
       : undefined,
     el('div', { className: 'tool-state', 'aria-live': 'polite' }, stateLabels[card.state]),
   );
+  // The change itself, open while the user decides; folded away once decided.
+  if (card.diff) (element.querySelector('.tool-reason') ?? element.querySelector('.tool-head'))!.after(diffView(card.diff, card.state === 'pending'));
   if (card.state === 'pending') element.append(approvalButtons(decide, card.options));
-  if (card.result) element.append(el('details', {}, el('summary', {}, card.state === 'denied' ? 'Feedback' : 'Output'), el('pre', {}, card.result)));
+  if (card.result)
+    element.append(el('details', { className: 'tool-output' }, el('summary', {}, card.state === 'denied' ? 'Feedback' : 'Output'), el('pre', {}, card.result)));
   return element;
 }
 
 function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string) => void, options?: readonly ApprovalDecision[]): HTMLElement {
   const offered = (decision: ApprovalDecision) => !options || options.includes(decision);
-  const feedback = el('input', {
-    type: 'text',
+  const feedback = el('vscode-textfield', {
     className: 'deny-feedback',
     placeholder: 'What should it do instead? (optional)',
-    'aria-label': 'Feedback for the model',
-  });
+    '.label': 'Feedback for the model',
+  }) as HTMLElement & { value: string };
   const denyRow = el(
     'div',
     { className: 'deny-row', hidden: true },
     feedback,
-    button('Deny', () => decide('deny', feedback.value.trim() || undefined), { className: 'danger' }),
+    button('Deny', () => decide('deny', feedback.value.trim() || undefined), { icon: 'close' }),
   );
   feedback.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') decide('deny', feedback.value.trim() || undefined);
@@ -71,13 +72,42 @@ function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string)
   const row = el(
     'div',
     { className: 'approval-buttons' },
-    button('Allow once', () => decide('once'), { className: 'primary' }),
-    offered('session') ? button('Allow for this session', () => decide('session')) : undefined,
-    offered('always') ? button('Always', () => decide('always'), { title: 'Save a rule that allows this from now on' }) : undefined,
-    button('Deny…', () => {
-      denyRow.hidden = false;
-      feedback.focus();
-    }),
+    button('Allow once', () => decide('once'), { icon: 'check' }),
+    offered('session') ? button('Allow for this session', () => decide('session'), { secondary: true }) : undefined,
+    offered('always') ? button('Always', () => decide('always'), { title: 'Save a rule that allows this from now on', secondary: true }) : undefined,
+    button(
+      'Deny…',
+      () => {
+        denyRow.hidden = false;
+        feedback.focus();
+      },
+      { secondary: true },
+    ),
   );
   return el('div', {}, row, denyRow);
+}
+
+/** The change as hunks of −/+ lines (the signs are text, so a screen reader reads them too). */
+function diffView(diff: CardDiff, open: boolean): HTMLElement {
+  const counts = `+${diff.added} −${diff.removed}`;
+  const hunks = diff.hunks.map((hunk) =>
+    el(
+      'div',
+      { className: 'diff-hunk' },
+      el('div', { className: 'diff-hunk-head' }, `@@ −${hunk.oldStart} +${hunk.newStart} @@`),
+      ...hunk.removed.map((line) => el('div', { className: 'diff-line removed' }, `− ${line}`)),
+      ...hunk.added.map((line) => el('div', { className: 'diff-line added' }, `+ ${line}`)),
+    ),
+  );
+  return el(
+    'details',
+    { className: 'card-diff', open, 'aria-label': `Change to ${diff.path}: ${diff.added} lines added, ${diff.removed} removed` },
+    el('summary', {}, el('span', { className: 'diff-path' }, diff.path), ' ', el('span', { className: 'diff-counts' }, counts)),
+    el(
+      'div',
+      { className: 'diff-body' },
+      ...hunks,
+      diff.truncated ? el('div', { className: 'diff-more' }, 'More changes: open the diff editor to see them all.') : undefined,
+    ),
+  );
 }

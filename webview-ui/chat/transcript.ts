@@ -2,7 +2,7 @@
 // cards, token use per turn, and failed turns with what to do about them.
 import type { Attachment, BusyTurn, ChatCommand, ChatTurn, ToolCallCard, TurnUsage } from '../../protocol/chat';
 import type { Vote } from '../../protocol/usageStats';
-import { button, el } from './dom';
+import { button, el, icon, iconButton } from './dom';
 import { postToHost } from './host';
 import { renderMarkdown, type CodeHandler } from './markdown';
 import { renderToolCard } from './toolCard';
@@ -41,6 +41,7 @@ export class Transcript {
     }
     if (!turns.length)
       this.element.append(el('p', { className: 'empty' }, 'Ask about your code. Type @ to attach a file, symbol, the selection, problems or the codebase.'));
+    this.offerRetry();
     this.scroll();
   }
 
@@ -48,6 +49,7 @@ export class Transcript {
     this.element.querySelector('.empty')?.remove();
     this.element.append(this.turnElement(turn));
     this.start(replyId);
+    this.offerRetry();
     this.scroll();
   }
 
@@ -71,6 +73,7 @@ export class Transcript {
     if (old) old.replaceWith(fresh);
     else this.element.append(fresh);
     if (turn.error) this.onFailedTurn(this.questionBefore(fresh));
+    this.offerRetry();
     this.scroll();
   }
 
@@ -81,8 +84,18 @@ export class Transcript {
     const old = turn.querySelector(`[data-call-id="${CSS.escape(card.id)}"]`);
     if (old) old.replaceWith(fresh);
     else turn.querySelector('.tool-calls')?.append(fresh);
-    if (card.state === 'pending') fresh.querySelector<HTMLButtonElement>('.approval-buttons button')?.focus();
+    if (card.state === 'pending') fresh.querySelector<HTMLElement>('.approval-buttons vscode-button')?.focus();
+    this.showWaiting(turn);
     this.scroll();
+  }
+
+  /** While a card waits for a decision the turn says so: the model is not thinking, the user is asked. */
+  private showWaiting(turn: Element): void {
+    const waiting = !!turn.querySelector('.tool-card.state-pending');
+    turn.classList.toggle('awaiting-approval', waiting);
+    turn.querySelector('.turn-status')?.remove();
+    if (waiting)
+      turn.querySelector('.tool-calls')?.after(el('div', { className: 'turn-status', role: 'status' }, icon('bell-dot'), ' Waiting for your approval'));
   }
 
   /** What a reply shows before its first word: the model may still be loading. */
@@ -106,7 +119,15 @@ export class Transcript {
   private turnElement(turn: ChatTurn): HTMLElement {
     const element = el('div', { className: `turn ${turn.role}${turn.error ? ' failed' : ''}`, 'data-turn-id': turn.id });
     if (turn.role === 'user') {
-      element.append(el('div', { className: 'user-text' }, turn.text));
+      const text = el('div', { className: 'user-text' }, turn.text);
+      element.append(
+        el(
+          'div',
+          { className: 'user-head' },
+          text,
+          iconButton('edit', 'Edit and resend', () => editQuestion(turn, text), { className: 'edit-question' }),
+        ),
+      );
       if (turn.attachments?.length) element.append(chips(turn.attachments));
       return element;
     }
@@ -125,7 +146,7 @@ export class Transcript {
             'div',
             { className: 'actions' },
             turn.action ? button(actionLabels[turn.action], () => postToHost({ type: 'command', command: turn.action! })) : undefined,
-            button('Retry', () => postToHost({ type: 'retry', turnId: turn.id })),
+            button('Retry', () => postToHost({ type: 'retry', turnId: turn.id }), { icon: 'refresh', secondary: !!turn.action }),
           ),
         ),
       );
@@ -140,13 +161,21 @@ export class Transcript {
             ? el('span', {}, `The ${files} file(s) this reply changed were restored.`)
             : button(`Restore ${files} file(s) to before this reply`, () => postToHost({ type: 'restoreCheckpoint', turnId: turn.id }), {
                 title: 'Undo what this reply (and any later agent reply) changed',
+                icon: 'discard',
+                secondary: true,
               }),
         ),
       );
     }
     if (turn.usage) element.append(el('div', { className: 'usage' }, usageText(turn.usage)));
-    if (!turn.error && turn.text) element.append(feedbackRow(turn));
+    if (!turn.error && turn.text) element.append(answerActions(turn), feedbackRow(turn));
     return element;
+  }
+
+  /** Retry is offered under the last reply only: retrying an older one would drop what follows it. */
+  private offerRetry(): void {
+    const replies = Array.from(this.element.querySelectorAll<HTMLElement>('.turn.assistant:not(.streaming)'));
+    replies.forEach((reply, index) => reply.querySelector<HTMLElement>('.retry-answer')?.toggleAttribute('hidden', index !== replies.length - 1));
   }
 
   private questionBefore(element: HTMLElement): ChatTurn | undefined {
@@ -172,7 +201,7 @@ export function chips(attachments: readonly Attachment[], onRemove?: (index: num
           title: attachment.text.slice(0, 400) || attachment.label,
         },
         chipLabel(attachment),
-        onRemove ? button('×', () => onRemove(index), { 'aria-label': `Remove ${attachment.label}`, className: 'chip-remove' }) : undefined,
+        onRemove ? iconButton('close', `Remove ${attachment.label}`, () => onRemove(index), { className: 'chip-remove' }) : undefined,
       ),
     ),
   );
@@ -209,33 +238,83 @@ function usageText(usage: TurnUsage): string {
   return parts.join(' · ');
 }
 
+/** Under a finished reply: copy all of it (as Markdown), or ask for another answer. */
+function answerActions(turn: ChatTurn): HTMLElement {
+  return el(
+    'div',
+    { className: 'answer-actions' },
+    iconButton('copy', 'Copy answer', () => postToHost({ type: 'code', action: 'copy', code: turn.text })),
+    iconButton('refresh', 'Retry', () => postToHost({ type: 'retry', turnId: turn.id }), { className: 'retry-answer' }),
+  );
+}
+
+/** Turns a sent question into a text area: Enter (or Resend) sends it again, Escape puts it back. */
+function editQuestion(turn: ChatTurn, shown: HTMLElement): void {
+  const head = shown.parentElement!;
+  const editor = el('vscode-textarea', { rows: '3', '.label': 'Edit your message', '.value': turn.text }) as HTMLElement & { value: string };
+  const resend = () => editor.value.trim() && postToHost({ type: 'resend', turnId: turn.id, text: editor.value.trim() });
+  const cancel = () => {
+    form.replaceWith(head);
+    head.querySelector<HTMLElement>('.edit-question')?.focus();
+  };
+  editor.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      resend();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      cancel();
+    }
+  });
+  const form = el(
+    'div',
+    { className: 'edit-form' },
+    editor,
+    el(
+      'div',
+      { className: 'edit-buttons' },
+      button('Resend', resend, { icon: 'send', title: 'Send again; the conversation after this message is replaced' }),
+      button('Cancel', cancel, { secondary: true }),
+    ),
+  );
+  head.replaceWith(form);
+  editor.focus();
+}
+
 /** 👍/👎 under a reply; either opens an optional note, sent with the vote (kept only on this machine). */
 function feedbackRow(turn: ChatTurn): HTMLElement {
   const row = el('div', { className: 'feedback' });
   if (turn.feedback) {
-    row.append(el('span', { className: 'feedback-given' }, turn.feedback === 'up' ? '👍 Marked helpful' : '👎 Marked not helpful'));
+    row.append(
+      el(
+        'span',
+        { className: 'feedback-given' },
+        icon(turn.feedback === 'up' ? 'thumbsup-filled' : 'thumbsdown-filled'),
+        turn.feedback === 'up' ? ' Marked helpful' : ' Marked not helpful',
+      ),
+    );
     return row;
   }
   const ask = (vote: Vote) => {
-    const note = el('input', {
-      type: 'text',
+    const note = el('vscode-textfield', {
       className: 'feedback-note',
       placeholder: 'What was good or wrong? (optional)',
-      'aria-label': 'Feedback note',
-      maxlength: '1000',
-    });
+      '.label': 'Feedback note',
+      '.maxLength': '1000',
+    }) as HTMLElement & { value: string };
     const send = () => postToHost({ type: 'feedback', turnId: turn.id, vote, note: note.value.trim() || undefined });
     note.addEventListener('keydown', (event) => event.key === 'Enter' && send());
     row.replaceChildren(
       note,
       button('Send', send),
-      button('Skip note', () => postToHost({ type: 'feedback', turnId: turn.id, vote })),
+      button('Skip note', () => postToHost({ type: 'feedback', turnId: turn.id, vote }), { secondary: true }),
     );
     note.focus();
   };
   row.append(
-    button('👍', () => ask('up'), { title: 'Helpful', 'aria-label': 'Helpful' }),
-    button('👎', () => ask('down'), { title: 'Not helpful', 'aria-label': 'Not helpful' }),
+    iconButton('thumbsup', 'Helpful', () => ask('up')),
+    iconButton('thumbsdown', 'Not helpful', () => ask('down')),
   );
   return row;
 }
