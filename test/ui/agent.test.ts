@@ -88,7 +88,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
   beforeEach(async () => {
     // New Chat is the view's title action (and a command).
     await runCommand(page, 'Pylot: New Chat');
-    await panel.locator('.transcript .empty').waitFor({ timeout });
+    await panel.locator('.transcript p.empty').waitFor({ timeout });
     assert.equal(await chatMode(panel), 'Agent', 'a new chat stays in Agent mode');
   });
 

@@ -134,7 +134,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
   it('keeps the chat in the history, found by its title', async () => {
     const shots = await screenshots(page, 'chat-history');
     await runCommand(page, 'Pylot: New Chat');
-    await panel.locator('.transcript .empty').waitFor({ timeout });
+    await panel.locator('.transcript p.empty').waitFor({ timeout });
     await runCommand(page, 'Pylot: Chat History');
     const search = panel.getByLabel('Search chats by title');
     await search.fill('add a and');
@@ -142,7 +142,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await entry.waitFor({ timeout });
     await shots.take('history');
     await search.fill('nothing like it');
-    await panel.locator('.history-list .empty').waitFor({ timeout });
+    await panel.locator('.history-list li.empty').waitFor({ timeout });
     await search.fill('');
     await entry.click();
     await panel.locator('.turn.assistant .code-block code', { hasText: 'return a + b;' }).waitFor({ timeout });

@@ -168,7 +168,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     await input().press('Enter');
     assert.equal(await input().inputValue(), 'Explain @codebase ');
     await input().pressSequentially('and @');
-    assert.equal(await options.count(), 5);
+    assert.equal(await options.count(), 6); // @file @symbol @selection @problems @codebase @git
     await input().press('ArrowDown'); // @file → @symbol
     await input().press('Enter');
     assert.deepEqual(await lastSent(), { type: 'pickMention', kind: 'symbol' });

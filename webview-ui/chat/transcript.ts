@@ -40,7 +40,13 @@ export class Transcript {
       if (busy.text) this.delta(busy.turnId, busy.text);
     }
     if (!turns.length)
-      this.element.append(el('p', { className: 'empty' }, 'Ask about your code. Type @ to attach a file, symbol, the selection, problems or the codebase.'));
+      this.element.append(
+        el(
+          'p',
+          { className: 'empty' },
+          'Ask about your code. Type @ to attach a file, symbol, the selection, problems, the codebase or the uncommitted changes.',
+        ),
+      );
     this.offerRetry();
     this.scroll();
   }
