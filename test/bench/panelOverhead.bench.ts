@@ -4,7 +4,8 @@
 // (node-llama-cpp in this process). The three alternate round by round; every round asks a question
 // of its own, the same one on each path, so each path's KV cache holds what the others' hold. Two
 // models: a scripted one (a first token in milliseconds: the pipeline's fixed cost) and the
-// ~0.5B-shaped bench model (a CPU's realistic first token). Needs `node scripts/package.mjs --out out/pylot.vsix`.
+// ~0.5B-shaped bench model (a CPU's realistic first token). Packages out/pylot.vsix from dist/ first.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,25 +41,33 @@ const askRequest = (question: string) => ({
 const shows = (text: string) => text.trim().length > 0;
 
 /** The DOM the in-page probe uses (the tests compile without DOM types). */
+/** Frame-clock stamps: Enter down, the question shown in the transcript (the host's echo), the answer's first character. */
+interface Probe {
+  enter?: number;
+  echo?: number;
+  first?: number;
+}
+
 interface ProbeGlobals {
   document: {
     body: unknown;
     addEventListener(type: 'keydown', listener: (event: { key: string }) => void, capture: boolean): void;
     removeEventListener(type: 'keydown', listener: (event: { key: string }) => void, capture: boolean): void;
+    querySelector(selectors: string): unknown;
     querySelectorAll(selectors: string): ArrayLike<{ textContent: string | null; querySelector(selectors: string): unknown }>;
   };
   MutationObserver: new (callback: () => void) => { observe(target: unknown, options: Record<string, boolean>): void; disconnect(): void };
   performance: { now(): number };
-  pylotProbe?: { enter?: number; first?: number };
+  pylotProbe?: Probe;
 }
 
 /**
- * Runs in the panel's frame: notes when Enter goes down and when the newest reply first shows text
- * instead of its "Thinking…" placeholder. Both stamps are on the frame's own clock.
+ * Runs in the panel's frame: notes when Enter goes down, when the host has echoed the question into
+ * the (new, empty) transcript, and when the newest reply first shows text instead of its "Thinking…" placeholder. Both stamps are on the frame's own clock.
  */
 function armProbe(): void {
   const g = globalThis as unknown as ProbeGlobals;
-  const probe: { enter?: number; first?: number } = {};
+  const probe: Probe = {};
   g.pylotProbe = probe;
   const onKey = (event: { key: string }) => {
     if (event.key === 'Enter' && probe.enter === undefined) probe.enter = g.performance.now();
@@ -66,6 +75,7 @@ function armProbe(): void {
   g.document.addEventListener('keydown', onKey, true);
   const observer = new g.MutationObserver(() => {
     if (probe.enter === undefined) return;
+    if (probe.echo === undefined && g.document.querySelector('.turn.user')) probe.echo = g.performance.now();
     const replies = g.document.querySelectorAll('.turn.assistant .markdown');
     const reply = replies[replies.length - 1];
     if (!reply || reply.querySelector('.thinking') || !reply.textContent?.trim()) return;
@@ -87,9 +97,13 @@ const models = [
   { label: '0.5B-shaped bench model, Q8_0', file: await benchModel() },
 ];
 
+// The panel runs what a user installs, built from this checkout's dist/.
+const vsix = path.join(root, 'out/pylot.vsix');
+if (spawnSync(process.execPath, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: 'inherit' }).status !== 0)
+  throw new Error('packaging the .vsix failed');
 const workspace = await mkdtemp(path.join(tmpdir(), 'pylot-bench-panel-'));
 const server = await startCodeServer({
-  extensions: [path.join(root, 'out/pylot.vsix')],
+  extensions: [vsix],
   machineSettings: { 'pylot.models.chat': models[0]!.file, 'pylot.threads': threads, 'pylot.contextSize': contextSize },
 });
 const browser = await launchBrowser();
@@ -104,6 +118,8 @@ const harness = startHarness({
 const llama = await getLlama({ build: 'never', maxThreads: threads });
 const results: string[][] = [['path (median of rounds)', 'ms', 'p90 ms', '÷ sidecar']];
 const summary: string[] = [];
+/** Per panel round: Enter → the question echoed by the host, before the sidecar is asked. */
+const echoMs: number[] = [];
 
 try {
   const page = browser.page;
@@ -121,6 +137,7 @@ try {
     const paths = await openPaths(page, panel, file);
     // The first question loads the model on every path and fills its cache with the system prompt.
     for (const run of Object.values(paths)) await run(`Warm-up ${serial++}: what is a closure?`);
+    echoMs.length = 0;
     const times: Record<keyof Paths, number[]> = { panel: [], sidecar: [], model: [] };
     for (let round = 0; round < rounds; round++) {
       const question = `Question ${serial++}: how do I add two numbers in TypeScript?`;
@@ -129,15 +146,16 @@ try {
       for (const name of order) times[name].push(await paths[name](question));
     }
     const sidecarMs = median(times.sidecar);
-    const row = (name: string, values: number[]) => [
+    const row = (name: string, values: number[], ratio = true) => [
       name,
       median(values).toFixed(1),
       percentile(values, 90).toFixed(1),
-      (median(values) / sidecarMs).toFixed(3),
+      ratio ? (median(values) / sidecarMs).toFixed(3) : '',
     ];
     results.push(
       [`${label}:`, '', '', ''],
       row('  Enter → first character in the panel', times.panel),
+      row('    of which Enter → question shown (host round trip)', echoMs, false),
       row('  request → first delta, straight to the sidecar', times.sidecar),
       row("  the model's own first token (node-llama-cpp)", times.model),
     );
@@ -181,6 +199,7 @@ async function openPaths(page: Page, panel: Frame, file: string): Promise<Paths>
         .click({ timeout: 2000 })
         .catch(() => undefined);
       await panel.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout });
+      echoMs.push(probe.echo! - probe.enter!);
       return probe.first! - probe.enter!;
     },
     async sidecar(question) {
