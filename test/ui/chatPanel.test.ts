@@ -100,6 +100,36 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
   });
 
+  it("shows a reply's first words as soon as they arrive, not after the next batch", async () => {
+    await host({ type: 'turnStart', user: { id: 't1-user', role: 'user', text: 'hi?' }, replyId: 't1' });
+    await host({ type: 'turnDelta', turnId: 't1', text: '\n' });
+    // What the reply shows right after each delta's handler has run, read before any timer can fire.
+    const shownAfter = (text: string) =>
+      page.evaluate(
+        (delta) =>
+          new Promise<string>((resolve) => {
+            const w = globalThis as unknown as Window & {
+              addEventListener: (type: string, listener: (event: { data: unknown }) => void) => void;
+              removeEventListener: (type: string, listener: (event: { data: unknown }) => void) => void;
+              document: { querySelector: (selectors: string) => { textContent: string | null } | null };
+            };
+            const listener = (event: { data: unknown }) => {
+              if ((event.data as { shown?: boolean }).shown !== true) return;
+              w.removeEventListener('message', listener);
+              resolve(w.document.querySelector('.turn.assistant .markdown')?.textContent ?? '');
+            };
+            w.addEventListener('message', listener);
+            w.postMessage({ type: 'turnDelta', turnId: 't1', text: delta }, '*');
+            w.postMessage({ shown: true }, '*');
+          }),
+        text,
+      );
+    assert.equal((await shownAfter('Hello')).trim(), 'Hello', 'the first words replace "Thinking…" at once');
+    await shownAfter(' there, **friend**');
+    await page.locator('.turn.assistant .markdown strong', { hasText: 'friend' }).waitFor();
+    assert.equal((await page.locator('.turn.assistant .markdown').innerText()).trim(), 'Hello there, friend');
+  });
+
   it('asks 👍/👎 under a finished reply, with an optional note; a voted reply says so; a failed one asks nothing', async () => {
     const answered = (id: string, feedback?: 'up' | 'down') => ({ id, role: 'assistant' as const, text: `Answer ${id}.`, ...(feedback && { feedback }) });
     await host({
