@@ -20,6 +20,9 @@ export interface CommandRun {
   readonly ms: number;
 }
 
+/** Runs a command to its end: this background runner, or a terminal's (extension/agent/shellTerminals.ts). */
+export type CommandRunner = (command: string, options: RunOptions) => Promise<CommandRun>;
+
 export function runCommand(command: string, options: RunOptions): Promise<CommandRun> {
   const started = performance.now();
   return new Promise((resolve) => {
