@@ -133,11 +133,11 @@ suite('Pylot agent: commands in a terminal', () => {
     }
   });
 
-  test("the turn's end stops a command still running in the terminal (Ctrl+C), and the terminal stays", async () => {
+  /** Runs `command` (it prints `pid=N` first) in a turn that ends while it still runs; its pid, seen alive then. */
+  async function leaveRunning(command: string): Promise<number> {
     const api = await pylot();
-    const command = "sh -c 'echo pid=$$; exec sleep 600'";
-    // Reads until the command printed its pid (seen alive then), then ends the turn with it still running.
     let aliveBeforeEnd = false;
+    // Reads until the command printed its pid, then ends the turn with it still running.
     const untilPid = (messages: Messages) => {
       const pid = /pid=(\d+)/.exec(messages.map((m) => m.content).join('\n'))?.[1];
       if (!pid) return read(messages);
@@ -146,15 +146,48 @@ suite('Pylot agent: commands in a terminal', () => {
     };
     server.reply(JSON.stringify({ tool: 'run_command', args: { command, waitSeconds: 1 } }), untilPid, untilPid);
     const ui = new AllowingUi();
-    const result = await api.agent.runAgentTurn({ task: 'Start a long sleep' }, ui);
+    const result = await api.agent.runAgentTurn({ task: 'Start a long command' }, ui);
     assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
     assert.match(ui.results()[0]!, /still running after \d+ s, as cmd-\d+\./);
     const pid = Number(/pid=(\d+)/.exec(ui.results().join('\n'))?.[1]);
     assert.ok(pid > 0, 'the command printed its pid');
     assert.ok(aliveBeforeEnd, 'the command ran until its turn ended');
+    return pid;
+  }
+
+  test("the turn's end stops a command still running in the terminal (Ctrl+C), and the terminal stays", async () => {
+    const pid = await leaveRunning("sh -c 'echo pid=$$; exec sleep 600'");
     await waitFor('the command to be stopped after its turn ended', () => !alive(pid), 30_000);
     const terminal = agentTerminal();
     assert.ok(terminal && terminal.exitStatus === undefined, 'the terminal is still open for the next command');
+  });
+
+  test('a command that ignores Ctrl+C is stopped by closing its terminal', async () => {
+    const pid = await leaveRunning('sh -c \'trap "" INT; echo pid=$$; while :; do sleep 1; done\'');
+    const terminal = vscode.window.terminals.find((t) => t.name === 'Pylot Agent' && t.shellIntegration);
+    const shellPid = await terminal?.processId;
+    await waitFor('the command to be stopped after its turn ended', () => !alive(pid), 30_000);
+    await waitFor('its terminal to be closed', async () => {
+      for (const open of vscode.window.terminals) if ((await open.processId) === shellPid) return false;
+      return true;
+    });
+  });
+
+  test('a command in the terminal is stopped at its time limit, and the agent is told', async () => {
+    await setting('agent.commandTimeoutSeconds', 3);
+    try {
+      const api = await pylot();
+      server.reply(JSON.stringify({ tool: 'run_command', args: { command: "sh -c 'echo pid=$$; exec sleep 600'" } }), JSON.stringify({ answer: 'done' }));
+      const ui = new AllowingUi();
+      const result = await api.agent.runAgentTurn({ task: 'Run a command that takes too long' }, ui);
+      assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
+      const [output] = ui.results();
+      assert.match(output!, /^\$ sh -c [^\n]*\nstopped after the 3 s time limit \([\d.]+ s\)\npid=\d+/);
+      const pid = Number(/pid=(\d+)/.exec(output!)?.[1]);
+      await waitFor('the command to be gone', () => !alive(pid), 30_000);
+    } finally {
+      await setting('agent.commandTimeoutSeconds', undefined);
+    }
   });
 
   test('where shell integration does not start, the command runs in the background runner, with a note, shown in a terminal', async () => {
