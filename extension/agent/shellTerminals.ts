@@ -154,7 +154,11 @@ function execute(terminal: vscode.Terminal, command: string, options: RunOptions
         ended = true;
         settle();
       }),
-      vscode.window.onDidCloseTerminal((closed) => closed === terminal && finish()),
+      vscode.window.onDidCloseTerminal((closed) => {
+        if (closed !== terminal) return;
+        if (!cancelled && !timedOut) emit('\n[the "Pylot Agent" terminal was closed before the command ended]');
+        finish();
+      }),
     ];
     const execution = integration.executeCommand(command);
     const stream = execution.read();

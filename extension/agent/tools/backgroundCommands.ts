@@ -76,7 +76,13 @@ export class BackgroundCommands {
     if (!running.result) return `${id} is still running (${seconds(running)} s). New output:\n${output}`;
     this.runs.delete(id);
     const { result } = running;
-    const how = result.cancelled ? 'was cancelled' : result.timedOut ? 'was stopped at its time limit' : `exited with code ${result.exitCode}`;
+    const how = result.cancelled
+      ? 'was cancelled'
+      : result.timedOut
+        ? 'was stopped at its time limit'
+        : result.exitCode === null
+          ? 'ended without an exit code'
+          : `exited with code ${result.exitCode}`;
     return `${id} ${how} after ${(result.ms / 1000).toFixed(1)} s. New output:\n${output}`;
   }
 

@@ -133,6 +133,7 @@ suite('Pylot agent: commands in a terminal', () => {
     }
   });
 
+  let lastRun: string[] = [];
   /** Runs `command` (it prints `pid=N` first) in a turn that ends while it still runs; its pid, seen alive then. */
   async function leaveRunning(command: string): Promise<number> {
     const api = await pylot();
@@ -149,7 +150,8 @@ suite('Pylot agent: commands in a terminal', () => {
     const result = await api.agent.runAgentTurn({ task: 'Start a long command' }, ui);
     assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
     assert.match(ui.results()[0]!, /still running after \d+ s, as cmd-\d+\./);
-    const pid = Number(/pid=(\d+)/.exec(ui.results().join('\n'))?.[1]);
+    lastRun = ui.results();
+    const pid = Number(/pid=(\d+)/.exec(lastRun.join('\n'))?.[1]);
     assert.ok(pid > 0, 'the command printed its pid');
     assert.ok(aliveBeforeEnd, 'the command ran until its turn ended');
     return pid;
@@ -163,14 +165,15 @@ suite('Pylot agent: commands in a terminal', () => {
   });
 
   test('a command that ignores Ctrl+C is stopped by closing its terminal', async () => {
-    const pid = await leaveRunning('sh -c \'trap "" INT; echo pid=$$; while :; do sleep 1; done\'');
-    const terminal = vscode.window.terminals.find((t) => t.name === 'Pylot Agent' && t.shellIntegration);
-    const shellPid = await terminal?.processId;
+    // $PPID: the shell of the terminal it runs in (another one if an earlier command's is still busy).
+    const pid = await leaveRunning('sh -c \'trap "" INT; echo pid=$$ shell=$PPID; while :; do sleep 1; done\'');
+    const shellPid = Number(/shell=(\d+)/.exec(lastRun.join('\n'))?.[1]);
+    assert.ok(
+      await Promise.all(vscode.window.terminals.map((t) => t.processId)).then((pids) => pids.includes(shellPid)),
+      'it ran in a terminal open until its turn ended',
+    );
     await waitFor('the command to be stopped after its turn ended', () => !alive(pid), 30_000);
-    await waitFor('its terminal to be closed', async () => {
-      for (const open of vscode.window.terminals) if ((await open.processId) === shellPid) return false;
-      return true;
-    });
+    await waitFor('its terminal to be closed', async () => !(await Promise.all(vscode.window.terminals.map((t) => t.processId))).includes(shellPid), 30_000);
   });
 
   test('a command in the terminal is stopped at its time limit, and the agent is told', async () => {
@@ -188,6 +191,22 @@ suite('Pylot agent: commands in a terminal', () => {
     } finally {
       await setting('agent.commandTimeoutSeconds', undefined);
     }
+  });
+
+  test('a terminal the user closes ends its command, and the agent reads that', async () => {
+    const api = await pylot();
+    const command = "sh -c 'echo pid=$$; exec sleep 600'";
+    server.reply(JSON.stringify({ tool: 'run_command', args: { command, waitSeconds: 1 } }), read, readToEnd);
+    // The user closes the terminal once the call returned with the command still running.
+    const ui = new AllowingUi((event) => event.type === 'toolResult' && event.output.includes('still running') && agentTerminal()?.dispose());
+    const result = await api.agent.runAgentTurn({ task: 'Run a command whose terminal gets closed' }, ui);
+    assert.equal(result.outcome, 'answered', JSON.stringify(ui.events));
+    const reads = ui.results().slice(1).join('\n');
+    // The note may come with the read before the end or with the end.
+    assert.match(reads, /\n\[the "Pylot Agent" terminal was closed before the command ended\]/, reads);
+    assert.match(ui.results().at(-1)!, /^cmd-\d+ ended without an exit code after [\d.]+ s\. New output:/);
+    const pid = Number(/pid=(\d+)/.exec(ui.results().join('\n'))?.[1]);
+    await waitFor('the command to be gone with its terminal', () => !alive(pid), 30_000);
   });
 
   test('where shell integration does not start, the command runs in the background runner, with a note, shown in a terminal', async () => {
