@@ -109,8 +109,10 @@ function execute(terminal: vscode.Terminal, command: string, options: RunOptions
   if (!integration) return Promise.resolve({ output: noShellIntegration, exitCode: null, timedOut: false, cancelled: false, ms: 0 });
   const output = new CappedText(options.outputLimit);
   const plain = new TerminalText();
+  let finished = false;
+  // Nothing after the result: a late chunk would reach the card and the record of an ended run.
   const emit = (text: string) => {
-    if (!text) return;
+    if (!text || finished) return;
     output.push(text);
     options.onOutput?.(text);
   };
@@ -120,15 +122,14 @@ function execute(terminal: vscode.Terminal, command: string, options: RunOptions
     let exitCode: number | undefined;
     let ended = false;
     let read = false;
-    let finished = false;
     const timers: NodeJS.Timeout[] = [];
     const finish = () => {
       if (finished) return;
+      emit(plain.flush());
       finished = true;
       for (const timer of timers) clearTimeout(timer);
       for (const subscription of subscriptions) subscription.dispose();
       options.signal.removeEventListener('abort', onAbort);
-      emit(plain.flush());
       resolve({ output: output.text(), exitCode: exitCode ?? null, timedOut, cancelled, ms: performance.now() - started });
     };
     // The end event and the end of the output come in either order.
