@@ -36,6 +36,7 @@ import { AgentPolicy } from './policy/policy';
 import { SavedOutputs } from './savedOutputs';
 import { readAgentSettings, saveRule, type AgentSettings } from './agentSettings';
 import type { AgentUi } from './ui';
+import { AgentTerminals } from './shellTerminals';
 import { BackgroundCommands } from './tools/backgroundCommands';
 import { VsCodeToolHost } from './vscodeToolHost';
 
@@ -76,7 +77,7 @@ export class AgentService implements vscode.Disposable {
   private readonly turns = new Map<string, Turn>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private policy: AgentPolicy;
-  private terminal: { write(text: string): void; terminal: vscode.Terminal } | undefined;
+  private readonly terminals = new AgentTerminals();
   private readonly outputs: SavedOutputs | undefined;
   private readonly commands = new BackgroundCommands();
 
@@ -164,7 +165,7 @@ export class AgentService implements vscode.Disposable {
 
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
-    this.terminal?.terminal.dispose();
+    this.terminals.dispose();
   }
 
   private changedBy(turnId: string): string[] {
@@ -195,14 +196,7 @@ export class AgentService implements vscode.Disposable {
       return { status: 'denied', output: 'Commands are off until the workspace is trusted (Restricted Mode).' };
     const signal = AbortSignal.any([turn.signal, cancelled]);
     const policy = this.policy;
-    const host = new VsCodeToolHost(
-      policy.paths,
-      this.preview,
-      this.searchCode,
-      () => turn.settings,
-      () => this.commandTerminal(),
-      this.commands,
-    );
+    const host = new VsCodeToolHost(policy.paths, this.preview, this.searchCode, () => turn.settings, this.terminals, this.commands);
     const result = await executeCall(
       call,
       {
@@ -225,15 +219,6 @@ export class AgentService implements vscode.Disposable {
     this.log.info`Agent: ${call.tool} ${code(spec.approvalTitle(call.args).slice(0, 200))} → ${result.status}`;
     if (spec.risk === 'write' && !isExternalToolName(call.tool) && result.status !== 'error') this.proposalDecided(result.status === 'ok');
     return result;
-  }
-
-  private commandTerminal(): { write(text: string): void } {
-    if (this.terminal && vscode.window.terminals.includes(this.terminal.terminal)) return this.terminal;
-    const writes = new vscode.EventEmitter<string>();
-    const terminal = vscode.window.createTerminal({ name: 'Pylot Agent', pty: { onDidWrite: writes.event, open: () => undefined, close: () => undefined } });
-    this.terminal = { terminal, write: (text) => writes.fire(text) };
-    terminal.show(true);
-    return this.terminal;
   }
 }
 

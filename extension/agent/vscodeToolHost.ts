@@ -1,13 +1,14 @@
 // What the agent's tools get from VS Code (see tools/tool.ts, ToolHost): reads prefer what the user
 // sees in an open editor, an approved change is one WorkspaceEdit (undoable) then saved, diffs show
-// in VS Code's diff editor, commands run in the background runner (mirrored to a terminal if the
-// user wants), symbols come from the language servers.
+// in VS Code's diff editor, commands run in the background runner (or, if the user wants, in a
+// terminal: shellTerminals.ts), symbols come from the language servers.
 import * as vscode from 'vscode';
 import type { CodeSearch } from '../index/codebaseIndex';
 import { DiffPreview } from './diffPreview';
 import { createApproved, identifyApproved, MovedFileError, readApproved, type ApprovedFile } from './policy/fileHandles';
 import type { WorkspacePaths } from './policy/paths';
 import type { AgentSettings } from './agentSettings';
+import { noShellIntegration, type AgentTerminals } from './shellTerminals';
 import type { BackgroundCommands } from './tools/backgroundCommands';
 import { ToolError, type FileChange, type SymbolLocation, type Target, type ToolHost } from './tools/tool';
 import type { ProposedChange } from './ui';
@@ -18,7 +19,8 @@ export class VsCodeToolHost implements ToolHost {
     private readonly diffs: DiffPreview,
     private readonly searchCode: CodeSearch,
     private readonly settings: () => AgentSettings,
-    private readonly terminal: () => { write(text: string): void } | undefined,
+    /** Where commands run when the user chose a terminal (undefined: never in a terminal). */
+    private readonly terminals: AgentTerminals | undefined,
     private readonly commands: BackgroundCommands,
   ) {}
 
@@ -132,15 +134,26 @@ export class VsCodeToolHost implements ToolHost {
     options: { readonly waitMs?: number; readonly onOutput?: (text: string) => void } = {},
   ): Promise<string> {
     const settings = this.settings();
-    const terminal = settings.runCommandsInTerminal ? this.terminal() : undefined;
-    terminal?.write(`\r\n$ ${command}\r\n`);
+    const options_ = {
+      cwd,
+      timeoutMs: settings.commandTimeoutMs,
+      outputLimit: settings.commandOutputLimit,
+      signal,
+      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+    };
+    // Without waitMs the call lasts as long as the command (which its time limit ends).
+    const waitMs = options.waitMs ?? settings.commandTimeoutMs + 5000;
+    const terminals = settings.runCommandsInTerminal ? this.terminals : undefined;
+    const inTerminal = await terminals?.shellRunner(cwd, signal);
+    if (inTerminal) return this.commands.start(command, options_, waitMs, inTerminal);
+    const mirror = terminals?.mirror();
+    const note = mirror ? `${noShellIntegration}\n` : '';
+    mirror?.write(`\r\n${note}$ ${command}\r\n`);
     const onOutput = (text: string) => {
-      terminal?.write(text.replace(/\r?\n/g, '\r\n'));
+      mirror?.write(text.replace(/\r?\n/g, '\r\n'));
       options.onOutput?.(text);
     };
-    const options_ = { cwd, timeoutMs: settings.commandTimeoutMs, outputLimit: settings.commandOutputLimit, signal, onOutput };
-    // Without waitMs the call lasts as long as the command (which its time limit ends).
-    return this.commands.start(command, options_, options.waitMs ?? settings.commandTimeoutMs + 5000);
+    return note + (await this.commands.start(command, { ...options_, onOutput }, waitMs));
   }
 
   readCommand(id: string, waitMs: number, signal: AbortSignal): Promise<string> {

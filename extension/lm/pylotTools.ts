@@ -55,7 +55,7 @@ async function run(
       diffs,
       searchCode,
       () => readAgentSettings(),
-      () => undefined,
+      undefined,
       new BackgroundCommands(), // never used: only read tools are offered to VS Code
     );
     return await tool.invoke(args, { paths: new Map(), workspace, host, signal: abort.signal, beforeWrite: () => undefined }, undefined);

@@ -67,7 +67,8 @@ export const chatAgentSettings = {
     schema: z.boolean(),
     default: false,
     order: 37,
-    description: 'Also show the agent\'s commands and their output in a "Pylot Agent" terminal.',
+    description:
+      'Run the agent\'s commands in a "Pylot Agent" terminal, through VS Code\'s shell integration: you see them run, the agent reads their output as it comes. Where shell integration does not start (a shell without it, or `terminal.integrated.shellIntegration.enabled` off), they run in the background and are shown in the terminal.',
   }),
   'agent.reviewEdits': declare({
     section: 'Chat & Agent',

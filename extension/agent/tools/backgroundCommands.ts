@@ -1,8 +1,9 @@
 // Commands the agent started that may outlive their call: run_command with `waitSeconds` returns
 // while the command still runs, and read_command_output reads what it printed since the last read
 // (capped the same way as a whole run: its head and tail) until it exits. Each run still ends at its
-// time limit, and when its turn ends. No `vscode`: the background runner is commandRunner.ts.
-import { CappedText, describeRun, runCommand, type CommandRun, type RunOptions } from './commandRunner';
+// time limit, and when its turn ends. The same record serves a run in a terminal (its runner is
+// ../shellTerminals.ts). No `vscode`: the background runner is commandRunner.ts.
+import { CappedText, describeRun, runCommand, type CommandRun, type CommandRunner, type RunOptions } from './commandRunner';
 
 interface Running {
   readonly command: string;
@@ -24,9 +25,9 @@ export class BackgroundCommands {
 
   /**
    * Starts `command`; resolves with the whole run if it ends within `waitMs`, else with what it
-   * printed so far and the id to read the rest under.
+   * printed so far and the id to read the rest under. `run` runs it (the background runner by default).
    */
-  async start(command: string, options: RunOptions, waitMs: number): Promise<string> {
+  async start(command: string, options: RunOptions, waitMs: number, run: CommandRunner = runCommand): Promise<string> {
     const id = `cmd-${this.next++}`;
     const running: Running = {
       command,
@@ -39,7 +40,7 @@ export class BackgroundCommands {
     this.arm(running);
     this.forgetOld();
     this.runs.set(id, running);
-    const done = runCommand(command, {
+    const done = run(command, {
       ...options,
       onOutput: (text) => {
         running.unread.push(text);
@@ -75,7 +76,13 @@ export class BackgroundCommands {
     if (!running.result) return `${id} is still running (${seconds(running)} s). New output:\n${output}`;
     this.runs.delete(id);
     const { result } = running;
-    const how = result.cancelled ? 'was cancelled' : result.timedOut ? 'was stopped at its time limit' : `exited with code ${result.exitCode}`;
+    const how = result.cancelled
+      ? 'was cancelled'
+      : result.timedOut
+        ? 'was stopped at its time limit'
+        : result.exitCode === null
+          ? 'ended without an exit code'
+          : `exited with code ${result.exitCode}`;
     return `${id} ${how} after ${(result.ms / 1000).toFixed(1)} s. New output:\n${output}`;
   }
 

@@ -20,6 +20,9 @@ export interface CommandRun {
   readonly ms: number;
 }
 
+/** Runs a command to its end: this background runner, or a terminal's (extension/agent/shellTerminals.ts). */
+export type CommandRunner = (command: string, options: RunOptions) => Promise<CommandRun>;
+
 export function runCommand(command: string, options: RunOptions): Promise<CommandRun> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -108,6 +111,12 @@ export class CappedText {
 }
 
 export function describeRun(command: string, run: CommandRun): string {
-  const how = run.cancelled ? 'cancelled' : run.timedOut ? `stopped after the ${Math.round(run.ms / 1000)} s time limit` : `exit code ${run.exitCode}`;
+  const how = run.cancelled
+    ? 'cancelled'
+    : run.timedOut
+      ? `stopped after the ${Math.round(run.ms / 1000)} s time limit`
+      : run.exitCode === null
+        ? 'no exit code'
+        : `exit code ${run.exitCode}`;
   return `$ ${command}\n${how} (${(run.ms / 1000).toFixed(1)} s)\n${run.output.trimEnd() || '(no output)'}`;
 }

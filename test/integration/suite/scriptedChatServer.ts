@@ -8,6 +8,8 @@ export interface ScriptedChatServer {
   readonly url: string;
   /** Queues the replies for the next chat requests; a function writes its reply from the request's messages. */
   reply(...texts: Array<string | ((messages: ReadonlyArray<{ role: string; content: string }>) => string)>): void;
+  /** Drops the replies an earlier turn left unused. */
+  clear(): void;
   /** The messages of every chat request so far. */
   readonly requests: Array<Array<{ role: string; content: string }>>;
   /** The tools (OpenAI `tools`) each chat request offered, by name; empty where it offered none. */
@@ -47,6 +49,7 @@ export async function startScriptedChatServer(model = 'scripted-agent'): Promise
   return {
     url: `http://127.0.0.1:${port}`,
     reply: (...texts) => queue.push(...texts),
+    clear: () => queue.splice(0),
     requests,
     toolNames,
     close: () => new Promise((resolve) => server.close(() => resolve())),
