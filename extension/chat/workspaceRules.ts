@@ -35,8 +35,12 @@ export async function rulesAttachments(
   return rules.map((rule) => ({ kind: 'rules', label: rule.source, text: rule.text }));
 }
 
-/** The rules as a block for a system prompt; '' when none apply. */
-export async function rulesPrompt(models: ModelManager, warn: (message: string) => void): Promise<string> {
-  const rules = await rulesAttachments(models, () => vscode.window.activeTextEditor, warn).catch(() => []);
+/** The rules as a block for a system prompt; '' when none apply. `countTokens` as for rulesAttachments. */
+export async function rulesPrompt(
+  models: ModelManager,
+  warn: (message: string) => void,
+  countTokens?: (texts: string[]) => Promise<number[]>,
+): Promise<string> {
+  const rules = await rulesAttachments(models, () => vscode.window.activeTextEditor, warn, countTokens).catch(() => []);
   return rules.length ? `\n\nThe project's rules (follow them):\n${rules.map((rule) => `From ${rule.label}:\n${rule.text}`).join('\n\n')}` : '';
 }

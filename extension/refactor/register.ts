@@ -1,6 +1,7 @@
 // Wires the refactor commands and their code actions into VS Code. The
 // one entry main.ts calls; what it returns lets tests take the user's part in a preview.
 import * as vscode from 'vscode';
+import { CountTokens } from '../../protocol/sidecar';
 import { rulesPrompt } from '../chat/workspaceRules';
 import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
@@ -35,7 +36,13 @@ export function registerRefactorCommands(
   const deps: RenameDeps = {
     ...base,
     namesShown: (pending) => namesShown.fire(pending),
-    rules: () => rulesPrompt(base.models, (message) => base.log.warn(message)),
+    // The cap counted in the chat model's own tokens, as in chat.
+    rules: () =>
+      rulesPrompt(
+        base.models,
+        (message) => base.log.warn(message),
+        async (texts) => (await base.sidecar.request(CountTokens, { role: 'chat', texts })).tokens,
+      ),
   };
   const { log } = base;
 
