@@ -3,27 +3,14 @@
 // the chat is in the history, model output is sanitised, and Stop ends a long answer from a
 // 0.5B-shaped model. Screenshots go to out/test-results/ui/.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import {
-  expectEditorLines,
-  launchBrowser,
-  openFile,
-  runCommand,
-  screenshots,
-  waitForFile,
-  waitForStatusBarItem,
-  waitForWorkbench,
-  webviewFrame,
-  type BrowserSession,
-} from '../rig/browser';
-import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { expectEditorLines, openFile, runCommand, screenshots, waitForFile, webviewFrame } from '../rig/browser';
+import { openWorkbench, type Workbench } from '../rig/workbench';
 import { benchModel, scriptedModel } from '../fixtures/models';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const timeout = 180_000;
 // A fenced block. A lone "\r" breaks the line (Markdown reads it as one): a chat template's prompt
 // ends in "\n", and a scripted model continues from any script token the prompt ends with.
@@ -31,15 +18,14 @@ const codeScript = '```ts\rreturn a + b;';
 const htmlScript = 'Try <img src onerror=alert(1)> now';
 
 describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
+  let workbench: Workbench;
   let workspace: string;
-  let server: CodeServer;
-  let browser: BrowserSession;
   let page: Page;
   let panel: Frame;
   let passed = false;
 
   const useChatModel = async (model: string) => {
-    const file = path.join(server.userDataDir, 'Machine', 'settings.json');
+    const file = path.join(workbench.server.userDataDir, 'Machine', 'settings.json');
     const settings = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     await writeFile(file, JSON.stringify({ ...settings, 'pylot.models.chat': model }));
     await panel.locator('.model', { hasText: path.basename(model) }).waitFor({ timeout });
@@ -52,24 +38,16 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
 
   before(async () => {
     const codeModel = await scriptedModel(codeScript, { name: 'chat-code' });
-    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-chat-'));
-    await writeFile(path.join(workspace, 'math.ts'), 'export function add(a: number, b: number): number {\n  \n}\n');
-    server = await startCodeServer({
-      extensions: [path.join(root, 'out/pylot.vsix')],
+    workbench = await openWorkbench({
+      name: 'chat',
+      files: { 'math.ts': 'export function add(a: number, b: number): number {\n  \n}\n' },
       machineSettings: { 'pylot.models.chat': codeModel, 'pylot.threads': 1 },
+      pylotReadyMs: timeout,
     });
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await waitForWorkbench(page);
-    await waitForStatusBarItem(page, 'Pylot', timeout);
+    ({ workspace, page } = workbench);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: !passed });
-    await rm(workspace, { recursive: true, force: true });
-  });
+  after(() => workbench?.close({ keepLogs: !passed }));
 
   it('streams an answer into the panel, and Insert at cursor puts its code into the editor', async () => {
     const shots = await screenshots(page, 'chat-insert');

@@ -2,60 +2,37 @@
 // scripted GGUF model run by the real sidecar, driven in Chromium. Screenshots of every step go to
 // out/test-results/ui/.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
-import {
-  launchBrowser,
-  openFile,
-  runCommand,
-  screenshots,
-  waitForFile,
-  waitForGhostText,
-  waitForStatusBarItem,
-  waitForWorkbench,
-  webviewFrame,
-  type BrowserSession,
-} from '../rig/browser';
-import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { openFile, runCommand, screenshots, waitForFile, waitForGhostText, waitForStatusBarItem, webviewFrame } from '../rig/browser';
+import { openWorkbench, type Workbench } from '../rig/workbench';
 import { badModelFiles, scriptedModel } from '../fixtures/models';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-const vsix = path.join(root, 'out/pylot.vsix');
 const script = 'return a + b;';
 const timeout = 120_000;
 
 describe('Pylot in the browser, installed from its .vsix', { timeout: 10 * 60_000 }, () => {
+  let workbench: Workbench;
   let workspace: string;
-  let server: CodeServer;
-  let browser: BrowserSession;
   let page: Page;
   let passed = false;
 
   before(async () => {
     const model = await scriptedModel(script);
-    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-'));
-    await writeFile(path.join(workspace, 'math.ts'), 'export function add(a: number, b: number): number {\n  \n}\n');
-    server = await startCodeServer({
-      extensions: [vsix],
+    workbench = await openWorkbench({
+      name: 'ghost-text',
+      files: { 'math.ts': 'export function add(a: number, b: number): number {\n  \n}\n' },
       // With VS Code's "Disable AI Features" on, inline suggestions are not requested while typing.
       settings: { 'chat.disableAIFeatures': false },
       // Paths and threads are machine settings: a remote (code-server) window reads them from here.
       machineSettings: { 'pylot.models.completion': model, 'pylot.threads': 1 },
     });
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await waitForWorkbench(page);
+    ({ workspace, page } = workbench);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: !passed });
-    await rm(workspace, { recursive: true, force: true });
-  });
+  after(() => workbench?.close({ keepLogs: !passed }));
 
   it('types in a file, shows ghost text from the model, Tab accepts it, and the saved file has it', async () => {
     const shots = await screenshots(page, 'ghost-text');
@@ -121,7 +98,7 @@ describe('Pylot in the browser, installed from its .vsix', { timeout: 10 * 60_00
 
   it('says why a bad model cannot load, in a notification and the status bar, and recovers', async () => {
     const shots = await screenshots(page, 'bad-model');
-    const machineSettings = path.join(server.userDataDir, 'Machine', 'settings.json');
+    const machineSettings = path.join(workbench.server.userDataDir, 'Machine', 'settings.json');
     const good = JSON.parse(await readFile(machineSettings, 'utf8')) as Record<string, unknown>;
     const { notGguf } = await badModelFiles();
     await writeFile(machineSettings, JSON.stringify({ ...good, 'pylot.models.completion': notGguf }));

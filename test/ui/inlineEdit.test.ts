@@ -5,50 +5,40 @@
 // model is a scripted OpenAI-compatible server on 127.0.0.1 (no instruct model can be had here),
 // reached through the sidecar's real server engine. Screenshots go to out/test-results/ui/.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { expectEditorLines, launchBrowser, openFile, screenshots, waitForFile, waitForWorkbench, type BrowserSession } from '../rig/browser';
-import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { expectEditorLines, openFile, screenshots, waitForFile } from '../rig/browser';
+import { openWorkbench, type Workbench } from '../rig/workbench';
 import { startFakeChatServer, type FakeChatServer } from '../integration/suite/fakeChatServer';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-const vsix = path.join(root, 'out/pylot.vsix');
 const source = 'let first = 1;\nkeep();\nlet second = 2;\n';
 const timeout = 120_000;
 
 describe('Pylot inline edit in the browser', { timeout: 10 * 60_000 }, () => {
-  let workspace: string;
   let fake: FakeChatServer;
-  let server: CodeServer;
-  let browser: BrowserSession;
+  let workbench: Workbench;
+  let workspace: string;
   let page: Page;
   let passed = false;
 
   before(async () => {
     fake = await startFakeChatServer();
-    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-inline-'));
-    await writeFile(path.join(workspace, 'edit.ts'), source);
-    server = await startCodeServer({
-      extensions: [vsix],
+    workbench = await openWorkbench({
+      name: 'inline',
+      files: { 'edit.ts': source },
       machineSettings: {
         'pylot.servers': [{ name: 'ui-fake', api: 'openai-compatible', baseUrl: fake.url, model: fake.model }],
         'pylot.models.chat': 'server:ui-fake',
       },
     });
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await waitForWorkbench(page);
+    ({ workspace, page } = workbench);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: !passed });
+    await workbench?.close({ keepLogs: !passed });
     await fake?.close();
-    await rm(workspace, { recursive: true, force: true });
   });
 
   it('Ctrl+I → instruction → streamed review; reject one hunk, accept another; one Ctrl+Z undoes it', async () => {

@@ -3,18 +3,17 @@
 // downloaded with a progress notification (from a local stand-in for Hugging Face) and loaded; a
 // server that wants an API key says so, and the key set through Pylot: Set Server API Key works.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, runCommand, screenshots, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
-import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { runCommand, screenshots } from '../rig/browser';
+import { openWorkbench, type Workbench } from '../rig/workbench';
 import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { benchModel, fimModel, scriptedModel } from '../fixtures/models';
 import { startFakeHub, type FakeHub } from '../sidecar/fakeHub';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const timeout = 180_000;
 const apiKey = 'pylot-ui-secret';
 
@@ -23,13 +22,12 @@ describe('choosing models in the browser', { timeout: 15 * 60_000 }, () => {
   let models: string;
   let hub: FakeHub;
   let llama: LlamaServer;
-  let server: CodeServer;
-  let browser: BrowserSession;
+  let workbench: Workbench;
   let page: Page;
   let passed = false;
 
   before(async () => {
-    scratch = await mkdtemp(path.join(tmpdir(), 'pylot-ui-models-'));
+    scratch = await mkdtemp(path.join(tmpdir(), 'pylot-ui-model-files-'));
     models = path.join(scratch, 'models');
     await mkdir(models);
     const scripted = await scriptedModel('return a + b;');
@@ -39,11 +37,9 @@ describe('choosing models in the browser', { timeout: 15 * 60_000 }, () => {
     hub = await startFakeHub(512 * 2 ** 20);
     hub.host({ repo: 'ggml-org/Qwen2.5-Coder-0.5B-Q8_0-GGUF', file: 'qwen2.5-coder-0.5b-q8_0.gguf', tag: 'Q8_0', data: await readFile(await benchModel()) });
     llama = await startLlamaServer({ model: scripted, apiKey });
-    const workspace = path.join(scratch, 'workspace');
-    await mkdir(workspace);
-    await writeFile(path.join(workspace, 'main.ts'), 'export const answer = 42;\n');
-    server = await startCodeServer({
-      extensions: [path.join(root, 'out/pylot.vsix')],
+    workbench = await openWorkbench({
+      name: 'models',
+      files: { 'main.ts': 'export const answer = 42;\n' },
       settings: { 'chat.disableAIFeatures': false },
       machineSettings: {
         'pylot.threads': 1,
@@ -51,18 +47,14 @@ describe('choosing models in the browser', { timeout: 15 * 60_000 }, () => {
         'pylot.advanced.huggingFaceEndpoint': hub.url,
         'pylot.servers': [{ name: 'lab', api: 'llama-server', baseUrl: llama.url, retries: 0 }],
       },
+      // Pylot's commands exist once it has activated; its status bar item says so.
+      pylotReadyMs: timeout,
     });
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await waitForWorkbench(page);
-    // Pylot's commands exist once it has activated; its status bar item says so.
-    await waitForStatusBarItem(page, 'Pylot', timeout);
+    page = workbench.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: !passed });
+    await workbench?.close({ keepLogs: !passed });
     await llama?.stop();
     await hub?.close();
     await rm(scratch, { recursive: true, force: true });

@@ -5,13 +5,11 @@
 // new beside it and the hint; Tab jumps there, Tab accepts (one undo takes it back), Esc dismisses.
 // Screenshots of every step go to out/test-results/ui/next-edit/.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, openFile, screenshots, waitForFile, waitForStatusBarItem, waitForWorkbench, type BrowserSession } from '../rig/browser';
-import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { openFile, screenshots, waitForFile, waitForStatusBarItem } from '../rig/browser';
+import { openWorkbench, type Workbench } from '../rig/workbench';
 import { scriptedModel } from '../fixtures/models';
 import { nextEditDocument, nextEditScript } from '../integration/suite/fixtureScripts';
 
@@ -64,31 +62,22 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 }
 
 describe('a next edit in the browser, installed from the .vsix', { timeout: 10 * 60_000 }, () => {
+  let workbench: Workbench;
   let workspace: string;
-  let server: CodeServer;
-  let browser: BrowserSession;
   let page: Page;
   let passed = false;
 
   before(async () => {
     const model = await scriptedModel(nextEditScript, { name: 'zeta-next-edit', vocab: 'qwen2' });
-    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-next-edit-'));
-    await writeFile(path.join(workspace, 'app.js'), nextEditDocument);
-    server = await startCodeServer({
-      extensions: [path.resolve(import.meta.dirname, '../../pylot.vsix')],
+    workbench = await openWorkbench({
+      name: 'next-edit',
+      files: { 'app.js': nextEditDocument },
       machineSettings: { 'pylot.models.completion': model, 'pylot.threads': 1 },
     });
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await waitForWorkbench(page);
+    ({ workspace, page } = workbench);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: !passed });
-    await rm(workspace, { recursive: true, force: true });
-  });
+  after(() => workbench?.close({ keepLogs: !passed }));
 
   it('shows the predicted edit on the line below; Tab jumps, Tab accepts (one undo), Esc dismisses', async () => {
     const shots = await screenshots(page, 'next-edit');

@@ -4,27 +4,12 @@
 // nothing serious or critical inside the webview, and a person with only a keyboard asks a question
 // and puts the answer's code into the file with Insert at cursor.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { blocking, runAxe } from '../rig/axe';
-import {
-  focusedName,
-  launchBrowser,
-  openFile,
-  runCommand,
-  runCommandByKeyboard,
-  screenshots,
-  waitForFile,
-  waitForStatusBarItem,
-  waitForFocus,
-  waitForWorkbench,
-  webviewFrame,
-  type BrowserSession,
-} from '../rig/browser';
-import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { focusedName, openFile, runCommand, runCommandByKeyboard, screenshots, waitForFile, waitForFocus, webviewFrame } from '../rig/browser';
+import { openWorkbench, type Workbench } from '../rig/workbench';
 import { scriptedModel } from '../fixtures/models';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -46,32 +31,23 @@ interface Themed {
 }
 
 describe('the chat panel in each theme and by keyboard', { timeout: 15 * 60_000 }, () => {
+  let workbench: Workbench;
   let workspace: string;
-  let server: CodeServer;
-  let browser: BrowserSession;
   let page: Page;
   let passed = 0;
 
   before(async () => {
     const codeModel = await scriptedModel(codeScript, { name: 'chat-code' });
-    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-access-'));
-    await writeFile(path.join(workspace, 'math.ts'), 'export function add(a: number, b: number): number {\n  \n}\n');
-    server = await startCodeServer({
-      extensions: [path.join(root, 'out/pylot.vsix')],
+    workbench = await openWorkbench({
+      name: 'access',
+      files: { 'math.ts': 'export function add(a: number, b: number): number {\n  \n}\n' },
       machineSettings: { 'pylot.models.chat': codeModel, 'pylot.threads': 1 },
+      pylotReadyMs: timeout,
     });
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await waitForWorkbench(page);
-    await waitForStatusBarItem(page, 'Pylot', timeout);
+    ({ workspace, page } = workbench);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: passed < 2 });
-    await rm(workspace, { recursive: true, force: true });
-  });
+  after(() => workbench?.close({ keepLogs: passed < 2 }));
 
   it('keyboard only: asks, then Insert at cursor puts the code into the file', async () => {
     const shots = await screenshots(page, 'panel-keyboard');

@@ -3,48 +3,32 @@
 // back, Ctrl+Shift+Backspace rejects. The chat model is a scripted GGUF whose JSON goes through the real grammar.
 // Screenshots of every step go to out/test-results/ui/.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { expectEditorLines, launchBrowser, openFile, runCommand, screenshots, waitForFile, waitForWorkbench, type BrowserSession } from '../rig/browser';
-import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { expectEditorLines, openFile, runCommand, screenshots, waitForFile } from '../rig/browser';
+import { openWorkbench, type Workbench } from '../rig/workbench';
 import { scriptedModel } from '../fixtures/models';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-const vsix = path.join(root, 'out/pylot.vsix');
 const docScript = '{"doc":"Adds two numbers."}';
 const source = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
 const documented = `/**\n * Adds two numbers.\n */\n${source}`;
 const timeout = 120_000;
 
 describe('Pylot refactor commands in the browser', { timeout: 10 * 60_000 }, () => {
+  let workbench: Workbench;
   let workspace: string;
-  let server: CodeServer;
-  let browser: BrowserSession;
   let page: Page;
   let passed = false;
 
   before(async () => {
     const model = await scriptedModel(docScript, { name: 'scripted-doc' });
-    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-refactor-'));
-    await writeFile(path.join(workspace, 'math.ts'), source);
-    server = await startCodeServer({
-      extensions: [vsix],
-      machineSettings: { 'pylot.models.chat': model, 'pylot.threads': 1 },
-    });
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await waitForWorkbench(page);
+    workbench = await openWorkbench({ name: 'refactor', files: { 'math.ts': source }, machineSettings: { 'pylot.models.chat': model, 'pylot.threads': 1 } });
+    ({ workspace, page } = workbench);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: !passed });
-    await rm(workspace, { recursive: true, force: true });
-  });
+  after(() => workbench?.close({ keepLogs: !passed }));
 
   it('shows the doc comment in the review editor, Ctrl+Alt+Y accepts it, Ctrl+Z takes it back', async () => {
     const shots = await screenshots(page, 'refactor-document');
