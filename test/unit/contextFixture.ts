@@ -1,7 +1,9 @@
-// A throwaway workspace on disk and a cursor in one of its files, for the context engine's tests.
+// A throwaway workspace on disk and a cursor in one of its files, for the context engine's tests,
+// and the readings of assembled context those tests share.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { cutWindow } from '../../sidecar/completion/window';
 import { ContextService, type AssemblyOptions } from '../../sidecar/context/contextService';
@@ -10,6 +12,26 @@ import { TextDocument } from '../../sidecar/documents/store';
 
 /** Marks the cursor in a fixture file's text. */
 export const cursor = '⟨|⟩';
+
+/** A snippet of assembled context, as far as these tests read it. */
+type Snippet = { source: string; filename: string; text: string };
+
+/** The snippets that came from imported definitions. */
+export const importedSnippets = <S extends Snippet>(snippets: S[]): S[] => snippets.filter((s) => s.source === 'imported');
+
+/** Each imported snippet as `file: its first line`: what a reader checks first. */
+export const importedFirstLines = (snippets: Snippet[]): string[] => importedSnippets(snippets).map((s) => `${s.filename}: ${s.text.split('\n')[0]}`);
+
+/** Makes workspaces for one suite (call it inside `describe`); all are disposed after the suite. */
+export function suiteWorkspaces(): (files: Record<string, string>) => Workspace {
+  const made: Workspace[] = [];
+  after(() => made.forEach((w) => w.dispose()));
+  return (files) => {
+    const w = new Workspace(files);
+    made.push(w);
+    return w;
+  };
+}
 
 export class Workspace {
   readonly open = new Map<string, TextDocument>();

@@ -1,20 +1,11 @@
 // Imported definitions reach the context: each language's imports resolve to the file that
 // declares the symbol used at the cursor, through index files, packages and re-exports.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { cursor, Workspace } from './contextFixture';
-
-const importedFiles = (snippets: Array<{ source: string; filename: string; text: string }>) =>
-  snippets.filter((s) => s.source === 'imported').map((s) => `${s.filename}: ${s.text.split('\n')[0]}`);
+import { describe, it } from 'node:test';
+import { cursor, importedFirstLines, suiteWorkspaces } from './contextFixture';
 
 describe('imported definitions', () => {
-  const workspaces: Workspace[] = [];
-  const workspace = (files: Record<string, string>) => {
-    const w = new Workspace(files);
-    workspaces.push(w);
-    return w;
-  };
-  after(() => workspaces.forEach((w) => w.dispose()));
+  const workspace = suiteWorkspaces();
 
   it('TypeScript: relative paths, .js naming .ts, index files, packages with exports, re-exports', async () => {
     const main = `import { parseUrl } from './url.js';\nimport { Cache } from './cache';\nimport * as math from './math/index';\nimport { typed } from 'lib/sub';\nimport Logger from 'logger';\n\nexport function handle(raw: string) {\n  const url = parseUrl(raw);\n  const c = new Cache();\n  const n = math.clamp(1);\n  const t = typed();\n  new Logger();\n  ${cursor}\n}\n`;
@@ -32,7 +23,7 @@ describe('imported definitions', () => {
       'src/main.ts': main,
     });
     const { snippets } = await w.assembleAt('src/main.ts', main);
-    assert.deepEqual(importedFiles(snippets).sort(), [
+    assert.deepEqual(importedFirstLines(snippets).sort(), [
       'node_modules/lib/sub.d.ts: export declare function typed(): number;',
       'node_modules/logger/lib/index.js: class Logger {',
       'src/cache/lru.ts: export class Cache {',
@@ -50,7 +41,7 @@ describe('imported definitions', () => {
       'main.js': main,
     });
     const { snippets } = await w.assembleAt('main.js', main);
-    assert.deepEqual(importedFiles(snippets).sort(), ['db.js: function insert(row) {', 'text.js: exports.slugify = function (s) {']);
+    assert.deepEqual(importedFirstLines(snippets).sort(), ['db.js: function insert(row) {', 'text.js: exports.slugify = function (s) {']);
   });
 
   it('Python: absolute and relative imports, packages through __init__.py, submodules', async () => {
@@ -65,7 +56,7 @@ describe('imported definitions', () => {
       'shop/cart.py': main,
     });
     const { snippets } = await w.assembleAt('shop/cart.py', main);
-    assert.deepEqual(importedFiles(snippets).sort(), [
+    assert.deepEqual(importedFirstLines(snippets).sort(), [
       'shop/models/order.py: class Order:',
       'shop/pricing.py: def total(order):',
       'shop/tax.py: def rate_for(order):',
@@ -82,7 +73,7 @@ describe('imported definitions', () => {
     });
     const { snippets } = await w.assembleAt('main.go', main);
     // The function used, with its close neighbour (the type it returns) in one snippet of the file's own text.
-    assert.deepEqual(importedFiles(snippets), ['store/store.go: type Store struct{ path string }']);
+    assert.deepEqual(importedFirstLines(snippets), ['store/store.go: type Store struct{ path string }']);
     assert.equal(
       snippets.find((s) => s.source === 'imported')?.text,
       'type Store struct{ path string }\n\nfunc Open(path string) *Store {\n\treturn &Store{path}\n}',
@@ -98,7 +89,10 @@ describe('imported definitions', () => {
       'src/cli/run.rs': main,
     });
     const { snippets } = await w.assembleAt('src/cli/run.rs', main);
-    assert.deepEqual(importedFiles(snippets).sort(), ['src/cli/util.rs: pub fn helper(c: &crate::config::Config) {}', 'src/config.rs: pub struct Config {']);
+    assert.deepEqual(importedFirstLines(snippets).sort(), [
+      'src/cli/util.rs: pub fn helper(c: &crate::config::Config) {}',
+      'src/config.rs: pub struct Config {',
+    ]);
   });
 
   it('Java: class imports under the source root', async () => {
@@ -109,7 +103,7 @@ describe('imported definitions', () => {
       'src/main/java/com/shop/web/Controller.java': main,
     });
     const { snippets } = await w.assembleAt('src/main/java/com/shop/web/Controller.java', main);
-    assert.deepEqual(importedFiles(snippets), ['src/main/java/com/shop/model/Order.java: public class Order {']);
+    assert.deepEqual(importedFirstLines(snippets), ['src/main/java/com/shop/model/Order.java: public class Order {']);
   });
 
   it('C: local includes, with the names the file uses', async () => {
@@ -120,7 +114,7 @@ describe('imported definitions', () => {
     });
     const { snippets } = await w.assembleAt('main.c', main);
     assert.ok(
-      importedFiles(snippets).some((s) => s.startsWith('vec.h:')),
+      importedFirstLines(snippets).some((s) => s.startsWith('vec.h:')),
       JSON.stringify(snippets),
     );
   });

@@ -3,23 +3,13 @@
 // importer (`__all__`, exports, `pub`, capitalised Go names) and what the code around the cursor
 // says, and guesses never take more than their share of the budget.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fitBudget, maxGuessShare } from '../../sidecar/context/assemble';
 import type { Candidate } from '../../sidecar/context/candidate';
-import { cursor, Workspace } from './contextFixture';
-
-const imported = (snippets: Array<{ source: string; filename: string; text: string }>) => snippets.filter((s) => s.source === 'imported');
-const firstLines = (snippets: Array<{ source: string; filename: string; text: string }>) =>
-  imported(snippets).map((s) => `${s.filename}: ${s.text.split('\n')[0]}`);
+import { cursor, importedFirstLines, importedSnippets, suiteWorkspaces } from './contextFixture';
 
 describe('members of imported modules', () => {
-  const workspaces: Workspace[] = [];
-  const workspace = (files: Record<string, string>) => {
-    const w = new Workspace(files);
-    workspaces.push(w);
-    return w;
-  };
-  after(() => workspaces.forEach((w) => w.dispose()));
+  const workspace = suiteWorkspaces();
 
   it('Python: `from pkg import module` offers the module members not used yet, best match first', async () => {
     const main = `from shop import pricing\n\ndef checkout(order):\n    subtotal = pricing.subtotal(order)\n    discount = ${cursor}\n`;
@@ -31,7 +21,7 @@ describe('members of imported modules', () => {
       'shop/cart.py': main,
     });
     const { snippets } = await w.assembleAt('shop/cart.py', main, { timeBoxMs: 10_000, budgetChars: 4_000 });
-    const lines = firstLines(snippets);
+    const lines = importedFirstLines(snippets);
     assert.ok(lines.includes('shop/pricing.py: def subtotal(order):'), lines.join('\n'));
     // Most relevant last: of the guesses, the one whose words the cursor's line shares.
     const discount = lines.indexOf('shop/pricing.py: def discount_for(order):');
@@ -49,7 +39,7 @@ describe('members of imported modules', () => {
       'pkg/pkg.py': main,
     });
     const { snippets } = await w.assembleAt('pkg/pkg.py', main);
-    assert.deepEqual(firstLines(snippets), ['pkg/models.py: class User:']);
+    assert.deepEqual(importedFirstLines(snippets), ['pkg/models.py: class User:']);
   });
 
   it('Python: a package guesses from its __all__ and what its __init__ re-exports', async () => {
@@ -62,7 +52,7 @@ describe('members of imported modules', () => {
       'app.py': main,
     });
     const { snippets } = await w.assembleAt('app.py', main);
-    const lines = firstLines(snippets);
+    const lines = importedFirstLines(snippets);
     assert.ok(lines.includes('toolkit/io.py: def read_config(path):'), lines.join('\n'));
     assert.ok(lines.includes('toolkit/model.py: class Config:'), lines.join('\n'));
     assert.ok(!lines.some((l) => l.includes('write_config')), 'not in __all__: not offered');
@@ -82,7 +72,7 @@ describe('members of imported modules', () => {
       'conversion/llama.py': main,
     });
     const { snippets } = await w.assembleAt('conversion/llama.py', main);
-    const lines = firstLines(snippets);
+    const lines = importedFirstLines(snippets);
     assert.ok(lines.includes('libs/gguf-py/gguf/constants.py: MODEL_ARCH = {}'), lines.join('\n'));
     assert.ok(lines.includes('libs/gguf-py/gguf/writer.py: class HeaderWriter:'), `a guess through the package's star imports: ${lines.join('\n')}`);
   });
@@ -95,7 +85,7 @@ describe('members of imported modules', () => {
       'main.ts': main,
     });
     const { snippets } = await w.assembleAt('main.ts', main);
-    assert.deepEqual(firstLines(snippets), ['geo.ts: export function polygonArea(points: number[]): number {']);
+    assert.deepEqual(importedFirstLines(snippets), ['geo.ts: export function polygonArea(points: number[]): number {']);
   });
 
   it('Rust: `use crate::store;` makes store a namespace: its used and next members', async () => {
@@ -107,7 +97,7 @@ describe('members of imported modules', () => {
       'src/api.rs': main,
     });
     const { snippets } = await w.assembleAt('src/api.rs', main);
-    const lines = firstLines(snippets);
+    const lines = importedFirstLines(snippets);
     assert.ok(lines.includes('src/store.rs: pub fn open(path: &str) -> Db {'), lines.join('\n'));
     assert.ok(lines.includes('src/store.rs: pub fn save_key(db: &Db, key: &str) {}'), lines.join('\n'));
     assert.ok(!lines.some((l) => l.includes('internal')), 'not pub: not offered');
@@ -122,7 +112,7 @@ describe('members of imported modules', () => {
       'store/types.go': 'package store\n\ntype Store struct {\n\tpath string\n}\n',
     });
     const { snippets } = await w.assembleAt('store/store.go', main);
-    assert.deepEqual(firstLines(snippets).sort(), ['store/types.go: type Store struct {', 'store/validate.go: func validate(key string) error {']);
+    assert.deepEqual(importedFirstLines(snippets).sort(), ['store/types.go: type Store struct {', 'store/validate.go: func validate(key string) error {']);
   });
 
   it('Java: a class of the same package, used without an import', async () => {
@@ -133,7 +123,7 @@ describe('members of imported modules', () => {
       'src/main/java/com/shop/web/Controller.java': main,
     });
     const { snippets } = await w.assembleAt('src/main/java/com/shop/web/Controller.java', main);
-    assert.deepEqual(firstLines(snippets), ['src/main/java/com/shop/web/Views.java: class Views {']);
+    assert.deepEqual(importedFirstLines(snippets), ['src/main/java/com/shop/web/Views.java: class Views {']);
   });
 
   it('Kotlin (no grammar): an imported class from a file declaring several things', async () => {
@@ -145,8 +135,8 @@ describe('members of imported modules', () => {
       'src/main/kotlin/com/acme/app/Main.kt': main,
     });
     const { snippets } = await w.assembleAt('src/main/kotlin/com/acme/app/Main.kt', main);
-    assert.deepEqual(firstLines(snippets), ['src/main/kotlin/com/acme/data/Repositories.kt: class UserRepository(private val db: Db) {']);
-    assert.match(imported(snippets)[0]!.text, /^class UserRepository\(private val db: Db\) \{\n {4}fun find\(id: Long\): User\? = null\n\}/);
+    assert.deepEqual(importedFirstLines(snippets), ['src/main/kotlin/com/acme/data/Repositories.kt: class UserRepository(private val db: Db) {']);
+    assert.match(importedSnippets(snippets)[0]!.text, /^class UserRepository\(private val db: Db\) \{\n {4}fun find\(id: Long\): User\? = null\n\}/);
   });
 
   it('C: names from the headers an umbrella header includes, macros and prototypes with their types', async () => {
@@ -159,7 +149,7 @@ describe('members of imported modules', () => {
       'src/main.c': main,
     });
     const { snippets } = await w.assembleAt('src/main.c', main);
-    const texts = imported(snippets)
+    const texts = importedSnippets(snippets)
       .map((s) => s.text)
       .join('\n---\n');
     assert.match(texts, /struct vec vec_new\(int capacity\);/);
