@@ -7,6 +7,7 @@
 import { ggmlType, ggmlTypeCount } from './ggmlTypes';
 import { count, HeaderProblem, Reader, sizeText, type ByteSource } from './headerReader';
 import { hyperparameterProblem, isCheckedKey, maxKeptArrayItems, missingHyperparameter, type KeptValue } from './hyperparameters';
+import { fixedSize, ValueType, valueTypeName } from './valueTypes';
 
 export interface HeaderLimits {
   /** Where the header (key/values and tensor infos) must end: bounds the bytes read and the time. */
@@ -51,35 +52,6 @@ const maxTensorNameBytes = 63;
 const maxDims = 4;
 const int64Max = 2n ** 63n - 1n;
 
-enum ValueType {
-  U8,
-  I8,
-  U16,
-  I16,
-  U32,
-  I32,
-  F32,
-  Bool,
-  String,
-  Array,
-  U64,
-  I64,
-  F64,
-}
-const valueTypeName = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'f32', 'bool', 'string', 'array', 'u64', 'i64', 'f64'];
-const fixedSize: Partial<Record<ValueType, number>> = {
-  [ValueType.U8]: 1,
-  [ValueType.I8]: 1,
-  [ValueType.U16]: 2,
-  [ValueType.I16]: 2,
-  [ValueType.U32]: 4,
-  [ValueType.I32]: 4,
-  [ValueType.F32]: 4,
-  [ValueType.Bool]: 1,
-  [ValueType.U64]: 8,
-  [ValueType.I64]: 8,
-  [ValueType.F64]: 8,
-};
 /** The fewest bytes one item of a type can take: what a claimed count is checked against. */
 const minItemBytes = (type: ValueType): number => fixedSize[type] ?? 8;
 /** A key/value is at least a 1-byte key, its length, a type and a 1-byte value. */
