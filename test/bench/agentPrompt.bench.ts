@@ -3,16 +3,13 @@
 // context size, before issue 14 (bundled from git history) and now, in one run. JSON mode: the
 // system prompt holds the tools. Native mode: a short system prompt plus the tools' JSON schemas,
 // which the model's chat template renders (counted as their JSON).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { getLlama } from 'node-llama-cpp';
 import { toolSpecs } from '../../protocol/agent';
 import { promptSizeFor, systemPrompt } from '../../sidecar/agent/prompt';
 import { toolDefinitions } from '../../sidecar/agent/propose';
 import { vocabFile } from '../fixtures/vocab';
 import { repoRoot } from '../sidecar/harness';
+import { importFromHistory } from './fromHistory';
 import { table } from './stats';
 
 const beforeCommit = process.env.PYLOT_BENCH_BEFORE ?? '9a28263';
@@ -22,24 +19,14 @@ const contextSizes = [4096, 8192, 16384, 32768];
 type Before = { systemPrompt: (tools: typeof toolSpecs, folders: string[], native: boolean) => string; toolDefinitions: (tools: typeof toolSpecs) => unknown };
 
 async function before(): Promise<Before | string> {
-  const dir = path.join(repoRoot, 'out/bench-before', `agentPrompt-${beforeCommit}`);
-  const bundle = path.join(dir, 'prompt.mjs');
-  try {
-    if (!existsSync(bundle)) {
-      mkdirSync(dir, { recursive: true });
-      execFileSync('bash', ['-c', `git -C "${repoRoot}" archive ${beforeCommit} sidecar protocol | tar -x -C "${dir}"`]);
-      const entry = path.join(dir, 'entry.ts');
-      execFileSync('bash', [
-        '-c',
-        `printf "export { systemPrompt } from './sidecar/agent/prompt';\\nexport { toolDefinitions } from './sidecar/agent/propose';\\n" > "${entry}"`,
-      ]);
-      const esbuild = await import('esbuild');
-      await esbuild.build({ entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
-    }
-    return (await import(pathToFileURL(bundle).href)) as Before;
-  } catch (error) {
-    return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-  }
+  const { module, reason } = await importFromHistory<Before>({
+    repoRoot,
+    commit: beforeCommit,
+    folder: `agentPrompt-${beforeCommit}`,
+    bundle: 'prompt.mjs',
+    entry: { source: "export { systemPrompt } from './sidecar/agent/prompt';\nexport { toolDefinitions } from './sidecar/agent/propose';\n" },
+  });
+  return module ?? reason!;
 }
 
 const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1 });

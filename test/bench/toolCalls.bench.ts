@@ -3,14 +3,11 @@
 // from git history), in one run. Per entry: a call read as the right call, an unreadable call sent
 // to the repair turn (one grammar-constrained turn with the error) instead of shown to the user as
 // the answer, an answer kept as the answer.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseReply } from '../../sidecar/agent/parseReply';
 import { outcomeOf, toolCallCorpus, type CorpusEntry } from '../fixtures/toolCallCorpus';
 import { repoRoot } from '../sidecar/harness';
+import { importFromHistory } from './fromHistory';
 import { table } from './stats';
 
 /** main when issue 14 began. */
@@ -19,26 +16,14 @@ const beforeCommit = process.env.PYLOT_BENCH_BEFORE ?? '9a28263';
 type Parse = typeof parseReply;
 
 async function beforeParser(): Promise<{ parse?: Parse; reason?: string }> {
-  const dir = path.join(repoRoot, 'out/bench-before', `toolCalls-${beforeCommit}`);
-  const bundle = path.join(dir, 'parseReply.mjs');
-  try {
-    if (!existsSync(bundle)) {
-      mkdirSync(dir, { recursive: true });
-      execFileSync('bash', ['-c', `git -C "${repoRoot}" archive ${beforeCommit} sidecar protocol | tar -x -C "${dir}"`]);
-      const esbuild = await import('esbuild');
-      await esbuild.build({
-        entryPoints: [path.join(dir, 'sidecar/agent/parseReply.ts')],
-        outfile: bundle,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        logLevel: 'warning',
-      });
-    }
-    return { parse: ((await import(pathToFileURL(bundle).href)) as { parseReply: Parse }).parseReply };
-  } catch (error) {
-    return { reason: error instanceof Error ? error.message.split('\n')[0] : String(error) };
-  }
+  const { module, reason } = await importFromHistory<{ parseReply: Parse }>({
+    repoRoot,
+    commit: beforeCommit,
+    folder: `toolCalls-${beforeCommit}`,
+    bundle: 'parseReply.mjs',
+    entry: 'sidecar/agent/parseReply.ts',
+  });
+  return { parse: module?.parseReply, reason };
 }
 
 const corpus = toolCallCorpus();
