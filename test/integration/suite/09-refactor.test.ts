@@ -6,10 +6,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { PendingNames } from '../../../extension/refactor/renameCommand';
-import type { PendingReview } from '../../../extension/review/reviewSession';
 import type { Outcome } from '../../../extension/refactor/run';
-import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
-import { pylot, setting, testModels, waitFor } from './helpers';
+import { nextReview, pylot, setting, testModels, undo, useFakeChatModel, waitFor } from './helpers';
 
 const profile = 'refactor-fake';
 
@@ -20,33 +18,18 @@ interface GitExtension {
 }
 
 suite('Pylot refactor commands', () => {
-  let fake: FakeChatServer;
+  const chat = useFakeChatModel(profile);
   let root: vscode.Uri;
 
-  suiteSetup(async () => {
-    fake = await startFakeChatServer();
+  suiteSetup(() => {
     root = vscode.workspace.workspaceFolders![0]!.uri;
-    await setting('servers', [{ name: profile, api: 'openai-compatible', baseUrl: fake.url, model: fake.model }]);
-    await useFakeModel();
-  });
-
-  setup(() => fake.reset());
-
-  teardown(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  suiteTeardown(async () => {
-    await setting('models.chat', undefined);
-    await setting('servers', undefined);
-    await fake.close();
   });
 
   test('Document: a JSDoc comment, previewed, applied as one edit that undo takes back', async () => {
     const source = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
     const editor = await openFile('src/document.ts', source);
     editor.selection = new vscode.Selection(0, 0, 2, 1);
-    fake.answer({ doc: 'Adds two numbers.\n@param a the first\n@param b the second\n@returns their sum' });
+    chat.fake.answer({ doc: 'Adds two numbers.\n@param a the first\n@param b the second\n@returns their sum' });
     const review = nextReview();
     const outcome = run('pylot.document');
     const pending = await review;
@@ -58,7 +41,7 @@ suite('Pylot refactor commands', () => {
     assert.equal(editor.document.getText(), `/**\n * Adds two numbers.\n * @param a the first\n * @param b the second\n * @returns their sum\n */\n${source}`);
     assert.ok(!previewOpen(), 'the preview closes once decided');
 
-    const asked = fake.requests[0]!;
+    const asked = chat.fake.requests[0]!;
     assert.equal(asked.response_format?.type, 'json_schema', "the answer is constrained to the command's schema");
     assert.match(asked.messages.at(-1)!.content, /JSDoc/);
     assert.match(asked.messages.at(-1)!.content, /return a \+ b;/);
@@ -76,12 +59,12 @@ suite('Pylot refactor commands', () => {
       const source = 'export function metres(feet: number): number {\n  return feet * 0.3048;\n}\n';
       const editor = await openFile('src/units.ts', source);
       editor.selection = new vscode.Selection(0, 0, 2, 1);
-      fake.answer({ doc: 'Converts feet to metres.' });
+      chat.fake.answer({ doc: 'Converts feet to metres.' });
       const review = nextReview();
       const outcome = run('pylot.document');
       (await review).reject();
       await outcome;
-      const system = fake.requests[0]!.messages[0]!;
+      const system = chat.fake.requests[0]!.messages[0]!;
       assert.equal(system.role, 'system');
       assert.match(system.content, /From src\/AGENTS\.md:\nComments in British English\./);
       assert.match(system.content, /From \.pylot\/rules\/ts\.md:\nMention units in every doc comment\./);
@@ -96,7 +79,7 @@ suite('Pylot refactor commands', () => {
     const source = 'import math\n\n\ndef area(r):\n    """Old text."""\n    return math.pi * r * r\n\n\nprint(area(2))\n';
     const editor = await openFile('src/shapes.py', source);
     editor.selection = new vscode.Selection(3, 4, 3, 4);
-    fake.answer({ doc: 'Return the area of a circle.\n\nArgs:\n    r: its radius.' });
+    chat.fake.answer({ doc: 'Return the area of a circle.\n\nArgs:\n    r: its radius.' });
     const review = nextReview();
     const outcome = run('pylot.document');
     (await review).accept();
@@ -105,14 +88,14 @@ suite('Pylot refactor commands', () => {
       editor.document.getText(),
       source.replace('    """Old text."""\n', '    """Return the area of a circle.\n\n    Args:\n        r: its radius.\n    """\n'),
     );
-    assert.match(fake.requests[0]!.messages.at(-1)!.content, /PEP 257 docstring/);
+    assert.match(chat.fake.requests[0]!.messages.at(-1)!.content, /PEP 257 docstring/);
   });
 
   test('Refactor: accept part — only the kept hunk is applied', async () => {
     const source = 'let first = 1;\nkeep();\nlet second = 2;\n';
     const editor = await openFile('src/partial.ts', source);
     editor.selection = new vscode.Selection(0, 0, 2, 15);
-    fake.answer({ code: 'const first = 1;\nkeep();\nconst second = 2;' });
+    chat.fake.answer({ code: 'const first = 1;\nkeep();\nconst second = 2;' });
     const review = nextReview();
     const outcome = run('pylot.refactor', 'use const');
     const pending = await review;
@@ -120,7 +103,7 @@ suite('Pylot refactor commands', () => {
     pending.accept([1]);
     assert.equal((await outcome).kind, 'applied');
     assert.equal(editor.document.getText(), 'let first = 1;\nkeep();\nconst second = 2;\n');
-    assert.match(fake.requests[0]!.messages.at(-1)!.content, /use const/);
+    assert.match(chat.fake.requests[0]!.messages.at(-1)!.content, /use const/);
   });
 
   test("the model sees the file's imports and where the names the code uses are defined", async () => {
@@ -129,10 +112,10 @@ suite('Pylot refactor commands', () => {
     const editor = await openFile('src/uses.ts', source);
     await waitForLanguageServer(editor.document);
     editor.selection = new vscode.Selection(2, 0, 4, 1);
-    fake.answer({ code: 'export function triple(n: number): number {\n  return scale(n, 3);\n}' });
+    chat.fake.answer({ code: 'export function triple(n: number): number {\n  return scale(n, 3);\n}' });
     const outcome = await run('pylot.refactor', 'nothing to change');
     assert.deepEqual(outcome, { kind: 'done', detail: 'no change proposed' });
-    const asked = fake.requests[0]!.messages.at(-1)!.content;
+    const asked = chat.fake.requests[0]!.messages.at(-1)!.content;
     assert.match(asked, /The file's imports:\n```typescript\nimport \{ scale \} from '.\/lib';/);
     assert.match(asked, /Definitions of names it uses:\nsrc\/lib\.ts:1: export function scale\(n: number, by: number\): number \{/);
     assert.equal(editor.document.getText(), source);
@@ -142,7 +125,7 @@ suite('Pylot refactor commands', () => {
     const source = 'let value = 1;\n';
     const editor = await openFile('src/reject.ts', source);
     editor.selection = new vscode.Selection(0, 0, 0, 14);
-    fake.answer({ code: 'const value = 1;' });
+    chat.fake.answer({ code: 'const value = 1;' });
     const review = nextReview();
     const outcome = run('pylot.refactor', 'use const');
     (await review).reject();
@@ -169,13 +152,13 @@ suite('Pylot refactor commands', () => {
 
       // Run as the lightbulb runs it, after the cursor moved on: the fix is for where it was offered.
       editor.selection = new vscode.Selection(1, 0, 1, 0);
-      fake.answer({ code: 'const total: number = 4;' });
+      chat.fake.answer({ code: 'const total: number = 4;' });
       const review = nextReview();
       const outcome = run('pylot.fix', ...(quickFix.command.arguments ?? []));
       (await review).accept();
       assert.equal((await outcome).kind, 'applied');
       assert.equal(editor.document.getText(), 'const total: number = 4;\n');
-      assert.match(fake.requests[0]!.messages.at(-1)!.content, /line 1: error: Type 'string' is not assignable/);
+      assert.match(chat.fake.requests[0]!.messages.at(-1)!.content, /line 1: error: Type 'string' is not assignable/);
     } finally {
       diagnostics.dispose();
     }
@@ -187,7 +170,7 @@ suite('Pylot refactor commands', () => {
     const outcome = await run('pylot.fix');
     assert.equal(outcome.kind, 'refused');
     assert.match(outcome.detail!, /no problem at the cursor/);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(chat.fake.requests.length, 0);
   });
 
   test('an invalid answer is asked again once, then reported', async () => {
@@ -195,23 +178,23 @@ suite('Pylot refactor commands', () => {
     const editor = await openFile('src/retry.ts', source);
     editor.selection = new vscode.Selection(0, 0, 0, 14);
     // Invalid, then valid: the second try is applied.
-    fake.answer({ code: '   ' });
-    fake.answer({ code: 'const retry = 1;' });
+    chat.fake.answer({ code: '   ' });
+    chat.fake.answer({ code: 'const retry = 1;' });
     const review = nextReview();
     const outcome = run('pylot.refactor', 'use const');
     (await review).accept();
     assert.equal((await outcome).kind, 'applied');
-    assert.equal(fake.requests.length, 2);
-    assert.match(fake.requests[1]!.messages.at(-1)!.content, /not valid \(code: the code is empty\)/);
+    assert.equal(chat.fake.requests.length, 2);
+    assert.match(chat.fake.requests[1]!.messages.at(-1)!.content, /not valid \(code: the code is empty\)/);
 
     // Invalid twice (once not JSON at all): reported, nothing applied, no third try.
-    fake.reset();
-    fake.answer('this is not JSON');
-    fake.answer({ code: '' });
+    chat.fake.reset();
+    chat.fake.answer('this is not JSON');
+    chat.fake.answer({ code: '' });
     const failed = await run('pylot.refactor', 'use let');
     assert.equal(failed.kind, 'failed', failed.detail);
     assert.match(failed.detail!, /invalid answer twice/);
-    assert.equal(fake.requests.length, 2);
+    assert.equal(chat.fake.requests.length, 2);
     assert.equal(editor.document.getText(), 'const retry = 1;\n');
   });
 
@@ -220,7 +203,7 @@ suite('Pylot refactor commands', () => {
     const editor = await openFile('src/edited.ts', source);
     editor.selection = new vscode.Selection(0, 0, 0, 15);
     let release!: () => void;
-    fake.answer({ code: 'const edited = 1;' }, new Promise<void>((resolve) => (release = resolve)));
+    chat.fake.answer({ code: 'const edited = 1;' }, new Promise<void>((resolve) => (release = resolve)));
     let reviewed = false;
     const listening = (await pylot()).refactor.onDidShowReview((pending) => {
       reviewed = true;
@@ -228,7 +211,7 @@ suite('Pylot refactor commands', () => {
     });
     try {
       const outcome = run('pylot.refactor', 'use const');
-      await fake.requested(1);
+      await chat.fake.requested(1);
       await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// mine\n'));
       release();
       const result = await outcome;
@@ -245,7 +228,7 @@ suite('Pylot refactor commands', () => {
     const source = 'let during = 1;\n';
     const editor = await openFile('src/during.ts', source);
     editor.selection = new vscode.Selection(0, 0, 0, 15);
-    fake.answer({ code: 'const during = 1;' });
+    chat.fake.answer({ code: 'const during = 1;' });
     const review = nextReview();
     const outcome = run('pylot.refactor', 'use const');
     const pending = await review;
@@ -263,12 +246,12 @@ suite('Pylot refactor commands', () => {
     const editor = await openFile('src/cancel.ts', 'let slow = 1;\n');
     editor.selection = new vscode.Selection(0, 0, 0, 13);
     let release!: () => void;
-    fake.answer({ code: 'const slow = 1;' }, new Promise<void>((resolve) => (release = resolve)));
+    chat.fake.answer({ code: 'const slow = 1;' }, new Promise<void>((resolve) => (release = resolve)));
     const outcome = run('pylot.refactor', 'use const');
-    await fake.requested(1);
+    await chat.fake.requested(1);
     (await pylot()).refactor.cancelRunning();
     assert.equal((await outcome).kind, 'cancelled');
-    await waitFor('the sidecar to hang up on the server', () => fake.abandoned > 0, 10_000);
+    await waitFor('the sidecar to hang up on the server', () => chat.fake.abandoned > 0, 10_000);
     release();
     assert.equal(editor.document.getText(), 'let slow = 1;\n');
   });
@@ -282,7 +265,7 @@ suite('Pylot refactor commands', () => {
     editor.selection = new vscode.Selection(0, 0, 2, 1);
     const testCode =
       "import { it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { twice } from '../../src/calc';\n\nit('doubles', () => assert.equal(twice(2), 4));\n";
-    fake.answer({ code: testCode });
+    chat.fake.answer({ code: testCode });
     const review = nextReview();
     const outcome = run('pylot.generateTests');
     const pending = await review;
@@ -291,15 +274,15 @@ suite('Pylot refactor commands', () => {
     assert.equal((await outcome).kind, 'applied');
     const written = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'test/unit/calc.test.ts')));
     assert.equal(written, testCode);
-    const asked = fake.requests[0]!.messages.at(-1)!.content;
+    const asked = chat.fake.requests[0]!.messages.at(-1)!.content;
     assert.match(asked, /use node:test/);
     assert.match(asked, /test\/unit\/existing\.test\.ts/);
 
     // Again, now that the test file exists: the model sees it and its new version is a diff of it.
-    fake.reset();
+    chat.fake.reset();
     await vscode.window.showTextDocument(editor.document);
     const more = `${testCode}it('doubles zero', () => assert.equal(twice(0), 0));\n`;
-    fake.answer({ code: more });
+    chat.fake.answer({ code: more });
     const second = nextReview();
     const outcome2 = run('pylot.generateTests');
     const pending2 = await second;
@@ -311,7 +294,7 @@ suite('Pylot refactor commands', () => {
     assert.equal((await outcome2).kind, 'applied');
     const updated = vscode.workspace.textDocuments.find((doc) => doc.uri.path.endsWith('test/unit/calc.test.ts'));
     assert.equal(updated?.getText(), more);
-    assert.match(fake.requests[0]!.messages.at(-1)!.content, /as it is now; keep its tests and add yours/);
+    assert.match(chat.fake.requests[0]!.messages.at(-1)!.content, /as it is now; keep its tests and add yours/);
   });
 
   test('Explain: sent to the chat panel when there is one', async () => {
@@ -331,7 +314,7 @@ suite('Pylot refactor commands', () => {
       assert.match(received.prompt, /Explain this TypeScript code/);
       assert.equal(received.attachments[0]!.text, 'export const answer = 42;');
       assert.equal(received.send, true);
-      assert.equal(fake.requests.length, 0, 'the chat panel asks the model, not the command');
+      assert.equal(chat.fake.requests.length, 0, 'the chat panel asks the model, not the command');
     } finally {
       stub.dispose();
     }
@@ -344,20 +327,20 @@ suite('Pylot refactor commands', () => {
     );
     const editor = await openFile('src/prompted.ts', 'let quiet = 1;\n');
     editor.selection = new vscode.Selection(0, 0, 0, 14);
-    fake.answer({ code: 'let QUIET = 1;' });
+    chat.fake.answer({ code: 'let QUIET = 1;' });
     const review = nextReview();
     const outcome = run('pylot.runPrompt', 'shout');
     (await review).accept();
     assert.equal((await outcome).kind, 'applied');
     assert.equal(editor.document.getText(), 'let QUIET = 1;\n');
-    assert.match(fake.requests[0]!.messages.at(-1)!.content, /Rename every variable in this TypeScript code to upper case/);
+    assert.match(chat.fake.requests[0]!.messages.at(-1)!.content, /Rename every variable in this TypeScript code to upper case/);
 
     // selection: required, and nothing selected: refused before asking. (The review gave the file's
     // editor back as a new TextEditor.)
     vscode.window.activeTextEditor!.selection = new vscode.Selection(0, 0, 0, 0);
     const refused = await run('pylot.runPrompt', 'shout');
     assert.equal(refused.kind, 'refused');
-    assert.equal(fake.requests.length, 1);
+    assert.equal(chat.fake.requests.length, 1);
 
     const copied = await run('pylot.copyBuiltInPrompt', 'simplify');
     assert.equal(copied.kind, 'done');
@@ -370,10 +353,10 @@ suite('Pylot refactor commands', () => {
     try {
       const editor = await openFile('src/house.ts', 'let house = 1;\n');
       editor.selection = new vscode.Selection(0, 0, 0, 14);
-      fake.answer({ code: 'let house = 1;' });
+      chat.fake.answer({ code: 'let house = 1;' });
       const outcome = await run('pylot.refactor', 'use const');
       assert.equal(outcome.kind, 'done');
-      assert.match(fake.requests[0]!.messages.at(-1)!.content, /^Follow the house style\. Change: use const/);
+      assert.match(chat.fake.requests[0]!.messages.at(-1)!.content, /^Follow the house style\. Change: use const/);
     } finally {
       await vscode.workspace.fs.delete(override);
     }
@@ -409,11 +392,11 @@ suite('Pylot refactor commands', () => {
       await vscode.commands.executeCommand('git.openRepository', repo.fsPath);
       const repository = await waitFor('the repository', () => exports.getAPI(1).repositories.find((r) => r.rootUri.fsPath === repo.fsPath), 30_000);
 
-      fake.answer({ subject: 'Add release notes', body: 'Start a notes file for the next release.' });
+      chat.fake.answer({ subject: 'Add release notes', body: 'Start a notes file for the next release.' });
       const outcome = await run('pylot.commitMessage', { rootUri: repository.rootUri });
       assert.equal(outcome.kind, 'done', outcome.detail);
       assert.equal(repository.inputBox.value, 'Add release notes\n\nStart a notes file for the next release.');
-      assert.match(fake.requests[0]!.messages.at(-1)!.content, /\+first line/);
+      assert.match(chat.fake.requests[0]!.messages.at(-1)!.content, /\+first line/);
     } finally {
       await vscode.workspace.getConfiguration('git').update('enabled', before, vscode.ConfigurationTarget.Global);
     }
@@ -482,16 +465,6 @@ function run(command: string, ...args: unknown[]): Promise<Outcome> {
   return Promise.resolve(vscode.commands.executeCommand<Outcome>(command, ...args));
 }
 
-async function nextReview(): Promise<PendingReview> {
-  const api = await pylot();
-  return new Promise((resolve) => {
-    const listening = api.refactor.onDidShowReview((pending) => {
-      listening.dispose();
-      resolve(pending);
-    });
-  });
-}
-
 async function nextNames(): Promise<PendingNames> {
   const api = await pylot();
   return new Promise((resolve) => {
@@ -506,11 +479,6 @@ function previewOpen(): boolean {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
     .some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.scheme === 'pylot-proposed');
-}
-
-async function undo(editor: vscode.TextEditor): Promise<void> {
-  await vscode.window.showTextDocument(editor.document);
-  await vscode.commands.executeCommand('undo');
 }
 
 /** TypeScript's server starts lazily; renames need it. */

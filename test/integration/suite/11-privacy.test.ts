@@ -8,9 +8,8 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { acceptGhostText, pylot, setting, testModels, waitFor } from './helpers';
+import { acceptGhostText, nextReview, pylot, setting, testModels, waitFor } from './helpers';
 import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
-import type { PendingReview } from '../../../extension/review/reviewSession';
 
 /** Each marker, where it comes from. None is a word any code or log of Pylot's own contains. */
 const markers = {
@@ -172,16 +171,6 @@ async function diagnostics(): Promise<string> {
   return waitFor('the diagnostics document', () => {
     const document = vscode.window.activeTextEditor?.document;
     return document !== before && document?.languageId === 'markdown' && document.getText().startsWith('# Pylot diagnostics') && document.getText();
-  });
-}
-
-async function nextReview(): Promise<PendingReview> {
-  const api = await pylot();
-  return new Promise((resolve) => {
-    const listening = api.refactor.onDidShowReview((pending) => {
-      listening.dispose();
-      resolve(pending);
-    });
   });
 }
 

@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { UsageStats } from '../../../protocol/usageStats';
-import type { PendingReview } from '../../../extension/review/reviewSession';
 import type { AgentUi, ApprovalDecision } from '../../../extension/agent/ui';
-import { acceptGhostText, functionEditor, pylot, script, setting, testModels, waitFor } from './helpers';
+import { acceptGhostText, functionEditor, nextReview, pylot, script, setting, testModels, waitFor } from './helpers';
 import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
 
 suite('Usage statistics', () => {
@@ -96,13 +95,3 @@ suite('Usage statistics', () => {
     );
   });
 });
-
-async function nextReview(): Promise<PendingReview> {
-  const api = await pylot();
-  return new Promise((resolve) => {
-    const listening = api.refactor.onDidShowReview((pending) => {
-      listening.dispose();
-      resolve(pending);
-    });
-  });
-}

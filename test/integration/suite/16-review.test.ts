@@ -8,9 +8,8 @@ import * as vscode from 'vscode';
 import type { AgentEventParams } from '../../../protocol/agent';
 import type { AgentUi, ApprovalDecision } from '../../../extension/agent/ui';
 import type { PendingReview } from '../../../extension/review/reviewSession';
-import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
 import { startScriptedChatServer, type ScriptedChatServer } from './scriptedChatServer';
-import { pylot, setting, testModels, waitFor } from './helpers';
+import { nextReview, pylot, setting, testModels, undo, useFakeChatModel, waitFor } from './helpers';
 
 const profile = 'review-fake';
 const source = 'let first = 1;\nkeep();\nlet second = 2;\n';
@@ -21,33 +20,18 @@ const pendingView = 'let first = 1;\nconst first = 1;\nkeep();\nlet second = 2;\
 const keptSecond = 'let first = 1;\nkeep();\nconst second = 2;\n';
 
 suite('Pylot review flow', () => {
-  let fake: FakeChatServer;
+  const chat = useFakeChatModel(profile);
   let root: vscode.Uri;
   let files = 0;
 
-  suiteSetup(async () => {
-    fake = await startFakeChatServer();
+  suiteSetup(() => {
     root = vscode.workspace.workspaceFolders![0]!.uri;
-    await setting('servers', [{ name: profile, api: 'openai-compatible', baseUrl: fake.url, model: fake.model }]);
-    await setting('models.chat', `server:${profile}`);
-  });
-
-  setup(() => fake.reset());
-
-  teardown(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  suiteTeardown(async () => {
-    await setting('models.chat', undefined);
-    await setting('servers', undefined);
-    await fake.close();
   });
 
   test('refactor: the review shows old and new lines with Accept / Reject lenses; reject one, accept the other; one undo', async () => {
     const editor = await openFile(source);
     editor.selection = new vscode.Selection(0, 0, 2, 15);
-    fake.answer({ code: proposed });
+    chat.fake.answer({ code: proposed });
     const shown = nextReview();
     const outcome = vscode.commands.executeCommand<{ kind: string }>('pylot.refactor', 'use const');
     const review = await shown;
@@ -68,13 +52,13 @@ suite('Pylot review flow', () => {
     await decideWithKeys(view);
     assert.equal((await outcome)?.kind, 'applied');
     await expectKeptSecondThenUndo(editor);
-    assert.doesNotMatch(fake.requests[0]!.messages.at(-1)!.content, /the review/);
+    assert.doesNotMatch(chat.fake.requests[0]!.messages.at(-1)!.content, /the review/);
   });
 
   test('refactor: a file edited while under review is refused, the edit kept and nothing applied', async () => {
     const editor = await openFile(source);
     editor.selection = new vscode.Selection(0, 0, 2, 15);
-    fake.answer({ code: proposed });
+    chat.fake.answer({ code: proposed });
     const shown = nextReview();
     const outcome = vscode.commands.executeCommand<{ kind: string; detail?: string }>('pylot.refactor', 'use const');
     const review = await shown;
@@ -103,7 +87,7 @@ suite('Pylot review flow', () => {
   test('closing the review editor rejects the change: nothing written, the command ends', async () => {
     const editor = await openFile(source);
     editor.selection = new vscode.Selection(0, 0, 2, 15);
-    fake.answer({ code: proposed });
+    chat.fake.answer({ code: proposed });
     const shown = nextReview();
     const outcome = vscode.commands.executeCommand<{ kind: string }>('pylot.refactor', 'use const');
     const review = await shown;
@@ -131,7 +115,7 @@ suite('Pylot review flow', () => {
     const below = Array.from({ length: 40 }, (_, i) => `below${i}();`).join('\n');
     const editor = await openFile(`${above}\n${source}${below}\n`);
     editor.selection = new vscode.Selection(40, 0, 42, 15);
-    fake.answer(`\`\`\`ts\n${proposed}\n\`\`\`\n`);
+    chat.fake.answer(`\`\`\`ts\n${proposed}\n\`\`\`\n`);
     const shown = nextReview();
     const result = vscode.commands.executeCommand<{ kind: string }>('pylot.inlineEdit', 'use const');
     const review = await shown;
@@ -143,7 +127,7 @@ suite('Pylot review flow', () => {
     await undo(editor);
     assert.equal(editor.document.getText(), `${above}\n${source}${below}\n`);
 
-    const asked = fake.requests[0]!;
+    const asked = chat.fake.requests[0]!;
     assert.equal(asked.response_format, undefined, 'no grammar: plain text');
     const prompt = asked.messages.map((m) => m.content).join('\n');
     assert.match(prompt, /<region>\nlet first = 1;\nkeep\(\);\nlet second = 2;\n<\/region>/);
@@ -156,11 +140,11 @@ suite('Pylot review flow', () => {
     const editor = await openFile(source);
     editor.selection = new vscode.Selection(0, 0, 2, 15);
     let release!: () => void;
-    fake.answer(proposed, new Promise<void>((resolve) => (release = resolve)));
+    chat.fake.answer(proposed, new Promise<void>((resolve) => (release = resolve)));
     const shown = nextReview();
     const result = vscode.commands.executeCommand<{ kind: string }>('pylot.inlineEdit', 'use const');
     const review = await shown;
-    await fake.requested(1);
+    await chat.fake.requested(1);
     await editElsewhere(editor.document);
     release();
     assert.equal((await result)?.kind, 'stale');
@@ -194,16 +178,6 @@ suite('Pylot review flow', () => {
   }
 });
 
-async function nextReview(): Promise<PendingReview> {
-  const api = await pylot();
-  return new Promise((resolve) => {
-    const listening = api.reviews.onDidShowReview((pending) => {
-      listening.dispose();
-      resolve(pending);
-    });
-  });
-}
-
 /** The review editor, once it shows `text` (a streamed proposal arrives over time) and has finished streaming. */
 async function reviewEditor(review: PendingReview, text: string): Promise<vscode.TextEditor> {
   return waitFor(
@@ -230,11 +204,6 @@ async function expectKeptSecondThenUndo(editor: vscode.TextEditor): Promise<void
   assert.equal(editor.document.getText(), keptSecond);
   await undo(editor);
   assert.equal(editor.document.getText(), source, 'one undo takes the whole review back');
-}
-
-async function undo(editor: vscode.TextEditor): Promise<void> {
-  await vscode.window.showTextDocument(editor.document);
-  await vscode.commands.executeCommand('undo');
 }
 
 /** The user (or another tool) edits the file under review. */

@@ -1,6 +1,9 @@
-// Shared by the integration tests: the extension's API, settings, fixture models, polling.
+// Shared by the integration tests: the extension's API, settings, fixture models, polling, a
+// scripted chat server as the chat model, and the review a command shows.
 import * as vscode from 'vscode';
 import type { PylotApi } from '../../../extension/main';
+import type { PendingReview } from '../../../extension/review/reviewSession';
+import { startFakeChatServer, type FakeChatServer } from './fakeChatServer';
 import type { TestModels } from './fixtureScripts';
 
 export { otherScript, script } from './fixtureScripts';
@@ -61,4 +64,49 @@ export async function acceptGhostText(editor: vscode.TextEditor, text: string, t
     },
     timeoutMs,
   );
+}
+
+/**
+ * Registers a suite's hooks that make a scripted OpenAI-compatible server (as the server profile
+ * `profile`) the chat model: its queue cleared before each test, every editor closed after each,
+ * the settings cleared and the server closed after the suite.
+ */
+export function useFakeChatModel(profile: string): { readonly fake: FakeChatServer } {
+  let fake: FakeChatServer;
+  suiteSetup(async () => {
+    fake = await startFakeChatServer();
+    await setting('servers', [{ name: profile, api: 'openai-compatible', baseUrl: fake.url, model: fake.model }]);
+    await setting('models.chat', `server:${profile}`);
+  });
+  setup(() => fake.reset());
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  suiteTeardown(async () => {
+    await setting('models.chat', undefined);
+    await setting('servers', undefined);
+    await fake?.close();
+  });
+  return {
+    get fake() {
+      return fake;
+    },
+  };
+}
+
+/** The next review editor Pylot shows (a refactor, chat's Apply, an agent edit, inline edit). */
+export async function nextReview(): Promise<PendingReview> {
+  const api = await pylot();
+  return new Promise((resolve) => {
+    const listening = api.reviews.onDidShowReview((pending) => {
+      listening.dispose();
+      resolve(pending);
+    });
+  });
+}
+
+/** Undo in `editor`'s document, as the user would: with that editor in front. */
+export async function undo(editor: vscode.TextEditor): Promise<void> {
+  await vscode.window.showTextDocument(editor.document);
+  await vscode.commands.executeCommand('undo');
 }
