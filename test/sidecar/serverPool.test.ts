@@ -19,7 +19,8 @@ import {
 } from '../../protocol/sidecar';
 import type { GenerateOptions } from '../../sidecar/engine/engine';
 import { connectServerPool } from '../../sidecar/engine/server/serverPool';
-import { freePort, startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
+import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
+import { freePort } from '../rig/ports';
 import { scriptedModel } from '../fixtures/models';
 import { rejectsWithCode, startHarness, waitForExit, type Harness } from './harness';
 import { silentServer, type Fake } from './serverEngineFakes';

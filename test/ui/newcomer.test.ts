@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,6 +31,7 @@ import {
   webviewFrame,
   type BrowserSession,
 } from '../rig/browser';
+import { freePort } from '../rig/ports';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const timeout = 180_000;
@@ -195,15 +195,4 @@ describe('a newcomer: npm start, then demo.ts as its comment says', { timeout: 2
 /** Text as read: the status bar's icon glyphs leave runs of spaces. */
 function words(text: string | null): string {
   return (text ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -3,19 +3,11 @@
 // the clipboard, a client with it is answered by Pylot's chat model and one without it gets 401,
 // and turning it off closes the port.
 import * as assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import type { PylotApi } from '../../../extension/main';
 import { demoChat } from './fixtureScripts';
+import { freePort } from '../../rig/ports';
 import { pylot, setting, testModels, waitFor } from './helpers';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 suite('The local API', () => {
   let api: PylotApi;

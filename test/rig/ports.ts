@@ -1,0 +1,14 @@
+// A free TCP port on 127.0.0.1 for a server a test starts (code-server, llama-server, npm start).
+import { createServer } from 'node:net';
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
