@@ -2,6 +2,7 @@
 // tests exercise exactly the process, IPC channel and contract the extension uses.
 import path from 'node:path';
 import { Sidecar, type SidecarOptions, type StatusChange } from '../../extension/sidecar/supervisor';
+import { DidOpenDocument } from '../../protocol/sidecar';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 export const sidecarModule = path.join(repoRoot, 'dist/sidecar.mjs');
@@ -74,4 +75,20 @@ export async function rejectsWithCode(promise: Promise<unknown>, code: number): 
     return typed;
   }
   throw new Error(`expected a rejection with code ${code}, but it resolved`);
+}
+
+/**
+ * Opens `uri` in the sidecar's document mirror as the completion tests type in it: add() with its
+ * body empty (line 1), then a 60-line function below it, so a prompt has a long suffix.
+ */
+export async function openTypingDocument(harness: Harness, uri: string, version: number): Promise<void> {
+  const body = Array.from({ length: 60 }, (_, i) => `  const value${i} = input[${i}] * ${i};`).join('\n');
+  // Notifications ride the same session as requests; start it first.
+  const session = await harness.sidecar.ensureStarted();
+  await session.rpc.sendNotification(DidOpenDocument.method, {
+    uri,
+    languageId: 'typescript',
+    version,
+    text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n`,
+  });
 }

@@ -8,7 +8,7 @@ import { ErrorCodes } from '../../protocol/rpc';
 import { DidChangeDocument, DidCloseDocument, DidOpenDocument, InlineCompletion, LoadModel, Ping, WarmCompletion } from '../../protocol/sidecar';
 import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { fimModel, scriptedModel } from '../fixtures/models';
-import { rejectsWithCode, startHarness, type Harness } from './harness';
+import { openTypingDocument, rejectsWithCode, startHarness, type Harness } from './harness';
 
 const script = 'return a + b;';
 const uri = 'file:///work/math.ts';
@@ -29,13 +29,7 @@ describe('inline completions in the sidecar', () => {
   before(async () => {
     harness = startHarness({ settings: () => ({ threads: 1 }) });
     await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'file', path: await scriptedModel(script) }, contextSize: 2048 });
-    const body = Array.from({ length: 60 }, (_, i) => `  const value${i} = input[${i}] * ${i};`).join('\n');
-    await notify(DidOpenDocument, {
-      uri,
-      languageId: 'typescript',
-      version,
-      text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n`,
-    });
+    await openTypingDocument(harness, uri, version);
   });
   after(() => harness.sidecar.dispose());
 
@@ -190,14 +184,8 @@ describe('inline completions through llama-server', () => {
   before(async () => {
     server = await startLlamaServer({ model: await scriptedModel(script), args: ['--parallel', '2'] });
     harness = startHarness({ settings: () => ({ threads: 1 }) });
-    const body = Array.from({ length: 60 }, (_, i) => `  const value${i} = input[${i}] * ${i};`).join('\n');
     await harness.sidecar.request(LoadModel, { role: 'completion', source: { kind: 'server', api: 'llama-server', name: 'test', baseUrl: server.url } });
-    await notify(DidOpenDocument, {
-      uri: serverUri,
-      languageId: 'typescript',
-      version,
-      text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n`,
-    });
+    await openTypingDocument(harness, serverUri, version);
   });
   after(async () => {
     await harness.sidecar.dispose();

@@ -22,7 +22,7 @@ import { connectServerPool } from '../../sidecar/engine/server/serverPool';
 import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { freePort } from '../rig/ports';
 import { scriptedModel } from '../fixtures/models';
-import { rejectsWithCode, startHarness, waitForExit, type Harness } from './harness';
+import { openTypingDocument, rejectsWithCode, startHarness, waitForExit, type Harness } from './harness';
 import { silentServer, type Fake } from './serverEngineFakes';
 
 const script = 'return a + b;';
@@ -101,13 +101,7 @@ describe('a pool of servers in the real sidecar', () => {
     harness = startHarness({ settings: () => ({ threads: 1 }) });
     cleanups.push(() => harness.sidecar.dispose());
     completionPool = { kind: 'pool', servers: [profile('a', servers.get('a')!.url), profile('silent', silent.url), profile('b', servers.get('b')!.url)] };
-    const body = Array.from({ length: 60 }, (_, i) => `  const value${i} = input[${i}] * ${i};`).join('\n');
-    await notify(DidOpenDocument, {
-      uri,
-      languageId: 'typescript',
-      version,
-      text: `export function add(a: number, b: number): number {\n  \n}\n\nfunction later(input: number[]) {\n${body}\n}\n`,
-    });
+    await openTypingDocument(harness, uri, version);
   });
 
   it('loads once one server answers, without waiting for the one that never does', async () => {
