@@ -171,7 +171,14 @@ export const ChatWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('code'), action: CodeAction, code: z.string(), language: z.optional(z.string()) }),
   /** Ask the host to pick a file or symbol (VS Code's own quick pick) and attach it. */
   z.object({ type: z.literal('pickMention'), kind: z.enum(['file', 'symbol']) }),
-  z.object({ type: z.literal('approval'), callId: id, decision: ApprovalDecision, feedback: z.optional(z.string().check(z.maxLength(4000))) }),
+  z.object({
+    type: z.literal('approval'),
+    callId: id,
+    decision: ApprovalDecision,
+    feedback: z.optional(z.string().check(z.maxLength(4000))),
+    /** An edit allowed in part: the indexes of the card's diff hunks the user rejected. */
+    rejectedHunks: z.optional(z.array(z.int().check(z.minimum(0), z.maximum(1_000_000))).check(z.maxLength(10_000))),
+  }),
   z.object({ type: z.literal('showDiff'), callId: id }),
   z.object({ type: z.literal('restoreCheckpoint'), turnId: id }),
   /** 👍/👎 on a reply, with an optional note; kept only on this machine. */

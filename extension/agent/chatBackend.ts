@@ -66,7 +66,8 @@ export class AgentChatBackend implements ChatBackend {
       if (signal.aborted) card.update('denied', answer.feedback);
       if (answer.decision !== 'deny') card.update('running');
       const kind = (Object.keys(toChat) as DecisionKind[]).find((k) => toChat[k] === answer.decision) ?? 'deny';
-      return kind === 'deny' ? { kind, feedback: answer.feedback } : { kind: approval.options.includes(kind) ? kind : 'allowOnce' };
+      if (kind === 'deny') return { kind, feedback: answer.feedback };
+      return { kind: approval.options.includes(kind) ? kind : 'allowOnce', ...(answer.rejectedHunks?.length ? { rejectedHunks: answer.rejectedHunks } : {}) };
     };
     // A running command's card shows its output as it comes (its tail, a few times a second).
     const live = new Map<string, { text: string; timer?: NodeJS.Timeout }>();

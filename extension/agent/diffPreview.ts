@@ -12,14 +12,26 @@ export class DiffPreview {
     private readonly reviews?: Reviews,
   ) {}
 
-  /** Reviews `after` against the open document hunk by hunk; the kept hunks are applied as one edit. */
-  async review(relative: string, document: vscode.TextDocument, after: string): Promise<ReviewResult & { total: number }> {
+  /**
+   * Reviews `after` against the open document hunk by hunk; the kept hunks are applied as one edit.
+   * `signal` (the turn's Stop) closes a review still open: the undecided hunks rejected, nothing written.
+   */
+  async review(relative: string, document: vscode.TextDocument, after: string, signal?: AbortSignal): Promise<ReviewResult & { total: number }> {
     if (!this.reviews) throw new Error('The review flow is not available.');
+    if (signal?.aborted) return { kind: 'cancelled', total: 0 };
     const last = document.lineAt(document.lineCount - 1);
     const review = await this.reviews.start(
       proposeEdit(`Agent: edit ${relative}`, document, document.version, new vscode.Range(0, 0, last.lineNumber, last.text.length), after),
     );
-    return { ...(await review.result), total: review.hunks.length };
+    const stop = () => review.end({ kind: 'cancelled' });
+    signal?.addEventListener('abort', stop, { once: true });
+    // Stopped while the review editor was opening: end() is a no-op on a review that already ended.
+    if (signal?.aborted) stop();
+    try {
+      return { ...(await review.result), total: review.hunks.length };
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
   }
 
   /** Shows `after` against the file; `before` undefined means a new file (shown against an empty one). */

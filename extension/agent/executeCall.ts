@@ -5,6 +5,7 @@
 // person allowed it. The same for every tool: what differs lives in the tool (tools/registry).
 // No `vscode` here: what the tools need from VS Code comes through a ToolHost.
 import { argumentProblems, isExternalToolName, type ToolCall, type ToolResult } from '../../protocol/agent';
+import { keepHunks } from '../review/hunks';
 import { asAgentTool, type ExternalTools } from './externalTool';
 import { AgentPolicy, type ApprovalDecision, type RememberedRule } from './policy/policy';
 import type { SavedOutputs } from './savedOutputs';
@@ -52,6 +53,8 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
     ...(deps.ui.onCommandOutput ? { onOutput: (text: string) => deps.ui.onCommandOutput?.(call.id, text) } : {}),
   };
   let change: FileChange | undefined;
+  /** What the tool's result says when the user kept only part of an edit. */
+  let partNote = '';
   if (tool.prepare) {
     try {
       change = await tool.prepare(call.args, context);
@@ -72,6 +75,11 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
       ...(preview ? { change: preview } : {}),
     }).finally(() => preview?.dispose?.().catch(() => undefined));
     if (decision.kind === 'deny') return { status: 'denied', output: decision.why, ...(decision.feedback ? { feedback: decision.feedback } : {}) };
+    if (change && decision.rejectedHunks?.length) {
+      const part = partOf(change, decision.rejectedHunks);
+      if ('status' in part) return part;
+      ({ change, note: partNote } = part);
+    }
     if (verdict.rule && (decision.kind === 'allowSession' || decision.kind === 'always')) {
       deps.policy.rememberForSession(verdict.rule);
       if (decision.kind === 'always') await deps.saveRule(verdict.rule);
@@ -84,13 +92,28 @@ export async function executeCall(call: ToolCall, deps: ExecuteDeps, signal: Abo
     // A long result goes to the model cut (head and tail, by tokens, in the sidecar); the whole of it
     // is saved, and the note at its end (which the cut keeps) says how to read the rest.
     const note = call.tool !== 'read_output' && deps.outputs ? await deps.outputs.saveIfLong(call.id, output).catch(() => '') : '';
-    return ok(output + note);
+    return ok(output + partNote + note);
   } catch (error) {
     return failed(error instanceof ToolError ? error.message : `${call.tool} failed: ${message(error)}`);
   }
 }
 
-type Decision = { kind: Exclude<ApprovalDecision['kind'], 'deny'> } | { kind: 'deny'; why: string; feedback?: string };
+type Decision = Exclude<ApprovalDecision, { kind: 'deny' }> | { kind: 'deny'; why: string; feedback?: string };
+
+/**
+ * The edit as the user allowed it in part (the card's per-change Reject): the rejected hunks stay as
+ * they were. A result instead when nothing is written (every change rejected, or it cannot be split).
+ */
+function partOf(change: FileChange, rejected: readonly number[]): { change: FileChange; note: string } | ToolResult {
+  const { relative } = change.target;
+  if (change.before === undefined) return failed(`A new file is created whole or not at all; ${relative} was not created.`);
+  const part = keepHunks(change.before, change.after, rejected);
+  if (!part) return failed(`${relative} mixes line endings, so part of the edit cannot be applied; nothing was written. Allow the whole edit or deny it.`);
+  if (part.kept === part.total) return { change, note: '' };
+  if (part.kept === 0) return { status: 'denied', output: `The user rejected every change of the edit; ${relative} is unchanged.` };
+  const note = ` The user kept ${part.kept} of the edit's ${part.total} changes and rejected the others: read ${relative} again before editing it further.`;
+  return { change: { ...change, after: part.text }, note };
+}
 
 /** Asks the UI; no answer within the timeout, a cancelled turn or a failing UI all mean deny. */
 async function decide(deps: ExecuteDeps, signal: AbortSignal, request: Parameters<AgentUi['requestApproval']>[0]): Promise<Decision> {
@@ -108,8 +131,9 @@ async function decide(deps: ExecuteDeps, signal: AbortSignal, request: Parameter
     if (timedOut) return { kind: 'deny', why: `No decision within ${Math.round(deps.approvalTimeoutMs / 1000)} s, so it was denied.` };
     if (signal.aborted || !answer) return { kind: 'deny', why: 'The turn was cancelled.' };
     if (answer.kind === 'deny') return { kind: 'deny', why: 'The user denied this call.', ...(answer.feedback ? { feedback: answer.feedback } : {}) };
-    if (!request.options.includes(answer.kind)) return { kind: 'allowOnce' };
-    return { kind: answer.kind };
+    const rejectedHunks = answer.rejectedHunks?.length ? { rejectedHunks: answer.rejectedHunks } : {};
+    if (!request.options.includes(answer.kind)) return { kind: 'allowOnce', ...rejectedHunks };
+    return { kind: answer.kind, ...rejectedHunks };
   } catch (error) {
     return { kind: 'deny', why: `The approval prompt failed (${message(error)}), so it was denied.` };
   } finally {

@@ -63,7 +63,7 @@ export class VsCodeToolHost implements ToolHost {
     };
   }
 
-  async write({ target, before, after }: FileChange): Promise<string | void> {
+  async write({ target, before, after }: FileChange, signal?: AbortSignal): Promise<string | void> {
     const uri = vscode.Uri.file(target.absolute);
     if (before === undefined) {
       // A new file is made through a checked handle (see policy/fileHandles): a folder swapped for a
@@ -77,7 +77,7 @@ export class VsCodeToolHost implements ToolHost {
     const identity = await identifyApproved(approved(target)).catch(asToolError);
     const document = await vscode.workspace.openTextDocument(uri);
     let note: string | undefined;
-    if (this.settings().reviewEdits) note = await this.reviewed(target.relative, document, after);
+    if (this.settings().reviewEdits) note = await this.reviewed(target.relative, document, after, signal);
     else {
       const edit = new vscode.WorkspaceEdit();
       edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), after);
@@ -107,8 +107,8 @@ export class VsCodeToolHost implements ToolHost {
   }
 
   /** The per-hunk review of an allowed edit: the kept hunks applied as one edit, or why nothing was. */
-  private async reviewed(relative: string, document: vscode.TextDocument, after: string): Promise<string | undefined> {
-    const result = await this.diffs.review(relative, document, after);
+  private async reviewed(relative: string, document: vscode.TextDocument, after: string, signal?: AbortSignal): Promise<string | undefined> {
+    const result = await this.diffs.review(relative, document, after, signal);
     switch (result.kind) {
       case 'applied':
         return result.rejected
@@ -121,7 +121,11 @@ export class VsCodeToolHost implements ToolHost {
       case 'stale':
         throw new ToolError(`${relative} changed while the user reviewed the edit; nothing was written. Read it again.`);
       case 'cancelled':
-        throw new ToolError(`The review of the edit was closed; ${relative} is unchanged.`);
+        throw new ToolError(
+          signal?.aborted
+            ? `The turn was stopped while the user reviewed the edit; the review was closed and ${relative} is unchanged.`
+            : `The review of the edit was closed; ${relative} is unchanged.`,
+        );
       case 'failed':
         throw new ToolError(result.message);
     }

@@ -49,6 +49,8 @@ export interface ApprovalAnswer {
   readonly decision: ApprovalDecision;
   /** What the user typed with Deny: handed back to the model. */
   readonly feedback?: string;
+  /** An edit allowed in part: the hunks of its card's diff the user rejected (by index). */
+  readonly rejectedHunks?: readonly number[];
 }
 
 export interface ToolCallView {

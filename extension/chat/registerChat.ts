@@ -152,7 +152,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         return;
       }
       case 'approval':
-        return controller.answerApproval(message.callId, { decision: message.decision, feedback: message.feedback });
+        return controller.answerApproval(message.callId, { decision: message.decision, feedback: message.feedback, rejectedHunks: message.rejectedHunks });
       case 'showDiff':
         return controller.showDiff(message.callId);
       case 'restoreCheckpoint':

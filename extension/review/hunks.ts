@@ -108,3 +108,21 @@ export function applyChanges(oldText: string, changes: readonly TextChange[]): s
   for (const change of [...changes].sort((x, y) => y.start - x.start)) result = result.slice(0, change.start) + change.text + result.slice(change.end);
   return result;
 }
+
+/**
+ * `newText` with the hunks at `rejected` (indexes into diffHunks' list) left as they were in `oldText`:
+ * what a user who kept the other hunks wants written. Indexes out of range are ignored. Undefined
+ * when `oldText` mixes CRLF and LF line endings (a part of the change cannot be placed exactly).
+ */
+export function keepHunks(oldText: string, newText: string, rejected: Iterable<number>): { text: string; kept: number; total: number } | undefined {
+  const hunks = diffHunks(oldText, newText);
+  const dropped = new Set(rejected);
+  const kept = hunks.filter((_, index) => !dropped.has(index));
+  if (kept.length === hunks.length) return { text: newText, kept: kept.length, total: hunks.length };
+  // The offsets assume one line ending throughout; with mixed ones a part cannot be placed exactly.
+  const crlf = oldText.split('\r\n').length - 1;
+  const lf = oldText.split('\n').length - 1;
+  if (crlf > 0 && crlf < lf) return undefined;
+  const eol = crlf ? '\r\n' : '\n';
+  return { text: applyChanges(oldText, hunkChanges(oldText, kept, eol)), kept: kept.length, total: hunks.length };
+}

@@ -76,7 +76,7 @@ export const chatAgentSettings = {
     default: false,
     order: 37.5,
     description:
-      'After you allow an edit, review it hunk by hunk (accept or reject each change) before it is written, as for every other change Pylot proposes. Off: an allowed edit is written whole.',
+      "An agent edit is reviewed in its chat card either way: reject any of its changes there, and Allow writes the rest (one undo). On: an allowed edit also opens in the review editor, where you accept or reject each remaining change before it is written (the agent's Stop closes it, nothing written). Off: edits allowed for the session are written without asking again.",
   }),
   'agent.maxSteps': declare({
     section: 'Chat & Agent',

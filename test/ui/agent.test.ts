@@ -372,7 +372,8 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
     await page.keyboard.press('Enter');
     const card = pendingCard();
     await card.waitFor({ timeout });
-    // Shift+Tab walks back from the composer over the card's decisions to its change, Tab forward again.
+    await waitForFocus(panel, 'Allow once', timeout); // the waiting card took the focus
+    // Shift+Tab walks back over the card's decisions to its change, Tab forward again.
     const walked: string[] = [];
     for (let step = 0; step < 15 && !walked.includes('math.ts +1 −1'); step++) {
       await page.keyboard.press('Shift+Tab');

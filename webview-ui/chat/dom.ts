@@ -47,6 +47,13 @@ export function iconButton(icon: string, label: string, onClick: () => void, pro
   return el('vscode-toolbar-button', { icon, label, title: label, ...props, onclick: pressed(onClick) });
 }
 
+/** Focuses a component once it has rendered: before lit's first update it has nothing to take the focus. */
+export function focusWhenRendered(element: HTMLElement): void {
+  const rendered = (element as { updateComplete?: Promise<unknown> }).updateComplete;
+  if (rendered) void rendered.then(() => element.focus());
+  else element.focus();
+}
+
 /** A codicon, hidden from screen readers (the control it sits in carries the words). */
 export function icon(name: string): HTMLElement {
   return el('vscode-icon', { name, 'aria-hidden': 'true' });

@@ -50,7 +50,7 @@ const header = el('div', { className: 'chat-header' }, modelBadge, contextUse, e
 // One landmark and a heading for screen readers; the view's own title already says "Chat" on screen.
 const app = document.getElementById('chat-app')!;
 app.setAttribute('role', 'main');
-app.append(el('h1', { className: 'visually-hidden' }, 'Pylot Chat'), header, history.element, chatView);
+app.append(el('h1', { className: 'visually-hidden' }, 'Pylot Chat'), header, history.element, chatView, transcript.announcer);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = ChatHostMessage.safeParse(event.data);

@@ -1,5 +1,6 @@
 // An agent tool call as a card: the call, its risk and why, "Open in diff editor" for edits, and while
-// it waits the four decisions (Deny asks what to do instead, which goes back to the model).
+// it waits the four decisions (Deny asks what to do instead, which goes back to the model). An edit's
+// inline diff is its review: each change can be rejected there, and Allow writes the rest.
 import type { ApprovalDecision, CardDiff, ToolCallCard } from '../../protocol/chat';
 import { button, el } from './dom';
 import { postToHost } from './host';
@@ -17,8 +18,16 @@ const stateLabels = {
 
 export function renderToolCard(card: ToolCallCard): HTMLElement {
   if (card.tool === 'update_plan' && card.state !== 'pending') return renderPlanCard(card);
+  // The changes the user rejected in the card (indexes of the diff's hunks); Allow writes the others.
+  const rejected = new Set<number>();
   const decide = (decision: ApprovalDecision, feedback?: string) =>
-    postToHost({ type: 'approval', callId: card.id, decision, ...(feedback ? { feedback } : {}) });
+    postToHost({
+      type: 'approval',
+      callId: card.id,
+      decision,
+      ...(feedback ? { feedback } : {}),
+      ...(decision !== 'deny' && rejected.size ? { rejectedHunks: [...rejected].sort((a, b) => a - b) } : {}),
+    });
   const element = el(
     'div',
     { className: `tool-card risk-${card.risk} state-${card.state}`, 'data-call-id': card.id, role: 'group', 'aria-label': `Tool call ${card.tool}` },
@@ -46,8 +55,15 @@ export function renderToolCard(card: ToolCallCard): HTMLElement {
     el('div', { className: 'tool-state', 'aria-live': 'polite' }, stateLabels[card.state]),
   );
   // The change itself, open while the user decides; folded away once decided.
-  if (card.diff) (element.querySelector('.tool-reason') ?? element.querySelector('.tool-head'))!.after(diffView(card.diff, card.state === 'pending'));
-  if (card.state === 'pending') element.append(approvalButtons(decide, card.options));
+  const choosing = card.state === 'pending' && !!card.diff && card.diff.hunks.length > 1;
+  const choice = el('div', { className: 'hunk-choice', 'aria-live': 'polite' });
+  const onToggle = () =>
+    (choice.textContent = rejected.size ? `Allow writes ${card.diff!.hunks.length - rejected.size} of the ${card.diff!.hunks.length} changes.` : '');
+  if (card.diff)
+    (element.querySelector('.tool-reason') ?? element.querySelector('.tool-head'))!.after(
+      diffView(card.diff, card.state === 'pending', choosing ? { rejected, onToggle } : undefined),
+    );
+  if (card.state === 'pending') element.append(...(choosing ? [choice] : []), approvalButtons(decide, card.options));
   if (card.result)
     element.append(el('details', { className: 'tool-output' }, el('summary', {}, card.state === 'denied' ? 'Feedback' : 'Output'), el('pre', {}, card.result)));
   return element;
@@ -87,18 +103,23 @@ function approvalButtons(decide: (decision: ApprovalDecision, feedback?: string)
   return el('div', {}, row, denyRow);
 }
 
-/** The change as hunks of −/+ lines (the signs are text, so a screen reader reads them too). */
-function diffView(diff: CardDiff, open: boolean): HTMLElement {
+/**
+ * The change as hunks of −/+ lines (the signs are text, so a screen reader reads them too). With
+ * `choose`, each hunk has a Reject / Keep toggle that records the user's choice in `choose.rejected`.
+ */
+function diffView(diff: CardDiff, open: boolean, choose?: { rejected: Set<number>; onToggle: () => void }): HTMLElement {
   const counts = `+${diff.added} −${diff.removed}`;
-  const hunks = diff.hunks.map((hunk) =>
-    el(
+  const hunks = diff.hunks.map((hunk, index) => {
+    const element = el(
       'div',
       { className: 'diff-hunk' },
       el('div', { className: 'diff-hunk-head' }, `@@ −${hunk.oldStart} +${hunk.newStart} @@`),
       ...hunk.removed.map((line) => el('div', { className: 'diff-line removed' }, `− ${line}`)),
       ...hunk.added.map((line) => el('div', { className: 'diff-line added' }, `+ ${line}`)),
-    ),
-  );
+    );
+    if (choose) element.firstElementChild!.append(hunkToggle(index, diff.hunks.length, element, choose));
+    return element;
+  });
   return el(
     'details',
     { className: 'card-diff', open, 'aria-label': `Change to ${diff.path}: ${diff.added} lines added, ${diff.removed} removed` },
@@ -110,4 +131,23 @@ function diffView(diff: CardDiff, open: boolean): HTMLElement {
       diff.truncated ? el('div', { className: 'diff-more' }, 'More changes: open the diff editor to see them all.') : undefined,
     ),
   );
+}
+
+/** Reject (or keep again) one change of a waiting edit; the button stays put, so the focus does too. */
+function hunkToggle(index: number, count: number, hunk: HTMLElement, choose: { rejected: Set<number>; onToggle: () => void }): HTMLElement {
+  const label = () => (choose.rejected.has(index) ? `Keep change ${index + 1} of ${count}` : `Reject change ${index + 1} of ${count}`);
+  const toggle: HTMLElement = button(
+    'Reject',
+    () => {
+      if (choose.rejected.has(index)) choose.rejected.delete(index);
+      else choose.rejected.add(index);
+      const now = choose.rejected.has(index);
+      hunk.classList.toggle('rejected', now);
+      toggle.textContent = now ? 'Keep' : 'Reject';
+      toggle.setAttribute('aria-label', label());
+      choose.onToggle();
+    },
+    { secondary: true, className: 'hunk-toggle', 'aria-label': label() },
+  );
+  return toggle;
 }

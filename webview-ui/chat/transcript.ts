@@ -2,7 +2,7 @@
 // cards, token use per turn, and failed turns with what to do about them.
 import type { Attachment, BusyTurn, ChatCommand, ChatTurn, ToolCallCard, TurnUsage } from '../../protocol/chat';
 import type { Vote } from '../../protocol/usageStats';
-import { button, el, icon, iconButton } from './dom';
+import { button, el, focusWhenRendered, icon, iconButton } from './dom';
 import { postToHost } from './host';
 import { renderMarkdown, type CodeHandler } from './markdown';
 import { renderToolCard } from './toolCard';
@@ -23,6 +23,8 @@ interface Streaming {
 
 export class Transcript {
   readonly element = el('div', { className: 'transcript', role: 'log', 'aria-label': 'Conversation', 'aria-live': 'polite' });
+  /** Says a card waits for the user, for screen readers (outside the log, so it is read on its own). */
+  readonly announcer = el('div', { className: 'visually-hidden approval-announcer', role: 'status', 'aria-atomic': 'true' });
   private readonly streams = new Map<string, Streaming>();
   private waitingLabel = 'Thinking…';
 
@@ -101,9 +103,15 @@ export class Transcript {
     if (!turn) return;
     const fresh = renderToolCard(card);
     const old = turn.querySelector(`[data-call-id="${CSS.escape(card.id)}"]`);
+    const newlyWaiting = card.state === 'pending' && !old?.classList.contains('state-pending');
     if (old) old.replaceWith(fresh);
     else turn.querySelector('.tool-calls')?.append(fresh);
-    if (card.state === 'pending') fresh.querySelector<HTMLElement>('.approval-buttons vscode-button')?.focus();
+    if (newlyWaiting) {
+      this.announcer.textContent = `Waiting for your approval: ${card.summary}`;
+      // Allow once takes the focus, so the decision is one key away; never from someone typing a
+      // message (their next key would press a button), nor from outside the panel.
+      if (document.hasFocus() && !typingText()) focusWhenRendered(fresh.querySelector<HTMLElement>('.approval-buttons vscode-button')!);
+    } else if (card.state !== 'pending' && old?.classList.contains('state-pending')) this.announcer.textContent = '';
     this.showWaiting(turn);
     this.scroll();
   }
@@ -336,4 +344,10 @@ function feedbackRow(turn: ChatTurn): HTMLElement {
     iconButton('thumbsdown', 'Not helpful', () => ask('down')),
   );
   return row;
+}
+
+/** Whether the focus is in a text field that holds text: the user is writing something. */
+function typingText(): boolean {
+  const active = document.activeElement as (Element & { value?: unknown }) | null;
+  return !!active && /^(vscode-textarea|vscode-textfield|textarea|input)$/i.test(active.tagName) && typeof active.value === 'string' && active.value !== '';
 }

@@ -41,8 +41,10 @@ export type Verdict =
   | { readonly kind: 'deny'; readonly reason: string }
   | { readonly kind: 'ask'; readonly reasons: readonly string[]; readonly rule?: RememberedRule };
 
+/** `rejectedHunks`: an edit allowed in part, the changes (indexes of its diff's hunks) the user dropped. */
 export type ApprovalDecision =
-  { readonly kind: 'allowOnce' } | { readonly kind: 'allowSession' } | { readonly kind: 'always' } | { readonly kind: 'deny'; readonly feedback?: string };
+  | { readonly kind: 'allowOnce' | 'allowSession' | 'always'; readonly rejectedHunks?: readonly number[] }
+  | { readonly kind: 'deny'; readonly feedback?: string };
 export type DecisionKind = ApprovalDecision['kind'];
 
 export interface CheckedCall {

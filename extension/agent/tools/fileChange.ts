@@ -23,5 +23,5 @@ export async function applyChange(change: FileChange, path: string, context: Too
   if ((await currentText(again, context.host)) !== before)
     throw new ToolError(`${target.relative} changed while waiting for approval; nothing was written. Read it again.`);
   await context.beforeWrite(target, before);
-  return context.host.write(change);
+  return context.host.write(change, context.signal);
 }

@@ -40,9 +40,10 @@ export interface ToolHost {
   preview(change: FileChange): ProposedChange;
   /**
    * Writes an allowed change as one undoable edit, saved; a new file is created. May say what the
-   * model should know of it (e.g. the user kept only some of its hunks).
+   * model should know of it (e.g. the user kept only some of its hunks). `signal` (the turn's) ends a
+   * review still open (pylot.agent.reviewEdits) with nothing written.
    */
-  write(change: FileChange): Promise<string | void>;
+  write(change: FileChange, signal?: AbortSignal): Promise<string | void>;
   /** The language servers' symbols with this name across the workspace. */
   workspaceSymbols(name: string): Promise<readonly SymbolLocation[]>;
   /** How the editor names a file in the workspace (the folder's name first when there are several). */

@@ -1,5 +1,5 @@
 // The one review flow, in the real extension host, for each source of a proposed change: a refactor
-// command, chat's Apply to file, an agent edit (with pylot.agent.reviewEdits) and inline edit (on a server chat model — a scripted OpenAI-compatible
+// command, chat's Apply to file, an agent edit (in its card by default, or with pylot.agent.reviewEdits in the editor; Stop closes it) and inline edit (on a server chat model — a scripted OpenAI-compatible
 // server — and on a local scripted GGUF through the real node-llama-cpp engine). Each time: the review
 // editor shows old and new lines, the real commands accept one hunk and reject another, the file holds
 // exactly the kept hunk, one undo restores it, and a file edited meanwhile is refused.
@@ -234,6 +234,7 @@ suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
   });
 
   setup(async () => {
+    server.clear(); // a stopped turn leaves its answer unasked
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(source));
     await waitFor('VS Code to see the reset file', () => {
@@ -269,6 +270,28 @@ suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
     assert.equal(document.getText(), source);
   });
 
+  test("the agent's Stop closes an open review: the rest rejected, nothing written, the file on disk unchanged", async () => {
+    const api = await pylot();
+    server.reply(edit, done);
+    const ui = new AllowingUi();
+    const shown = nextReview();
+    const stop = new AbortController();
+    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui, stop.signal);
+    const review = await shown;
+    const view = await reviewEditor(review, pendingView);
+    // One hunk decided, one still open when the user stops the agent.
+    await vscode.commands.executeCommand('pylot.review.acceptHunk');
+    await waitFor('the first hunk accepted', () => !view.document.getText().includes('let first'));
+    stop.abort();
+    assert.equal((await turn).outcome, 'cancelled');
+    assert.deepEqual(await review.result, { kind: 'cancelled' });
+    await waitFor('the review editor closed', () => !reviewTabOpen(review));
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), source, 'the file on disk is unchanged');
+    const document = await vscode.workspace.openTextDocument(file);
+    assert.equal(document.getText(), source);
+    assert.equal(document.isDirty, false, 'nothing waits unsaved in the editor either');
+  });
+
   test('the file edited while the agent edit is reviewed: nothing written, and the model is told', async () => {
     const api = await pylot();
     server.reply(edit, done);
@@ -286,14 +309,54 @@ suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
   });
 });
 
+suite('Pylot review flow: agent edits reviewed in the card (the default)', () => {
+  let server: ScriptedChatServer;
+  let file: vscode.Uri;
+  const edit = JSON.stringify({ tool: 'edit_file', args: { path: 'agent-card.ts', oldText: source.trimEnd(), newText: proposed } });
+
+  suiteSetup(async () => {
+    server = await startScriptedChatServer();
+    await setting('servers', [{ name: 'card-agent', api: 'openai-compatible', baseUrl: server.url, model: 'scripted-agent', retries: 0 }]);
+    await setting('models.chat', 'server:card-agent');
+    file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'agent-card.ts');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(source));
+  });
+
+  suiteTeardown(async () => {
+    for (const key of ['models.chat', 'servers']) await setting(key, undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await server.close();
+  });
+
+  test('one change rejected in the card: the other written as one edit, saved, no review editor; the model told; one undo', async () => {
+    const api = await pylot();
+    server.reply(edit, JSON.stringify({ answer: 'done' }));
+    let reviewed = false;
+    const listening = api.reviews.onDidShowReview(() => (reviewed = true));
+    const ui = new AllowingUi([0]);
+    const result = await api.agent.runAgentTurn({ task: 'use const in agent-card.ts' }, ui);
+    listening.dispose();
+    assert.equal(result.outcome, 'answered');
+    assert.equal(reviewed, false, 'the card was the review: no review editor after Allow');
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), keptSecond, 'exactly the kept change, saved');
+    assert.equal(ui.results[0]?.status, 'ok');
+    assert.match(ui.results[0]?.output ?? '', /kept 1 of the edit's 2 changes and rejected the others/);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    await undo(editor);
+    assert.equal(editor.document.getText(), source, 'one undo takes the edit back');
+  });
+});
+
 /** Allows every call once, as "Allow once" on the card would; keeps the tools' results. */
 class AllowingUi implements AgentUi {
   readonly results: Array<{ status: string; output: string }> = [];
+  /** `rejectedHunks`: the changes rejected in the card before Allow. */
+  constructor(private readonly rejectedHunks?: number[]) {}
   onEvent(event: AgentEventParams): void {
     if (event.type === 'toolResult') this.results.push({ status: event.status, output: event.output });
   }
   async requestApproval(): Promise<ApprovalDecision> {
-    return { kind: 'allowOnce' };
+    return { kind: 'allowOnce', ...(this.rejectedHunks ? { rejectedHunks: this.rejectedHunks } : {}) };
   }
   async askContinue(): Promise<boolean> {
     return false;
