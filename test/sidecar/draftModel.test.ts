@@ -18,6 +18,7 @@ import { ModelPool } from '../../sidecar/engine/local/modelPool';
 import { createRuntime, type Runtime } from '../../sidecar/engine/runtime';
 import { hostileShapes } from '../fixtures/gguf/hostile';
 import { alteredVocabModel, badModelFiles, embeddingModel, scriptedModel, vocabModel } from '../fixtures/models';
+import { ModelManager } from '../../extension/models/modelManager';
 import { startHarness, type Harness } from './harness';
 import { fakeServer, llamaRoutes, type Fake } from './serverEngineFakes';
 
@@ -255,5 +256,28 @@ describe('a draft model through the sidecar', () => {
       harness.logs.some((line) => line.includes('pylot-no-such-draft.gguf') && line.includes('is not used')),
       'and the log says so',
     );
+  });
+
+  it("the extension's model manager sends the draft and announces one that is not used, once per load", { timeout: 120_000 }, async () => {
+    const target = await scriptedModel(script, { name: 'draft-target' });
+    let draft: ModelSource & { kind: 'file' } = { kind: 'file', path: await vocabModel('llama-spm') };
+    const models = new ModelManager(harness.sidecar, (role) =>
+      role === 'chat' ? { spec: target, contextSize: 2048, resolve: async () => ({ source: file(target), draft }) } : undefined,
+    );
+    const skipped: string[] = [];
+    models.onDidSkipDraft(({ model }) => skipped.push(model.draftUnused ?? ''));
+    try {
+      const refused = await models.ensureLoaded('chat');
+      assert.equal(refused.draft, undefined);
+      assert.equal(skipped.length, 1);
+      assert.match(skipped[0]!, /its tokenizer is "llama", the chat model's is "gpt2"\. Speculative decoding needs the same vocabulary/);
+      // The user fixes the setting: the chat role loads again, now with the draft, and nothing is announced.
+      draft = { kind: 'file', path: await scriptedModel(script, { name: 'draft-agrees' }) };
+      await models.reconcile('chat');
+      assert.equal(models.state('chat').model?.draft?.location, draft.path);
+      assert.equal(skipped.length, 1);
+    } finally {
+      models.dispose();
+    }
   });
 });
