@@ -48,7 +48,7 @@ export async function diagnosticsReport({ sidecar, models, latency, log, version
     const state = models.state(role);
     const model = state.model;
     const detail = model
-      ? `${model.name} (${model.engine}, ${model.location}), context ${model.contextSize}${model.quantization ? `, ${model.quantization}` : ''}${model.sizeBytes ? `, ${formatBytes(model.sizeBytes)}` : ''}${model.gpuLayers !== undefined ? `, ${model.gpuLayers} GPU layers` : ''}, loaded in ${model.loadMs} ms${model.fallbackFrom ? `; FALLBACK for ${model.fallbackFrom.key}: ${model.fallbackFrom.reason}` : ''}`
+      ? `${model.name} (${model.engine}, ${model.location}), context ${model.contextSize}${model.quantization ? `, ${model.quantization}` : ''}${model.sizeBytes ? `, ${formatBytes(model.sizeBytes)}` : ''}${model.gpuLayers !== undefined ? `, ${model.gpuLayers} GPU layers` : ''}, loaded in ${model.loadMs} ms${model.fallbackFrom ? `; FALLBACK for ${model.fallbackFrom.key}: ${model.fallbackFrom.reason}` : ''}${model.draft ? `; draft model ${model.draft.name} (${model.draft.location})` : ''}${model.draftUnused ? `; ${model.draftUnused}` : ''}`
       : (state.spec ?? 'none set');
     lines.push(`- ${role}: ${state.state}${state.error ? ` — ${state.error.message}` : ''} — ${detail}`);
   }

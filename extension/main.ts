@@ -80,6 +80,11 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
   // Read at each line (not from `settings`): a bad setting is logged while `settings` is being read.
   const log = createLog(() => readSetting('trace', () => undefined));
   let settings: PylotSettings = readSettings((warning) => log.warn(warning));
+  /** The chat model runs without the draft model the user set: the log and a notice say why, once per load. */
+  const warnDraftUnused = (why: string) => {
+    log.warn(why);
+    void vscode.window.showWarningMessage(`Pylot: ${why}`);
+  };
   const version = String(context.extension.packageJSON.version);
   const sidecar = new Sidecar({
     modulePath: context.asAbsolutePath('dist/sidecar.mjs'),
@@ -100,12 +105,20 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     const spec = settings.models[role];
     if (!spec) return undefined;
     const fallback = settings.fallbacks[role];
+    const draft = role === 'chat' ? settings.chatDraftModel : '';
     return {
       spec,
       contextSize: settings.contextSize,
       resolve: async () => ({
         source: await resolveSpec(spec, settings, context.secrets),
         fallback: fallback ? await resolveSpec(fallback, settings, context.secrets) : undefined,
+        // A draft that cannot be found only costs its speed-up: chat loads without it, and says why.
+        draft: draft
+          ? await resolveSpec(draft, settings, context.secrets).catch((error: unknown) => {
+              warnDraftUnused(`The draft model ${draft} is not used: ${message(error)} Chat runs without it.`);
+              return undefined;
+            })
+          : undefined,
       }),
     };
   });
@@ -192,6 +205,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       const action = error.code === ErrorCodes.AuthFailed ? 'Set Server API Key' : 'Select Model…';
       void showError(`Pylot could not load the ${role} model: ${error.message}`, log, action);
     }),
+    models.onDidSkipDraft(({ model }) => warnDraftUnused(model.draftUnused ?? '')),
     models.onDidFallBack(({ role, model }) => {
       log.warn(`${role}: ${model.name} stands in for ${model.fallbackFrom?.key}: ${model.fallbackFrom?.reason}`);
       void vscode.window
@@ -221,6 +235,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
       for (const role of ['completion', 'chat', 'embeddings'] as const) {
         if (
           ['models', 'fallback'].some((group) => event.affectsConfiguration(`pylot.${group}.${role}`)) ||
+          (role === 'chat' && event.affectsConfiguration('pylot.chat.draftModel')) ||
           event.affectsConfiguration('pylot.contextSize') ||
           event.affectsConfiguration('pylot.servers')
         ) {

@@ -18,6 +18,8 @@ const fields = {
   latencyTargetMs: 'completion.latencyTargetMs',
   exclude: 'completion.exclude',
   contextSize: 'contextSize',
+  /** A draft model for the local chat model (speculative decoding); '' for none. */
+  chatDraftModel: 'chat.draftModel',
   threads: 'threads',
   gpu: 'gpu',
   flashAttention: 'advanced.flashAttention',

@@ -41,11 +41,22 @@ export function summarizeRole(view: RoleView): RoleSummary {
           condition: 'server',
           name,
           short: `${model.name} (${model.engine})`,
-          long: `${model.name} on the ${model.engine} server at ${model.location}`,
+          long: `${model.name} on the ${model.engine} server at ${model.location}${draftWords(model)}`,
         };
-      return { condition: 'ready', name, short: model.name, long: `${model.name} is loaded (${model.contextSize.toLocaleString('en-US')} tokens of context)` };
+      return {
+        condition: 'ready',
+        name,
+        short: model.name,
+        long: `${model.name} is loaded (${model.contextSize.toLocaleString('en-US')} tokens of context)${draftWords(model)}`,
+      };
     }
   }
+}
+
+/** The draft model (speculative decoding) a chat model runs with, or why the one set is not used. */
+function draftWords(model: NonNullable<RoleView['model']>): string {
+  if (model.draft) return `, drafting with ${model.draft.name}`;
+  return model.draftUnused ? `. ${model.draftUnused}` : '';
 }
 
 /** A pool: its servers as last seen (or where they are), and which one answered last. */

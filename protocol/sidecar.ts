@@ -189,6 +189,10 @@ export const ModelInfo = z.object({
   loadMs: z.number(),
   /** Set when the primary source failed and the fallback serves instead. */
   fallbackFrom: z.optional(z.object({ key: z.string(), reason: z.string() })),
+  /** The draft model that speculative decoding uses for this (local chat) model. */
+  draft: z.optional(z.object({ name: z.string(), location: z.string(), sizeBytes: z.optional(bytes), contextSize: count })),
+  /** A draft model was asked for and is not used: why (the model itself runs without it). */
+  draftUnused: z.optional(z.string()),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
@@ -203,6 +207,8 @@ export const LoadModel = toSidecar(
     contextSize: z.optional(z.int().check(z.minimum(256), z.maximum(1 << 20))),
     /** Load again even if this source is what the role runs (e.g. its server went down: try the fallback). */
     reload: z.optional(z.boolean()),
+    /** A draft model for speculative decoding (chat on a local model only); one that cannot be used is reported in `draftUnused`. */
+    draft: z.optional(ModelSource),
   }),
   ModelInfo,
 );

@@ -30,8 +30,8 @@ export interface RoleState {
 export interface DesiredModel {
   readonly spec: string;
   readonly contextSize: number;
-  /** Turns the spec (and the fallback's) into sources; throws a PylotError the user can act on. */
-  resolve(): Promise<{ source: ModelSource; fallback?: ModelSource }>;
+  /** Turns the spec (and the fallback's, and the draft model's) into sources; throws a PylotError the user can act on. */
+  resolve(): Promise<{ source: ModelSource; fallback?: ModelSource; draft?: ModelSource }>;
 }
 
 /** vscode.Event's shape: subscribe, get back something to dispose. */
@@ -70,11 +70,14 @@ export class ModelManager {
   private readonly changed = new Emitter<Role>();
   private readonly failed = new Emitter<{ role: Role; error: PylotError }>();
   private readonly fellBack = new Emitter<{ role: Role; model: ModelInfo }>();
+  private readonly draftUnused = new Emitter<{ role: Role; model: ModelInfo }>();
   readonly onDidChange = this.changed.event;
   /** A load failed for a reason the user must act on. */
   readonly onDidFail = this.failed.event;
   /** A role's fallback now serves instead of the model asked for: say so. */
   readonly onDidFallBack = this.fellBack.event;
+  /** A draft model was set and the model runs without it (`model.draftUnused` says why): say so. */
+  readonly onDidSkipDraft = this.draftUnused.event;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -182,6 +185,7 @@ export class ModelManager {
     this.changed.dispose();
     this.failed.dispose();
     this.fellBack.dispose();
+    this.draftUnused.dispose();
   }
 
   private startLoad(role: Role, desired: DesiredModel, reload = false): { spec: string; done: Promise<ModelInfo> } {
@@ -189,12 +193,15 @@ export class ModelManager {
     this.set(role, { spec, state: 'loading', progress: 0 });
     const done = desired
       .resolve()
-      .then(({ source, fallback }) => this.sidecar.request(LoadModel, { role, source, fallback, contextSize: desired.contextSize, reload }))
+      .then(({ source, fallback, draft }) =>
+        this.sidecar.request(LoadModel, { role, source, fallback, contextSize: desired.contextSize, reload, ...(draft && { draft }) }),
+      )
       .then(
         (model) => {
           if (this.desired(role)?.spec === spec) {
             this.set(role, { spec, state: 'ready', model });
             if (model.fallbackFrom) this.fellBack.fire({ role, model });
+            if (model.draftUnused) this.draftUnused.fire({ role, model });
           }
           return model;
         },

@@ -45,6 +45,16 @@ export const modelsSettings = {
     restricted: true,
     markdownDescription: `Model for chat, the agent and refactor commands: an *instruct* model. ${modelIntro}`,
   }),
+  'chat.draftModel': declare({
+    section: 'Models & Engines',
+    schema: modelSpec,
+    default: '',
+    scope: 'machine-overridable',
+    order: 1,
+    restricted: true,
+    markdownDescription:
+      "A small draft model that speeds up a **local** chat model by speculative decoding (e.g. a 0.5B model for a 7B one of the same family): a `.gguf` file's absolute path or `catalog:<id>`; empty for none. It must use the chat model's tokenizer. The answers are the same with or without it; it costs the draft's memory and is used only when it fits. It does not apply to server chat models (start llama-server with its own `--model-draft` instead).",
+  }),
   'models.embeddings': declare({
     section: 'Models & Engines',
     schema: modelSpec,

@@ -17,6 +17,8 @@ export interface LoadRequest {
   readonly fallback?: ModelSource;
   readonly contextSize?: number;
   readonly reload?: boolean;
+  /** A draft model for speculative decoding (chat); see engine/local/draftModel.ts. */
+  readonly draft?: ModelSource;
 }
 
 interface PendingLoad {
@@ -128,6 +130,7 @@ export class ModelSlots {
         role: request.role,
         source,
         contextSize: request.contextSize ?? defaultContextSize,
+        ...(request.draft && { draft: request.draft }),
         signal,
         onProgress: (progress) => this.announce({ role: request.role, state: 'loading', key, progress }),
       },
@@ -157,7 +160,7 @@ export class ModelSlots {
 
 /** Everything a load depends on; it holds API keys, so it is compared, never logged. */
 function loadKey(request: LoadRequest): string {
-  return JSON.stringify([request.source, request.fallback ?? null, request.contextSize ?? defaultContextSize]);
+  return JSON.stringify([request.source, request.fallback ?? null, request.contextSize ?? defaultContextSize, request.draft ?? null]);
 }
 
 function asLoadError(key: string, error: unknown, signal: AbortSignal): PylotError {

@@ -24,6 +24,28 @@ const words = (view: RoleView) => {
 };
 
 describe('role status words', () => {
+  it('a chat model with its draft model, and one whose draft is not used, says which and why', () => {
+    const draft = { name: 'qwen2.5-0.5b-instruct', location: '/models/qwen2.5-0.5b-instruct-q8_0.gguf', contextSize: 8192 };
+    assert.equal(
+      summarizeRole({ role: 'chat', spec: chat.location, state: 'ready', model: { ...chat, draft } }).long,
+      'qwen2.5-coder-1.5b-instruct is loaded (8,192 tokens of context), drafting with qwen2.5-0.5b-instruct',
+    );
+    const draftUnused = 'The draft model "llama-3.2-1b.gguf" is not used: its tokenizer differs. Chat runs without it.';
+    const unused = summarizeRole({ role: 'chat', spec: chat.location, state: 'ready', model: { ...chat, draftUnused } });
+    assert.equal(unused.condition, 'ready', 'chat itself works');
+    assert.equal(unused.long, `qwen2.5-coder-1.5b-instruct is loaded (8,192 tokens of context). ${draftUnused}`);
+    const server = {
+      ...chat,
+      engine: 'llama-server' as const,
+      location: 'http://127.0.0.1:8080',
+      draftUnused: 'The draft model is not used: it applies to local chat models only.',
+    };
+    assert.match(
+      summarizeRole({ role: 'chat', spec: 'server:box', state: 'ready', model: server }).long,
+      /server at http:\/\/127\.0\.0\.1:8080\. The draft model is not used: it applies to local chat models only\.$/,
+    );
+  });
+
   it('a role with no model set', () => {
     assert.deepEqual(words({ role: 'embeddings', state: 'none' }), { condition: 'missing', short: 'none', long: 'no embeddings model is set' });
   });

@@ -3,12 +3,13 @@
 // a model that cannot fit is refused before anything is allocated.
 import os from 'node:os';
 import path from 'node:path';
-import type { GgufFileInfo, GgufInsights } from 'node-llama-cpp';
+import type { GgufFileInfo, GgufInsights, LlamaModel } from 'node-llama-cpp';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import { formatBytes } from '../../../protocol/units';
 import type { Runtime } from '../runtime';
 import { describeError } from '../../log';
 import { checkModelFile, headerTimeoutMs, missingKeyProblem } from '../../models/gguf/modelFile';
+import { guardTokenizer } from '../safeText';
 
 export interface InspectedModel {
   readonly path: string;
@@ -114,4 +115,22 @@ function kvEstimate(runtime: Runtime) {
   const { flashAttention, kvCacheType } = runtime.contextOptions;
   const type = kvCacheType ? runtime.lib.GgmlType[kvCacheType] : undefined;
   return { flashAttention: flashAttention === true, ...(type === undefined ? {} : { kvCacheKeyType: type, kvCacheValueType: type }) };
+}
+
+/** Loads the weights of a checked file, its tokenizer guarded before any text reaches it (a long run would crash llama.cpp). */
+export async function loadGuardedModel(
+  runtime: Runtime,
+  modelPath: string,
+  gpuLayers: number,
+  signal: AbortSignal,
+  onProgress?: (progress: number) => void,
+): Promise<LlamaModel> {
+  const loaded = await runtime.llama.loadModel({ modelPath, gpuLayers, loadSignal: signal, ...(onProgress && { onLoadProgress: onProgress }) });
+  try {
+    guardTokenizer(loaded);
+  } catch (error) {
+    await loaded.dispose();
+    throw new PylotError(ErrorCodes.ModelLoadFailed, describeError(error));
+  }
+  return loaded;
 }

@@ -4,8 +4,8 @@
 import type { LlamaChat, LlamaContext, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import path from 'node:path';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
-import type { Capabilities, ModelInfo, Role } from '../../../protocol/sidecar';
-import { describeError, log } from '../../log';
+import type { Capabilities, ModelInfo, ModelSource, Role } from '../../../protocol/sidecar';
+import { log } from '../../log';
 import type { FimTokens } from '../../completion/templates';
 import type {
   ChatMessage,
@@ -21,11 +21,11 @@ import type {
 } from '../engine';
 import type { Runtime } from '../runtime';
 import { modelSpeed, refineSpeed, speedKey } from './calibrate';
-import { inspectModel, planLoad } from './inspect';
+import { inspectModel, loadGuardedModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
-import { guardTokenizer } from '../safeText';
 import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
 import type { ModelLease, ModelPool } from './modelPool';
+import { loadDraft, type DraftResult, type LoadedDraft } from './draftModel';
 import { switchablePromptLookup } from './promptLookup';
 import { completionSequences, PromptSequences, type PromptSequence, type ReadResult } from './promptSequences';
 
@@ -35,6 +35,8 @@ export interface LocalLoadOptions {
   readonly role: Role;
   readonly path: string;
   readonly contextSize: number;
+  /** A draft model for speculative decoding (chat only); when it cannot be used, the info says why. */
+  readonly draft?: ModelSource;
   readonly signal: AbortSignal;
   readonly onProgress: (progress: number) => void;
 }
@@ -46,22 +48,9 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
   const plan = await planLoad(runtime, inspected, options.contextSize, await pool.holds(modelPath), sequences);
   if (plan.shrunkFrom) log('warn', `${inspected.name}: a ${plan.shrunkFrom}-token context does not fit in free memory; loading with ${plan.contextSize}.`);
   const started = performance.now();
-  const lease = await pool.acquire(
-    modelPath,
-    async () => {
-      const loaded = await runtime.llama.loadModel({ modelPath, gpuLayers: plan.gpuLayers, loadSignal: signal, onLoadProgress: options.onProgress });
-      // Before any text reaches it: no tokenization may see a run long enough to crash llama.cpp.
-      try {
-        guardTokenizer(loaded);
-      } catch (error) {
-        await loaded.dispose();
-        throw new PylotError(ErrorCodes.ModelLoadFailed, describeError(error));
-      }
-      return loaded;
-    },
-    signal,
-  );
+  const lease = await pool.acquire(modelPath, () => loadGuardedModel(runtime, modelPath, plan.gpuLayers, signal, options.onProgress), signal);
   const { model } = lease;
+  let drafted: DraftResult | undefined;
   if (lease.shared) log('info', `${inspected.name} (${role}) shares the weights another role already loaded from this file.`);
   try {
     const general = inspected.info.metadata.general;
@@ -82,6 +71,8 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
       capabilities,
       gpuLayers: model.gpuLayers,
       loadMs: Math.round(performance.now() - started),
+      ...(drafted && 'draft' in drafted && { draft: drafted.draft.info }),
+      ...(drafted && 'unused' in drafted && { draftUnused: drafted.unused }),
     });
     if (role === 'embeddings') {
       const embedding = await model.createEmbeddingContext({ contextSize: plan.contextSize });
@@ -95,15 +86,30 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
       flashAttention,
       ...(kvCacheType ? { experimentalKvCacheKeyType: kvCacheType, experimentalKvCacheValueType: kvCacheType } : {}),
     });
-    // Chat-role generations that copy their prompt (refactors) predict from it; completions do not.
-    const prompts = new PromptSequences(runtime.lib, model, context, role === 'completion' ? undefined : () => switchablePromptLookup(runtime.lib));
+    if (options.draft) {
+      drafted =
+        role === 'chat'
+          ? await loadDraft({ runtime, pool, source: options.draft, target: { inspected, context }, signal })
+          : { unused: `A draft model is used for chat only, not for ${role}.` };
+      if ('unused' in drafted) log('warn', drafted.unused);
+      else log('info', `${inspected.name} (chat) drafts with ${drafted.draft.info.name}.`);
+    }
+    const draft = drafted && 'draft' in drafted ? drafted.draft : undefined;
+    // Chat-role generations that copy their prompt (refactors) predict from it, the others from the draft model if any; completions do not.
+    const prompts = new PromptSequences(
+      runtime.lib,
+      model,
+      context,
+      role === 'completion' ? undefined : () => switchablePromptLookup(runtime.lib, draft?.predictor()),
+    );
     const { sequence, completion } = prompts.all[0]!;
     const capabilities = { infill: completion.infillSupported, chat: true, tools: ownToolFormat(runtime, model), embeddings: false, grammar: true };
     // Completion sizes its cold prompts from these rates; the other roles do not wait for a measurement.
     const speed =
       role === 'completion' ? await modelSpeed(model, sequence, speedKey({ modelPath, machine: machineOf(runtime, model) }), runtime.cacheDir) : undefined;
-    return new LocalEngine(runtime, lease, describe(context.contextSize, capabilities), { context, prompts }, speed);
+    return new LocalEngine(runtime, lease, describe(context.contextSize, capabilities), { context, prompts, draft }, speed);
   } catch (error) {
+    if (drafted && 'draft' in drafted) await drafted.draft.dispose();
     await lease.release();
     throw error;
   }
@@ -112,6 +118,7 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
 interface Generator {
   readonly context: LlamaContext;
   readonly prompts: PromptSequences;
+  readonly draft?: LoadedDraft;
 }
 
 interface Embedder {
@@ -258,7 +265,10 @@ export class LocalEngine implements Engine {
     await this.turn.catch(() => undefined);
     this.chatSession?.dispose();
     if ('embedding' in this.parts) await this.parts.embedding.dispose();
-    else await this.parts.context.dispose();
+    else {
+      await this.parts.context.dispose();
+      await this.parts.draft?.dispose();
+    }
     await this.lease.release();
   }
 

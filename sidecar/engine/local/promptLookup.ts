@@ -1,32 +1,39 @@
-// Prompt lookup decoding (speculative decoding without a draft model) for local chat-role
-// generations whose answer repeats much of their prompt — a refactor proposal rewrites the code it
-// was given. node-llama-cpp's InputLookupTokenPredictor guesses the next tokens from where the last
-// ones occur in the prompt, and the model checks the guesses in one batch: with greedy sampling the
-// output is the same, only sooner. A sequence takes its predictor once, when it is created, so the
-// predictor here is switched per generation: off, it predicts nothing and costs nothing.
+// The token predictor a local chat-role sequence carries: prompt lookup (speculative decoding without
+// a draft model) for generations whose answer repeats much of their prompt — a refactor proposal
+// rewrites the code it was given — and otherwise the draft model's predictor when the user set one
+// (draftModel.ts). node-llama-cpp's InputLookupTokenPredictor guesses the next tokens from where the
+// last ones occur in the prompt, and the model checks the guesses in one batch: with greedy sampling
+// the output is the same, only sooner. A sequence takes its predictor once, when it is created, so
+// prompt lookup is switched per generation: off, the draft predicts (or nothing, with no draft).
 import type { Token, TokenPredictor } from 'node-llama-cpp';
 import type { NodeLlamaCpp } from '../runtime';
 
 export type SwitchablePredictor = TokenPredictor & { active: boolean };
 
-export function switchablePromptLookup(lib: NodeLlamaCpp): SwitchablePredictor {
+export function switchablePromptLookup(lib: NodeLlamaCpp, draft?: TokenPredictor): SwitchablePredictor {
   const lookup = new lib.InputLookupTokenPredictor();
+  // Both follow every generation, so either can predict the next one.
+  const both = [lookup, ...(draft ? [draft] : [])];
   class Switchable extends lib.TokenPredictor {
     active = false;
-    reset(params: Parameters<TokenPredictor['reset']>[0]) {
-      return lookup.reset(params);
+    async reset(params: Parameters<TokenPredictor['reset']>[0]) {
+      await Promise.all(both.map((predictor) => predictor.reset(params)));
     }
     pushTokens(tokens: Token[]) {
-      lookup.pushTokens(tokens);
+      for (const predictor of both) predictor.pushTokens(tokens);
     }
-    predictTokens(): Token[] {
-      return this.active ? lookup.predictTokens() : [];
+    predictTokens(): Token[] | Promise<Token[]> {
+      if (this.active) return lookup.predictTokens();
+      return draft ? draft.predictTokens() : [];
+    }
+    override stop(untilPredictionsExhausted?: boolean) {
+      return draft?.stop(untilPredictionsExhausted);
     }
     override updateInputTokens(tokens: Token[]) {
       lookup.updateInputTokens(tokens);
     }
-    override dispose() {
-      lookup.dispose();
+    override async dispose() {
+      for (const predictor of both) await predictor.dispose();
     }
   }
   return new Switchable();
