@@ -15,6 +15,11 @@ export const NextEditSuggestion = z.object({
   /** The replacement for the range; absent for a place to look at (a call site), not an edit. */
   text: z.optional(z.string()),
   label: z.string(),
+  /**
+   * A rename's other use: the old and new name, where the user typed the new one, and whether this
+   * use declares the name in its scope. The extension asks VS Code's rename provider with these.
+   */
+  rename: z.optional(z.object({ from: z.string(), to: z.string(), site: Range, declaration: z.boolean() })),
 });
 export type NextEditSuggestion = z.infer<typeof NextEditSuggestion>;
 

@@ -7,6 +7,9 @@
 // Ghost text and a next edit take turns: no completion while one is shown, no eager one over ghost text.
 // An edit right at the cursor that only adds text is shown as ghost text instead (the inline
 // completion provider asks ghostTextAt), accepted with VS Code's own Tab.
+// A rename's other uses come from the language's rename provider where it answers (renameProvider.ts):
+// all its places in this document are drawn, Tab jumps to the nearest, Tab again applies the whole
+// rename as one edit (other files included, named in the hint).
 import * as vscode from 'vscode';
 import { NextEditSuggest, type NextEditSuggestion } from '../../protocol/nextEdit';
 import type { SettingKey, SettingValue } from '../../protocol/settings';
@@ -16,6 +19,7 @@ import type { Log } from '../log';
 import type { ModelManager } from '../models/modelManager';
 import { validSetting } from '../settingsReader';
 import type { Sidecar } from '../sidecar/supervisor';
+import { providerRename, type ProviderRename } from './renameProvider';
 
 export interface NextEditDeps {
   readonly sidecar: Sidecar;
@@ -35,6 +39,8 @@ interface Shown {
   index: number;
   /** Tab has moved the cursor to it: the next Tab accepts. */
   jumped: boolean;
+  /** The rename provider's rename: the suggestions are its places here, accepted all at once. */
+  readonly rename?: ProviderRename;
 }
 
 export type TabResult = 'jumped' | 'accepted' | 'next' | undefined;
@@ -124,6 +130,9 @@ export class NextEditController implements vscode.Disposable {
     }
     if (pending.signal.aborted || document.version !== version || vscode.window.activeTextEditor !== editor) return 0;
     if (!asked && this.deps.ghostTextShown?.(document)) return 0;
+    const rename = await providerRename(document, suggestions, (uri) => !this.deps.privacy.isExcluded(uri));
+    if (pending.signal.aborted || document.version !== version || vscode.window.activeTextEditor !== editor) return 0;
+    if (rename) suggestions = byDistance(rename.suggestions, position);
     if (!suggestions.length) {
       if (asked) vscode.window.setStatusBarMessage('Pylot: no next edit to suggest.', 4_000);
       return 0;
@@ -134,7 +143,7 @@ export class NextEditController implements vscode.Disposable {
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       return suggestions.length;
     }
-    this.shown = { editor, version, suggestions, index: 0, jumped: false };
+    this.shown = { editor, version, suggestions, index: 0, jumped: false, ...(rename && { rename }) };
     this.draw();
     return suggestions.length;
   }
@@ -182,10 +191,31 @@ export class NextEditController implements vscode.Disposable {
       return 'next';
     }
     this.clear();
+    if (shown.rename) return this.acceptRename(shown.editor, shown.suggestions, range, shown.rename);
     const text = suggestion.text;
     if (!(await shown.editor.edit((builder) => builder.replace(range, text)))) return undefined;
     const end = range.start.translate(0, text.split('\n')[0]!.length);
     shown.editor.selection = new vscode.Selection(end, end);
+    return 'accepted';
+  }
+
+  /** The provider's whole rename: one edit of this document (one undo), or its WorkspaceEdit when it reaches other files. */
+  private async acceptRename(editor: vscode.TextEditor, places: readonly NextEditSuggestion[], at: vscode.Range, rename: ProviderRename): Promise<TabResult> {
+    const applied = rename.otherFiles.length
+      ? await vscode.workspace.applyEdit(rename.edit)
+      : await editor.edit((builder) => {
+          for (const place of places) builder.replace(rangeOf(place), place.text!);
+        });
+    if (!applied) return undefined;
+    // The cursor goes to the end of the place it was at, past what the edits before it on its line added.
+    let shift = 0;
+    for (const place of places) {
+      const range = rangeOf(place);
+      if (range.end.line === at.start.line && range.end.isBeforeOrEqual(at.start)) shift += place.text!.length - (range.end.character - range.start.character);
+    }
+    const text = places.find((place) => rangeOf(place).isEqual(at))?.text ?? '';
+    const end = at.start.translate(0, shift + text.length);
+    editor.selection = new vscode.Selection(end, end);
     return 'accepted';
   }
 
@@ -214,7 +244,8 @@ export class NextEditController implements vscode.Disposable {
     const { editor } = shown;
     const suggestion = shown.suggestions[shown.index]!;
     const range = rangeOf(suggestion);
-    const more = shown.suggestions.length > 1 ? ` (${shown.index + 1} of ${shown.suggestions.length})` : '';
+    const count = shown.suggestions.length;
+    const more = shown.rename ? (count > 1 ? ` (${count} places here)` : '') : count > 1 ? ` (${shown.index + 1} of ${count})` : '';
     const hint =
       suggestion.text === undefined
         ? `  ${suggestion.label}: Tab to jump, Tab again for the next, Esc to dismiss${more}`
@@ -226,13 +257,18 @@ export class NextEditController implements vscode.Disposable {
       editor.setDecorations(this.place, [{ range }]);
       editor.setDecorations(this.inserted, [hintDecoration]);
     } else {
+      // A provider's rename is drawn at every place at once: it is accepted as one.
+      const drawn = shown.rename ? shown.suggestions : [suggestion];
       editor.setDecorations(this.place, []);
-      editor.setDecorations(this.removed, range.isEmpty ? [] : [{ range }]);
-      const insertedText = {
-        range: new vscode.Range(range.end, range.end),
-        renderOptions: after(suggestion.text, 'editor.foreground', 'diffEditor.insertedTextBackground'),
-      };
-      editor.setDecorations(this.inserted, [insertedText, hintDecoration]);
+      editor.setDecorations(
+        this.removed,
+        drawn.map(rangeOf).filter((r) => !r.isEmpty),
+      );
+      const insertedText = drawn.map((s) => ({
+        range: new vscode.Range(rangeOf(s).end, rangeOf(s).end),
+        renderOptions: after(s.text!, 'editor.foreground', 'diffEditor.insertedTextBackground'),
+      }));
+      editor.setDecorations(this.inserted, [...insertedText, hintDecoration]);
     }
     void vscode.commands.executeCommand('setContext', contextKey, true);
   }
@@ -277,6 +313,15 @@ function ghostText(
   if (!range.start.isEqual(position) || !range.isSingleLine) return undefined;
   const replaced = document.getText(range);
   return suggestion.text.startsWith(replaced) && suggestion.text.length > replaced.length ? { range, text: suggestion.text } : undefined;
+}
+
+/** Nearest to the cursor first. */
+function byDistance(suggestions: NextEditSuggestion[], position: vscode.Position): NextEditSuggestion[] {
+  const distance = (s: NextEditSuggestion) => {
+    const range = rangeOf(s);
+    return Math.abs(range.start.line - position.line) * 10_000 + Math.abs(range.start.character - position.character);
+  };
+  return suggestions.sort((a, b) => distance(a) - distance(b));
 }
 
 function rangeOf(suggestion: NextEditSuggestion): vscode.Range {

@@ -23,6 +23,8 @@ export interface GenerateOptions {
    * next tokens from the prompt and check the guesses in one batch (prompt lookup); same output.
    */
   readonly copiesInput?: boolean;
+  /** A next-edit prompt: a local completion model runs it on its own sequence, apart from the completions' KV caches. */
+  readonly nextEdit?: boolean;
 }
 
 export interface Generation {

@@ -46,11 +46,19 @@ export function registerNextEditHandlers(endpoint: Endpoint, deps: NextEditDeps)
         : await predict(() => model.suggest(document, cursor, params.model ?? 'off', (stop, task) => scheduler.run('nextEdit', stop, task), signal));
     const positionAt = positionsOf(document.text);
     return {
-      suggestions: byDistance([...ruled, ...predicted], cursor).map(({ rule, start, end, text, label }): NextEditSuggestion => ({
+      suggestions: byDistance([...ruled, ...predicted], cursor).map(({ rule, start, end, text, label, rename }): NextEditSuggestion => ({
         rule,
         range: { start: positionAt(start), end: positionAt(end) },
         text,
         label,
+        ...(rename && {
+          rename: {
+            from: rename.from,
+            to: rename.to,
+            site: { start: positionAt(rename.siteStart), end: positionAt(rename.siteEnd) },
+            declaration: rename.declaration,
+          },
+        }),
       })),
     };
   });

@@ -107,7 +107,7 @@ export class ModelNextEdits {
     const whole = prompt.head + prompt.tail;
     try {
       const generation = await schedule(AbortSignal.any([signal, stop.signal]), (granted) => {
-        const options = { maxTokens, temperature: 0, stop: format.stop, signal: granted };
+        const options = { maxTokens, temperature: 0, stop: format.stop, signal: granted, nextEdit: true };
         return format.jsonSchema
           ? engine.chat([{ role: 'user', content: whole }], { ...options, jsonSchema: format.jsonSchema })
           : engine.complete(whole, options);

@@ -13,6 +13,18 @@ export interface Suggestion {
   readonly text?: string;
   /** What the suggestion does, in a few words. */
   readonly label: string;
+  /** A rename's other use: the names, and where the new name stands (the extension asks VS Code's rename provider with them). */
+  readonly rename?: RenameInfo;
+}
+
+export interface RenameInfo {
+  readonly from: string;
+  readonly to: string;
+  /** The new name the user typed, [start, end) in the current text. */
+  readonly siteStart: number;
+  readonly siteEnd: number;
+  /** This use declares the name in the renamed name's own scope: the best place to ask a rename provider from. */
+  readonly declaration: boolean;
 }
 
 export interface RuleInput {

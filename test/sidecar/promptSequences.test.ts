@@ -1,7 +1,8 @@
 // The local completion engine's sequences, on real node-llama-cpp in this process (a scripted model):
 // a background read goes in chunks and stops between two when a completion comes, so the completion
 // waits for one chunk at most and finds its own KV cache untouched; the read resumes where it
-// stopped; a file switched away from and back to is still in the KV cache.
+// stopped; a file switched away from and back to is still in the KV cache; a next-edit prompt runs on
+// a sequence of its own, so the completion that follows it re-reads nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadLocalEngine, type LocalEngine } from '../../sidecar/engine/local/localEngine';
@@ -83,5 +84,26 @@ describe('completion sequences: chunked background reads and KV kept per prompt'
     // A read goes beside the prompt being typed at (s), never over it.
     await engine.read(prompt('iota', 30), { signal: new AbortController().signal, chunkTokens: 1000 });
     assert.equal(cost(s!).cached, cost(s!).tokens);
+  });
+
+  it('a next-edit prompt runs on its own sequence: every completion prompt stays in the KV cache', async () => {
+    const [a, b, c] = ['kappa', 'lambda', 'mu'].map((id) => prompt(id, 40));
+    const nextEdit = prompt('nu', 40);
+    for (const text of [a, b, c]) await generate(text!);
+    const cost = (text: string) => engine.promptCost(text);
+    const edit = await engine.complete(nextEdit, { maxTokens: 16, temperature: 0, signal: new AbortController().signal, nextEdit: true });
+    assert.equal(edit.text, script);
+    assert.ok(edit.promptTokens! > 300, `the next-edit prompt was read: ${edit.promptTokens}`);
+    for (const text of [a, b, c]) assert.equal(cost(text!).cached, cost(text!).tokens, 'each completion prompt is still held');
+    const after = await generate(a!);
+    assert.ok(after.promptTokens! <= 2, `the completion after a next edit evaluated ${after.promptTokens} prompt tokens`);
+    // The next edit's own prompt is kept too: asked again (typing at its cursor), it re-reads only the end.
+    const again = await engine.complete(`${nextEdit}x`, { maxTokens: 16, temperature: 0, signal: new AbortController().signal, nextEdit: true });
+    assert.ok(again.promptTokens! <= 4, `the next edit asked again evaluated ${again.promptTokens} prompt tokens`);
+    // What it used to be: the same prompt on the completion sequences takes the one used longest ago (b's).
+    await generate(c!);
+    await generate(nextEdit);
+    const evicted = await generate(b!);
+    assert.ok(evicted.promptTokens! > 300, `on a shared sequence, the completion after it re-read ${evicted.promptTokens} prompt tokens`);
   });
 });

@@ -119,6 +119,33 @@ describe('next edits: a renamed identifier', () => {
     assert.deepEqual(await s.lines(), ['rename: const half = w / 2;', 'rename: export function area(w: number) {']);
   });
 
+  it('each use says whether it declares the name in its scope (where VS Code’s rename provider is asked from)', async () => {
+    const s = new Session(
+      'price.ts',
+      'typescript',
+      ts(
+        'export function price(items: number[]) {',
+        '  return items.length;',
+        '}',
+        'function other() {',
+        '  const price = 2;',
+        '  return price;',
+        '}',
+        'const cost = price([1]);',
+      ),
+    );
+    s.type('price', 'amount', 3);
+    const uses = (await s.suggestions()).map(({ start, rename }) => [s.text.slice(0, start).split('\n').length - 1, rename?.declaration]);
+    assert.deepEqual(uses.sort(), [
+      [0, true],
+      [4, false],
+      [5, false],
+    ]);
+    const [first] = await s.suggestions();
+    const site = s.text.lastIndexOf('amount');
+    assert.deepEqual({ ...first!.rename, declaration: undefined }, { from: 'price', to: 'amount', siteStart: site, siteEnd: site + 6, declaration: undefined });
+  });
+
   it('TypeScript function renamed at its declaration: every call in the file, not a property of that name', async () => {
     const s = new Session(
       'shapes.ts',

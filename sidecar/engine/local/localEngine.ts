@@ -27,7 +27,7 @@ import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
 import type { ModelLease, ModelPool } from './modelPool';
 import { loadDraft, type DraftResult, type LoadedDraft } from './draftModel';
 import { switchablePromptLookup } from './promptLookup';
-import { completionSequences, PromptSequences, type PromptSequence, type ReadResult } from './promptSequences';
+import { completionSequences, nextEditSequences, PromptSequences, type PromptSequence, type ReadResult } from './promptSequences';
 
 export interface LocalLoadOptions {
   readonly runtime: Runtime;
@@ -44,7 +44,8 @@ export interface LocalLoadOptions {
 export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalEngine> {
   const { runtime, pool, role, path: modelPath, signal } = options;
   const inspected = await inspectModel(runtime, modelPath, signal);
-  const sequences = role === 'completion' ? completionSequences : 1;
+  // The memory plan counts the next-edit sequence too: its KV cache is as large as a completion's.
+  const sequences = role === 'completion' ? completionSequences + nextEditSequences : 1;
   const plan = await planLoad(runtime, inspected, options.contextSize, await pool.holds(modelPath), sequences);
   if (plan.shrunkFrom) log('warn', `${inspected.name}: a ${plan.shrunkFrom}-token context does not fit in free memory; loading with ${plan.contextSize}.`);
   const started = performance.now();
@@ -96,12 +97,10 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
     }
     const draft = drafted && 'draft' in drafted ? drafted.draft : undefined;
     // Chat-role generations that copy their prompt (refactors) predict from it, the others from the draft model if any; completions do not.
-    const prompts = new PromptSequences(
-      runtime.lib,
-      model,
-      context,
-      role === 'completion' ? undefined : () => switchablePromptLookup(runtime.lib, draft?.predictor()),
-    );
+    const prompts =
+      role === 'completion'
+        ? new PromptSequences(runtime.lib, model, context, undefined, true)
+        : new PromptSequences(runtime.lib, model, context, () => switchablePromptLookup(runtime.lib, draft?.predictor()));
     const { sequence, completion } = prompts.all[0]!;
     const capabilities = { infill: completion.infillSupported, chat: true, tools: ownToolFormat(runtime, model), embeddings: false, grammar: true };
     // Completion sizes its cold prompts from these rates; the other roles do not wait for a measurement.
@@ -177,10 +176,11 @@ export class LocalEngine implements Engine {
     const { prompts } = this.generator('complete a prompt');
     // Special-token text in the prompt (FIM markers, file separators) becomes the special tokens.
     const { input, held } = prompts.tokensOf(prompt);
+    const nextEdit = options.nextEdit ? prompts.nextEdit : undefined;
     return this.generate(
       options,
       async (settings, slot) => slot.completion.generateCompletionWithMeta(input, settings),
-      () => prompts.forGeneration(held),
+      () => nextEdit ?? prompts.forGeneration(held),
     );
   }
 

@@ -4,12 +4,16 @@
 // that would throw away most of what a sequence holds takes the one used longest ago instead. A background read goes to
 // another sequence than the one the keystrokes continue, in chunks, and stops between chunks when
 // asked: a keystroke waits for one chunk at most, and the read resumes later where it stopped.
+// A completion model keeps one more sequence for next edits alone, so a next-edit prompt never
+// evicts a completion's KV cache (nor a completion the next edit's anchored prompt).
 import type { LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { NodeLlamaCpp } from '../runtime';
 import type { SwitchablePredictor } from './promptLookup';
 
 /** Sequences a completion model keeps: the spot being typed at, the full prompt read behind it, the file before. */
 export const completionSequences = 3;
+/** The completion model's sequence set aside for next-edit prompts, beside the completion sequences. */
+export const nextEditSequences = 1;
 /**
  * A prompt goes to the sequence it shares the longest start with only when that start is at least
  * this share of what the sequence holds (a move one line down, a read resumed); otherwise it would
@@ -34,7 +38,10 @@ export interface ReadResult {
 }
 
 export class PromptSequences {
+  /** The sequences completions, reads and chat choose among. */
   readonly all: readonly PromptSequence[];
+  /** The sequence next-edit prompts run on, when the context has one set aside (`reserveNextEdit`). */
+  readonly nextEdit: PromptSequence | undefined;
   /** The sequence the last generation ran on: the one the keystrokes continue. */
   private foreground: PromptSequence;
   private clock = 0;
@@ -44,12 +51,15 @@ export class PromptSequences {
     private readonly model: LlamaModel,
     context: LlamaContext,
     predictor?: () => SwitchablePredictor,
+    reserveNextEdit = false,
   ) {
-    this.all = Array.from({ length: context.totalSequences }, () => {
+    const slots = Array.from({ length: context.totalSequences }, (): PromptSequence => {
       const lookup = predictor?.();
       const sequence = context.getSequence(lookup ? { tokenPredictor: lookup } : undefined);
       return { sequence, completion: new lib.LlamaCompletion({ contextSequence: sequence }), used: 0, ...(lookup && { lookup }) };
     });
+    this.nextEdit = reserveNextEdit && slots.length > 1 ? slots.pop() : undefined;
+    this.all = slots;
     this.foreground = this.all[0]!;
   }
 

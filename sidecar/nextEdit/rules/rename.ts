@@ -2,7 +2,8 @@
 // such as a pasted line), the same change at its other uses in scope:
 // the innermost function that declares the name (a parameter or a local), else the whole file.
 // Uses are syntax nodes of the same family (a type's uses are types, a property's properties), so
-// the word in a string, a comment or another kind of name is left alone.
+// the word in a string, a comment or another kind of name is left alone. Each use says whether it
+// declares the name in that scope: the extension asks VS Code's rename provider from there.
 import { diffArrays } from 'diff';
 import type { SyntaxNode } from '../../context/grammars';
 import type { GroupChange } from '../editHistory';
@@ -16,15 +17,24 @@ const maxTokens = 2_000;
 export const renameRule: Rule = ({ text, tree, last }) => {
   if (!tree) return [];
   const suggestions: Suggestion[] = [];
+  const root = tree.rootNode;
   for (const { start, oldName, newName } of swaps(last)) {
-    const site = tree.rootNode.descendantForIndex(start, start + newName.length);
+    const site = root.descendantForIndex(start, start + newName.length);
     if (!site || !identifierTypes.has(site.type) || site.startIndex !== start || text.slice(site.startIndex, site.endIndex) !== newName) continue;
     const family = familyOf(site);
-    const scope = scopeOf(site, oldName, tree.rootNode);
+    const scope = scopeOf(site, oldName, root);
+    const scopeStart = scope === root ? undefined : scope.startIndex;
     for (const use of scope.descendantsOfType([...identifierTypes])) {
       if (suggestions.length >= maxUses) break;
       if (!use || use.text !== oldName || use.startIndex === site.startIndex || familyOf(use) !== family) continue;
-      suggestions.push({ rule: 'rename', start: use.startIndex, end: use.endIndex, text: newName, label: `Rename ${oldName} to ${newName}` });
+      const rename = {
+        from: oldName,
+        to: newName,
+        siteStart: site.startIndex,
+        siteEnd: site.endIndex,
+        declaration: declares(use) && bindingScope(use) === scopeStart,
+      };
+      suggestions.push({ rule: 'rename', start: use.startIndex, end: use.endIndex, text: newName, label: `Rename ${oldName} to ${newName}`, rename });
     }
   }
   return suggestions;
@@ -95,6 +105,17 @@ function declaresName(fn: SyntaxNode, name: string): boolean {
   return fn
     .descendantsOfType('identifier')
     .some((node) => node?.text === name && node.startIndex !== own && isDeclaration(node) && innermostFunction(node) === fn.startIndex);
+}
+
+/** A parameter, a local, or the name of a function, class or variable it names. */
+function declares(node: SyntaxNode): boolean {
+  return isDeclaration(node) || node.parent?.childForFieldName('name')?.startIndex === node.startIndex;
+}
+
+/** The function whose scope the name binds in: a function's own name belongs to the scope around it. */
+function bindingScope(node: SyntaxNode): number | undefined {
+  const named = node.parent?.childForFieldName('name')?.startIndex === node.startIndex && node.parent && isFunctionNode(node.parent);
+  return innermostFunction(named ? node.parent! : node);
 }
 
 function innermostFunction(node: SyntaxNode): number | undefined {
