@@ -200,8 +200,9 @@ async function openPaths(page: Page, panel: Frame, file: string): Promise<Paths>
   const chat = new LlamaChat({ contextSequence: context.getSequence() });
   return {
     async panel(question) {
+      // The empty chat's own note: `.empty` alone also matches slots inside the last reply's buttons.
       await runCommand(page, 'Pylot: New Chat');
-      await panel.locator('.transcript .empty').waitFor({ timeout });
+      await panel.locator('.transcript > p.empty').waitFor({ timeout });
       const input = panel.getByLabel('Message to Pylot');
       await input.fill(question);
       await panel.evaluate(armProbe);
