@@ -55,5 +55,48 @@ export function stageRows(rounds: readonly StageTimes[]): string[][] {
     // The observer's and the paint's stamps both follow the render: each is measured from it.
     if (side !== 'bench') previous = [side, stage];
   }
+  // Sums of spans, each on one process's clock, so no clock is compared with another's.
+  const w = (stage: string): At => webviewAt.bind(undefined, stage);
+  const h = (stage: string): At => hostAt.bind(undefined, stage);
+  const enter: At = (round) => round.enter;
+  const sum = (...spans: Array<[At, At, 1 | -1]>): At => sumOfSpans.bind(undefined, spans);
+  const none: At = () => 0;
+  rows.push(
+    [
+      'both crossings, clock-free (the panel waited − the host worked)',
+      '',
+      between(sum([w('deltaReceived'), w('posted'), 1], [h('deltaPosted'), h('received'), -1]), none),
+      "code-server's channel",
+    ],
+    [
+      "Pylot's own: Enter + host before and after the sidecar + render",
+      '',
+      between(
+        sum([w('posted'), enter, 1], [h('request'), h('received'), 1], [h('deltaPosted'), h('firstDelta'), 1], [w('rendered'), w('deltaReceived'), 1]),
+        none,
+      ),
+      'Pylot',
+    ],
+  );
   return rows;
+}
+
+type At = (round: StageTimes) => number | undefined;
+
+function webviewAt(stage: string, round: StageTimes): number | undefined {
+  return round.webview[stage];
+}
+
+function hostAt(stage: string, round: StageTimes): number | undefined {
+  return round.host?.[stage];
+}
+
+function sumOfSpans(spans: Array<[At, At, 1 | -1]>, round: StageTimes): number | undefined {
+  let total = 0;
+  for (const [end, start, sign] of spans) {
+    const [b, a] = [end(round), start(round)];
+    if (b === undefined || a === undefined) return undefined;
+    total += sign * (b - a);
+  }
+  return total;
 }
