@@ -2,6 +2,7 @@
 // that its streamed deltas, its end and its abort carry. Tool-call cards are here too, so the agent
 // (wired in by the extension) renders its approval prompts through the same typed channel.
 import * as z from 'zod/mini';
+import { TurnStamps } from './turnTiming';
 import { statsLimits, Vote } from './usageStats';
 
 /** Ask: plain chat, read-only. Agent: tools with approval. Debug / Architect: Ask with a preset prompt. */
@@ -149,6 +150,8 @@ export const ChatHostMessage = z.discriminatedUnion('type', [
   /** The editor's current selection, offered as a chip the user can keep or drop. */
   z.object({ type: z.literal('selection'), attachment: z.optional(Attachment) }),
   z.object({ type: z.literal('showHistory') }),
+  /** Debug only (protocol/turnTiming.ts): the host's stage stamps of a turn, sent after its first delta. */
+  z.object({ type: z.literal('turnTiming'), turnId: z.string(), stamps: TurnStamps }),
 ]);
 export type ChatHostMessage = z.infer<typeof ChatHostMessage>;
 

@@ -6,6 +6,7 @@ import { Generate, GenerateDelta } from '../../protocol/sidecar';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
 import type { ChatBackend, ChatEvents, ChatRequest, TurnResult } from './backend';
+import { turnTiming } from './turnTiming';
 
 /** The longest reply; a quarter of a small context so the conversation keeps most of it. */
 const maxReplyTokens = 2048;
@@ -25,6 +26,7 @@ export class AskBackend implements ChatBackend {
       if (delta.streamId === request.turnId && !request.signal.aborted) events.text(delta.text);
     });
     try {
+      turnTiming.mark(request.turnId, 'request');
       const result = await this.sidecar.request(
         Generate,
         {

@@ -12,6 +12,7 @@ import type { ApprovalAnswer, ChatBackend, ChatEvents, PromptMessage, ToolCallIn
 import { resolveMentions, userMessage, type ContextDeps } from './chatContext';
 import { ChatHistory, titleFor, type StoredChat } from './chatHistory';
 import type { ModePrompts } from './modePrompts';
+import { turnTiming } from './turnTiming';
 
 export interface SendRequest {
   readonly turnId?: string;
@@ -212,14 +213,21 @@ export class ChatController implements vscode.Disposable {
 
   private async run(turnId: string, mode: ChatMode, request: SendRequest, signal: AbortSignal, progress: Progress): Promise<ChatTurn> {
     const chatId = this.chat.id;
-    const mentioned = await resolveMentions(this.context, request.text, signal).catch((error: unknown) => {
-      this.log.warn(`Chat: could not resolve mentions: ${String(error)}`);
-      return [];
-    });
-    const rules = await (this.context.projectRules?.() ?? Promise.resolve([])).catch((error: unknown) => {
-      this.log.warn(`Chat: could not read the rules files: ${String(error)}`);
-      return [];
-    });
+    // Both are read from the workspace and neither needs the other: side by side.
+    const [mentioned, rules] = await Promise.all([
+      resolveMentions(this.context, request.text, signal)
+        .finally(() => turnTiming.mark(turnId, 'mentions'))
+        .catch((error: unknown) => {
+          this.log.warn(`Chat: could not resolve mentions: ${String(error)}`);
+          return [];
+        }),
+      (this.context.projectRules?.() ?? Promise.resolve([]))
+        .finally(() => turnTiming.mark(turnId, 'rules'))
+        .catch((error: unknown) => {
+          this.log.warn(`Chat: could not read the rules files: ${String(error)}`);
+          return [];
+        }),
+    ]);
     // A retried question brings its resolved mentions along, and they resolve again from its text;
     // its rules are read afresh.
     const attachments = unique([...rules, ...(request.attachments ?? []).filter((a) => a.kind !== 'rules'), ...mentioned]);
@@ -227,11 +235,15 @@ export class ChatController implements vscode.Disposable {
     const earlier = this.chat.turns;
     this.chat = { ...this.chat, mode, title: earlier.length ? this.chat.title : titleFor(request.text), turns: [...earlier, user], updatedAt: Date.now() };
     this.post({ type: 'turnStart', user, replyId: turnId });
+    turnTiming.mark(turnId, 'turnStart');
     const cards = progress.cards;
     const events: ChatEvents = {
       text: (delta) => {
+        const first = !progress.text;
+        if (first) turnTiming.mark(turnId, 'firstDelta');
         progress.text += delta;
         this.post({ type: 'turnDelta', turnId, text: delta });
+        if (first) this.postTiming(turnId);
       },
       toolCall: (info) => this.toolCall(turnId, info, cards, signal),
     };
@@ -239,10 +251,10 @@ export class ChatController implements vscode.Disposable {
     try {
       const backend = this.backends.get(mode);
       if (!backend) throw new PylotError(ErrorCodes.Unsupported, `${modeNames[mode]} mode is not available in this version of Pylot. Switch to Ask.`);
-      const result = await backend.send(
-        { chatId, turnId, mode, systemPrompt: await this.prompts.get(mode), history: promptHistory([...earlier, user]), attachments, signal },
-        events,
-      );
+      const systemPrompt = await this.prompts.get(mode);
+      const history = promptHistory([...earlier, user]);
+      turnTiming.mark(turnId, 'history');
+      const result = await backend.send({ chatId, turnId, mode, systemPrompt, history, attachments, signal }, events);
       reply = {
         id: turnId,
         role: 'assistant',
@@ -270,6 +282,13 @@ export class ChatController implements vscode.Disposable {
     this.post({ type: 'turnEnd', turn: reply });
     this.post({ type: 'history', chats: this.history.list() });
     return reply;
+  }
+
+  /** Debug only: the host's stage stamps, after the first delta went to the panel (protocol/turnTiming.ts). */
+  private postTiming(turnId: string): void {
+    turnTiming.mark(turnId, 'deltaPosted');
+    const stamps = turnTiming.take(turnId);
+    if (stamps) this.post({ type: 'turnTiming', turnId, stamps });
   }
 
   private toolCall(turnId: string, info: ToolCallInfo, cards: ToolCallCard[], signal: AbortSignal): ToolCallView {

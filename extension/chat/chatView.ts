@@ -6,6 +6,7 @@ import { code } from '../../protocol/logLine';
 import { ChatWebviewMessage, type ChatHostMessage } from '../../protocol/chat';
 import type { Log } from '../log';
 import { webviewPage } from '../webviewPage';
+import { turnTiming } from './turnTiming';
 
 export class ChatViewProvider implements vscode.WebviewViewProvider {
   static readonly viewId = 'pylot.chat';
@@ -34,6 +35,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       codicons: vscode.Uri.joinPath(dist, 'codicon.css'),
     });
     view.webview.onDidReceiveMessage((raw: unknown) => {
+      if (turnTiming.enabled && isSend(raw)) turnTiming.mark(raw.turnId, 'received');
       const parsed = ChatWebviewMessage.safeParse(raw);
       if (!parsed.success) return this.log.warn`Ignoring malformed message from the chat panel: ${code(raw)}`;
       if (parsed.data.type === 'ready') {
@@ -67,4 +69,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     // Whole-state messages are resent on `ready`; only what the user asked for waits.
     else if (message.type === 'compose' || message.type === 'showHistory') this.queued.push(message);
   }
+}
+
+/** A send's turn id, before the message is checked (the check is part of what is timed). */
+function isSend(raw: unknown): raw is { turnId: string } {
+  const message = raw as { type?: unknown; turnId?: unknown } | null;
+  return message?.type === 'send' && typeof message.turnId === 'string';
 }

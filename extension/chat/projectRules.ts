@@ -4,10 +4,12 @@
 // .pylot/rules/*.md whose front matter says `alwaysApply: true` or whose `globs` match the active
 // file. Each is found through the agent's WorkspacePaths, so a secret, .pylotignore'd, .git or
 // symlinked-out file is never read, and one a `.gitignore` (at any depth) names is left out too
-// (a generated or personal file is not the project's rule). Together they are cut to `maxChars`. No `vscode` here.
+// (a generated or personal file is not the project's rule). Together they are cut to `maxChars`, or to the
+// chat model's tokens, whose counts are remembered per model. All are read afresh each time, side by side. No `vscode` here.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
+import { LRUCache } from 'lru-cache';
 import type { WorkspacePaths } from '../agent/policy/paths';
 
 export interface ProjectRule {
@@ -21,33 +23,51 @@ const maxFileBytes = 64 * 1024;
 const otherTools = ['.github/copilot-instructions.md', '.cursorrules'];
 
 export async function readProjectRules(paths: WorkspacePaths, activeFile: string | undefined, maxChars: number): Promise<ProjectRule[]> {
-  const rules: ProjectRule[] = [];
   const roots = await paths.roots();
-  for (const root of roots) {
-    const prefix = roots.length > 1 ? `${root.name}/` : '';
-    const active = activeFile && path.relative(root.path, activeFile);
-    const activeRelative = active && !active.startsWith('..') && !path.isAbsolute(active) ? active.split(path.sep).join('/') : undefined;
-    const read = async (relative: string) => {
-      if (await gitIgnored(root.path, relative)) return false;
-      const text = await readRule(paths, prefix + relative);
-      if (text !== undefined && text.trim()) rules.push({ source: prefix + relative, text: text.trim() });
-      return text !== undefined;
-    };
-    for (const file of otherTools) await read(file);
-    if (!(await read('.clinerules'))) for (const name of await markdownIn(root.path, '.clinerules')) await read(`.clinerules/${name}`);
-    // AGENTS.md: the nearest folder above the active file that has one; the root's otherwise.
-    const folders = activeRelative ? ancestors(activeRelative) : [''];
-    for (const folder of folders) if (await read(folder ? `${folder}/AGENTS.md` : 'AGENTS.md')) break;
-    for (const name of await markdownIn(root.path, '.pylot/rules')) {
-      if (await gitIgnored(root.path, `.pylot/rules/${name}`)) continue;
-      const text = await readRule(paths, `${prefix}.pylot/rules/${name}`);
-      if (text === undefined) continue;
-      const { meta, body } = frontMatter(text);
-      const matches = meta.globs.length > 0 && activeRelative !== undefined && ignore().add(meta.globs).ignores(activeRelative);
-      if ((meta.alwaysApply || matches) && body.trim()) rules.push({ source: `${prefix}.pylot/rules/${name}`, text: body.trim() });
-    }
-  }
-  return capped(rules, maxChars);
+  // Every candidate is read at once (a chat turn waits for them), then kept in the order above.
+  const perRoot = await Promise.all(
+    roots.map(async (root) => {
+      const prefix = roots.length > 1 ? `${root.name}/` : '';
+      const active = activeFile && path.relative(root.path, activeFile);
+      const activeRelative = active && !active.startsWith('..') && !path.isAbsolute(active) ? active.split(path.sep).join('/') : undefined;
+      /** A candidate file: whether it could be read, and its rule when it says something. */
+      const read = async (relative: string): Promise<{ found: boolean; rule?: ProjectRule }> => {
+        if (await gitIgnored(root.path, relative)) return { found: false };
+        const text = await readRule(paths, prefix + relative);
+        return { found: text !== undefined, ...(text?.trim() ? { rule: { source: prefix + relative, text: text.trim() } } : {}) };
+      };
+      // AGENTS.md: the nearest folder above the active file that has one; the root's otherwise.
+      const folders = activeRelative ? ancestors(activeRelative) : [''];
+      const [others, clineFile, clineFolder, agents, pylotRules] = await Promise.all([
+        Promise.all(otherTools.map(read)),
+        read('.clinerules'),
+        markdownIn(root.path, '.clinerules').then((names) => Promise.all(names.map((name) => read(`.clinerules/${name}`)))),
+        Promise.all(folders.map((folder) => read(folder ? `${folder}/AGENTS.md` : 'AGENTS.md'))),
+        markdownIn(root.path, '.pylot/rules').then((names) => Promise.all(names.map((name) => pylotRule(paths, root.path, prefix, name, activeRelative)))),
+      ]);
+      const cline = clineFile.found ? [clineFile] : clineFolder;
+      return [...others, ...cline, ...agents.filter((agent) => agent.found).slice(0, 1)]
+        .flatMap((read) => (read.rule ? [read.rule] : []))
+        .concat(pylotRules.filter((rule): rule is ProjectRule => !!rule));
+    }),
+  );
+  return capped(perRoot.flat(), maxChars);
+}
+
+/** A `.pylot/rules/*.md` file when its front matter applies it always or its globs match the active file. */
+async function pylotRule(
+  paths: WorkspacePaths,
+  root: string,
+  prefix: string,
+  name: string,
+  activeRelative: string | undefined,
+): Promise<ProjectRule | undefined> {
+  if (await gitIgnored(root, `.pylot/rules/${name}`)) return undefined;
+  const text = await readRule(paths, `${prefix}.pylot/rules/${name}`);
+  if (text === undefined) return undefined;
+  const { meta, body } = frontMatter(text);
+  const matches = meta.globs.length > 0 && activeRelative !== undefined && ignore().add(meta.globs).ignores(activeRelative);
+  return (meta.alwaysApply || matches) && body.trim() ? { source: `${prefix}.pylot/rules/${name}`, text: body.trim() } : undefined;
 }
 
 /** The file's text if the workspace's rules allow reading it; undefined if it is missing, protected or too big. */
@@ -144,6 +164,7 @@ export async function fitRulesToTokens(
   maxTokens: number,
   count: (texts: string[]) => Promise<number[]>,
 ): Promise<ProjectRule[]> {
+  if (!rules.length) return []; // nothing to count: no trip to the tokenizer
   const tokens = await count(rules.map((rule) => rule.text));
   const kept: ProjectRule[] = [];
   let left = maxTokens;
@@ -159,6 +180,35 @@ export async function fitRulesToTokens(
     left -= tokens[i]!;
   }
   return kept;
+}
+
+/**
+ * `count` remembered per model and text: the same rules files are counted by the model's tokenizer
+ * once, not on every turn (a trip to the sidecar before each request). `model` names the model
+ * counting now, so a switched model counts afresh; with none named nothing is remembered.
+ */
+export function rememberedCounts(model: () => string | undefined, count: (texts: string[]) => Promise<number[]>): (texts: string[]) => Promise<number[]> {
+  // Bounded by characters: rules files are at most 64 KiB each.
+  const memo = new LRUCache<string, number>({ maxSize: 4_000_000, sizeCalculation: (_, key) => Math.max(1, key.length) });
+  return async (texts) => {
+    const name = model();
+    if (name === undefined) return count(texts);
+    const prefix = `${name}\u0000`;
+    const known = new Map<string, number>();
+    for (const text of texts) {
+      const tokens = memo.get(prefix + text);
+      if (tokens !== undefined) known.set(text, tokens);
+    }
+    const missing = [...new Set(texts.filter((text) => !known.has(text)))];
+    if (missing.length) {
+      const counted = await count(missing);
+      missing.forEach((text, i) => {
+        known.set(text, counted[i]!);
+        memo.set(prefix + text, counted[i]!);
+      });
+    }
+    return texts.map((text) => known.get(text)!);
+  };
 }
 
 /** In order until `maxChars`; the one that crosses it is cut, the rest left out. */

@@ -33,6 +33,7 @@ import { CodeBlockActions } from './codeBlockActions';
 import { pickFile, pickSymbol } from './pickers';
 import { ModePrompts } from './modePrompts';
 import { rulesAttachments } from './workspaceRules';
+import { rememberedCounts } from './projectRules';
 
 export interface ChatDeps {
   readonly sidecar: Sidecar;
@@ -77,6 +78,13 @@ export interface ChatApi {
 export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): ChatApi {
   const { sidecar, models, log } = deps;
   let lastEditor = vscode.window.activeTextEditor;
+  const countTokens = rememberedCounts(
+    () => {
+      const model = models.state('chat').model;
+      return model && `${model.key}\u0000${model.location}\u0000${model.sizeBytes ?? ''}`;
+    },
+    async (texts) => (await sidecar.request(CountTokens, { role: 'chat', texts })).tokens,
+  );
   const contextDeps: ContextDeps = {
     sidecar,
     searchCode: deps.searchCode,
@@ -87,7 +95,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         models,
         () => lastEditor,
         (message) => log.warn(message),
-        async (texts) => (await sidecar.request(CountTokens, { role: 'chat', texts })).tokens,
+        countTokens,
       ),
   };
   const history = new ChatHistory(context.workspaceState);

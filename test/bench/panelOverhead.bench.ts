@@ -18,6 +18,7 @@ import { benchModel, scriptedModel } from '../fixtures/models';
 import { launchBrowser, runCommand, waitForStatusBarItem, waitForWorkbench, webviewFrame } from '../rig/browser';
 import { startCodeServer } from '../rig/codeServer';
 import { startHarness } from '../sidecar/harness';
+import { stageRows, type PanelTiming, type StageTimes } from './panelStages';
 import { median, percentile, table } from './stats';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -44,6 +45,8 @@ const shows = (text: string) => text.trim().length > 0;
 /** Frame-clock stamps: Enter down, the question shown in the transcript (the host's echo), the answer's first character. */
 interface Probe {
   enter?: number;
+  /** Enter on the clock the host's stamps use (protocol/turnTiming.ts). */
+  enterEpoch?: number;
   echo?: number;
   first?: number;
 }
@@ -57,8 +60,9 @@ interface ProbeGlobals {
     querySelectorAll(selectors: string): ArrayLike<{ textContent: string | null; querySelector(selectors: string): unknown }>;
   };
   MutationObserver: new (callback: () => void) => { observe(target: unknown, options: Record<string, boolean>): void; disconnect(): void };
-  performance: { now(): number };
+  performance: { now(): number; timeOrigin: number };
   pylotProbe?: Probe;
+  pylotTurnTiming?: PanelTiming;
 }
 
 /**
@@ -70,7 +74,10 @@ function armProbe(): void {
   const probe: Probe = {};
   g.pylotProbe = probe;
   const onKey = (event: { key: string }) => {
-    if (event.key === 'Enter' && probe.enter === undefined) probe.enter = g.performance.now();
+    if (event.key === 'Enter' && probe.enter === undefined) {
+      probe.enter = g.performance.now();
+      probe.enterEpoch = g.performance.timeOrigin + probe.enter;
+    }
   };
   g.document.addEventListener('keydown', onKey, true);
   const observer = new g.MutationObserver(() => {
@@ -105,6 +112,8 @@ const workspace = await mkdtemp(path.join(tmpdir(), 'pylot-bench-panel-'));
 const server = await startCodeServer({
   extensions: [vsix],
   machineSettings: { 'pylot.models.chat': models[0]!.file, 'pylot.threads': threads, 'pylot.contextSize': contextSize },
+  // The host stamps each turn's stages and hands them to the panel (debug only; protocol/turnTiming.ts).
+  env: { PYLOT_TURN_TIMING: '1' },
 });
 const browser = await launchBrowser();
 const harness = startHarness({
@@ -120,6 +129,9 @@ const results: string[][] = [['path (median of rounds)', 'ms', 'p90 ms', '÷ sid
 const summary: string[] = [];
 /** Per panel round: Enter → the question echoed by the host, before the sidecar is asked. */
 const echoMs: number[] = [];
+/** Per panel round: each stage's stamp, in ms after Enter. */
+let stageTimes: StageTimes[] = [];
+const breakdowns: string[] = [];
 
 try {
   const page = browser.page;
@@ -138,6 +150,7 @@ try {
     // The first question loads the model on every path and fills its cache with the system prompt.
     for (const run of Object.values(paths)) await run(`Warm-up ${serial++}: what is a closure?`);
     echoMs.length = 0;
+    stageTimes = [];
     const times: Record<keyof Paths, number[]> = { panel: [], sidecar: [], model: [] };
     for (let round = 0; round < rounds; round++) {
       const question = `Question ${serial++}: how do I add two numbers in TypeScript?`;
@@ -159,6 +172,7 @@ try {
       row('  request → first delta, straight to the sidecar', times.sidecar),
       row("  the model's own first token (node-llama-cpp)", times.model),
     );
+    breakdowns.push(`${label}: where the panel's time goes (ms after Enter; medians of ${rounds} rounds)\n${table(stageRows(stageTimes))}`);
     const overheadMs = median(times.panel) - sidecarMs;
     const paired = median(times.panel.map((ms, i) => ms / times.sidecar[i]!));
     summary.push(
@@ -175,6 +189,7 @@ try {
 
 console.log(`\nPylot panel overhead bench — ${threads} llama.cpp thread(s), ${contextSize}-token context, ${rounds} rounds, Ask mode, a new chat each round\n`);
 console.log(table(results));
+console.log(`\n${breakdowns.join('\n\n')}`);
 console.log(`\n${summary.join('\n')}`);
 
 /** The three ways to ask `file` a question; each resolves to the milliseconds until the first answer character. */
@@ -185,14 +200,19 @@ async function openPaths(page: Page, panel: Frame, file: string): Promise<Paths>
   const chat = new LlamaChat({ contextSequence: context.getSequence() });
   return {
     async panel(question) {
+      // The empty chat's own note: `.empty` alone also matches slots inside the last reply's buttons.
       await runCommand(page, 'Pylot: New Chat');
-      await panel.locator('.transcript .empty').waitFor({ timeout });
+      await panel.locator('.transcript > p.empty').waitFor({ timeout });
       const input = panel.getByLabel('Message to Pylot');
       await input.fill(question);
       await panel.evaluate(armProbe);
       await input.press('Enter');
       await panel.waitForFunction(() => (globalThis as unknown as ProbeGlobals).pylotProbe?.first !== undefined, undefined, { timeout });
       const probe = await panel.evaluate(() => (globalThis as unknown as ProbeGlobals).pylotProbe!);
+      // The host's stamps come right after the first delta; the paint stamp after the next frame.
+      await panel.waitForFunction(() => (globalThis as unknown as ProbeGlobals).pylotTurnTiming?.webview.painted !== undefined, undefined, { timeout });
+      const timing = await panel.evaluate(() => (globalThis as unknown as ProbeGlobals).pylotTurnTiming!);
+      stageTimes.push({ ...timing, enter: probe.enterEpoch!, shown: probe.enterEpoch! + (probe.first! - probe.enter!) });
       // A long answer is stopped as a person would; a short one may have ended already.
       await panel
         .getByRole('button', { name: 'Stop' })

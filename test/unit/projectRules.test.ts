@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { WorkspacePaths } from '../../extension/agent/policy/paths';
-import { fitRulesToTokens, frontMatter, readProjectRules } from '../../extension/chat/projectRules';
+import { fitRulesToTokens, frontMatter, readProjectRules, rememberedCounts } from '../../extension/chat/projectRules';
 
 const scratch = realpathSync(mkdtempSync(path.join(tmpdir(), 'pylot-rules-')));
 const ws = path.join(scratch, 'ws');
@@ -134,6 +134,57 @@ describe('project rules files', () => {
     assert.ok((await count([cut]))[0]! <= 5, `the cut part counts ${(await count([cut]))[0]} tokens: ${cut}`);
     assert.ok(cut.length > 0 && rules[1]!.text.startsWith(cut));
     assert.deepEqual(await fitRulesToTokens(rules, 0, count), []);
+  });
+
+  it('asks the tokenizer nothing when there are no rules to count', async () => {
+    const asked: string[][] = [];
+    assert.deepEqual(
+      await fitRulesToTokens([], 100, async (texts) => {
+        asked.push(texts);
+        return texts.map(() => 1);
+      }),
+      [],
+    );
+    assert.deepEqual(asked, []);
+  });
+
+  it("remembers each text's count per model: the same rules are counted once, a switched model counts afresh", async () => {
+    const asked: string[][] = [];
+    let model: string | undefined = 'a.gguf';
+    // A tokenizer that differs per model: words for a.gguf, characters for b.gguf.
+    const count = rememberedCounts(
+      () => model,
+      async (texts) => {
+        asked.push(texts);
+        return texts.map((text) => (model === 'a.gguf' ? text.split(' ').length : text.length));
+      },
+    );
+    assert.deepEqual(await count(['one two', 'three']), [2, 1]);
+    assert.deepEqual(await count(['three', 'one two', 'three', 'four five six']), [1, 2, 1, 3], 'in order, repeats and all');
+    assert.deepEqual(asked, [['one two', 'three'], ['four five six']], 'only the new text was asked for, once');
+    model = 'b.gguf';
+    assert.deepEqual(await count(['one two']), [7]);
+    model = undefined; // nothing loaded: counted each time, nothing kept
+    await count(['one two']);
+    await count(['one two']);
+    assert.equal(asked.length, 5, 'two more trips, one per call');
+    model = 'a.gguf';
+    assert.deepEqual(await count(['one two']), [2]);
+    assert.equal(asked.length, 5, "a.gguf's counts are still known");
+  });
+
+  it('a failed count is not remembered', async () => {
+    let fail = true;
+    const count = rememberedCounts(
+      () => 'a.gguf',
+      async (texts) => {
+        if (fail) throw new Error('the sidecar is restarting');
+        return texts.map((text) => text.length);
+      },
+    );
+    await assert.rejects(count(['abc']), /restarting/);
+    fail = false;
+    assert.deepEqual(await count(['abc']), [3]);
   });
 
   it('reads front matter the ways rules files write it', () => {

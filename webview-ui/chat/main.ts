@@ -6,6 +6,7 @@ import { postToHost } from './host';
 import { Composer } from './composer';
 import { HistoryList } from './historyList';
 import { Transcript } from './transcript';
+import { hostTiming, markTurn, timeTurn } from './turnTiming';
 
 const modeLabels: Record<ChatMode, string> = { ask: 'Ask', agent: 'Agent', debug: 'Debug', architect: 'Architect' };
 
@@ -34,8 +35,10 @@ const transcript = new Transcript(
 const composer = new Composer({
   send: (text, attachments) => {
     const turnId = `w${Date.now().toString(36)}-${++turnCounter}`;
+    timeTurn(turnId);
     setBusy(turnId);
     postToHost({ type: 'send', turnId, text, mode: modeSelect.value as ChatMode, attachments });
+    markTurn(turnId, 'posted');
   },
   stop: () => busyTurnId && postToHost({ type: 'abort', turnId: busyTurnId }),
 });
@@ -69,10 +72,14 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'history':
       return history.update(message.chats);
     case 'turnStart':
+      markTurn(message.replyId, 'echo');
       setBusy(message.replyId);
       return transcript.addUser(message.user, message.replyId);
     case 'turnDelta':
+      markTurn(message.turnId, 'deltaReceived');
       return transcript.delta(message.turnId, message.text);
+    case 'turnTiming':
+      return hostTiming(message.turnId, message.stamps);
     case 'turnEnd': {
       // The reply is re-rendered whole (and Stop hides itself): focus there would fall to the page.
       // Bring it back to the composer, unless the user has moved on to another control.

@@ -6,6 +6,7 @@ import { button, el, focusWhenRendered, icon, iconButton } from './dom';
 import { postToHost } from './host';
 import { renderMarkdown, type CodeHandler } from './markdown';
 import { renderToolCard } from './toolCard';
+import { markTurn } from './turnTiming';
 
 const actionLabels: Record<ChatCommand, string> = {
   selectModel: 'Select Model…',
@@ -72,6 +73,7 @@ export class Transcript {
       clearTimeout(stream.timer);
       stream.timer = undefined;
       this.render(stream);
+      markTurn(turnId, 'rendered');
       return;
     }
     stream.timer ??= setTimeout(() => {

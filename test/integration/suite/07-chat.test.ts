@@ -129,6 +129,42 @@ suite('Chat', () => {
     assert.match(byKind.get('codebase')?.label ?? '', /^codebase: \d+ result/);
   });
 
+  test('the rules files are read for every turn: an edit saved in the editor or written on disk is used by the next turn', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const agents = vscode.Uri.joinPath(folder, 'AGENTS.md');
+    /** The next turn's attachments, sent at once after the change. */
+    const ask = async (prompt: string) => {
+      await vscode.commands.executeCommand('pylot.newChat');
+      const reply = await api.chat.open({ prompt, send: true });
+      assert.equal(reply?.text, script);
+      return (api.chat.current().turns[0]?.attachments ?? []).map((a) => [a.kind, a.label, a.text]);
+    };
+    try {
+      writeFileSync(agents.fsPath, 'Rule one: tabs.\n');
+      // Read side by side with the mentions, and still first among the chips.
+      const first = await ask('What are the rules? @problems');
+      assert.deepEqual(first[0], ['rules', 'AGENTS.md', 'Rule one: tabs.']);
+      assert.deepEqual(
+        first.map(([kind]) => kind),
+        ['rules', 'problems'],
+      );
+
+      const editor = await vscode.window.showTextDocument(agents);
+      await editor.edit((edit) => edit.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), 'Rule two: spaces.\n'));
+      assert.ok(await editor.document.save());
+      assert.deepEqual(await ask('And now?'), [['rules', 'AGENTS.md', 'Rule two: spaces.']]);
+
+      writeFileSync(agents.fsPath, 'Rule three: no semicolons.\n');
+      assert.deepEqual(await ask('And now?'), [['rules', 'AGENTS.md', 'Rule three: no semicolons.']]);
+
+      rmSync(agents.fsPath);
+      assert.deepEqual(await ask('And now?'), []);
+    } finally {
+      rmSync(agents.fsPath, { force: true });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   test('@git attaches the staged and unstaged changes, without secret files', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', ...args], { cwd: folder, stdio: 'pipe' });
