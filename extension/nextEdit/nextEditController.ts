@@ -89,7 +89,10 @@ export class NextEditController implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     if (!editor || event.document !== editor.document || !event.contentChanges.length) return;
     this.clear();
-    if (this.setting('nextEdit.mode', event.document) !== 'eager' || Date.now() < this.snoozedUntil) return;
+    const mode = this.setting('nextEdit.mode', event.document);
+    // An edit is the engine's first need: it starts now, so the edits that follow are in its history.
+    if (mode !== 'off' && !this.deps.privacy.isExcluded(event.document.uri)) void this.deps.sidecar.ensureStarted().catch(() => undefined);
+    if (mode !== 'eager' || Date.now() < this.snoozedUntil) return;
     this.timer = setTimeout(() => void this.suggest(false), this.setting('nextEdit.pauseMs'));
   }
 
@@ -107,7 +110,7 @@ export class NextEditController implements vscode.Disposable {
     const version = document.version;
     const position = editor.selection.active;
     const model = this.setting('nextEdit.model', document);
-    if (asked) await this.deps.sidecar.ensureStarted().catch(() => undefined);
+    await this.deps.sidecar.ensureStarted().catch(() => undefined);
     // Loading the model a request may use starts the engine too, as typing does for ghost text.
     await this.loadModels(model, pending.signal);
     if (pending.signal.aborted || document.version !== version) return 0;
