@@ -109,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): PylotApi {
     return {
       spec,
       contextSize: settings.contextSize,
+      variant: JSON.stringify([fallback, draft, settings.contextSize]),
       resolve: async () => ({
         source: await resolveSpec(spec, settings, context.secrets),
         fallback: fallback ? await resolveSpec(fallback, settings, context.secrets) : undefined,

@@ -30,6 +30,8 @@ export interface RoleState {
 export interface DesiredModel {
   readonly spec: string;
   readonly contextSize: number;
+  /** What else a load depends on (fallback, draft, context size): changed, the model loads again even while a load of the same spec runs. */
+  readonly variant?: string;
   /** Turns the spec (and the fallback's, and the draft model's) into sources; throws a PylotError the user can act on. */
   resolve(): Promise<{ source: ModelSource; fallback?: ModelSource; draft?: ModelSource }>;
 }
@@ -66,7 +68,7 @@ export class ModelManager {
   private readonly states = new Map<Role, RoleState>();
   /** What a pool's answers and health checks said, for the spec they were about. */
   private readonly pools = new Map<Role, { spec: string; answeredBy?: string; servers?: readonly PoolMemberHealth[] }>();
-  private readonly loads = new Map<Role, { spec: string; done: Promise<ModelInfo> }>();
+  private readonly loads = new Map<Role, { spec: string; variant?: string; done: Promise<ModelInfo> }>();
   private readonly changed = new Emitter<Role>();
   private readonly failed = new Emitter<{ role: Role; error: PylotError }>();
   private readonly fellBack = new Emitter<{ role: Role; model: ModelInfo }>();
@@ -146,7 +148,7 @@ export class ModelManager {
     if (current.state === 'ready' && current.model) return current.model;
     if (current.state === 'error' && current.error) throw current.error;
     let load = this.loads.get(role);
-    if (load?.spec !== desired.spec) load = this.startLoad(role, desired);
+    if (load?.spec !== desired.spec || load.variant !== desired.variant) load = this.startLoad(role, desired);
     return signal ? raceAbort(load.done, signal) : load.done;
   }
 
@@ -188,8 +190,10 @@ export class ModelManager {
     this.draftUnused.dispose();
   }
 
-  private startLoad(role: Role, desired: DesiredModel, reload = false): { spec: string; done: Promise<ModelInfo> } {
-    const { spec } = desired;
+  private startLoad(role: Role, desired: DesiredModel, reload = false): { spec: string; variant?: string; done: Promise<ModelInfo> } {
+    const { spec, variant } = desired;
+    // A load overtaken by a newer setting (another draft, say) leaves the role's state to the newer one.
+    const stillWanted = () => this.desired(role)?.spec === spec && this.desired(role)?.variant === variant;
     this.set(role, { spec, state: 'loading', progress: 0 });
     const done = desired
       .resolve()
@@ -198,7 +202,7 @@ export class ModelManager {
       )
       .then(
         (model) => {
-          if (this.desired(role)?.spec === spec) {
+          if (stillWanted()) {
             this.set(role, { spec, state: 'ready', model });
             if (model.fallbackFrom) this.fellBack.fire({ role, model });
             if (model.draftUnused) this.draftUnused.fire({ role, model });
@@ -215,15 +219,16 @@ export class ModelManager {
             const current = this.states.get(role);
             if (current?.spec === spec && current.state === 'loading') this.set(role, { spec, state: 'error', error: failure });
           } else if (failure.code === ErrorCodes.Cancelled) {
-            if (this.states.get(role)?.spec === spec) this.set(role, { spec, state: 'unloaded' });
-          } else if (this.desired(role)?.spec === spec) {
+            // Cancelled by a newer load of the role (the sidecar keeps one per role): that one owns the state.
+            if (this.states.get(role)?.spec === spec && this.loads.get(role)?.done === done) this.set(role, { spec, state: 'unloaded' });
+          } else if (stillWanted()) {
             this.set(role, { spec, state: 'error', error: failure });
             this.failed.fire({ role, error: failure });
           }
           throw failure;
         },
       );
-    const load = { spec, done };
+    const load = { spec, variant, done };
     this.loads.set(role, load);
     const forget = () => {
       if (this.loads.get(role) === load) this.loads.delete(role);

@@ -280,4 +280,29 @@ describe('a draft model through the sidecar', () => {
       models.dispose();
     }
   });
+
+  it('a draft set while the chat model is still loading is used: the newer setting loads again', { timeout: 120_000 }, async () => {
+    const target = await scriptedModel(script, { name: 'draft-target' });
+    const agrees = await scriptedModel(script, { name: 'draft-agrees' });
+    let draft: ModelSource | undefined;
+    const models = new ModelManager(harness.sidecar, (role) =>
+      role === 'chat'
+        ? { spec: target, contextSize: 2048, variant: JSON.stringify([draft]), resolve: async () => ({ source: file(target), ...(draft && { draft }) }) }
+        : undefined,
+    );
+    try {
+      // models.chat set first (a load starts), then chat.draftModel, before that load ends.
+      const first = models.ensureLoaded('chat').then(
+        () => 'loaded',
+        (error: Error) => error.message,
+      );
+      draft = file(agrees);
+      await models.reconcile('chat');
+      assert.match(await first, /^loaded$|cancelled/, 'the first load ends (the sidecar may cancel it for the newer one)');
+      assert.equal(models.state('chat').state, 'ready');
+      assert.equal(models.state('chat').model?.draft?.location, agrees, 'the draft set during the load is used');
+    } finally {
+      models.dispose();
+    }
+  });
 });
