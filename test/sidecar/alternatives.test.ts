@@ -12,6 +12,7 @@ import { createRuntime } from '../../sidecar/engine/runtime';
 import { connectServerEngine } from '../../sidecar/engine/server/connect';
 import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { fimModel } from '../fixtures/models';
+import { fakeServer, json, sse } from './serverEngineFakes';
 
 const never = new AbortController().signal;
 const greedy = (extra: Partial<GenerateOptions> = {}): GenerateOptions => ({ maxTokens: 12, temperature: 0, signal: never, ...extra });
@@ -196,5 +197,44 @@ describe('alternatives through llama-server: n_cmpl, n, and servers that take on
     const notes = lines.filter((line) => line.includes('alternatives are asked for one at a time'));
     assert.equal(notes.length, 1, `noted once: ${JSON.stringify(notes)}`);
     assert.match(notes[0]!, /^\[info\].*refused 2 in one request: .*400/);
+  });
+
+  it('an OpenAI-compatible server that ignores n (one choice back) still gives every alternative, and is not asked for n again', async () => {
+    // What Ollama's /v1/completions does with n; no such server can be had here, so a stand-in.
+    const bodies: Array<{ n?: number; temperature?: number }> = [];
+    const fake = await fakeServer({
+      'GET /v1/models': (_, res) => json(res, 200, { data: [{ id: 'coder' }] }),
+      'POST /v1/completions': (_, res, body) => {
+        bodies.push(JSON.parse(body) as { n?: number });
+        sse(res, [{ choices: [{ index: 0, text: `answer ${bodies.length}`, finish_reason: 'stop' }] }, '[DONE]']);
+        res.end();
+      },
+    });
+    try {
+      const engine = await connectServerEngine('completion', { kind: 'server', api: 'openai-compatible', name: 'ignores-n', baseUrl: fake.url }, never, 4096);
+      engines.push(engine);
+      const first = await engine.completeAlternatives!('let x =', greedy(), sampled(2));
+      assert.deepEqual(
+        first.map((g) => g.text),
+        ['answer 1', 'answer 2', 'answer 3'],
+      );
+      assert.deepEqual(
+        bodies.map((b) => [b.n, b.temperature]),
+        [
+          [undefined, 0],
+          [2, 0.8],
+          [undefined, 0.8],
+        ],
+      );
+      const again = await engine.completeAlternatives!('let y =', greedy(), sampled(2));
+      assert.equal(again.length, 3);
+      assert.deepEqual(
+        bodies.slice(3).map((b) => b.n),
+        [undefined, undefined, undefined],
+        'asked one at a time from then on',
+      );
+    } finally {
+      await fake.close();
+    }
   });
 });
