@@ -5,7 +5,8 @@
 // alternatives decoded together: forked sequences locally, n_cmpl on the server). Every round has a
 // prompt of its own, so no way is served from a KV cache another one filled. Ratios only.
 // `node out/test/bench/run.mjs alternatives`; PYLOT_BENCH_THREADS, PYLOT_BENCH_ROUNDS,
-// PYLOT_BENCH_TOKENS (tokens each suggestion generates), PYLOT_BENCH_LINES (prompt ≈ 12 tokens a line).
+// PYLOT_BENCH_TOKENS (tokens each suggestion generates), PYLOT_BENCH_LINES (prompt ≈ 12 tokens a line),
+// PYLOT_BENCH_ONLY (local or server), PYLOT_BENCH_VERBOSE (each generation's counts and time).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,11 +58,12 @@ const ways: Record<string, Way> = {
 
 async function measure(engine: Engine): Promise<Map<string, Sample[]>> {
   const samples = new Map(Object.keys(ways).map((name) => [name, [] as Sample[]]));
-  await ways['one pass (now)']!(engine); // first allocations, first connections
   const names = Object.keys(ways);
-  for (let round = 0; round < rounds; round++) {
+  // A warm-up round first (first allocations, first connections), not counted.
+  for (let round = -1; round < rounds; round++) {
     // Rotate the order so no way always runs on a warmer (or busier) machine.
-    for (const name of [...names.slice(round % names.length), ...names.slice(0, round % names.length)]) {
+    const shift = Math.max(0, round) % names.length;
+    for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
       let started = performance.now();
       let generations: Generation[] | undefined;
       for (let tries = 1; !generations; tries++) {
@@ -74,6 +76,11 @@ async function measure(engine: Engine): Promise<Map<string, Sample[]>> {
         });
       }
       const ms = performance.now() - started;
+      if (round < 0) continue;
+      if (process.env.PYLOT_BENCH_VERBOSE)
+        console.log(
+          `${name}: ${(ms / 1000).toFixed(2)} s — ${generations.map((g) => `${g.promptTokens} + ${g.tokens} in ${(g.engineMs / 1000).toFixed(2)} s`).join(', ')}`,
+        );
       const sum = (pick: (g: Generation) => number) => generations.reduce((total, g) => total + pick(g), 0);
       samples.get(name)!.push({ ms, promptTokens: sum((g) => g.promptTokens ?? 0), tokens: sum((g) => g.tokens) });
     }
@@ -100,34 +107,42 @@ function report(title: string, samples: Map<string, Sample[]>): void {
 }
 
 const model = await benchModel();
-const runtime = await createRuntime({ threads, gpu: 'cpu' });
-const local = await loadLocalEngine({
-  runtime,
-  pool: new ModelPool(),
-  role: 'completion',
-  path: model,
-  contextSize: 4096,
-  signal: never,
-  onProgress: () => undefined,
-});
-try {
-  report('Local (node-llama-cpp, forked sequences)', await measure(local));
-} finally {
-  await local.dispose();
+const only = process.env.PYLOT_BENCH_ONLY; // 'local' or 'server'
+if (only !== 'server') await benchLocal();
+if (only !== 'local') await benchServer();
+
+async function benchLocal(): Promise<void> {
+  const runtime = await createRuntime({ threads, gpu: 'cpu' });
+  const local = await loadLocalEngine({
+    runtime,
+    pool: new ModelPool(),
+    role: 'completion',
+    path: model,
+    contextSize: 4096,
+    signal: never,
+    onProgress: () => undefined,
+  });
+  try {
+    report('Local (node-llama-cpp, forked sequences)', await measure(local));
+  } finally {
+    await local.dispose();
+  }
+
+  await measureCopy();
 }
 
-await measureCopy();
-
-const server = await startLlamaServer({ model, threads, contextSize: 3 * 4096, args: ['--parallel', '3'] });
-try {
-  const engine = await connectServerEngine('completion', { kind: 'server', api: 'llama-server', name: 'bench', baseUrl: server.url }, never, 4096);
+async function benchServer(): Promise<void> {
+  const server = await startLlamaServer({ model, threads, contextSize: 3 * 4096, args: ['--parallel', '3'] });
   try {
-    report('llama-server (n_cmpl)', await measure(engine));
+    const engine = await connectServerEngine('completion', { kind: 'server', api: 'llama-server', name: 'bench', baseUrl: server.url }, never, 4096);
+    try {
+      report('llama-server (n_cmpl)', await measure(engine));
+    } finally {
+      await engine.dispose();
+    }
   } finally {
-    await engine.dispose();
+    await server.stop();
   }
-} finally {
-  await server.stop();
 }
 
 /** What the local fork costs: the prompt's state written to a file and read into another sequence (node-llama-cpp directly). */

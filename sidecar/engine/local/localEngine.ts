@@ -297,9 +297,9 @@ export class LocalEngine implements Engine {
       const read = others.length ? await prompts.fork(first, others, held, AbortSignal.any([options.signal, this.lifetime.signal])) : 0;
       const forkMs = performance.now() - started;
       // Their rates are a batch's, not one generation's: the measured speed stays as it is.
-      const [greedy, ...rest] = await Promise.all([this.runOn(first, options, run, false), ...others.map((slot) => this.runOn(slot, sampled, run, false))]);
+      const [head, ...rest] = await Promise.all([this.runOn(first, options, run, false), ...others.map((slot) => this.runOn(slot, sampled, run, false))]);
       // The prompt read before the fork is the first generation's.
-      const generations = [{ ...greedy!, promptTokens: (greedy!.promptTokens ?? 0) + read, engineMs: greedy!.engineMs + forkMs }, ...rest];
+      const generations = [{ ...head!, promptTokens: (head!.promptTokens ?? 0) + read, engineMs: head!.engineMs + forkMs }, ...rest];
       while (generations.length <= more.count && !options.signal.aborted) generations.push(await this.runOn(first, sampled, run, false));
       return generations;
     });
