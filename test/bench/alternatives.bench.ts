@@ -69,9 +69,9 @@ async function measure(engine: Engine): Promise<Map<string, Sample[]>> {
       for (let tries = 1; !generations; tries++) {
         started = performance.now();
         // llama-server now and then refuses what random weights wrote ("does not match the expected
-        // Content-only format"): that try is made again, on new prompts (three at most).
+        // Content-only format"): that try is made again, on new prompts (ten at most).
         generations = await ways[name]!(engine).catch((error: unknown) => {
-          if (tries < 3 && /does not match the expected/.test(String(error))) return undefined;
+          if (tries < 10 && /does not match the expected/.test(String(error))) return undefined;
           throw error;
         });
       }
