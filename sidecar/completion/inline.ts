@@ -6,6 +6,8 @@
 // latency target, the full prompt then read in the background (coldPrompt.ts); servers get /infill with the snippets as
 // input_extra. A wall-time cap keeps what arrived; post-processing decides what is shown. One
 // generation runs at a time: a new one stops the one before and starts when it has ended.
+// Alternatives (an explicit trigger) come from the same evaluated prompt, decoded together where the
+// engine can (Engine.completeAlternatives), else one after another.
 import { code } from '../../protocol/logLine';
 import { log, tracing } from '../log';
 import { ErrorCodes, PylotError, type ParamsOf, type ResultOf } from '../../protocol/rpc';
@@ -210,9 +212,12 @@ export class InlineCompletionService {
     let anchored = false;
     let extendTo: string | undefined;
     const template = this.templateFor(engine);
-    const once = async (temperature: number, signal: AbortSignal): Promise<Generation> => {
+    const wanted = Math.min(params.alternatives ?? 1, maxAlternatives);
+    const alternatives = { count: wanted - 1, temperature: defaults.alternativeTemperature, onText: startTimer };
+    // The first generation, and the alternatives with it where the engine makes them from one evaluated prompt.
+    const once = async (temperature: number, signal: AbortSignal, withAlternatives: boolean): Promise<Generation[]> => {
       const options = { maxTokens: params.maxTokens ?? defaults.maxTokens, signal, temperature, onText: temperature === 0 ? onFirstText : startTimer };
-      if (!template) return engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: await snippetsNow() }, options);
+      if (!template) return [await engine.infill({ prefix: window.prefix, suffix: window.suffix, extra: await snippetsNow() }, options)];
       let prompt = continueAnchor(this.anchor, engine, document.uri, text, window.offset);
       anchored = prompt !== undefined;
       if (prompt === undefined) {
@@ -224,17 +229,20 @@ export class InlineCompletionService {
         this.unread = undefined;
         this.anchor = anchorAt(engine, document.uri, window, prompt);
       }
-      return engine.complete(prompt, { ...options, stop: template.stop });
+      const stopped = { ...options, stop: template.stop };
+      if (withAlternatives && alternatives.count > 0 && engine.completeAlternatives) return engine.completeAlternatives(prompt, stopped, alternatives);
+      return [await engine.complete(prompt, stopped)];
     };
     try {
       return await schedule(AbortSignal.any([stop.signal, timeLimit.signal, AbortSignal.timeout(hardLimitMs)]), async (signal) => {
-        const generations = [await once(0, signal)];
-        for (let i = 1; i < (params.alternatives ?? 1) && !signal.aborted; i++) generations.push(await once(defaults.alternativeTemperature, signal));
+        const generations = await once(0, signal, true);
+        // Engines that cannot make them in one pass: one after another, each reusing the evaluated prompt.
+        while (generations.length < wanted && !signal.aborted) generations.push(...(await once(defaults.alternativeTemperature, signal, false)));
         const shown = generations
           .map((g) => postprocess({ prefix: window.prefix, suffix: window.suffix, languageId: document.languageId, text: g.text }))
           .filter((t): t is string => t !== undefined);
         // Asked for alternatives: a block's first line alone is one too (take the line, not the block).
-        if ((params.alternatives ?? 1) > 1 && shown[0]?.includes('\n')) shown.push(shown[0].slice(0, shown[0].indexOf('\n')));
+        if (wanted > 1 && shown[0]?.includes('\n')) shown.push(shown[0].slice(0, shown[0].indexOf('\n')));
         const items = [...new Set(shown)].filter((item) => item.trim()).slice(0, maxAlternatives);
         const first = generations[0]!;
         if (tracing())

@@ -77,6 +77,15 @@ export interface EngineSpeed {
   readonly decodeTokensPerSecond: number;
 }
 
+/** More completions of the same prompt, sampled, beside a greedy first one (inline alternatives). */
+export interface AlternativeOptions {
+  /** How many besides the first. */
+  readonly count: number;
+  readonly temperature: number;
+  /** Text of any alternative as it arrives (the first's goes to GenerateOptions.onText). */
+  readonly onText?: (text: string) => void;
+}
+
 export interface ReadOptions {
   /** Stops the read between chunks; what was read stays for a later read or generation to continue. */
   readonly signal: AbortSignal;
@@ -97,6 +106,12 @@ export interface Engine {
    */
   read?(prompt: string, options: ReadOptions): Promise<{ readonly promptTokens: number; readonly done: boolean }>;
   infill(input: InfillInput, options: GenerateOptions): Promise<Generation>;
+  /**
+   * `prompt` completed as `complete` does, then `more.count` times sampled, the prompt evaluated
+   * once: forked sequences decoded in one batch (local), `n_cmpl` / `n` (servers that take it).
+   * The first generation comes first; fewer come back when `options.signal` stops them.
+   */
+  completeAlternatives?(prompt: string, options: GenerateOptions, more: AlternativeOptions): Promise<Generation[]>;
   /** Continues a raw prompt, special tokens included (e.g. a FIM template Pylot built itself). */
   complete(prompt: string, options: GenerateOptions): Promise<Generation>;
   chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation>;
@@ -129,6 +144,11 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
     ...(engine.read ? { read: (prompt: string, options: ReadOptions) => engine.read!(prompt, options) } : {}),
     infill: (input, options) => engine.infill(input, options),
     complete: (prompt, options) => engine.complete(prompt, options),
+    ...(engine.completeAlternatives
+      ? {
+          completeAlternatives: (prompt: string, options: GenerateOptions, more: AlternativeOptions) => engine.completeAlternatives!(prompt, options, more),
+        }
+      : {}),
     chat: (messages, options) => engine.chat(messages, options),
     ...(engine.chatWithTools
       ? {

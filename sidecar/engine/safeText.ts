@@ -8,7 +8,7 @@
 // unchanged; a longer run is cut, and the pieces' tokens are concatenated. A server's tokenizer is
 // the same llama.cpp in another process: text for it gets a line break at the same cuts.
 import type { LlamaModel } from 'node-llama-cpp';
-import type { ChatMessage, Engine } from './engine';
+import type { AlternativeOptions, ChatMessage, Engine } from './engine';
 
 /**
  * The longest run of whitespace, or of anything else, one native call may see. Well under the
@@ -90,6 +90,10 @@ export function withBrokenRuns(engine: Engine): Engine {
       ),
     // A raw prompt carries the template's special-token text, which a cut must not split.
     complete: (prompt, options) => engine.complete(breakLongRuns(prompt, true), options),
+    ...(engine.completeAlternatives && {
+      completeAlternatives: (prompt: string, options: Parameters<Engine['complete']>[1], more: AlternativeOptions) =>
+        engine.completeAlternatives!(breakLongRuns(prompt, true), options, more),
+    }),
     chat: (list, options) => engine.chat(messages(list), options),
     ...(engine.chatWithTools && {
       chatWithTools: (list: readonly ChatMessage[], tools: Parameters<NonNullable<Engine['chatWithTools']>>[1], options: Parameters<Engine['chat']>[1]) =>

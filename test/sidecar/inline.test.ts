@@ -164,6 +164,23 @@ describe('inline completions in the sidecar', () => {
     assert.equal(after.completions!.cancelled, before.completions!.cancelled + 1);
   });
 
+  it('a keystroke that departs from the suggestion stops the alternatives with it', async () => {
+    const before = await harness.sidecar.request(Ping, null);
+    await type(3, 0, '\n');
+    const pending = complete(3, 0, { maxTokens: 1000, timeLimitMs: 30_000, alternatives: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await type(3, 0, '}');
+    const result = await pending;
+    assert.equal(result.stopReason, 'aborted');
+    assert.ok(result.tokens < 1000, `stopped after ${result.tokens} tokens`);
+    const after = await harness.sidecar.request(Ping, null);
+    assert.equal(after.completions!.cancelled, before.completions!.cancelled + 1);
+    assert.equal(after.completions!.inFlight, 0);
+    // None of the three holds the engine: the next completion runs and ends on its own.
+    const next = await complete(3, 1, { maxTokens: 4, timeLimitMs: 30_000 });
+    assert.notEqual(next.stopReason, 'aborted');
+  });
+
   it('forgets a closed document', async () => {
     await notify(DidCloseDocument, { uri });
     await rejectsWithCode(complete(0, 0), ErrorCodes.InvalidParams);
@@ -179,7 +196,8 @@ describe('inline completions through llama-server', () => {
     const session = await harness.sidecar.ensureStarted();
     await session.rpc.sendNotification(def.method, params);
   };
-  const complete = (line: number, character: number) => harness.sidecar.request(InlineCompletion, { uri: serverUri, version, position: { line, character } });
+  const complete = (line: number, character: number, extra: object = {}) =>
+    harness.sidecar.request(InlineCompletion, { uri: serverUri, version, position: { line, character }, ...extra });
 
   before(async () => {
     server = await startLlamaServer({ model: await scriptedModel(script), args: ['--parallel', '2'] });
@@ -212,5 +230,12 @@ describe('inline completions through llama-server', () => {
       evaluated += result.promptTokens!;
     }
     assert.ok(evaluated <= 12, `5 keystrokes evaluated ${evaluated} prompt tokens on the server (a rebuilt prompt costs ${first.promptTokens})`);
+  });
+
+  it('alternatives on the pinned slot: one n_cmpl request beside the first, post-processed and deduplicated', async () => {
+    // The scripted model says the same at any temperature: three generations, one suggestion.
+    const result = await complete(4, 0, { alternatives: 3 });
+    assert.deepEqual(result.items, [script]);
+    assert.notEqual(result.stopReason, 'aborted');
   });
 });

@@ -7,6 +7,7 @@ import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineSpeed } from '../engine';
+import type { Runtime } from '../runtime';
 import { makeFolder } from '../../folders';
 import { describeError, log } from '../../log';
 
@@ -18,6 +19,12 @@ const fileName = 'speed.json';
 const maxEntries = 32;
 
 /** What the rates depend on: the file (path, size, date) and the machine (CPU or GPU, threads, llama.cpp). */
+/** What a model's measured speed depends on besides the file: where it runs and with how many threads. */
+export function machineOf(hardware: Runtime['hardware'], gpuLayers: number): string {
+  const { backend, cpu, gpuDevices, engine } = hardware;
+  return [backend, gpuDevices.join('+'), `${gpuLayers} layers`, cpu.model, `${cpu.threads} threads`, engine.llamaCpp].join('|');
+}
+
 export interface SpeedKeyParts {
   readonly modelPath: string;
   readonly machine: string;

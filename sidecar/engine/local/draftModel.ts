@@ -8,8 +8,8 @@
 import type { LlamaContext, LlamaModel, TokenPredictor } from 'node-llama-cpp';
 import path from 'node:path';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
-import { sourceKey, type ModelInfo, type ModelSource } from '../../../protocol/sidecar';
-import { describeError } from '../../log';
+import { sourceKey, type ModelInfo, type ModelSource, type Role } from '../../../protocol/sidecar';
+import { describeError, log } from '../../log';
 import type { Runtime } from '../runtime';
 import { inspectModel, loadGuardedModel, planLoad, type InspectedModel } from './inspect';
 import type { ModelPool } from './modelPool';
@@ -169,4 +169,18 @@ function reasonOf(error: unknown, signal: AbortSignal): string {
 
 function describeSource(source: ModelSource): string {
   return source.kind === 'file' ? `"${path.basename(source.path)}"` : `"${sourceKey(source)}"`;
+}
+
+/** A role's draft when one is set: loaded for chat (other roles never draft), its use or why not logged. */
+export async function roleDraft(
+  role: Role,
+  targetName: string,
+  source: ModelSource | undefined,
+  load: (source: ModelSource) => Promise<DraftResult>,
+): Promise<DraftResult | undefined> {
+  if (!source) return undefined;
+  const drafted = role === 'chat' ? await load(source) : { unused: `A draft model is used for chat only, not for ${role}.` };
+  if ('unused' in drafted) log('warn', drafted.unused);
+  else log('info', `${targetName} (chat) drafts with ${drafted.draft.info.name}.`);
+  return drafted;
 }

@@ -1,13 +1,15 @@
-// node-llama-cpp in the sidecar: a GGUF file checked and sized to fit before loading, a context of
-// its own per role (the weights are shared through the pool), and generation that reports how
-// many prompt tokens it really evaluated, so KV-cache reuse can be measured.
+// node-llama-cpp in the sidecar: a GGUF file checked and sized to fit before loading, a context of its own per
+// role (the weights are shared through the pool), generation that reports how many prompt tokens it really
+// evaluated (so KV-cache reuse can be measured), and alternatives decoded together from one evaluated prompt.
 import type { LlamaChat, LlamaContext, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
+import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import type { Capabilities, ModelInfo, ModelSource, Role } from '../../../protocol/sidecar';
 import { log } from '../../log';
 import type { FimTokens } from '../../completion/templates';
 import type {
+  AlternativeOptions,
   ChatMessage,
   Engine,
   EngineSpeed,
@@ -20,12 +22,12 @@ import type {
   ToolDefinition,
 } from '../engine';
 import type { Runtime } from '../runtime';
-import { modelSpeed, refineSpeed, speedKey } from './calibrate';
+import { machineOf, modelSpeed, refineSpeed, speedKey } from './calibrate';
 import { inspectModel, loadGuardedModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
-import { hasOwnToolFormat, nullableOptionals } from './toolFormat';
+import { nullableOptionals, ownToolFormat } from './toolFormat';
 import type { ModelLease, ModelPool } from './modelPool';
-import { loadDraft, type DraftResult, type LoadedDraft } from './draftModel';
+import { loadDraft, roleDraft, type DraftResult, type LoadedDraft } from './draftModel';
 import { switchablePromptLookup } from './promptLookup';
 import { completionSequences, nextEditSequences, PromptSequences, type PromptSequence, type ReadResult } from './promptSequences';
 
@@ -87,14 +89,7 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
       flashAttention,
       ...(kvCacheType ? { experimentalKvCacheKeyType: kvCacheType, experimentalKvCacheValueType: kvCacheType } : {}),
     });
-    if (options.draft) {
-      drafted =
-        role === 'chat'
-          ? await loadDraft({ runtime, pool, source: options.draft, target: { inspected, context }, signal })
-          : { unused: `A draft model is used for chat only, not for ${role}.` };
-      if ('unused' in drafted) log('warn', drafted.unused);
-      else log('info', `${inspected.name} (chat) drafts with ${drafted.draft.info.name}.`);
-    }
+    drafted = await roleDraft(role, inspected.name, options.draft, (source) => loadDraft({ runtime, pool, source, target: { inspected, context }, signal }));
     const draft = drafted && 'draft' in drafted ? drafted.draft : undefined;
     // Chat-role generations that copy their prompt (refactors) predict from it, the others from the draft model if any; completions do not.
     const prompts =
@@ -105,7 +100,9 @@ export async function loadLocalEngine(options: LocalLoadOptions): Promise<LocalE
     const capabilities = { infill: completion.infillSupported, chat: true, tools: ownToolFormat(runtime, model), embeddings: false, grammar: true };
     // Completion sizes its cold prompts from these rates; the other roles do not wait for a measurement.
     const speed =
-      role === 'completion' ? await modelSpeed(model, sequence, speedKey({ modelPath, machine: machineOf(runtime, model) }), runtime.cacheDir) : undefined;
+      role === 'completion'
+        ? await modelSpeed(model, sequence, speedKey({ modelPath, machine: machineOf(runtime.hardware, model.gpuLayers) }), runtime.cacheDir)
+        : undefined;
     return new LocalEngine(runtime, lease, describe(context.contextSize, capabilities), { context, prompts, draft }, speed);
   } catch (error) {
     if (drafted && 'draft' in drafted) await drafted.draft.dispose();
@@ -278,59 +275,86 @@ export class LocalEngine implements Engine {
   }
 
   /** Runs on the first sequence unless `place` picks one (chosen inside the turn, once the calls before have run). */
-  private async generate(
-    options: GenerateOptions,
-    run: (settings: GenerationSettings, slot: PromptSequence) => Promise<{ response: string; metadata: { stopReason: string } }>,
-    place?: () => PromptSequence,
-  ): Promise<Generation> {
+  private generate(options: GenerateOptions, run: Run, place?: () => PromptSequence): Promise<Generation> {
     const { prompts } = this.generator('generate');
+    return this.exclusive(() => this.runOn(place?.() ?? prompts.all[0]!, options, run, true));
+  }
+
+  /**
+   * `prompt` completed greedily on the sequence it goes to, and `more.count` times sampled on the
+   * others: the prompt is read once, its KV state copied to the other sequences (through a temporary
+   * file: node-llama-cpp's public way to move a sequence's state), and all of them generate at once,
+   * so node-llama-cpp decodes their tokens in one batch. A model with one sequence, or more
+   * alternatives than sequences, generates the rest one after another on the same evaluated prompt.
+   */
+  completeAlternatives(prompt: string, options: GenerateOptions, more: AlternativeOptions): Promise<Generation[]> {
+    const { prompts } = this.generator('complete a prompt');
+    const { input, held } = prompts.tokensOf(prompt);
+    const run: Run = async (settings, slot) => slot.completion.generateCompletionWithMeta(input, settings);
+    const sampled: GenerateOptions = { ...options, temperature: more.temperature, onText: more.onText };
     return this.exclusive(async () => {
-      const slot = place?.() ?? prompts.all[0]!;
-      const { sequence } = slot;
-      const signal = AbortSignal.any([options.signal, this.lifetime.signal]);
-      if (signal.aborted) return { text: '', stopReason: 'aborted', tokens: 0, engineMs: 0 };
-      const meter = sequence.tokenMeter.getState();
-      const grammar = options.jsonSchema ? await this.grammarFor(options.jsonSchema) : undefined;
       const started = performance.now();
-      let firstTextMs: number | undefined;
-      const predicted = sequence.tokenPredictions;
-      if (slot.lookup) slot.lookup.active = options.copiesInput === true;
-      const { response, metadata } = await run(
-        {
-          maxTokens: options.maxTokens,
-          temperature: options.temperature ?? 0,
-          signal,
-          stopOnAbortSignal: true,
-          customStopTriggers: options.stop?.length ? [...options.stop] : undefined,
-          grammar,
-          onTextChunk: (text) => {
-            firstTextMs ??= performance.now() - started;
-            options.onText?.(text);
-          },
-        },
-        slot,
-      ).finally(() => {
-        if (slot.lookup) slot.lookup.active = false;
-      });
-      const used = sequence.tokenMeter.diff(meter);
-      // Predicted tokens the model checked and did not keep were evaluated, not generated.
-      const now = sequence.tokenPredictions;
-      const accepted = now.used - predicted.used;
-      const wasted = now.refuted - predicted.refuted + (now.unused - predicted.unused);
-      const tokens = Math.max(0, used.usedOutputTokens - wasted);
-      // The meter counts tokens evaluated for logits as output: the prompt's last token is one of them.
-      const promptTokens = used.usedInputTokens + Math.min(1, tokens);
-      const engineMs = performance.now() - started;
-      if (this.measured) this.measured = refineSpeed(this.measured, { promptTokens, tokens, firstTextMs, totalMs: engineMs });
-      return {
-        text: response,
-        stopReason: stopReasons[metadata.stopReason] ?? 'eos',
-        tokens,
-        promptTokens,
-        engineMs,
-        ...(accepted + wasted > 0 && { predictions: { accepted, rejected: wasted } }),
-      };
+      const first = prompts.forGeneration(held);
+      const others = prompts.forAlternatives(first, more.count);
+      const read = others.length ? await prompts.fork(first, others, held, AbortSignal.any([options.signal, this.lifetime.signal])) : 0;
+      const forkMs = performance.now() - started;
+      // Their rates are a batch's, not one generation's: the measured speed stays as it is.
+      const [head, ...rest] = await Promise.all([this.runOn(first, options, run, false), ...others.map((slot) => this.runOn(slot, sampled, run, false))]);
+      // The prompt read before the fork is the first generation's.
+      const generations = [{ ...head!, promptTokens: (head!.promptTokens ?? 0) + read, engineMs: head!.engineMs + forkMs }, ...rest];
+      while (generations.length <= more.count && !options.signal.aborted) generations.push(await this.runOn(first, sampled, run, false));
+      return generations;
     });
+  }
+
+  private async runOn(slot: PromptSequence, options: GenerateOptions, run: Run, measure: boolean): Promise<Generation> {
+    const { sequence } = slot;
+    const signal = AbortSignal.any([options.signal, this.lifetime.signal]);
+    if (signal.aborted) return { text: '', stopReason: 'aborted', tokens: 0, engineMs: 0 };
+    const meter = sequence.tokenMeter.getState();
+    const grammar = options.jsonSchema ? await this.grammarFor(options.jsonSchema) : undefined;
+    const started = performance.now();
+    let firstTextMs: number | undefined;
+    const predicted = sequence.tokenPredictions;
+    if (slot.lookup) slot.lookup.active = options.copiesInput === true;
+    const temperature = options.temperature ?? 0;
+    const { response, metadata } = await run(
+      {
+        maxTokens: options.maxTokens,
+        temperature,
+        // node-llama-cpp seeds by the clock's second: sampled generations started together would be one and the same.
+        ...(temperature > 0 && { seed: randomInt(2 ** 32) }),
+        signal,
+        stopOnAbortSignal: true,
+        customStopTriggers: options.stop?.length ? [...options.stop] : undefined,
+        grammar,
+        onTextChunk: (text) => {
+          firstTextMs ??= performance.now() - started;
+          options.onText?.(text);
+        },
+      },
+      slot,
+    ).finally(() => {
+      if (slot.lookup) slot.lookup.active = false;
+    });
+    const used = sequence.tokenMeter.diff(meter);
+    // Predicted tokens the model checked and did not keep were evaluated, not generated.
+    const now = sequence.tokenPredictions;
+    const accepted = now.used - predicted.used;
+    const wasted = now.refuted - predicted.refuted + (now.unused - predicted.unused);
+    const tokens = Math.max(0, used.usedOutputTokens - wasted);
+    // The meter counts tokens evaluated for logits as output: the prompt's last token is one of them.
+    const promptTokens = used.usedInputTokens + Math.min(1, tokens);
+    const engineMs = performance.now() - started;
+    if (this.measured && measure) this.measured = refineSpeed(this.measured, { promptTokens, tokens, firstTextMs, totalMs: engineMs });
+    return {
+      text: response,
+      stopReason: stopReasons[metadata.stopReason] ?? 'eos',
+      tokens,
+      promptTokens,
+      engineMs,
+      ...(accepted + wasted > 0 && { predictions: { accepted, rejected: wasted } }),
+    };
   }
 
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
@@ -352,24 +376,12 @@ export class LocalEngine implements Engine {
   }
 }
 
-/** What a model's measured speed depends on besides the file: where it runs and with how many threads. */
-function machineOf(runtime: Runtime, model: LlamaModel): string {
-  const { backend, cpu, gpuDevices, engine } = runtime.hardware;
-  return [backend, gpuDevices.join('+'), `${model.gpuLayers} layers`, cpu.model, `${cpu.threads} threads`, engine.llamaCpp].join('|');
-}
-
-/** The chat wrapper node-llama-cpp will use for this model has a tool-call syntax of its own. */
-function ownToolFormat(runtime: Runtime, model: LlamaModel): boolean {
-  try {
-    return hasOwnToolFormat(runtime.lib.resolveChatWrapper(model), runtime.lib);
-  } catch {
-    return false;
-  }
-}
+type Run = (settings: GenerationSettings, slot: PromptSequence) => Promise<{ response: string; metadata: { stopReason: string } }>;
 
 interface GenerationSettings {
   maxTokens?: number;
   temperature: number;
+  seed?: number;
   signal: AbortSignal;
   stopOnAbortSignal: true;
   customStopTriggers?: string[];

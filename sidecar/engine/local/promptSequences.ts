@@ -6,6 +6,10 @@
 // asked: a keystroke waits for one chunk at most, and the read resumes later where it stopped.
 // A completion model keeps one more sequence for next edits alone, so a next-edit prompt never
 // evicts a completion's KV cache (nor a completion the next edit's anchored prompt).
+// Alternatives borrow the other sequences: the prompt read once on one, its state copied to them.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { LlamaCompletion, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { NodeLlamaCpp } from '../runtime';
 import type { SwitchablePredictor } from './promptLookup';
@@ -89,6 +93,45 @@ export class PromptSequences {
     const slot = this.choose(held, others.length ? others : this.all);
     slot.used = ++this.clock;
     return slot;
+  }
+
+  /** Up to `count` sequences besides `first` for alternatives of its prompt, those used longest ago first. */
+  forAlternatives(first: PromptSequence, count: number): PromptSequence[] {
+    const others = this.all
+      .filter((slot) => slot !== first)
+      .sort((a, b) => a.used - b.used)
+      .slice(0, Math.max(0, count));
+    for (const slot of others) slot.used = ++this.clock;
+    return others;
+  }
+
+  /**
+   * Reads `held` on `first` (all but its last token, which each generation evaluates for its own
+   * logits) and copies that state to `others`, so the prompt is evaluated once for all of them
+   * (nothing is copied once `signal` is aborted: the generations then stop before they start).
+   * Returns the prompt tokens it evaluated.
+   * The copy goes through a file in a private temporary folder, removed at once: node-llama-cpp has
+   * no public sequence-to-sequence copy (llama.cpp's llama_memory_seq_cp is not bound).
+   */
+  async fork(first: PromptSequence, others: readonly PromptSequence[], held: readonly Token[], signal: AbortSignal): Promise<number> {
+    const end = held.length - 1;
+    const meter = first.sequence.tokenMeter.getState();
+    await first.sequence.adaptStateToTokens(held.slice(0, end), false);
+    const from = first.sequence.nextTokenIndex;
+    if (from < end) await first.sequence.evaluateWithoutGeneratingNewTokens(held.slice(from, end) as Token[]);
+    // A sequence that holds the prompt already (alternatives asked again here) keeps it.
+    const read = first.sequence.tokenMeter.diff(meter).usedInputTokens;
+    const targets = others.filter((slot) => shared(slot.sequence, held) < end);
+    if (!targets.length || signal.aborted) return read;
+    const folder = await mkdtemp(path.join(tmpdir(), 'pylot-kv-'));
+    try {
+      const file = path.join(folder, 'prompt.state');
+      await first.sequence.saveStateToFile(file);
+      for (const slot of targets) await slot.sequence.loadStateFromFile(file, { acceptRisk: true });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+    return read;
   }
 
   /**

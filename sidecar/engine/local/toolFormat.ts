@@ -3,8 +3,17 @@
 // <tool_call>, Llama 3.1, Mistral, Functionary…) define their own call syntax, while the generic
 // ones (General, ChatML, Alpaca…) fall back to node-llama-cpp's invented `||call:` syntax, which
 // no model was trained on — for those a grammar-constrained JSON call works better.
-import type { ChatWrapper } from 'node-llama-cpp';
-import type { NodeLlamaCpp } from '../runtime';
+import type { ChatWrapper, LlamaModel } from 'node-llama-cpp';
+import type { NodeLlamaCpp, Runtime } from '../runtime';
+
+/** The chat wrapper node-llama-cpp will use for this model has a tool-call syntax of its own. */
+export function ownToolFormat(runtime: Runtime, model: LlamaModel): boolean {
+  try {
+    return hasOwnToolFormat(runtime.lib.resolveChatWrapper(model), runtime.lib);
+  } catch {
+    return false;
+  }
+}
 
 export function hasOwnToolFormat(wrapper: ChatWrapper, lib: Pick<NodeLlamaCpp, 'ChatWrapper' | 'LlamaText'>): boolean {
   const prefix = (settings: ChatWrapper['settings']) => lib.LlamaText(settings.functions.call.prefix).toString();

@@ -6,11 +6,21 @@ import * as z from 'zod/mini';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import { sourceKey, type Capabilities, type ModelInfo, type Role } from '../../../protocol/sidecar';
 import type { FimTokens } from '../../completion/templates';
-import type { ChatMessage, Engine, GenerateOptions, Generation, InfillInput, StopReason, ToolCallGeneration, ToolDefinition } from '../engine';
+import type {
+  AlternativeOptions,
+  ChatMessage,
+  Engine,
+  GenerateOptions,
+  Generation,
+  InfillInput,
+  StopReason,
+  ToolCallGeneration,
+  ToolDefinition,
+} from '../engine';
 import { probeFimTokens } from './fimProbe';
 import { ServerHttp, type ServerSource } from './http';
 import { chatRequest, embed, Timings, ToolCallCollector } from './openaiApi';
-import { ServerEngine } from './serverEngine';
+import { ServerEngine, type CountedRequest } from './serverEngine';
 import type { StreamPiece } from './streaming';
 
 const Props = z.object({
@@ -33,6 +43,7 @@ const Models = z.object({
 });
 
 const NativeChunk = z.object({
+  index: z.optional(z.number()),
   content: z.optional(z.string()),
   stop: z.optional(z.boolean()),
   stop_type: z.optional(z.string()),
@@ -137,8 +148,22 @@ export class LlamaServerEngine extends ServerEngine implements Engine {
 
   async complete(prompt: string, options: GenerateOptions): Promise<Generation> {
     if (this.capabilities.embeddings) throw new PylotError(ErrorCodes.Unsupported, this.embeddingsOnly('complete a prompt'));
+    return this.generate(this.completion(prompt)(options, 1), options);
+  }
+
+  /** The alternatives in one `n_cmpl` request (the server takes up to its --parallel slots). */
+  async completeAlternatives(prompt: string, options: GenerateOptions, more: AlternativeOptions): Promise<Generation[]> {
+    if (this.capabilities.embeddings) throw new PylotError(ErrorCodes.Unsupported, this.embeddingsOnly('complete a prompt'));
+    return this.alternatives(this.completion(prompt), options, more);
+  }
+
+  private completion(prompt: string): CountedRequest {
     // The server parses special-token text in `prompt` (FIM markers, file separators) as special tokens.
-    return this.generate({ path: '/completion', body: { prompt, ...this.sampling(options), ...this.completionSlot() }, read: this.readNative }, options);
+    return (options, count) => ({
+      path: '/completion',
+      body: { prompt, ...this.sampling(options), ...this.completionSlot(), ...(count > 1 && { n_cmpl: count }) },
+      read: this.readNative,
+    });
   }
 
   async chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation> {
@@ -206,6 +231,7 @@ export class LlamaServerEngine extends ServerEngine implements Engine {
     const chunk = this.http.check(NativeChunk, value, request);
     const { timings } = chunk;
     return {
+      index: chunk.index,
       text: chunk.content,
       end: chunk.stop === true,
       stopReason: chunk.stop ? (stopTypes[chunk.stop_type ?? 'eos'] ?? 'eos') : undefined,

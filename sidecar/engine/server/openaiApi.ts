@@ -31,7 +31,7 @@ const ChatChunk = z.object({
 });
 
 const CompletionChunk = z.object({
-  choices: z.array(z.object({ text: z.nullish(z.string()), finish_reason: finishReason })),
+  choices: z.array(z.object({ index: z.optional(z.number()), text: z.nullish(z.string()), finish_reason: finishReason })),
   usage: z.nullish(Usage),
   timings: z.optional(Timings),
 });
@@ -100,15 +100,22 @@ function toolMessage(message: ChatMessage): Record<string, unknown> {
   return { role: message.role, content: message.content };
 }
 
-/** A raw-prompt completion (no JSON schema: the OpenAI API has none for /completions). */
-export function completionRequest(http: ServerHttp, path: string, model: string | undefined, prompt: string, options: GenerateOptions): StreamRequest {
+/** A raw-prompt completion (no JSON schema: the OpenAI API has none for /completions); `count` > 1 asks for that many (`n`). */
+export function completionRequest(
+  http: ServerHttp,
+  path: string,
+  model: string | undefined,
+  prompt: string,
+  options: GenerateOptions,
+  count = 1,
+): StreamRequest {
   return {
     path,
-    body: { model, prompt, ...sampling(options) },
+    body: { model, prompt, ...sampling(options), ...(count > 1 && { n: count }) },
     read: (value, request) => {
       const chunk = http.check(CompletionChunk, value, request);
       const choice = chunk.choices[0];
-      return { text: choice?.text ?? undefined, ...counts(choice?.finish_reason, chunk.usage, chunk.timings) };
+      return { index: choice?.index, text: choice?.text ?? undefined, ...counts(choice?.finish_reason, chunk.usage, chunk.timings) };
     },
   };
 }

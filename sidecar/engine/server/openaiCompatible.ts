@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import { sourceKey, type Capabilities, type ModelInfo, type Role } from '../../../protocol/sidecar';
 import { log } from '../../log';
-import type { ChatMessage, Engine, GenerateOptions, Generation, ToolCallGeneration, ToolDefinition } from '../engine';
+import type { AlternativeOptions, ChatMessage, Engine, GenerateOptions, Generation, ToolCallGeneration, ToolDefinition } from '../engine';
 import { ServerHttp, type ServerSource } from './http';
 import { chatRequest, completionRequest, embed, ToolCallCollector } from './openaiApi';
 import { ServerEngine } from './serverEngine';
@@ -105,13 +105,23 @@ export class OpenAiCompatibleEngine extends ServerEngine implements Engine {
   }
 
   async complete(prompt: string, options: GenerateOptions): Promise<Generation> {
+    this.refuseSchema(options);
+    return this.generate(completionRequest(this.http, '/v1/completions', this.info.name, prompt, options), options);
+  }
+
+  /** The alternatives in one request with the API's `n`, on servers that take it (vLLM, llama-server). */
+  async completeAlternatives(prompt: string, options: GenerateOptions, more: AlternativeOptions): Promise<Generation[]> {
+    this.refuseSchema(options);
+    return this.alternatives((sampled, count) => completionRequest(this.http, '/v1/completions', this.info.name, prompt, sampled, count), options, more);
+  }
+
+  private refuseSchema(options: GenerateOptions): void {
     if (options.jsonSchema) {
       throw new PylotError(
         ErrorCodes.Unsupported,
         `${this.http.label}: the OpenAI API constrains output to a JSON schema in chat only, not in text completions.`,
       );
     }
-    return this.generate(completionRequest(this.http, '/v1/completions', this.info.name, prompt, options), options);
   }
 
   async chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation> {

@@ -16,6 +16,8 @@ export interface StreamPiece {
   readonly tokens?: number;
   readonly promptTokens?: number;
   readonly cachedTokens?: number;
+  /** Which of several generations in one stream this event belongs to (0 when there is one). */
+  readonly index?: number;
 }
 
 export interface StreamRequest {
@@ -38,29 +40,55 @@ export class PartialGenerationError extends PylotError {
 }
 
 export async function streamGeneration(http: ServerHttp, request: StreamRequest, options: GenerateOptions, lifetime: AbortSignal): Promise<Generation> {
+  return (await streamGenerations(http, request, options, lifetime, 1))[0]!;
+}
+
+/**
+ * `count` generations interleaved in one stream, told apart by each event's `index` (llama-server's
+ * `n_cmpl`, the OpenAI API's `n`); the stream ends when each has ended. Only those that said
+ * something or ended come back, in index order: a server that ignored the count gives one.
+ * A 4xx answer throws RefusedError (the request's shape, e.g. a count the server does not take).
+ */
+export async function streamGenerations(
+  http: ServerHttp,
+  request: StreamRequest,
+  options: GenerateOptions,
+  lifetime: AbortSignal,
+  count: number,
+): Promise<Generation[]> {
   const signal = AbortSignal.any([options.signal, lifetime]);
   const started = performance.now();
   const what = `POST ${request.path}`;
-  let text = '';
-  let counted = 0;
-  let reported: StreamPiece = {};
-  const result = (stopReason: StopReason): Generation => ({
-    text,
-    stopReason,
-    tokens: reported.tokens ?? counted,
-    promptTokens: reported.promptTokens,
-    cachedTokens: reported.cachedTokens,
-    engineMs: performance.now() - started,
-  });
-  if (signal.aborted) return result('aborted');
+  const streams = new Map<number, { text: string; counted: number; reported: StreamPiece; ended: boolean }>();
+  const streamOf = (index: number) => {
+    let stream = streams.get(index);
+    if (!stream) streams.set(index, (stream = { text: '', counted: 0, reported: {}, ended: false }));
+    return stream;
+  };
+  const results = (stopReason: StopReason): Generation[] => {
+    if (!streams.size) streamOf(0);
+    return [...streams.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, { text, counted, reported }]) => ({
+        text,
+        stopReason: stopReason === 'aborted' ? stopReason : (reported.stopReason ?? stopReason),
+        tokens: reported.tokens ?? counted,
+        promptTokens: reported.promptTokens,
+        cachedTokens: reported.cachedTokens,
+        engineMs: performance.now() - started,
+      }));
+  };
+  if (signal.aborted) return results('aborted');
 
   let answer;
   try {
     answer = await http.send('POST', request.path, request.body, signal, { stream: true });
   } catch (error) {
-    if (signal.aborted) return result('aborted');
+    if (signal.aborted) return results('aborted');
     throw error;
   }
+  if (answer.status >= 400 && answer.status < 500 && ![401, 403, 404].includes(answer.status))
+    throw new RefusedError(answer.status, await http.statusError(answer, request.unsupported));
   if (answer.status !== 200) throw await http.statusError(answer, request.unsupported);
   if (!answer.contentType.startsWith('text/event-stream')) {
     answer.discard();
@@ -69,6 +97,7 @@ export async function streamGeneration(http: ServerHttp, request: StreamRequest,
 
   const parser = new SseParser();
   let ended: boolean;
+  let endedCount = 0;
   try {
     ended = await answer.read((chunk) => {
       for (const event of parser.push(chunk)) {
@@ -77,30 +106,47 @@ export async function streamGeneration(http: ServerHttp, request: StreamRequest,
         const failure = (value as { error?: unknown } | null)?.error;
         if (failure !== undefined) throw streamFailure(http, what, failure);
         const piece = request.read(value, what);
+        const stream = streamOf(piece.index ?? 0);
         if (piece.text) {
-          text += piece.text;
-          counted++;
+          stream.text += piece.text;
+          stream.counted++;
           options.onText?.(piece.text);
         }
-        reported = { ...reported, ...definedFields(piece) };
-        if (piece.end) return true;
+        stream.reported = { ...stream.reported, ...definedFields(piece) };
+        if (piece.end && !stream.ended) {
+          stream.ended = true;
+          if (++endedCount >= count) return true;
+        }
       }
       return false;
     });
   } catch (error) {
-    if (signal.aborted) return result('aborted');
+    if (signal.aborted) return results('aborted');
     const message = error instanceof Error ? error.message : String(error);
-    throw new PartialGenerationError(`${message}${kept(text)}`, result('aborted'));
+    const text = [...streams.values()].map((stream) => stream.text).join('');
+    throw new PartialGenerationError(`${message}${kept(text)}`, results('aborted')[0]!);
   }
-  if (signal.aborted) return result('aborted');
+  if (signal.aborted) return results('aborted');
   // Some OpenAI-compatible servers omit [DONE]; a finish reason is as good an ending.
-  if (!ended && reported.stopReason === undefined) {
+  const reportedStop = [...streams.values()].some((stream) => stream.reported.stopReason !== undefined);
+  if (!ended && !reportedStop) {
+    const first = streamOf(0).text;
     throw new PartialGenerationError(
-      `${http.label} closed the connection mid-stream (${what}).${kept(text)} Is it still running? Its log may say why.`,
-      result('aborted'),
+      `${http.label} closed the connection mid-stream (${what}).${kept(first)} Is it still running? Its log may say why.`,
+      results('aborted')[0]!,
     );
   }
-  return result(reported.stopReason ?? 'eos');
+  return results('eos');
+}
+
+/** A server refused the request as asked (a 4xx other than auth or a missing route): asked differently, it may answer. */
+export class RefusedError extends PylotError {
+  constructor(
+    readonly status: number,
+    error: PylotError,
+  ) {
+    super(error.code, error.message);
+  }
 }
 
 function streamFailure(http: ServerHttp, what: string, failure: unknown): PylotError {
@@ -113,5 +159,5 @@ function kept(text: string): string {
 }
 
 function definedFields(piece: StreamPiece): Partial<StreamPiece> {
-  return Object.fromEntries(Object.entries(piece).filter(([key, value]) => value !== undefined && key !== 'text' && key !== 'end'));
+  return Object.fromEntries(Object.entries(piece).filter(([key, value]) => value !== undefined && key !== 'text' && key !== 'end' && key !== 'index'));
 }
