@@ -81,7 +81,12 @@ async function inlineEdit(deps: InlineEditDeps, given?: string): Promise<InlineE
   const status = vscode.window.setStatusBarMessage(`$(loading~spin) Pylot: editing ${where}…`);
   try {
     await deps.models.ensureLoaded('chat', aborter.signal);
-    const result = await deps.sidecar.request(Generate, { role: 'chat', messages, maxTokens: 2048, temperature: 0, streamId }, { signal: aborter.signal });
+    // The rewritten region mostly copies the one sent: prompt lookup guesses from it.
+    const result = await deps.sidecar.request(
+      Generate,
+      { role: 'chat', messages, maxTokens: 2048, temperature: 0, streamId, copiesInput: true },
+      { signal: aborter.signal },
+    );
     if (!review.done) review.update(fitted(cleanAnswer(result.text, true)), true);
   } catch (error) {
     if (review.done) return review.result;

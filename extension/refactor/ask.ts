@@ -60,9 +60,10 @@ type Answer = { ok: true; json: unknown; text: string } | { ok: false; problem: 
 
 async function generate(deps: AskDeps, question: Question<unknown>, messages: readonly ChatMessage[], run: Run): Promise<Answer> {
   try {
+    // Proposals mostly copy the code they were given: prompt lookup guesses from it (its gate stops it where it misses).
     const result = await deps.sidecar.request(
       Generate,
-      { role: 'chat', messages: [...messages], jsonSchema: { ...question.jsonSchema }, maxTokens: question.maxTokens, temperature: 0 },
+      { role: 'chat', messages: [...messages], jsonSchema: { ...question.jsonSchema }, maxTokens: question.maxTokens, temperature: 0, copiesInput: true },
       { signal: run.signal },
     );
     if (result.stopReason === 'aborted') throw new PylotError(ErrorCodes.Cancelled, 'Cancelled');

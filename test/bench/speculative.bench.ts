@@ -3,9 +3,12 @@
 // predictor switched off (what every chat-role sequence carries), with scripted drafts that always
 // agree with the model (the upper bound) and never agree (the overhead), one that agrees on 90 % of
 // its guesses, and node-llama-cpp's InputLookupTokenPredictor looking up an input that holds 90 %
-// of the answer (a refactor that copies most of its code). Each output is checked against the plain one.
+// of the answer (a refactor that copies most of its code); then the scripted drafts again behind Pylot's
+// chat predictor (promptLookup.ts with its speculation gate). Each output is checked against the plain one.
 // `node out/test/bench/run.mjs speculative`; PYLOT_BENCH_THREADS, PYLOT_BENCH_ROUNDS, PYLOT_BENCH_TOKENS.
+import * as lib from 'node-llama-cpp';
 import { getLlama, InputLookupTokenPredictor, LlamaCompletion, TokenPredictor, type Token } from 'node-llama-cpp';
+import { switchablePromptLookup } from '../../sidecar/engine/local/promptLookup';
 import { benchModel } from '../fixtures/models';
 import { median, table } from './stats';
 
@@ -94,6 +97,10 @@ const variants: Record<string, () => TokenPredictor | undefined> = {
   'draft never agrees': () => new ScriptedDraft(prompt.length, answer, () => true),
   'draft agrees on 90 %': () => new ScriptedDraft(prompt.length, answer, (i) => i % 10 === 9),
   'prompt lookup, 90 % copy': () => new LookupIn90PercentCopy(copy),
+  // The same drafts behind Pylot's chat predictor, whose gate stops asking one the model keeps refusing.
+  'gated: draft always agrees': () => switchablePromptLookup(lib, new ScriptedDraft(prompt.length, answer, () => false)),
+  'gated: draft never agrees': () => switchablePromptLookup(lib, new ScriptedDraft(prompt.length, answer, () => true)),
+  'gated: draft agrees on 90 %': () => switchablePromptLookup(lib, new ScriptedDraft(prompt.length, answer, (i) => i % 10 === 9)),
 };
 const rates = new Map<string, number[]>(Object.keys(variants).map((name) => [name, []]));
 const kept = new Map<string, number>();

@@ -5,8 +5,10 @@
 // last ones occur in the prompt, and the model checks the guesses in one batch: with greedy sampling
 // the output is the same, only sooner. A sequence takes its predictor once, when it is created, so
 // prompt lookup is switched per generation: off, the draft predicts (or nothing, with no draft).
+// Either way the guesses pass a gate (speculationGate.ts) that stops asking a predictor the model keeps refusing.
 import type { Token, TokenPredictor } from 'node-llama-cpp';
 import type { NodeLlamaCpp } from '../runtime';
+import { SpeculationGate } from './speculationGate';
 
 export type SwitchablePredictor = TokenPredictor & { active: boolean };
 
@@ -14,17 +16,23 @@ export function switchablePromptLookup(lib: NodeLlamaCpp, draft?: TokenPredictor
   const lookup = new lib.InputLookupTokenPredictor();
   // Both follow every generation, so either can predict the next one.
   const both = [lookup, ...(draft ? [draft] : [])];
+  const gate = new SpeculationGate();
   class Switchable extends lib.TokenPredictor {
     active = false;
     async reset(params: Parameters<TokenPredictor['reset']>[0]) {
+      gate.reset();
       await Promise.all(both.map((predictor) => predictor.reset(params)));
     }
     pushTokens(tokens: Token[]) {
+      gate.pushed(tokens);
       for (const predictor of both) predictor.pushTokens(tokens);
     }
-    predictTokens(): Token[] | Promise<Token[]> {
-      if (this.active) return lookup.predictTokens();
-      return draft ? draft.predictTokens() : [];
+    async predictTokens(): Promise<Token[]> {
+      const predictor = this.active ? lookup : draft;
+      if (!predictor || !gate.open()) return [];
+      const guesses = await predictor.predictTokens();
+      gate.predicted(guesses);
+      return guesses;
     }
     override stop(untilPredictionsExhausted?: boolean) {
       return draft?.stop(untilPredictionsExhausted);
