@@ -25,6 +25,7 @@ import type { Runtime } from '../runtime';
 import { machineOf, modelSpeed, refineSpeed, speedKey } from './calibrate';
 import { inspectModel, loadGuardedModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
+import { readChatDraft } from './chatDraft';
 import { nullableOptionals, ownToolFormat } from './toolFormat';
 import type { ModelLease, ModelPool } from './modelPool';
 import { loadDraft, roleDraft, type DraftResult, type LoadedDraft } from './draftModel';
@@ -188,6 +189,12 @@ export class LocalEngine implements Engine {
       const { response, metadata } = await chat.generateResponse(history, settings);
       return { response, metadata };
     });
+  }
+
+  /** The draft read into the sequence `chat` generates on (chatDraft.ts). */
+  readChat(messages: readonly ChatMessage[], signal: AbortSignal): Promise<{ promptTokens: number }> {
+    const { sequence } = this.generator('read a chat').prompts.all[0]!;
+    return this.exclusive(() => readChatDraft(this.chat_(), sequence, messages, AbortSignal.any([signal, this.lifetime.signal])));
   }
 
   /** Tools in the model's own call format (its chat wrapper's), only for models that have one. */
