@@ -1,7 +1,6 @@
 // Runs the chat: one conversation on show, its turns streamed from a ChatBackend chosen by mode,
 // persisted after every turn, Stop/Escape aborting the turn end to end. A failed turn keeps what the
 // user typed and says what to do; the panel is only a view of this state.
-import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
 import type { Vote } from '../../protocol/usageStats';
 import type { Attachment, ChatHostMessage, ChatMode, ChatTurn, ToolCallCard } from '../../protocol/chat';
@@ -13,6 +12,7 @@ import { resolveMentions, userMessage, type ContextDeps } from './chatContext';
 import { ChatHistory, titleFor, type StoredChat } from './chatHistory';
 import type { ModePrompts } from './modePrompts';
 import { turnTiming } from './turnTiming';
+import { describeFailure } from './turnFailure';
 
 export interface SendRequest {
   readonly turnId?: string;
@@ -369,32 +369,6 @@ function promptHistory(turns: readonly ChatTurn[]): PromptMessage[] {
   return turns
     .filter((turn) => turn.role === 'user' || (!turn.error && turn.text))
     .map((turn) => ({ role: turn.role, content: turn.role === 'user' ? userMessage(turn.text, turn.attachments ?? []) : turn.text }));
-}
-
-function describeFailure(error: unknown): Pick<ChatTurn, 'error' | 'action'> {
-  if (!(error instanceof PylotError)) return { error: `Something went wrong: ${error instanceof Error ? error.message : String(error)}`, action: 'showLogs' };
-  switch (error.code) {
-    case ErrorCodes.NoModel:
-      return demoModelPath('chat')
-        ? { error: 'No chat model is set. Use the offline demo model, or choose an instruct model to chat with.', action: 'useDemoModel' }
-        : { error: 'No chat model is set. Choose an instruct model to chat with.', action: 'selectModel' };
-    case ErrorCodes.ModelNotFound:
-    case ErrorCodes.ModelInvalid:
-    case ErrorCodes.ModelTooLarge:
-    case ErrorCodes.ModelLoadFailed:
-    case ErrorCodes.Unsupported:
-      return { error: error.message, action: 'selectModel' };
-    case ErrorCodes.SidecarExited:
-      // A crash mid-answer restarts by itself; an engine that gave up waits for the user.
-      return /in flight/.test(error.message)
-        ? {
-            error: `Pylot's engine stopped while answering (${error.message}). It restarts by itself; your message is kept, so press Retry.`,
-            action: 'restartSidecar',
-          }
-        : { error: `Pylot's engine is not running: ${error.message} Your message is kept: restart the engine, then press Retry.`, action: 'restartSidecar' };
-    default:
-      return { error: error.message, action: 'showLogs' };
-  }
 }
 
 function unique(attachments: readonly Attachment[]): Attachment[] {

@@ -17,7 +17,6 @@ import type {
   Generation,
   InfillInput,
   ReadOptions,
-  StopReason,
   ToolCallGeneration,
   ToolDefinition,
 } from '../engine';
@@ -26,6 +25,7 @@ import { machineOf, modelSpeed, refineSpeed, speedKey } from './calibrate';
 import { inspectModel, loadGuardedModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
 import { readChatDraft } from './chatDraft';
+import { stopReasons, type GenerationSettings } from './generationSettings';
 import { nullableOptionals, ownToolFormat } from './toolFormat';
 import type { ModelLease, ModelPool } from './modelPool';
 import { loadDraft, roleDraft, type DraftResult, type LoadedDraft } from './draftModel';
@@ -384,23 +384,3 @@ export class LocalEngine implements Engine {
 }
 
 type Run = (settings: GenerationSettings, slot: PromptSequence) => Promise<{ response: string; metadata: { stopReason: string } }>;
-
-interface GenerationSettings {
-  maxTokens?: number;
-  temperature: number;
-  seed?: number;
-  signal: AbortSignal;
-  stopOnAbortSignal: true;
-  customStopTriggers?: string[];
-  grammar?: LlamaGrammar;
-  onTextChunk?: (text: string) => void;
-}
-
-const stopReasons: Record<string, StopReason> = {
-  eogToken: 'eos',
-  eosToken: 'eos',
-  maxTokens: 'maxTokens',
-  stopGenerationTrigger: 'stopTrigger',
-  customStopTrigger: 'stopTrigger',
-  abort: 'aborted',
-};
