@@ -105,7 +105,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
   const controller = new ChatController(history, new ModePrompts(context.extensionUri), contextDeps, (message) => view.post(message), log);
   const ask = new AskBackend(sidecar, models);
   for (const mode of ['ask', 'debug', 'architect'] as const) controller.setBackend(mode, ask);
-  const drafts = new DraftWarm(controller, () => true, log);
+  const drafts = new DraftWarm(controller, () => readSetting('chat.readAhead', (warning) => log.warn(warning)), log);
 
   const postModel = () => view.post({ type: 'model', model: modelView(sidecar, models) });
   const offerSelection = () => {
