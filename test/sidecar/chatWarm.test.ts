@@ -9,6 +9,7 @@ import { ErrorCodes } from '../../protocol/rpc';
 import { Generate, LoadModel, UnloadModel, WarmChat } from '../../protocol/sidecar';
 import { fimModel } from '../fixtures/models';
 import { rejectsWithCode, startHarness, type Harness } from './harness';
+import { fakeServer, json, llamaRoutes, type Route } from './serverEngineFakes';
 
 type Message = { role: 'system' | 'user' | 'assistant'; content: string };
 
@@ -112,6 +113,37 @@ describe('chat/warm: the draft read ahead of Enter', () => {
     await rejectsWithCode(harness.sidecar.request(WarmChat, { messages: [], maxTokens: 8 }), ErrorCodes.InvalidParams);
     await rejectsWithCode(harness.sidecar.request(WarmChat, { messages: chatOf('Hi'), maxTokens: 0 }), ErrorCodes.InvalidParams);
     await rejectsWithCode(harness.sidecar.request(WarmChat, { messages: [{ role: 'tool', content: 'x' }] as never, maxTokens: 8 }), ErrorCodes.InvalidParams);
+  });
+
+  it('sends a server chat model nothing: its draft never leaves the machine', async () => {
+    // Every body the server is sent (the load's own probes included), to look for the draft in.
+    const bodies: string[] = [];
+    const seeing =
+      (route: Route): Route =>
+      (req, res, body) => (bodies.push(body), route(req, res, body));
+    const routes = llamaRoutes({
+      'POST /tokenize': (_, res) => json(res, 200, { tokens: [1] }),
+      'POST /v1/chat/completions': (_, res) => json(res, 200, { choices: [{ message: { content: 'ok' }, finish_reason: 'stop' }] }),
+    });
+    const server = await fakeServer(Object.fromEntries(Object.entries(routes).map(([key, route]) => [key, seeing(route)])));
+    try {
+      const info = await harness.sidecar.request(LoadModel, {
+        role: 'chat',
+        source: { kind: 'server', api: 'llama-server', name: 'team', baseUrl: server.url },
+      });
+      assert.equal(info.engine, 'llama-server');
+      assert.deepEqual(await warm('SECRET-DRAFT do not send me'), { warmed: false });
+      // The load's own probes may still be arriving (/tokenize, /infill, /v1/embeddings): never a chat, never the draft.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(
+        server.requests.filter((request) => /chat|completion/.test(request)),
+        [],
+      );
+      assert.ok(!bodies.some((body) => body.includes('SECRET-DRAFT')), 'the draft reached the server');
+    } finally {
+      await server.close();
+      await harness.sidecar.request(LoadModel, { role: 'chat', source: { kind: 'file', path: await fimModel() }, contextSize: 2048 });
+    }
   });
 
   it('reads nothing and loads nothing when no chat model is loaded', async () => {
