@@ -163,6 +163,8 @@ export const ChatWebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('send'), turnId: id, text: z.string().check(z.maxLength(200_000)), mode: ChatMode, attachments: z.array(Attachment) }),
   z.object({ type: z.literal('abort'), turnId: id }),
+  /** What the composer holds once typing pauses (blank: nothing to read ahead); a local chat model reads it before Enter. */
+  z.object({ type: z.literal('draft'), text: z.string().check(z.maxLength(200_000)), mode: ChatMode, attachments: z.array(Attachment) }),
   /** Run the last user message of this chat again (after an error, or for another answer). */
   z.object({ type: z.literal('retry'), turnId: id }),
   /** Send an earlier user message (its id) again with new text; the conversation after it is dropped. */

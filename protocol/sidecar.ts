@@ -314,6 +314,23 @@ export const Generate = toSidecar(
   }),
 );
 
+/**
+ * Reads a chat whose last message is the user's unsent draft into the local chat model's sequence,
+ * generating nothing, so the turn sent next evaluates only what changed. Background priority (any
+ * other work pre-empts it), one at a time (a newer one cancels it). Local models only: a server chat
+ * model answers `warmed: false` and is never sent the draft.
+ */
+export const WarmChat = toSidecar(
+  'chat/warm',
+  z.object({
+    /** As the turn will send them: the system prompt first, the draft last (role user). */
+    messages: z.array(ChatMessage).check(z.minLength(1), z.maxLength(10_000)),
+    /** The reply's room the turn will ask for: the chat is fitted to the context as the turn's is. */
+    maxTokens: z.int().check(z.minimum(1), z.maximum(32_768)),
+  }),
+  z.object({ warmed: z.boolean(), promptTokens: z.optional(count) }),
+);
+
 export const GenerateDelta = notifyExtension('model/delta', z.object({ streamId: z.string(), text: z.string() }));
 
 /** Each text's length in the role model's own tokens (an estimate where a server has no tokenizer). */

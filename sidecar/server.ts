@@ -32,6 +32,7 @@ import { ConfigureLocalApi, LocalApiChanged } from '../protocol/localApi';
 import { Scheduler } from './engine/scheduler';
 import { createRuntime, type Runtime } from './engine/runtime';
 import { registerAgentHandlers } from './agent/handlers';
+import { registerChatWarm } from './chat/warm';
 import { describeError, log, setTrace } from './log';
 import { registerIndexHandlers } from './index/handlers';
 import { registerModelHandlers } from './models/handlers';
@@ -56,6 +57,7 @@ export function serve(endpoint: Endpoint): void {
   endpoint.onNotification(DidCloseDocument, (params) => documents.close(params.uri));
   registerModelHandlers(endpoint, requireRuntime);
   registerAgentHandlers(endpoint, slots, scheduler, requireRuntime);
+  registerChatWarm(endpoint, slots, scheduler, requireRuntime);
   registerIndexHandlers(endpoint, { slots, scheduler });
   const localApi = new LocalApi({ slots, scheduler }, (state) => void endpoint.notify(LocalApiChanged, state));
   endpoint.onRequest(ConfigureLocalApi, async (params) => {

@@ -2,10 +2,10 @@
 // sidecar's model/generate under the turn's id; the sidecar fits the history to the model's real
 // context with its tokenizer (sidecar/engine/tokenBudget.ts).
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
-import { Generate, GenerateDelta } from '../../protocol/sidecar';
+import { Generate, GenerateDelta, WarmChat, type ModelInfo } from '../../protocol/sidecar';
 import type { ModelManager } from '../models/modelManager';
 import type { Sidecar } from '../sidecar/supervisor';
-import type { ChatBackend, ChatEvents, ChatRequest, TurnResult } from './backend';
+import type { ChatBackend, ChatEvents, ChatRequest, DraftRequest, TurnResult } from './backend';
 import { turnTiming } from './turnTiming';
 
 /** The longest reply; a quarter of a small context so the conversation keeps most of it. */
@@ -21,7 +21,6 @@ export class AskBackend implements ChatBackend {
     const model = await this.models.ensureLoaded('chat', request.signal);
     if (!model.capabilities.chat)
       throw new PylotError(ErrorCodes.Unsupported, `${model.name} cannot chat. Choose an instruct model for chat with "Pylot: Select Model…".`);
-    const replyTokens = Math.min(maxReplyTokens, Math.floor(model.contextSize / 4));
     const unsubscribe = this.sidecar.onNotification(GenerateDelta, (delta) => {
       if (delta.streamId === request.turnId && !request.signal.aborted) events.text(delta.text);
     });
@@ -31,9 +30,9 @@ export class AskBackend implements ChatBackend {
         Generate,
         {
           role: 'chat',
-          messages: [{ role: 'system', content: request.systemPrompt }, ...request.history],
+          messages: chatOf(request),
           fitToContext: true,
-          maxTokens: replyTokens,
+          maxTokens: replyTokens(model),
           temperature: 0.3,
           streamId: request.turnId,
         },
@@ -55,4 +54,22 @@ export class AskBackend implements ChatBackend {
       unsubscribe();
     }
   }
+
+  /**
+   * The draft's chat read by a loaded local chat model, as `send` will give it (same messages, same
+   * fit). A server model is never sent a draft: a remote server sees only what the user sends.
+   */
+  async warm(request: DraftRequest): Promise<void> {
+    const { state, model } = this.models.state('chat');
+    if (state !== 'ready' || model?.engine !== 'local' || !model.capabilities.chat) return;
+    await this.sidecar.request(WarmChat, { messages: chatOf(request), maxTokens: replyTokens(model) }, { signal: request.signal });
+  }
+}
+
+function chatOf(request: DraftRequest): Array<{ role: 'system' | 'user' | 'assistant'; content: string }> {
+  return [{ role: 'system', content: request.systemPrompt }, ...request.history];
+}
+
+function replyTokens(model: ModelInfo): number {
+  return Math.min(maxReplyTokens, Math.floor(model.contextSize / 4));
 }

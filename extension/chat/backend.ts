@@ -28,6 +28,9 @@ export interface ChatRequest {
   readonly signal: AbortSignal;
 }
 
+/** The chat a send of the user's draft would give the backend now (no turn yet). */
+export type DraftRequest = Pick<ChatRequest, 'mode' | 'systemPrompt' | 'history' | 'signal'>;
+
 export interface ToolCallInfo {
   readonly tool: string;
   /** The call in one line, e.g. `edit_file src/a.ts (lines 3-9)`. */
@@ -82,4 +85,9 @@ export interface TurnResult {
 export interface ChatBackend {
   /** Answers one turn; throws a PylotError with a message a user can act on. */
   send(request: ChatRequest, events: ChatEvents): Promise<TurnResult>;
+  /**
+   * Reads the draft's chat into the model ahead of Enter, generating nothing, so the turn starts
+   * sooner. Only where nothing leaves the machine (a local model); resolves without doing anything otherwise.
+   */
+  warm?(request: DraftRequest): Promise<void>;
 }

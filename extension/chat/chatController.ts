@@ -1,18 +1,18 @@
 // Runs the chat: one conversation on show, its turns streamed from a ChatBackend chosen by mode,
 // persisted after every turn, Stop/Escape aborting the turn end to end. A failed turn keeps what the
 // user typed and says what to do; the panel is only a view of this state.
-import { demoModelPath } from '../onboarding';
 import * as vscode from 'vscode';
 import type { Vote } from '../../protocol/usageStats';
 import type { Attachment, ChatHostMessage, ChatMode, ChatTurn, ToolCallCard } from '../../protocol/chat';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 import type { Log } from '../log';
 import { describeRestore, type RestoreReport } from '../agent/checkpoints';
-import type { ApprovalAnswer, ChatBackend, ChatEvents, PromptMessage, ToolCallInfo, ToolCallView } from './backend';
+import type { ApprovalAnswer, ChatBackend, ChatEvents, DraftRequest, PromptMessage, ToolCallInfo, ToolCallView } from './backend';
 import { resolveMentions, userMessage, type ContextDeps } from './chatContext';
 import { ChatHistory, titleFor, type StoredChat } from './chatHistory';
 import type { ModePrompts } from './modePrompts';
 import { turnTiming } from './turnTiming';
+import { describeFailure } from './turnFailure';
 
 export interface SendRequest {
   readonly turnId?: string;
@@ -99,6 +99,16 @@ export class ChatController implements vscode.Disposable {
     } finally {
       if (this.running?.turnId === turnId) this.running = undefined;
     }
+  }
+
+  /** What `send(draft)` would give its mode's backend now, for a backend that reads drafts ahead (draftWarm.ts). */
+  async draftRequest(draft: SendRequest, signal: AbortSignal): Promise<{ backend: ChatBackend; request: DraftRequest } | undefined> {
+    const mode = draft.mode ?? this.chat.mode;
+    const backend = this.backends.get(mode);
+    if (this.running || !backend?.warm || !draft.text.trim()) return undefined;
+    const attachments = await this.attachmentsFor(draft, signal);
+    const user: ChatTurn = { id: 'draft', role: 'user', text: draft.text, ...(attachments.length ? { attachments } : {}) };
+    return { backend, request: { mode, ...(await this.promptFor(mode, this.chat.turns, user)), signal } };
   }
 
   abort(turnId?: string): void {
@@ -211,18 +221,22 @@ export class ChatController implements vscode.Disposable {
     await running.done.catch(() => undefined);
   }
 
-  private async run(turnId: string, mode: ChatMode, request: SendRequest, signal: AbortSignal, progress: Progress): Promise<ChatTurn> {
-    const chatId = this.chat.id;
+  /**
+   * The message's attachments as its turn gives them to the model: the rules files, the chips and
+   * the mentions resolved (excluded files left out). Send and the draft's warm share it.
+   */
+  private async attachmentsFor(request: SendRequest, signal: AbortSignal, turnId?: string): Promise<Attachment[]> {
+    const mark = (stage: 'mentions' | 'rules') => turnId && turnTiming.mark(turnId, stage);
     // Both are read from the workspace and neither needs the other: side by side.
     const [mentioned, rules] = await Promise.all([
       resolveMentions(this.context, request.text, signal)
-        .finally(() => turnTiming.mark(turnId, 'mentions'))
+        .finally(() => mark('mentions'))
         .catch((error: unknown) => {
           this.log.warn(`Chat: could not resolve mentions: ${String(error)}`);
           return [];
         }),
       (this.context.projectRules?.() ?? Promise.resolve([]))
-        .finally(() => turnTiming.mark(turnId, 'rules'))
+        .finally(() => mark('rules'))
         .catch((error: unknown) => {
           this.log.warn(`Chat: could not read the rules files: ${String(error)}`);
           return [];
@@ -230,7 +244,17 @@ export class ChatController implements vscode.Disposable {
     ]);
     // A retried question brings its resolved mentions along, and they resolve again from its text;
     // its rules are read afresh.
-    const attachments = unique([...rules, ...(request.attachments ?? []).filter((a) => a.kind !== 'rules'), ...mentioned]);
+    return unique([...rules, ...(request.attachments ?? []).filter((a) => a.kind !== 'rules'), ...mentioned]);
+  }
+
+  /** What the model reads for `user` after `earlier`: the mode's system prompt and the conversation. */
+  private async promptFor(mode: ChatMode, earlier: readonly ChatTurn[], user: ChatTurn): Promise<{ systemPrompt: string; history: PromptMessage[] }> {
+    return { systemPrompt: await this.prompts.get(mode), history: promptHistory([...earlier, user]) };
+  }
+
+  private async run(turnId: string, mode: ChatMode, request: SendRequest, signal: AbortSignal, progress: Progress): Promise<ChatTurn> {
+    const chatId = this.chat.id;
+    const attachments = await this.attachmentsFor(request, signal, turnId);
     const user: ChatTurn = { id: `${turnId}-user`, role: 'user', text: request.text, ...(attachments.length ? { attachments } : {}) };
     const earlier = this.chat.turns;
     this.chat = { ...this.chat, mode, title: earlier.length ? this.chat.title : titleFor(request.text), turns: [...earlier, user], updatedAt: Date.now() };
@@ -251,8 +275,7 @@ export class ChatController implements vscode.Disposable {
     try {
       const backend = this.backends.get(mode);
       if (!backend) throw new PylotError(ErrorCodes.Unsupported, `${modeNames[mode]} mode is not available in this version of Pylot. Switch to Ask.`);
-      const systemPrompt = await this.prompts.get(mode);
-      const history = promptHistory([...earlier, user]);
+      const { systemPrompt, history } = await this.promptFor(mode, earlier, user);
       turnTiming.mark(turnId, 'history');
       const result = await backend.send({ chatId, turnId, mode, systemPrompt, history, attachments, signal }, events);
       reply = {
@@ -346,32 +369,6 @@ function promptHistory(turns: readonly ChatTurn[]): PromptMessage[] {
   return turns
     .filter((turn) => turn.role === 'user' || (!turn.error && turn.text))
     .map((turn) => ({ role: turn.role, content: turn.role === 'user' ? userMessage(turn.text, turn.attachments ?? []) : turn.text }));
-}
-
-function describeFailure(error: unknown): Pick<ChatTurn, 'error' | 'action'> {
-  if (!(error instanceof PylotError)) return { error: `Something went wrong: ${error instanceof Error ? error.message : String(error)}`, action: 'showLogs' };
-  switch (error.code) {
-    case ErrorCodes.NoModel:
-      return demoModelPath('chat')
-        ? { error: 'No chat model is set. Use the offline demo model, or choose an instruct model to chat with.', action: 'useDemoModel' }
-        : { error: 'No chat model is set. Choose an instruct model to chat with.', action: 'selectModel' };
-    case ErrorCodes.ModelNotFound:
-    case ErrorCodes.ModelInvalid:
-    case ErrorCodes.ModelTooLarge:
-    case ErrorCodes.ModelLoadFailed:
-    case ErrorCodes.Unsupported:
-      return { error: error.message, action: 'selectModel' };
-    case ErrorCodes.SidecarExited:
-      // A crash mid-answer restarts by itself; an engine that gave up waits for the user.
-      return /in flight/.test(error.message)
-        ? {
-            error: `Pylot's engine stopped while answering (${error.message}). It restarts by itself; your message is kept, so press Retry.`,
-            action: 'restartSidecar',
-          }
-        : { error: `Pylot's engine is not running: ${error.message} Your message is kept: restart the engine, then press Retry.`, action: 'restartSidecar' };
-    default:
-      return { error: error.message, action: 'showLogs' };
-  }
 }
 
 function unique(attachments: readonly Attachment[]): Attachment[] {

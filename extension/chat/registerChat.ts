@@ -26,6 +26,7 @@ import { readSetting } from '../settingsReader';
 import { AskBackend } from './askBackend';
 import type { ChatBackend } from './backend';
 import { selectionAttachment, type ContextDeps } from './chatContext';
+import { DraftWarm } from './draftWarm';
 import { ChatController } from './chatController';
 import { ChatHistory, type StoredChat } from './chatHistory';
 import { ChatViewProvider } from './chatView';
@@ -104,6 +105,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
   const controller = new ChatController(history, new ModePrompts(context.extensionUri), contextDeps, (message) => view.post(message), log);
   const ask = new AskBackend(sidecar, models);
   for (const mode of ['ask', 'debug', 'architect'] as const) controller.setBackend(mode, ask);
+  const drafts = new DraftWarm(controller, () => readSetting('chat.readAhead', (warning) => log.warn(warning)), log);
 
   const postModel = () => view.post({ type: 'model', model: modelView(sidecar, models) });
   const offerSelection = () => {
@@ -122,7 +124,11 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         controller.showChat();
         postModel();
         return offerSelection();
+      case 'draft':
+        void drafts.warm({ text: message.text, mode: message.mode, attachments: message.attachments });
+        return;
       case 'send':
+        drafts.cancel();
         // Long-running: the panel follows it through turnStart/turnDelta/turnEnd.
         void controller.send({ turnId: message.turnId, text: message.text, mode: message.mode, attachments: message.attachments }).catch((error: unknown) => {
           // Refused before it started (another turn is running): give the message back, end the wait.
@@ -135,6 +141,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         });
         return;
       case 'abort':
+        drafts.cancel();
         return controller.abort(message.turnId);
       case 'retry':
         void controller.retry(message.turnId);
@@ -143,8 +150,10 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
         void controller.resend(message.turnId, message.text);
         return;
       case 'newChat':
+        drafts.cancel();
         return controller.newChat();
       case 'openChat':
+        drafts.cancel();
         return controller.openChat(message.chatId);
       case 'deleteChat':
         return controller.deleteChat(message.chatId);
@@ -218,8 +227,10 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
     }),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: true } }),
     controller,
+    { dispose: () => drafts.cancel() },
     vscode.commands.registerCommand('pylot.openChat', (args?: OpenChatArgs) => open(args)),
     vscode.commands.registerCommand('pylot.newChat', async () => {
+      drafts.cancel();
       await view.reveal();
       await controller.newChat();
     }),

@@ -107,6 +107,14 @@ export const chatAgentSettings = {
     markdownDescription:
       "The most memory, in MB, the agent's checkpoints may hold: the exact content each file had before the agent first changed it in a turn (files it did not touch are never copied). Older turns' checkpoints are dropped first; a file that does not fit is still changed, but you are told it cannot be restored.",
   }),
+  'chat.readAhead': declare({
+    section: 'Chat & Agent',
+    schema: z.boolean(),
+    default: true,
+    order: 45,
+    description:
+      'While you type in the chat, a local chat model reads your message (with its rules, mentions and the conversation) once you pause, so the answer starts sooner after Enter. Never sent to a server model: a server sees only what you send. Off: nothing is read before Enter.',
+  }),
   'rules.enabled': declare({
     section: 'Chat & Agent',
     schema: z.boolean(),

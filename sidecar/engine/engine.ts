@@ -115,6 +115,11 @@ export interface Engine {
   /** Continues a raw prompt, special tokens included (e.g. a FIM template Pylot built itself). */
   complete(prompt: string, options: GenerateOptions): Promise<Generation>;
   chat(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Generation>;
+  /**
+   * Local models: reads a chat whose last message (the user's) is still being written into the chat
+   * sequence, generating nothing, so a `chat` of it finished evaluates only what changed.
+   */
+  readChat?(messages: readonly ChatMessage[], signal: AbortSignal): Promise<{ readonly promptTokens: number }>;
   /** Chat with tools in the model's trained tool-call format (capabilities.tools); at most one call. */
   chatWithTools?(messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions): Promise<ToolCallGeneration>;
   embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]>;
@@ -150,6 +155,7 @@ export function withInfo(engine: Engine, info: ModelInfo): Engine {
         }
       : {}),
     chat: (messages, options) => engine.chat(messages, options),
+    ...(engine.readChat ? { readChat: (messages: readonly ChatMessage[], signal: AbortSignal) => engine.readChat!(messages, signal) } : {}),
     ...(engine.chatWithTools
       ? {
           chatWithTools: (messages: readonly ChatMessage[], tools: readonly ToolDefinition[], options: GenerateOptions) =>

@@ -95,6 +95,8 @@ export function withBrokenRuns(engine: Engine): Engine {
         engine.completeAlternatives!(breakLongRuns(prompt, true), options, more),
     }),
     chat: (list, options) => engine.chat(messages(list), options),
+    // The same cuts as chat's, so the turn finds the draft's tokens in the cache.
+    ...(engine.readChat && { readChat: (list: readonly ChatMessage[], signal: AbortSignal) => engine.readChat!(messages(list), signal) }),
     ...(engine.chatWithTools && {
       chatWithTools: (list: readonly ChatMessage[], tools: Parameters<NonNullable<Engine['chatWithTools']>>[1], options: Parameters<Engine['chat']>[1]) =>
         engine.chatWithTools!(messages(list), tools, options),

@@ -5,6 +5,9 @@
 // of its own, the same one on each path, so each path's KV cache holds what the others' hold. Two
 // models: a scripted one (a first token in milliseconds: the pipeline's fixed cost) and the
 // ~0.5B-shaped bench model (a CPU's realistic first token). Packages out/pylot.vsix from dist/ first.
+// The panel path types the question as a user does and pauses before Enter, so the panel reads the
+// draft ahead (chat/warm); the sidecar path is asked cold, and, as a second row, after the same
+// warm (a question of its own, so neither sidecar row finds the other's words in its cache).
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +15,7 @@ import path from 'node:path';
 import { getLlama, LlamaChat } from 'node-llama-cpp';
 import type { Frame, Page } from 'playwright-core';
 import { settingDefaults } from '../../protocol/settings';
-import { Generate, GenerateDelta, LoadModel } from '../../protocol/sidecar';
+import { Generate, GenerateDelta, LoadModel, WarmChat } from '../../protocol/sidecar';
 import { chatHistory } from '../../sidecar/engine/local/llamaChatHistory';
 import { benchModel, scriptedModel } from '../fixtures/models';
 import { launchBrowser, runCommand, waitForStatusBarItem, waitForWorkbench, webviewFrame } from '../rig/browser';
@@ -24,6 +27,8 @@ import { median, percentile, table } from './stats';
 const root = path.resolve(import.meta.dirname, '../../..');
 const threads = Number(process.env.PYLOT_BENCH_THREADS ?? 1);
 const rounds = Number(process.env.PYLOT_BENCH_ROUNDS ?? 6);
+/** How long the user pauses between the last keystroke and Enter (the panel posts the draft 400 ms into it). */
+const pauseMs = Number(process.env.PYLOT_BENCH_PAUSE_MS ?? 1500);
 const contextSize = 4096;
 const timeout = 180_000;
 // What extension/chat/askBackend.ts sends for an Ask turn with no attachments.
@@ -96,6 +101,8 @@ function armProbe(): void {
 interface Paths {
   panel(question: string): Promise<number>;
   sidecar(question: string): Promise<number>;
+  /** The same request after chat/warm of it (the warm itself not counted: it runs while the user pauses). */
+  sidecarWarm(question: string): Promise<number>;
   model(question: string): Promise<number>;
 }
 
@@ -151,12 +158,14 @@ try {
     for (const run of Object.values(paths)) await run(`Warm-up ${serial++}: what is a closure?`);
     echoMs.length = 0;
     stageTimes = [];
-    const times: Record<keyof Paths, number[]> = { panel: [], sidecar: [], model: [] };
+    const times: Record<keyof Paths, number[]> = { panel: [], sidecar: [], sidecarWarm: [], model: [] };
     for (let round = 0; round < rounds; round++) {
-      const question = `Question ${serial++}: how do I add two numbers in TypeScript?`;
+      const question = `Question ${10 + (serial++ % 90)}: how do I add two numbers in TypeScript?`;
+      // Its own question of the same length: the warm row must not find the cold row's words cached, nor the other way round.
+      const other = `Question ${10 + (serial++ % 90)}: how do I add two numbers in TypeScript?`;
       // Rotate the order so no path always runs first on a machine that is busy with the last.
-      const order = (['panel', 'sidecar', 'model'] as const).map((_, i, all) => all[(i + round) % all.length]!);
-      for (const name of order) times[name].push(await paths[name](question));
+      const order = (['panel', 'sidecar', 'sidecarWarm', 'model'] as const).map((_, i, all) => all[(i + round) % all.length]!);
+      for (const name of order) times[name].push(await paths[name](name === 'sidecarWarm' ? other : question));
     }
     const sidecarMs = median(times.sidecar);
     const row = (name: string, values: number[], ratio = true) => [
@@ -170,13 +179,17 @@ try {
       row('  Enter → first character in the panel', times.panel),
       row('    of which Enter → question shown (host round trip)', echoMs, false),
       row('  request → first delta, straight to the sidecar', times.sidecar),
+      row('  request → first delta, straight to the sidecar after chat/warm', times.sidecarWarm),
       row("  the model's own first token (node-llama-cpp)", times.model),
     );
     breakdowns.push(`${label}: where the panel's time goes (ms after Enter; medians of ${rounds} rounds)\n${table(stageRows(stageTimes))}`);
     const overheadMs = median(times.panel) - sidecarMs;
     const paired = median(times.panel.map((ms, i) => ms / times.sidecar[i]!));
+    const warmMs = median(times.sidecarWarm);
+    const pairedWarm = median(times.panel.map((ms, i) => ms / times.sidecarWarm[i]!));
     summary.push(
-      `${label}: panel ÷ sidecar ${(median(times.panel) / sidecarMs).toFixed(3)} (median of pairs ${paired.toFixed(3)}), overhead ${overheadMs.toFixed(1)} ms = ${((overheadMs / sidecarMs) * 100).toFixed(1)} % (target ≤ 5 %)`,
+      `${label}: panel (typed, paused ${pauseMs} ms) ÷ sidecar cold ${(median(times.panel) / sidecarMs).toFixed(3)} (median of pairs ${paired.toFixed(3)}), overhead ${overheadMs.toFixed(1)} ms = ${((overheadMs / sidecarMs) * 100).toFixed(1)} % (target ≤ 5 %)`,
+      `${label}: panel ÷ sidecar warmed the same way ${(median(times.panel) / warmMs).toFixed(3)} (median of pairs ${pairedWarm.toFixed(3)})`,
     );
   }
 } finally {
@@ -198,13 +211,15 @@ async function openPaths(page: Page, panel: Frame, file: string): Promise<Paths>
   const own = await llama.loadModel({ modelPath: file });
   const context = await own.createContext({ contextSize, threads });
   const chat = new LlamaChat({ contextSequence: context.getSequence() });
-  return {
+  const paths: Paths = {
     async panel(question) {
       // The empty chat's own note: `.empty` alone also matches slots inside the last reply's buttons.
       await runCommand(page, 'Pylot: New Chat');
       await panel.locator('.transcript > p.empty').waitFor({ timeout });
       const input = panel.getByLabel('Message to Pylot');
-      await input.fill(question);
+      // Typed as a person does, then a pause: the panel posts the draft and the host has it read ahead.
+      await input.pressSequentially(question, { delay: 20 });
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
       await panel.evaluate(armProbe);
       await input.press('Enter');
       await panel.waitForFunction(() => (globalThis as unknown as ProbeGlobals).pylotProbe?.first !== undefined, undefined, { timeout });
@@ -221,6 +236,11 @@ async function openPaths(page: Page, panel: Frame, file: string): Promise<Paths>
       await panel.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout });
       echoMs.push(probe.echo! - probe.enter!);
       return probe.first! - probe.enter!;
+    },
+    async sidecarWarm(question) {
+      const { messages, maxTokens } = askRequest(question);
+      await harness.sidecar.request(WarmChat, { messages, maxTokens });
+      return paths.sidecar(question);
     },
     async sidecar(question) {
       const streamId = `bench-${question}`;
@@ -269,6 +289,7 @@ async function openPaths(page: Page, panel: Frame, file: string): Promise<Paths>
       return first - started;
     },
   };
+  return paths;
 }
 
 /** Switches the panel's chat model as a user would, through the settings, and waits until the panel names it. */

@@ -16,8 +16,13 @@ const mentionChoices = [
   { kind: 'git', description: 'uncommitted changes (staged and unstaged)' },
 ] as const;
 
+/** How long typing must pause before the draft goes to the host (Continue waits 350 ms for a completion). */
+const draftPauseMs = 400;
+
 export interface ComposerEvents {
   send(text: string, attachments: Attachment[]): void;
+  /** What a send would give now, once typing has paused (for the host to read ahead). */
+  draft(text: string, attachments: Attachment[]): void;
   stop(): void;
 }
 
@@ -38,6 +43,7 @@ export class Composer {
   private selectionDropped = false;
   private popupIndex = 0;
   private busy = false;
+  private draftTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly events: ComposerEvents) {
     this.field.value = draftStore.get();
@@ -45,6 +51,7 @@ export class Composer {
     this.field.addEventListener('input', () => {
       draftStore.set(this.text);
       this.updatePopup();
+      this.draftPaused();
     });
     const attach = iconButton('mention', 'Attach context (@)', () => this.openPopup(), { className: 'attach' });
     this.element = el(
@@ -116,11 +123,22 @@ export class Composer {
     draftStore.set(text);
   }
 
+  /** Tells the host the draft once typing pauses, as submit would send it; a new keystroke restarts the wait. */
+  private draftPaused(): void {
+    clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => !this.busy && this.events.draft(this.text.trim(), this.outgoing()), draftPauseMs);
+  }
+
+  private outgoing(): Attachment[] {
+    const selection = this.selection && !this.selectionDropped ? [this.selection] : [];
+    return [...selection, ...this.attachments];
+  }
+
   private submit(): void {
     const text = this.text.trim();
     if (!text || this.busy) return;
-    const selection = this.selection && !this.selectionDropped ? [this.selection] : [];
-    this.events.send(text, [...selection, ...this.attachments]);
+    clearTimeout(this.draftTimer);
+    this.events.send(text, this.outgoing());
     this.setText('');
     this.attachments = [];
     // Sent once; offered again when the selection changes.

@@ -40,6 +40,7 @@ const composer = new Composer({
     postToHost({ type: 'send', turnId, text, mode: modeSelect.value as ChatMode, attachments });
     markTurn(turnId, 'posted');
   },
+  draft: (text, attachments) => postToHost({ type: 'draft', text, mode: modeSelect.value as ChatMode, attachments }),
   stop: () => busyTurnId && postToHost({ type: 'abort', turnId: busyTurnId }),
 });
 const history = new HistoryList(() => {

@@ -17,7 +17,6 @@ import type {
   Generation,
   InfillInput,
   ReadOptions,
-  StopReason,
   ToolCallGeneration,
   ToolDefinition,
 } from '../engine';
@@ -25,6 +24,8 @@ import type { Runtime } from '../runtime';
 import { machineOf, modelSpeed, refineSpeed, speedKey } from './calibrate';
 import { inspectModel, loadGuardedModel, planLoad } from './inspect';
 import { chatHistory } from './llamaChatHistory';
+import { readChatDraft } from './chatDraft';
+import { stopReasons, type GenerationSettings } from './generationSettings';
 import { nullableOptionals, ownToolFormat } from './toolFormat';
 import type { ModelLease, ModelPool } from './modelPool';
 import { loadDraft, roleDraft, type DraftResult, type LoadedDraft } from './draftModel';
@@ -188,6 +189,12 @@ export class LocalEngine implements Engine {
       const { response, metadata } = await chat.generateResponse(history, settings);
       return { response, metadata };
     });
+  }
+
+  /** The draft read into the sequence `chat` generates on (chatDraft.ts). */
+  readChat(messages: readonly ChatMessage[], signal: AbortSignal): Promise<{ promptTokens: number }> {
+    const { sequence } = this.generator('read a chat').prompts.all[0]!;
+    return this.exclusive(() => readChatDraft(this.chat_(), sequence, messages, AbortSignal.any([signal, this.lifetime.signal])));
   }
 
   /** Tools in the model's own call format (its chat wrapper's), only for models that have one. */
@@ -377,23 +384,3 @@ export class LocalEngine implements Engine {
 }
 
 type Run = (settings: GenerationSettings, slot: PromptSequence) => Promise<{ response: string; metadata: { stopReason: string } }>;
-
-interface GenerationSettings {
-  maxTokens?: number;
-  temperature: number;
-  seed?: number;
-  signal: AbortSignal;
-  stopOnAbortSignal: true;
-  customStopTriggers?: string[];
-  grammar?: LlamaGrammar;
-  onTextChunk?: (text: string) => void;
-}
-
-const stopReasons: Record<string, StopReason> = {
-  eogToken: 'eos',
-  eosToken: 'eos',
-  maxTokens: 'maxTokens',
-  stopGenerationTrigger: 'stopTrigger',
-  customStopTrigger: 'stopTrigger',
-  abort: 'aborted',
-};
