@@ -65,6 +65,8 @@ export function useChatApp(): ChatApp {
 
   beforeEach(async () => {
     const [script, style] = await Promise.all([readFile(path.join(root, 'dist/chat.js'), 'utf8'), readFile(path.join(root, 'media/chat.css'), 'utf8')]);
+    // A fresh window: setContent alone keeps the last test's timers (a composer's read-ahead draft) running.
+    await page.goto('about:blank');
     await page.setContent(
       `<!DOCTYPE html><html lang="en"><head><title>Pylot Chat</title><style>${style}</style></head><body><div id="chat-app"></div></body></html>`,
     );

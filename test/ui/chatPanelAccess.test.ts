@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import type { ChatHostMessage, ChatWebviewMessage } from '../../protocol/chat';
 import { blocking, runAxe } from '../rig/axe';
 import { focusedName } from '../rig/browser';
-import { useChatApp } from '../rig/chatApp';
+import { useChatApp, type AppWindow } from '../rig/chatApp';
 
 describe('the chat panel app by keyboard, and its chat features', { timeout: 120_000 }, () => {
   const app = useChatApp();
@@ -72,6 +72,25 @@ describe('the chat panel app by keyboard, and its chat features', { timeout: 120
     assert.deepEqual(blocking(axe), []);
   });
 
+  it('tells the host the draft once typing pauses (read-ahead), not an empty one, not once sent', async () => {
+    await input().fill('How do I sort a map?');
+    await page.waitForFunction(() => (globalThis as unknown as AppWindow).sent.some((m) => m.type === 'draft'));
+    assert.deepEqual(
+      (await sent()).filter((m) => m.type === 'draft'),
+      [{ type: 'draft', text: 'How do I sort a map?', mode: 'ask', attachments: [] }],
+    );
+    const before = (await sent()).length;
+    await input().fill('');
+    await input().fill('By value?');
+    await input().press('Enter');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    assert.deepEqual(
+      (await sent()).slice(before).map((m) => m.type),
+      ['send'],
+      'sent at once: no draft after it',
+    );
+  });
+
   it('brings the focus back to the composer when a turn ends', async () => {
     await input().fill('Why?');
     await input().press('Enter');
@@ -124,7 +143,7 @@ describe('the chat panel app by keyboard, and its chat features', { timeout: 120
     await turn('q1').getByRole('button', { name: 'Edit and resend' }).click();
     await edit.fill('   ');
     await edit.press('Enter');
-    assert.equal((await sent()).length, before, 'an empty question is not sent');
+    assert.deepEqual((await sent()).slice(before), [], 'an empty question is not sent');
     await edit.fill('What is a heap?');
     await edit.press('Enter');
     assert.deepEqual(await lastSent(), { type: 'resend', turnId: 'q1', text: 'What is a heap?' });

@@ -126,7 +126,11 @@ export class Composer {
   /** Tells the host the draft once typing pauses, as submit would send it; a new keystroke restarts the wait. */
   private draftPaused(): void {
     clearTimeout(this.draftTimer);
-    this.draftTimer = setTimeout(() => !this.busy && this.events.draft(this.text.trim(), this.outgoing()), draftPauseMs);
+    this.draftTimer = setTimeout(() => {
+      const text = this.text.trim();
+      // Nothing typed (all deleted): nothing to read ahead.
+      if (text && !this.busy) this.events.draft(text, this.outgoing());
+    }, draftPauseMs);
   }
 
   private outgoing(): Attachment[] {
