@@ -2,10 +2,13 @@
 // has its own context sequence, so a completion never waits behind a chat turn). Next edits come
 // between them: one waits while a completion runs and is pre-empted by a completion that starts,
 // but never waits for chat. Background work (embeddings, indexing) runs only while none of these
-// is active. Pre-empted work is aborted with ErrorCodes.Preempted, for the caller to retry.
+// is active. Pre-empted work is aborted with ErrorCodes.Preempted, for the caller to retry. A query
+// (a search's one embedding) runs at once and holds new background work back, but lets a running
+// unit finish: that unit uses the same embedding model, and searches in a loop that stopped it each
+// time would starve the index for good.
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
 
-export type Priority = 'completion' | 'nextEdit' | 'chat' | 'background';
+export type Priority = 'completion' | 'nextEdit' | 'chat' | 'query' | 'background';
 
 export class Scheduler {
   private foreground = 0;
@@ -26,7 +29,7 @@ export class Scheduler {
         this.completionWaiters,
       );
     }
-    return this.runForeground(priority === 'completion', signal, task);
+    return this.runForeground(priority === 'completion', signal, task, priority !== 'query');
   }
 
   /** How much is running, for diagnostics and tests. */
@@ -34,13 +37,13 @@ export class Scheduler {
     return { foreground: this.foreground, background: this.background.size, nextEdit: this.nextEdits.size };
   }
 
-  private async runForeground<T>(completion: boolean, signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async runForeground<T>(completion: boolean, signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>, preempt = true): Promise<T> {
     this.foreground++;
     if (completion) {
       this.completions++;
       for (const work of this.nextEdits) work.abort();
     }
-    for (const work of this.background) work.abort();
+    if (preempt) for (const work of this.background) work.abort();
     try {
       return await task(signal);
     } finally {

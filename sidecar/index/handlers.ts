@@ -24,7 +24,7 @@ export function registerIndexHandlers(endpoint: Endpoint, engine: { slots: Model
   const registry = new IndexRegistry({
     embedder,
     embedQuery: async (text, signal) => {
-      const [vector] = await scheduler.run('chat', signal, (granted) => slots.require('embeddings').embed([text], granted));
+      const [vector] = await scheduler.run('query', signal, (granted) => slots.require('embeddings').embed([text], granted));
       return Float32Array.from(vector ?? []);
     },
     background: (signal, task) => scheduler.run('background', signal, task),

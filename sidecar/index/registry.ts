@@ -13,7 +13,7 @@ import { WorkspaceIndex, type IndexOptions, type IndexServices } from './workspa
 
 export interface RegistryServices {
   readonly embedder: Embedder;
-  /** Embeds a search query at interactive priority (it pre-empts indexing). */
+  /** Embeds a search query at once (new indexing work waits for it; a running unit finishes). */
   embedQuery(text: string, signal: AbortSignal): Promise<Float32Array>;
   background: IndexServices['background'];
   onStatus(status: IndexStatus): void;

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
-import { badModelFiles, benchModel, demoChatModel, embeddingModel, fimModel, scriptedModel } from '../fixtures/models';
+import { badModelFiles, benchModel, demoChatModel, embeddingModel, fimModel, longAnswerModel, scriptedModel } from '../fixtures/models';
 import { startLlamaServer } from '../fixtures/llamaServer';
 import {
   badRenameScript,
@@ -50,6 +50,7 @@ const models: TestModels = {
   privacyChat: await scriptedModel(privacyChatScript, { name: 'scripted-privacy-chat' }),
   fim: await fimModel(),
   bench: await benchModel(),
+  longAnswer: await longAnswerModel(),
   demoChat: await demoChatModel(),
   embedding: await embeddingModel(),
   notGguf: bad.notGguf,

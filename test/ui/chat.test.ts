@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { expectEditorLines, openFile, runCommand, screenshots, waitForFile, webviewFrame } from '../rig/browser';
 import { openWorkbench, type Workbench } from '../rig/workbench';
-import { benchModel, scriptedModel } from '../fixtures/models';
+import { longAnswerModel, scriptedModel } from '../fixtures/models';
 
 const timeout = 180_000;
 // A fenced block. A lone "\r" breaks the line (Markdown reads it as one): a chat template's prompt
@@ -164,7 +164,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
 
   it('Stop ends a long answer and the panel is ready for the next question', async () => {
     const shots = await screenshots(page, 'chat-stop');
-    await useChatModel(await benchModel());
+    await useChatModel(await longAnswerModel());
     await runCommand(page, 'Pylot: New Chat');
     await ask('Write a long story');
     const streaming = panel.locator('.turn.assistant.streaming .markdown');

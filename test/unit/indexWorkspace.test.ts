@@ -1,11 +1,13 @@
-// WorkspaceIndex with stand-in engine services: work pre-empted by a completion is retried, a new
-// embedding model re-embeds everything, and the index without a model is keyword-only.
+// WorkspaceIndex with stand-in engine services: work pre-empted by a completion is retried, searches
+// in a loop do not starve it, a new embedding model re-embeds everything, and the index without a
+// model is keyword-only.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
+import { Scheduler } from '../../sidecar/engine/scheduler';
 import { IndexRegistry, type RegistryServices } from '../../sidecar/index/registry';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'pylot-index-unit-'));
@@ -44,6 +46,36 @@ test('a unit of work pre-empted by a completion is retried, not lost', async () 
   await index.idle();
   assert.equal(index.status().filesIndexed, 2);
   assert.ok(preemptions > 2);
+  await registry.closeAll();
+});
+
+test('searches one after another never starve indexing (through the real scheduler)', async () => {
+  const scheduler = new Scheduler();
+  // Like the local engine: a batch takes a while and stops at the next text once aborted.
+  const slowEmbed = async (texts: readonly string[], signal: AbortSignal) => {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (signal.aborted) throw new PylotError(ErrorCodes.Cancelled, 'Embedding was cancelled.');
+    return texts.map(() => Float32Array.from({ length: 8 }, () => 1));
+  };
+  const registry = new IndexRegistry({
+    embedder: { model: () => 'model-a', embed: slowEmbed },
+    embedQuery: (text, signal) => scheduler.run('query', signal, async (granted) => (await slowEmbed([text], granted))[0]!),
+    background: (signal, task) => scheduler.run('background', signal, task),
+    onStatus: () => undefined,
+  });
+  const index = registry.open(workspace('searched'));
+  let idle = false;
+  void index.idle().then(() => (idle = true));
+  // A hang guard, not a timing: before queries let a running unit finish, this never went idle.
+  const deadline = Date.now() + 20_000;
+  let searches = 0;
+  while (!idle && Date.now() < deadline) {
+    await registry.search({ query: 'add numbers', limit: 2 }, new AbortController().signal);
+    searches++;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  assert.ok(idle, `indexing never finished under ${searches} searches`);
+  assert.equal(index.status().chunksEmbedded, index.status().chunks);
   await registry.closeAll();
 });
 

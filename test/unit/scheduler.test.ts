@@ -1,6 +1,6 @@
 // The scheduler's priorities: completions and chat run at once; a next edit waits while a
 // completion runs and is pre-empted by one that starts, but neither waits for nor is stopped by
-// chat; background work waits for all of them and is pre-empted by each.
+// chat; background work waits for all of them and is pre-empted by each but a query.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCodes, PylotError } from '../../protocol/rpc';
@@ -88,6 +88,31 @@ describe('scheduler priorities', () => {
     assert.ok(!log.includes('later started'), 'waits while the next edit runs');
     nextEdit.release();
     await nextDone;
+    await tick();
+    await tick();
+    assert.ok(log.includes('later started'));
+    later.release();
+    assert.equal(await laterDone, 'later');
+  });
+
+  it('a query lets running background work finish, and new background work waits for it', async () => {
+    const scheduler = new Scheduler();
+    const log: string[] = [];
+    const background = held(log, 'background');
+    const running = run(scheduler, 'background', background.task);
+    await tick();
+    const query = held(log, 'query');
+    const queryDone = run(scheduler, 'query', query.task);
+    await tick();
+    assert.ok(log.includes('query started'), 'a query never waits for background work');
+    const later = held(log, 'later');
+    const laterDone = run(scheduler, 'background', later.task);
+    background.release();
+    assert.equal(await running, 'background', 'the running unit was not pre-empted');
+    await tick();
+    assert.ok(!log.includes('later started'), 'new background work waits while the query runs');
+    query.release();
+    await queryDone;
     await tick();
     await tick();
     assert.ok(log.includes('later started'));

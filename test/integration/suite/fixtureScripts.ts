@@ -36,8 +36,10 @@ export interface TestModels {
   privacyCompletion: string;
   privacyChat: string;
   fim: string;
-  /** 0.5B-shaped random model: slow enough to stop or crash mid-answer. */
+  /** 0.5B-shaped random model: slow enough that typing overtakes its completions. */
   bench: string;
+  /** 0.5B-shaped scripted model with a 400-word answer: slow enough to stop or crash mid-answer, and it never ends early. */
+  longAnswer: string;
   /** `npm start`'s demo chat model: demoChat.text in plain chat, one create_file call under a call grammar, then demoChat.answer. */
   demoChat: string;
   /** A random-weight BERT embedding model (the workspace index's vectors). */
