@@ -1,5 +1,5 @@
-// Shared by the integration tests: the extension's API, settings, fixture models, polling, a
-// scripted chat server as the chat model, and the review a command shows.
+// Shared by the integration tests: the extension's API, settings (and a suite's own), fixture models,
+// polling, a scripted chat server as the chat model, and the review a command shows.
 import * as vscode from 'vscode';
 import type { PylotApi } from '../../../extension/main';
 import type { PendingReview } from '../../../extension/review/reviewSession';
@@ -64,6 +64,21 @@ export async function acceptGhostText(editor: vscode.TextEditor, text: string, t
     },
     timeoutMs,
   );
+}
+
+/**
+ * Registers a suite's hooks: `values` set before its tests (after the setup hooks registered
+ * before this call), and after them `alsoReset` and then those settings back to their defaults, and
+ * every editor closed.
+ */
+export function useSettings(values: Record<string, unknown>, alsoReset: readonly string[] = []): void {
+  suiteSetup(async () => {
+    for (const [key, value] of Object.entries(values)) await setting(key, value);
+  });
+  suiteTeardown(async () => {
+    for (const key of [...alsoReset, ...Object.keys(values).reverse()]) await setting(key, undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 }
 
 /**
