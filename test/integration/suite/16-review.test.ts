@@ -28,13 +28,18 @@ suite('Pylot review flow', () => {
     root = vscode.workspace.workspaceFolders![0]!.uri;
   });
 
-  test('refactor: the review shows old and new lines with Accept / Reject lenses; reject one, accept the other; one undo', async () => {
+  /** Opens `source`, selects its lines and runs Refactor… with the fake model proposing `proposed`: the editor, the review shown, and the command's outcome. */
+  async function refactorUnderReview() {
     const editor = await openFile(source);
     editor.selection = new vscode.Selection(0, 0, 2, 15);
     chat.fake.answer({ code: proposed });
     const shown = nextReview();
-    const outcome = vscode.commands.executeCommand<{ kind: string }>('pylot.refactor', 'use const');
-    const review = await shown;
+    const outcome = vscode.commands.executeCommand<{ kind: string; detail?: string } | undefined>('pylot.refactor', 'use const');
+    return { editor, review: await shown, outcome };
+  }
+
+  test('refactor: the review shows old and new lines with Accept / Reject lenses; reject one, accept the other; one undo', async () => {
+    const { editor, review, outcome } = await refactorUnderReview();
     const view = await reviewEditor(review, pendingView);
     assert.equal(editor.document.getText(), source, 'nothing changes before the user decides');
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', review.viewUri)) ?? [];
@@ -56,12 +61,7 @@ suite('Pylot review flow', () => {
   });
 
   test('refactor: a file edited while under review is refused, the edit kept and nothing applied', async () => {
-    const editor = await openFile(source);
-    editor.selection = new vscode.Selection(0, 0, 2, 15);
-    chat.fake.answer({ code: proposed });
-    const shown = nextReview();
-    const outcome = vscode.commands.executeCommand<{ kind: string; detail?: string }>('pylot.refactor', 'use const');
-    const review = await shown;
+    const { editor, review, outcome } = await refactorUnderReview();
     await reviewEditor(review, pendingView);
     await editElsewhere(editor.document);
     const ended = await outcome;
@@ -85,12 +85,7 @@ suite('Pylot review flow', () => {
   });
 
   test('closing the review editor rejects the change: nothing written, the command ends', async () => {
-    const editor = await openFile(source);
-    editor.selection = new vscode.Selection(0, 0, 2, 15);
-    chat.fake.answer({ code: proposed });
-    const shown = nextReview();
-    const outcome = vscode.commands.executeCommand<{ kind: string }>('pylot.refactor', 'use const');
-    const review = await shown;
+    const { editor, review, outcome } = await refactorUnderReview();
     await reviewEditor(review, pendingView);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     assert.equal((await outcome)?.kind, 'rejected');
