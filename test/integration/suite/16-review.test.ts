@@ -244,13 +244,18 @@ suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
     await server.close();
   });
 
-  test('allowed, the edit is reviewed per hunk: reject one, accept the other; saved; the model hears what was kept; one undo', async () => {
+  /** Asks the agent to use const in the file; it proposes the edit, which an allowing UI lets through to its review: the UI, the turn, the review shown. */
+  async function agentEditUnderReview(signal?: AbortSignal) {
     const api = await pylot();
     server.reply(edit, done);
     const ui = new AllowingUi();
     const shown = nextReview();
-    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui);
-    const review = await shown;
+    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui, signal);
+    return { ui, turn, review: await shown };
+  }
+
+  test('allowed, the edit is reviewed per hunk: reject one, accept the other; saved; the model hears what was kept; one undo', async () => {
+    const { ui, turn, review } = await agentEditUnderReview();
     const view = await reviewEditor(review, pendingView);
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), source, 'nothing written while reviewing');
     await decideWithKeys(view);
@@ -266,13 +271,8 @@ suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
   });
 
   test("the agent's Stop closes an open review: the rest rejected, nothing written, the file on disk unchanged", async () => {
-    const api = await pylot();
-    server.reply(edit, done);
-    const ui = new AllowingUi();
-    const shown = nextReview();
     const stop = new AbortController();
-    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui, stop.signal);
-    const review = await shown;
+    const { turn, review } = await agentEditUnderReview(stop.signal);
     const view = await reviewEditor(review, pendingView);
     // One hunk decided, one still open when the user stops the agent.
     await vscode.commands.executeCommand('pylot.review.acceptHunk');
@@ -288,12 +288,7 @@ suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
   });
 
   test('the file edited while the agent edit is reviewed: nothing written, and the model is told', async () => {
-    const api = await pylot();
-    server.reply(edit, done);
-    const ui = new AllowingUi();
-    const shown = nextReview();
-    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui);
-    const review = await shown;
+    const { ui, turn, review } = await agentEditUnderReview();
     await reviewEditor(review, pendingView);
     const document = await vscode.workspace.openTextDocument(file);
     await editElsewhere(document);
