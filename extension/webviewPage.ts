@@ -1,7 +1,7 @@
 // The HTML shell of Pylot's webviews: a strict Content-Security-Policy (nothing but the extension's
 // own stylesheets, fonts and a nonce'd script), so model output rendered in a panel can run nothing.
 import { randomBytes } from 'node:crypto';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 
 export interface PageOptions {
   readonly script: vscode.Uri;
@@ -38,4 +38,21 @@ ${options.body}
 <script nonce="${nonce}" src="${webview.asWebviewUri(options.script)}"></script>
 </body>
 </html>`;
+}
+
+/** One of Pylot's panels in `view`: its script and VS Code's codicons from dist/, its stylesheet from media/, and nothing else loadable. */
+export function showPylotPage(
+  view: vscode.WebviewView,
+  extensionUri: vscode.Uri,
+  page: Pick<PageOptions, 'title' | 'body' | 'images'> & { readonly script: string; readonly style: string },
+): void {
+  const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+  const media = vscode.Uri.joinPath(extensionUri, 'media');
+  view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+  view.webview.html = webviewPage(view.webview, {
+    ...page,
+    script: vscode.Uri.joinPath(dist, page.script),
+    style: vscode.Uri.joinPath(media, page.style),
+    codicons: vscode.Uri.joinPath(dist, 'codicon.css'),
+  });
 }

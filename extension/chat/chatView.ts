@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { code } from '../../protocol/logLine';
 import { ChatWebviewMessage, type ChatHostMessage } from '../../protocol/chat';
 import type { Log } from '../log';
-import { webviewPage } from '../webviewPage';
+import { showPylotPage } from '../webviewPage';
 import { turnTiming } from './turnTiming';
 
 export class ChatViewProvider implements vscode.WebviewViewProvider {
@@ -23,17 +23,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    view.webview.html = webviewPage(view.webview, {
-      script: vscode.Uri.joinPath(dist, 'chat.js'),
-      style: vscode.Uri.joinPath(media, 'chat.css'),
-      title: 'Pylot Chat',
-      body: '<div id="chat-app"></div>',
-      images: ['data:'],
-      codicons: vscode.Uri.joinPath(dist, 'codicon.css'),
-    });
+    showPylotPage(view, this.extensionUri, { script: 'chat.js', style: 'chat.css', title: 'Pylot Chat', body: '<div id="chat-app"></div>', images: ['data:'] });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       if (turnTiming.enabled && isSend(raw)) turnTiming.mark(raw.turnId, 'received');
       const parsed = ChatWebviewMessage.safeParse(raw);

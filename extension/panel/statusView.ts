@@ -4,7 +4,7 @@ import type { Log } from '../log';
 import * as vscode from 'vscode';
 import { code } from '../../protocol/logLine';
 import { WebviewMessage, type HostMessage, type PanelState } from '../../protocol/webview';
-import { webviewPage } from '../webviewPage';
+import { showPylotPage } from '../webviewPage';
 
 export class StatusViewProvider implements vscode.WebviewViewProvider {
   static readonly viewId = 'pylot.status';
@@ -19,15 +19,11 @@ export class StatusViewProvider implements vscode.WebviewViewProvider {
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    view.webview.html = webviewPage(view.webview, {
-      script: vscode.Uri.joinPath(dist, 'webview.js'),
-      style: vscode.Uri.joinPath(media, 'panel.css'),
+    showPylotPage(view, this.extensionUri, {
+      script: 'webview.js',
+      style: 'panel.css',
       title: 'Pylot Engine',
       body: '<main id="app" aria-live="polite"></main>',
-      codicons: vscode.Uri.joinPath(dist, 'codicon.css'),
     });
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = WebviewMessage.safeParse(raw);

@@ -25,73 +25,28 @@ export type ServerProfile = z.infer<typeof ServerProfile>;
 const modelIntro =
   "A `.gguf` file's absolute path, `server:<profile>` (a profile from `pylot.servers`), a pool of servers serving the same model (`server:a,server:b`: each request goes to the least busy one that answers, and moves on when one fails), or `catalog:<id>` (a downloaded catalog model). **Pylot: Select Model…** picks one.";
 
+/** A role's model, or its fallback: where it comes from (machine-overridable, ignored in an untrusted workspace). */
+const modelSetting = (order: 1 | 2, markdownDescription: string) =>
+  declare({ section: 'Models & Engines', schema: modelSpec, default: '', scope: 'machine-overridable', order, restricted: true, markdownDescription });
+
 export const modelsSettings = {
   // ── Models & Engines ──
-  'models.completion': declare({
-    section: 'Models & Engines',
-    schema: modelSpec,
-    default: '',
-    scope: 'machine-overridable',
-    order: 1,
-    restricted: true,
-    markdownDescription: `Model for inline completions. ${modelIntro} It needs fill-in-the-middle support: a code *base* model such as Qwen2.5-Coder, StarCoder2 or DeepSeek-Coder.`,
-  }),
-  'models.chat': declare({
-    section: 'Models & Engines',
-    schema: modelSpec,
-    default: '',
-    scope: 'machine-overridable',
-    order: 1,
-    restricted: true,
-    markdownDescription: `Model for chat, the agent and refactor commands: an *instruct* model. ${modelIntro}`,
-  }),
-  'chat.draftModel': declare({
-    section: 'Models & Engines',
-    schema: modelSpec,
-    default: '',
-    scope: 'machine-overridable',
-    order: 1,
-    restricted: true,
-    markdownDescription:
-      "A small draft model that speeds up a **local** chat model by speculative decoding (e.g. a 0.5B model for a 7B one of the same family): a `.gguf` file's absolute path or `catalog:<id>`; empty for none. It must use the chat model's tokenizer. The answers are the same with or without it; it costs the draft's memory and is used only when it fits. It does not apply to server chat models (start llama-server with its own `--model-draft` instead).",
-  }),
-  'models.embeddings': declare({
-    section: 'Models & Engines',
-    schema: modelSpec,
-    default: '',
-    scope: 'machine-overridable',
-    order: 1,
-    restricted: true,
-    markdownDescription: `Embedding model for the workspace index (\`@codebase\`, code search). ${modelIntro}`,
-  }),
-  'fallback.completion': declare({
-    section: 'Models & Engines',
-    schema: modelSpec,
-    default: '',
-    scope: 'machine-overridable',
-    order: 2,
-    restricted: true,
-    markdownDescription:
-      'Used for completions when `pylot.models.completion` cannot be loaded or reached (e.g. every server is down): a `.gguf` path, `server:<profile>`, a pool `server:a,server:b` or `catalog:<id>`. The status bar shows when the fallback is serving.',
-  }),
-  'fallback.chat': declare({
-    section: 'Models & Engines',
-    schema: modelSpec,
-    default: '',
-    scope: 'machine-overridable',
-    order: 2,
-    restricted: true,
-    markdownDescription: 'Used for chat when `pylot.models.chat` cannot be loaded or reached.',
-  }),
-  'fallback.embeddings': declare({
-    section: 'Models & Engines',
-    schema: modelSpec,
-    default: '',
-    scope: 'machine-overridable',
-    order: 2,
-    restricted: true,
-    markdownDescription: 'Used for embeddings when `pylot.models.embeddings` cannot be loaded or reached.',
-  }),
+  'models.completion': modelSetting(
+    1,
+    `Model for inline completions. ${modelIntro} It needs fill-in-the-middle support: a code *base* model such as Qwen2.5-Coder, StarCoder2 or DeepSeek-Coder.`,
+  ),
+  'models.chat': modelSetting(1, `Model for chat, the agent and refactor commands: an *instruct* model. ${modelIntro}`),
+  'chat.draftModel': modelSetting(
+    1,
+    "A small draft model that speeds up a **local** chat model by speculative decoding (e.g. a 0.5B model for a 7B one of the same family): a `.gguf` file's absolute path or `catalog:<id>`; empty for none. It must use the chat model's tokenizer. The answers are the same with or without it; it costs the draft's memory and is used only when it fits. It does not apply to server chat models (start llama-server with its own `--model-draft` instead).",
+  ),
+  'models.embeddings': modelSetting(1, `Embedding model for the workspace index (\`@codebase\`, code search). ${modelIntro}`),
+  'fallback.completion': modelSetting(
+    2,
+    'Used for completions when `pylot.models.completion` cannot be loaded or reached (e.g. every server is down): a `.gguf` path, `server:<profile>`, a pool `server:a,server:b` or `catalog:<id>`. The status bar shows when the fallback is serving.',
+  ),
+  'fallback.chat': modelSetting(2, 'Used for chat when `pylot.models.chat` cannot be loaded or reached.'),
+  'fallback.embeddings': modelSetting(2, 'Used for embeddings when `pylot.models.embeddings` cannot be loaded or reached.'),
   servers: declare({
     section: 'Models & Engines',
     schema: z.array(ServerProfile),

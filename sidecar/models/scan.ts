@@ -5,13 +5,14 @@ import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { GgufFileInfo, GgufInsights } from 'node-llama-cpp';
+import type { GgufFileInfo } from 'node-llama-cpp';
 import type { LocalModel } from '../../protocol/models';
 import { ErrorCodes } from '../../protocol/rpc';
 import type { Runtime } from '../engine/runtime';
 import { checkFolder } from '../folders';
 import { describeError } from '../log';
-import { checkModelFile, headerTimeoutMs, missingKeyProblem, splitName } from './gguf/modelFile';
+import { headerTimeoutMs, missingKeyProblem, splitName } from './gguf/modelFile';
+import { readModelHeader } from './headerInsights';
 
 const limits = {
   /** Subfolder levels below each folder. */
@@ -127,8 +128,8 @@ export interface ReadModel {
 /** Describes one model file; never throws: what is wrong with the file goes into `model.error`. */
 export async function readModelFile(runtime: Runtime, file: string, signal?: AbortSignal): Promise<ReadModel> {
   const fileName = path.basename(file);
-  // node-llama-cpp's header reader trusts the counts in a header: nothing reaches it unchecked.
-  const checked = await checkModelFile(file, signal ? { signal } : {});
+  const header = await readModelHeader(runtime, file, skippedKeys, signal);
+  const { checked } = header;
   const { parts, sizeBytes } = checked;
   const base: LocalModel = {
     path: file,
@@ -141,23 +142,12 @@ export async function readModelFile(runtime: Runtime, file: string, signal?: Abo
   };
   const fail = (error: string, corrupt = true): ReadModel => ({ model: { ...base, error }, corrupt });
   if (!checked.ok && !checked.headerIntact) return fail(checked.message, checked.code !== ErrorCodes.Timeout && checked.code !== ErrorCodes.Cancelled);
-
-  let info: GgufFileInfo;
-  let insights: GgufInsights;
-  const timeout = AbortSignal.timeout(headerTimeoutMs);
-  try {
-    info = await runtime.lib.readGgufFileInfo(file, {
-      sourceType: 'filesystem',
-      ignoreKeys: skippedKeys,
-      logWarnings: false,
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    insights = await runtime.lib.GgufInsights.from(info, runtime.llama);
-  } catch (error) {
-    if (signal?.aborted) return fail(`Reading ${fileName} was cancelled.`, false);
-    if (timeout.aborted) return fail(`${fileName}'s header could not be read within ${headerTimeoutMs / 1000} s.`, false);
-    return fail(`${fileName}'s GGUF header cannot be read (${describeError(error)}).`);
+  if (!header.ok) {
+    if (header.why === 'cancelled') return fail(`Reading ${fileName} was cancelled.`, false);
+    if (header.why === 'timeout') return fail(`${fileName}'s header could not be read within ${headerTimeoutMs / 1000} s.`, false);
+    return fail(`${fileName}'s GGUF header cannot be read (${describeError(header.error)}).`);
   }
+  const { info, insights } = header;
   const architecture = info.metadata.general?.architecture;
   const model: LocalModel = {
     ...base,

@@ -38,13 +38,7 @@ export function stageRows(rounds: readonly StageTimes[]): string[][] {
   const at = (round: StageTimes, side: string, stage: string): number | undefined =>
     side === 'bench' ? round.shown : (side === 'host' ? round.host : round.webview)?.[stage];
   /** The median over the rounds that have both stamps. */
-  const between = (end: (round: StageTimes) => number | undefined, start: (round: StageTimes) => number | undefined) =>
-    median(
-      rounds.flatMap((round) => {
-        const [b, a] = [end(round), start(round)];
-        return b === undefined || a === undefined ? [] : [b - a];
-      }),
-    ).toFixed(1);
+  const between = (end: At, start: At) => median(rounds.flatMap((round) => sumOfSpans([[end, start, 1]], round) ?? [])).toFixed(1);
   const rows = [['stage', 'ms after Enter', 'step ms', 'whose']];
   let previous: [string, string] | undefined;
   for (const [side, stage, what, whose] of stages) {

@@ -163,6 +163,22 @@ interface Group {
   ceiling5: number;
 }
 
+function emptyGroup(): Group {
+  return {
+    after: new Scores(),
+    boxed: new Scores(),
+    before: new Scores(),
+    baseline: new Scores(),
+    coldMs: [],
+    warmMs: [],
+    beforeWarmMs: [],
+    warmCpuMs: [],
+    beforeWarmCpuMs: [],
+    cases: 0,
+    ceiling5: 0,
+  };
+}
+
 const { Service: Before, reason: noBefore } = await beforeEngine(repoRoot);
 const corpora = [
   nodeModulesCorpus(repoRoot, Number(process.env.PYLOT_BENCH_CASES ?? 400)),
@@ -173,23 +189,7 @@ const corpora = [
 const groups = new Map<string, Group>();
 const group = (key: string) => {
   let g = groups.get(key);
-  if (!g)
-    groups.set(
-      key,
-      (g = {
-        after: new Scores(),
-        boxed: new Scores(),
-        before: new Scores(),
-        baseline: new Scores(),
-        coldMs: [],
-        warmMs: [],
-        beforeWarmMs: [],
-        warmCpuMs: [],
-        beforeWarmCpuMs: [],
-        cases: 0,
-        ceiling5: 0,
-      }),
-    );
+  if (!g) groups.set(key, (g = emptyGroup()));
   return g;
 };
 for (const corpus of corpora) {
@@ -244,19 +244,7 @@ for (const corpus of corpora) {
   before?.dispose();
 }
 
-const all: Group = {
-  after: new Scores(),
-  boxed: new Scores(),
-  before: new Scores(),
-  baseline: new Scores(),
-  coldMs: [],
-  warmMs: [],
-  beforeWarmMs: [],
-  warmCpuMs: [],
-  beforeWarmCpuMs: [],
-  cases: 0,
-  ceiling5: 0,
-};
+const all = emptyGroup();
 const keys = ['at5', 'at10', '1k', '2k'] as const;
 const row = (name: string, s: Scores) => [name, String(s.symbols), ...keys.map((k) => s.recall(k).toFixed(3))];
 const ratio = (a: Scores, b: Scores, key: (typeof keys)[number]) =>

@@ -92,27 +92,22 @@ const ms = (runs: Run[]) => runs.map((run) => run.ms);
 const overhead = (median(ms(pylot)) - median(ms(direct))) / median(ms(direct));
 const paired = median(pylot.map((run, i) => (run.ms - direct[i]!.ms) / direct[i]!.ms));
 const counts = (runs: Run[], key: keyof Run) => String(median(runs.map((run) => run[key])));
+/** One path's row: time (median, p90) and the median token counts. */
+const row = (label: string, runs: Run[]) => [
+  label,
+  median(ms(runs)).toFixed(1),
+  percentile(ms(runs), 90).toFixed(1),
+  counts(runs, 'tokens'),
+  counts(runs, 'promptTokens'),
+  counts(runs, 'cachedTokens'),
+];
 
 console.log(`\nPylot server overhead bench — llama-server, bench model, ${threads} threads, ${rounds} prompts, ${maxTokens} tokens each\n`);
 console.log(
   table([
     ['measure', 'median', 'p90', 'tokens', 'prompt', 'cached'],
-    [
-      'direct /infill, ms',
-      median(ms(direct)).toFixed(1),
-      percentile(ms(direct), 90).toFixed(1),
-      counts(direct, 'tokens'),
-      counts(direct, 'promptTokens'),
-      counts(direct, 'cachedTokens'),
-    ],
-    [
-      'extension→sidecar→server, ms',
-      median(ms(pylot)).toFixed(1),
-      percentile(ms(pylot), 90).toFixed(1),
-      counts(pylot, 'tokens'),
-      counts(pylot, 'promptTokens'),
-      counts(pylot, 'cachedTokens'),
-    ],
+    row('direct /infill, ms', direct),
+    row('extension→sidecar→server, ms', pylot),
     ['  of which engine (HTTP), ms', median(pylotEngineMs).toFixed(1), percentile(pylotEngineMs, 90).toFixed(1), '', '', ''],
   ]),
 );

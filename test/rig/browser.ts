@@ -123,6 +123,14 @@ export async function webviewFrame(page: Page, title: string, timeoutMs = UI_TIM
   }
 }
 
+/** Opens the chat panel with its command; its frame, once the composer shows (within `timeoutMs`). */
+export async function openChatPanel(page: Page, timeoutMs = UI_TIMEOUT_MS): Promise<Frame> {
+  await runCommand(page, 'Pylot: Open Chat');
+  const panel = await webviewFrame(page, 'Pylot Chat');
+  await panel.getByLabel('Message to Pylot').waitFor({ timeout: timeoutMs });
+  return panel;
+}
+
 /** Picks a mode ("Agent", "Ask"…) in the chat panel's Mode dropdown, as a person would: open it, click the option. */
 export async function chooseChatMode(panel: Frame, label: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
   await panel.getByRole('combobox', { name: 'Mode' }).click({ timeout: timeoutMs });

@@ -6,23 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AlternativeOptions, Engine, GenerateOptions, Generation } from '../../sidecar/engine/engine';
-import { loadLocalEngine, type LocalEngine } from '../../sidecar/engine/local/localEngine';
-import { ModelPool } from '../../sidecar/engine/local/modelPool';
-import { createRuntime } from '../../sidecar/engine/runtime';
+import type { LocalEngine } from '../../sidecar/engine/local/localEngine';
 import { connectServerEngine } from '../../sidecar/engine/server/connect';
 import { startLlamaServer, type LlamaServer } from '../fixtures/llamaServer';
 import { fimModel } from '../fixtures/models';
 import { fakeServer, json, sse } from './serverEngineFakes';
+import { fimPrompt, loadInProcessEngine } from './inProcessEngine';
 
 const never = new AbortController().signal;
 const greedy = (extra: Partial<GenerateOptions> = {}): GenerateOptions => ({ maxTokens: 12, temperature: 0, signal: never, ...extra });
 const sampled = (count: number, extra: Partial<AlternativeOptions> = {}): AlternativeOptions => ({ count, temperature: 0.8, ...extra });
-
-/** A FIM prompt of about `lines` × 12 tokens that no other prompt here shares. */
-function prompt(id: string, lines: number): string {
-  const body = Array.from({ length: lines }, (_, i) => `  const ${id}${i} = input[${i}] * ${i};`).join('\n');
-  return `<｜fim▁begin｜>function ${id}(input: number[]) {\n${body}\n  <｜fim▁hole｜>\n}\n<｜fim▁end｜>`;
-}
 
 const evaluated = (generations: readonly Generation[]) => generations.reduce((sum, g) => sum + (g.promptTokens ?? 0), 0);
 
@@ -37,21 +30,12 @@ describe('alternatives on the local engine: one evaluated prompt, decoded togeth
   let engine: LocalEngine;
 
   before(async () => {
-    const runtime = await createRuntime({ threads: 1, gpu: 'cpu' });
-    engine = await loadLocalEngine({
-      runtime,
-      pool: new ModelPool(),
-      role: 'completion',
-      path: await fimModel(),
-      contextSize: 2048,
-      signal: never,
-      onProgress: () => undefined,
-    });
+    engine = await loadInProcessEngine('completion', await fimModel(), 2048);
   });
   after(() => engine.dispose());
 
   it('evaluates the prompt once for three generations, and the sampled ones differ', async () => {
-    const text = prompt('once', 30);
+    const text = fimPrompt('once', 30);
     const { tokens } = engine.promptCost(text);
     assert.ok(tokens > 300, `prompt: ${tokens} tokens`);
     const generations = await engine.completeAlternatives(text, greedy({ temperature: 0.8 }), sampled(2));
@@ -64,10 +48,10 @@ describe('alternatives on the local engine: one evaluated prompt, decoded togeth
   });
 
   it('a copied state is the evaluated one: greedy alternatives say exactly what the plain greedy completion says', async () => {
-    const text = prompt('copied', 20);
+    const text = fimPrompt('copied', 20);
     const plain = await engine.complete(text, greedy({ maxTokens: 24 }));
     // Another prompt in between, so nothing is left over from the plain run on any sequence.
-    await engine.completeAlternatives(prompt('between', 20), greedy(), sampled(2));
+    await engine.completeAlternatives(fimPrompt('between', 20), greedy(), sampled(2));
     const generations = await engine.completeAlternatives(text, greedy({ maxTokens: 24 }), sampled(2, { temperature: 0 }));
     assert.deepEqual(
       generations.map((g) => g.text),
@@ -80,7 +64,7 @@ describe('alternatives on the local engine: one evaluated prompt, decoded togeth
   });
 
   it('asked again at the same spot, reads nothing new and copies nothing it holds', async () => {
-    const text = prompt('again', 20);
+    const text = fimPrompt('again', 20);
     await engine.completeAlternatives(text, greedy(), sampled(2));
     const again = await engine.completeAlternatives(text, greedy(), sampled(2));
     assert.ok(evaluated(again) <= 3, `asked again: ${evaluated(again)} prompt tokens evaluated`);
@@ -94,7 +78,7 @@ describe('alternatives on the local engine: one evaluated prompt, decoded togeth
       if (++pieces === 6) stop.abort();
     };
     const generations = await engine.completeAlternatives(
-      prompt('aborted', 10),
+      fimPrompt('aborted', 10),
       greedy({ maxTokens: 2000, temperature: 0.8, signal: stop.signal, onText }),
       sampled(2, { onText }),
     );
@@ -104,12 +88,12 @@ describe('alternatives on the local engine: one evaluated prompt, decoded togeth
       assert.ok(g.tokens < 2000, `stopped after ${g.tokens} tokens`);
     }
     // The engine is free again: a new completion runs at once.
-    const next = await engine.complete(prompt('after', 5), greedy({ maxTokens: 2 }));
+    const next = await engine.complete(fimPrompt('after', 5), greedy({ maxTokens: 2 }));
     assert.equal(next.stopReason === 'aborted', false);
   });
 
   it('more alternatives than sequences: the rest one after another, still from the evaluated prompt', async () => {
-    const text = prompt('many', 20);
+    const text = fimPrompt('many', 20);
     const { tokens } = engine.promptCost(text);
     const generations = await engine.completeAlternatives(text, greedy({ temperature: 0.8 }), sampled(4));
     assert.equal(generations.length, 5);
@@ -158,7 +142,7 @@ describe('alternatives through llama-server: n_cmpl, n, and servers that take on
 
   it('/completion with n_cmpl: the alternatives from the prompt the first one cached, distinct', async () => {
     const engine = await connect(three, 'llama-server');
-    const generations = await judged((tries) => engine.completeAlternatives!(prompt(`server${tries}x`, 20), greedy({ temperature: 0.8 }), sampled(2)));
+    const generations = await judged((tries) => engine.completeAlternatives!(fimPrompt(`server${tries}x`, 20), greedy({ temperature: 0.8 }), sampled(2)));
     assert.equal(generations.length, 3);
     assertDistinct(generations);
     const first = generations[0]!.promptTokens!;
@@ -169,7 +153,7 @@ describe('alternatives through llama-server: n_cmpl, n, and servers that take on
 
   it('/v1/completions with n on the same server: distinct alternatives', async () => {
     const engine = await connect(three, 'openai-compatible');
-    const generations = await judged((tries) => engine.completeAlternatives!(prompt(`openai${tries}x`, 10), greedy({ temperature: 0.8 }), sampled(2)));
+    const generations = await judged((tries) => engine.completeAlternatives!(fimPrompt(`openai${tries}x`, 10), greedy({ temperature: 0.8 }), sampled(2)));
     assert.equal(generations.length, 3);
     assertDistinct(generations);
   });
@@ -185,7 +169,7 @@ describe('alternatives through llama-server: n_cmpl, n, and servers that take on
     }) as typeof process.stderr.write;
     try {
       for (const id of ['refused', 'later']) {
-        const generations = await judged((tries) => engine.completeAlternatives!(prompt(`${id}${tries}x`, 10), greedy({ temperature: 0.8 }), sampled(2)));
+        const generations = await judged((tries) => engine.completeAlternatives!(fimPrompt(`${id}${tries}x`, 10), greedy({ temperature: 0.8 }), sampled(2)));
         assert.equal(generations.length, 3, `${id}: the first and both alternatives`);
         assertDistinct(generations);
         for (const alternative of generations.slice(1))

@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GenerateOptions } from '../../sidecar/engine/engine';
-import { loadLocalEngine, type LocalEngine } from '../../sidecar/engine/local/localEngine';
-import { ModelPool } from '../../sidecar/engine/local/modelPool';
-import { createRuntime } from '../../sidecar/engine/runtime';
+import type { LocalEngine } from '../../sidecar/engine/local/localEngine';
 import { scriptedModel } from '../fixtures/models';
+import { loadInProcessEngine } from './inProcessEngine';
 
 const script = 'return total * scale + offset;';
 
@@ -16,16 +15,7 @@ describe('prompt lookup for generations that copy their prompt', () => {
   const options = (copiesInput: boolean): GenerateOptions => ({ maxTokens: 32, temperature: 0, signal: new AbortController().signal, copiesInput });
 
   before(async () => {
-    const runtime = await createRuntime({ threads: 1, gpu: 'cpu' });
-    engine = await loadLocalEngine({
-      runtime,
-      pool: new ModelPool(),
-      role: 'chat',
-      path: await scriptedModel(script, { name: 'lookup' }),
-      contextSize: 2048,
-      signal: new AbortController().signal,
-      onProgress: () => undefined,
-    });
+    engine = await loadInProcessEngine('chat', await scriptedModel(script, { name: 'lookup' }), 2048);
   });
   after(() => engine.dispose());
 

@@ -5,40 +5,24 @@
 // a sequence of its own, so the completion that follows it re-reads nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadLocalEngine, type LocalEngine } from '../../sidecar/engine/local/localEngine';
-import { ModelPool } from '../../sidecar/engine/local/modelPool';
-import { createRuntime } from '../../sidecar/engine/runtime';
+import type { LocalEngine } from '../../sidecar/engine/local/localEngine';
 import { scriptedModel } from '../fixtures/models';
+import { fimPrompt, loadInProcessEngine } from './inProcessEngine';
 
 const script = 'return a + b;';
-
-/** A FIM prompt of about `lines` × 12 tokens whose text no other prompt here shares. */
-function prompt(id: string, lines: number): string {
-  const body = Array.from({ length: lines }, (_, i) => `  const ${id}${i} = input[${i}] * ${i};`).join('\n');
-  return `<｜fim▁begin｜>function ${id}(input: number[]) {\n${body}\n  <｜fim▁hole｜>\n}\n<｜fim▁end｜>`;
-}
 
 describe('completion sequences: chunked background reads and KV kept per prompt', () => {
   let engine: LocalEngine;
   const generate = (text: string) => engine.complete(text, { maxTokens: 16, temperature: 0, signal: new AbortController().signal });
 
   before(async () => {
-    const runtime = await createRuntime({ threads: 1, gpu: 'cpu' });
-    engine = await loadLocalEngine({
-      runtime,
-      pool: new ModelPool(),
-      role: 'completion',
-      path: await scriptedModel(script),
-      contextSize: 4096,
-      signal: new AbortController().signal,
-      onProgress: () => undefined,
-    });
+    engine = await loadInProcessEngine('completion', await scriptedModel(script), 4096);
   });
   after(() => engine.dispose());
 
   it('a completion during a background read runs after one chunk, on its own KV cache, and the read resumes where it stopped', async () => {
-    const a = prompt('alpha', 60);
-    const b = prompt('beta', 60);
+    const a = fimPrompt('alpha', 60);
+    const b = fimPrompt('beta', 60);
     const first = await generate(a);
     assert.equal(first.text, script);
     const tokensOfB = engine.promptCost(b).tokens;
@@ -63,8 +47,8 @@ describe('completion sequences: chunked background reads and KV kept per prompt'
   });
 
   it('a file switched away from and back to is still in the KV cache', async () => {
-    const a = prompt('gamma', 50);
-    const b = prompt('delta', 50);
+    const a = fimPrompt('gamma', 50);
+    const b = fimPrompt('delta', 50);
     const cold = await generate(a);
     assert.ok(cold.promptTokens! > 400, `A read cold: ${cold.promptTokens}`);
     assert.ok((await generate(b)).promptTokens! > 400);
@@ -75,20 +59,20 @@ describe('completion sequences: chunked background reads and KV kept per prompt'
   });
 
   it('a prompt no sequence holds replaces the one used longest ago, never the one being typed at', async () => {
-    const [p, q, r, s] = ['eps', 'zeta', 'eta', 'theta'].map((id) => prompt(id, 30));
+    const [p, q, r, s] = ['eps', 'zeta', 'eta', 'theta'].map((id) => fimPrompt(id, 30));
     for (const text of [p, q, r]) await generate(text!);
     await generate(s!);
     const cost = (text: string) => engine.promptCost(text);
     assert.equal(cost(p!).cached < cost(p!).tokens / 2, true, 'the oldest (p) made room');
     for (const text of [q, r, s]) assert.equal(cost(text!).cached, cost(text!).tokens);
     // A read goes beside the prompt being typed at (s), never over it.
-    await engine.read(prompt('iota', 30), { signal: new AbortController().signal, chunkTokens: 1000 });
+    await engine.read(fimPrompt('iota', 30), { signal: new AbortController().signal, chunkTokens: 1000 });
     assert.equal(cost(s!).cached, cost(s!).tokens);
   });
 
   it('a next-edit prompt runs on its own sequence: every completion prompt stays in the KV cache', async () => {
-    const [a, b, c] = ['kappa', 'lambda', 'mu'].map((id) => prompt(id, 40));
-    const nextEdit = prompt('nu', 40);
+    const [a, b, c] = ['kappa', 'lambda', 'mu'].map((id) => fimPrompt(id, 40));
+    const nextEdit = fimPrompt('nu', 40);
     for (const text of [a, b, c]) await generate(text!);
     const cost = (text: string) => engine.promptCost(text);
     const edit = await engine.complete(nextEdit, { maxTokens: 16, temperature: 0, signal: new AbortController().signal, nextEdit: true });

@@ -5,8 +5,7 @@
 // model, and a command waits for its card too. Screenshots go to out/test-results/ui/.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -15,7 +14,7 @@ import {
   chooseChatMode,
   expectDiff,
   focusedName,
-  launchBrowser,
+  openChatPanel,
   openFile,
   runCommand,
   runCommandByKeyboard,
@@ -23,15 +22,10 @@ import {
   waitForAgentMode,
   waitForFile,
   waitForFocus,
-  waitForStatusBarItem,
-  waitForWorkbench,
-  webviewFrame,
-  type BrowserSession,
 } from '../rig/browser';
-import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { openWorkbench, type Workbench } from '../rig/workbench';
 import { startScriptedChatServer, type ScriptedChatServer } from '../integration/suite/scriptedChatServer';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const timeout = 120_000;
 const original = 'export function add(a: number, b: number): number {\n  return a - b;\n}\n';
 const fixed = original.replace('a - b', 'a + b');
@@ -42,8 +36,7 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
   let workspace: string;
   let file: string;
   let model: ScriptedChatServer;
-  let server: CodeServer;
-  let browser: BrowserSession;
+  let workbench: Workbench;
   let page: Page;
   let panel: Frame;
   let passed = 0;
@@ -59,27 +52,21 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
 
   before(async () => {
     model = await startScriptedChatServer();
-    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-agent-'));
-    file = path.join(workspace, 'math.ts');
-    await writeFile(file, original);
-    server = await startCodeServer({
-      extensions: [path.join(root, 'out/pylot.vsix')],
+    workbench = await openWorkbench({
+      name: 'agent',
+      files: { 'math.ts': original },
       machineSettings: {
-        'pylot.servers': [{ name: 'agent-lab', api: 'openai-compatible', baseUrl: model.url, model: 'scripted-agent', retries: 0 }],
+        'pylot.servers': [model.profile('agent-lab')],
         'pylot.models.chat': 'server:agent-lab',
         'pylot.threads': 1,
         // Four reads of 2,000 tokens outgrow the 8k context (the server has no tokenizer: ~3 characters a token).
         'pylot.agent.toolOutputTokens': 2000,
       },
+      pylotReadyMs: timeout,
     });
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await waitForWorkbench(page);
-    await waitForStatusBarItem(page, 'Pylot', timeout);
-    await runCommand(page, 'Pylot: Open Chat');
-    panel = await webviewFrame(page, 'Pylot Chat');
-    await panel.getByLabel('Message to Pylot').waitFor({ timeout });
+    ({ workspace, page } = workbench);
+    file = path.join(workspace, 'math.ts');
+    panel = await openChatPanel(page, timeout);
     // Agent mode, picked in the panel's mode picker as a person would (enabled once the agent is wired in).
     await waitForAgentMode(panel, timeout);
     await chooseChatMode(panel, 'Agent');
@@ -93,10 +80,8 @@ describe('the agent in the chat panel', { timeout: 15 * 60_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: passed < 10 });
+    await workbench?.close({ keepLogs: passed < 10 });
     await model?.close();
-    if (workspace) await rm(workspace, { recursive: true, force: true });
   });
 
   it('an edit shows its card and diff, changes nothing until Allow once, then is one undoable edit', async () => {

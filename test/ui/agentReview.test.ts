@@ -4,31 +4,24 @@
 // and the agent's Stop while the card waits closes the review with nothing written.
 // Screenshots go to out/test-results/ui/.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
   chooseChatMode,
   focusedName,
-  launchBrowser,
+  openChatPanel,
   openFile,
-  runCommand,
   runCommandByKeyboard,
   screenshots,
   waitForAgentMode,
   waitForFile,
   waitForFocus,
-  waitForStatusBarItem,
-  waitForWorkbench,
-  webviewFrame,
-  type BrowserSession,
 } from '../rig/browser';
-import { startCodeServer, type CodeServer } from '../rig/codeServer';
+import { openWorkbench, type Workbench } from '../rig/workbench';
 import { startScriptedChatServer, type ScriptedChatServer } from '../integration/suite/scriptedChatServer';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const timeout = 120_000;
 const original = 'let first = 1;\nkeep();\nlet second = 2;\n';
 const rewritten = 'const first = 1;\nkeep();\nconst second = 2;';
@@ -38,11 +31,9 @@ const editCall = JSON.stringify({ tool: 'edit_file', args: { path: 'consts.ts', 
 const answer = (text: string) => JSON.stringify({ answer: text });
 
 describe('an agent edit reviewed per change in its card, by keyboard', { timeout: 10 * 60_000 }, () => {
-  let workspace: string;
   let file: string;
   let model: ScriptedChatServer;
-  let server: CodeServer;
-  let browser: BrowserSession;
+  let workbench: Workbench;
   let page: Page;
   let panel: Frame;
   let passed = 0;
@@ -72,34 +63,22 @@ describe('an agent edit reviewed per change in its card, by keyboard', { timeout
 
   before(async () => {
     model = await startScriptedChatServer();
-    workspace = await mkdtemp(path.join(tmpdir(), 'pylot-ui-agent-review-'));
-    file = path.join(workspace, 'consts.ts');
-    await writeFile(file, original);
-    server = await startCodeServer({
-      extensions: [path.join(root, 'out/pylot.vsix')],
-      machineSettings: {
-        'pylot.servers': [{ name: 'agent-lab', api: 'openai-compatible', baseUrl: model.url, model: 'scripted-agent', retries: 0 }],
-        'pylot.models.chat': 'server:agent-lab',
-        'pylot.threads': 1,
-      },
+    workbench = await openWorkbench({
+      name: 'agent-review',
+      files: { 'consts.ts': original },
+      machineSettings: { 'pylot.servers': [model.profile('agent-lab')], 'pylot.models.chat': 'server:agent-lab', 'pylot.threads': 1 },
+      pylotReadyMs: timeout,
     });
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await waitForWorkbench(page);
-    await waitForStatusBarItem(page, 'Pylot', timeout);
-    await runCommand(page, 'Pylot: Open Chat');
-    panel = await webviewFrame(page, 'Pylot Chat');
-    await panel.getByLabel('Message to Pylot').waitFor({ timeout });
+    page = workbench.page;
+    file = path.join(workbench.workspace, 'consts.ts');
+    panel = await openChatPanel(page, timeout);
     await waitForAgentMode(panel, timeout);
     await chooseChatMode(panel, 'Agent');
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: passed < 2 });
+    await workbench?.close({ keepLogs: passed < 2 });
     await model?.close();
-    if (workspace) await rm(workspace, { recursive: true, force: true });
   });
 
   it('the card takes the focus; reject one change, keep the other, Allow once: the file has exactly the kept change; one Ctrl+Z', async () => {

@@ -3,37 +3,29 @@
 // cards with their inline diff, sanitised and highlighted Markdown, file links, mentions, failures.
 // Seconds, where a code-server run takes minutes. Keyboard, axe and the chat features: chatPanelAccess.test.ts.
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import type { ChatHostMessage, ChatWebviewMessage } from '../../protocol/chat';
+import { describe, it } from 'node:test';
+import type { ChatWebviewMessage } from '../../protocol/chat';
 import { useChatApp, type AppWindow as Window } from '../rig/chatApp';
 
 describe('the chat panel app', { timeout: 120_000 }, () => {
   const app = useChatApp();
-  const host = (message: ChatHostMessage) => app.host(message);
-  const sent = () => app.sent();
-  const lastSent = () => app.lastSent();
-  const input = () => app.input();
-  let page: Page;
-  beforeEach(() => {
-    page = app.page;
-  });
+  const { host, sent, lastSent, input } = app;
 
   it('says it is ready, and without a chat model offers to pick one', async () => {
     assert.deepEqual((await sent())[0], { type: 'ready' });
     await host({ type: 'model', model: { state: 'none' } });
-    await page.getByRole('button', { name: 'Select Model…' }).click();
+    await app.page.getByRole('button', { name: 'Select Model…' }).click();
     assert.deepEqual(await lastSent(), { type: 'command', command: 'selectModel' });
     await host({ type: 'model', model: { state: 'ready', name: 'qwen2.5-coder-1.5b-instruct', contextSize: 8192 } });
-    assert.equal(await page.locator('.model').innerText(), 'qwen2.5-coder-1.5b-instruct · 8,192-token context');
+    assert.equal(await app.page.locator('.model').innerText(), 'qwen2.5-coder-1.5b-instruct · 8,192-token context');
   });
 
   it('sends on Enter with the mode and the offered selection, keeps Shift+Enter as a new line, and Escape stops', async () => {
     await host({ type: 'selection', attachment: { kind: 'selection', label: 'math.ts:2', text: 'return a;', uri: 'file:///w/math.ts' } });
     await host({ type: 'compose', attachments: [{ kind: 'text', label: 'snippet', text: 'let x = 1;' }] });
-    assert.equal(await page.locator('.composer .chip').count(), 2);
-    await page.getByRole('combobox', { name: 'Mode' }).click();
-    await page.getByRole('option', { name: 'Debug' }).click();
+    assert.equal(await app.page.locator('.composer .chip').count(), 2);
+    await app.page.getByRole('combobox', { name: 'Mode' }).click();
+    await app.page.getByRole('option', { name: 'Debug' }).click();
     assert.deepEqual(await lastSent(), { type: 'setMode', mode: 'debug' });
     await input().fill('Why');
     await input().press('Shift+Enter');
@@ -48,10 +40,10 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       ['math.ts:2', 'snippet'],
     );
     await host({ type: 'turnStart', user: { id: `${send.turnId}-user`, role: 'user', text: send.text, attachments: send.attachments }, replyId: send.turnId });
-    await page.locator('.turn.user').getByRole('link', { name: '@selection math.ts:2' }).click();
+    await app.page.locator('.turn.user').getByRole('link', { name: '@selection math.ts:2' }).click();
     assert.deepEqual(await lastSent(), { type: 'openAttachment', uri: 'file:///w/math.ts' });
     assert.equal(
-      await page
+      await app.page
         .locator('.turn.user')
         .getByRole('link', { name: /snippet/ })
         .count(),
@@ -59,8 +51,8 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       'pasted text has nothing to open',
     );
     assert.equal(await input().inputValue(), '');
-    assert.equal(await page.locator('.composer .chip').count(), 0, 'chips went with the message');
-    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    assert.equal(await app.page.locator('.composer .chip').count(), 0, 'chips went with the message');
+    await app.page.getByRole('button', { name: 'Stop' }).waitFor();
     await input().press('Escape');
     assert.deepEqual(await lastSent(), { type: 'abort', turnId: send.turnId });
   });
@@ -68,11 +60,11 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
   it('streams a reply as Markdown whose code blocks post Copy, Insert and Apply', async () => {
     await host({ type: 'turnStart', user: { id: 't1-user', role: 'user', text: 'add?' }, replyId: 't1' });
     await host({ type: 'model', model: { state: 'loading', name: 'coder.gguf' } });
-    await page.locator('.thinking', { hasText: 'Loading the chat model…' }).waitFor();
+    await app.page.locator('.thinking', { hasText: 'Loading the chat model…' }).waitFor();
     await host({ type: 'model', model: { state: 'ready', name: 'coder', contextSize: 4096 } });
-    await page.locator('.thinking', { hasText: 'Thinking…' }).waitFor();
+    await app.page.locator('.thinking', { hasText: 'Thinking…' }).waitFor();
     for (const text of ['Use:\n\n```ts\n', 'return a', ' + b;\n```\n']) await host({ type: 'turnDelta', turnId: 't1', text });
-    const code = page.locator('.turn.assistant .code-block code');
+    const code = app.page.locator('.turn.assistant .code-block code');
     await code.waitFor();
     assert.equal(await code.textContent(), 'return a + b;\n');
     assert.equal(await code.locator('.hljs-keyword').innerText(), 'return', 'highlighted: the keyword has its own colour class');
@@ -81,7 +73,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       ['Insert at cursor', 'insert'],
       ['Apply to file', 'apply'],
     ] as const) {
-      await page.getByRole('button', { name }).click();
+      await app.page.getByRole('button', { name }).click();
       assert.deepEqual(await lastSent(), { type: 'code', action, code: 'return a + b;', language: 'ts' });
     }
     await host({
@@ -94,10 +86,10 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       },
     });
     assert.equal(
-      await page.locator('.usage').innerText(),
+      await app.page.locator('.usage').innerText(),
       '120 prompt tokens evaluated · 9 tokens generated · prompt ≈ 3,900 of 4,096 tokens · 2 earlier messages left out to fit the context',
     );
-    await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
+    await app.page.getByRole('button', { name: 'Send', exact: true }).waitFor();
   });
 
   it("shows a reply's first words as soon as they arrive, not after the next batch", async () => {
@@ -105,7 +97,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     await host({ type: 'turnDelta', turnId: 't1', text: '\n' });
     // What the reply shows right after each delta's handler has run, read before any timer can fire.
     const shownAfter = (text: string) =>
-      page.evaluate(
+      app.page.evaluate(
         (delta) =>
           new Promise<string>((resolve) => {
             const w = globalThis as unknown as Window & {
@@ -126,8 +118,8 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       );
     assert.equal((await shownAfter('Hello')).trim(), 'Hello', 'the first words replace "Thinking…" at once');
     await shownAfter(' there, **friend**');
-    await page.locator('.turn.assistant .markdown strong', { hasText: 'friend' }).waitFor();
-    assert.equal((await page.locator('.turn.assistant .markdown').innerText()).trim(), 'Hello there, friend');
+    await app.page.locator('.turn.assistant .markdown strong', { hasText: 'friend' }).waitFor();
+    assert.equal((await app.page.locator('.turn.assistant .markdown').innerText()).trim(), 'Hello there, friend');
   });
 
   it('asks 👍/👎 under a finished reply, with an optional note; a voted reply says so; a failed one asks nothing', async () => {
@@ -140,7 +132,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       agentAvailable: true,
       turns: [answered('a1'), answered('a2'), answered('a3', 'down'), { id: 'a4', role: 'assistant', text: '', error: 'No chat model is set.' }],
     });
-    const turn = (id: string) => page.locator(`.turn[data-turn-id="${id}"]`);
+    const turn = (id: string) => app.page.locator(`.turn[data-turn-id="${id}"]`);
     await turn('a1').getByRole('button', { name: 'Not helpful', exact: true }).click();
     await turn('a1').getByLabel('Feedback note').fill('  It used an API that does not exist.  ');
     await turn('a1').getByRole('button', { name: 'Send', exact: true }).click();
@@ -162,12 +154,12 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     const evil =
       'Hi <script>window.hacked = 1</script><img src="x" onerror="window.hacked = 2"> <a href="javascript:window.hacked=3">link</a> <iframe src="https://example.com"></iframe>';
     await host({ type: 'turnEnd', turn: { id: 't2', role: 'assistant', text: evil } });
-    const body = page.locator('.turn.assistant .markdown');
+    const body = app.page.locator('.turn.assistant .markdown');
     await body.waitFor();
     const html = await body.innerHTML();
     assert.doesNotMatch(html, /script|onerror|javascript:|iframe/i);
     await body.locator('a', { hasText: 'link' }).click();
-    assert.equal(await page.evaluate(() => (globalThis as unknown as Window).hacked), undefined);
+    assert.equal(await app.page.evaluate(() => (globalThis as unknown as Window).hacked), undefined);
   });
 
   it('turns file names in an answer into links that open the file at the line, and nothing else', async () => {
@@ -176,7 +168,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       'Not files: `../secrets.txt:1`, `/etc/passwd`, `C:/x.ts`, [web](https://example.com/a.ts), `a.b`, `npm test`, [up](../../x.ts#L2).',
     ].join('\n\n');
     await host({ type: 'turnEnd', turn: { id: 'f1', role: 'assistant', text } });
-    const links = page.locator('.turn.assistant .markdown a.file-link');
+    const links = app.page.locator('.turn.assistant .markdown a.file-link');
     assert.deepEqual(await links.allInnerTexts(), ['src/a.ts:12', 'the helper', 'README.md']);
     const posted = [];
     for (let i = 0; i < 3; i++) {
@@ -188,12 +180,12 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       { type: 'openFile', path: 'lib/b-c.ts', line: 3 },
       { type: 'openFile', path: 'README.md' },
     ]);
-    assert.equal(await page.locator('.turn.assistant .markdown a', { hasText: 'web' }).getAttribute('class'), null, 'a web link stays a web link');
+    assert.equal(await app.page.locator('.turn.assistant .markdown a', { hasText: 'web' }).getAttribute('class'), null, 'a web link stays a web link');
   });
 
   it('offers mentions on @: arrows and Enter choose, files and symbols come from the host picker', async () => {
     await input().pressSequentially('Explain @co');
-    const options = page.locator('.mention-popup').getByRole('option');
+    const options = app.page.locator('.mention-popup').getByRole('option');
     assert.deepEqual(await options.allInnerTexts(), ['@codebase search the workspace index']);
     await input().press('Enter');
     assert.equal(await input().inputValue(), 'Explain @codebase ');
@@ -204,8 +196,8 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.deepEqual(await lastSent(), { type: 'pickMention', kind: 'symbol' });
     assert.equal(await input().inputValue(), 'Explain @codebase and ');
     await host({ type: 'compose', attachments: [{ kind: 'symbol', label: 'Stack (src/stack.ts:3)', text: 'class Stack {}' }] });
-    await page.getByRole('button', { name: 'Remove Stack (src/stack.ts:3)' }).click();
-    assert.equal(await page.locator('.composer .chip').count(), 0);
+    await app.page.getByRole('button', { name: 'Remove Stack (src/stack.ts:3)' }).click();
+    assert.equal(await app.page.locator('.composer .chip').count(), 0);
   });
 
   it('renders an agent tool call with its risk, diff link and the four decisions', async () => {
@@ -226,7 +218,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       hunks: [{ oldStart: 3, newStart: 3, removed: ['return a - b;'], added: ['return a + b;', '// fixed'] }],
     };
     await host({ type: 'toolCall', card: { ...card, id: 'call1', diff } });
-    const first = page.locator('[data-call-id="call1"]');
+    const first = app.page.locator('[data-call-id="call1"]');
     assert.match(
       await first.innerText(),
       /edit_file src\/a\.ts \(lines 3-9\)[\s\S]*writes files[\s\S]*writes a file[\s\S]*Open in diff editor[\s\S]*waiting for your decision/,
@@ -237,15 +229,15 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
     assert.deepEqual(await change.locator('.diff-line.removed').allInnerTexts(), ['− return a - b;']);
     assert.deepEqual(await change.locator('.diff-line.added').allInnerTexts(), ['+ return a + b;', '+ // fixed']);
     assert.equal(await change.locator('.diff-hunk-head').innerText(), '@@ −3 +3 @@');
-    assert.equal((await page.locator('[data-turn-id="t3"] [role=status]').innerText()).trim(), 'Waiting for your approval');
-    assert.equal(await page.locator('[data-turn-id="t3"] .thinking').isVisible(), false, 'not "Thinking…" while the user is asked');
+    assert.equal((await app.page.locator('[data-turn-id="t3"] [role=status]').innerText()).trim(), 'Waiting for your approval');
+    assert.equal(await app.page.locator('[data-turn-id="t3"] .thinking').isVisible(), false, 'not "Thinking…" while the user is asked');
     await first.getByRole('button', { name: 'Open in diff editor' }).click();
     assert.deepEqual(await lastSent(), { type: 'showDiff', callId: 'call1' });
     await first.getByRole('button', { name: 'Allow for this session' }).click();
     assert.deepEqual(await lastSent(), { type: 'approval', callId: 'call1', decision: 'session' });
     await host({ type: 'toolCall', card: { ...card, id: 'call1', diff, state: 'done', result: 'edited 7 lines' } });
     assert.equal(await first.getByRole('button').count(), 0, 'no decision buttons once decided');
-    assert.equal(await page.locator('[data-turn-id="t3"] [role=status]').count(), 0, 'decided: no longer waiting');
+    assert.equal(await app.page.locator('[data-turn-id="t3"] [role=status]').count(), 0, 'decided: no longer waiting');
 
     assert.equal(await first.locator('.card-diff').getAttribute('open'), null, 'decided: the change is folded away');
     await host({
@@ -260,7 +252,7 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
         command: { line: 'npm test -- --grep "a b"', folder: 'packages/core' },
       },
     });
-    const second = page.locator('[data-call-id="call2"]');
+    const second = app.page.locator('[data-call-id="call2"]');
     assert.equal(await second.locator('.command-line').innerText(), 'npm test -- --grep "a b"', 'the exact command');
     assert.equal(await second.locator('.command-folder').innerText(), 'packages/core');
     assert.equal(await second.locator('.tool-reason').innerText(), 'Asks because: writes a file');
@@ -277,11 +269,11 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       type: 'turnEnd',
       turn: { id: 't4', role: 'assistant', text: '', error: "Pylot's engine stopped while answering.", action: 'restartSidecar' },
     });
-    await page.getByRole('alert').waitFor();
+    await app.page.getByRole('alert').waitFor();
     assert.equal(await input().inputValue(), 'Is anyone there?');
-    await page.getByRole('button', { name: 'Restart Engine' }).click();
+    await app.page.getByRole('button', { name: 'Restart Engine' }).click();
     assert.deepEqual(await lastSent(), { type: 'command', command: 'restartSidecar' });
-    await page.getByRole('button', { name: 'Retry' }).click();
+    await app.page.getByRole('button', { name: 'Retry' }).click();
     assert.deepEqual(await lastSent(), { type: 'retry', turnId: 't4' });
   });
 
@@ -294,14 +286,14 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       ],
     });
     await host({ type: 'showHistory' });
-    await page.getByLabel('Search chats by title').fill('PARSER');
-    assert.deepEqual(await page.locator('.history-open').allInnerTexts(), ['Fix the parser crash']);
-    await page.getByRole('button', { name: 'Delete chat Fix the parser crash' }).click();
+    await app.page.getByLabel('Search chats by title').fill('PARSER');
+    assert.deepEqual(await app.page.locator('.history-open').allInnerTexts(), ['Fix the parser crash']);
+    await app.page.getByRole('button', { name: 'Delete chat Fix the parser crash' }).click();
     assert.deepEqual(await lastSent(), { type: 'deleteChat', chatId: 'a' });
-    await page.getByLabel('Search chats by title').fill('');
-    await page.getByRole('button', { name: 'Explain the cache', exact: true }).click();
+    await app.page.getByLabel('Search chats by title').fill('');
+    await app.page.getByRole('button', { name: 'Explain the cache', exact: true }).click();
     assert.deepEqual(await lastSent(), { type: 'openChat', chatId: 'b' });
-    assert.ok(await page.getByLabel('Message to Pylot').isVisible(), 'back to the chat');
+    assert.ok(await app.page.getByLabel('Message to Pylot').isVisible(), 'back to the chat');
   });
 
   it('shows what had arrived of a running reply when it (re)loads mid-turn, and can stop it', async () => {
@@ -315,17 +307,17 @@ describe('the chat panel app', { timeout: 120_000 }, () => {
       busy: { turnId: 't9', text: 'Reading **now**', toolCalls: [card] },
       agentAvailable: true,
     });
-    await page.locator('.turn.assistant.streaming strong', { hasText: /^now$/ }).waitFor();
-    assert.equal(await page.locator('[data-call-id="call9"]').getByRole('button', { name: 'Allow once' }).count(), 1);
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await app.page.locator('.turn.assistant.streaming strong', { hasText: /^now$/ }).waitFor();
+    assert.equal(await app.page.locator('[data-call-id="call9"]').getByRole('button', { name: 'Allow once' }).count(), 1);
+    await app.page.getByRole('button', { name: 'Stop' }).click();
     assert.deepEqual(await lastSent(), { type: 'abort', turnId: 't9' });
   });
 
   it('marks Agent as unavailable until the agent is wired in', async () => {
     await host({ type: 'chat', chatId: 'c2', title: 'New chat', mode: 'ask', turns: [], agentAvailable: false });
-    await page.getByRole('combobox', { name: 'Mode' }).click();
-    await page.getByRole('option', { name: 'Agent (not available yet)' }).click();
+    await app.page.getByRole('combobox', { name: 'Mode' }).click();
+    await app.page.getByRole('option', { name: 'Agent (not available yet)' }).click();
     assert.equal((await sent()).filter((m) => m.type === 'setMode').length, 0, 'choosing it does nothing');
-    assert.equal((await page.getByRole('combobox', { name: 'Mode' }).innerText()).trim(), 'Ask');
+    assert.equal((await app.page.getByRole('combobox', { name: 'Mode' }).innerText()).trim(), 'Ask');
   });
 });

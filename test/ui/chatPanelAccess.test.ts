@@ -2,23 +2,15 @@
 // operated by keyboard, axe-core's findings, the focus when a turn ends, edit and resend, copy and
 // retry an answer, the context use, and the mode dropdown keeping the chosen mode.
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import type { ChatHostMessage, ChatWebviewMessage } from '../../protocol/chat';
+import { describe, it } from 'node:test';
+import type { ChatWebviewMessage } from '../../protocol/chat';
 import { blocking, runAxe } from '../rig/axe';
 import { focusedName } from '../rig/browser';
 import { useChatApp, type AppWindow } from '../rig/chatApp';
 
 describe('the chat panel app by keyboard, and its chat features', { timeout: 120_000 }, () => {
   const app = useChatApp();
-  const host = (message: ChatHostMessage) => app.host(message);
-  const sent = () => app.sent();
-  const lastSent = () => app.lastSent();
-  const input = () => app.input();
-  let page: Page;
-  beforeEach(() => {
-    page = app.page;
-  });
+  const { host, sent, lastSent, input } = app;
 
   it('reaches every control by Tab, operates it by keyboard, and axe finds nothing serious', async () => {
     await host({ type: 'model', model: { state: 'ready', name: 'coder', contextSize: 4096 } });
@@ -42,8 +34,8 @@ describe('the chat panel app by keyboard, and its chat features', { timeout: 120
     const reached = new Set<string>();
     await input().focus();
     for (let i = 0; i < 30; i++) {
-      reached.add(await focusedName(page.mainFrame()));
-      await page.keyboard.press('Tab');
+      reached.add(await focusedName(app.page.mainFrame()));
+      await app.page.keyboard.press('Tab');
     }
     for (const name of [
       'Mode',
@@ -62,10 +54,10 @@ describe('the chat panel app by keyboard, and its chat features', { timeout: 120
     ])
       assert.ok(reached.has(name), `Tab reaches "${name}" (reached: ${[...reached].join(' | ')})`);
     // Operable: Enter on the focused Allow once decides.
-    await page.locator('[data-call-id="callK"]').getByRole('button', { name: 'Allow once' }).focus();
-    await page.keyboard.press('Enter');
+    await app.page.locator('[data-call-id="callK"]').getByRole('button', { name: 'Allow once' }).focus();
+    await app.page.keyboard.press('Enter');
     assert.deepEqual(await lastSent(), { type: 'approval', callId: 'callK', decision: 'once' });
-    const axe = await runAxe(page);
+    const axe = await runAxe(app.page);
     console.log(
       `axe (chat panel app): ${JSON.stringify(axe.counts)} nodes by impact; ${axe.violations.map((v) => `${v.impact} ${v.id}`).join(', ') || 'none'}`,
     );
@@ -74,7 +66,7 @@ describe('the chat panel app by keyboard, and its chat features', { timeout: 120
 
   it('tells the host the draft once typing pauses (read-ahead), not an empty one, not once sent', async () => {
     await input().fill('How do I sort a map?');
-    await page.waitForFunction(() => (globalThis as unknown as AppWindow).sent.some((m) => m.type === 'draft'));
+    await app.page.waitForFunction(() => (globalThis as unknown as AppWindow).sent.some((m) => m.type === 'draft'));
     assert.deepEqual(
       (await sent()).filter((m) => m.type === 'draft'),
       [{ type: 'draft', text: 'How do I sort a map?', mode: 'ask', attachments: [] }],
@@ -96,14 +88,14 @@ describe('the chat panel app by keyboard, and its chat features', { timeout: 120
     await input().press('Enter');
     const send = (await lastSent()) as Extract<ChatWebviewMessage, { type: 'send' }>;
     await host({ type: 'turnStart', user: { id: `${send.turnId}-user`, role: 'user', text: 'Why?' }, replyId: send.turnId });
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await app.page.getByRole('button', { name: 'Stop' }).click();
     await host({ type: 'turnEnd', turn: { id: send.turnId, role: 'assistant', text: 'Because.', stopped: true } });
-    await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
+    await app.page.getByRole('button', { name: 'Send', exact: true }).waitFor();
     assert.equal(
-      await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document.activeElement.tagName),
+      await app.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document.activeElement.tagName),
       'VSCODE-TEXTAREA',
     );
-    await page.keyboard.type('and then?');
+    await app.page.keyboard.type('and then?');
     assert.equal(await input().inputValue(), 'and then?', 'typing goes straight into the composer');
   });
 
@@ -123,11 +115,11 @@ describe('the chat panel app by keyboard, and its chat features', { timeout: 120
         { id: 'a2', role: 'assistant', text: 'A FIFO list.', usage },
       ],
     });
-    assert.equal(await page.locator('.context-use').innerText(), '1,024 / 4,096 tokens', 'the last prompt against the context');
-    await page.getByRole('button', { name: 'Switch the chat model' }).click();
+    assert.equal(await app.page.locator('.context-use').innerText(), '1,024 / 4,096 tokens', 'the last prompt against the context');
+    await app.page.getByRole('button', { name: 'Switch the chat model' }).click();
     assert.deepEqual(await lastSent(), { type: 'command', command: 'selectModel' });
 
-    const turn = (id: string) => page.locator(`.turn[data-turn-id="${id}"]`);
+    const turn = (id: string) => app.page.locator(`.turn[data-turn-id="${id}"]`);
     await turn('a1').getByRole('button', { name: 'Copy answer' }).click();
     assert.deepEqual(await lastSent(), { type: 'code', action: 'copy', code: 'A **LIFO** list.' }, 'the whole answer, as written');
     assert.equal(await turn('a1').getByRole('button', { name: 'Retry' }).isVisible(), false, 'an older answer is not retried');
@@ -135,7 +127,7 @@ describe('the chat panel app by keyboard, and its chat features', { timeout: 120
     assert.deepEqual(await lastSent(), { type: 'retry', turnId: 'a2' });
 
     await turn('q1').getByRole('button', { name: 'Edit and resend' }).click();
-    const edit = page.getByLabel('Edit your message');
+    const edit = app.page.getByLabel('Edit your message');
     assert.equal(await edit.inputValue(), 'What is a stack?');
     await edit.press('Escape');
     assert.equal(await turn('q1').locator('.user-text').innerText(), 'What is a stack?', 'Escape puts the question back');
@@ -150,15 +142,15 @@ describe('the chat panel app by keyboard, and its chat features', { timeout: 120
   });
 
   it('keeps the chosen mode on show when a new chat comes and when Agent becomes available', async () => {
-    const mode = page.getByRole('combobox', { name: 'Mode' });
+    const mode = app.page.getByRole('combobox', { name: 'Mode' });
     await mode.click();
-    await page.getByRole('option', { name: 'Agent', exact: true }).click();
+    await app.page.getByRole('option', { name: 'Agent', exact: true }).click();
     assert.deepEqual(await lastSent(), { type: 'setMode', mode: 'agent' });
     await host({ type: 'chat', chatId: 'c6', title: 'New chat', mode: 'agent', turns: [], agentAvailable: true });
     assert.equal((await mode.innerText()).trim(), 'Agent', 'a new chat stays in Agent');
     await host({ type: 'chat', chatId: 'c7', title: 'New chat', mode: 'ask', turns: [], agentAvailable: false });
     await host({ type: 'chat', chatId: 'c7', title: 'New chat', mode: 'architect', turns: [], agentAvailable: true });
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // the select reads its options again
+    await app.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // the select reads its options again
     assert.equal((await mode.innerText()).trim(), 'Architect');
   });
 });

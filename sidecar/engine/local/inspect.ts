@@ -8,7 +8,8 @@ import { ErrorCodes, PylotError } from '../../../protocol/rpc';
 import { formatBytes } from '../../../protocol/units';
 import type { Runtime } from '../runtime';
 import { describeError } from '../../log';
-import { checkModelFile, headerTimeoutMs, missingKeyProblem } from '../../models/gguf/modelFile';
+import { headerTimeoutMs, missingKeyProblem } from '../../models/gguf/modelFile';
+import { readModelHeader } from '../../models/headerInsights';
 import { guardTokenizer } from '../safeText';
 
 export interface InspectedModel {
@@ -27,27 +28,16 @@ export async function inspectModel(runtime: Runtime, modelPath: string, signal?:
   if (!path.isAbsolute(modelPath)) {
     throw new PylotError(ErrorCodes.ModelNotFound, `The model path must be absolute: "${modelPath}".`);
   }
-  // node-llama-cpp's header reader trusts the counts in a header: nothing reaches it unchecked.
-  const checked = await checkModelFile(modelPath, signal ? { signal } : {});
+  const header = await readModelHeader(runtime, modelPath, skippedKeys, signal);
+  const { checked } = header;
   if (!checked.ok) throw new PylotError(checked.code, checked.message);
-
-  let info: GgufFileInfo;
-  let insights: GgufInsights;
-  const timeout = AbortSignal.timeout(headerTimeoutMs);
-  try {
-    info = await runtime.lib.readGgufFileInfo(modelPath, {
-      sourceType: 'filesystem',
-      ignoreKeys: skippedKeys,
-      logWarnings: false,
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    insights = await runtime.lib.GgufInsights.from(info, runtime.llama);
-  } catch (error) {
-    if (signal?.aborted) throw new PylotError(ErrorCodes.Cancelled, `Loading ${name} was cancelled.`);
-    if (timeout.aborted)
+  if (!header.ok) {
+    if (header.why === 'cancelled') throw new PylotError(ErrorCodes.Cancelled, `Loading ${name} was cancelled.`);
+    if (header.why === 'timeout')
       throw new PylotError(ErrorCodes.Timeout, `${name}'s header could not be read within ${headerTimeoutMs / 1000} s; is it on a slow or disconnected drive?`);
-    throw new PylotError(ErrorCodes.ModelInvalid, `${name}'s GGUF header cannot be read (${describeError(error)}).`);
+    throw new PylotError(ErrorCodes.ModelInvalid, `${name}'s GGUF header cannot be read (${describeError(header.error)}).`);
   }
+  const { info, insights } = header;
   if (!insights.isSupportedByLlamaCpp) {
     const arch = info.metadata.general?.architecture ?? 'unknown';
     throw new PylotError(ErrorCodes.ModelInvalid, `${name} uses the "${arch}" architecture, which this llama.cpp build does not support.`);

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PylotApi } from '../../../extension/main';
-import { acceptGhostText, functionEditor, otherScript, pylot, script, setting, testModels, waitFor } from './helpers';
+import { acceptGhostText, functionEditor, otherScript, pylot, script, setting, testModels, useSettings, waitFor } from './helpers';
 
 suite('Pylot in a real VS Code', () => {
   const models = testModels();
@@ -13,14 +13,8 @@ suite('Pylot in a real VS Code', () => {
 
   suiteSetup(async () => {
     api = await pylot();
-    await setting('threads', 1);
   });
-
-  suiteTeardown(async () => {
-    await setting('models.completion', undefined);
-    await setting('threads', undefined);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  useSettings({ threads: 1 }, ['models.completion']);
 
   test('activates cheaply and leaves the engine for first use', async () => {
     console.log(`activation took ${api.activationMs.toFixed(1)} ms in the extension host`);

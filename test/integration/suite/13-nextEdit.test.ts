@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { nextEditDocument } from './fixtureScripts';
-import { acceptGhostText, pylot, script, setting, sleep, testModels, waitFor } from './helpers';
+import { acceptGhostText, pylot, replaceMatch, script, setting, sleep, testModels, waitFor, workspaceFolder } from './helpers';
 
 const tab = () => vscode.commands.executeCommand<string | undefined>('pylot.nextEdit.tab');
 
@@ -17,9 +17,7 @@ suite('Pylot next edits', () => {
   suiteSetup(async () => {
     const api = await pylot();
     await api.sidecar.ensureStarted();
-    const first = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(first, 'the integration run opens a workspace folder');
-    folder = first;
+    folder = workspaceFolder();
   });
 
   teardown(async () => {
@@ -34,21 +32,11 @@ suite('Pylot next edits', () => {
     return vscode.window.showTextDocument(uri);
   }
 
-  /** Replaces `find` (its `nth` match) the way a user's rename would reach the mirror. */
-  async function change(editor: vscode.TextEditor, find: string, replace: string, nth = 0): Promise<void> {
-    const text = editor.document.getText();
-    let at = -1;
-    for (let i = 0; i <= nth; i++) at = text.indexOf(find, at + 1);
-    assert.ok(at >= 0, `${find} is in the document`);
-    const range = new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(at + find.length));
-    assert.ok(await editor.edit((builder) => builder.replace(range, replace)));
-  }
-
   const source = 'function total(items: number[]) {\n  let sum = 0;\n  for (const x of items) sum += x;\n  return sum;\n}\n';
 
   test('a renamed local: Tab jumps to its other use, Tab accepts (one undo), the next follows, Esc dismisses', async () => {
     const editor = await open('cart.ts', source);
-    await change(editor, 'sum', 'subtotal');
+    await replaceMatch(editor, 'sum', 'subtotal');
     assert.equal(await waitFor('the suggestion at the other use', async () => (await tab()) === 'jumped' && 'jumped'), 'jumped');
     assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [2, 25], 'the cursor is at the other use');
     assert.equal(editor.document.getText(), source.replace('let sum', 'let subtotal'), 'jumping changes nothing');
@@ -127,7 +115,7 @@ suite('Pylot next edits', () => {
   test('on demand: nothing until asked, then the suggestion', async () => {
     await setting('nextEdit.mode', 'onDemand');
     const editor = await open('demand.ts', source);
-    await change(editor, 'sum', 'acc');
+    await replaceMatch(editor, 'sum', 'acc');
     await sleep(1_500);
     assert.equal(await tab(), undefined, 'no eager suggestion');
     assert.equal(await vscode.commands.executeCommand('pylot.nextEdit.suggest'), 2);
@@ -139,12 +127,12 @@ suite('Pylot next edits', () => {
   test('off for one language, still on for another', async () => {
     await vscode.workspace.getConfiguration('pylot', { languageId: 'typescript' }).update('nextEdit.mode', 'off', vscode.ConfigurationTarget.Global, true);
     const typescript = await open('off.ts', source);
-    await change(typescript, 'sum', 'acc');
+    await replaceMatch(typescript, 'sum', 'acc');
     await sleep(1_500);
     assert.equal(await tab(), undefined, 'no eager suggestion in TypeScript');
     assert.equal(await vscode.commands.executeCommand('pylot.nextEdit.suggest'), 0, 'nor on demand');
     const python = await open('on.py', 'def total(items):\n    acc = 0\n    for x in items:\n        acc += x\n    return acc\n');
-    await change(python, 'acc', 'subtotal');
+    await replaceMatch(python, 'acc', 'subtotal');
     assert.equal(await waitFor('the Python suggestion', async () => (await tab()) === 'jumped' && 'jumped'), 'jumped');
     assert.equal(python.selection.active.line, 3);
   });
@@ -153,22 +141,22 @@ suite('Pylot next edits', () => {
     await vscode.commands.executeCommand('pylot.nextEdit.snooze');
     try {
       const editor = await open('snooze.ts', source);
-      await change(editor, 'sum', 'acc');
+      await replaceMatch(editor, 'sum', 'acc');
       await sleep(1_500);
       assert.equal(await tab(), undefined, 'snoozed');
     } finally {
       await vscode.commands.executeCommand('pylot.nextEdit.snooze');
     }
     const editor = await open('awake.ts', source);
-    await change(editor, 'sum', 'acc');
+    await replaceMatch(editor, 'sum', 'acc');
     assert.equal(await waitFor('the suggestion once awake', async () => (await tab()) === 'jumped' && 'jumped'), 'jumped');
   });
 
   test('nothing in a .env file', async () => {
     const text = 'KEY=old\nOTHER=old\nTHIRD=old\n';
     const editor = await open('.env', text);
-    await change(editor, 'old', 'new');
-    await change(editor, 'old', 'new');
+    await replaceMatch(editor, 'old', 'new');
+    await replaceMatch(editor, 'old', 'new');
     await sleep(1_500);
     assert.equal(await tab(), undefined);
     assert.equal(await vscode.commands.executeCommand('pylot.nextEdit.suggest'), 0);
@@ -190,7 +178,7 @@ suite('Pylot next edits', () => {
       await acceptGhostText(editor, script, 180_000);
       assert.ok(await editor.edit((builder) => builder.replace(editor.document.lineAt(3).range, '  ')));
       // …but not while a next edit is shown.
-      await change(editor, 'sum', 'total');
+      await replaceMatch(editor, 'sum', 'total');
       assert.equal(await vscode.commands.executeCommand('pylot.nextEdit.suggest'), 1);
       editor.selection = new vscode.Selection(3, 2, 3, 2);
       for (let i = 0; i < 3; i++) {

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { pylot, waitFor } from './helpers';
+import { pylot, replaceMatch, waitFor, workspaceFolder } from './helpers';
 
 const tab = () => vscode.commands.executeCommand<string | undefined>('pylot.nextEdit.tab');
 const lines = (...text: string[]) => text.join('\n') + '\n';
@@ -20,9 +20,7 @@ suite('Pylot next edits: the rename provider', () => {
   suiteSetup(async () => {
     const api = await pylot();
     await api.sidecar.ensureStarted();
-    const first = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(first, 'the integration run opens a workspace folder');
-    folder = first;
+    folder = workspaceFolder();
   });
 
   teardown(async () => {
@@ -40,15 +38,9 @@ suite('Pylot next edits: the rename provider', () => {
     return vscode.window.showTextDocument(uriOf(name));
   }
 
-  /** Types `replace` over the `nth` match of `find`, as a user's rename reaches the mirror. */
+  /** Types `replace` over the `nth` match of `find`, the cursor left after it, as a user's rename. */
   async function change(editor: vscode.TextEditor, find: string, replace: string, nth = 0): Promise<void> {
-    const text = editor.document.getText();
-    let at = -1;
-    for (let i = 0; i <= nth; i++) at = text.indexOf(find, at + 1);
-    assert.ok(at >= 0, `${find} is in the document`);
-    const range = new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(at + find.length));
-    assert.ok(await editor.edit((builder) => builder.replace(range, replace)));
-    const end = editor.document.positionAt(at + replace.length);
+    const end = await replaceMatch(editor, find, replace, nth);
     editor.selection = new vscode.Selection(end, end);
   }
 

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PylotApi } from '../../../extension/main';
 import { demoChat } from './fixtureScripts';
-import { pylot, setting, testModels, waitFor } from './helpers';
+import { pylot, setting, testModels, useSettings, waitFor } from './helpers';
 import { startScriptedChatServer } from './scriptedChatServer';
 
 const createFile: vscode.LanguageModelChatTool = {
@@ -31,13 +31,8 @@ suite("VS Code's language-model API", () => {
 
   suiteSetup(async () => {
     api = await pylot();
-    await setting('threads', 1);
   });
-
-  suiteTeardown(async () => {
-    await setting('models.chat', undefined);
-    await setting('threads', undefined);
-  });
+  useSettings({ threads: 1 }, ['models.chat']);
 
   test('offers no Pylot model while no chat model is set', async () => {
     await setting('models.chat', undefined);

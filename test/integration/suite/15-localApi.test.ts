@@ -7,20 +7,15 @@ import * as vscode from 'vscode';
 import type { PylotApi } from '../../../extension/main';
 import { demoChat } from './fixtureScripts';
 import { freePort } from '../../rig/ports';
-import { pylot, setting, testModels, waitFor } from './helpers';
+import { pylot, setting, testModels, useSettings, waitFor } from './helpers';
 
 suite('The local API', () => {
   let api: PylotApi;
 
   suiteSetup(async () => {
     api = await pylot();
-    await setting('threads', 1);
-    await setting('models.chat', testModels().demoChat);
   });
-
-  suiteTeardown(async () => {
-    for (const key of ['localApi.enabled', 'localApi.port', 'models.chat', 'threads']) await setting(key, undefined);
-  });
+  useSettings({ threads: 1, 'models.chat': testModels().demoChat }, ['localApi.enabled', 'localApi.port']);
 
   test('is off by default: no status bar item, no port', () => {
     assert.equal(api.localApi().state.url, undefined);

@@ -28,13 +28,18 @@ suite('Pylot review flow', () => {
     root = vscode.workspace.workspaceFolders![0]!.uri;
   });
 
-  test('refactor: the review shows old and new lines with Accept / Reject lenses; reject one, accept the other; one undo', async () => {
+  /** Opens `source`, selects its lines and runs Refactor… with the fake model proposing `proposed`: the editor, the review shown, and the command's outcome. */
+  async function refactorUnderReview() {
     const editor = await openFile(source);
     editor.selection = new vscode.Selection(0, 0, 2, 15);
     chat.fake.answer({ code: proposed });
     const shown = nextReview();
-    const outcome = vscode.commands.executeCommand<{ kind: string }>('pylot.refactor', 'use const');
-    const review = await shown;
+    const outcome = vscode.commands.executeCommand<{ kind: string; detail?: string } | undefined>('pylot.refactor', 'use const');
+    return { editor, review: await shown, outcome };
+  }
+
+  test('refactor: the review shows old and new lines with Accept / Reject lenses; reject one, accept the other; one undo', async () => {
+    const { editor, review, outcome } = await refactorUnderReview();
     const view = await reviewEditor(review, pendingView);
     assert.equal(editor.document.getText(), source, 'nothing changes before the user decides');
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', review.viewUri)) ?? [];
@@ -56,12 +61,7 @@ suite('Pylot review flow', () => {
   });
 
   test('refactor: a file edited while under review is refused, the edit kept and nothing applied', async () => {
-    const editor = await openFile(source);
-    editor.selection = new vscode.Selection(0, 0, 2, 15);
-    chat.fake.answer({ code: proposed });
-    const shown = nextReview();
-    const outcome = vscode.commands.executeCommand<{ kind: string; detail?: string }>('pylot.refactor', 'use const');
-    const review = await shown;
+    const { editor, review, outcome } = await refactorUnderReview();
     await reviewEditor(review, pendingView);
     await editElsewhere(editor.document);
     const ended = await outcome;
@@ -85,12 +85,7 @@ suite('Pylot review flow', () => {
   });
 
   test('closing the review editor rejects the change: nothing written, the command ends', async () => {
-    const editor = await openFile(source);
-    editor.selection = new vscode.Selection(0, 0, 2, 15);
-    chat.fake.answer({ code: proposed });
-    const shown = nextReview();
-    const outcome = vscode.commands.executeCommand<{ kind: string }>('pylot.refactor', 'use const');
-    const review = await shown;
+    const { editor, review, outcome } = await refactorUnderReview();
     await reviewEditor(review, pendingView);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     assert.equal((await outcome)?.kind, 'rejected');
@@ -249,13 +244,18 @@ suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
     await server.close();
   });
 
-  test('allowed, the edit is reviewed per hunk: reject one, accept the other; saved; the model hears what was kept; one undo', async () => {
+  /** Asks the agent to use const in the file; it proposes the edit, which an allowing UI lets through to its review: the UI, the turn, the review shown. */
+  async function agentEditUnderReview(signal?: AbortSignal) {
     const api = await pylot();
     server.reply(edit, done);
     const ui = new AllowingUi();
     const shown = nextReview();
-    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui);
-    const review = await shown;
+    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui, signal);
+    return { ui, turn, review: await shown };
+  }
+
+  test('allowed, the edit is reviewed per hunk: reject one, accept the other; saved; the model hears what was kept; one undo', async () => {
+    const { ui, turn, review } = await agentEditUnderReview();
     const view = await reviewEditor(review, pendingView);
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), source, 'nothing written while reviewing');
     await decideWithKeys(view);
@@ -271,13 +271,8 @@ suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
   });
 
   test("the agent's Stop closes an open review: the rest rejected, nothing written, the file on disk unchanged", async () => {
-    const api = await pylot();
-    server.reply(edit, done);
-    const ui = new AllowingUi();
-    const shown = nextReview();
     const stop = new AbortController();
-    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui, stop.signal);
-    const review = await shown;
+    const { turn, review } = await agentEditUnderReview(stop.signal);
     const view = await reviewEditor(review, pendingView);
     // One hunk decided, one still open when the user stops the agent.
     await vscode.commands.executeCommand('pylot.review.acceptHunk');
@@ -293,12 +288,7 @@ suite('Pylot review flow: agent edits (pylot.agent.reviewEdits)', () => {
   });
 
   test('the file edited while the agent edit is reviewed: nothing written, and the model is told', async () => {
-    const api = await pylot();
-    server.reply(edit, done);
-    const ui = new AllowingUi();
-    const shown = nextReview();
-    const turn = api.agent.runAgentTurn({ task: 'use const in agent-review.ts' }, ui);
-    const review = await shown;
+    const { ui, turn, review } = await agentEditUnderReview();
     await reviewEditor(review, pendingView);
     const document = await vscode.workspace.openTextDocument(file);
     await editElsewhere(document);

@@ -1,5 +1,6 @@
-// Shared by the integration tests: the extension's API, settings, fixture models, polling, a
-// scripted chat server as the chat model, and the review a command shows.
+// Shared by the integration tests: the extension's API, settings (and a suite's own), fixture models,
+// polling, a scripted chat server as the chat model, and the review a command shows.
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PylotApi } from '../../../extension/main';
 import type { PendingReview } from '../../../extension/review/reviewSession';
@@ -18,6 +19,13 @@ export async function pylot(): Promise<PylotApi> {
   const extension = vscode.extensions.getExtension<PylotApi>('pylot.pylot');
   if (!extension) throw new Error('the Pylot extension is not installed in this VS Code');
   return extension.isActive ? extension.exports : extension.activate();
+}
+
+/** The folder the integration run opens as the workspace. */
+export function workspaceFolder(): vscode.WorkspaceFolder {
+  const first = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(first, 'the integration run opens a workspace folder');
+  return first;
 }
 
 export async function setting(key: string, value: unknown): Promise<void> {
@@ -67,6 +75,21 @@ export async function acceptGhostText(editor: vscode.TextEditor, text: string, t
 }
 
 /**
+ * Registers a suite's hooks: `values` set before its tests (after the setup hooks registered
+ * before this call), and after them `alsoReset` and then those settings back to their defaults, and
+ * every editor closed.
+ */
+export function useSettings(values: Record<string, unknown>, alsoReset: readonly string[] = []): void {
+  suiteSetup(async () => {
+    for (const [key, value] of Object.entries(values)) await setting(key, value);
+  });
+  suiteTeardown(async () => {
+    for (const key of [...alsoReset, ...Object.keys(values).reverse()]) await setting(key, undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+}
+
+/**
  * Registers a suite's hooks that make a scripted OpenAI-compatible server (as the server profile
  * `profile`) the chat model: its queue cleared before each test, every editor closed after each,
  * the settings cleared and the server closed after the suite.
@@ -92,6 +115,17 @@ export function useFakeChatModel(profile: string): { readonly fake: FakeChatServ
       return fake;
     },
   };
+}
+
+/** Replaces the `nth` match of `find` in `editor` with `replace`, as a user's rename reaches the mirror; returns where the new text ends. */
+export async function replaceMatch(editor: vscode.TextEditor, find: string, replace: string, nth = 0): Promise<vscode.Position> {
+  const text = editor.document.getText();
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = text.indexOf(find, at + 1);
+  assert.ok(at >= 0, `${find} is in the document`);
+  const range = new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(at + find.length));
+  assert.ok(await editor.edit((builder) => builder.replace(range, replace)));
+  return editor.document.positionAt(at + replace.length);
 }
 
 /** The next review editor Pylot shows (a refactor, chat's Apply, an agent edit, inline edit). */

@@ -14,6 +14,8 @@ export interface ScriptedChatServer {
   readonly requests: Array<Array<{ role: string; content: string }>>;
   /** The tools (OpenAI `tools`) each chat request offered, by name; empty where it offered none. */
   readonly toolNames: string[][];
+  /** This server as a `pylot.servers` profile called `name` (no retries: a test sees each failure). */
+  profile(name: string): { name: string; api: 'openai-compatible'; baseUrl: string; model: string; retries: 0 };
   close(): Promise<void>;
 }
 
@@ -46,12 +48,14 @@ export async function startScriptedChatServer(model = 'scripted-agent'): Promise
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     reply: (...texts) => queue.push(...texts),
     clear: () => queue.splice(0),
     requests,
     toolNames,
+    profile: (name) => ({ name, api: 'openai-compatible', baseUrl: url, model, retries: 0 }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
