@@ -16,7 +16,7 @@ import type { Reviews } from '../review/reviewSession';
 import { ExternalSources } from './externalSources';
 import { registerPylotTools } from '../lm/pylotTools';
 import type { AgentUi } from './ui';
-import { VsCodeAgentUi } from './vscodeAgentUi';
+import { VsCodeAgentUi, type ShownPick } from './vscodeAgentUi';
 
 export type { AgentTurnRequest, AgentTurnResult } from './agentService';
 export type { AgentUi, ApprovalDecision, ApprovalRequest, ProposedChange } from './ui';
@@ -27,6 +27,8 @@ export interface AgentApi {
   checkpoints(): Checkpoint[];
   /** Restores the files as they were before the turn `turnId` (undoing it and every later turn). */
   restoreCheckpoint(turnId: string): Promise<RestoreReport>;
+  /** Each QuickPick Pylot: Run Agent puts on screen (approvals, an edit's changes), as the user reads it. */
+  readonly onDidShowPick: vscode.Event<ShownPick>;
 }
 
 export function registerAgent(
@@ -43,23 +45,26 @@ export function registerAgent(
   const storage = context.storageUri ?? context.globalStorageUri;
   const outputsFolder = storage.scheme === 'file' ? path.join(storage.fsPath, 'agent-output') : undefined;
   const external = new ExternalSources(log, String(context.extension.packageJSON.version ?? '0.0.0'));
+  const picks = new vscode.EventEmitter<ShownPick>();
   const service = new AgentService(sidecar, models, preview, log, searchCode, proposalDecided, outputsFolder, (signal) => external.forTurn(signal));
   const api: AgentApi = {
     runAgentTurn: (request, ui, signal) => service.runAgentTurn(request, ui, signal),
     checkpoints: () => service.checkpoints.list(),
     restoreCheckpoint: (turnId) => service.restoreCheckpoint(turnId),
+    onDidShowPick: picks.event,
   };
   context.subscriptions.push(
     service,
+    picks,
     external,
     ...registerPylotTools(searchCode, preview),
-    vscode.commands.registerCommand('pylot.runAgent', (task?: string) => runAgentCommand(api, log, task)),
+    vscode.commands.registerCommand('pylot.runAgent', (task?: string) => runAgentCommand(api, new VsCodeAgentUi(log, (pick) => picks.fire(pick)), log, task)),
     vscode.commands.registerCommand('pylot.restoreCheckpoint', () => restoreCommand(api)),
   );
   return api;
 }
 
-async function runAgentCommand(api: AgentApi, log: Log, preset?: string): Promise<AgentTurnResult | undefined> {
+async function runAgentCommand(api: AgentApi, ui: VsCodeAgentUi, log: Log, preset?: string): Promise<AgentTurnResult | undefined> {
   const task =
     typeof preset === 'string' && preset
       ? preset
@@ -77,7 +82,7 @@ async function runAgentCommand(api: AgentApi, log: Log, preset?: string): Promis
       (_progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return api.runAgentTurn({ task }, new VsCodeAgentUi(log), abort.signal);
+        return api.runAgentTurn({ task }, ui, abort.signal);
       },
     );
     log.info`Agent: ${result.outcome} after ${result.steps} steps`;

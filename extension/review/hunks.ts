@@ -119,10 +119,18 @@ export function keepHunks(oldText: string, newText: string, rejected: Iterable<n
   const dropped = new Set(rejected);
   const kept = hunks.filter((_, index) => !dropped.has(index));
   if (kept.length === hunks.length) return { text: newText, kept: kept.length, total: hunks.length };
-  // The offsets assume one line ending throughout; with mixed ones a part cannot be placed exactly.
+  const eol = partLineEnding(oldText);
+  if (eol === undefined) return undefined;
+  return { text: applyChanges(oldText, hunkChanges(oldText, kept, eol)), kept: kept.length, total: hunks.length };
+}
+
+/**
+ * The line ending a part of a change to `oldText` is placed with; undefined when the text mixes CRLF
+ * and LF (the offsets assume one line ending throughout, so a part cannot be placed exactly).
+ */
+export function partLineEnding(oldText: string): string | undefined {
   const crlf = oldText.split('\r\n').length - 1;
   const lf = oldText.split('\n').length - 1;
   if (crlf > 0 && crlf < lf) return undefined;
-  const eol = crlf ? '\r\n' : '\n';
-  return { text: applyChanges(oldText, hunkChanges(oldText, kept, eol)), kept: kept.length, total: hunks.length };
+  return crlf ? '\r\n' : '\n';
 }

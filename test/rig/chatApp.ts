@@ -26,6 +26,13 @@ export interface ChatApp {
   lastSent(): Promise<ChatWebviewMessage | undefined>;
   /** The composer's text area. */
   input(): Locator;
+  /**
+   * Reloads the app as VS Code reloads a webview: a fresh page that keeps only what the app saved
+   * with setState. Nothing is sent to it: the test sends what the host sends on `ready`.
+   */
+  reload(): Promise<void>;
+  /** What the app saved with setState. */
+  state(): Promise<unknown>;
 }
 
 /** Registers the suite's hooks: one browser, and before each test a freshly loaded app with an empty chat. */
@@ -63,20 +70,25 @@ export function useChatApp(): ChatApp {
   });
   after(() => browser?.close());
 
-  beforeEach(async () => {
+  const state = () => page.evaluate(() => (globalThis as unknown as AppWindow).state);
+  const load = async (saved: unknown) => {
     const [script, style] = await Promise.all([readFile(path.join(root, 'dist/chat.js'), 'utf8'), readFile(path.join(root, 'media/chat.css'), 'utf8')]);
     // A fresh window: setContent alone keeps the last test's timers (a composer's read-ahead draft) running.
     await page.goto('about:blank');
     await page.setContent(
       `<!DOCTYPE html><html lang="en"><head><title>Pylot Chat</title><style>${style}</style></head><body><div id="chat-app"></div></body></html>`,
     );
-    await page.evaluate(() => {
+    await page.evaluate((s) => {
       const w = globalThis as unknown as AppWindow;
       w.sent = [];
-      w.state = undefined; // no draft left over from the previous test
+      w.state = s;
       w.acquireVsCodeApi = () => ({ postMessage: (m: ChatWebviewMessage) => w.sent.push(m), getState: () => w.state, setState: (s: unknown) => (w.state = s) });
-    });
+    }, saved);
     await page.addScriptTag({ content: script });
+  };
+
+  beforeEach(async () => {
+    await load(undefined); // no draft left over from the previous test
     await host({ type: 'chat', chatId: 'c1', title: 'New chat', mode: 'ask', turns: [], agentAvailable: true });
   });
 
@@ -88,5 +100,7 @@ export function useChatApp(): ChatApp {
     sent,
     lastSent: async () => (await sent()).at(-1),
     input: () => page.getByLabel('Message to Pylot'),
+    reload: async () => load(await state()),
+    state,
   };
 }

@@ -1,7 +1,8 @@
 // An agent edit reviewed per change in its card, keyboard only, in Chromium against the packaged
 // .vsix: the waiting card takes the focus (Allow once) as it appears, one change is rejected and the
 // other kept in the inline diff, Allow once writes exactly the kept change, one Ctrl+Z takes it back;
-// and the agent's Stop while the card waits closes the review with nothing written.
+// and the agent's Stop while the card waits closes the review with nothing written; a panel reloaded
+// while the card waits still shows the rejected change, and Allow once writes exactly the kept one.
 // Screenshots go to out/test-results/ui/.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -13,11 +14,13 @@ import {
   focusedName,
   openChatPanel,
   openFile,
+  runCommand,
   runCommandByKeyboard,
   screenshots,
   waitForAgentMode,
   waitForFile,
   waitForFocus,
+  webviewFrame,
 } from '../rig/browser';
 import { openWorkbench, type Workbench } from '../rig/workbench';
 import { startScriptedChatServer, type ScriptedChatServer } from '../integration/suite/scriptedChatServer';
@@ -77,7 +80,7 @@ describe('an agent edit reviewed per change in its card, by keyboard', { timeout
   });
 
   after(async () => {
-    await workbench?.close({ keepLogs: passed < 2 });
+    await workbench?.close({ keepLogs: passed < 3 });
     await model?.close();
   });
 
@@ -155,6 +158,39 @@ describe('an agent edit reviewed per change in its card, by keyboard', { timeout
     assert.equal(model.requests.length, asked + 1, 'the model was not asked again after Stop');
     await shots.take('stopped');
     model.clear();
+    passed += 1;
+  });
+
+  it('the panel reloaded while the card waits still shows the rejected change; Allow once writes exactly the kept one', async () => {
+    const shots = await screenshots(page, 'agent-review-reload');
+    await writeFile(file, original);
+    model.reply(editCall, answer('Kept one change after a reload.'));
+    await askByKeyboard('Use const in consts.ts, then reload');
+    await pendingCard().waitFor({ timeout });
+    await pendingCard().getByRole('button', { name: 'Reject change 1 of 2' }).click();
+    await pendingCard().locator('.diff-hunk.rejected').waitFor({ timeout });
+    // A mark on this page: the reloaded one must not have it.
+    await panel.evaluate(() => ((globalThis as unknown as { beforeReload?: boolean }).beforeReload = true));
+    await runCommand(page, 'Developer: Reload Webviews');
+    // The page is new (no mark) and shows the card the host sent it again on `ready`.
+    let frame: Frame | undefined;
+    for (const deadline = Date.now() + timeout; !frame && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      const candidate = await webviewFrame(page, 'Pylot Chat', timeout);
+      const fresh = await candidate.evaluate(() => !(globalThis as unknown as { beforeReload?: boolean }).beforeReload).catch(() => false);
+      if (fresh && (await candidate.locator('.tool-card.state-pending').count()) > 0) frame = candidate;
+    }
+    assert.ok(frame, 'the panel was reloaded and shows the waiting card again');
+    panel = frame;
+    const card = pendingCard();
+    assert.deepEqual(await card.locator('.diff-hunk.rejected .diff-line').allInnerTexts(), ['− let first = 1;', '+ const first = 1;']);
+    assert.equal(await card.getByRole('button', { name: 'Keep change 1 of 2' }).count(), 1);
+    assert.equal(await card.locator('.hunk-choice').innerText(), 'Allow writes 1 of the 2 changes.');
+    assert.equal(await readFile(file, 'utf8'), original, 'nothing written by the reload');
+    await shots.take('reloaded');
+    await card.getByRole('button', { name: 'Allow once' }).click();
+    assert.equal(await waitForFile(file, (text) => text !== original), keptSecond, 'exactly the kept change on disk');
+    await panel.locator('.turn.assistant:not(.streaming) .markdown', { hasText: 'Kept one change after a reload.' }).waitFor({ timeout });
+    await shots.take('allowed');
     passed += 1;
   });
 });

@@ -1,7 +1,8 @@
 // A waiting agent card in the chat panel's app (headless Chromium, test/rig/chatApp.ts): it takes the
 // focus on Allow once and says so to screen readers, but never from someone typing a message; an
 // edit's inline diff is its review, each change rejected or kept again there, and Allow posts the
-// rejected ones. The same flow against the packaged .vsix in real VS Code: agentReview.test.ts.
+// rejected ones; a reloaded panel still shows those choices and Allow still sends them. The same flow
+// against the packaged .vsix in real VS Code: agentReview.test.ts.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -145,5 +146,97 @@ describe('a waiting agent card in the chat panel app', { timeout: 120_000 }, () 
     assert.deepEqual(await lastSent(), { type: 'approval', callId: 'e6', decision: 'deny' });
     await host({ type: 'toolCall', card: { ...editCard('e6'), state: 'denied' } });
     assert.equal(await card.locator('.hunk-toggle').count(), 0, 'decided: no toggles');
+  });
+  /** What the host sends a reloaded panel on `ready` while the reply waits on `cards`. */
+  const reloadedWith = async (...cards: ToolCallCard[]) => {
+    await app.reload();
+    page = app.page;
+    await host({
+      type: 'chat',
+      chatId: 'c1',
+      title: 'Use const in math.ts',
+      mode: 'agent',
+      turns: [{ id: 'r1-user', role: 'user', text: 'Use const in math.ts' }],
+      busy: { turnId: 'r1', text: '', toolCalls: cards },
+      agentAvailable: true,
+    });
+  };
+  const rejectedIn = (id: string) => page.locator(`[data-call-id="${id}"] .diff-hunk.rejected .diff-line`).allInnerTexts();
+  const savedChoices = async () => ((await app.state()) as { rejectedHunks?: Record<string, number[]> } | undefined)?.rejectedHunks;
+
+  it('a reload keeps the change rejected on a waiting card: it still shows rejected, and Allow sends it', async () => {
+    await startTurn();
+    await host({ type: 'toolCall', card: editCard('e7') });
+    await page.locator('[data-call-id="e7"]').getByRole('button', { name: 'Reject change 2 of 2' }).click();
+    await reloadedWith(editCard('e7'));
+    const card = page.locator('[data-call-id="e7"]');
+    assert.deepEqual(await rejectedIn('e7'), ['− let second = 2;', '+ const second = 2;'], 'the second change is still struck through');
+    assert.equal(await card.getByRole('button', { name: 'Keep change 2 of 2' }).innerText(), 'Keep');
+    assert.equal(await card.getByRole('button', { name: 'Reject change 1 of 2' }).innerText(), 'Reject');
+    assert.equal(await card.locator('.hunk-choice').innerText(), 'Allow writes 1 of the 2 changes.');
+    assert.equal((await app.sent()).filter((m) => m.type === 'approval').length, 0, 'the reload decided nothing');
+    await card.getByRole('button', { name: 'Allow once' }).click();
+    assert.deepEqual(await lastSent(), { type: 'approval', callId: 'e7', decision: 'once', rejectedHunks: [1] });
+    // Decided: the host shows it running, and nothing of it is kept any more.
+    await host({ type: 'toolCall', card: { ...editCard('e7'), state: 'running' } });
+    assert.deepEqual(await savedChoices(), {});
+  });
+
+  it('a reload keeps each card its own choices, the draft beside them, and a change kept again is kept', async () => {
+    await startTurn();
+    await host({ type: 'toolCall', card: editCard('e8') });
+    await host({ type: 'toolCall', card: editCard('e9') });
+    await page.locator('[data-call-id="e8"]').getByRole('button', { name: 'Reject change 1 of 2' }).click();
+    await app.input().fill('and then the tests');
+    await reloadedWith(editCard('e8'), editCard('e9'));
+    assert.deepEqual(await rejectedIn('e8'), ['− let first = 1;', '+ const first = 1;']);
+    assert.deepEqual(await rejectedIn('e9'), [], 'the other card has no choice of the first');
+    assert.equal(await app.input().inputValue(), 'and then the tests', 'the draft survived beside the choices');
+    // Keep it again, reload once more: nothing rejected, and Allow writes the whole edit.
+    await page.locator('[data-call-id="e8"]').getByRole('button', { name: 'Keep change 1 of 2' }).click();
+    await reloadedWith(editCard('e8'), editCard('e9'));
+    assert.deepEqual(await rejectedIn('e8'), []);
+    assert.equal(await page.locator('[data-call-id="e8"] .hunk-choice').innerText(), '');
+    await page.locator('[data-call-id="e8"]').getByRole('button', { name: 'Allow once' }).click();
+    assert.deepEqual(await lastSent(), { type: 'approval', callId: 'e8', decision: 'once' });
+  });
+
+  it('a saved state it did not write (older, damaged, out of range) shows what is sound and loses nothing else', async () => {
+    const shapes: Array<{ state: unknown; rejected: number[]; draft: string }> = [
+      { state: { draft: 'older Pylot: only a draft' }, rejected: [], draft: 'older Pylot: only a draft' },
+      { state: { draft: 5, rejectedHunks: { e10: [1, -1, 'x', 2.5, 99, null] } }, rejected: [1], draft: '' },
+      { state: { rejectedHunks: { e10: [7] } }, rejected: [], draft: '' }, // a change the card does not have
+      { state: { rejectedHunks: { e10: 'all' } }, rejected: [], draft: '' },
+      { state: { rejectedHunks: 'e10' }, rejected: [], draft: '' },
+      { state: { rejectedHunks: null, draft: 'kept' }, rejected: [], draft: 'kept' },
+      { state: 'garbage', rejected: [], draft: '' },
+      { state: null, rejected: [], draft: '' },
+      { state: [1, 2], rejected: [], draft: '' },
+    ];
+    for (const shape of shapes) {
+      await page.evaluate((s) => ((globalThis as unknown as { state: unknown }).state = s), shape.state);
+      await reloadedWith(editCard('e10'));
+      const card = page.locator('[data-call-id="e10"]');
+      assert.equal(await card.locator('.hunk-toggle').count(), 2, JSON.stringify(shape.state));
+      assert.equal(await card.locator('.diff-hunk.rejected').count(), shape.rejected.length, JSON.stringify(shape.state));
+      assert.equal(await app.input().inputValue(), shape.draft, JSON.stringify(shape.state));
+      await card.getByRole('button', { name: 'Allow once' }).click();
+      assert.deepEqual(
+        await lastSent(),
+        { type: 'approval', callId: 'e10', decision: 'once', ...(shape.rejected.length ? { rejectedHunks: shape.rejected } : {}) },
+        JSON.stringify(shape.state),
+      );
+    }
+  });
+
+  it('remembers the choices of the 20 cards last changed, not more', async () => {
+    const many = Object.fromEntries(Array.from({ length: 25 }, (_, index) => [`old${index}`, [0]]));
+    await page.evaluate((s) => ((globalThis as unknown as { state: unknown }).state = s), { draft: '', rejectedHunks: many });
+    await reloadedWith(editCard('e11'));
+    await page.locator('[data-call-id="e11"]').getByRole('button', { name: 'Reject change 1 of 2' }).click();
+    const saved = Object.keys((await savedChoices()) ?? {});
+    assert.equal(saved.length, 20);
+    assert.equal(saved.at(-1), 'e11');
+    assert.deepEqual(saved.slice(0, 2), ['old6', 'old7'], 'the oldest forgotten first');
   });
 });

@@ -1,5 +1,5 @@
 // What an agent edit card shows inline: the changed lines of each hunk with +/− counts, a new file
-// as all added, and a bound on what one panel message carries (the diff editor has the rest).
+// as all added in one change, and a bound on what one panel message carries (the diff editor has the rest).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cardDiff } from '../../extension/chat/cardDiff';
@@ -29,6 +29,21 @@ describe('the diff on an edit card', () => {
       hunks: [{ oldStart: 1, newStart: 1, removed: [], added: ['one', 'two'] }],
     });
     assert.deepEqual(cardDiff('same.ts', 'x\n', 'x\n'), { path: 'same.ts', added: 0, removed: 0, hunks: [] });
+  });
+
+  it('shows a new file with blank lines as one change holding every line (no per-change choice: it is created whole)', () => {
+    for (const [after, lines] of [
+      ['a\n\nb\n', ['a', '', 'b']],
+      ['x\n\n\ny\n\nz', ['x', '', '', 'y', '', 'z']],
+      ['\n', ['']],
+      ['one\r\n\r\ntwo\r\n', ['one', '', 'two']],
+    ] as const)
+      assert.deepEqual(
+        cardDiff('new.ts', undefined, after),
+        { path: 'new.ts', added: lines.length, removed: 0, hunks: [{ oldStart: 1, newStart: 1, removed: [], added: lines }] },
+        JSON.stringify(after),
+      );
+    assert.deepEqual(cardDiff('empty.ts', undefined, ''), { path: 'empty.ts', added: 0, removed: 0, hunks: [] });
   });
 
   it('keeps CRLF files and odd lines as text', () => {

@@ -1,9 +1,10 @@
 // An agent tool call as a card: the call, its risk and why, "Open in diff editor" for edits, and while
 // it waits the four decisions (Deny asks what to do instead, which goes back to the model). An edit's
-// inline diff is its review: each change can be rejected there, and Allow writes the rest.
+// inline diff is its review: each change can be rejected there, and Allow writes the rest; the
+// choices are saved with the panel's state, so a reloaded panel shows (and Allow sends) them still.
 import type { ApprovalDecision, CardDiff, ToolCallCard } from '../../protocol/chat';
 import { button, el } from './dom';
-import { postToHost } from './host';
+import { hunkChoiceStore, postToHost } from './host';
 import { renderPlanCard } from './planList';
 
 const riskLabels = { read: 'reads', write: 'writes files', command: 'runs a command' } as const;
@@ -18,8 +19,10 @@ const stateLabels = {
 
 export function renderToolCard(card: ToolCallCard): HTMLElement {
   if (card.tool === 'update_plan' && card.state !== 'pending') return renderPlanCard(card);
+  const choosing = card.state === 'pending' && !!card.diff && card.diff.hunks.length > 1;
   // The changes the user rejected in the card (indexes of the diff's hunks); Allow writes the others.
-  const rejected = new Set<number>();
+  const rejected = new Set(choosing ? hunkChoiceStore.get(card.id).filter((index) => index < card.diff!.hunks.length) : []);
+  if (!choosing) hunkChoiceStore.set(card.id, []); // decided: nothing left to remember
   const decide = (decision: ApprovalDecision, feedback?: string) =>
     postToHost({
       type: 'approval',
@@ -55,10 +58,17 @@ export function renderToolCard(card: ToolCallCard): HTMLElement {
     el('div', { className: 'tool-state', 'aria-live': 'polite' }, stateLabels[card.state]),
   );
   // The change itself, open while the user decides; folded away once decided.
-  const choosing = card.state === 'pending' && !!card.diff && card.diff.hunks.length > 1;
   const choice = el('div', { className: 'hunk-choice', 'aria-live': 'polite' });
-  const onToggle = () =>
+  const showChoice = () =>
     (choice.textContent = rejected.size ? `Allow writes ${card.diff!.hunks.length - rejected.size} of the ${card.diff!.hunks.length} changes.` : '');
+  const onToggle = () => {
+    hunkChoiceStore.set(
+      card.id,
+      [...rejected].sort((a, b) => a - b),
+    );
+    showChoice();
+  };
+  if (choosing) showChoice();
   if (card.diff)
     (element.querySelector('.tool-reason') ?? element.querySelector('.tool-head'))!.after(
       diffView(card.diff, card.state === 'pending', choosing ? { rejected, onToggle } : undefined),
@@ -136,18 +146,22 @@ function diffView(diff: CardDiff, open: boolean, choose?: { rejected: Set<number
 /** Reject (or keep again) one change of a waiting edit; the button stays put, so the focus does too. */
 function hunkToggle(index: number, count: number, hunk: HTMLElement, choose: { rejected: Set<number>; onToggle: () => void }): HTMLElement {
   const label = () => (choose.rejected.has(index) ? `Keep change ${index + 1} of ${count}` : `Reject change ${index + 1} of ${count}`);
+  const show = () => {
+    const now = choose.rejected.has(index);
+    hunk.classList.toggle('rejected', now);
+    toggle.textContent = now ? 'Keep' : 'Reject';
+    toggle.setAttribute('aria-label', label());
+  };
   const toggle: HTMLElement = button(
     'Reject',
     () => {
       if (choose.rejected.has(index)) choose.rejected.delete(index);
       else choose.rejected.add(index);
-      const now = choose.rejected.has(index);
-      hunk.classList.toggle('rejected', now);
-      toggle.textContent = now ? 'Keep' : 'Reject';
-      toggle.setAttribute('aria-label', label());
+      show();
       choose.onToggle();
     },
     { secondary: true, className: 'hunk-toggle', 'aria-label': label() },
   );
+  show(); // a choice made before the panel was reloaded
   return toggle;
 }
