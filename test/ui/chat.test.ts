@@ -168,7 +168,14 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await runCommand(page, 'Pylot: New Chat');
     await ask('Write a long story');
     const streaming = panel.locator('.turn.assistant.streaming .markdown');
-    await streaming.filter({ hasNotText: 'Thinking…' }).waitFor({ timeout });
+    // What the panel shows if no words come: a turn that ended, one still thinking, or none at all.
+    await streaming
+      .filter({ hasNotText: 'Thinking…' })
+      .waitFor({ timeout })
+      .catch(async (error: unknown) => {
+        await shots.take('no-words');
+        throw new Error(`${String(error)}\nThe panel showed: ${JSON.stringify((await panel.locator('.chat').innerText()).slice(-800))}`);
+      });
     await shots.take('streaming');
     await panel.getByRole('button', { name: 'Stop' }).click();
     await panel.locator('.turn.assistant .turn-note', { hasText: 'Stopped.' }).waitFor({ timeout: 30_000 });
