@@ -30,7 +30,9 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await writeFile(file, JSON.stringify({ ...settings, 'pylot.models.chat': model }));
     await panel.locator('.model', { hasText: path.basename(model) }).waitFor({ timeout });
   };
+  /** As a person would: once the panel shows Send (not Stop: Enter does nothing while a turn runs). */
   const ask = async (question: string) => {
+    await panel.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout });
     const input = panel.getByLabel('Message to Pylot');
     await input.fill(question);
     await input.press('Enter');
@@ -155,7 +157,8 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
     await useChatModel(await scriptedModel(htmlScript, { name: 'chat-html' }));
     await runCommand(page, 'Pylot: New Chat');
     await ask('Show me an image');
-    const answer = panel.locator('.turn.assistant .markdown', { hasText: /^\s*Try\s+now\s*$/ });
+    // The ended turn (not the stream: the next test must not ask while this turn still runs).
+    const answer = panel.locator('.turn.assistant:not(.streaming) .markdown', { hasText: /^\s*Try\s+now\s*$/ });
     await answer.waitFor({ timeout });
     const html = await answer.innerHTML();
     assert.match(html, /<img src="">/);
