@@ -24,11 +24,18 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
   let panel: Frame;
   let passed = false;
 
-  const useChatModel = async (model: string) => {
+  /** Sets the chat model and waits until the panel names it loaded (the file's name shows only while it loads). */
+  const useChatModel = async (model: string, name: string) => {
     const file = path.join(workbench.server.userDataDir, 'Machine', 'settings.json');
     const settings = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     await writeFile(file, JSON.stringify({ ...settings, 'pylot.models.chat': model }));
-    await panel.locator('.model', { hasText: path.basename(model) }).waitFor({ timeout });
+    await panel.locator('.model', { hasText: new RegExp(`^${name} · [\\d,]+-token context`) }).waitFor({ timeout });
+  };
+  // New Chat, and the panel showing it: the command reaches the host by another road than the panel's
+  // messages, and a New Chat that lands after the next question stops that question's turn.
+  const newChat = async () => {
+    await runCommand(page, 'Pylot: New Chat');
+    await panel.locator('.transcript p.empty').waitFor({ timeout });
   };
   /** As a person would: once the panel shows Send (not Stop: Enter does nothing while a turn runs). */
   const ask = async (question: string) => {
@@ -113,8 +120,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
 
   it('keeps the chat in the history, found by its title', async () => {
     const shots = await screenshots(page, 'chat-history');
-    await runCommand(page, 'Pylot: New Chat');
-    await panel.locator('.transcript p.empty').waitFor({ timeout });
+    await newChat();
     await runCommand(page, 'Pylot: Chat History');
     const search = panel.getByLabel('Search chats by title');
     await search.fill('add a and');
@@ -131,7 +137,7 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
 
   it("attaches a file through @file and VS Code's own picker, shown as a chip", async () => {
     const shots = await screenshots(page, 'chat-mention');
-    await runCommand(page, 'Pylot: New Chat');
+    await newChat();
     const input = panel.getByLabel('Message to Pylot');
     await input.click();
     await input.pressSequentially('What does this do? @fi');
@@ -154,8 +160,8 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
   });
 
   it('sanitises model output: raw HTML loses its event handlers', async () => {
-    await useChatModel(await scriptedModel(htmlScript, { name: 'chat-html' }));
-    await runCommand(page, 'Pylot: New Chat');
+    await useChatModel(await scriptedModel(htmlScript, { name: 'chat-html' }), 'pylot-test-chat-html');
+    await newChat();
     await ask('Show me an image');
     // The ended turn (not the stream: the next test must not ask while this turn still runs).
     const answer = panel.locator('.turn.assistant:not(.streaming) .markdown', { hasText: /^\s*Try\s+now\s*$/ });
@@ -167,8 +173,8 @@ describe('the chat panel in the browser', { timeout: 15 * 60_000 }, () => {
 
   it('Stop ends a long answer and the panel is ready for the next question', async () => {
     const shots = await screenshots(page, 'chat-stop');
-    await useChatModel(await longAnswerModel());
-    await runCommand(page, 'Pylot: New Chat');
+    await useChatModel(await longAnswerModel(), 'pylot-bench-long-answer');
+    await newChat();
     await ask('Write a long story');
     const streaming = panel.locator('.turn.assistant.streaming .markdown');
     // What the panel shows if no words come: a turn that ended, one still thinking, or none at all.
