@@ -94,6 +94,8 @@ export class Endpoint {
         return result;
       } catch (error) {
         if (error instanceof PylotError) throw new ResponseError(error.code, error.message);
+        // Cancelled by the caller: what the handler threw on its way out (an AbortError, say) is no bug.
+        if (abort.signal.aborted) throw new ResponseError(ErrorCodes.Cancelled, cancelled(def.method).message);
         this.options.onHandlerBug?.(def.method, error);
         throw new ResponseError(ErrorCodes.InternalError, `${def.method} failed: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
